@@ -1,0 +1,480 @@
+/* util.c — errors, buffers, arena, interning, UTF-8, atomic files, CSV out. */
+#include "minqing/util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int mq_fail(struct mq_error *err, int code, const char *file, long line,
+	    const char *fmt, ...)
+{
+	if (!err)
+		return code;
+	err->code = code;
+	snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+	err->line = line;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* ---- buffers ---- */
+
+static int buf_grow(struct mq_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (b->cap && need > b->cap + 1)
+		return MQ_ERR_LIMIT;
+	if (need <= b->alloc)
+		return 0;
+	size_t n = b->alloc ? b->alloc : 64;
+	while (n < need)
+		n *= 2;
+	char *p = realloc(b->data, n);
+	if (!p)
+		return MQ_ERR_NOMEM;
+	b->data = p;
+	b->alloc = n;
+	return 0;
+}
+
+int mq_buf_add(struct mq_buf *b, const void *data, size_t len)
+{
+	int rc = buf_grow(b, len);
+	if (rc)
+		return rc;
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int mq_buf_addc(struct mq_buf *b, char c) { return mq_buf_add(b, &c, 1); }
+int mq_buf_adds(struct mq_buf *b, const char *s) { return mq_buf_add(b, s, strlen(s)); }
+
+int mq_buf_printf(struct mq_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return MQ_ERR_FORMAT;
+	int rc = buf_grow(b, (size_t)n);
+	if (rc)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+void mq_buf_reset(struct mq_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void mq_buf_free(struct mq_buf *b)
+{
+	if (!b)
+		return;
+	free(b->data);
+	b->data = NULL;
+	b->len = b->alloc = 0;
+}
+
+/* ---- arena ---- */
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct mq_arena {
+	struct arena_block *head;
+	size_t total;
+};
+
+struct mq_arena *mq_arena_new(void) { return calloc(1, sizeof(struct mq_arena)); }
+
+void *mq_arena_alloc(struct mq_arena *a, size_t size)
+{
+	size = (size + 7) & ~(size_t)7;
+	struct arena_block *b = a->head;
+	if (!b || b->size - b->used < size) {
+		size_t bs = size > 60000 ? size : 64 * 1024 - sizeof *b;
+		b = malloc(sizeof *b + bs);
+		if (!b)
+			return NULL;
+		b->next = a->head;
+		b->used = 0;
+		b->size = bs;
+		a->head = b;
+		a->total += sizeof *b + bs;
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += size;
+	return p;
+}
+
+char *mq_arena_strndup(struct mq_arena *a, const char *s, size_t len)
+{
+	char *p = mq_arena_alloc(a, len + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+size_t mq_arena_bytes(const struct mq_arena *a) { return a ? a->total : 0; }
+
+void mq_arena_free(struct mq_arena *a)
+{
+	if (!a)
+		return;
+	struct arena_block *b = a->head;
+	while (b) {
+		struct arena_block *n = b->next;
+		free(b);
+		b = n;
+	}
+	free(a);
+}
+
+/* ---- interning: open addressing on (hash, id) ---- */
+
+uint64_t mq_hash(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = 1469598103934665603ULL ^ seed;
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+struct mq_intern {
+	struct mq_arena *arena;
+	int32_t *slots;     /* id + 1, 0 = empty */
+	size_t nslots;
+	const char **strs;  /* id -> string */
+	uint32_t *lens;
+	int32_t count, alloc;
+};
+
+struct mq_intern *mq_intern_new(void)
+{
+	struct mq_intern *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->arena = mq_arena_new();
+	t->nslots = 64;
+	t->slots = calloc(t->nslots, sizeof *t->slots);
+	if (!t->arena || !t->slots) {
+		mq_intern_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static size_t intern_slot(const struct mq_intern *t, const char *s, size_t len, int *found)
+{
+	size_t mask = t->nslots - 1, i = mq_hash(s, len, 0) & mask;
+	for (;; i = (i + 1) & mask) {
+		int32_t v = t->slots[i];
+		if (!v) {
+			*found = 0;
+			return i;
+		}
+		if (t->lens[v - 1] == len && memcmp(t->strs[v - 1], s, len) == 0) {
+			*found = 1;
+			return i;
+		}
+	}
+}
+
+static int intern_rehash(struct mq_intern *t)
+{
+	size_t n = t->nslots * 2;
+	int32_t *slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return -1;
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = n;
+	for (int32_t id = 0; id < t->count; id++) {
+		int found;
+		size_t i = intern_slot(t, t->strs[id], t->lens[id], &found);
+		t->slots[i] = id + 1;
+	}
+	return 0;
+}
+
+int32_t mq_intern_find(const struct mq_intern *t, const char *s, size_t len)
+{
+	int found;
+	size_t i = intern_slot(t, s, len, &found);
+	return found ? t->slots[i] - 1 : -1;
+}
+
+int32_t mq_intern_id(struct mq_intern *t, const char *s, size_t len)
+{
+	int found;
+	size_t i = intern_slot(t, s, len, &found);
+	if (found)
+		return t->slots[i] - 1;
+	if (t->count == t->alloc) {
+		int32_t na = t->alloc ? t->alloc * 2 : 64;
+		const char **ns = realloc(t->strs, (size_t)na * sizeof *ns);
+		if (!ns)
+			return -1;
+		t->strs = ns;
+		uint32_t *nl = realloc(t->lens, (size_t)na * sizeof *nl);
+		if (!nl)
+			return -1;
+		t->lens = nl;
+		t->alloc = na;
+	}
+	char *copy = mq_arena_strndup(t->arena, s, len);
+	if (!copy)
+		return -1;
+	int32_t id = t->count++;
+	t->strs[id] = copy;
+	t->lens[id] = (uint32_t)len;
+	t->slots[i] = id + 1;
+	if ((size_t)t->count * 2 > t->nslots && intern_rehash(t))
+		return -1;
+	return id;
+}
+
+const char *mq_intern_str(const struct mq_intern *t, int32_t id)
+{
+	return (id >= 0 && id < t->count) ? t->strs[id] : NULL;
+}
+
+int32_t mq_intern_count(const struct mq_intern *t) { return t ? t->count : 0; }
+
+void mq_intern_free(struct mq_intern *t)
+{
+	if (!t)
+		return;
+	mq_arena_free(t->arena);
+	free(t->slots);
+	free(t->strs);
+	free(t->lens);
+	free(t);
+}
+
+/* ---- UTF-8 ---- */
+
+int mq_utf8_decode(const char *str, size_t len, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	if (!len)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	int n;
+	uint32_t c, min;
+	if ((s[0] & 0xE0) == 0xC0) { n = 2; c = s[0] & 0x1F; min = 0x80; }
+	else if ((s[0] & 0xF0) == 0xE0) { n = 3; c = s[0] & 0x0F; min = 0x800; }
+	else if ((s[0] & 0xF8) == 0xF0) { n = 4; c = s[0] & 0x07; min = 0x10000; }
+	else return 0;
+	if ((size_t)n > len)
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int mq_utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		int n = mq_utf8_decode(s + i, len - i, &cp);
+		if (!n)
+			return 0;
+		i += (size_t)n;
+	}
+	return 1;
+}
+
+size_t mq_utf8_count(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static size_t space_at(const char *s, size_t len)
+{
+	if (len && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
+		return 1;
+	if (len >= 3 && (unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+	    (unsigned char)s[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+size_t mq_trim(const char *s, size_t len, const char **start)
+{
+	size_t n;
+	while ((n = space_at(s, len))) {
+		s += n;
+		len -= n;
+	}
+	for (;;) {
+		if (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
+			len--;
+		else if (len >= 3 && space_at(s + len - 3, 3) == 3)
+			len -= 3;
+		else
+			break;
+	}
+	*start = s;
+	return len;
+}
+
+/* ---- atomic output ---- */
+
+int mq_mkdirs(const char *dir, struct mq_error *err)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+		return mq_fail(err, MQ_ERR_IO, dir, 0, "路径过长 / path too long");
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) && errno != EEXIST)
+			return mq_fail(err, MQ_ERR_IO, path, 0, "无法创建目录 / cannot create directory: %s", strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(path, 0777) && errno != EEXIST)
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法创建目录 / cannot create directory: %s", strerror(errno));
+	return 0;
+}
+
+int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err)
+{
+	memset(o, 0, sizeof *o);
+	size_t n = strlen(path) + 32;
+	o->path = strdup(path);
+	o->tmp = malloc(n);
+	if (!o->path || !o->tmp) {
+		mq_out_abort(o);
+		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	}
+	snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	o->fp = fopen(o->tmp, "wb");
+	if (!o->fp) {
+		int e = errno;
+		mq_out_abort(o);
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法写入文件 / cannot write file: %s", strerror(e));
+	}
+	return 0;
+}
+
+int mq_out_commit(struct mq_out *o, struct mq_error *err)
+{
+	int bad = ferror(o->fp);
+	bad |= fflush(o->fp) != 0;
+	bad |= fsync(fileno(o->fp)) != 0 && errno != EINVAL;
+	bad |= fclose(o->fp) != 0;
+	o->fp = NULL;
+	if (bad || rename(o->tmp, o->path)) {
+		int e = errno;
+		int rc = mq_fail(err, MQ_ERR_IO, o->path, 0, "写入文件失败 / writing failed: %s", strerror(e));
+		mq_out_abort(o);
+		return rc;
+	}
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+	return 0;
+}
+
+void mq_out_abort(struct mq_out *o)
+{
+	if (!o)
+		return;
+	if (o->fp)
+		fclose(o->fp);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	memset(o, 0, sizeof *o);
+}
+
+/* ---- CSV out ---- */
+
+void mq_csv_cell(FILE *fp, const char *s, int first)
+{
+	if (!first)
+		putc(',', fp);
+	if (!s || !*s)
+		return;
+	size_t len = strlen(s);
+	int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[len - 1] == ' ' ||
+		    s[0] == '\t' || s[len - 1] == '\t';
+	if (!quote) {
+		fwrite(s, 1, len, fp);
+		return;
+	}
+	putc('"', fp);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			putc('"', fp);
+		putc(*p, fp);
+	}
+	putc('"', fp);
+}
+
+void mq_csv_end(FILE *fp)
+{
+	fputs("\r\n", fp);
+}
+
+void mq_csv_row(FILE *fp, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		mq_csv_cell(fp, cells[i], i == 0);
+	mq_csv_end(fp);
+}
+
+void mq_csv_bom(FILE *fp, int bom)
+{
+	if (bom)
+		fputs("\xEF\xBB\xBF", fp);
+}

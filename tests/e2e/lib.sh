@@ -1,0 +1,10 @@
+# Shared helpers for end-to-end scripts: source it, call ok/die, end with finish.
+MINQING=${MINQING:-$(pwd)/build/minqing}
+E2E_PASS=0; E2E_FAIL=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mq_e2e.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+ok()   { E2E_PASS=$((E2E_PASS+1)); }
+fail() { E2E_FAIL=$((E2E_FAIL+1)); echo "FAIL: $*" >&2; }
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() { d=$1; shift; if "$@"; then ok; else fail "$d"; fi; }
+finish() { echo "$E2E_PASS passed, $E2E_FAIL failed"; [ "$E2E_FAIL" -eq 0 ]; }
