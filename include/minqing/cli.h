@@ -19,3 +19,26 @@ int mq_cmd_archive(int argc, char **argv);
 int mq_cmd_verify(int argc, char **argv);
 
 #endif
+
+/* ---- options shared by the commands ---- */
+#include "minqing/ingest.h"
+
+struct mq_cli {
+	char **inputs;              /* positional arguments (borrowed from argv) */
+	int ninputs;
+	const char *registry, *roster, *assignments, *out, *period, *config, *rubric,
+		*partial, *as_of_text, *unit, *templates, *next_steps;
+	enum mq_encoding encoding;
+	int bom;                    /* 1 unless --no-bom */
+	int quiet, verbose, with_inputs, jobs;
+	mq_day as_of;               /* --as-of, else SOURCE_DATE_EPOCH's date, else today */
+};
+
+/* Parses argv[1..] accepting only the options named in `allowed` (a
+ * space-separated list such as "registry roster as-of out"). Prints a
+ * usage error to stderr and returns MQ_EXIT_USAGE, or returns 0. */
+int mq_cli_parse(int argc, char **argv, const char *allowed, struct mq_cli *cli);
+void mq_cli_free(struct mq_cli *cli);
+
+/* Prints a fatal error (file:line: message) to stderr; returns MQ_EXIT_FATAL. */
+int mq_cli_fatal(const struct mq_error *err);

@@ -19,7 +19,8 @@ enum mq_encoding { MQ_ENC_AUTO, MQ_ENC_UTF8, MQ_ENC_GB18030 };
 
 struct mq_ingest_opts {
 	enum mq_encoding encoding;  /* MQ_ENC_AUTO detects UTF-8 or GB18030 */
-	/* Called once per unknown CSV column (may be NULL). */
+	/* Called once per unknown CSV column (may be NULL); both callbacks get
+	 * the ctx given to the reader. */
 	void (*unknown_column)(const char *source, const char *header, void *ctx);
 	/* Progress: called now and then with bytes read so far (may be NULL). */
 	void (*progress)(long long bytes_read, void *ctx);

@@ -100,6 +100,7 @@ struct mq_raw_record {
 	const char *const *cells;
 	const size_t *cell_len;
 	const char *const *headers;     /* header of each cell (CSV header or XML field name) */
+	size_t nheaders;                /* cells past this many have no header */
 };
 
 /* ---- the accepted, normalised record ---- */

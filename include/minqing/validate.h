@@ -100,3 +100,10 @@ int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *
 		     struct mq_error *err);
 
 #endif
+
+/* Writes data_dir/counts.csv (metric,value): the leading pairs in
+ * `extra` (key, value, …, NULL), then records_read, accepted, rejected,
+ * dropped_duplicates, blank_rows_skipped, every code's count, and per input
+ * `read:NAME` (records) and `path:NAME` (the path as given). */
+int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
+		    const char *const *extra, int bom, struct mq_error *err);

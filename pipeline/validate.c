@@ -1,0 +1,629 @@
+/* validate.c — the rules of contract section 3, one record at a time.
+ *
+ * Every field is normalised by its type from the field table; each problem
+ * becomes a finding; the findings are ordered by code (then field) and the
+ * first one files the reject, the rest go into its message. The duplicate-id
+ * index keeps, per accepted record id, a hash of its normalised content and
+ * where it was accepted; the household index keeps each household's first
+ * village (W002). */
+#include "minqing/validate.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const mq_code_names[MQ_NCODES] = {
+	"E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008",
+	"E009", "E010", "E011", "E012", "W001", "W002", "W006",
+};
+
+const char *const mq_code_explain_zh[MQ_NCODES] = {
+	"结构错误：单元格数与表头不符、引号未闭合或<visit>元素格式不对",
+	"必填项缺失",
+	"日期无法识别或不存在（如2024-02-30）",
+	"数字无法识别或超出范围（如家庭人口0或45、收入为负）",
+	"取值不在规定选项内（如走访方式、办理状态、满意度）",
+	"记录编号已被另一条内容不同的记录使用（先导入的为准）",
+	"日期先后矛盾：办结时限或办结日期早于走访日期，或办结日期晚于统计日",
+	"走访日期早于2013年1月1日或晚于统计日",
+	"乡镇或行政村不在村庄名册中",
+	"含有不是有效文字的字节（编码错误）",
+	"内容超过长度上限",
+	"条件必填项缺失：有诉求却无办结时限或办理状态，已办结却无办结日期",
+	"干部不在干部花名册中",
+	"同一户编号出现在两个行政村",
+	"与已接受记录完全相同的重复记录，已舍弃",
+};
+
+#define MAX_FINDINGS 48
+#define DUP_NO_SOURCE 0xFFFF
+
+struct finding {
+	enum mq_code code;
+	int field;
+	char en[256], zh[256];
+};
+
+/* An accepted record id: where it was accepted and what it held. */
+struct dup_entry {
+	uint64_t content;
+	uint64_t id_off;   /* offset of the NUL-terminated id in ids */
+	uint32_t line;
+	uint16_t source;
+};
+
+struct mq_validator {
+	struct mq_validate_opts opts;
+	mq_day min_day;
+	/* duplicate-id index */
+	uint32_t *slots;   /* entry index + 1, 0 = empty */
+	size_t nslots;
+	struct dup_entry *entries;
+	size_t nentries, aentries;
+	struct mq_buf ids;
+	struct mq_intern *sources;
+	/* households: id -> first accepted village */
+	struct mq_intern *households;
+	int32_t *household_village;
+	size_t ahv;
+	struct mq_intern *villages;  /* "township/village" */
+	/* per-record scratch */
+	struct finding findings[MAX_FINDINGS];
+	int nfindings;
+	struct mq_buf norm;          /* normalised values, NUL-separated */
+	size_t norm_off[MQ_NFIELDS];
+	struct mq_buf msg_en, msg_zh;
+	char warn_en[MQ_MAX_WARNINGS][256], warn_zh[MQ_MAX_WARNINGS][256];
+	char drop_en[256], drop_zh[256];
+};
+
+struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
+{
+	struct mq_validator *v = calloc(1, sizeof *v);
+	if (!v)
+		return NULL;
+	v->opts = *opts;
+	v->min_day = mq_day_from_ymd(2013, 1, 1);
+	v->nslots = 1024;
+	v->slots = calloc(v->nslots, sizeof *v->slots);
+	v->sources = mq_intern_new();
+	v->households = mq_intern_new();
+	v->villages = mq_intern_new();
+	if (!v->slots || !v->sources || !v->households || !v->villages) {
+		mq_validator_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void mq_validator_free(struct mq_validator *v)
+{
+	if (!v)
+		return;
+	free(v->slots);
+	free(v->entries);
+	mq_buf_free(&v->ids);
+	mq_intern_free(v->sources);
+	mq_intern_free(v->households);
+	free(v->household_village);
+	mq_intern_free(v->villages);
+	mq_buf_free(&v->norm);
+	mq_buf_free(&v->msg_en);
+	mq_buf_free(&v->msg_zh);
+	free(v);
+}
+
+size_t mq_validator_index_bytes(const struct mq_validator *v)
+{
+	return v->nslots * sizeof *v->slots + v->aentries * sizeof *v->entries + v->ids.alloc;
+}
+
+/* ---- findings ---- */
+
+static void add_finding(struct mq_validator *v, enum mq_code code, int field,
+			const char *zh, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_finding(struct mq_validator *v, enum mq_code code, int field,
+			const char *zh, const char *fmt, ...)
+{
+	if (v->nfindings == MAX_FINDINGS)
+		return;
+	struct finding *f = &v->findings[v->nfindings++];
+	f->code = code;
+	f->field = field;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->en, sizeof f->en, fmt, ap);
+	va_end(ap);
+	snprintf(f->zh, sizeof f->zh, "%s", zh);
+}
+
+/* Quotes a value for a message, cut to a readable length on a UTF-8 boundary. */
+static const char *shown(const char *s, size_t len, char out[96])
+{
+	size_t n = len < 60 ? len : 60;
+	while (n < len && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	snprintf(out, 96, "%.*s%s", (int)n, s, n < len ? "…" : "");
+	return out;
+}
+
+#define FNAME(f) mq_fields[f].name
+#define FZH(f) mq_fields[f].zh
+
+/* ---- field normalisation ---- */
+
+static const char *norm_text(struct mq_validator *v, int f)
+{
+	return v->norm_off[f] == (size_t)-1 ? NULL : v->norm.data + v->norm_off[f];
+}
+
+static int set_norm(struct mq_validator *v, int f, const char *s, size_t n)
+{
+	v->norm_off[f] = v->norm.len;
+	return mq_buf_add(&v->norm, s, n) || mq_buf_addc(&v->norm, '\0');
+}
+
+static int enum_index(const char *const *values, const char *s, size_t n)
+{
+	for (int i = 0; values[i]; i++)
+		if (strlen(values[i]) == n && strncasecmp(values[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+static int parse_bool(const char *s, size_t n)
+{
+	static const char *const yes[] = { "是", "y", "yes", "true", "1", NULL };
+	static const char *const no[] = { "否", "n", "no", "false", "0", NULL };
+	if (enum_index(yes, s, n) >= 0)
+		return 1;
+	if (enum_index(no, s, n) >= 0)
+		return 0;
+	return -1;
+}
+
+/* Integer of plain digits; -1 when not one. */
+static long parse_int(const char *s, size_t n)
+{
+	if (n == 0 || n > 9)
+		return -1;
+	long x = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		x = x * 10 + (s[i] - '0');
+	}
+	return x;
+}
+
+/* A decimal ≥ 0 written as digits with an optional fraction; normalised
+ * into out without leading zeros or trailing fraction zeros. */
+static int parse_decimal(const char *s, size_t n, char *out, size_t outsz)
+{
+	size_t i = 0, ip = 0, fp = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++, ip++;
+	size_t dot = i;
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++, fp++;
+	}
+	if (i != n || ip + fp == 0 || (dot < n && fp == 0) || n + 2 > outsz)
+		return -1;
+	size_t a = 0;
+	while (a + 1 < ip && s[a] == '0')
+		a++;
+	size_t o = 0;
+	if (ip == 0)
+		out[o++] = '0';
+	for (size_t k = a; k < ip; k++)
+		out[o++] = s[k];
+	size_t fend = fp;
+	while (fend > 0 && s[dot + fend] == '0')
+		fend--;
+	if (fend) {
+		out[o++] = '.';
+		memcpy(out + o, s + dot + 1, fend);
+		o += fend;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Splits a topic list on ; ； 、 | and returns the bit set, or -1 with the
+ * first unknown topic in *bad and *badlen. */
+static long parse_topics(const char *s, size_t n, const char **bad, size_t *badlen)
+{
+	static const char *const seps[] = { ";", "；", "、", "|", NULL };
+	uint32_t bits = 0;
+	size_t i = 0, start = 0;
+	for (;;) {
+		size_t seplen = 0;
+		if (i < n)
+			for (int k = 0; seps[k]; k++) {
+				size_t l = strlen(seps[k]);
+				if (n - i >= l && memcmp(s + i, seps[k], l) == 0) {
+					seplen = l;
+					break;
+				}
+			}
+		if (i == n || seplen) {
+			const char *t;
+			size_t tl = mq_trim(s + start, i - start, &t);
+			if (tl) {
+				int idx = enum_index(mq_topics, t, tl);
+				if (idx < 0) {
+					*bad = t;
+					*badlen = tl;
+					return -1;
+				}
+				bits |= 1u << idx;
+			}
+			if (i == n)
+				break;
+			i += seplen;
+			start = i;
+		} else {
+			i++;
+		}
+	}
+	return bits;
+}
+
+/* Checks and normalises one present field; fills the record's parsed value. */
+static int check_field(struct mq_validator *v, int f, const char *s, size_t n, struct mq_record *r)
+{
+	const struct mq_field_def *d = &mq_fields[f];
+	char q[96], num[64];
+	switch (d->type) {
+	case MQ_T_TEXT:
+		if (d->limit && mq_utf8_count(s, n) > (size_t)d->limit) {
+			char zh[160];
+			snprintf(zh, sizeof zh, "%s（%s）超过%d个字", FZH(f), FNAME(f), d->limit);
+			add_finding(v, MQ_E011, f, zh, "%s longer than %d characters", FNAME(f), d->limit);
+		}
+		return set_norm(v, f, s, n);
+	case MQ_T_DATE: {
+		mq_day day;
+		if (mq_date_parse(s, n, &day)) {
+			char zh[200];
+			snprintf(zh, sizeof zh, "%s（%s）“%s”不是有效日期", FZH(f), FNAME(f), shown(s, n, q));
+			add_finding(v, MQ_E003, f, zh, "%s \"%s\" is not a valid date", FNAME(f), q);
+			return set_norm(v, f, s, n);
+		}
+		*(f == MQ_F_VISIT_DATE ? &r->visit_date : f == MQ_F_DUE_DATE ? &r->due_date : &r->closed_date) = day;
+		char out[11];
+		mq_date_format(day, out);
+		return set_norm(v, f, out, 10);
+	}
+	case MQ_T_INT: {
+		long x = parse_int(s, n);
+		if (x < d->min || x > d->max) {
+			char zh[200];
+			snprintf(zh, sizeof zh, "%s（%s）“%s”不是%d到%d的整数", FZH(f), FNAME(f), shown(s, n, q),
+				 d->min, d->max);
+			add_finding(v, MQ_E004, f, zh, "%s \"%s\" not an integer %d..%d", FNAME(f), q, d->min, d->max);
+			return set_norm(v, f, s, n);
+		}
+		r->household_size = (int)x;
+		int k = snprintf(num, sizeof num, "%ld", x);
+		return set_norm(v, f, num, (size_t)k);
+	}
+	case MQ_T_DECIMAL:
+		if (parse_decimal(s, n, num, sizeof num)) {
+			char zh[200];
+			snprintf(zh, sizeof zh, "%s（%s）“%s”不是不小于0的数", FZH(f), FNAME(f), shown(s, n, q));
+			add_finding(v, MQ_E004, f, zh, "%s \"%s\" not a decimal >= 0", FNAME(f), q);
+			return set_norm(v, f, s, n);
+		}
+		r->has_income = 1;
+		return set_norm(v, f, num, strlen(num));
+	case MQ_T_ENUM: {
+		int idx = enum_index(d->values, s, n);
+		if (idx < 0) {
+			char zh[200];
+			snprintf(zh, sizeof zh, "%s（%s）“%s”不在规定选项内", FZH(f), FNAME(f), shown(s, n, q));
+			add_finding(v, MQ_E005, f, zh, "%s \"%s\" not in enumeration", FNAME(f), q);
+			return set_norm(v, f, s, n);
+		}
+		*(f == MQ_F_HOUSEHOLD_TYPE ? &r->household_type : f == MQ_F_VISIT_MODE ? &r->visit_mode
+			: f == MQ_F_STATUS ? &r->status : &r->satisfaction) = idx;
+		return set_norm(v, f, d->values[idx], strlen(d->values[idx]));
+	}
+	case MQ_T_ENUMLIST: {
+		const char *bad = NULL;
+		size_t badlen = 0;
+		long bits = parse_topics(s, n, &bad, &badlen);
+		if (bits < 0) {
+			char zh[200];
+			snprintf(zh, sizeof zh, "走访事项（topics）“%s”不在规定选项内", shown(bad, badlen, q));
+			add_finding(v, MQ_E005, f, zh, "topic \"%s\" not in enumeration", q);
+			return set_norm(v, f, s, n);
+		}
+		r->topics = (uint32_t)bits;
+		struct mq_buf *b = &v->norm;
+		v->norm_off[f] = b->len;
+		int first = 1, rc = 0;
+		for (int t = 0; t < MQ_TOPIC_N; t++)
+			if (bits & (1L << t)) {
+				rc |= (!first && mq_buf_addc(b, ';')) || mq_buf_adds(b, mq_topics[t]);
+				first = 0;
+			}
+		return rc || mq_buf_addc(b, '\0');
+	}
+	case MQ_T_BOOL: {
+		int x = parse_bool(s, n);
+		if (x < 0) {
+			char zh[200];
+			snprintf(zh, sizeof zh, "%s（%s）“%s”不是“是/否”", FZH(f), FNAME(f), shown(s, n, q));
+			add_finding(v, MQ_E005, f, zh, "%s \"%s\" not a boolean", FNAME(f), q);
+			return set_norm(v, f, s, n);
+		}
+		r->is_signed = x;
+		return set_norm(v, f, x ? "是" : "否", strlen("是"));
+	}
+	}
+	return 0;
+}
+
+/* ---- the duplicate-id index ---- */
+
+static uint64_t content_hash(struct mq_validator *v)
+{
+	uint64_t h = 0;
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		const char *s = norm_text(v, f);
+		/* absent and empty differ from every value: hash a marker byte */
+		h = mq_hash(s ? s : "\x01", s ? strlen(s) + 1 : 1, h + (uint64_t)f);
+	}
+	return h;
+}
+
+static uint32_t *dup_slot(struct mq_validator *v, const char *id, size_t len)
+{
+	size_t mask = v->nslots - 1, i = mq_hash(id, len, 7) & mask;
+	for (;; i = (i + 1) & mask) {
+		uint32_t e = v->slots[i];
+		if (!e)
+			return &v->slots[i];
+		const char *other = v->ids.data + v->entries[e - 1].id_off;
+		if (strncmp(other, id, len) == 0 && other[len] == '\0')
+			return &v->slots[i];
+	}
+}
+
+static int dup_grow(struct mq_validator *v)
+{
+	size_t n = v->nslots * 2;
+	uint32_t *slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return -1;
+	free(v->slots);
+	v->slots = slots;
+	v->nslots = n;
+	for (size_t e = 0; e < v->nentries; e++) {
+		const char *id = v->ids.data + v->entries[e].id_off;
+		*dup_slot(v, id, strlen(id)) = (uint32_t)(e + 1);
+	}
+	return 0;
+}
+
+static int dup_insert(struct mq_validator *v, uint32_t *slot, const char *id, size_t len,
+		      uint64_t content, const char *source, long line)
+{
+	if (v->nentries == v->aentries) {
+		size_t n = v->aentries ? v->aentries * 2 : 1024;
+		struct dup_entry *p = realloc(v->entries, n * sizeof *p);
+		if (!p)
+			return -1;
+		v->entries = p;
+		v->aentries = n;
+	}
+	int32_t src = mq_intern_id(v->sources, source, strlen(source));
+	struct dup_entry *e = &v->entries[v->nentries];
+	e->content = content;
+	e->id_off = v->ids.len;
+	e->line = line > 0 && line < UINT32_MAX ? (uint32_t)line : 0;
+	e->source = src >= 0 && src < DUP_NO_SOURCE ? (uint16_t)src : DUP_NO_SOURCE;
+	if (src < 0 || mq_buf_add(&v->ids, id, len) || mq_buf_addc(&v->ids, '\0'))
+		return -1;
+	*slot = (uint32_t)++v->nentries;
+	if (v->nentries * 2 > v->nslots)
+		return dup_grow(v);
+	return 0;
+}
+
+static const char *entry_source(const struct mq_validator *v, const struct dup_entry *e)
+{
+	return e->source == DUP_NO_SOURCE ? "?" : mq_intern_str(v->sources, e->source);
+}
+
+/* ---- the record ---- */
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	if (x->code != y->code)
+		return (int)x->code - (int)y->code;
+	return x->field - y->field;
+}
+
+static int build_reject(struct mq_validator *v, struct mq_verdict *out)
+{
+	qsort(v->findings, (size_t)v->nfindings, sizeof v->findings[0], cmp_finding);
+	mq_buf_reset(&v->msg_en);
+	mq_buf_reset(&v->msg_zh);
+	int rc = mq_buf_adds(&v->msg_en, v->findings[0].en) | mq_buf_adds(&v->msg_zh, v->findings[0].zh);
+	for (int i = 1; i < v->nfindings; i++) {
+		const struct finding *f = &v->findings[i];
+		rc |= mq_buf_printf(&v->msg_en, "%s%s %s", i == 1 ? "; also: " : "; ", mq_code_names[f->code], f->en);
+		rc |= mq_buf_printf(&v->msg_zh, "%s%s %s", i == 1 ? "；另有：" : "；", mq_code_names[f->code], f->zh);
+	}
+	out->outcome = MQ_REJECTED;
+	out->reject.code = v->findings[0].code;
+	out->reject.field = v->findings[0].field;
+	out->reject.message = v->msg_en.data;
+	out->reject.message_zh = v->msg_zh.data;
+	return rc ? MQ_ERR_NOMEM : 0;
+}
+
+static void add_warning(struct mq_validator *v, struct mq_verdict *out, enum mq_code code, int field,
+			const char *zh, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add_warning(struct mq_validator *v, struct mq_verdict *out, enum mq_code code, int field,
+			const char *zh, const char *fmt, ...)
+{
+	int i = out->nwarnings++;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->warn_en[i], sizeof v->warn_en[i], fmt, ap);
+	va_end(ap);
+	snprintf(v->warn_zh[i], sizeof v->warn_zh[i], "%s", zh);
+	out->warnings[i] = (struct mq_finding){ code, field, v->warn_en[i], v->warn_zh[i] };
+}
+
+static void check_cross_field(struct mq_validator *v, struct mq_record *r, const char *const *present)
+{
+	const mq_day as_of = v->opts.as_of;
+	/* E012: what a demand or a closed status needs */
+	if (present[MQ_F_DEMAND]) {
+		if (!present[MQ_F_DUE_DATE])
+			add_finding(v, MQ_E012, MQ_F_DUE_DATE, "有群众诉求但缺少办结时限（due_date）", "demand without due_date");
+		if (!present[MQ_F_STATUS])
+			add_finding(v, MQ_E012, MQ_F_STATUS, "有群众诉求但缺少办理状态（status）", "demand without status");
+	}
+	if (r->status == MQ_ST_CLOSED && !present[MQ_F_CLOSED_DATE])
+		add_finding(v, MQ_E012, MQ_F_CLOSED_DATE, "办理状态为已办结但缺少办结日期（closed_date）",
+			    "已办结 without closed_date");
+	/* E007 and E008: date order and range */
+	if (r->visit_date != MQ_NO_DAY) {
+		if (r->due_date != MQ_NO_DAY && r->due_date < r->visit_date)
+			add_finding(v, MQ_E007, MQ_F_DUE_DATE, "办结时限（due_date）早于走访日期", "due_date before visit_date");
+		if (r->closed_date != MQ_NO_DAY && r->closed_date < r->visit_date)
+			add_finding(v, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）早于走访日期",
+				    "closed_date before visit_date");
+		if (r->visit_date < v->min_day || r->visit_date > as_of)
+			add_finding(v, MQ_E008, MQ_F_VISIT_DATE, "走访日期（visit_date）不在2013-01-01至统计日之间",
+				    "visit_date outside 2013-01-01..run date");
+	}
+	if (r->closed_date != MQ_NO_DAY && r->closed_date > as_of)
+		add_finding(v, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）晚于统计日", "closed_date after the run date");
+	/* E009: the registry */
+	const char *t = norm_text(v, MQ_F_TOWNSHIP), *vil = norm_text(v, MQ_F_VILLAGE);
+	if (v->opts.ref && v->opts.ref->has_registry && t && vil && !mq_ref_village(v->opts.ref, t, vil)) {
+		char zh[320];
+		snprintf(zh, sizeof zh, "%s/%s 不在村庄名册中", t, vil);
+		add_finding(v, MQ_E009, MQ_F_VILLAGE, zh, "%s/%s not in the registry", t, vil);
+	}
+}
+
+int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
+		       struct mq_verdict *out)
+{
+	memset(out, 0, sizeof *out);
+	v->nfindings = 0;
+	mq_buf_reset(&v->norm);
+	struct mq_record *r = &out->record;
+	*r = (struct mq_record){ .source = raw->source, .line = raw->line, .visit_date = MQ_NO_DAY,
+				 .due_date = MQ_NO_DAY, .closed_date = MQ_NO_DAY, .household_type = -1,
+				 .visit_mode = -1, .status = -1, .satisfaction = -1 };
+	if (raw->structural) {
+		add_finding(v, MQ_E001, -1, raw->structural_zh ? raw->structural_zh : raw->structural,
+			    "%s", raw->structural);
+		return build_reject(v, out);
+	}
+	const char *present[MQ_NFIELDS] = { 0 };
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		v->norm_off[f] = (size_t)-1;
+		const char *s;
+		size_t n = raw->value[f] ? mq_trim(raw->value[f], raw->len[f], &s) : 0;
+		if (raw->value[f] && raw->bad_text[f]) {
+			char zh[160];
+			snprintf(zh, sizeof zh, "%s（%s）含有不是有效文字的字节", FZH(f), FNAME(f));
+			add_finding(v, MQ_E010, f, zh, "bytes that are not valid text in %s", FNAME(f));
+			present[f] = "";
+			continue;
+		}
+		if (!n) {
+			if (mq_fields[f].required == MQ_REQUIRED) {
+				char zh[160];
+				snprintf(zh, sizeof zh, "%s（%s）缺失", FZH(f), FNAME(f));
+				add_finding(v, MQ_E002, f, zh, "%s is missing", FNAME(f));
+			}
+			continue;
+		}
+		present[f] = s;
+		if (check_field(v, f, s, n, r))
+			return MQ_ERR_NOMEM;
+	}
+	check_cross_field(v, r, present);
+
+	/* E006 / W006: the id against the ids accepted before */
+	const char *id = norm_text(v, MQ_F_RECORD_ID);
+	size_t idlen = id ? strlen(id) : 0;
+	uint32_t *slot = id ? dup_slot(v, id, idlen) : NULL;
+	uint64_t content = id ? content_hash(v) : 0;
+	if (slot && *slot) {
+		const struct dup_entry *e = &v->entries[*slot - 1];
+		if (e->content == content && v->nfindings == 0) {
+			snprintf(v->drop_en, sizeof v->drop_en,
+				 "duplicate of the record accepted at %s line %u: dropped", entry_source(v, e), e->line);
+			snprintf(v->drop_zh, sizeof v->drop_zh, "与 %s 第%u行已接受的记录完全相同，已舍弃",
+				 entry_source(v, e), e->line);
+			out->outcome = MQ_DROPPED;
+			out->dropped = (struct mq_finding){ MQ_W006, MQ_F_RECORD_ID, v->drop_en, v->drop_zh };
+			return 0;
+		}
+		char zh[256];
+		snprintf(zh, sizeof zh, "记录编号 %.64s 已被 %s 第%u行内容不同的记录使用", id, entry_source(v, e), e->line);
+		add_finding(v, MQ_E006, MQ_F_RECORD_ID, zh,
+			    "record_id %.64s already accepted (%s line %u) with different content", id,
+			    entry_source(v, e), e->line);
+	}
+	if (v->nfindings)
+		return build_reject(v, out);
+
+	/* accepted: claim the id, then the warnings */
+	if (dup_insert(v, slot, id, idlen, content, raw->source, raw->line))
+		return MQ_ERR_NOMEM;
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		r->text[f] = norm_text(v, f);
+		r->len[f] = r->text[f] ? strlen(r->text[f]) : 0;
+	}
+	const char *cadre = r->text[MQ_F_CADRE_ID];
+	if (v->opts.ref && v->opts.ref->has_roster && !mq_ref_cadre(v->opts.ref, cadre)) {
+		char zh[160];
+		snprintf(zh, sizeof zh, "干部 %.64s 不在干部花名册中", cadre);
+		add_warning(v, out, MQ_W001, MQ_F_CADRE_ID, zh, "cadre %.64s not in the roster", cadre);
+	}
+	struct mq_buf key = { 0 };
+	if (mq_buf_printf(&key, "%s/%s", r->text[MQ_F_TOWNSHIP], r->text[MQ_F_VILLAGE]))
+		return MQ_ERR_NOMEM;
+	int32_t village = mq_intern_id(v->villages, key.data, key.len);
+	mq_buf_free(&key);
+	int32_t hh = mq_intern_id(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
+	if (village < 0 || hh < 0)
+		return MQ_ERR_NOMEM;
+	if ((size_t)hh >= v->ahv) {
+		size_t n = v->ahv ? v->ahv * 2 : 1024;
+		int32_t *p = realloc(v->household_village, n * sizeof *p);
+		if (!p)
+			return MQ_ERR_NOMEM;
+		for (size_t i = v->ahv; i < n; i++)
+			p[i] = -1;
+		v->household_village = p;
+		v->ahv = n;
+	}
+	if (v->household_village[hh] < 0) {
+		v->household_village[hh] = village;
+	} else if (v->household_village[hh] != village) {
+		const char *first = mq_intern_str(v->villages, v->household_village[hh]);
+		char zh[320];
+		snprintf(zh, sizeof zh, "户 %.64s 也在 %s", r->text[MQ_F_HOUSEHOLD_ID], first);
+		add_warning(v, out, MQ_W002, MQ_F_HOUSEHOLD_ID, zh, "household %.64s also in %s",
+			    r->text[MQ_F_HOUSEHOLD_ID], first);
+	}
+	out->outcome = MQ_ACCEPTED;
+	return 0;
+}
