@@ -1,0 +1,200 @@
+/* archive.h — the archive stage: BagIt bags (RFC 8493) written as
+ * reproducible ZIP packages, and their verification (`minqing verify`).
+ *
+ * Ownership. A struct mq_bag collects what goes into one package: payload
+ * files (a path on disk and a name under data/) and bag-info.txt fields.
+ * The bag copies every string it is given and frees them in mq_bag_free;
+ * its fields are read-only to callers. Nothing is read from disk before
+ * mq_archive_write, which streams each payload file exactly once (SHA-256,
+ * SHA-512, CRC-32 and deflate in the same pass) into a temporary file and
+ * renames it to the ZIP's path when complete.
+ *
+ * Package layout (fixed, so the same inputs give a byte-identical ZIP):
+ * payload members "data/…" in byte order of their names, then bagit.txt,
+ * bag-info.txt, manifest-sha256.txt, manifest-sha512.txt and
+ * tagmanifest-sha256.txt. Every entry carries the UTF-8 name flag
+ * (general purpose bit 11), the bag date at 00:00:00 (DOS local time), no
+ * extra field and no comment. A payload file whose first 64 KiB shrink by
+ * less than 3% under deflate (PDF, images, ZIPs) is stored, the rest is
+ * deflated at level MQ_ARCHIVE_LEVEL. bag-info.txt holds the fields added
+ * with mq_bag_add_info in their order, then Bagging-Date and Payload-Oxum.
+ *
+ * Names. mq_archive_safe_name makes a relative name safe on Windows and
+ * Unix: invalid UTF-8 bytes, control characters and < > : " \ | ? * become
+ * "_"; components are put in NFC as far as the built-in tables reach
+ * (CJK compatibility ideographs and other singletons, composition of a base
+ * and one following combining mark, Hangul syllables); trailing dots and
+ * spaces become "_"; a Windows device name (CON, PRN, AUX, NUL, COM0-9,
+ * LPT0-9, with any extension) gets a leading "_"; empty, "." and ".."
+ * components cannot survive (empty ones are dropped, dots become "_").
+ *
+ * Verification reads members as streams (hashing while inflating) and
+ * writes nothing to disk. Before reading any member it refuses the package
+ * when a member name is empty, holds NUL, a backslash or a ".." component,
+ * is absolute (leading "/" or a drive letter) or is duplicated, when a
+ * member is encrypted or uses a method other than store/deflate, or when
+ * declared sizes, the entry count or the compression ratio pass the
+ * limits; while reading, a member stops as soon as its output passes the
+ * per-member or total limit. */
+#ifndef MINQING_ARCHIVE_H
+#define MINQING_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "minqing/util.h"
+
+#define MQ_ARCHIVE_LEVEL 3 /* deflate level: about 6.5:1 on our CSVs, >100 MB/s */
+
+struct mq_bag_file {
+	char *src;           /* path on disk */
+	char *name;          /* member name, "data/…", safe and unique in the bag */
+	char *expect_sha256; /* NULL, or the SHA-256 (hex) the file must have */
+};
+
+struct mq_bag_field {
+	char *label, *value;
+};
+
+struct mq_bag {
+	char date[11]; /* YYYY-MM-DD: Bagging-Date and every entry's timestamp */
+	struct mq_bag_file *files;
+	size_t nfiles, afiles;
+	struct mq_bag_field *fields;
+	size_t nfields, afields;
+};
+
+/* Returns a new empty bag dated date (YYYY-MM-DD, 1980..2107), NULL on a
+ * bad date or OOM (err filled). Free with mq_bag_free. */
+struct mq_bag *mq_bag_new(const char *date, struct mq_error *err);
+void mq_bag_free(struct mq_bag *bag); /* NULL-safe */
+
+/* Adds src as data/<safe name>; name may hold "/" for subfolders. A name
+ * that clashes with one already in the bag gets " (2)", " (3)", … before
+ * its extension. expect_sha256 (hex, may be NULL): mq_archive_write fails
+ * when the file's SHA-256 differs (an input changed since the run).
+ * Returns 0, MQ_ERR_FORMAT (name empty after sanitising) or MQ_ERR_NOMEM. */
+int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
+		    const char *expect_sha256, struct mq_error *err);
+
+/* Appends "label: value" to bag-info.txt. label: printable ASCII without
+ * ':' (else MQ_ERR_FORMAT); CR, LF and tabs in value become spaces.
+ * Bagging-Date and Payload-Oxum are written by mq_archive_write. */
+int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
+		    struct mq_error *err);
+
+/* Writes the bag as a ZIP at zip_path (temp file + rename; nothing is left
+ * behind on failure). Returns 0, MQ_ERR_IO (a payload file unreadable or
+ * changed while read, disk full), MQ_ERR_VERIFY (expect_sha256 mismatch)
+ * or MQ_ERR_NOMEM. payload_bytes (may be NULL) gets the payload octets. */
+int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
+		     uint64_t *payload_bytes, struct mq_error *err);
+
+/* ---- names and tag-file text (bagit.c) ---- */
+
+/* Appends the safe form of the relative name s[0..len) (components split
+ * at "/") to out. Returns 0, MQ_ERR_FORMAT when nothing is left, or
+ * MQ_ERR_NOMEM. With one_component set, "/" is replaced like the other
+ * forbidden characters (for file names on disk). */
+int mq_archive_safe_name(const char *s, size_t len, int one_component, struct mq_buf *out);
+
+/* Appends "HEX  PATH\n" with "%", CR and LF in PATH percent-encoded
+ * (RFC 8493 section 2.1.3). Returns 0 or MQ_ERR_NOMEM. */
+int mq_bagit_manifest_line(struct mq_buf *out, const char *hex, const char *path);
+/* Decodes %25, %0A, %0D (any case) in s[0..len) into out. */
+int mq_bagit_path_decode(const char *s, size_t len, struct mq_buf *out);
+
+/* The exact content of bagit.txt. */
+extern const char mq_bagit_txt[];
+
+/* Streaming SHA-256 + SHA-512 (libcrypto EVP). init returns 0 or
+ * MQ_ERR_NOMEM; final writes lower-case hex (65 and 129 bytes with NUL)
+ * and frees; free alone is for error paths (NULL-safe). */
+struct mq_digests {
+	void *sha256, *sha512; /* EVP_MD_CTX */
+};
+int mq_digests_init(struct mq_digests *d);
+int mq_digests_update(struct mq_digests *d, const void *data, size_t len);
+int mq_digests_final(struct mq_digests *d, char hex256[65], char hex512[129]);
+void mq_digests_free(struct mq_digests *d);
+
+/* ---- low-level ZIP reading (archive.c; used by verify.c) ---- */
+
+struct mq_zip_entry {
+	char *name;        /* raw name bytes plus a NUL; owned by the reader */
+	size_t name_len;   /* declared length: > strlen(name) when it holds NUL */
+	uint64_t size;     /* declared uncompressed size */
+	uint64_t csize;    /* declared compressed size */
+	unsigned flag, method;
+};
+
+struct mq_zip_reader;
+/* Opens a ZIP and lists at most max_entries central-directory entries
+ * (MQ_ERR_LIMIT beyond). Returns 0 or MQ_ERR_IO (unreadable / not a ZIP).
+ * Free with mq_zip_close (NULL-safe). */
+int mq_zip_open(const char *path, size_t max_entries, struct mq_zip_reader **out,
+		struct mq_error *err);
+size_t mq_zip_count(const struct mq_zip_reader *z);
+const struct mq_zip_entry *mq_zip_get(const struct mq_zip_reader *z, size_t i);
+/* Inflates entry i in chunks passed to fn (a non-zero return stops and is
+ * returned). Stops with MQ_ERR_LIMIT once more than limit bytes came out.
+ * Returns MQ_ERR_VERIFY when the data are damaged, shorter than declared
+ * or fail the CRC; *out_bytes (may be NULL) gets the bytes produced. */
+int mq_zip_stream(struct mq_zip_reader *z, size_t i, uint64_t limit,
+		  int (*fn)(void *ctx, const void *data, size_t len), void *ctx,
+		  uint64_t *out_bytes, struct mq_error *err);
+void mq_zip_close(struct mq_zip_reader *z);
+
+/* ---- verification (verify.c) ---- */
+
+struct mq_verify_limits {
+	uint64_t member_max;  /* largest member, bytes (default 4 GiB) */
+	uint64_t total_max;   /* all members together (default 16 GiB) */
+	uint64_t ratio_max;   /* size / compressed size, for members over 1 MiB (default 200) */
+	size_t entries_max;   /* members (default 100000) */
+};
+void mq_verify_limits_default(struct mq_verify_limits *l);
+
+struct mq_verify_result {
+	size_t members, payload_files; /* what the package holds */
+	uint64_t payload_bytes;
+	size_t problems;               /* lines appended to the report */
+	int refused;                   /* 1: unsafe or over a limit, members not read */
+};
+
+/* Verifies one package: ZIP integrity (CRC of every member), bagit.txt,
+ * every manifest line (missing / altered), every payload file listed
+ * (extra), tag manifests, Payload-Oxum. Appends one line per problem,
+ * "中文 / English: name (detail)\n", to report. Returns 0 when valid,
+ * MQ_ERR_VERIFY when not (res->problems > 0), MQ_ERR_IO when the file
+ * cannot be read as a ZIP, MQ_ERR_NOMEM. */
+int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
+		      struct mq_verify_result *res, struct mq_buf *report,
+		      struct mq_error *err);
+
+/* ---- the archive stage of a run (archive_stage.c) ---- */
+
+struct mq_archive_opts {
+	const char *out_dir;      /* reads out_dir/data, out_dir/reports; writes out_dir/archive */
+	const char *period;       /* YYYY-MM, YYYY-Qn or YYYY */
+	const char *as_of;        /* YYYY-MM-DD, or NULL: run.txt's as_of, else the period's last day */
+	const char *organization; /* Source-Organization, or NULL: run.txt's unit, else the county */
+	int with_inputs;          /* add the input files listed in run.txt */
+	/* called after each package is written (may be NULL) */
+	void (*on_package)(void *ctx, const char *zip_path, uint64_t payload_bytes);
+	void *ctx;
+};
+
+/* Writes one package per township and one for the county into
+ * out_dir/archive (see the issue: township packages hold the township's
+ * reports, its rows of each figure CSV, its accepted records, the run's
+ * rejects, warnings and data-quality report). Temporary files go to
+ * out_dir/archive/.tmp.PID and are removed. Returns 0 or a negative code. */
+int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err);
+
+/* Period label used in file names: 2024年03月, 2024年, 2024年第1季度.
+ * Returns 0 or MQ_ERR_USAGE for a malformed period. last_day (may be
+ * NULL, 11 bytes) gets the period's last day YYYY-MM-DD. */
+int mq_archive_period_label(const char *period, char *label, size_t size, char *last_day);
+
+#endif
