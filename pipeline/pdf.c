@@ -1,0 +1,427 @@
+/* pdf.c — the one module that talks to libharu: fonts (UTF-8, embedded
+ * TrueType subsets), pages, text and rules, bookmarks, document info, and
+ * the font fix-ups libharu 2.3.0 needs before saving:
+ *  - its ToUnicode stream holds a code-to-CID "begincidrange" map (poppler
+ *    warns, PDF/A refuses it): replaced by a bfrange ToUnicode CMap;
+ *  - its W array and CIDToGIDMap cover the whole font (~180 KB per font):
+ *    rebuilt for the code points actually drawn.
+ * With the UTF-8 encoder a content-stream code is the UTF-16 value of a BMP
+ * character and CID = code (Identity-H); CIDToGIDMap maps CID to glyph. */
+#include "layout_internal.h"
+
+#include <hpdf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MQ_PDF_MAX_PAGES 100000
+
+struct font_slot {
+	HPDF_Font font;
+	HPDF_FontDef def;
+	int16_t *width;       /* 1000-unit advance per BMP code point, -1 = not yet asked */
+	uint8_t *glyph;       /* 0 unknown, 1 has a glyph, 2 none */
+	uint8_t *used;        /* bitmap of BMP code points drawn */
+};
+
+struct mq_pdf {
+	HPDF_Doc doc;
+	HPDF_Encoder utf8;
+	HPDF_STATUS status;   /* first libharu error, 0 when none */
+	HPDF_STATUS detail;
+	struct font_slot fonts[MQ_FONT_ROLES];
+	HPDF_Page *pages;
+	int npages, apages, cur;
+	int in_text;
+	HPDF_Outline *outlines;
+	int noutlines, aoutlines;
+	char *tmp;            /* NUL-terminated copy of a string to draw */
+	size_t tmp_alloc;
+};
+
+static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
+{
+	struct mq_pdf *p = user;
+	if (!p->status) {
+		p->status = code;
+		p->detail = detail;
+	}
+}
+
+static int hpdf_fail(struct mq_pdf *p, struct mq_error *err, const char *file, const char *what)
+{
+	return mq_fail(err, MQ_ERR_IO, file, 0, "PDF 生成失败 / PDF library error %04X/%u: %s",
+		       (unsigned)p->status, (unsigned)p->detail, what);
+}
+
+int mq_pdf_new(struct mq_pdf **out, struct mq_error *err)
+{
+	struct mq_pdf *p = calloc(1, sizeof *p);
+	*out = NULL;
+	if (!p)
+		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+	p->doc = HPDF_New(on_error, p);
+	if (!p->doc) {
+		free(p);
+		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+	}
+	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(p->doc);
+	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
+	p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
+	p->cur = -1;
+	if (p->status || !p->utf8) {
+		int rc = hpdf_fail(p, err, "", "UTF-8 encoder");
+		mq_pdf_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void mq_pdf_free(struct mq_pdf *p)
+{
+	if (!p)
+		return;
+	for (int r = 0; r < MQ_FONT_ROLES; r++) {
+		free(p->fonts[r].width);
+		free(p->fonts[r].glyph);
+		free(p->fonts[r].used);
+	}
+	if (p->doc)
+		HPDF_Free(p->doc);
+	free(p->pages);
+	free(p->outlines);
+	free(p->tmp);
+	free(p);
+}
+
+int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, struct mq_error *err)
+{
+	struct font_slot *f = &p->fonts[role];
+	if (f->font)
+		return 0;
+	f->width = malloc(65536 * sizeof *f->width);
+	f->glyph = calloc(65536, 1);
+	f->used = calloc(65536 / 8, 1);
+	if (!f->width || !f->glyph || !f->used)
+		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+	memset(f->width, 0xFF, 65536 * sizeof *f->width);
+	const char *name = HPDF_LoadTTFontFromFile2(p->doc, spec->file, (HPDF_UINT)spec->face, HPDF_TRUE);
+	if (name)
+		f->font = HPDF_GetFont(p->doc, name, "UTF-8");
+	if (!f->font) {
+		p->status = 0;
+		return mq_fail(err, MQ_ERR_IO, spec->file, 0,
+			       "无法载入字体 %s 第 %d 号字面（软件包 %s）/ cannot load font face %d (package %s)",
+			       spec->file, spec->face, *spec->package ? spec->package : "?",
+			       spec->face, *spec->package ? spec->package : "?");
+	}
+	f->def = ((HPDF_FontAttr)f->font->attr)->fontdef;
+	return 0;
+}
+
+double mq_pdf_width(struct mq_pdf *p, int role, uint32_t cp)
+{
+	struct font_slot *f = &p->fonts[role];
+	if (cp > 0xFFFF)
+		return 1.0;
+	if (f->width[cp] < 0)
+		f->width[cp] = HPDF_TTFontDef_GetCharWidth(f->def, (HPDF_UINT16)cp);
+	return f->width[cp] / 1000.0;
+}
+
+int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp)
+{
+	struct font_slot *f = &p->fonts[role];
+	if (cp > 0xFFFF || cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	if (!f->glyph[cp])
+		f->glyph[cp] = HPDF_TTFontDef_GetGlyphid(f->def, (HPDF_UINT16)cp) ? 1 : 2;
+	return f->glyph[cp] == 1;
+}
+
+static void end_text(struct mq_pdf *p)
+{
+	if (p->in_text) {
+		HPDF_Page_EndText(p->pages[p->cur]);
+		p->in_text = 0;
+	}
+}
+
+int mq_pdf_add_page(struct mq_pdf *p, double w, double h)
+{
+	if (p->npages >= MQ_PDF_MAX_PAGES)
+		return MQ_ERR_LIMIT;
+	if (p->npages == p->apages) {
+		int na = p->apages ? p->apages * 2 : 64;
+		HPDF_Page *np = realloc(p->pages, (size_t)na * sizeof *np);
+		if (!np)
+			return MQ_ERR_NOMEM;
+		p->pages = np;
+		p->apages = na;
+	}
+	if (p->cur >= 0)
+		end_text(p);
+	HPDF_Page page = HPDF_AddPage(p->doc);
+	if (!page)
+		return MQ_ERR_IO;
+	HPDF_Page_SetWidth(page, (HPDF_REAL)w);
+	HPDF_Page_SetHeight(page, (HPDF_REAL)h);
+	p->pages[p->npages] = page;
+	p->cur = p->npages;
+	return p->npages++;
+}
+
+int mq_pdf_use_page(struct mq_pdf *p, int index)
+{
+	if (index < 0 || index >= p->npages)
+		return MQ_ERR_USAGE;
+	if (p->cur >= 0)
+		end_text(p);
+	p->cur = index;
+	return 0;
+}
+
+int mq_pdf_page_count(const struct mq_pdf *p) { return p->npages; }
+
+void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
+		 double x, double y, const char *s, size_t len, double char_space)
+{
+	struct font_slot *f = &p->fonts[role];
+	HPDF_Page page = p->pages[p->cur];
+	if (!len)
+		return;
+	if (len + 1 > p->tmp_alloc) {
+		size_t na = len + 256;
+		char *t = realloc(p->tmp, na);
+		if (!t) {
+			p->status = HPDF_FAILD_TO_ALLOC_MEM;
+			return;
+		}
+		p->tmp = t;
+		p->tmp_alloc = na;
+	}
+	memcpy(p->tmp, s, len);
+	p->tmp[len] = '\0';
+	for (size_t i = 0; i < len; ) {
+		uint32_t cp;
+		int n = mq_utf8_decode(s + i, len - i, &cp);
+		if (!n)
+			break;
+		if (cp <= 0xFFFF)
+			f->used[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+		i += (size_t)n;
+	}
+	if (!p->in_text) {
+		HPDF_Page_BeginText(page);
+		p->in_text = 1;
+	}
+	if (HPDF_Page_GetCurrentFont(page) != f->font ||
+	    HPDF_Page_GetCurrentFontSize(page) != (HPDF_REAL)size)
+		HPDF_Page_SetFontAndSize(page, f->font, (HPDF_REAL)size);
+	HPDF_RGBColor c = HPDF_Page_GetRGBFill(page);
+	HPDF_REAL r = rgb[0] / 255.0f, g = rgb[1] / 255.0f, b = rgb[2] / 255.0f;
+	if (c.r != r || c.g != g || c.b != b)
+		HPDF_Page_SetRGBFill(page, r, g, b);
+	if (HPDF_Page_GetCharSpace(page) != (HPDF_REAL)char_space)
+		HPDF_Page_SetCharSpace(page, (HPDF_REAL)char_space);
+	HPDF_Page_TextOut(page, (HPDF_REAL)x, (HPDF_REAL)y, p->tmp);
+}
+
+void mq_pdf_rect(struct mq_pdf *p, double x, double y, double w, double h, const uint8_t fill[3])
+{
+	HPDF_Page page = p->pages[p->cur];
+	end_text(p);
+	HPDF_Page_SetRGBFill(page, fill[0] / 255.0f, fill[1] / 255.0f, fill[2] / 255.0f);
+	HPDF_Page_Rectangle(page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w, (HPDF_REAL)h);
+	HPDF_Page_Fill(page);
+}
+
+void mq_pdf_line(struct mq_pdf *p, double x1, double y1, double x2, double y2, double width)
+{
+	HPDF_Page page = p->pages[p->cur];
+	end_text(p);
+	if (HPDF_Page_GetLineWidth(page) != (HPDF_REAL)width)
+		HPDF_Page_SetLineWidth(page, (HPDF_REAL)width);
+	HPDF_Page_MoveTo(page, (HPDF_REAL)x1, (HPDF_REAL)y1);
+	HPDF_Page_LineTo(page, (HPDF_REAL)x2, (HPDF_REAL)y2);
+	HPDF_Page_Stroke(page);
+}
+
+int mq_pdf_outline(struct mq_pdf *p, int parent, const char *title, int page, double y)
+{
+	if (page < 0 || page >= p->npages)
+		return MQ_ERR_USAGE;
+	if (p->noutlines == p->aoutlines) {
+		int na = p->aoutlines ? p->aoutlines * 2 : 32;
+		HPDF_Outline *no = realloc(p->outlines, (size_t)na * sizeof *no);
+		if (!no)
+			return MQ_ERR_NOMEM;
+		p->outlines = no;
+		p->aoutlines = na;
+	}
+	HPDF_Outline par = parent >= 0 && parent < p->noutlines ? p->outlines[parent] : NULL;
+	HPDF_Outline o = HPDF_CreateOutline(p->doc, par, title, p->utf8);
+	HPDF_Destination d = o ? HPDF_Page_CreateDestination(p->pages[page]) : NULL;
+	if (!d)
+		return MQ_ERR_IO;
+	/* libharu cannot write a null zoom; 1 = 100 % */
+	HPDF_Destination_SetXYZ(d, 0, (HPDF_REAL)y, 1);
+	HPDF_Outline_SetDestination(o, d);
+	HPDF_Outline_SetOpened(o, par ? HPDF_FALSE : HPDF_TRUE);
+	p->outlines[p->noutlines] = o;
+	return p->noutlines++;
+}
+
+/* ---- font fix-ups before saving ---- */
+
+static int used(const struct font_slot *f, unsigned cp)
+{
+	return (f->used[cp >> 3] >> (cp & 7)) & 1;
+}
+
+static HPDF_STATUS write_str(HPDF_Stream s, struct mq_buf *b)
+{
+	HPDF_STATUS rc = HPDF_Stream_Write(s, (const HPDF_BYTE *)b->data, (HPDF_UINT)b->len);
+	mq_buf_reset(b);
+	return rc;
+}
+
+/* ToUnicode: code = UTF-16 of the character, so each run of used codes
+ * within one high byte is one identity bfrange. */
+static int build_tounicode(const struct font_slot *f, struct mq_buf *b)
+{
+	int rc = mq_buf_adds(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	unsigned ranges[100][2];
+	int nr = 0;
+	for (unsigned cp = 0; cp <= 0x10000 && !rc; cp++) {
+		int u = cp < 0x10000 && used(f, cp);
+		if (u && nr && ranges[nr - 1][1] == cp - 1 && (cp & 0xFF) != 0) {
+			ranges[nr - 1][1] = cp;
+			continue;
+		}
+		if (nr == 100 || (cp == 0x10000 && nr)) {
+			rc = mq_buf_printf(b, "%d beginbfrange\n", nr);
+			for (int i = 0; i < nr && !rc; i++)
+				rc = mq_buf_printf(b, "<%04X> <%04X> <%04X>\n", ranges[i][0], ranges[i][1], ranges[i][0]);
+			if (!rc)
+				rc = mq_buf_adds(b, "endbfrange\n");
+			nr = 0;
+		}
+		if (u) {
+			ranges[nr][0] = ranges[nr][1] = cp;
+			nr++;
+		}
+	}
+	if (!rc)
+		rc = mq_buf_adds(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	return rc;
+}
+
+static int fix_font(struct mq_pdf *p, struct font_slot *f)
+{
+	HPDF_FontAttr attr = (HPDF_FontAttr)f->font->attr;
+	HPDF_Dict desc = attr->descendant_font;
+	struct mq_buf b = {0};
+	unsigned maxcp = 0;
+	int rc = 0;
+	/* W: [first [w1 w2 ...] ...] over used code points only */
+	HPDF_Array w = HPDF_Array_New(f->font->mmgr), run = NULL;
+	if (!w || HPDF_Dict_Add(desc, "W", w) != HPDF_OK)
+		return MQ_ERR_NOMEM;
+	for (unsigned cp = 0; cp < 0x10000; cp++) {
+		if (!used(f, cp)) {
+			run = NULL;
+			continue;
+		}
+		maxcp = cp;
+		if (!run) {
+			run = HPDF_Array_New(f->font->mmgr);
+			if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)cp) || HPDF_Array_Add(w, run))
+				return MQ_ERR_NOMEM;
+		}
+		if (HPDF_Array_AddNumber(run, HPDF_TTFontDef_GetCharWidth(f->def, (HPDF_UINT16)cp)))
+			return MQ_ERR_NOMEM;
+	}
+	/* CIDToGIDMap: two bytes per CID up to the largest used one */
+	if (attr->map_stream) {
+		HPDF_Stream s = attr->map_stream->stream;
+		HPDF_MemStream_FreeData(s);
+		for (unsigned cp = 0; cp <= maxcp && !rc; cp++) {
+			unsigned gid = used(f, cp) ? HPDF_TTFontDef_GetGlyphid(f->def, (HPDF_UINT16)cp) : 0;
+			rc = mq_buf_addc(&b, (char)(gid >> 8)) || mq_buf_addc(&b, (char)(gid & 0xFF));
+			if (!rc && b.len >= 8192)
+				rc = write_str(s, &b) != HPDF_OK;
+		}
+		if (!rc)
+			rc = write_str(s, &b) != HPDF_OK;
+	}
+	HPDF_Dict tu = HPDF_Dict_GetItem(f->font, "ToUnicode", HPDF_OCLASS_DICT);
+	if (!rc && tu) {
+		static const char *const stale[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
+		for (size_t i = 0; i < sizeof stale / sizeof *stale; i++)
+			HPDF_Dict_RemoveElement(tu, stale[i]);
+		HPDF_MemStream_FreeData(tu->stream);
+		rc = build_tounicode(f, &b);
+		if (!rc)
+			rc = write_str(tu->stream, &b) != HPDF_OK;
+	}
+	mq_buf_free(&b);
+	p->status = 0;  /* RemoveElement of an absent key is not an error */
+	return rc ? MQ_ERR_NOMEM : 0;
+}
+
+int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *info,
+		struct mq_error *err)
+{
+	struct mq_out out;
+	if (p->cur >= 0)
+		end_text(p);
+	if (p->status)
+		return hpdf_fail(p, err, path, "drawing");
+	for (int r = 0; r < MQ_FONT_ROLES; r++)
+		if (p->fonts[r].font && fix_font(p, &p->fonts[r]))
+			return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	const char *vals[4] = {info->title, info->author, info->subject, info->keywords};
+	const HPDF_InfoType keys[4] = {HPDF_INFO_TITLE, HPDF_INFO_AUTHOR, HPDF_INFO_SUBJECT, HPDF_INFO_KEYWORDS};
+	for (int i = 0; i < 4; i++)
+		if (vals[i] && *vals[i])
+			HPDF_SetInfoAttr(p->doc, keys[i], vals[i]);
+	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "minqing " MQ_VERSION);
+	if (info->has_date) {
+		HPDF_Date d = {info->year, info->month, info->day, info->hour, info->minute,
+			       info->second, 'Z', 0, 0};
+		HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
+		HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, d);
+	}
+	HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE);
+	if (p->noutlines == 0)
+		HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_NONE);
+	if (p->status)
+		return hpdf_fail(p, err, path, "document info");
+	if (HPDF_SaveToStream(p->doc) != HPDF_OK)
+		return hpdf_fail(p, err, path, "save");
+	int rc = mq_out_open(&out, path, err);
+	if (rc)
+		return rc;
+	HPDF_ResetStream(p->doc);
+	for (;;) {
+		HPDF_BYTE buf[65536];
+		HPDF_UINT32 n = sizeof buf;
+		HPDF_STATUS st = HPDF_ReadFromStream(p->doc, buf, &n);
+		if (n && fwrite(buf, 1, n, out.fp) != n) {
+			mq_out_abort(&out);
+			return mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed");
+		}
+		if (st == HPDF_STREAM_EOF)
+			break;
+		if (st != HPDF_OK) {
+			mq_out_abort(&out);
+			return hpdf_fail(p, err, path, "read back");
+		}
+	}
+	return mq_out_commit(&out, err);
+}
