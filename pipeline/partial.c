@@ -324,6 +324,15 @@ static int zr_str(struct zr *r, struct mq_buf *buf)
 	return r->failed ? -1 : 0;
 }
 
+/* The local string id of a file string index (marks r failed when out of range). */
+static int32_t str_of(struct zr *r, const int32_t *smap, uint32_t ns, uint32_t idx)
+{
+	if (idx < ns)
+		return smap[idx];
+	r->failed = 1;
+	return 0;
+}
+
 static int add_vote(struct agg_map *m, uint64_t key, uint64_t n)
 {
 	int isnew;
@@ -399,7 +408,6 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 		if ((smap[i] = mq_intern_id(agg->strs, s.data, s.len)) < 0)
 			goto oom;
 	}
-#define STR(x) ((x) < ns ? smap[(x)] : (r->failed = 1, 0))
 
 	uint32_t nv = zr_u32(r);
 	if (r->failed || nv > (1u << 30))
@@ -409,7 +417,7 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 		goto oom;
 	for (uint32_t i = 0; i < nv && !r->failed; i++) {
 		uint32_t t = zr_u32(r), v = zr_u32(r);
-		int32_t lt = STR(t), lv = STR(v);
+		int32_t lt = str_of(r, smap, ns, t), lv = str_of(r, smap, ns, v);
 		if (r->failed)
 			break;
 		long vi = vmap[i] = agg_village_index(agg, lt, lv);
@@ -429,21 +437,21 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 			vm[k] += zr_u64(r);
 		uint32_t nh = zr_u32(r);
 		for (uint32_t k = 0; k < nh && !r->failed; k++) {
-			int32_t h = STR(zr_u32(r)), isnew;
+			int32_t h = str_of(r, smap, ns, zr_u32(r)), isnew;
 			if (agg_map_put(&agg->households, AGG_KEY(vi, h), &isnew) == (size_t)-1)
 				goto oom;
 			agg->villages[vi].households += isnew;
 		}
 		uint32_t nc = zr_u32(r);
 		for (uint32_t k = 0; k < nc && !r->failed; k++) {
-			int32_t c = STR(zr_u32(r));
+			int32_t c = str_of(r, smap, ns, zr_u32(r));
 			if (add_vote(&agg->county_votes, AGG_KEY(vi, c), zr_u64(r)))
 				goto oom;
 		}
 	}
 	uint32_t ncad = zr_u32(r);
 	for (uint32_t i = 0; i < ncad && !r->failed; i++) {
-		int32_t id = STR(zr_u32(r));
+		int32_t id = str_of(r, smap, ns, zr_u32(r));
 		if (r->failed)
 			break;
 		long ci = agg_cadre_index(agg, id);
@@ -466,7 +474,7 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 			cm[k] += zr_u64(r);
 		uint32_t nn = zr_u32(r);
 		for (uint32_t k = 0; k < nn && !r->failed; k++) {
-			int32_t name = STR(zr_u32(r));
+			int32_t name = str_of(r, smap, ns, zr_u32(r));
 			if (add_vote(&agg->name_votes, AGG_KEY(ci, name), zr_u64(r)))
 				goto oom;
 		}
@@ -482,7 +490,7 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 	}
 	uint32_t na = zr_u32(r);
 	for (uint32_t i = 0; i < na && !r->failed; i++) {
-		int32_t c = STR(zr_u32(r)), h = STR(zr_u32(r));
+		int32_t c = str_of(r, smap, ns, zr_u32(r)), h = str_of(r, smap, ns, zr_u32(r));
 		uint8_t mask;
 		zr_bytes(r, &mask, 1);
 		size_t slot = agg_map_find(&agg->assign_of, AGG_KEY(c, h));
@@ -498,7 +506,6 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 	zr_bytes(r, end, 4);
 	if (r->failed || memcmp(end, "END\n", 4) != 0)
 		goto damaged;
-#undef STR
 	agg->dirty = 1;
 	goto out;
 damaged:
