@@ -13,7 +13,10 @@
 #define IO_CHUNK (256 * 1024)
 #define SAMPLE (64 * 1024)
 #define UTF8_NAME_FLAG (1u << 11)
-#define VERSION_MADE_BY 20 /* MS-DOS host, spec 2.0: no Unix permissions to vary */
+/* Unix host, spec 2.0, mode 0644: Info-ZIP unzip converts names from a
+ * DOS host as CP437 even when bit 11 says UTF-8; a Unix host keeps them. */
+#define VERSION_MADE_BY ((3 << 8) | 20)
+#define UNIX_MODE_0644 (0100644ul << 16)
 
 /* ---- minizip I/O on an already open FILE* (the mq_out temp file) ---- */
 
@@ -262,6 +265,7 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 	w.info.tmz_date.tm_year = (uInt)year;
 	w.info.tmz_date.tm_mon = (uInt)(mon - 1);
 	w.info.tmz_date.tm_mday = (uInt)day;
+	w.info.external_fa = UNIX_MODE_0644;
 
 	for (size_t i = 0; i < bag->nfiles; i++)
 		order[i] = i;
