@@ -10,7 +10,9 @@ Writes visits_2024.csv (townships 1-2, Chinese headers, GB18030, CRLF, as
 Excel on a Chinese Windows saves it), visits_township3.xml (township 3, the
 XML export of the contract, UTF-8), registry.csv, roster.csv,
 assignments.csv, and the expectations of the deliberate faults:
-expected_rejects.csv and expected_warnings.csv (record_id,code).
+expected_rejects.csv and expected_warnings.csv (record_id,code; the W006
+duplicate is dropped, not accepted, and listed with the warnings) and
+expected_summary.txt (the run summary's counts).
 """
 import argparse
 import datetime as dt
@@ -620,7 +622,7 @@ def write_visits(g, out):
             f.write("%s,%s\n" % (rid, code))
     with open(os.path.join(out, "expected_warnings.csv"), "w", encoding="utf-8", newline="") as f:
         f.write("record_id,code\n")
-        for rid, code in sorted(warnings):
+        for rid, code in sorted(warnings + dropped):
             f.write("%s,%s\n" % (rid, code))
     nrec = sum(1 for _, c in rows if any(c)) + len(xml_recs)
     with open(os.path.join(out, "expected_summary.txt"), "w", encoding="utf-8") as f:
