@@ -196,23 +196,48 @@ static int find_visits_xsd(char *out, size_t n, char *tried, size_t ntried)
 static void schema_parse_error(void *ctx, xmlErrorPtr e)
 {
 	char *msg = ctx;
-	if (!msg[0] && e && e->message)
+	if (!msg[0] && e && e->message && e->level >= XML_ERR_ERROR)
 		snprintf(msg, 400, "line %d: %s", e->line, e->message);
 }
 
-static int load_schema(xmlSchemaPtr *schema, struct mq_error *err)
+/* libxml2 hands a document parser's errors the context's userData */
+static void xsd_doc_error(void *ctx, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	schema_parse_error(ctxt->_private, e);
+}
+
+/* Parses the XSD file ourselves so that its errors land in msg instead of
+ * on stderr, then compiles it. */
+static int load_schema(xmlSchemaPtr *schema, xmlDocPtr *xsd_doc, struct mq_error *err)
 {
 	char path[PATH_MAX + 64], tried[4 * (PATH_MAX + 72)], msg[400] = "";
 	if (find_visits_xsd(path, sizeof path, tried, sizeof tried))
 		return mq_fail(err, MQ_ERR_IO, "visits.xsd", 0,
 			       "找不到 XML 模式文件 visits.xsd / XML schema visits.xsd not found (looked at %s)", tried);
-	xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewParserCtxt(path);
-	if (!pctxt)
+	*schema = NULL;
+	*xsd_doc = NULL;
+	xmlParserCtxtPtr dctxt = xmlNewParserCtxt();
+	if (!dctxt)
 		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
-	xmlSchemaSetParserStructuredErrors(pctxt, schema_parse_error, msg);
-	*schema = xmlSchemaParse(pctxt);
-	xmlSchemaFreeParserCtxt(pctxt);
+	dctxt->_private = msg;
+	dctxt->sax->serror = xsd_doc_error;
+	xmlDocPtr doc = xmlCtxtReadFile(dctxt, path, NULL, XML_PARSE_NONET);
+	xmlFreeParserCtxt(dctxt);
+	if (doc) {
+		xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewDocParserCtxt(doc);
+		if (!pctxt) {
+			xmlFreeDoc(doc);
+			return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		}
+		xmlSchemaSetParserStructuredErrors(pctxt, schema_parse_error, msg);
+		*schema = xmlSchemaParse(pctxt);
+		xmlSchemaFreeParserCtxt(pctxt);
+		*xsd_doc = doc;   /* kept while the schema lives */
+	}
 	if (!*schema) {
+		xmlFreeDoc(*xsd_doc);
+		*xsd_doc = NULL;
 		size_t l = strlen(msg);
 		while (l && (msg[l - 1] == '\n' || msg[l - 1] == '\r'))
 			msg[--l] = '\0';
@@ -272,11 +297,15 @@ static int add_attr_value(struct mq_buf *b, const char *s, const char *end)
 	return 0;
 }
 
+/* libxml2 messages end in a newline and may hold more: one line for CSV. */
 static void strip_newline(char *s)
 {
 	size_t l = strlen(s);
 	while (l && (s[l - 1] == '\n' || s[l - 1] == '\r' || s[l - 1] == ' '))
 		s[--l] = '\0';
+	for (char *p = s; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
 }
 
 static long cur_line(struct xml_state *st)
@@ -385,9 +414,9 @@ static int schema_value_error(const xmlError *e)
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
 		if (e->code == codes[i])
 			return 1;
-	/* a missing required child: E002 */
-	return e->code == XML_SCHEMAV_CVC_COMPLEX_TYPE_2_4 && e->message &&
-	       strstr(e->message, "Missing child") != NULL;
+	/* a missing required child (E002); libxml2 gives it the code of any
+	 * content-model failure, so the message tells it apart */
+	return e->message && strstr(e->message, "Missing child element") != NULL;
 }
 
 static void schema_valid_error(void *ctx, xmlErrorPtr e)
@@ -785,6 +814,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 {
 	struct xml_state *st = NULL;
 	xmlSchemaPtr schema = NULL;
+	xmlDocPtr xsd_doc = NULL;
 	char *buf = NULL;
 	int fd = -1, rc = 0;
 
@@ -799,7 +829,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		close(fd);
 		return mq_fail(err, MQ_ERR_IO, path, 0, "不是普通文件 / not a regular file");
 	}
-	rc = load_schema(&schema, err);
+	rc = load_schema(&schema, &xsd_doc, err);
 	if (rc)
 		goto out;
 	st = calloc(1, sizeof *st);
@@ -877,8 +907,13 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
 		goto out;
 	}
-	if (st->damaged && !st->stop_rc)
+	if (st->damaged && !st->stop_rc) {
+		if (sb.st_size == 0) {
+			snprintf(st->damage_en, sizeof st->damage_en, "XML document is empty");
+			snprintf(st->damage_zh, sizeof st->damage_zh, "XML 文件为空");
+		}
 		emit_damage(st);
+	}
 	if (st->nomem)
 		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
 	else
@@ -907,6 +942,7 @@ out:
 		free(st);
 	}
 	xmlSchemaFree(schema);
+	xmlFreeDoc(xsd_doc);
 	free(buf);
 	close(fd);
 	return rc;
