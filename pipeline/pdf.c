@@ -12,6 +12,7 @@
 #include <hpdf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #define MQ_PDF_MAX_PAGES 100000
 
@@ -32,6 +33,9 @@ struct mq_pdf {
 	HPDF_Page *pages;
 	int npages, apages, cur;
 	int in_text;
+	int sealed;           /* the current page's current stream is compressed */
+	unsigned char *raw, *zbuf;   /* scratch for sealing */
+	size_t ralloc, zalloc;
 	HPDF_Outline *outlines;
 	int noutlines, aoutlines;
 	char *tmp;            /* NUL-terminated copy of a string to draw */
@@ -92,6 +96,8 @@ void mq_pdf_free(struct mq_pdf *p)
 	free(p->pages);
 	free(p->outlines);
 	free(p->tmp);
+	free(p->zbuf);
+	free(p->raw);
 	free(p);
 }
 
@@ -148,6 +154,86 @@ static void end_text(struct mq_pdf *p)
 	}
 }
 
+/* libharu writes a stream's /Filter from its own flag and deflates at save
+ * time, so a sealed (already deflated) stream is inflated back just before
+ * it is written and dropped right after. */
+static HPDF_STATUS unseal_before_write(HPDF_Dict dict)
+{
+	HPDF_Stream s = dict->stream;
+	HPDF_UINT n = s->size, got = n;
+	unsigned char *z = malloc(n ? n : 1), out[16384];
+	z_stream zs = {0};
+	HPDF_STATUS rc = HPDF_OK;
+	if (!z)
+		return HPDF_FAILD_TO_ALLOC_MEM;
+	if (s->seek_fn(s, 0, HPDF_SEEK_SET) != HPDF_OK || HPDF_Stream_Read(s, z, &got) != HPDF_OK ||
+	    got != n || inflateInit(&zs) != Z_OK) {
+		free(z);
+		return HPDF_INVALID_STREAM;
+	}
+	HPDF_MemStream_FreeData(s);
+	zs.next_in = z;
+	zs.avail_in = n;
+	int zr = Z_OK;
+	while (zr == Z_OK && rc == HPDF_OK) {
+		zs.next_out = out;
+		zs.avail_out = sizeof out;
+		zr = inflate(&zs, Z_NO_FLUSH);
+		if (zr == Z_OK || zr == Z_STREAM_END)
+			rc = HPDF_Stream_Write(s, out, (HPDF_UINT)(sizeof out - zs.avail_out));
+	}
+	inflateEnd(&zs);
+	free(z);
+	dict->before_write_fn = NULL;
+	return rc != HPDF_OK ? rc : zr == Z_STREAM_END ? HPDF_OK : HPDF_INVALID_STREAM;
+}
+
+static HPDF_STATUS drop_after_write(HPDF_Dict dict)
+{
+	HPDF_MemStream_FreeData(dict->stream);
+	return HPDF_OK;
+}
+
+/* Deflates the current page's open content stream in place (fast level),
+ * so a long report holds compressed pages only. */
+static int seal(struct mq_pdf *p)
+{
+	if (p->cur < 0 || p->sealed)
+		return 0;
+	end_text(p);
+	HPDF_PageAttr attr = (HPDF_PageAttr)p->pages[p->cur]->attr;
+	HPDF_Stream s = attr->stream;
+	HPDF_UINT n = s->size;
+	p->sealed = 1;
+	if (!n)
+		return 0;
+	uLongf zn = compressBound(n);
+	if (n > p->ralloc) {
+		unsigned char *r = realloc(p->raw, n);
+		if (!r)
+			return MQ_ERR_NOMEM;
+		p->raw = r;
+		p->ralloc = n;
+	}
+	if (zn > p->zalloc) {
+		unsigned char *z = realloc(p->zbuf, zn);
+		if (!z)
+			return MQ_ERR_NOMEM;
+		p->zbuf = z;
+		p->zalloc = zn;
+	}
+	HPDF_UINT got = n;
+	if (s->seek_fn(s, 0, HPDF_SEEK_SET) != HPDF_OK || HPDF_Stream_Read(s, p->raw, &got) != HPDF_OK ||
+	    got != n || compress2(p->zbuf, &zn, p->raw, n, 1) != Z_OK)
+		return MQ_ERR_IO;
+	HPDF_MemStream_FreeData(s);
+	if (HPDF_Stream_Write(s, p->zbuf, (HPDF_UINT)zn) != HPDF_OK)
+		return MQ_ERR_IO;
+	attr->contents->before_write_fn = unseal_before_write;
+	attr->contents->after_write_fn = drop_after_write;
+	return 0;
+}
+
 int mq_pdf_add_page(struct mq_pdf *p, double w, double h)
 {
 	if (p->npages >= MQ_PDF_MAX_PAGES)
@@ -160,11 +246,13 @@ int mq_pdf_add_page(struct mq_pdf *p, double w, double h)
 		p->pages = np;
 		p->apages = na;
 	}
-	if (p->cur >= 0)
-		end_text(p);
+	int rc = seal(p);
+	if (rc)
+		return rc;
 	HPDF_Page page = HPDF_AddPage(p->doc);
 	if (!page)
 		return MQ_ERR_IO;
+	p->sealed = 0;
 	HPDF_Page_SetWidth(page, (HPDF_REAL)w);
 	HPDF_Page_SetHeight(page, (HPDF_REAL)h);
 	p->pages[p->npages] = page;
@@ -176,9 +264,15 @@ int mq_pdf_use_page(struct mq_pdf *p, int index)
 {
 	if (index < 0 || index >= p->npages)
 		return MQ_ERR_USAGE;
-	if (p->cur >= 0)
-		end_text(p);
+	int rc = seal(p);
+	if (rc)
+		return rc;
 	p->cur = index;
+	/* earlier streams are sealed: later drawing goes to a fresh one */
+	HPDF_Dict stream;
+	if (HPDF_Page_New_Content_Stream(p->pages[index], &stream) != HPDF_OK)
+		return MQ_ERR_IO;
+	p->sealed = 0;
 	return 0;
 }
 
@@ -191,8 +285,9 @@ void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
 	HPDF_Page page = p->pages[p->cur];
 	if (!len)
 		return;
-	if (len + 1 > p->tmp_alloc) {
-		size_t na = len + 256;
+	/* at most 4 hex digits per input byte, plus the operators */
+	if (4 * len + 64 > p->tmp_alloc) {
+		size_t na = 4 * len + 256;
 		char *t = realloc(p->tmp, na);
 		if (!t) {
 			p->status = HPDF_FAILD_TO_ALLOC_MEM;
@@ -201,17 +296,26 @@ void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
 		p->tmp = t;
 		p->tmp_alloc = na;
 	}
-	memcpy(p->tmp, s, len);
-	p->tmp[len] = '\0';
+	/* Hex codes written directly: libharu's own show-text re-measures
+	 * every character with a linear cmap search, the slowest part of a
+	 * page; the glyphs are marked for the subset by mq_pdf_width. */
+	char *o = p->tmp;
+	int k = sprintf(o, "1 0 0 1 %.2f %.2f Tm <", x, y);
+	o += k;
 	for (size_t i = 0; i < len; ) {
+		static const char hex[] = "0123456789ABCDEF";
 		uint32_t cp;
 		int n = mq_utf8_decode(s + i, len - i, &cp);
-		if (!n)
-			break;
-		if (cp <= 0xFFFF)
-			f->used[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-		i += (size_t)n;
+		if (!n || cp > 0xFFFF)
+			cp = 0xFFFD;
+		i += n ? (size_t)n : 1;
+		f->used[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+		mq_pdf_width(p, role, cp);
+		for (int sh = 12; sh >= 0; sh -= 4)
+			*o++ = hex[(cp >> sh) & 0xF];
 	}
+	memcpy(o, "> Tj\n", 5);
+	o += 5;
 	if (!p->in_text) {
 		HPDF_Page_BeginText(page);
 		p->in_text = 1;
@@ -225,7 +329,9 @@ void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
 		HPDF_Page_SetRGBFill(page, r, g, b);
 	if (HPDF_Page_GetCharSpace(page) != (HPDF_REAL)char_space)
 		HPDF_Page_SetCharSpace(page, (HPDF_REAL)char_space);
-	HPDF_Page_TextOut(page, (HPDF_REAL)x, (HPDF_REAL)y, p->tmp);
+	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+	if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)p->tmp, (HPDF_UINT)(o - p->tmp)) != HPDF_OK && !p->status)
+		p->status = HPDF_INVALID_STREAM;
 }
 
 void mq_pdf_rect(struct mq_pdf *p, double x, double y, double w, double h, const uint8_t fill[3])
@@ -378,8 +484,8 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 		struct mq_error *err)
 {
 	struct mq_out out;
-	if (p->cur >= 0)
-		end_text(p);
+	if (seal(p))
+		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
 	if (p->status)
 		return hpdf_fail(p, err, path, "drawing");
 	for (int r = 0; r < MQ_FONT_ROLES; r++)
@@ -402,26 +508,13 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 		HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_NONE);
 	if (p->status)
 		return hpdf_fail(p, err, path, "document info");
-	if (HPDF_SaveToStream(p->doc) != HPDF_OK)
-		return hpdf_fail(p, err, path, "save");
 	int rc = mq_out_open(&out, path, err);
 	if (rc)
 		return rc;
-	HPDF_ResetStream(p->doc);
-	for (;;) {
-		HPDF_BYTE buf[65536];
-		HPDF_UINT32 n = sizeof buf;
-		HPDF_STATUS st = HPDF_ReadFromStream(p->doc, buf, &n);
-		if (n && fwrite(buf, 1, n, out.fp) != n) {
-			mq_out_abort(&out);
-			return mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed");
-		}
-		if (st == HPDF_STREAM_EOF)
-			break;
-		if (st != HPDF_OK) {
-			mq_out_abort(&out);
-			return hpdf_fail(p, err, path, "read back");
-		}
+	/* libharu writes the temporary file itself; mq_out syncs and renames it */
+	if (HPDF_SaveToFile(p->doc, out.tmp) != HPDF_OK) {
+		mq_out_abort(&out);
+		return hpdf_fail(p, err, path, "save");
 	}
 	return mq_out_commit(&out, err);
 }

@@ -892,7 +892,11 @@ static int do_each(struct rctx *r, const struct mq_block *b, const struct frame 
 		r->nostack = saved_n;
 		r->obase = saved_base;
 		if (b->bookmark) {
+			/* keep the bookmark on the page where the section starts */
+			const struct mq_style *body = &r->t->styles[mq_template_style(r->t, "body")];
 			struct mq_buf t = {0};
+			if ((rc = ensure(r, 3 * body->leading)))
+				break;
 			if (!(rc = expand(r, &f, b->bookmark, -1, &t)))
 				rc = bookmark(r, t.data ? t.data : "", depth);
 			mq_buf_free(&t);

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Layout benchmark: a 5,000-row, 8-column table of Chinese text rendered
+# through the template engine. Reports pages/s, bytes/page and peak RSS and
+# fails when a target is missed (>= 400 pages/s, <= 8 KB/page, <= 64 MB).
+BUILD=${BUILD:-build}
+TOOL=$BUILD/tools/render_sample
+ROWS=${ROWS:-5000}
+[ -x "$TOOL" ] || { echo "bench_layout: $TOOL missing (make all)"; exit 1; }
+T=$(mktemp -d "${TMPDIR:-/tmp}/mq_bench.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cat > "$T/bench.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<template title="走访台账">
+  <styles>
+    <style name="table" size="9" leading="13"/>
+    <style name="th" size="9" leading="13"/>
+  </styles>
+  <footer center="第 {page} 页 共 {pages} 页"/>
+  <body>
+    <title>{period|month}走访台账</title>
+    <table data="villages">
+      <column field="id" header="编号" width="1.2"/>
+      <column field="township" header="乡镇" width="1.1"/>
+      <column field="village" header="村" width="1"/>
+      <column field="cadre" header="驻村干部" width="1"/>
+      <column field="visits" header="走访" width="0.7" format="int"/>
+      <column field="rate" header="办结率" width="0.9" format="pct"/>
+      <column field="last_visit" header="最近走访" width="1.7" format="date"/>
+      <column field="note" header="主要诉求" width="2.9"/>
+    </table>
+  </body>
+</template>
+XML
+# warm the page cache for the fonts, then measure
+"$TOOL" --rows 50 --xsd templates/template.xsd "$T/bench.xml" "$T/warm.pdf" >/dev/null || exit 1
+best=""
+for i in 1 2 3; do
+	/usr/bin/time -f "%e %M" -o "$T/time" "$TOOL" --rows "$ROWS" --date 2024-03-31 \
+		--xsd templates/template.xsd "$T/bench.xml" "$T/out.pdf" > "$T/out" || exit 1
+	read -r secs rss < "$T/time"
+	if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; best_rss=$rss; fi
+done
+pages=$(sed -n 's/^pages=\([0-9]*\).*/\1/p' "$T/out")
+bytes=$(wc -c < "$T/out.pdf")
+awk -v p="$pages" -v s="$best" -v b="$bytes" -v r="$best_rss" -v rows="$ROWS" 'BEGIN {
+	pps = s > 0 ? p / s : p * 1000; bpp = b / p; mb = r / 1024;
+	printf "bench_layout: %d rows, %d pages in %.3f s = %.0f pages/s; %d bytes = %.1f KB/page; peak RSS %.1f MB\n", rows, p, s, pps, b, bpp / 1024, mb;
+	ok = (pps >= 400) && (bpp <= 8192) && (mb <= 64);
+	if (!ok) printf "bench_layout: target missed (>= 400 pages/s, <= 8 KB/page, <= 64 MB)\n";
+	exit !ok }'
