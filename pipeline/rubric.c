@@ -130,6 +130,25 @@ static void schema_error(void *ctx, xmlErrorPtr e)
 		"评分细则不符合 rubric.xsd / rubric does not match its schema: %s", msg);
 }
 
+struct first_error {
+	int seen;
+	long line;
+	char message[256];
+};
+
+static void keep_first_error(void *ctx, xmlErrorPtr e)
+{
+	struct first_error *f = ctx;
+	if (f->seen || !e || e->level < XML_ERR_ERROR)
+		return;
+	f->seen = 1;
+	f->line = e->line;
+	snprintf(f->message, sizeof f->message, "%s", e->message ? e->message : "");
+	size_t l = strlen(f->message);
+	while (l && (f->message[l - 1] == '\n' || f->message[l - 1] == ' '))
+		f->message[--l] = '\0';
+}
+
 static int check_scale(struct mq_rubric *r, struct mq_grade_scale *s, const char *which,
 		       struct mq_error *err)
 {
@@ -318,15 +337,14 @@ int mq_rubric_load(const char *path, struct mq_rubric **out, struct mq_error *er
 		rc = mq_fail(err, MQ_ERR_IO, path, 0, "无法读取评分细则 / cannot read the rubric file");
 		goto done;
 	}
+	/* the first parse error is the one a clerk should fix */
+	struct first_error first = { 0 };
+	xmlSetStructuredErrorFunc(&first, keep_first_error);
 	doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!doc) {
-		xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
-		rc = mq_fail(err, MQ_ERR_FORMAT, path, e ? e->line : 0,
-			     "评分细则不是合法的 XML / rubric is not well-formed XML: %s",
-			     e && e->message ? e->message : "");
-		size_t l = strlen(err ? err->message : "");
-		while (err && l && err->message[l - 1] == '\n')
-			err->message[--l] = '\0';
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (!doc || first.seen) {
+		rc = mq_fail(err, MQ_ERR_FORMAT, path, first.line,
+			     "评分细则不是合法的 XML / rubric is not well-formed XML: %s", first.message);
 		goto done;
 	}
 	pctx = xmlSchemaNewParserCtxt(xsd);
