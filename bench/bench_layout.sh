@@ -33,18 +33,21 @@ cat > "$T/bench.xml" <<'XML'
 XML
 # warm the page cache for the fonts, then measure
 "$TOOL" --rows 50 --xsd templates/template.xsd "$T/bench.xml" "$T/warm.pdf" >/dev/null || exit 1
+# CPU time (user + sys) decides, since other jobs may share the machine;
+# wall time is printed too. Best of three runs.
 best=""
 for i in 1 2 3; do
-	/usr/bin/time -f "%e %M" -o "$T/time" "$TOOL" --rows "$ROWS" --date 2024-03-31 \
+	/usr/bin/time -f "%e %U %S %M" -o "$T/time" "$TOOL" --rows "$ROWS" --date 2024-03-31 \
 		--xsd templates/template.xsd "$T/bench.xml" "$T/out.pdf" > "$T/out" || exit 1
-	read -r secs rss < "$T/time"
-	if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; best_rss=$rss; fi
+	read -r wall usr sys rss < "$T/time"
+	secs=$(awk "BEGIN{print $usr + $sys}")
+	if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; best_wall=$wall; best_rss=$rss; fi
 done
 pages=$(sed -n 's/^pages=\([0-9]*\).*/\1/p' "$T/out")
 bytes=$(wc -c < "$T/out.pdf")
-awk -v p="$pages" -v s="$best" -v b="$bytes" -v r="$best_rss" -v rows="$ROWS" 'BEGIN {
+awk -v p="$pages" -v s="$best" -v w="$best_wall" -v b="$bytes" -v r="$best_rss" -v rows="$ROWS" 'BEGIN {
 	pps = s > 0 ? p / s : p * 1000; bpp = b / p; mb = r / 1024;
-	printf "bench_layout: %d rows, %d pages in %.3f s = %.0f pages/s; %d bytes = %.1f KB/page; peak RSS %.1f MB\n", rows, p, s, pps, b, bpp / 1024, mb;
+	printf "bench_layout: %d rows, %d pages in %.3f s CPU (%.3f s wall) = %.0f pages/s; %d bytes = %.1f KB/page; peak RSS %.1f MB\n", rows, p, s, w, pps, b, bpp / 1024, mb;
 	ok = (pps >= 400) && (bpp <= 8192) && (mb <= 64);
 	if (!ok) printf "bench_layout: target missed (>= 400 pages/s, <= 8 KB/page, <= 64 MB)\n";
 	exit !ok }'

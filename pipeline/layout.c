@@ -115,6 +115,8 @@ int mq_break_lines(const char *text, size_t len, double width, double indent,
 		size_t ink_end = start;
 		int ink_n = 0;
 		uint32_t prev = 0;
+		size_t prev_start = start;   /* byte where the last character began */
+		double prev_w = 0;           /* line width before it */
 		int forced = 0, overflow = 0;
 		while (pos < len) {
 			int n = next_cp(text, len, pos, &cp);
@@ -134,6 +136,8 @@ int mq_break_lines(const char *text, size_t len, double width, double indent,
 				overflow = 1;
 				break;
 			}
+			prev_start = pos;
+			prev_w = w;
 			w += cw;
 			nch++;
 			pos += (size_t)n;
@@ -160,10 +164,20 @@ int mq_break_lines(const char *text, size_t len, double width, double indent,
 				return MQ_ERR_NOMEM;
 			i = brk_next;
 		} else {
-			/* nothing fits a break: cut where it overflows (long Latin run) */
-			if (push_line(out, start, ink_end, w_ink, ink_n, 0))
+			/* nothing fits a break: cut where it overflows (long Latin
+			 * run), one character earlier when that keeps a closing
+			 * mark such as % off the next line's start */
+			size_t cut = pos;
+			double cw_ = w_ink;
+			int cn = ink_n;
+			if (mq_no_line_start(cp) && ink_n > 1 && ink_end == pos) {
+				cut = prev_start;
+				cw_ = prev_w;
+				cn = ink_n - 1;
+			}
+			if (push_line(out, start, cut == pos ? ink_end : cut, cw_, cn, 0))
 				return MQ_ERR_NOMEM;
-			i = pos;
+			i = cut;
 		}
 	}
 	return 0;
