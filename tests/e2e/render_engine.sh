@@ -1,0 +1,92 @@
+#!/bin/sh
+# End-to-end test of the PDF layout engine through build/tools/render_sample:
+# a 1,000-row table (every row exactly once, header on every page), clean
+# qpdf/pdffonts/pdftotext/mutool output, byte-identical re-renders, a
+# template error with file:line, and U+20BB7 reported and substituted.
+. tests/e2e/lib.sh
+BUILD=${BUILD:-build}
+TOOL=$BUILD/tools/render_sample
+XSD=templates/template.xsd
+
+cat > "$TMP/rows.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<template title="走访台账">
+  <header center="{title}"/>
+  <body>
+    <title>走访台账</title>
+    <heading level="1" number="auto">各村走访明细</heading>
+    <table data="villages">
+      <column field="id" header="编号" width="1.2"/>
+      <column field="township" header="乡镇" width="1.2"/>
+      <column field="village" header="村名" width="1"/>
+      <column field="cadre" header="驻村干部" width="1.1"/>
+      <column field="visits" header="走访次数" width="1" format="int"/>
+      <column field="note" header="主要诉求" width="3"/>
+      <when test="quota_met = 0" style="alert"/>
+    </table>
+  </body>
+</template>
+XML
+
+# 1. 1,000 rows: each id exactly once, the header row on every page
+check "render 1000 rows" "$TOOL" --rows 1000 --date 2024-03-31 --xsd $XSD "$TMP/rows.xml" "$TMP/a.pdf"
+pages=$(pdfinfo "$TMP/a.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+check "several pages" test "${pages:-0}" -ge 10
+pdftotext -layout "$TMP/a.pdf" "$TMP/a.txt" 2> "$TMP/a.err"
+check "pdftotext silent" test ! -s "$TMP/a.err"
+grep -o 'MQ-[0-9]\{5\}' "$TMP/a.txt" | sort | uniq -c > "$TMP/ids"
+check "1000 distinct ids" test "$(wc -l < "$TMP/ids")" -eq 1000
+check "each id exactly once" test "$(awk '$1 != 1' "$TMP/ids" | wc -l)" -eq 0
+check "first and last rows" grep -q 'MQ-01000' "$TMP/a.txt"
+heads=$(grep -c '编号.*乡镇.*村名.*驻村干部.*走访次数.*主要诉求' "$TMP/a.txt")
+check "header row on each of $pages pages (found $heads)" test "$heads" -eq "$pages"
+check "page X of Y on the last page" grep -q "第 $pages 页 共 $pages 页" "$TMP/a.txt"
+
+# 2. structure, fonts, no reader warnings (mutool prints its own progress
+# lines and, in this build, an ICC notice that is not about the file)
+check "qpdf --check" qpdf --check "$TMP/a.pdf" > /dev/null
+pdffonts "$TMP/a.pdf" > "$TMP/fonts" 2>&1
+check "two fonts listed" test "$(tail -n +3 "$TMP/fonts" | wc -l)" -eq 2
+check "every font embedded and subset" test "$(tail -n +3 "$TMP/fonts" | awk '$(NF-4) != "yes" || $(NF-3) != "yes" || $(NF-2) != "yes"' | wc -l)" -eq 0
+mutool draw -F txt -o "$TMP/m.txt" "$TMP/a.pdf" 2> "$TMP/m.err"
+check "mutool silent" test "$(grep -v -e 'ICC support is not available' -e '^page ' "$TMP/m.err" | wc -l)" -eq 0
+check "mutool extracts Chinese" grep -q '各村走访明细' "$TMP/m.txt"
+check "mutool extracts every row" test "$(grep -o 'MQ-[0-9]\{5\}' "$TMP/m.txt" | sort -u | wc -l)" -eq 1000
+check "no begincidrange ToUnicode" sh -c "! qpdf --qdf --object-streams=disable '$TMP/a.pdf' - | grep -a -q begincidrange"
+
+# 3. byte-identical re-render, with --date and with SOURCE_DATE_EPOCH
+check "second render" "$TOOL" --rows 1000 --date 2024-03-31 --xsd $XSD "$TMP/rows.xml" "$TMP/b.pdf"
+check "byte-identical" cmp -s "$TMP/a.pdf" "$TMP/b.pdf"
+SOURCE_DATE_EPOCH=1711843200 "$TOOL" --rows 50 --xsd $XSD "$TMP/rows.xml" "$TMP/e1.pdf" > /dev/null
+SOURCE_DATE_EPOCH=1711843200 "$TOOL" --rows 50 --xsd $XSD "$TMP/rows.xml" "$TMP/e2.pdf" > /dev/null
+check "SOURCE_DATE_EPOCH byte-identical" cmp -s "$TMP/e1.pdf" "$TMP/e2.pdf"
+check "creation date from SOURCE_DATE_EPOCH" sh -c "pdfinfo '$TMP/e1.pdf' | grep -q 'CreationDate:.*Mar 31 00:00:00 2024'"
+
+# 4. a template error names file and line
+printf '<?xml version="1.0"?>\n<template>\n  <body>\n    <p>x</p>\n    <tabel data="x"/>\n  </body>\n</template>\n' > "$TMP/bad.xml"
+"$TOOL" --xsd $XSD "$TMP/bad.xml" "$TMP/bad.pdf" > /dev/null 2> "$TMP/bad.err"
+check "bad template fails with 3" test $? -eq 3
+check "error names file:line" grep -q "bad.xml:5:" "$TMP/bad.err"
+check "no half-written output" test ! -e "$TMP/bad.pdf"
+
+# 5. a character outside the BMP is reported and drawn visibly
+"$TOOL" --rows 5 --rare --date 2024-03-31 --xsd $XSD "$TMP/rows.xml" "$TMP/r.pdf" > "$TMP/r.out" 2> "$TMP/r.err"
+check "warning counted" grep -q 'warnings=1' "$TMP/r.out"
+check "warning names set, row, field, code point" grep -q 'U+20BB7.*"villages" row 2 field "cadre"' "$TMP/r.err"
+pdftotext "$TMP/r.pdf" - 2>/dev/null | tr -d '\n' > "$TMP/r.txt"
+check "substitute drawn" grep -q '吉\[U+20BB7\]祥' "$TMP/r.txt"
+
+# 6. the sample template: bar chart, bookmarks, page X of Y, document info
+check "sample renders" "$TOOL" --rows 60 --date 2024-03-31 templates/sample_report.xml "$TMP/s.pdf"
+pdftotext "$TMP/s.pdf" "$TMP/s.txt" 2> "$TMP/s.err"
+check "sample pdftotext silent" test ! -s "$TMP/s.err"
+check "sample total with separators" grep -q '走访群众1,' "$TMP/s.txt"
+check "sample date format" grep -q '2024年3月31日' "$TMP/s.txt"
+mutool show "$TMP/s.pdf" outline > "$TMP/outline" 2>/dev/null
+check "bookmark per heading" grep -q '一、总体情况' "$TMP/outline"
+check "bookmark per each section" grep -q '柳树湾乡' "$TMP/outline"
+pdfinfo "$TMP/s.pdf" > "$TMP/info" 2>&1
+check "info title in Chinese" grep -q 'Title: *清河县城关镇人民政府2024年3月民情日记工作小结' "$TMP/info"
+check "info author" grep -q 'Author: *清河县城关镇人民政府' "$TMP/info"
+check "info creator" grep -q 'Creator: *minqing ' "$TMP/info"
+finish
