@@ -6,14 +6,21 @@
  * parsed, so complete records just before the damage were lost. SAX events
  * arrive in document order up to the exact point of damage, which is what
  * "read up to the damage" needs. Memory is constant per record: only the
- * current visit's values are held, each capped at XML_FIELD_CAP bytes.
+ * current visit's values are held, each capped at XML_FIELD_CAP bytes
+ * (1 MiB, cut at a character boundary: a longer text is kept in part and
+ * still fails its length limit, E011). A record's line is the line of its
+ * <visit> start tag's '<'. The encoding is the XML declaration's (UTF-8 by
+ * default; GB18030/GBK converted by libxml2 through iconv), or GB18030 when
+ * forced with --encoding gb18030.
  *
  * Mapping: <visit id> and its children fill the raw record (see elems[]).
  * Values are handed over untrimmed and unchecked: the validator decides
  * E002–E005 and E011 from them. The reader itself rejects (E001, first
  * problem wins): a repeated child, an unknown child, an element inside a
  * text element, text directly inside <visit> or <topics>, and anything else
- * templates/visits.xsd calls structure.
+ * templates/visits.xsd calls structure. An element other than <visit>, or
+ * non-blank text, directly inside <visits> is one E001 record too, so
+ * nothing in a file goes unreported.
  *
  * Schema: a visit whose elements and attributes are all in elems[] and
  * that broke none of the rules above has the structure the XSD describes,
@@ -33,7 +40,8 @@
  * record with structural set, at the line of the damage, carrying the id of
  * the visit in progress when there is one. Records after the damage cannot
  * be recovered (XML has no resynchronisation point). The same holds for an
- * empty file ("Document is empty"), a root other than <visits>, and bytes
+ * empty file (one E001 record rather than a fatal error, so a clerk sees it
+ * among the rejects), a root other than <visits>, and bytes
  * that are not valid in the declared encoding (libxml2 reports them as not
  * well-formed, so they are E001 here rather than E010).
  *
@@ -311,6 +319,25 @@ static void strip_newline(char *s)
 static long cur_line(struct xml_state *st)
 {
 	return xmlSAX2GetLineNumber(st->ctxt);
+}
+
+/* The line of the '<' that opened the element being reported: libxml2
+ * calls startElementNs with the input at the tag's closing '>', and a tag
+ * may span lines; '<' cannot occur inside it, so walk back to it. */
+static long start_tag_line(struct xml_state *st)
+{
+	xmlParserInputPtr in = st->ctxt->input;
+	long line = cur_line(st);
+	if (!in || !in->cur || !in->base)
+		return line;
+	for (const xmlChar *p = in->cur; p > in->base;) {
+		p--;
+		if (*p == '<')
+			break;
+		if (*p == '\n' && line > 1)
+			line--;
+	}
+	return line;
 }
 
 static void halt(struct xml_state *st)
@@ -605,7 +632,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 	if (depth == 1) {
 		if (!plain || strcmp(name, "visits") != 0) {
 			st->damaged = 1;
-			st->damage_line = cur_line(st);
+			st->damage_line = start_tag_line(st);
 			snprintf(st->damage_en, sizeof st->damage_en,
 				 "root element <%s> is not <visits>", qn);
 			snprintf(st->damage_zh, sizeof st->damage_zh, "根元素 <%s> 不是 <visits>", qn);
@@ -617,7 +644,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 		flush_root_text(st);
 		reset_visit(st);
 		st->in_visit = 1;
-		st->visit_line = cur_line(st);
+		st->visit_line = start_tag_line(st);
 		int is_visit = plain && strcmp(name, "visit") == 0;
 		/* an unknown element here is taken as a malformed visit: one
 		 * E001 record, so nothing in the file goes unreported */
@@ -921,7 +948,8 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	if (stats) {
 		stats->records = st->records;
 		stats->bytes = (long long)sb.st_size;
-		stats->encoding = detected_encoding(st->ctxt);
+		stats->encoding = opts && opts->encoding == MQ_ENC_GB18030 ? MQ_ENC_GB18030
+										: detected_encoding(st->ctxt);
 		stats->bom = bom;
 		stats->is_xml = 1;
 	}

@@ -571,6 +571,23 @@ static void test_huge_field(void)
 	unlink(tmp("huge.xml"));
 }
 
+/* a start tag over several lines: the line of its '<' */
+static void test_multiline_tag(void)
+{
+	const char *doc = "<?xml version=\"1.0\"?>\n<visits>\n<visit\n  id=\"L1\"\n>\n<date>2024-01-01</date></visit>"
+			  "<visit id=\"L2\"><date>2024-01-02</date></visit>\n\n<visit\nid=\"L3\"/>\n</visits>\n";
+	write_file(tmp("multi.xml"), doc, strlen(doc));
+	struct got g = { 0 };
+	CHECK_INT(read_xml(tmp("multi.xml"), &g, NULL), 0);
+	CHECK_INT(g.n, 3);
+	CHECK_INT(g.r[0].line, 3);
+	CHECK_INT(g.r[1].line, 6);
+	CHECK_INT(g.r[2].line, 8);
+	CHECK_STR(g.r[2].value[MQ_F_RECORD_ID], "L3");
+	got_free(&g);
+	unlink(tmp("multi.xml"));
+}
+
 static void test_encodings(void)
 {
 	struct got g = { 0 };
@@ -585,6 +602,23 @@ static void test_encodings(void)
 	CHECK_STR(g.r[0].value[MQ_F_TOPICS], "产业发展;基本医疗");
 	CHECK(mq_utf8_valid(g.r[0].value[MQ_F_NOTES], g.r[0].len[MQ_F_NOTES]));
 	got_free(&g);
+
+	/* GB18030 without a declaration, forced by --encoding gb18030 */
+	const char *gb = "<visits>\n<visit id=\"G1\"><township>\xB1\xB1\xC6\xC2\xD5\xF2</township></visit>\n</visits>\n";
+	write_file(tmp("gb.xml"), gb, strlen(gb));
+	struct mq_ingest_opts opts = { .encoding = MQ_ENC_GB18030 };
+	struct mq_error err = { 0 };
+	CHECK_INT(mq_ingest_xml(tmp("gb.xml"), &opts, collect, &g, &st, &err), 0);
+	CHECK_INT(g.n, 1);
+	CHECK(g.r[0].structural == NULL);
+	CHECK_STR(g.r[0].value[MQ_F_TOWNSHIP], "北坡镇");
+	got_free(&g);
+	/* without the option the same bytes are not UTF-8: E001 */
+	CHECK_INT(read_xml(tmp("gb.xml"), &g, NULL), 0);
+	CHECK_INT(g.n, 1);
+	CHECK(g.r[0].structural && strstr(g.r[0].structural, "not well-formed"));
+	got_free(&g);
+	unlink(tmp("gb.xml"));
 
 	/* invalid bytes in UTF-8: not well-formed, E001 from there on */
 	CHECK_INT(read_xml("tests/xml/bad_utf8.xml", &g, &st), 0);
@@ -614,6 +648,7 @@ int main(void)
 	test_xsd_lookup();
 	test_hostile();
 	test_huge_field();
+	test_multiline_tag();
 	test_encodings();
 	rmdir(tmpdir);
 	return check_summary();
