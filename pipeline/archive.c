@@ -185,12 +185,14 @@ out:
 	return rc;
 }
 
-static const struct mq_bag *sort_bag; /* qsort has no context argument */
+struct named {
+	const char *name;
+	size_t index;
+};
 
 static int by_name(const void *a, const void *b)
 {
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	return strcmp(sort_bag->files[i].name, sort_bag->files[j].name);
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
 }
 
 static int tag_files(const struct mq_bag *bag, const size_t *order, const struct hashed *h,
@@ -267,10 +269,17 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 	w.info.tmz_date.tm_mday = (uInt)day;
 	w.info.external_fa = UNIX_MODE_0644;
 
+	struct named *sorted = calloc(bag->nfiles + 1, sizeof *sorted);
+	if (!sorted) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, zip_path, 0, "内存不足 / out of memory");
+		goto done;
+	}
 	for (size_t i = 0; i < bag->nfiles; i++)
-		order[i] = i;
-	sort_bag = bag;
-	qsort(order, bag->nfiles, sizeof *order, by_name);
+		sorted[i] = (struct named){bag->files[i].name, i};
+	qsort(sorted, bag->nfiles, sizeof *sorted, by_name);
+	for (size_t i = 0; i < bag->nfiles; i++)
+		order[i] = sorted[i].index;
+	free(sorted);
 	uint64_t octets = 0;
 	for (size_t k = 0; k < bag->nfiles; k++) {
 		uint64_t n = 0;

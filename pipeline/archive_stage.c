@@ -5,6 +5,7 @@
  * pass per CSV (rows copied byte for byte), and removed at the end. */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -568,8 +569,10 @@ static int has_suffix(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* town: index into s->towns, or -1 for the county package. */
-static int write_package(struct stage *s, long town, struct mq_error *err)
+/* town: index into s->towns, or -1 for the county package. Sets *zip_out
+ * (malloc'ed) and *bytes when written. */
+static int write_package(struct stage *s, long town, char **zip_out, uint64_t *bytes,
+			 struct mq_error *err)
 {
 	const char *owner = town < 0 ? s->county : s->towns[town];
 	struct mq_bag *bag = mq_bag_new(s->as_of, err);
@@ -615,19 +618,95 @@ static int write_package(struct stage *s, long town, struct mq_error *err)
 	if (!rc && (!archive || mq_buf_printf(&prefix, "%s_%s_档案包.zip", owner, s->label)))
 		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 	struct mq_buf zip = {0};
-	uint64_t bytes = 0;
 	if (!rc && (mq_buf_printf(&zip, "%s/", archive) ||
 		    mq_archive_safe_name(prefix.data, prefix.len, 1, &zip)))
 		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 	if (!rc)
-		rc = mq_archive_write(zip.data, bag, &bytes, err);
-	if (!rc && s->o->on_package)
-		s->o->on_package(s->o->ctx, zip.data, bytes);
+		rc = mq_archive_write(zip.data, bag, bytes, err);
+	if (!rc) {
+		*zip_out = zip.data;
+		zip.data = NULL;
+	}
 	mq_buf_free(&zip);
 	mq_buf_free(&prefix);
 	free(archive);
 	free(reports);
 	mq_bag_free(bag);
+	return rc;
+}
+
+/* ---- packages written by a few threads (each package is independent) ---- */
+
+struct job {
+	char *zip;
+	uint64_t bytes;
+};
+
+struct pool {
+	struct stage *s;
+	struct job *jobs; /* jobs[0] is the county (the largest), then townships */
+	size_t njobs, next;
+	int rc;
+	struct mq_error err;
+	pthread_mutex_t mu;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		size_t j = p->next++;
+		int stop = p->rc || j >= p->njobs;
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			return NULL;
+		struct mq_error e = {0};
+		int rc = write_package(p->s, (long)j - 1, &p->jobs[j].zip, &p->jobs[j].bytes, &e);
+		if (rc) {
+			pthread_mutex_lock(&p->mu);
+			if (!p->rc) {
+				p->rc = rc;
+				p->err = e;
+			}
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+}
+
+static int write_packages(struct stage *s, struct mq_error *err)
+{
+	struct pool p = {.s = s, .njobs = s->ntowns + 1};
+	p.jobs = calloc(p.njobs, sizeof *p.jobs);
+	if (!p.jobs)
+		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	pthread_mutex_init(&p.mu, NULL);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = s->o->jobs > 0 ? (size_t)s->o->jobs : cpus > 1 ? (size_t)(cpus < 4 ? cpus : 4) : 1;
+	if (nthreads > p.njobs)
+		nthreads = p.njobs;
+	pthread_t tid[16];
+	size_t started = 0;
+	if (nthreads > 16)
+		nthreads = 16;
+	for (size_t t = 1; t < nthreads; t++)
+		if (pthread_create(&tid[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p); /* this thread works too */
+	for (size_t t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&p.mu);
+	int rc = p.rc;
+	if (rc)
+		*err = p.err;
+	/* report in a fixed order: townships, then the county */
+	for (size_t k = 1; k <= p.njobs && !rc && s->o->on_package; k++) {
+		struct job *j = &p.jobs[k % p.njobs];
+		s->o->on_package(s->o->ctx, j->zip, j->bytes);
+	}
+	for (size_t j = 0; j < p.njobs; j++)
+		free(p.jobs[j].zip);
+	free(p.jobs);
 	return rc;
 }
 
@@ -690,10 +769,8 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 	for (size_t c = 0; c < NCSV && !rc && s.ntowns; c++)
 		if (csvs[c].per_township)
 			rc = split_csv(&s, c, err);
-	for (size_t t = 0; t < s.ntowns && !rc; t++)
-		rc = write_package(&s, (long)t, err);
 	if (!rc)
-		rc = write_package(&s, -1, err);
+		rc = write_packages(&s, err);
 
 	remove_tmp(&s);
 	for (size_t i = 0; s.split && i < s.ntowns * NCSV; i++)

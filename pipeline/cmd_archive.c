@@ -1,5 +1,5 @@
 /* cmd_archive.c — `minqing archive --period P [--out DIR] [--with-inputs]
- * [--as-of D] [--org NAME]`: packages what the earlier stages wrote. */
+ * [--as-of D] [--org NAME] [--jobs N]`: packages what the earlier stages wrote. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,11 +10,12 @@
 
 static const char usage[] =
 	"用法 / usage: minqing archive --period YYYY-MM|YYYY-Qn|YYYY [--out DIR]\n"
-	"                      [--with-inputs] [--as-of YYYY-MM-DD] [--org 单位 / NAME]\n"
+	"                      [--with-inputs] [--as-of YYYY-MM-DD] [--org 单位 / NAME] [--jobs N]\n"
 	"  --out DIR       运行输出目录 / output folder of the run (默认 / default out/PERIOD)\n"
 	"  --with-inputs   包含 run.txt 列出的输入文件 / add the input files listed in run.txt\n"
 	"  --as-of D       档案日期 / bag date (默认 / default: run.txt, else the period's last day)\n"
-	"  --org NAME      Source-Organization (默认 / default: run.txt unit, else the county)\n";
+	"  --org NAME      Source-Organization (默认 / default: run.txt unit, else the county)\n"
+	"  --jobs N        同时写出的档案包数 / packages written at once (默认 / default: CPUs, at most 4)\n";
 
 static void print_package(void *ctx, const char *zip, uint64_t bytes)
 {
@@ -36,6 +37,17 @@ int mq_cmd_archive(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return MQ_EXIT_OK;
+		}
+		if (!strncmp(a, "--jobs", 6) && (a[6] == '=' || !a[6])) {
+			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : "");
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (!*v || *end || n < 1 || n > 16) {
+				fprintf(stderr, "minqing archive: --jobs 应为 1–16 / --jobs takes 1-16: \"%s\"\n", v);
+				return MQ_EXIT_USAGE;
+			}
+			o.jobs = (int)n;
+			continue;
 		}
 		if (!strcmp(a, "--with-inputs")) {
 			o.with_inputs = 1;

@@ -54,15 +54,21 @@ static int problem(struct check *c, const char *fmt, ...)
 	return 0;
 }
 
-static struct check *sort_check;
-
-static int cmp_members(const void *a, const void *b)
+static int cmp_entries(const struct mq_zip_entry *x, const struct mq_zip_entry *y)
 {
-	const struct mq_zip_entry *x = sort_check->m[*(const size_t *)a].e;
-	const struct mq_zip_entry *y = sort_check->m[*(const size_t *)b].e;
 	size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
 	int r = memcmp(x->name, y->name, n);
 	return r ? r : (x->name_len > y->name_len) - (x->name_len < y->name_len);
+}
+
+struct named {
+	const struct mq_zip_entry *e;
+	size_t index;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return cmp_entries(((const struct named *)a)->e, ((const struct named *)b)->e);
 }
 
 static struct member *find(struct check *c, const char *name, size_t len)
@@ -156,7 +162,7 @@ static int screen(struct check *c, const struct mq_verify_limits *lim)
 	for (size_t k = 1; k < c->n && !rc; k++) {
 		const struct mq_zip_entry *a = c->m[c->sorted[k - 1]].e, *b = c->m[c->sorted[k]].e;
 		if (a->name_len == b->name_len && memcmp(a->name, b->name, a->name_len) == 0 &&
-		    (k < 2 || cmp_members(&c->sorted[k - 2], &c->sorted[k - 1]) != 0))
+		    (k < 2 || cmp_entries(c->m[c->sorted[k - 2]].e, a) != 0))
 			rc = problem(c, "拒绝 / refused: 成员名重复 / duplicated member name: \"%s\"", a->name);
 	}
 	return rc;
@@ -398,10 +404,18 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 		const struct mq_zip_entry *e = c.m[i].e;
 		c.m[i].payload = strncmp(e->name, "data/", 5) == 0 && e->name_len &&
 				 e->name[e->name_len - 1] != '/';
-		c.sorted[i] = i;
 	}
-	sort_check = &c;
-	qsort(c.sorted, c.n, sizeof *c.sorted, cmp_members);
+	struct named *byname = calloc(c.n + 1, sizeof *byname);
+	if (!byname) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, zip_path, 0, "内存不足 / out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		byname[i] = (struct named){c.m[i].e, i};
+	qsort(byname, c.n, sizeof *byname, cmp_named);
+	for (size_t i = 0; i < c.n; i++)
+		c.sorted[i] = byname[i].index;
+	free(byname);
 	res->members = c.n;
 
 	size_t before = res->problems;
