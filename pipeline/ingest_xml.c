@@ -318,7 +318,7 @@ static void strip_newline(char *s)
 
 static long cur_line(struct xml_state *st)
 {
-	return xmlSAX2GetLineNumber(st->ctxt);
+	return st->ctxt ? xmlSAX2GetLineNumber(st->ctxt) : 1;
 }
 
 /* The line of the '<' that opened the element being reported: libxml2
@@ -808,6 +808,34 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	strip_newline(msg);
 	st->damaged = 1;
 	st->damage_line = e->line > 0 ? e->line : cur_line(st);
+	if (st->damage_line < 1)
+		st->damage_line = 1;
+	snprintf(st->damage_en, sizeof st->damage_en, "XML not well-formed at line %ld: %s",
+		 st->damage_line, msg);
+	snprintf(st->damage_zh, sizeof st->damage_zh,
+		 "XML 格式错误（第 %ld 行）：%s；此处之后的内容无法读取", st->damage_line, msg);
+}
+
+/* Errors raised without the parser context (I/O, encoding conversion)
+ * reach libxml2's per-thread handler; routed here while we parse, so they
+ * are damage too instead of lines on stderr. */
+static void on_global_error(void *ctx, xmlErrorPtr e)
+{
+	on_error(ctx, e);
+}
+
+/* A parser that stopped on an error nobody reported (seen with failing
+ * encoders): still damage, never a silent end. */
+static void check_parser(struct xml_state *st, int rc)
+{
+	if (st->damaged || st->halted || (rc == 0 && st->ctxt->wellFormed))
+		return;
+	const xmlError *last = xmlCtxtGetLastError(st->ctxt);
+	char msg[400];
+	snprintf(msg, sizeof msg, "%s", last && last->message ? last->message : "the parser stopped");
+	strip_newline(msg);
+	st->damaged = 1;
+	st->damage_line = cur_line(st) > 0 ? cur_line(st) : 1;
 	snprintf(st->damage_en, sizeof st->damage_en, "XML not well-formed at line %ld: %s",
 		 st->damage_line, msg);
 	snprintf(st->damage_zh, sizeof st->damage_zh,
@@ -843,7 +871,9 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	xmlSchemaPtr schema = NULL;
 	xmlDocPtr xsd_doc = NULL;
 	char *buf = NULL;
-	int fd = -1, rc = 0;
+	int fd = -1, rc = 0, global_set = 0;
+	xmlStructuredErrorFunc old_serror = xmlStructuredError;
+	void *old_serror_ctx = xmlStructuredErrorContext;
 
 	if (stats)
 		memset(stats, 0, sizeof *stats);
@@ -900,6 +930,9 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		goto out;
 	}
 	int bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
+	/* encoders may fail as soon as the context is made */
+	global_set = 1;
+	xmlSetStructuredErrorFunc(st, on_global_error);
 	st->ctxt = xmlCreatePushParserCtxt(&sax, st, buf, (int)n, path);
 	if (!st->ctxt) {
 		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
@@ -907,6 +940,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	}
 	/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE */
 	xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET);
+	check_parser(st, 0);
 	if (opts && opts->encoding == MQ_ENC_GB18030) {
 		xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler("GB18030");
 		if (h)
@@ -922,7 +956,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 			goto out;
 		}
 		total += n;
-		xmlParseChunk(st->ctxt, buf, (int)n, n == 0);
+		check_parser(st, xmlParseChunk(st->ctxt, buf, (int)n, n == 0));
 		if (opts && opts->progress && total >= next_progress) {
 			opts->progress(total, ctx);
 			next_progress = total + XML_PROGRESS_EVERY;
@@ -954,6 +988,8 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		stats->is_xml = 1;
 	}
 out:
+	if (global_set)
+		xmlSetStructuredErrorFunc(old_serror_ctx, old_serror);
 	if (st) {
 		if (st->ctxt)
 			xmlFreeParserCtxt(st->ctxt);

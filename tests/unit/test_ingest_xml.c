@@ -620,6 +620,14 @@ static void test_encodings(void)
 	got_free(&g);
 	unlink(tmp("gb.xml"));
 
+	/* an encoder that fails (found by fuzzing: UCS-4 guessed from the
+	 * first bytes, then a GB18030 declaration): one E001, not silence */
+	CHECK_INT(read_xml("tests/xml/encoder_failure.xml", &g, NULL), 0);
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.r[0].line, 1);
+	CHECK(g.r[0].structural && strstr(g.r[0].structural, "XML not well-formed at line 1: input conversion failed"));
+	got_free(&g);
+
 	/* invalid bytes in UTF-8: not well-formed, E001 from there on */
 	CHECK_INT(read_xml("tests/xml/bad_utf8.xml", &g, &st), 0);
 	CHECK_INT(g.n, 2);
