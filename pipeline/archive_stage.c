@@ -685,6 +685,10 @@ static int write_packages(struct stage *s, struct mq_error *err)
 	size_t nthreads = s->o->jobs > 0 ? (size_t)s->o->jobs : cpus > 1 ? (size_t)(cpus < 4 ? cpus : 4) : 1;
 	if (nthreads > p.njobs)
 		nthreads = p.njobs;
+	/* libcrypto initialises itself lazily: do it here, before the threads */
+	struct mq_digests warm = {0};
+	if (mq_digests_init(&warm) == 0)
+		mq_digests_free(&warm);
 	pthread_t tid[16];
 	size_t started = 0;
 	if (nthreads > 16)
