@@ -326,4 +326,26 @@ sed -i 's/^period=.*/period=2024-Q1/' "$OUT/data/run.txt"
 check "quarter archive" "$MINQING" archive --period 2024-Q1 --out "$OUT" --as-of 2024-03-20 > /dev/null 2>&1
 check "quarter label in the name" test -s "$A/油篓沟乡_2024年第1季度_档案包.zip"
 check "quarter as-of is the bag date" sh -c 'unzip -p "$1" bag-info.txt | grep -qx "Bagging-Date: 2024-03-20"' _ "$A/油篓沟乡_2024年第1季度_档案包.zip"
+# names made safe in the package: Windows characters and devices, NFC
+O2=$TMP/out2
+mkdir -p "$O2/data" "$O2/reports"
+cp "$OUT/data/township_summary.csv" "$O2/data/"
+cp "$OUT/reports/2024年03月_数据质量报告.pdf" "$O2/reports/油篓沟乡_a:b?村*_2024年03月_台账.pdf"
+cp "$OUT/reports/2024年03月_数据质量报告.pdf" "$O2/reports/油篓沟乡_$(printf 'Cafe\314\201')村_2024年03月_台账.pdf"
+printf 'x\n' > "$TMP/inputs/CON.csv"
+printf 'period=2024-03\nas_of=2024-03-31\ninput=%s\t%s\n' "$TMP/inputs/CON.csv" "$(sha "$TMP/inputs/CON.csv")" > "$O2/data/run.txt"
+check "archive with awkward names" "$MINQING" archive --period 2024-03 --out "$O2" --with-inputs > /dev/null 2>&1
+check "awkward names made safe" python3 - "$O2/archive/油篓沟乡_2024年03月_档案包.zip" <<'EOF'
+import sys, zipfile, unicodedata
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+want = ["data/报告/油篓沟乡_a_b_村__2024年03月_台账.pdf", "data/报告/油篓沟乡_Caf\u00e9村_2024年03月_台账.pdf",
+        "data/原始输入/_CON.csv"]
+for w in want:
+    if w not in names:
+        print("missing", w, names); sys.exit(1)
+for n in names:
+    if unicodedata.normalize("NFC", n) != n or any(c in n for c in '<>:"\\|?*'):
+        print("unsafe", n); sys.exit(1)
+EOF
+check "package with awkward names verifies" "$MINQING" verify "$O2/archive/油篓沟乡_2024年03月_档案包.zip" > /dev/null
 finish
