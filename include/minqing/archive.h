@@ -13,8 +13,9 @@
  * payload members "data/…" in byte order of their names, then bagit.txt,
  * bag-info.txt, manifest-sha256.txt, manifest-sha512.txt and
  * tagmanifest-sha256.txt. Every entry carries the UTF-8 name flag
- * (general purpose bit 11), the bag date at 00:00:00 (DOS local time), no
- * extra field and no comment. A payload file whose first 64 KiB shrink by
+ * (general purpose bit 11), the bag date at 00:00:00 (DOS local time),
+ * "made by" Unix with mode 0644 (Info-ZIP unzip would read names from a
+ * DOS host as CP437 despite bit 11), no extra field and no comment. A payload file whose first 64 KiB shrink by
  * less than 3% under deflate (PDF, images, ZIPs) is stored, the rest is
  * deflated at level MQ_ARCHIVE_LEVEL. bag-info.txt holds the fields added
  * with mq_bag_add_info in their order, then Bagging-Date and Payload-Oxum.
@@ -31,7 +32,8 @@
  * Verification reads members as streams (hashing while inflating) and
  * writes nothing to disk. Before reading any member it refuses the package
  * when a member name is empty, holds NUL, a backslash or a ".." component,
- * is absolute (leading "/" or a drive letter) or is duplicated, when a
+ * is absolute (leading "/" or a drive letter), is not valid UTF-8 or is
+ * duplicated, when a
  * member is encrypted or uses a method other than store/deflate, or when
  * declared sizes, the entry count or the compression ratio pass the
  * limits; while reading, a member stops as soon as its output passes the
