@@ -145,6 +145,8 @@ long agg_village_index(struct mq_agg *agg, int32_t township, int32_t village)
 
 long agg_cadre_index(struct mq_agg *agg, int32_t id)
 {
+	if ((size_t)id < agg->ncadre_by_str && agg->cadre_by_str[id])
+		return (long)agg->cadre_by_str[id] - 1; /* the per-record fast path */
 	int isnew;
 	size_t slot = agg_map_put(&agg->cadre_of, (uint64_t)(uint32_t)id, &isnew);
 	if (slot == (size_t)-1)
@@ -173,6 +175,18 @@ long agg_cadre_index(struct mq_agg *agg, int32_t id)
 	c->ref = agg->ref ? mq_ref_cadre(agg->ref, mq_intern_str(agg->strs, id)) : NULL;
 	c->first = c->last = MQ_NO_DAY;
 	agg->cadre_of.vals[slot] = idx;
+	if ((size_t)id >= agg->ncadre_by_str) {
+		size_t n = agg->ncadre_by_str ? agg->ncadre_by_str : 256;
+		while (n <= (size_t)id)
+			n *= 2;
+		uint32_t *a = realloc(agg->cadre_by_str, n * sizeof *a);
+		if (!a)
+			return -1;
+		memset(a + agg->ncadre_by_str, 0, (n - agg->ncadre_by_str) * sizeof *a);
+		agg->cadre_by_str = a;
+		agg->ncadre_by_str = n;
+	}
+	agg->cadre_by_str[id] = (uint32_t)idx + 1;
 	agg->dirty = 1;
 	return (long)idx;
 }
@@ -216,6 +230,7 @@ void mq_agg_free(struct mq_agg *agg)
 	free(agg->cmonths);
 	free(agg->days);
 	agg_map_free(&agg->cadre_of);
+	free(agg->cadre_by_str);
 	agg_map_free(&agg->name_votes);
 	agg_map_free(&agg->village_votes);
 	free(agg->assigns);
@@ -252,6 +267,8 @@ struct mq_agg *mq_agg_new(const struct mq_period *p, mq_day run_date,
 			int32_t v = intern_s(agg, ref->villages[i].village);
 			if (t < 0 || v < 0 || agg_village_index(agg, t, v) < 0)
 				goto oom;
+			const char *ts = ref->villages[i].township, *vs = ref->villages[i].village;
+			agg->ref_fingerprint += mq_hash(vs, strlen(vs), mq_hash(ts, strlen(ts), 11));
 		}
 	}
 	if (ref && ref->has_roster) {
@@ -259,6 +276,8 @@ struct mq_agg *mq_agg_new(const struct mq_period *p, mq_day run_date,
 			int32_t id = intern_s(agg, ref->cadres[i].cadre_id);
 			if (id < 0 || agg_cadre_index(agg, id) < 0)
 				goto oom;
+			const char *cs = ref->cadres[i].cadre_id;
+			agg->ref_fingerprint += mq_hash(cs, strlen(cs), 13);
 		}
 	}
 	if (ref && ref->has_assignments) {
@@ -282,7 +301,7 @@ struct mq_agg *mq_agg_new(const struct mq_period *p, mq_day run_date,
 			agg->nassigns++;
 			/* order-independent fingerprint of the distinct pairs */
 			const char *cs = ref->assignments[i].cadre_id, *hs = ref->assignments[i].household_id;
-			agg->assign_fingerprint += mq_hash(hs, strlen(hs), mq_hash(cs, strlen(cs), 7));
+			agg->ref_fingerprint += mq_hash(hs, strlen(hs), mq_hash(cs, strlen(cs), 7));
 		}
 	}
 	return agg;
@@ -326,9 +345,8 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	int32_t t = intern_field(agg, rec, MQ_F_TOWNSHIP);
 	int32_t v = intern_field(agg, rec, MQ_F_VILLAGE);
 	int32_t cid = intern_field(agg, rec, MQ_F_CADRE_ID);
-	int32_t name = intern_field(agg, rec, MQ_F_CADRE_NAME);
 	int32_t hh = intern_field(agg, rec, MQ_F_HOUSEHOLD_ID);
-	if (t < 0 || v < 0 || cid < 0 || name < 0 || hh < 0)
+	if (t < 0 || v < 0 || cid < 0 || hh < 0)
 		return MQ_ERR_NOMEM;
 	long vi = agg_village_index(agg, t, v);
 	long ci = agg_cadre_index(agg, cid);
@@ -368,7 +386,7 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	if (agg_map_put(&agg->households, AGG_KEY(vi, hh), &isnew) == (size_t)-1)
 		return MQ_ERR_NOMEM;
 	vil->households += isnew;
-	if (rec->text[MQ_F_COUNTY]) {
+	if (rec->text[MQ_F_COUNTY] && !vil->ref) { /* the registry's county wins */
 		int32_t county = intern_field(agg, rec, MQ_F_COUNTY);
 		if (county < 0 || vote(&agg->county_votes, AGG_KEY(vi, county)))
 			return MQ_ERR_NOMEM;
@@ -393,8 +411,12 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 		unsigned off = (unsigned)(day - agg->period.first);
 		agg->days[(size_t)ci * agg->day_words + off / 64] |= 1ULL << (off % 64);
 	}
-	if (vote(&agg->name_votes, AGG_KEY(ci, name)) || vote(&agg->village_votes, AGG_KEY(ci, vi)))
-		return MQ_ERR_NOMEM;
+	if (!c->ref) { /* the roster's name and village win */
+		int32_t name = intern_field(agg, rec, MQ_F_CADRE_NAME);
+		if (name < 0 || vote(&agg->name_votes, AGG_KEY(ci, name)) ||
+		    vote(&agg->village_votes, AGG_KEY(ci, vi)))
+			return MQ_ERR_NOMEM;
+	}
 	if (home && agg->nassigns) {
 		size_t slot = agg_map_find(&agg->assign_of, AGG_KEY(cid, hh));
 		if (slot != (size_t)-1) {

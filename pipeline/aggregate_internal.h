@@ -70,12 +70,14 @@ struct mq_agg {
 	uint64_t *days;                     /* ncadres × day_words: in-person dates */
 	size_t day_words;
 	struct agg_map cadre_of;            /* cadre_id string -> index */
+	uint32_t *cadre_by_str;             /* the same as an array: index + 1, 0 = none */
+	size_t ncadre_by_str;
 	struct agg_map name_votes;          /* (cadre index, name) -> votes */
 	struct agg_map village_votes;       /* (cadre index, village index) -> votes */
 
 	struct agg_assign *assigns; size_t nassigns;
 	struct agg_map assign_of;           /* (cadre string, household string) -> index */
-	uint64_t assign_fingerprint;
+	uint64_t ref_fingerprint;           /* assignments, registry villages, roster ids */
 
 	/* computed rows (valid while !dirty) */
 	int dirty;

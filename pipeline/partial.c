@@ -162,7 +162,7 @@ int mq_agg_write_partial(struct mq_agg *agg, const char *path, struct mq_error *
 	zw_i32(w, agg->period.first);
 	zw_i32(w, agg->period.last);
 	zw_i32(w, agg->run_date);
-	zw_u64(w, agg->assign_fingerprint);
+	zw_u64(w, agg->ref_fingerprint);
 	zw_u32(w, (uint32_t)nm);
 	int32_t ns = mq_intern_count(agg->strs);
 	zw_u32(w, (uint32_t)ns);
@@ -391,9 +391,9 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 			     s.data, got, agg->period.label, want);
 		goto out;
 	}
-	if (fingerprint != agg->assign_fingerprint) {
+	if (fingerprint != agg->ref_fingerprint) {
 		rc = mq_fail(err, MQ_ERR_FORMAT, path, 0,
-			     "部分结果使用了不同的帮扶关系 / partial was made with other assignments");
+			     "部分结果使用了不同的参考数据 / partial was made with another registry, roster or assignments");
 		goto out;
 	}
 	uint32_t ns = zr_u32(r);

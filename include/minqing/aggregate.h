@@ -35,7 +35,7 @@
  * (version 1), all integers little-endian, written byte by byte:
  *   "MQPART1\n" (8 bytes), u32 version = 1, then one zlib stream holding:
  *   u32 period-label length + bytes, i32 first day, i32 last day,
- *   i32 run date, u64 assignments fingerprint, u32 months,
+ *   i32 run date, u64 reference fingerprint, u32 months,
  *   u32 nstrings, then nstrings × (u32 length + bytes)   (string table),
  *   u32 nvillages, per village: u32 township, u32 village (string indexes),
  *     12 × u64 counters (visits, home_visits, demands, resolved, overdue,
@@ -53,7 +53,10 @@
  *   u32 nassign, nassign × (u32 cadre string, u32 household string,
  *     u8 quarter mask), then the 4 bytes "END\n".
  * A partial is merged only into an aggregator with the same period, run
- * date and assignments (the fingerprint); otherwise MQ_ERR_FORMAT. */
+ * date and reference data (the fingerprint covers the registry's villages,
+ * the roster's cadre ids and the assignments: name and village votes are
+ * only kept for cadres and villages the reference does not settle);
+ * otherwise MQ_ERR_FORMAT. */
 #ifndef MINQING_AGGREGATE_H
 #define MINQING_AGGREGATE_H
 
