@@ -239,6 +239,17 @@ static void test_village_figures(void)
 	CHECK_INT(t[1].c.households_registered, 15);
 	CHECK_INT(c[0].c.households_registered, 23);
 	CHECK_INT(c[0].c.visits, 4);
+	size_t ntm;
+	const struct mq_township_months *tm = mq_agg_township_months(agg, &ntm);
+	CHECK_INT(ntm, 2);
+	if (ntm == 2) {
+		CHECK_STR(tm[1].township, "甲镇");
+		CHECK_INT(tm[1].months[0].visits, 4);
+		CHECK_INT(tm[1].months[0].home_visits, 2);
+		CHECK_INT(tm[1].months[0].demands, 3);
+		CHECK_INT(tm[1].months[0].resolved, 1);
+		CHECK_INT(tm[0].months[0].visits, 0);
+	}
 
 	/* the CSV: rates from sums, four decimals, empty for a 0 denominator */
 	write_file("dummy", "");
