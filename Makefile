@@ -16,8 +16,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $(PKG_CFLAGS) -DMQ_VERSION='"$(VERSION)"'
-LDLIBS  += $(PKG_LIBS) -lcsv -lhpdf -lm -lpthread
+# `override` keeps these when CFLAGS is given on the command line (test-san).
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $(PKG_CFLAGS) -DMQ_VERSION='"$(VERSION)"'
+override LDLIBS += $(PKG_LIBS) -lcsv -lhpdf -lm -lpthread
 
 LIB_SRC  := $(filter-out pipeline/main.c,$(sort $(wildcard pipeline/*.c)))
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)

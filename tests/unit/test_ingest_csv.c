@@ -1,0 +1,273 @@
+/* Unit tests of the CSV reader: RFC 4180 cases, line numbers, encodings,
+ * headers, blank rows, broken records, huge fields, reference files. */
+#include "check.h"
+#include "minqing/ingest.h"
+
+#include <iconv.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define MAXREC 64
+
+struct got {
+	int n;
+	long line[MAXREC];
+	char *value[MAXREC][MQ_NFIELDS];
+	char *structural[MAXREC];
+	int bad[MAXREC][MQ_NFIELDS];
+	size_t ncells[MAXREC];
+	char unknown[256];
+};
+
+static int collect(const struct mq_raw_record *r, void *ctx)
+{
+	struct got *g = ctx;
+	if (g->n == MAXREC)
+		return 0;
+	g->line[g->n] = r->line;
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		g->value[g->n][f] = r->value[f] ? strndup(r->value[f], r->len[f]) : NULL;
+		g->bad[g->n][f] = r->bad_text[f];
+	}
+	g->structural[g->n] = r->structural ? strdup(r->structural) : NULL;
+	g->ncells[g->n] = r->ncells;
+	g->n++;
+	return 0;
+}
+
+static void on_unknown(const char *source, const char *header, void *ctx)
+{
+	(void)source;
+	struct got *g = ctx;
+	strncat(g->unknown, header, sizeof g->unknown - strlen(g->unknown) - 2);
+	strcat(g->unknown, ";");
+}
+
+static void got_free(struct got *g)
+{
+	for (int i = 0; i < g->n; i++) {
+		for (int f = 0; f < MQ_NFIELDS; f++)
+			free(g->value[i][f]);
+		free(g->structural[i]);
+	}
+	memset(g, 0, sizeof *g);
+}
+
+static char tmpl[] = "/tmp/mq_csv_XXXXXX";
+
+static const char *write_file(const char *data, size_t len)
+{
+	static char path[64];
+	strcpy(path, tmpl);
+	int fd = mkstemp(path);
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
+		abort();
+	close(fd);
+	return path;
+}
+
+static int read_str(const char *data, enum mq_encoding enc, struct got *g, struct mq_ingest_stats *st)
+{
+	const char *path = write_file(data, strlen(data));
+	struct mq_ingest_opts opts = { .encoding = enc, .unknown_column = on_unknown };
+	struct mq_error err = { 0 };
+	memset(st, 0, sizeof *st);
+	int rc = mq_ingest_file(path, &opts, collect, g, st, &err);
+	unlink(path);
+	return rc;
+}
+
+#define HEAD "record_id,visit_date,township,notes\n"
+
+static void test_rfc4180(void)
+{
+	struct got g = { 0 };
+	struct mq_ingest_stats st;
+	CHECK_INT(read_str(HEAD
+			   "R1,2024-01-02,镇,\"a, b\"\n"
+			   "R2,2024-01-03,镇,\"he said \"\"hi\"\"\"\n"
+			   "R3,2024-01-04,镇,\"line one\nline two\r\nline three\"\n"
+			   "R4,2024-01-05,镇,plain\n",
+			   MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(g.n, 4);
+	CHECK_STR(g.value[0][MQ_F_NOTES], "a, b");
+	CHECK_STR(g.value[1][MQ_F_NOTES], "he said \"hi\"");
+	CHECK_STR(g.value[2][MQ_F_NOTES], "line one\nline two\r\nline three");
+	/* the physical line where each record starts */
+	CHECK_INT(g.line[0], 2);
+	CHECK_INT(g.line[1], 3);
+	CHECK_INT(g.line[2], 4);
+	CHECK_INT(g.line[3], 7);
+	CHECK_INT(st.records, 4);
+	CHECK_INT(st.encoding, MQ_ENC_UTF8);
+	got_free(&g);
+}
+
+static void test_crlf_bom_chinese_headers(void)
+{
+	struct got g = { 0 };
+	struct mq_ingest_stats st;
+	CHECK_INT(read_str("\xEF\xBB\xBF" "日志内容,记录编号,录入人,走访日期\r\n"
+			   "笔记,R9,张三,2024/3/5\r\n"
+			   ",,,\r\n"
+			   "\r\n"
+			   "笔记2,R10,李四,2024年3月6日\r\n",
+			   MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(g.n, 2);
+	CHECK_INT(st.bom, 1);
+	CHECK_INT(st.blank_rows, 1);
+	CHECK_STR(g.value[0][MQ_F_RECORD_ID], "R9");
+	CHECK_STR(g.value[0][MQ_F_NOTES], "笔记");
+	CHECK_STR(g.value[0][MQ_F_VISIT_DATE], "2024/3/5");
+	CHECK_INT(g.line[1], 5);
+	CHECK_STR(g.unknown, "录入人;");
+	CHECK_INT(g.ncells[0], 4);
+	got_free(&g);
+}
+
+static char *to_gb18030(const char *utf8)
+{
+	iconv_t cd = iconv_open("GB18030", "UTF-8");
+	size_t inleft = strlen(utf8), outleft = inleft * 2 + 1;
+	char *out = calloc(1, outleft), *op = out, *in = (char *)utf8;
+	iconv(cd, &in, &inleft, &op, &outleft);
+	iconv_close(cd);
+	return out;
+}
+
+static void test_gb18030(void)
+{
+	struct got g = { 0 };
+	struct mq_ingest_stats st;
+	char *gb = to_gb18030("记录编号,走访日期,乡镇,日志内容\r\nR1,2024-01-02,油篓沟乡,\"走访，了解饮水安全\"\r\n"
+			      "R2,2024-01-03,油篓沟乡,好\r\n");
+	CHECK_INT(read_str(gb, MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(st.encoding, MQ_ENC_GB18030);
+	CHECK_INT(g.n, 2);
+	CHECK_STR(g.value[0][MQ_F_TOWNSHIP], "油篓沟乡");
+	CHECK_STR(g.value[0][MQ_F_NOTES], "走访，了解饮水安全");
+	CHECK_INT(g.bad[0][MQ_F_NOTES], 0);
+	got_free(&g);
+
+	/* an undecodable byte marks its cell (E010), the others stay good */
+	size_t n = strlen(gb);
+	char *broken = malloc(n + 2);
+	char *p = strstr(gb, "\xBA\xC3"); /* 好 */
+	size_t at = (size_t)(p - gb);
+	memcpy(broken, gb, at);
+	broken[at] = (char)0x80;
+	strcpy(broken + at + 1, gb + at);
+	CHECK_INT(read_str(broken, MQ_ENC_GB18030, &g, &st), 0);
+	CHECK_INT(g.n, 2);
+	CHECK_INT(g.bad[1][MQ_F_NOTES], 1);
+	CHECK_INT(g.bad[1][MQ_F_TOWNSHIP], 0);
+	got_free(&g);
+	free(broken);
+
+	/* forced UTF-8 on GB18030 bytes: the Chinese headers are not recognised */
+	CHECK_INT(read_str(gb, MQ_ENC_UTF8, &g, &st), 0);
+	CHECK_INT(st.encoding, MQ_ENC_UTF8);
+	CHECK(g.value[0][MQ_F_TOWNSHIP] == NULL);
+	got_free(&g);
+	free(gb);
+}
+
+static void test_invalid_utf8_cell(void)
+{
+	struct got g = { 0 };
+	struct mq_ingest_stats st;
+	CHECK_INT(read_str(HEAD "R1,2024-01-02,镇,ok\nR2,2024-01-02,镇,bad\xff\xfe here\n", MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(st.encoding, MQ_ENC_UTF8);
+	CHECK_INT(g.bad[0][MQ_F_NOTES], 0);
+	CHECK_INT(g.bad[1][MQ_F_NOTES], 1);
+	got_free(&g);
+}
+
+static void test_broken_records(void)
+{
+	struct got g = { 0 };
+	struct mq_ingest_stats st;
+	CHECK_INT(read_str(HEAD
+			   "R1,2024-01-02,镇,\"closed\"junk\n"
+			   "R2,2024-01-02,镇,fine\n"
+			   "R3,2024-01-02,镇\n"
+			   "R4,2024-01-02,镇,a,extra\n"
+			   "R5,2024-01-02,镇,\"never closed\nmore\n",
+			   MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(g.n, 5);
+	CHECK_STR(g.structural[0], "characters after a closing quote");
+	CHECK_INT(g.line[0], 2);
+	CHECK_STR(g.structural[1], NULL);
+	CHECK_STR(g.value[1][MQ_F_RECORD_ID], "R2");
+	CHECK_INT(g.line[1], 3);
+	CHECK_STR(g.structural[2], "wrong number of cells: 3, header has 4");
+	CHECK_STR(g.structural[3], "wrong number of cells: 5, header has 4");
+	CHECK_STR(g.structural[4], "unterminated quote");
+	CHECK_INT(g.line[4], 6);
+	/* the open field's text is kept for rejects.csv */
+	CHECK_INT(g.ncells[4], 4);
+	got_free(&g);
+}
+
+static void test_huge_field(void)
+{
+	/* a 20 MB quoted field: cut off as one E001 record, memory bounded */
+	size_t big = 20u << 20;
+	char *data = malloc(big + 256);
+	strcpy(data, HEAD "R1,2024-01-02,镇,\"");
+	size_t n = strlen(data);
+	for (size_t i = 0; i < big; i++)
+		data[n + i] = (i % 100 == 99) ? '\n' : 'x';
+	strcpy(data + n + big, "\"\nR2,2024-01-02,镇,ok\n");
+	struct got g = { 0 };
+	struct mq_ingest_stats st;
+	CHECK_INT(read_str(data, MQ_ENC_AUTO, &g, &st), 0);
+	CHECK(g.n >= 1);
+	CHECK_STR(g.structural[0], "record longer than 16 MB (an unterminated quote?)");
+	got_free(&g);
+	free(data);
+}
+
+static int count_rows(const char *const *cells, const size_t *lens, long line, void *ctx)
+{
+	(void)lens;
+	(void)line;
+	int *n = ctx;
+	if (strcmp(cells[1], "北坡镇") == 0)
+		(*n)++;
+	return 0;
+}
+
+static void test_reference(void)
+{
+	static const struct mq_ref_column cols[] = {
+		{ "county", "县区", NULL, 0 }, { "township", "乡镇", NULL, 1 }, { "village", "行政村", NULL, 1 },
+	};
+	const char *text = "乡镇,行政村\n北坡镇,红旗村\n北坡镇,西庄村\n";
+	const char *path = write_file(text, strlen(text));
+	char keep[64];
+	strcpy(keep, path);
+	int n = 0;
+	struct mq_error err = { 0 };
+	CHECK_INT(mq_read_reference(keep, cols, 3, count_rows, &n, &err), 0);
+	CHECK_INT(n, 2);
+	unlink(keep);
+
+	path = write_file("county,village\nA,B\n", 19);
+	strcpy(keep, path);
+	CHECK(mq_read_reference(keep, cols, 3, count_rows, &n, &err) < 0);
+	CHECK(strstr(err.message, "township") != NULL);
+	unlink(keep);
+}
+
+int main(void)
+{
+	test_rfc4180();
+	test_crlf_bom_chinese_headers();
+	test_gb18030();
+	test_invalid_utf8_cell();
+	test_broken_records();
+	test_huge_field();
+	test_reference();
+	return check_summary();
+}

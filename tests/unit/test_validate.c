@@ -1,0 +1,266 @@
+/* Unit tests of the validator: one case per rule of contract section 3,
+ * the order of codes, duplicates, warnings and normalisation. */
+#include "check.h"
+#include "minqing/validate.h"
+
+#include <stdlib.h>
+
+/* A good record; each test changes a field or two. */
+static const char *const base[MQ_NFIELDS] = {
+	[MQ_F_RECORD_ID] = "R1", [MQ_F_VISIT_DATE] = "2024-03-02", [MQ_F_COUNTY] = "张北县",
+	[MQ_F_TOWNSHIP] = "油篓沟乡", [MQ_F_VILLAGE] = "玻璃彩村", [MQ_F_CADRE_ID] = "C1",
+	[MQ_F_CADRE_NAME] = "王晓东", [MQ_F_HOUSEHOLD_ID] = "H1", [MQ_F_HOUSEHOLDER] = "于占峰",
+	[MQ_F_HOUSEHOLD_SIZE] = "05", [MQ_F_HOUSEHOLD_TYPE] = "脱贫户", [MQ_F_VISIT_MODE] = "入户走访",
+	[MQ_F_TOPICS] = "基本医疗；产业发展、基本医疗", [MQ_F_DEMAND] = "协调技术培训",
+	[MQ_F_DUE_DATE] = "2024/3/20", [MQ_F_STATUS] = "已办结", [MQ_F_CLOSED_DATE] = "2024年3月15日",
+	[MQ_F_SIGNED] = "Yes", [MQ_F_SATISFACTION] = "满意", [MQ_F_INCOME] = "04800.50",
+	[MQ_F_NOTES] = "　走访记录 ",
+};
+
+struct rec {
+	const char *v[MQ_NFIELDS];
+	struct mq_raw_record raw;
+};
+
+static struct mq_raw_record *make(struct rec *r, int field, const char *value, int field2, const char *value2)
+{
+	memset(r, 0, sizeof *r);
+	memcpy(r->v, base, sizeof base);
+	if (field >= 0)
+		r->v[field] = value;
+	if (field2 >= 0)
+		r->v[field2] = value2;
+	r->raw.source = "test.csv";
+	r->raw.line = 7;
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		r->raw.value[f] = r->v[f];
+		r->raw.len[f] = r->v[f] ? strlen(r->v[f]) : 0;
+	}
+	return &r->raw;
+}
+
+static struct mq_validator *new_validator(const struct mq_reference *ref)
+{
+	struct mq_validate_opts o = { .as_of = mq_day_from_ymd(2024, 12, 31), .ref = ref };
+	return mq_validator_new(&o);
+}
+
+/* Validates base with one field changed and returns the verdict. */
+static struct mq_verdict one(int field, const char *value)
+{
+	struct mq_validator *v = new_validator(NULL);
+	struct rec r;
+	struct mq_verdict vd;
+	mq_validate_record(v, make(&r, field, value, -1, NULL), &vd);
+	static char msg[1024];
+	if (vd.outcome == MQ_REJECTED) {
+		snprintf(msg, sizeof msg, "%s", vd.reject.message);
+		vd.reject.message = msg;
+	}
+	mq_validator_free(v);
+	return vd;
+}
+
+#define EXPECT_REJECT(in_field, value, want_code, want_field) do { \
+	struct mq_verdict vd_ = one(in_field, value); \
+	CHECK_INT(vd_.outcome, MQ_REJECTED); \
+	CHECK_STR(mq_code_names[vd_.reject.code], want_code); \
+	CHECK_INT(vd_.reject.field, want_field); } while (0)
+
+static void test_accept_and_normalise(void)
+{
+	struct mq_validator *v = new_validator(NULL);
+	struct rec r;
+	struct mq_verdict vd;
+	CHECK_INT(mq_validate_record(v, make(&r, -1, NULL, -1, NULL), &vd), 0);
+	CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	CHECK_STR(vd.record.text[MQ_F_DUE_DATE], "2024-03-20");
+	CHECK_STR(vd.record.text[MQ_F_CLOSED_DATE], "2024-03-15");
+	CHECK_STR(vd.record.text[MQ_F_SIGNED], "是");
+	CHECK_STR(vd.record.text[MQ_F_TOPICS], "基本医疗;产业发展");
+	CHECK_STR(vd.record.text[MQ_F_HOUSEHOLD_SIZE], "5");
+	CHECK_STR(vd.record.text[MQ_F_INCOME], "4800.5");
+	CHECK_STR(vd.record.text[MQ_F_NOTES], "走访记录");
+	CHECK_INT(vd.record.topics, (1 << MQ_TOPIC_MEDICAL) | (1 << MQ_TOPIC_INDUSTRY));
+	CHECK_INT(vd.record.visit_mode, MQ_MODE_HOME);
+	CHECK_INT(vd.record.status, MQ_ST_CLOSED);
+	CHECK_INT(vd.record.is_signed, 1);
+	mq_validator_free(v);
+}
+
+static void test_each_code(void)
+{
+	EXPECT_REJECT(MQ_F_HOUSEHOLDER, "  ", "E002", MQ_F_HOUSEHOLDER);
+	EXPECT_REJECT(MQ_F_SIGNED, NULL, "E002", MQ_F_SIGNED);
+	EXPECT_REJECT(MQ_F_VISIT_DATE, "2024-02-30", "E003", MQ_F_VISIT_DATE);
+	EXPECT_REJECT(MQ_F_VISIT_DATE, "上周三", "E003", MQ_F_VISIT_DATE);
+	EXPECT_REJECT(MQ_F_VISIT_DATE, "2023-02-29", "E003", MQ_F_VISIT_DATE);
+	EXPECT_REJECT(MQ_F_HOUSEHOLD_SIZE, "0", "E004", MQ_F_HOUSEHOLD_SIZE);
+	EXPECT_REJECT(MQ_F_HOUSEHOLD_SIZE, "31", "E004", MQ_F_HOUSEHOLD_SIZE);
+	EXPECT_REJECT(MQ_F_HOUSEHOLD_SIZE, "五口", "E004", MQ_F_HOUSEHOLD_SIZE);
+	EXPECT_REJECT(MQ_F_INCOME, "-500", "E004", MQ_F_INCOME);
+	EXPECT_REJECT(MQ_F_INCOME, "约8000元", "E004", MQ_F_INCOME);
+	EXPECT_REJECT(MQ_F_STATUS, "已完成", "E005", MQ_F_STATUS);
+	EXPECT_REJECT(MQ_F_TOPICS, "吃穿;环境整治", "E005", MQ_F_TOPICS);
+	EXPECT_REJECT(MQ_F_SIGNED, "ok", "E005", MQ_F_SIGNED);
+	EXPECT_REJECT(MQ_F_DUE_DATE, "2024-03-01", "E007", MQ_F_DUE_DATE);
+	EXPECT_REJECT(MQ_F_CLOSED_DATE, "2024-03-01", "E007", MQ_F_CLOSED_DATE);
+	EXPECT_REJECT(MQ_F_CLOSED_DATE, "2025-01-01", "E007", MQ_F_CLOSED_DATE);
+	EXPECT_REJECT(MQ_F_VISIT_DATE, "2012-12-31", "E008", MQ_F_VISIT_DATE);
+	EXPECT_REJECT(MQ_F_DUE_DATE, NULL, "E012", MQ_F_DUE_DATE);
+	EXPECT_REJECT(MQ_F_STATUS, NULL, "E012", MQ_F_STATUS);
+	EXPECT_REJECT(MQ_F_CLOSED_DATE, NULL, "E012", MQ_F_CLOSED_DATE);
+
+	/* boundary: closed on the run date itself is inside */
+	struct mq_verdict vd = one(MQ_F_CLOSED_DATE, "2024-12-31");
+	CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	/* a demand-less record needs no due date or status */
+	struct mq_validator *v = new_validator(NULL);
+	struct rec r;
+	struct mq_raw_record *raw = make(&r, MQ_F_DEMAND, NULL, MQ_F_DUE_DATE, NULL);
+	raw->value[MQ_F_STATUS] = NULL;
+	raw->value[MQ_F_CLOSED_DATE] = NULL;
+	CHECK_INT(mq_validate_record(v, raw, &vd), 0);
+	CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	mq_validator_free(v);
+}
+
+static void test_lengths(void)
+{
+	/* limits count code points: 100 Chinese characters fit, 101 do not */
+	char name[400] = "";
+	for (int i = 0; i < 100; i++)
+		strcat(name, "王");
+	CHECK_INT(one(MQ_F_HOUSEHOLDER, name).outcome, MQ_ACCEPTED);
+	strcat(name, "王");
+	EXPECT_REJECT(MQ_F_HOUSEHOLDER, name, "E011", MQ_F_HOUSEHOLDER);
+	char *notes = malloc(8002);
+	memset(notes, 'x', 8001);
+	notes[8001] = '\0';
+	EXPECT_REJECT(MQ_F_NOTES, notes, "E011", MQ_F_NOTES);
+	free(notes);
+}
+
+static void test_bad_text_and_order(void)
+{
+	struct mq_validator *v = new_validator(NULL);
+	struct rec r;
+	struct mq_verdict vd;
+	struct mq_raw_record *raw = make(&r, MQ_F_NOTES, "ab\xff", MQ_F_HOUSEHOLDER, NULL);
+	raw->bad_text[MQ_F_NOTES] = 1;
+	raw->value[MQ_F_HOUSEHOLD_SIZE] = "45";
+	raw->len[MQ_F_HOUSEHOLD_SIZE] = 2;
+	CHECK_INT(mq_validate_record(v, raw, &vd), 0);
+	CHECK_INT(vd.outcome, MQ_REJECTED);
+	/* the first problem in the table's order files the reject; the rest follow */
+	CHECK_STR(mq_code_names[vd.reject.code], "E002");
+	CHECK_STR(vd.reject.message,
+		  "householder is missing; also: E004 household_size \"45\" not an integer 1..30; "
+		  "E010 bytes that are not valid text in notes");
+	CHECK(strstr(vd.reject.message_zh, "户主姓名（householder）缺失") != NULL);
+	mq_validator_free(v);
+
+	/* a structural problem is reported alone */
+	v = new_validator(NULL);
+	raw = make(&r, -1, NULL, -1, NULL);
+	raw->structural = "wrong number of cells: 26, header has 24";
+	CHECK_INT(mq_validate_record(v, raw, &vd), 0);
+	CHECK_STR(mq_code_names[vd.reject.code], "E001");
+	CHECK_STR(vd.reject.message, "wrong number of cells: 26, header has 24");
+	mq_validator_free(v);
+}
+
+static void test_duplicates(void)
+{
+	struct mq_validator *v = new_validator(NULL);
+	struct rec r;
+	struct mq_verdict vd;
+	/* a rejected record does not claim its id */
+	mq_validate_record(v, make(&r, MQ_F_HOUSEHOLDER, NULL, -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_REJECTED);
+	mq_validate_record(v, make(&r, -1, NULL, -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	/* the same values written differently: an identical duplicate, dropped */
+	struct mq_raw_record *raw = make(&r, MQ_F_VISIT_DATE, " 2024.3.2", MQ_F_SIGNED, "是");
+	raw->line = 9;
+	mq_validate_record(v, raw, &vd);
+	CHECK_INT(vd.outcome, MQ_DROPPED);
+	CHECK_STR(vd.dropped.message, "duplicate of the record accepted at test.csv line 7: dropped");
+	/* the same id with other content: E006, the first one wins */
+	mq_validate_record(v, make(&r, MQ_F_NOTES, "另一条", -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_REJECTED);
+	CHECK_STR(mq_code_names[vd.reject.code], "E006");
+	CHECK_STR(vd.reject.message, "record_id R1 already accepted (test.csv line 7) with different content");
+	/* unknown columns do not count: the duplicate is still identical */
+	mq_validate_record(v, make(&r, -1, NULL, -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_DROPPED);
+	CHECK(mq_validator_index_bytes(v) > 0);
+	mq_validator_free(v);
+}
+
+static void test_reference_rules(void)
+{
+	/* registry: E009; roster: W001; households in two villages: W002 */
+	FILE *fp = fopen("/tmp/mq_test_registry.csv", "w");
+	fputs("county,township,village,households\n张北县,油篓沟乡,玻璃彩村,100\n张北县,油篓沟乡,二村,50\n", fp);
+	fclose(fp);
+	fp = fopen("/tmp/mq_test_roster.csv", "w");
+	fputs("cadre_id,cadre_name,unit,role,township,village\nC1,王晓东,市委,第一书记,油篓沟乡,玻璃彩村\n", fp);
+	fclose(fp);
+	struct mq_reference ref;
+	struct mq_error err = { 0 };
+	CHECK_INT(mq_reference_load(&ref, "/tmp/mq_test_registry.csv", "/tmp/mq_test_roster.csv", NULL, &err), 0);
+	CHECK_INT(ref.cadres[0].resident, 1);
+	struct mq_validator *v = new_validator(&ref);
+	struct rec r;
+	struct mq_verdict vd;
+	mq_validate_record(v, make(&r, MQ_F_VILLAGE, "幸福村", -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_REJECTED);
+	CHECK_STR(vd.reject.message, "油篓沟乡/幸福村 not in the registry");
+	mq_validate_record(v, make(&r, -1, NULL, -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	CHECK_INT(vd.nwarnings, 0);
+	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, "R2", MQ_F_CADRE_ID, "C9"), &vd);
+	CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	CHECK_INT(vd.nwarnings, 1);
+	CHECK_STR(vd.warnings[0].message, "cadre C9 not in the roster");
+	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, "R3", MQ_F_VILLAGE, "二村"), &vd);
+	CHECK_INT(vd.nwarnings, 1);
+	CHECK_STR(mq_code_names[vd.warnings[0].code], "W002");
+	CHECK_STR(vd.warnings[0].message, "household H1 also in 油篓沟乡/玻璃彩村");
+	mq_validator_free(v);
+	mq_reference_free(&ref);
+	remove("/tmp/mq_test_registry.csv");
+	remove("/tmp/mq_test_roster.csv");
+}
+
+static void test_dates(void)
+{
+	mq_day d;
+	char out[11];
+	const char *good[] = { "2024-3-5", "2024/03/05", "2024.3.05", "2024年3月5日", "2024年03月05日" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		CHECK_INT(mq_date_parse(good[i], strlen(good[i]), &d), 0);
+		mq_date_format(d, out);
+		CHECK_STR(out, "2024-03-05");
+	}
+	const char *bad[] = { "2024-13-05", "2024-04-31", "2024.04.31", "24-3-5", "2024-3-5x", "2024/3-5",
+			      "2024年6月31日", "2023-02-29" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_INT(mq_date_parse(bad[i], strlen(bad[i]), &d), -1);
+	CHECK_INT(mq_date_parse("2024-02-29", 10, &d), 0);
+	CHECK_INT(mq_day_from_ymd(1970, 1, 1), 0);
+	CHECK_INT(mq_days_in_year(2024), 366);
+}
+
+int main(void)
+{
+	test_accept_and_normalise();
+	test_each_code();
+	test_lengths();
+	test_bad_text_and_order();
+	test_duplicates();
+	test_reference_rules();
+	test_dates();
+	return check_summary();
+}
