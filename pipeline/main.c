@@ -10,6 +10,7 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *help;
 } commands[] = {
+	{ "run", mq_cmd_run, "一次运行全部环节 / every stage in one pass" },
 	{ "validate", mq_cmd_validate, "读取并校验走访记录 / read and validate visit records" },
 	{ "aggregate", mq_cmd_aggregate, "按期间汇总并考核 / figures and assessment for a period" },
 	{ "merge", mq_cmd_merge, "合并分片汇总状态 / merge partial aggregation states" },

@@ -17,34 +17,6 @@ const char *const mq_item_ids[MQ_ITEM_N] = {
 	"diary", "resolution", "coverage", "satisfaction", "signatures", "presence",
 };
 
-int mq_find_template(const char *name, char *out, size_t outlen, struct mq_error *err)
-{
-	char dirs[3][PATH_MAX];
-	int n = 0;
-	const char *env = getenv("MINQING_TEMPLATES");
-	if (env && *env)
-		snprintf(dirs[n++], PATH_MAX, "%s", env);
-	snprintf(dirs[n++], PATH_MAX, "templates");
-	char exe[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len > 0) {
-		exe[len] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(dirs[n++], PATH_MAX, "%.3000s/../share/minqing/templates", exe);
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		snprintf(out, outlen, "%s/%s", dirs[i], name);
-		if (access(out, R_OK) == 0)
-			return 0;
-	}
-	return mq_fail(err, MQ_ERR_IO, name, 0,
-		       "找不到模板文件 / template not found: %s (looked in $MINQING_TEMPLATES, ./templates, "
-		       "<program dir>/../share/minqing/templates)", name);
-}
-
 /* ---- helpers ---- */
 
 static long long gcd_ll(long long a, long long b)

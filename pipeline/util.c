@@ -1,7 +1,12 @@
 /* util.c — errors, buffers, arena, interning, UTF-8, atomic files, CSV out. */
 #include "minqing/util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -478,3 +483,107 @@ void mq_csv_bom(FILE *fp, int bom)
 	if (bom)
 		fputs("\xEF\xBB\xBF", fp);
 }
+
+/* ---- staging folders ---- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int mq_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st))
+		return 0;
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+#define STAGE_PREFIX ".minqing.tmp."
+
+int mq_stage_dir_prepare(const char *out_dir, char *stage, size_t stage_size, struct mq_error *err)
+{
+	int rc = mq_mkdirs(out_dir, err);
+	if (rc)
+		return rc;
+	DIR *d = opendir(out_dir);
+	if (!d)
+		return mq_fail(err, MQ_ERR_IO, out_dir, 0, "无法读取目录 / cannot read folder: %s", strerror(errno));
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) != 0)
+			continue;
+		long pid = strtol(e->d_name + strlen(STAGE_PREFIX), NULL, 10);
+		if (pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH) {
+			char old[4200];
+			snprintf(old, sizeof old, "%s/%s", out_dir, e->d_name);
+			mq_remove_tree(old);
+		}
+	}
+	closedir(d);
+	if (snprintf(stage, stage_size, "%s/" STAGE_PREFIX "%ld", out_dir, (long)getpid()) >= (int)stage_size)
+		return mq_fail(err, MQ_ERR_IO, out_dir, 0, "路径过长 / path too long");
+	mq_remove_tree(stage);
+	return mq_mkdirs(stage, err);
+}
+
+int mq_stage_dir_commit(const char *stage, const char *out_dir, struct mq_error *err)
+{
+	static const char *const parts[] = { "data", "reports", "archive" };
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	int rc = 0;
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0] && !rc; i++) {
+		char from[4200], to[4200];
+		snprintf(from, sizeof from, "%s/%s", stage, parts[i]);
+		snprintf(to, sizeof to, "%s/%s", out_dir, parts[i]);
+		struct stat st;
+		if (lstat(from, &st))
+			continue;
+		if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE) == 0)
+			continue;
+		if (errno == ENOENT && rename(from, to) == 0)
+			continue;
+		rc = mq_fail(err, MQ_ERR_IO, to, 0, "无法替换输出 / cannot replace the output: %s", strerror(errno));
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	mq_remove_tree(stage);
+	return rc;
+}
+
+/* ---- template files ---- */
+
+int mq_find_template(const char *name, char *out, size_t outlen, struct mq_error *err)
+{
+	char dirs[4][PATH_MAX];
+	int n = 0;
+	const char *env = getenv("MINQING_TEMPLATES");
+	if (env && *env)
+		snprintf(dirs[n++], PATH_MAX, "%s", env);
+	snprintf(dirs[n++], PATH_MAX, "templates");
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(dirs[n++], PATH_MAX, "%.3000s/../share/minqing/templates", exe);
+			/* a program run from the build folder of a checkout */
+			snprintf(dirs[n++], PATH_MAX, "%.3000s/../templates", exe);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(out, outlen, "%s/%s", dirs[i], name);
+		if (access(out, R_OK) == 0)
+			return 0;
+	}
+	return mq_fail(err, MQ_ERR_IO, name, 0,
+		       "找不到模板文件 / template not found: %s (looked in $MINQING_TEMPLATES, ./templates, "
+		       "<program dir>/../share/minqing/templates, <program dir>/../templates)", name);
+}
+

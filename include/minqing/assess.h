@@ -78,9 +78,6 @@ void mq_rubric_free(struct mq_rubric *r);
  * grade is the veto grade. NULL when no band holds the score. */
 const char *mq_rubric_grade(const struct mq_rubric *r, const struct mq_grade_scale *s,
 			    int score, int vetoed);
-/* Finds a file under the template folders above; 0 and the path in out, or
- * MQ_ERR_IO. */
-int mq_find_template(const char *name, char *out, size_t outlen, struct mq_error *err);
 
 /* ---- the assessment ---- */
 

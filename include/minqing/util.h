@@ -102,3 +102,19 @@ void mq_csv_row(FILE *fp, const char *const *cells, size_t n);
 void mq_csv_bom(FILE *fp, int bom);
 
 #endif
+
+/* ---- replacing a run's output folder as a whole ----
+ * A run writes into a staging folder inside out_dir (.minqing.tmp.PID);
+ * mq_stage_dir_commit swaps each of its subfolders (data, reports, archive)
+ * with out_dir's in one rename each (RENAME_EXCHANGE), with signals held
+ * off, and removes what it replaced. Other files in out_dir are never
+ * touched. mq_stage_dir_prepare also removes staging folders that killed
+ * runs left behind. */
+int mq_stage_dir_prepare(const char *out_dir, char *stage, size_t stage_size, struct mq_error *err);
+int mq_stage_dir_commit(const char *stage, const char *out_dir, struct mq_error *err);
+/* Finds a file shipped under templates/: in $MINQING_TEMPLATES, then
+ * ./templates, then <program dir>/../share/minqing/templates, then
+ * <program dir>/../templates. 0 and the path in out, or MQ_ERR_IO. */
+int mq_find_template(const char *name, char *out, size_t outlen, struct mq_error *err);
+/* Removes a file tree (no error when it does not exist). */
+int mq_remove_tree(const char *path);
