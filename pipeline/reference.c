@@ -207,13 +207,15 @@ const struct mq_village_ref *mq_ref_village(const struct mq_reference *ref,
 {
 	if (!ref || !ref->has_registry)
 		return NULL;
-	struct mq_buf key = { 0 };
-	if (village_key(&key, township, strlen(township), village, strlen(village))) {
-		mq_buf_free(&key);
-		return NULL;
-	}
-	int32_t id = mq_intern_find(ref->index->village_keys, key.data, key.len);
-	mq_buf_free(&key);
+	/* looked up once per record: no allocation */
+	char key[512];
+	size_t tl = strlen(township), vl = strlen(village);
+	if (tl + vl + 1 > sizeof key)
+		return NULL; /* longer than any registry key can be (100 characters each) */
+	memcpy(key, township, tl);
+	key[tl] = '\x1f';
+	memcpy(key + tl + 1, village, vl);
+	int32_t id = mq_intern_find(ref->index->village_keys, key, tl + vl + 1);
 	return id < 0 ? NULL : &ref->villages[id];
 }
 

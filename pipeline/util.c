@@ -159,14 +159,27 @@ void mq_arena_free(struct mq_arena *a)
 
 /* ---- interning: open addressing on (hash, id) ---- */
 
+/* Eight bytes a step, read little-endian so a hash is the same on every
+ * machine (partial files carry one). */
+static inline uint64_t load_le(const unsigned char *p, size_t n)
+{
+	uint64_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+	return w;
+}
+
 uint64_t mq_hash(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;
-	uint64_t h = 1469598103934665603ULL ^ seed;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
+	uint64_t h = seed ^ (len * 0x9E3779B97F4A7C15ULL);
+	while (len >= 8) {
+		h = (h ^ load_le(p, 8)) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+		p += 8;
+		len -= 8;
 	}
+	h = (h ^ load_le(p, len)) * 0x94d049bb133111ebULL;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;
@@ -179,6 +192,7 @@ struct mq_intern {
 	size_t nslots;
 	const char **strs;  /* id -> string */
 	uint32_t *lens;
+	uint64_t *hashes;   /* id -> hash, checked before the bytes */
 	int32_t count, alloc;
 };
 
@@ -197,16 +211,16 @@ struct mq_intern *mq_intern_new(void)
 	return t;
 }
 
-static size_t intern_slot(const struct mq_intern *t, const char *s, size_t len, int *found)
+static size_t intern_slot(const struct mq_intern *t, const char *s, size_t len, uint64_t h, int *found)
 {
-	size_t mask = t->nslots - 1, i = mq_hash(s, len, 0) & mask;
+	size_t mask = t->nslots - 1, i = h & mask;
 	for (;; i = (i + 1) & mask) {
 		int32_t v = t->slots[i];
 		if (!v) {
 			*found = 0;
 			return i;
 		}
-		if (t->lens[v - 1] == len && memcmp(t->strs[v - 1], s, len) == 0) {
+		if (t->hashes[v - 1] == h && t->lens[v - 1] == len && memcmp(t->strs[v - 1], s, len) == 0) {
 			*found = 1;
 			return i;
 		}
@@ -223,8 +237,9 @@ static int intern_rehash(struct mq_intern *t)
 	t->slots = slots;
 	t->nslots = n;
 	for (int32_t id = 0; id < t->count; id++) {
-		int found;
-		size_t i = intern_slot(t, t->strs[id], t->lens[id], &found);
+		size_t i = t->hashes[id] & (n - 1);
+		while (t->slots[i])
+			i = (i + 1) & (n - 1);
 		t->slots[i] = id + 1;
 	}
 	return 0;
@@ -233,14 +248,15 @@ static int intern_rehash(struct mq_intern *t)
 int32_t mq_intern_find(const struct mq_intern *t, const char *s, size_t len)
 {
 	int found;
-	size_t i = intern_slot(t, s, len, &found);
+	size_t i = intern_slot(t, s, len, mq_hash(s, len, 0), &found);
 	return found ? t->slots[i] - 1 : -1;
 }
 
 int32_t mq_intern_id(struct mq_intern *t, const char *s, size_t len)
 {
 	int found;
-	size_t i = intern_slot(t, s, len, &found);
+	uint64_t h = mq_hash(s, len, 0);
+	size_t i = intern_slot(t, s, len, h, &found);
 	if (found)
 		return t->slots[i] - 1;
 	if (t->count == t->alloc) {
@@ -253,6 +269,10 @@ int32_t mq_intern_id(struct mq_intern *t, const char *s, size_t len)
 		if (!nl)
 			return -1;
 		t->lens = nl;
+		uint64_t *nh = realloc(t->hashes, (size_t)na * sizeof *nh);
+		if (!nh)
+			return -1;
+		t->hashes = nh;
 		t->alloc = na;
 	}
 	char *copy = mq_arena_strndup(t->arena, s, len);
@@ -261,6 +281,7 @@ int32_t mq_intern_id(struct mq_intern *t, const char *s, size_t len)
 	int32_t id = t->count++;
 	t->strs[id] = copy;
 	t->lens[id] = (uint32_t)len;
+	t->hashes[id] = h;
 	t->slots[i] = id + 1;
 	if ((size_t)t->count * 2 > t->nslots && intern_rehash(t))
 		return -1;
@@ -282,6 +303,7 @@ void mq_intern_free(struct mq_intern *t)
 	free(t->slots);
 	free(t->strs);
 	free(t->lens);
+	free(t->hashes);
 	free(t);
 }
 
@@ -319,8 +341,19 @@ int mq_utf8_valid(const char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		if ((unsigned char)s[i] < 0x80) {
+		if (i + 8 <= len && (load_le((const unsigned char *)s + i, 8) & 0x8080808080808080ULL) == 0) {
+			i += 8;
+			continue;
+		}
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
 			i++;
+			continue;
+		}
+		/* most Chinese text: a three-byte sequence without the E0/ED edge cases */
+		if (c >= 0xE1 && c != 0xED && c <= 0xEF && i + 2 < len &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80 && ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+			i += 3;
 			continue;
 		}
 		uint32_t cp;
@@ -444,26 +477,31 @@ void mq_out_abort(struct mq_out *o)
 
 /* ---- CSV out ---- */
 
-void mq_csv_cell(FILE *fp, const char *s, int first)
+void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first)
 {
 	if (!first)
-		putc(',', fp);
-	if (!s || !*s)
+		putc_unlocked(',', fp);
+	if (!s || !len)
 		return;
-	size_t len = strlen(s);
-	int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[len - 1] == ' ' ||
-		    s[0] == '\t' || s[len - 1] == '\t';
+	int quote = s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t';
+	for (size_t i = 0; i < len && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
 	if (!quote) {
-		fwrite(s, 1, len, fp);
+		fwrite_unlocked(s, 1, len, fp);
 		return;
 	}
-	putc('"', fp);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			putc('"', fp);
-		putc(*p, fp);
+	putc_unlocked('"', fp);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			putc_unlocked('"', fp);
+		putc_unlocked(s[i], fp);
 	}
-	putc('"', fp);
+	putc_unlocked('"', fp);
+}
+
+void mq_csv_cell(FILE *fp, const char *s, int first)
+{
+	mq_csv_cell_n(fp, s, s ? strlen(s) : 0, first);
 }
 
 void mq_csv_end(FILE *fp)

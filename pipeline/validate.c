@@ -57,7 +57,7 @@ struct mq_validator {
 	struct mq_validate_opts opts;
 	mq_day min_day;
 	/* duplicate-id index */
-	uint32_t *slots;   /* entry index + 1, 0 = empty */
+	uint64_t *slots;   /* id hash's high half << 32 | entry index + 1; 0 = empty */
 	size_t nslots;
 	struct dup_entry *entries;
 	size_t nentries, aentries;
@@ -72,7 +72,7 @@ struct mq_validator {
 	struct finding findings[MAX_FINDINGS];
 	int nfindings;
 	struct mq_buf norm;          /* normalised values, NUL-separated */
-	size_t norm_off[MQ_NFIELDS];
+	size_t norm_off[MQ_NFIELDS], norm_len[MQ_NFIELDS];
 	struct mq_buf msg_en, msg_zh;
 	char warn_en[MQ_MAX_WARNINGS][256], warn_zh[MQ_MAX_WARNINGS][256];
 	char drop_en[256], drop_zh[256];
@@ -161,6 +161,7 @@ static const char *norm_text(struct mq_validator *v, int f)
 static int set_norm(struct mq_validator *v, int f, const char *s, size_t n)
 {
 	v->norm_off[f] = v->norm.len;
+	v->norm_len[f] = n;
 	return mq_buf_add(&v->norm, s, n) || mq_buf_addc(&v->norm, '\0');
 }
 
@@ -279,7 +280,8 @@ static int check_field(struct mq_validator *v, int f, const char *s, size_t n, s
 	char q[96], num[64];
 	switch (d->type) {
 	case MQ_T_TEXT:
-		if (d->limit && mq_utf8_count(s, n) > (size_t)d->limit) {
+		/* a value no longer in bytes than the limit is within it in characters */
+		if (d->limit && n > (size_t)d->limit && mq_utf8_count(s, n) > (size_t)d->limit) {
 			char zh[160];
 			snprintf(zh, sizeof zh, "%s（%s）超过%d个字", FZH(f), FNAME(f), d->limit);
 			add_finding(v, MQ_E011, f, zh, "%s longer than %d characters", FNAME(f), d->limit);
@@ -351,6 +353,7 @@ static int check_field(struct mq_validator *v, int f, const char *s, size_t n, s
 				rc |= (!first && mq_buf_addc(b, ';')) || mq_buf_adds(b, mq_topics[t]);
 				first = 0;
 			}
+		v->norm_len[f] = b->len - v->norm_off[f];
 		return rc || mq_buf_addc(b, '\0');
 	}
 	case MQ_T_BOOL: {
@@ -375,20 +378,27 @@ static uint64_t content_hash(struct mq_validator *v)
 	uint64_t h = 0;
 	for (int f = 0; f < MQ_NFIELDS; f++) {
 		const char *s = norm_text(v, f);
-		/* absent and empty differ from every value: hash a marker byte */
-		h = mq_hash(s ? s : "\x01", s ? strlen(s) + 1 : 1, h + (uint64_t)f);
+		/* absent differs from every value: hash a marker byte */
+		h = mq_hash(s ? s : "\x01", s ? v->norm_len[f] + 1 : 1, h + (uint64_t)f);
 	}
 	return h;
 }
 
-static uint32_t *dup_slot(struct mq_validator *v, const char *id, size_t len)
+#define SLOT_ENTRY(x) ((uint32_t)(x))
+#define SLOT_TAG(h) ((h) & 0xFFFFFFFF00000000ULL)
+
+/* The slot of id: its own, or the empty one where it would go. The tag
+ * (the hash's high half) spares most string comparisons. */
+static uint64_t *dup_slot(struct mq_validator *v, const char *id, size_t len, uint64_t h)
 {
-	size_t mask = v->nslots - 1, i = mq_hash(id, len, 7) & mask;
+	size_t mask = v->nslots - 1, i = h & mask;
 	for (;; i = (i + 1) & mask) {
-		uint32_t e = v->slots[i];
-		if (!e)
+		uint64_t x = v->slots[i];
+		if (!x)
 			return &v->slots[i];
-		const char *other = v->ids.data + v->entries[e - 1].id_off;
+		if (SLOT_TAG(x) != SLOT_TAG(h))
+			continue;
+		const char *other = v->ids.data + v->entries[SLOT_ENTRY(x) - 1].id_off;
 		if (strncmp(other, id, len) == 0 && other[len] == '\0')
 			return &v->slots[i];
 	}
@@ -397,7 +407,7 @@ static uint32_t *dup_slot(struct mq_validator *v, const char *id, size_t len)
 static int dup_grow(struct mq_validator *v)
 {
 	size_t n = v->nslots * 2;
-	uint32_t *slots = calloc(n, sizeof *slots);
+	uint64_t *slots = calloc(n, sizeof *slots);
 	if (!slots)
 		return -1;
 	free(v->slots);
@@ -405,12 +415,13 @@ static int dup_grow(struct mq_validator *v)
 	v->nslots = n;
 	for (size_t e = 0; e < v->nentries; e++) {
 		const char *id = v->ids.data + v->entries[e].id_off;
-		*dup_slot(v, id, strlen(id)) = (uint32_t)(e + 1);
+		uint64_t h = mq_hash(id, strlen(id), 7);
+		*dup_slot(v, id, strlen(id), h) = SLOT_TAG(h) | (e + 1);
 	}
 	return 0;
 }
 
-static int dup_insert(struct mq_validator *v, uint32_t *slot, const char *id, size_t len,
+static int dup_insert(struct mq_validator *v, uint64_t *slot, uint64_t h, const char *id, size_t len,
 		      uint64_t content, const char *source, long line)
 {
 	if (v->nentries == v->aentries) {
@@ -429,8 +440,8 @@ static int dup_insert(struct mq_validator *v, uint32_t *slot, const char *id, si
 	e->source = src >= 0 && src < DUP_NO_SOURCE ? (uint16_t)src : DUP_NO_SOURCE;
 	if (src < 0 || mq_buf_add(&v->ids, id, len) || mq_buf_addc(&v->ids, '\0'))
 		return -1;
-	*slot = (uint32_t)++v->nentries;
-	if (v->nentries * 2 > v->nslots)
+	*slot = SLOT_TAG(h) | ++v->nentries;
+	if (v->nentries * 4 > v->nslots * 3)
 		return dup_grow(v);
 	return 0;
 }
@@ -562,10 +573,11 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 	/* E006 / W006: the id against the ids accepted before */
 	const char *id = norm_text(v, MQ_F_RECORD_ID);
 	size_t idlen = id ? strlen(id) : 0;
-	uint32_t *slot = id ? dup_slot(v, id, idlen) : NULL;
+	uint64_t idhash = id ? mq_hash(id, idlen, 7) : 0;
+	uint64_t *slot = id ? dup_slot(v, id, idlen, idhash) : NULL;
 	uint64_t content = id ? content_hash(v) : 0;
 	if (slot && *slot) {
-		const struct dup_entry *e = &v->entries[*slot - 1];
+		const struct dup_entry *e = &v->entries[SLOT_ENTRY(*slot) - 1];
 		if (e->content == content && v->nfindings == 0) {
 			snprintf(v->drop_en, sizeof v->drop_en,
 				 "duplicate of the record accepted at %s line %u: dropped", entry_source(v, e), e->line);
@@ -585,11 +597,11 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		return build_reject(v, out);
 
 	/* accepted: claim the id, then the warnings */
-	if (dup_insert(v, slot, id, idlen, content, raw->source, raw->line))
+	if (dup_insert(v, slot, idhash, id, idlen, content, raw->source, raw->line))
 		return MQ_ERR_NOMEM;
 	for (int f = 0; f < MQ_NFIELDS; f++) {
 		r->text[f] = norm_text(v, f);
-		r->len[f] = r->text[f] ? strlen(r->text[f]) : 0;
+		r->len[f] = r->text[f] ? v->norm_len[f] : 0;
 	}
 	const char *cadre = r->text[MQ_F_CADRE_ID];
 	if (v->opts.ref && v->opts.ref->has_roster && !mq_ref_cadre(v->opts.ref, cadre)) {
@@ -597,11 +609,12 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		snprintf(zh, sizeof zh, "干部 %.64s 不在干部花名册中", cadre);
 		add_warning(v, out, MQ_W001, MQ_F_CADRE_ID, zh, "cadre %.64s not in the roster", cadre);
 	}
-	struct mq_buf key = { 0 };
-	if (mq_buf_printf(&key, "%s/%s", r->text[MQ_F_TOWNSHIP], r->text[MQ_F_VILLAGE]))
+	struct mq_buf *key = &v->msg_en; /* free scratch on an accepted record */
+	mq_buf_reset(key);
+	if (mq_buf_add(key, r->text[MQ_F_TOWNSHIP], r->len[MQ_F_TOWNSHIP]) || mq_buf_addc(key, '/') ||
+	    mq_buf_add(key, r->text[MQ_F_VILLAGE], r->len[MQ_F_VILLAGE]))
 		return MQ_ERR_NOMEM;
-	int32_t village = mq_intern_id(v->villages, key.data, key.len);
-	mq_buf_free(&key);
+	int32_t village = mq_intern_id(v->villages, key->data, key->len);
 	int32_t hh = mq_intern_id(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
 	if (village < 0 || hh < 0)
 		return MQ_ERR_NOMEM;

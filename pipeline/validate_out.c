@@ -96,7 +96,7 @@ static void write_warning(struct stage *st, const struct mq_raw_record *raw, con
 static void write_accepted(FILE *fp, const struct mq_record *r)
 {
 	for (int f = 0; f < MQ_NFIELDS; f++)
-		mq_csv_cell(fp, r->text[f], f == 0);
+		mq_csv_cell_n(fp, r->text[f], r->len[f], f == 0);
 	mq_csv_end(fp);
 }
 

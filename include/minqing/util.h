@@ -96,6 +96,7 @@ int mq_mkdirs(const char *dir, struct mq_error *err);
 /* CSV writing (RFC 4180, rows end in CRLF): a cell is quoted when it holds
  * a comma, quote, CR or LF, or starts or ends with white space. */
 void mq_csv_cell(FILE *fp, const char *s, int first); /* s NULL = empty */
+void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first);
 void mq_csv_end(FILE *fp);                              /* ends the row */
 void mq_csv_row(FILE *fp, const char *const *cells, size_t n);
 /* Writes the UTF-8 BOM when bom is set. */
