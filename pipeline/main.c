@@ -14,6 +14,7 @@ static const struct command {
 	{ "validate", mq_cmd_validate, "读取并校验走访记录 / read and validate visit records" },
 	{ "aggregate", mq_cmd_aggregate, "按期间汇总并考核 / figures and assessment for a period" },
 	{ "merge", mq_cmd_merge, "合并分片汇总状态 / merge partial aggregation states" },
+	{ "render", mq_cmd_render, "按期间生成报告（PDF）/ render the period's reports (PDF)" },
 	{ "archive", mq_cmd_archive, "为期间写出档案包（BagIt ZIP）/ write the period's documentation packages" },
 	{ "verify", mq_cmd_verify, "校验档案包 / verify documentation packages" },
 };
