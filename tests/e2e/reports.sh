@@ -1,0 +1,69 @@
+#!/bin/sh
+# reports: validate + aggregate samples/, then `minqing render` for the
+# year 2024 and for 2024-03; every report's text is compared with the CSVs
+# of the same run (check_reports.py), the PDFs pass qpdf --check with every
+# font embedded, and rendering again (also with another --jobs) gives
+# byte-identical files.
+. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+S=samples
+REF="--registry $S/registry.csv --roster $S/roster.csv --assignments $S/assignments.csv --as-of 2024-12-31"
+Y=$TMP/year; M=$TMP/month; D=$TMP/dec
+
+"$MINQING" validate $S/visits_2024.csv $S/visits_township3.xml --registry $S/registry.csv \
+	--roster $S/roster.csv --as-of 2024-12-31 --out "$Y" --quiet
+check "validate exit 1 (samples hold rejects)" [ $? -eq 1 ]
+mkdir -p "$M" "$D" && cp -r "$Y/data" "$M/" && cp -r "$Y/data" "$D/"
+check "aggregate 2024" "$MINQING" aggregate --period 2024 $REF --out "$Y" --quiet
+check "aggregate 2024-03" "$MINQING" aggregate --period 2024-03 $REF --out "$M" --quiet
+check "aggregate 2024-12" "$MINQING" aggregate --period 2024-12 $REF --out "$D" --quiet
+check "render 2024 --jobs 2" "$MINQING" render --period 2024 --out "$Y" --next-steps $S/next_steps --jobs 2 --quiet
+check "render 2024-03" "$MINQING" render --period 2024-03 --out "$M" --next-steps $S/next_steps --quiet
+
+# names the archive stage packages by
+n=$(ls "$Y/reports" | wc -l)
+check "year: 3 townships x 12 summaries + 16 ledgers + assessment + quality = 54 files ($n)" [ "$n" -eq 54 ]
+for f in 柳林镇_2024年03月_工作小结.pdf 柳林镇_河口村_2024年_台账.pdf 清河县_2024年_年度考核结果.pdf 2024年_数据质量报告.pdf; do
+	check "year file $f" [ -s "$Y/reports/$f" ]
+done
+for f in 石桥乡_2024年03月_工作小结.pdf 石桥乡_山后村_2024年03月_台账.pdf 清河县_2024年03月_年度考核结果.pdf 2024年03月_数据质量报告.pdf; do
+	check "month file $f" [ -s "$M/reports/$f" ]
+done
+n=$(ls "$M/reports" | wc -l)
+check "month: 3 summaries + 16 ledgers + 2 = 21 files ($n)" [ "$n" -eq 21 ]
+
+# figures: every number against the CSVs of the same run
+check "month run vs its CSVs" python3 "$HERE/check_reports.py" "$M/data" "$M/reports" 2024-03 2024-03
+check "year run, March summaries vs aggregate --period 2024-03" \
+	python3 "$HERE/check_reports.py" "$M/data" "$Y/reports" 2024 2024-03
+check "year run, December summaries vs aggregate --period 2024-12" \
+	python3 "$HERE/check_reports.py" "$D/data" "$Y/reports" 2024 2024-12
+
+# next steps: set in when the township wrote them, left out without a gap otherwise
+t=$(pdftotext "$Y/reports/柳林镇_2024年03月_工作小结.pdf" - | tr -d ' \n')
+check "next steps in 柳林镇 2024-03" sh -c "echo '$t' | grep -q '六、下一步工作一是对本月诉求办结率偏低的问题'"
+check "data quality is 七 after next steps" sh -c "echo '$t' | grep -q '七、数据质量'"
+t=$(pdftotext "$Y/reports/柳林镇_2024年04月_工作小结.pdf" - | tr -d ' \n')
+check "no next steps in 柳林镇 2024-04" sh -c "! echo '$t' | grep -q '下一步工作' && echo '$t' | grep -q '六、数据质量'"
+
+# PDF health
+for f in "$Y"/reports/*.pdf "$M"/reports/*.pdf; do
+	qpdf --check "$f" > "$TMP/qpdf" 2>&1
+	check "qpdf --check $(basename "$f")" grep -q "No syntax or stream encoding errors" "$TMP/qpdf"
+	pdffonts "$f" 2>/dev/null | awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } NR > 2 { n++ } END { exit bad || !n }'
+	check "fonts embedded $(basename "$f")" [ $? -eq 0 ]
+done
+
+# reproducible: again, with another --jobs, byte-identical
+mkdir -p "$TMP/again" && cp -r "$Y/data" "$TMP/again/"
+check "render again --jobs 1" "$MINQING" render --period 2024 --out "$TMP/again" --next-steps $S/next_steps --quiet
+check "byte-identical re-render" diff -r "$Y/reports" "$TMP/again/reports"
+
+# usage and fatal errors
+"$MINQING" render --period 2024-06 --out "$Y" 2>/dev/null
+check "figures of another period: exit 2" [ $? -eq 2 ]
+"$MINQING" render --period 2024 --out "$TMP/nothing" 2>/dev/null
+check "no figures: exit 3" [ $? -eq 3 ]
+"$MINQING" render --out "$Y" 2>/dev/null
+check "no --period: exit 2" [ $? -eq 2 ]
+finish
