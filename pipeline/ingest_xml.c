@@ -33,7 +33,7 @@
  * value errors (datatype, facet, missing child or attribute) are left to
  * the validator. The XSD is found in $MINQING_TEMPLATES, ./templates,
  * ../share/minqing/templates or ../templates beside the executable
- * (find_visits_xsd); missing, it is a fatal error naming the paths tried.
+ * (mq_find_template in util.h); missing, it is a fatal error naming the places looked in.
  *
  * Damage: a file that is not well-formed is read up to the damage; the
  * records before it are handed over, and the rest of the file becomes ONE
@@ -160,47 +160,6 @@ struct xml_state {
 
 /* ---- finding the XSD ---- */
 
-static int file_exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* $MINQING_TEMPLATES, then ./templates, then ../share/minqing/templates
- * beside the executable (an installed minqing), then ../templates beside
- * it (build/minqing in the source tree). Fills out; returns 0, or -1 with
- * tried[] listing the paths looked at. */
-static int find_visits_xsd(char *out, size_t n, char *tried, size_t ntried)
-{
-	char exe[PATH_MAX], cand[4][PATH_MAX + 64];
-	int ncand = 0;
-	const char *env = getenv("MINQING_TEMPLATES");
-	if (env && *env)
-		snprintf(cand[ncand++], sizeof cand[0], "%s/visits.xsd", env);
-	snprintf(cand[ncand++], sizeof cand[0], "templates/visits.xsd");
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len > 0) {
-		exe[len] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(cand[ncand++], sizeof cand[0], "%s/../share/minqing/templates/visits.xsd", exe);
-			/* build/minqing run from elsewhere: the source tree's */
-			snprintf(cand[ncand++], sizeof cand[0], "%s/../templates/visits.xsd", exe);
-		}
-	}
-	tried[0] = '\0';
-	for (int i = 0; i < ncand; i++) {
-		if (file_exists(cand[i])) {
-			snprintf(out, n, "%.*s", PATH_MAX, cand[i]);
-			return 0;
-		}
-		size_t used = strlen(tried);
-		snprintf(tried + used, ntried - used, "%s%.*s", i ? ", " : "", PATH_MAX, cand[i]);
-	}
-	return -1;
-}
-
 static void schema_parse_error(void *ctx, xmlErrorPtr e)
 {
 	char *msg = ctx;
@@ -219,10 +178,10 @@ static void xsd_doc_error(void *ctx, xmlErrorPtr e)
  * on stderr, then compiles it. */
 static int load_schema(xmlSchemaPtr *schema, xmlDocPtr *xsd_doc, struct mq_error *err)
 {
-	char path[PATH_MAX + 64], tried[4 * (PATH_MAX + 72)], msg[400] = "";
-	if (find_visits_xsd(path, sizeof path, tried, sizeof tried))
-		return mq_fail(err, MQ_ERR_IO, "visits.xsd", 0,
-			       "找不到 XML 模式文件 visits.xsd / XML schema visits.xsd not found (looked at %s)", tried);
+	char path[PATH_MAX + 64], msg[400] = "";
+	int rc = mq_find_template("visits.xsd", path, sizeof path, err);
+	if (rc)
+		return rc;
 	*schema = NULL;
 	*xsd_doc = NULL;
 	xmlParserCtxtPtr dctxt = xmlNewParserCtxt();

@@ -615,13 +615,15 @@ int mq_find_template(const char *name, char *out, size_t outlen, struct mq_error
 			snprintf(dirs[n++], PATH_MAX, "%.3000s/../templates", exe);
 		}
 	}
+	char tried[4 * PATH_MAX] = "";
 	for (int i = 0; i < n; i++) {
 		snprintf(out, outlen, "%s/%s", dirs[i], name);
-		if (access(out, R_OK) == 0)
+		struct stat st;
+		if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
 			return 0;
+		size_t used = strlen(tried);
+		snprintf(tried + used, sizeof tried - used, "%s%s", i ? ", " : "", out);
 	}
-	return mq_fail(err, MQ_ERR_IO, name, 0,
-		       "找不到模板文件 / template not found: %s (looked in $MINQING_TEMPLATES, ./templates, "
-		       "<program dir>/../share/minqing/templates, <program dir>/../templates)", name);
+	return mq_fail(err, MQ_ERR_IO, name, 0, "找不到模板文件 / template file not found: %s (looked at %.900s)",
+		       name, tried);
 }
-
