@@ -64,4 +64,7 @@ if problems:
 PY
 check "counts match the generator and the files, read = accepted + rejected + dropped" test ! -s "$TMP/identity.txt"
 [ -s "$TMP/identity.txt" ] && sed 's/^/   /' "$TMP/identity.txt" >&2
+for log in "$TMP"/*.log; do
+	check "no sanitizer report in $(basename "$log")" sh -c "! grep -qE 'Sanitizer|runtime error:' '$log'"
+done
 finish

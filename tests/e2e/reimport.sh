@@ -131,4 +131,7 @@ if problems:
 PY
 check "third run: accepted.csv reads back, the original's good rows are W006, its bad rows E00x again" test ! -s check3.txt
 [ -s check3.txt ] && sed 's/^/   /' check3.txt >&2
+for log in "$TMP"/*.log; do
+	check "no sanitizer report in $(basename "$log")" sh -c "! grep -qE 'Sanitizer|runtime error:' '$log'"
+done
 finish
