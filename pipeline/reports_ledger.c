@@ -42,7 +42,7 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 	    (rc = mq_data_set(d, "period_text", period_text, err)) ||
 	    (rc = mq_data_set(d, "as_of", c->as_of_text, err)) ||
 	    (rc = rp_add_set(d, "households", "household_id householder visits demands", &hs, err)) ||
-	    (rc = rp_add_set(d, "visits", "household_id date cadre mode topics demand status closed "
+	    (rc = rp_add_set(d, "visits", "household_id householder date cadre mode topics demand status closed "
 			     "signed", &vs, err)))
 		goto out;
 	size_t nh = 0, demands = 0;
@@ -60,7 +60,7 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 			if (y->householder >= 0)
 				holder = y->householder;
 			nd += y->demand >= 0;
-			const char *row[] = {rp_str(c, y->household), date, rp_str(c, y->cadre),
+			const char *row[] = {rp_str(c, y->household), rp_str(c, y->householder), date, rp_str(c, y->cadre),
 					     y->mode >= 0 ? mq_visit_modes[y->mode] : "", topics,
 					     rp_str(c, y->demand),
 					     y->demand >= 0 && y->status >= 0 ? mq_statuses[y->status] : "",

@@ -137,9 +137,10 @@ for v in vs:
     ft = flat(tx)
     check(f"走访{num(v['visits'])}次" in ft and f"本期走访农户{num(v['households_visited'])}户" in ft,
           f"ledger totals {pdf}")
-    dates = re.findall(r"^\s*(\d{4}-\d{2}-\d{2})\s", tx, re.M)
-    check(len(dates) == int(v["visits"]), f"ledger rows {len(dates)} = visits {v['visits']} {pdf}")
-    hh = re.findall(r"^\s*(H\d+)\s+户主", tx, re.M)
+    rowsv = re.findall(r"^\s*(H\d+)\s+\S+\s+(\d{4}-\d{2}-\d{2})\s", tx, re.M)
+    check(len(rowsv) == int(v["visits"]), f"ledger rows {len(rowsv)} = visits {v['visits']} {pdf}")
+    check(rowsv == sorted(rowsv), f"ledger rows by household, then date {pdf}")
+    hh = [h for i, (h, _) in enumerate(rowsv) if i == 0 or rowsv[i - 1][0] != h]
     check(len(hh) == int(v["households_visited"]) and hh == sorted(hh), f"households {len(hh)} in order {pdf}")
 
 # ---- assessment ----
