@@ -364,7 +364,8 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 		mq_fail(err, rc, path, 0, "读取失败 / cannot read accepted.csv");
 	if (rc)
 		goto out;
-	qsort_r(c->visits, c->nvisits, sizeof *c->visits, cmp_visit, c);
+	if (c->nvisits)
+		qsort_r(c->visits, c->nvisits, sizeof *c->visits, cmp_visit, c);
 	for (size_t i = 0; i < c->nvisits; i++) {
 		struct rp_village *v = &c->villages[c->visits[i].village];
 		if (!v->count)
@@ -534,6 +535,8 @@ static int pipe_emit(void *sink, const struct rp_doc *doc)
 	return 0;
 }
 
+static void ctx_free(struct rp_ctx *c);
+
 static int run_unit(struct rp_ctx *c, int unit, size_t ntownships, const char *const *townships,
 		    rp_emit_fn emit, void *sink, struct mq_error *err)
 {
@@ -585,6 +588,9 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 					(void)write_all(p[1], &cerr, sizeof cerr);
 			}
 			close(p[1]);
+			free(col->docs);
+			free((void *)townships);
+			ctx_free(c);
 			_exit(crc ? 3 : 0);
 		}
 		close(p[1]);
@@ -757,7 +763,8 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	}
 	if (rc)
 		goto out;
-	qsort(col.docs, col.n, sizeof *col.docs, cmp_doc);
+	if (col.n)
+		qsort(col.docs, col.n, sizeof *col.docs, cmp_doc);
 	for (size_t i = 0; i < col.n && !rc; i++)
 		if (add_doc_to_result(res, &col.docs[i]))
 			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");

@@ -403,7 +403,8 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 			od[nod++] = (struct overdue){x, (int)(m->as_of - x->due)};
 		}
 	}
-	qsort(od, nod, sizeof *od, cmp_overdue);
+	if (nod)
+		qsort(od, nod, sizeof *od, cmp_overdue);
 	if (rc || (rc = rp_add_set(d, "overdue", "village household_id householder demand due_date "
 				   "days cadre", &os, err)))
 		goto out;
