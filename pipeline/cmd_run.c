@@ -11,6 +11,7 @@
 #include "minqing/assess.h"
 #include "minqing/cli.h"
 #include "minqing/progress.h"
+#include "minqing/reports.h"
 #include "minqing/validate.h"
 
 #include <errno.h>
@@ -34,6 +35,7 @@ struct run {
 	struct mq_agg *agg;
 	struct mq_run_counts counts;
 	struct mq_progress progress;
+	struct mq_reports_result reports;
 	char out_dir[4096], stage_dir[4200], data_dir[4300];
 };
 
@@ -137,9 +139,19 @@ static int run_stages(struct run *r, struct mq_error *err)
 	mq_progress_done(&r->progress);
 	if (interrupted)
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
-	mq_progress_stage(&r->progress, "归档 archive");
 	char as_of[11];
 	mq_date_format(mq_agg_as_of(r->agg), as_of);
+	mq_progress_stage(&r->progress, "报告 render");
+	struct mq_reports_opts ropts = { .out_dir = r->stage_dir, .period = r->period.label, .unit = r->cli.unit,
+					 .templates_dir = r->cli.templates, .next_steps_dir = r->cli.next_steps,
+					 .as_of = as_of, .jobs = r->cli.jobs };
+	rc = mq_render_reports(&ropts, &r->reports, err);
+	if (rc)
+		return rc;
+	mq_progress_done(&r->progress);
+	if (interrupted)
+		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
+	mq_progress_stage(&r->progress, "归档 archive");
 	struct mq_archive_opts aopts = { .out_dir = r->stage_dir, .period = r->period.label, .as_of = as_of,
 					 .organization = r->cli.unit, .with_inputs = r->cli.with_inputs,
 					 .jobs = r->cli.jobs };
@@ -157,6 +169,18 @@ static void print_outputs(const struct run *r)
 					     "assessment", "team_assessment", "counts" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
 		fprintf(stderr, "  %s/data/%s.csv\n", r->out_dir, files[i]);
+	fprintf(stderr, "报告 / reports: %zu 份 files, %lld 页 pages, in %s/reports/\n", r->reports.nfiles,
+		r->reports.pages, r->out_dir);
+	for (size_t i = 0; i < r->reports.nfiles && i < 8; i++) {
+		const char *slash = strrchr(r->reports.files[i].path, '/');
+		fprintf(stderr, "  %s\n", slash ? slash + 1 : r->reports.files[i].path);
+	}
+	if (r->reports.nfiles > 8)
+		fprintf(stderr, "  …\n");
+	if (r->reports.nmissing)
+		fprintf(stderr, "注意 / note: %zu 个字符字体无法显示，见数据质量报告 / characters the fonts cannot show, "
+			"listed in the data-quality report\n", r->reports.nmissing);
+	fprintf(stderr, "档案包 / packages: %s/archive/\n", r->out_dir);
 	size_t n;
 	const struct mq_summary_row *t = mq_agg_townships(r->agg, &n);
 	fprintf(stderr, "各乡镇 / townships (%s):\n", r->period.label);
@@ -240,6 +264,7 @@ int mq_cmd_run(int argc, char **argv)
 	}
 	status = r.counts.rejected ? MQ_EXIT_REJECTS : MQ_EXIT_OK;
 out:
+	mq_reports_result_free(&r.reports);
 	mq_agg_free(r.agg);
 	mq_rubric_free(r.rubric);
 	mq_run_counts_free(&r.counts);
