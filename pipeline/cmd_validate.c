@@ -23,22 +23,32 @@ int mq_cmd_validate(int argc, char **argv)
 		status = mq_cli_fatal(&err);
 		goto out;
 	}
-	struct mq_stage_opts opts = { .out_dir = out_dir, .as_of = cli.as_of, .encoding = cli.encoding,
+	/* written in a staging folder and swapped in whole, so a fatal error
+	 * (a full disk while writing counts.csv, say) leaves the old data/ */
+	char stage[4200], data_dir[4300], as_of[11];
+	if (mq_stage_dir_prepare(out_dir, stage, sizeof stage, &err)) {
+		status = mq_cli_fatal(&err);
+		goto out;
+	}
+	struct mq_stage_opts opts = { .out_dir = stage, .as_of = cli.as_of, .encoding = cli.encoding,
 				      .bom = cli.bom, .ref = &ref, .verbose = cli.verbose, .quiet = cli.quiet };
-	char data_dir[4096], as_of[11];
-	snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
+	snprintf(data_dir, sizeof data_dir, "%s/data", stage);
 	mq_date_format(cli.as_of, as_of);
 	const char *extra[] = { "as_of_run", as_of, "registry_given", ref.has_registry ? "1" : "0",
 				"roster_given", ref.has_roster ? "1" : "0", NULL };
 	if (mq_validate_inputs(cli.inputs, cli.ninputs, &opts, &counts, &err) ||
-	    mq_write_counts(data_dir, &counts, extra, cli.bom, &err)) {
+	    mq_write_counts(data_dir, &counts, extra, cli.bom, &err) ||
+	    mq_stage_dir_commit(stage, out_dir, &err)) {
+		mq_remove_tree(stage);
 		status = mq_cli_fatal(&err);
 		goto out;
 	}
 	if (!cli.quiet) {
 		mq_print_summary(stderr, &counts);
-		fprintf(stderr, "输出 / written:\n  %s/accepted.csv\n  %s/rejects.csv\n  %s/warnings.csv\n",
-			data_dir, data_dir, data_dir);
+		fprintf(stderr, "输出 / written:\n");
+		static const char *const files[] = { "accepted", "rejects", "warnings", "counts" };
+		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+			fprintf(stderr, "  %s/data/%s.csv\n", out_dir, files[i]);
 	}
 	status = counts.rejected ? MQ_EXIT_REJECTS : MQ_EXIT_OK;
 out:
