@@ -125,7 +125,7 @@ static int rubric_sets(struct rp_ctx *c, struct mq_data *d, const struct mq_rubr
 		const char *row[] = {it->name, w, rule, *roles ? roles : "全部干部"};
 		rc = mq_dataset_add_row(is, row, err);
 		if (!rc)
-			rc = mq_buf_printf(&text, "%s%s%s分（%s）", text.len ? "，" : "", it->name, w, rule) > 0 ? MQ_ERR_NOMEM : 0;
+			rc = mq_buf_printf(&text, "%s%s%s分（%s）", text.len ? "，" : "", it->name, w, rule);
 	}
 	const struct mq_grade_scale *sc[] = {&r->cadre, &r->team};
 	const char *names[] = {"干部", "工作队"};
