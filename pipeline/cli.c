@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum opt_kind { OPT_PATH, OPT_TEXT, OPT_FLAG, OPT_NOFLAG, OPT_INT };
 
@@ -221,7 +222,10 @@ int mq_cli_parse(int argc, char **argv, const char *allowed, struct mq_cli *cli)
 	const char *cmd = argv[0];
 	memset(cli, 0, sizeof *cli);
 	cli->bom = 1;
-	cli->jobs = 1;
+	/* reports and packages are written by this many processes or threads;
+	 * the files never depend on it */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cli->jobs = cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
 	char set_on_cli[512] = "";
 	int only_inputs = 0;
 	for (int i = 1; i < argc; i++) {
