@@ -181,5 +181,7 @@ int mq_pdf_outline(struct mq_pdf *p, int parent, const char *title, int page, do
 int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *info,
 		struct mq_error *err);
 void mq_pdf_free(struct mq_pdf *p);
+/* Frees the per-process font metric cache (no document may be open). */
+void mq_pdf_cache_free(void);
 
 #endif

@@ -6,23 +6,49 @@
  *  - its W array and CIDToGIDMap cover the whole font (~180 KB per font):
  *    rebuilt for the code points actually drawn.
  * With the UTF-8 encoder a content-stream code is the UTF-16 value of a BMP
- * character and CID = code (Identity-H); CIDToGIDMap maps CID to glyph. */
+ * character and CID = code (Identity-H); CIDToGIDMap maps CID to glyph.
+ * A finished page's content is deflated into an unlinked temporary file
+ * (in $TMPDIR, else /tmp) and read back one stream at a time on save. */
 #include "layout_internal.h"
 
 #include <hpdf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define MQ_PDF_MAX_PAGES 100000
 
+/* Per-process metrics of one font face, shared by every document that
+ * uses it: libharu looks a glyph up with a linear search of the cmap, so
+ * each code point is asked once per process, not once per document. */
+struct face_cache {
+	char *file;
+	int face;
+	int16_t width[65536];  /* 1000-unit advance, -1 = not yet asked */
+	uint16_t gid[65536];   /* glyph id, valid when width >= 0 */
+};
+
+#define MQ_PDF_MAX_FACES 8
+static struct face_cache *faces[MQ_PDF_MAX_FACES];
+
 struct font_slot {
 	HPDF_Font font;
 	HPDF_FontDef def;
-	int16_t *width;       /* 1000-unit advance per BMP code point, -1 = not yet asked */
-	uint8_t *glyph;       /* 0 unknown, 1 has a glyph, 2 none */
+	struct face_cache *cache;
 	uint8_t *used;        /* bitmap of BMP code points drawn */
 };
+
+/* Where a sealed content stream went in the spill file; kept in the
+ * stream dict's unused attr pointer, so blocks never move. */
+struct spill_rec {
+	struct mq_pdf *p;
+	off_t off;
+	size_t len;
+};
+#define SPILL_BLOCK 1024
 
 struct mq_pdf {
 	HPDF_Doc doc;
@@ -34,8 +60,12 @@ struct mq_pdf {
 	int npages, apages, cur;
 	int in_text;
 	int sealed;           /* the current page's current stream is compressed */
-	unsigned char *raw, *zbuf;   /* scratch for sealing */
+	unsigned char *raw, *zbuf;   /* scratch for sealing and unsealing */
 	size_t ralloc, zalloc;
+	int spill;            /* unlinked temporary file of sealed streams, -1 = none yet */
+	off_t spill_end;
+	struct spill_rec **recs;     /* blocks of SPILL_BLOCK */
+	size_t nrecs;
 	HPDF_Outline *outlines;
 	int noutlines, aoutlines;
 	char *tmp;            /* NUL-terminated copy of a string to draw */
@@ -73,6 +103,7 @@ int mq_pdf_new(struct mq_pdf **out, struct mq_error *err)
 	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
 	p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
 	p->cur = -1;
+	p->spill = -1;
 	if (p->status || !p->utf8) {
 		int rc = hpdf_fail(p, err, "", "UTF-8 encoder");
 		mq_pdf_free(p);
@@ -86,11 +117,8 @@ void mq_pdf_free(struct mq_pdf *p)
 {
 	if (!p)
 		return;
-	for (int r = 0; r < MQ_FONT_ROLES; r++) {
-		free(p->fonts[r].width);
-		free(p->fonts[r].glyph);
+	for (int r = 0; r < MQ_FONT_ROLES; r++)
 		free(p->fonts[r].used);
-	}
 	if (p->doc)
 		HPDF_Free(p->doc);
 	free(p->pages);
@@ -98,7 +126,67 @@ void mq_pdf_free(struct mq_pdf *p)
 	free(p->tmp);
 	free(p->zbuf);
 	free(p->raw);
+	if (p->spill >= 0)
+		close(p->spill);
+	for (size_t i = 0; i < (p->nrecs + SPILL_BLOCK - 1) / SPILL_BLOCK; i++)
+		free(p->recs[i]);
+	free(p->recs);
 	free(p);
+}
+
+void mq_pdf_cache_free(void)
+{
+	for (int i = 0; i < MQ_PDF_MAX_FACES; i++) {
+		if (faces[i])
+			free(faces[i]->file);
+		free(faces[i]);
+		faces[i] = NULL;
+	}
+}
+
+static struct face_cache *face_cache(const struct mq_font_spec *spec)
+{
+	int i = 0;
+	for (; i < MQ_PDF_MAX_FACES && faces[i]; i++)
+		if (faces[i]->face == spec->face && strcmp(faces[i]->file, spec->file) == 0)
+			return faces[i];
+	if (i == MQ_PDF_MAX_FACES)
+		return NULL;
+	struct face_cache *c = malloc(sizeof *c);
+	if (!c || !(c->file = strdup(spec->file))) {
+		free(c);
+		return NULL;
+	}
+	c->face = spec->face;
+	memset(c->width, 0xFF, sizeof c->width);
+	return faces[i] = c;
+}
+
+/* HPDF_GetFont builds a CIDFontType2 whose W array and CIDToGIDMap look up
+ * all 65,536 BMP code points (a linear cmap search each, and a W array grown
+ * one block at a time): most of a small document's CPU. Both are rebuilt
+ * for the used code points in fix_font, so the font is created against a
+ * one-segment cmap that maps everything to glyph 0, then the real cmap is
+ * put back. */
+static HPDF_Font get_font_fast(HPDF_Doc doc, const char *name)
+{
+	static HPDF_UINT16 end[1] = {0xFFFF}, start[1] = {0xFFFF}, range[1] = {0};
+	static HPDF_INT16 delta[1] = {1};   /* 0xFFFF + 1 wraps to glyph 0 */
+	HPDF_FontDef def = HPDF_GetFontDef(doc, name);
+	if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+		return NULL;
+	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
+	if (a->cmap.format != 4)
+		return HPDF_GetFont(doc, name, "UTF-8");
+	HPDF_TTF_CmapRange saved = a->cmap;
+	a->cmap.seg_count_x2 = 2;
+	a->cmap.end_count = end;
+	a->cmap.start_count = start;
+	a->cmap.id_delta = delta;
+	a->cmap.id_range_offset = range;
+	HPDF_Font f = HPDF_GetFont(doc, name, "UTF-8");
+	a->cmap = saved;
+	return f;
 }
 
 int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, struct mq_error *err)
@@ -106,15 +194,13 @@ int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, str
 	struct font_slot *f = &p->fonts[role];
 	if (f->font)
 		return 0;
-	f->width = malloc(65536 * sizeof *f->width);
-	f->glyph = calloc(65536, 1);
+	f->cache = face_cache(spec);
 	f->used = calloc(65536 / 8, 1);
-	if (!f->width || !f->glyph || !f->used)
+	if (!f->cache || !f->used)
 		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
-	memset(f->width, 0xFF, 65536 * sizeof *f->width);
 	const char *name = HPDF_LoadTTFontFromFile2(p->doc, spec->file, (HPDF_UINT)spec->face, HPDF_TRUE);
 	if (name)
-		f->font = HPDF_GetFont(p->doc, name, "UTF-8");
+		f->font = get_font_fast(p->doc, name);
 	if (!f->font) {
 		p->status = 0;
 		return mq_fail(err, MQ_ERR_IO, spec->file, 0,
@@ -126,14 +212,30 @@ int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, str
 	return 0;
 }
 
+/* Fills the process-wide cache for cp (cp <= 0xFFFF). The width is
+ * HPDF_TTFontDef_GetCharWidth's without its side effect of marking the
+ * glyph for this document's subset: what a document embeds must not
+ * depend on what earlier documents asked. */
+static void ask(struct font_slot *f, uint32_t cp)
+{
+	struct face_cache *c = f->cache;
+	if (c->width[cp] >= 0)
+		return;
+	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)f->def->attr;
+	HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(f->def, (HPDF_UINT16)cp);
+	c->gid[cp] = gid;
+	c->width[cp] = gid >= a->num_glyphs ? (int16_t)f->def->missing_width
+		: (int16_t)(HPDF_UINT16)((HPDF_UINT)a->h_metric[gid].advance_width * 1000 /
+					 a->header.units_per_em);
+}
+
 double mq_pdf_width(struct mq_pdf *p, int role, uint32_t cp)
 {
 	struct font_slot *f = &p->fonts[role];
 	if (cp > 0xFFFF)
 		return 1.0;
-	if (f->width[cp] < 0)
-		f->width[cp] = HPDF_TTFontDef_GetCharWidth(f->def, (HPDF_UINT16)cp);
-	return f->width[cp] / 1000.0;
+	ask(f, cp);
+	return f->cache->width[cp] / 1000.0;
 }
 
 int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp)
@@ -141,9 +243,8 @@ int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp)
 	struct font_slot *f = &p->fonts[role];
 	if (cp > 0xFFFF || cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF))
 		return 0;
-	if (!f->glyph[cp])
-		f->glyph[cp] = HPDF_TTFontDef_GetGlyphid(f->def, (HPDF_UINT16)cp) ? 1 : 2;
-	return f->glyph[cp] == 1;
+	ask(f, cp);
+	return f->cache->gid[cp] != 0;
 }
 
 static void end_text(struct mq_pdf *p)
@@ -154,26 +255,36 @@ static void end_text(struct mq_pdf *p)
 	}
 }
 
+static int grow(unsigned char **buf, size_t *alloc, size_t n)
+{
+	if (n <= *alloc)
+		return 0;
+	unsigned char *b = realloc(*buf, n);
+	if (!b)
+		return MQ_ERR_NOMEM;
+	*buf = b;
+	*alloc = n;
+	return 0;
+}
+
 /* libharu writes a stream's /Filter from its own flag and deflates at save
- * time, so a sealed (already deflated) stream is inflated back just before
- * it is written and dropped right after. */
+ * time, so a sealed stream is read back from the spill file and inflated
+ * just before it is written, and dropped right after. */
 static HPDF_STATUS unseal_before_write(HPDF_Dict dict)
 {
+	const struct spill_rec *rec = dict->attr;
+	struct mq_pdf *p = rec->p;
 	HPDF_Stream s = dict->stream;
-	HPDF_UINT n = s->size, got = n;
-	unsigned char *z = malloc(n ? n : 1), out[16384];
+	unsigned char out[16384];
 	z_stream zs = {0};
 	HPDF_STATUS rc = HPDF_OK;
-	if (!z)
+	if (grow(&p->zbuf, &p->zalloc, rec->len ? rec->len : 1))
 		return HPDF_FAILD_TO_ALLOC_MEM;
-	if (s->seek_fn(s, 0, HPDF_SEEK_SET) != HPDF_OK || HPDF_Stream_Read(s, z, &got) != HPDF_OK ||
-	    got != n || inflateInit(&zs) != Z_OK) {
-		free(z);
+	if (pread(p->spill, p->zbuf, rec->len, rec->off) != (ssize_t)rec->len || inflateInit(&zs) != Z_OK)
 		return HPDF_INVALID_STREAM;
-	}
 	HPDF_MemStream_FreeData(s);
-	zs.next_in = z;
-	zs.avail_in = n;
+	zs.next_in = p->zbuf;
+	zs.avail_in = (uInt)rec->len;
 	int zr = Z_OK;
 	while (zr == Z_OK && rc == HPDF_OK) {
 		zs.next_out = out;
@@ -183,7 +294,6 @@ static HPDF_STATUS unseal_before_write(HPDF_Dict dict)
 			rc = HPDF_Stream_Write(s, out, (HPDF_UINT)(sizeof out - zs.avail_out));
 	}
 	inflateEnd(&zs);
-	free(z);
 	dict->before_write_fn = NULL;
 	return rc != HPDF_OK ? rc : zr == Z_STREAM_END ? HPDF_OK : HPDF_INVALID_STREAM;
 }
@@ -194,8 +304,38 @@ static HPDF_STATUS drop_after_write(HPDF_Dict dict)
 	return HPDF_OK;
 }
 
-/* Deflates the current page's open content stream in place (fast level),
- * so a long report holds compressed pages only. */
+static int open_spill(struct mq_pdf *p)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (snprintf(path, sizeof path, "%s/mq_pdf.XXXXXX", dir) >= (int)sizeof path)
+		return MQ_ERR_IO;
+	p->spill = mkostemp(path, O_CLOEXEC);
+	if (p->spill < 0)
+		return MQ_ERR_IO;
+	unlink(path);
+	return 0;
+}
+
+static struct spill_rec *new_rec(struct mq_pdf *p)
+{
+	size_t blk = p->nrecs / SPILL_BLOCK;
+	if (p->nrecs % SPILL_BLOCK == 0) {
+		struct spill_rec **nb = realloc(p->recs, (blk + 1) * sizeof *nb);
+		if (!nb)
+			return NULL;
+		p->recs = nb;
+		if (!(nb[blk] = malloc(SPILL_BLOCK * sizeof **nb)))
+			return NULL;
+	}
+	return &p->recs[blk][p->nrecs++ % SPILL_BLOCK];
+}
+
+/* Deflates the current page's open content stream (fast level) into the
+ * spill file and empties it, so a report of any length holds no page
+ * content in memory until it is saved. */
 static int seal(struct mq_pdf *p)
 {
 	if (p->cur < 0 || p->sealed)
@@ -208,27 +348,23 @@ static int seal(struct mq_pdf *p)
 	if (!n)
 		return 0;
 	uLongf zn = compressBound(n);
-	if (n > p->ralloc) {
-		unsigned char *r = realloc(p->raw, n);
-		if (!r)
-			return MQ_ERR_NOMEM;
-		p->raw = r;
-		p->ralloc = n;
-	}
-	if (zn > p->zalloc) {
-		unsigned char *z = realloc(p->zbuf, zn);
-		if (!z)
-			return MQ_ERR_NOMEM;
-		p->zbuf = z;
-		p->zalloc = zn;
-	}
+	if (grow(&p->raw, &p->ralloc, n) || grow(&p->zbuf, &p->zalloc, zn))
+		return MQ_ERR_NOMEM;
 	HPDF_UINT got = n;
 	if (s->seek_fn(s, 0, HPDF_SEEK_SET) != HPDF_OK || HPDF_Stream_Read(s, p->raw, &got) != HPDF_OK ||
 	    got != n || compress2(p->zbuf, &zn, p->raw, n, 1) != Z_OK)
 		return MQ_ERR_IO;
-	HPDF_MemStream_FreeData(s);
-	if (HPDF_Stream_Write(s, p->zbuf, (HPDF_UINT)zn) != HPDF_OK)
+	if (p->spill < 0 && open_spill(p))
 		return MQ_ERR_IO;
+	struct spill_rec *rec = new_rec(p);
+	if (!rec)
+		return MQ_ERR_NOMEM;
+	*rec = (struct spill_rec){p, p->spill_end, zn};
+	if (pwrite(p->spill, p->zbuf, zn, p->spill_end) != (ssize_t)zn)
+		return MQ_ERR_IO;
+	p->spill_end += (off_t)zn;
+	HPDF_MemStream_FreeData(s);
+	attr->contents->attr = rec;
 	attr->contents->before_write_fn = unseal_before_write;
 	attr->contents->after_write_fn = drop_after_write;
 	return 0;
@@ -298,7 +434,7 @@ void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
 	}
 	/* Hex codes written directly: libharu's own show-text re-measures
 	 * every character with a linear cmap search, the slowest part of a
-	 * page; the glyphs are marked for the subset by mq_pdf_width. */
+	 * page; the glyphs are marked for the subset in fix_font. */
 	char *o = p->tmp;
 	int k = sprintf(o, "1 0 0 1 %.2f %.2f Tm <", x, y);
 	o += k;
@@ -310,7 +446,6 @@ void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
 			cp = 0xFFFD;
 		i += n ? (size_t)n : 1;
 		f->used[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-		mq_pdf_width(p, role, cp);
 		for (int sh = 12; sh >= 0; sh -= 4)
 			*o++ = hex[(cp >> sh) & 0xF];
 	}
@@ -444,6 +579,7 @@ static int fix_font(struct mq_pdf *p, struct font_slot *f)
 			continue;
 		}
 		maxcp = cp;
+		ask(f, cp);
 		if (!run) {
 			run = HPDF_Array_New(f->font->mmgr);
 			if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)cp) || HPDF_Array_Add(w, run))
@@ -457,7 +593,7 @@ static int fix_font(struct mq_pdf *p, struct font_slot *f)
 		HPDF_Stream s = attr->map_stream->stream;
 		HPDF_MemStream_FreeData(s);
 		for (unsigned cp = 0; cp <= maxcp && !rc; cp++) {
-			unsigned gid = used(f, cp) ? HPDF_TTFontDef_GetGlyphid(f->def, (HPDF_UINT16)cp) : 0;
+			unsigned gid = used(f, cp) ? f->cache->gid[cp] : 0;
 			rc = mq_buf_addc(&b, (char)(gid >> 8)) || mq_buf_addc(&b, (char)(gid & 0xFF));
 			if (!rc && b.len >= 8192)
 				rc = write_str(s, &b) != HPDF_OK;

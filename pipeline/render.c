@@ -1014,6 +1014,8 @@ void mq_render_result_free(struct mq_render_result *r)
 	r->nwarnings = r->nwarnings_total = 0;
 }
 
+void mq_render_cache_free(void) { mq_pdf_cache_free(); }
+
 int mq_render_pdf(const struct mq_template *t, const struct mq_data *d, const char *out_path,
 		  const struct mq_render_opts *opts, struct mq_render_result *result,
 		  struct mq_error *err)

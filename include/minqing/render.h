@@ -10,7 +10,11 @@
  * drawn as "[U+XXXX]" and reported in result->warnings, once per
  * (data set, row, field, code point). The result is caller-owned: free it
  * with mq_render_result_free (NULL-safe; it may be zero-initialised and is
- * filled even when rendering fails half-way). */
+ * filled even when rendering fails half-way).
+ *
+ * Font metrics (advance widths, glyph coverage) are cached per process
+ * and shared by every document rendered after; the cache lives until
+ * mq_render_cache_free (optional: call it at exit for leak checkers). */
 #ifndef MINQING_RENDER_H
 #define MINQING_RENDER_H
 
@@ -46,5 +50,6 @@ int mq_render_pdf(const struct mq_template *t, const struct mq_data *d,
 		  const char *out_path, const struct mq_render_opts *opts,
 		  struct mq_render_result *result, struct mq_error *err);
 void mq_render_result_free(struct mq_render_result *r);  /* frees warnings, keeps r */
+void mq_render_cache_free(void);  /* frees the font metric cache; no render may run */
 
 #endif

@@ -159,6 +159,7 @@ int main(int argc, char **argv)
 	printf("pages=%d warnings=%zu\n", res.pages, res.nwarnings_total);
 done:
 	mq_render_result_free(&res);
+	mq_render_cache_free();
 	mq_template_free(t);
 	mq_data_free(d);
 	return status;
