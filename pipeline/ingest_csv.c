@@ -8,79 +8,155 @@
  * which is never valid UTF-8, so the one check of every cell finds bad text
  * (E010) whatever the input's encoding. GB18030 never uses the bytes of
  * comma, quote, CR or LF inside a character, so a line can be converted on
- * its own. */
+ * its own.
+ *
+ * Reading and parsing run on a reader thread that fills batches of rows
+ * (a few MB each); the calling thread takes the batches in order and runs
+ * the row callback, so validating and writing overlap with parsing. Three
+ * batches circulate, which keeps memory constant. The callback's "stop"
+ * reaches the reader at its next hand-over; everything the reader owns
+ * (file, parser, iconv, its error) is read by the caller only after the
+ * thread has been joined.
+ *
+ * UTF-8 is checked a whole line at a time: removing ASCII bytes (quotes,
+ * commas, spaces, line breaks) from valid UTF-8 leaves valid UTF-8, so
+ * when every line a row came from is valid, every cell of it is. Only the
+ * cells of other rows are checked one by one (struct row.valid_text). */
 #include "minqing/ingest.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define READ_BLOCK (1 << 20)
 #define MAX_RECORD (16 << 20) /* bytes one record may span before it is cut off */
+#define MAX_CELL_BYTES (MAX_RECORD + 1024) /* cell bytes of one record, NULs included */
 #define SNIFF_BYTES (1 << 20)
+#define BATCH_BYTES (4 << 20) /* cell bytes after which a batch is handed over */
+#define NBATCH 3              /* one being filled, one queued, one being read */
 
-/* ---- rows: one parsed CSV row with its start line ---- */
+/* ---- batches: whole rows parsed by the reader thread ---- */
 
-struct row_reader;
-typedef int (*row_fn)(struct row_reader *r, long line, const char *structural,
-		      const char *structural_zh, void *ctx);
+struct cell_ref {
+	uint32_t off, len;           /* into batch.bytes; the cell is NUL-terminated */
+};
+
+struct row_ref {
+	long line;                   /* where the record starts */
+	size_t first, ncells;        /* batch.cells[first .. first + ncells) */
+	const char *structural, *structural_zh; /* static messages (E001) or NULL */
+	int valid_text;              /* 1: every line of the row was valid UTF-8 */
+};
+
+struct batch {
+	struct mq_buf bytes;
+	struct cell_ref *cells;
+	size_t ncells, acells;
+	struct row_ref *rows;
+	size_t nrows, arows;
+	long long bytes_read;        /* file bytes read when it was handed over */
+	int last;                    /* the reader's final batch */
+};
+
+static void batch_reset(struct batch *b)
+{
+	mq_buf_reset(&b->bytes);
+	b->ncells = b->nrows = 0;
+	b->last = 0;
+}
+
+static void batch_free(struct batch *b)
+{
+	mq_buf_free(&b->bytes);
+	free(b->cells);
+	free(b->rows);
+}
+
+static int grow_array(void **arr, size_t *alloc, size_t elem)
+{
+	size_t n = *alloc ? *alloc * 2 : 1024;
+	void *p = realloc(*arr, n * elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*alloc = n;
+	return 0;
+}
+
+/* The reader thread hands filled batches to the caller through this ring. */
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch b[NBATCH];
+	unsigned head, count;        /* filled batches: b[head], … (count of them) */
+	int stop;                    /* the caller stopped: the reader quits */
+};
+
+/* ---- the reader: lines to rows ---- */
 
 struct row_reader {
 	const char *path;
 	FILE *fp;
 	struct csv_parser parser;
 	iconv_t cd;                  /* (iconv_t)-1 for UTF-8 input */
-	struct mq_buf cells;         /* cell bytes, each NUL-terminated */
-	size_t *off, *len;           /* per cell */
-	size_t ncells, acells;
+	struct queue *q;
+	struct batch *b;             /* the batch being filled */
+	size_t rec_cells;            /* cells of the open record already in b */
+	size_t rec_cell_bytes;       /* and their bytes */
 	struct mq_buf conv;          /* converted line */
 	long line;                   /* physical line being fed */
 	long rec_line;               /* line where the current record began */
 	size_t rec_bytes;
+	int line_valid;              /* the line being fed is valid UTF-8 */
+	int rec_valid;               /* every line of the open record was */
 	int nomem;
-	int stop;                    /* non-zero: callback asked to stop */
-	row_fn fn;
-	void *ctx;
+	int stopped;                 /* the caller asked to stop */
 	long long bytes_read;
+	enum mq_encoding enc;
+	int bom;
+	int rc;                      /* the reader's error, with err */
+	struct mq_error err;
 	const struct mq_ingest_opts *opts;
-	void *opts_ctx;
 };
 
 static void on_cell(void *s, size_t len, void *data)
 {
 	struct row_reader *r = data;
-	if (r->ncells == r->acells) {
-		size_t n = r->acells ? r->acells * 2 : 32;
-		size_t *o = realloc(r->off, n * sizeof *o), *l;
-		if (!o) {
-			r->nomem = 1;
-			return;
-		}
-		r->off = o;
-		l = realloc(r->len, n * sizeof *l);
-		if (!l) {
-			r->nomem = 1;
-			return;
-		}
-		r->len = l;
-		r->acells = n;
-	}
-	r->off[r->ncells] = r->cells.len;
-	r->len[r->ncells] = len;
-	r->ncells++;
-	if (mq_buf_add(&r->cells, s ? s : "", s ? len : 0) || mq_buf_addc(&r->cells, '\0'))
+	struct batch *b = r->b;
+	if (r->nomem)
+		return;
+	/* the same bound as one capped buffer per record */
+	if (r->rec_cell_bytes + len + 1 > MAX_CELL_BYTES ||
+	    (b->ncells == b->acells && grow_array((void **)&b->cells, &b->acells, sizeof *b->cells))) {
 		r->nomem = 1;
+		return;
+	}
+	size_t off = b->bytes.len;
+	if (mq_buf_add(&b->bytes, s ? s : "", s ? len : 0) || mq_buf_addc(&b->bytes, '\0')) {
+		r->nomem = 1;
+		return;
+	}
+	b->cells[b->ncells++] = (struct cell_ref){ (uint32_t)off, (uint32_t)(s ? len : 0) };
+	r->rec_cells++;
+	r->rec_cell_bytes += len + 1;
 }
 
 static void emit(struct row_reader *r, const char *structural, const char *structural_zh)
 {
-	if (!r->stop && !r->nomem)
-		r->stop = r->fn(r, r->rec_line, structural, structural_zh, r->ctx);
-	r->ncells = 0;
-	mq_buf_reset(&r->cells);
+	struct batch *b = r->b;
+	if (!r->nomem && b->nrows == b->arows && grow_array((void **)&b->rows, &b->arows, sizeof *b->rows))
+		r->nomem = 1;
+	if (!r->nomem)
+		b->rows[b->nrows++] = (struct row_ref){ r->rec_line, b->ncells - r->rec_cells, r->rec_cells,
+							structural, structural_zh, r->rec_valid };
+	r->rec_cells = r->rec_cell_bytes = 0;
 	r->rec_bytes = 0;
+	/* the rest of this line belongs to the next record */
+	r->rec_valid = r->line_valid;
 }
 
 static void on_row(int c, void *data)
@@ -89,17 +165,16 @@ static void on_row(int c, void *data)
 	emit(data, NULL, NULL);
 }
 
-/* Cell i of the current row. */
-static const char *cell(const struct row_reader *r, size_t i) { return r->cells.data + r->off[i]; }
-
 /* Hands over a record the parser could not finish, with the part of the
- * open field it holds (up to a spreadsheet cell's worth) as its last cell. */
+ * open field it holds (up to a spreadsheet cell's worth) as its last cell.
+ * The cut may split a character, so its cells are checked one by one. */
 #define KEEP_OPEN_FIELD 32767
 static void cut_record(struct row_reader *r, const char *msg, const char *msg_zh)
 {
 	size_t n = r->parser.entry_pos < KEEP_OPEN_FIELD ? r->parser.entry_pos : KEEP_OPEN_FIELD;
 	if (n)
 		on_cell(r->parser.entry_buf, n, r);
+	r->rec_valid = 0;
 	emit(r, msg, msg_zh);
 }
 
@@ -150,9 +225,18 @@ static int feed_line(struct row_reader *r, const char *s, size_t n)
 		s = r->conv.data ? r->conv.data : "";
 		n = r->conv.len;
 	}
-	if (r->parser.pstate == 0)
+	if (r->parser.pstate == 0) {
 		r->rec_line = r->line;
+		r->rec_valid = 1;
+	}
+	r->line_valid = mq_utf8_valid(s, n);
+	r->rec_valid &= r->line_valid;
 	r->rec_bytes += n;
+	/* libcsv grows a field by a fixed step (128 bytes): a multi-megabyte
+	 * field would take a hundred thousand reallocs, each a copy under
+	 * ASan; a step as big as the field so far makes the growth geometric */
+	if (r->parser.entry_size > r->parser.blk_size)
+		csv_set_blk_size(&r->parser, r->parser.entry_size);
 	size_t done = csv_parse(&r->parser, s, n, on_cell, on_row, r);
 	if (r->nomem)
 		return MQ_ERR_NOMEM;
@@ -171,7 +255,34 @@ static int feed_line(struct row_reader *r, const char *s, size_t n)
 		if (reset_parser(r))
 			return MQ_ERR_NOMEM;
 	}
-	return 0;
+	return r->nomem ? MQ_ERR_NOMEM : 0;
+}
+
+/* Hands the filled batch to the caller and takes the next free one; sets
+ * r->stopped when the caller has stopped. */
+static void hand_over(struct row_reader *r, int last)
+{
+	struct queue *q = r->q;
+	r->b->bytes_read = r->bytes_read;
+	r->b->last = last;
+	pthread_mutex_lock(&q->mu);
+	q->count++;
+	pthread_cond_broadcast(&q->cv);
+	while (q->count == NBATCH && !q->stop)
+		pthread_cond_wait(&q->cv, &q->mu);
+	r->stopped = q->stop;
+	if (!r->stopped)
+		r->b = &q->b[(q->head + q->count) % NBATCH];
+	pthread_mutex_unlock(&q->mu);
+	if (!r->stopped)
+		batch_reset(r->b);
+}
+
+/* A batch goes when it is full and holds no part of an open record. */
+static void maybe_hand_over(struct row_reader *r)
+{
+	if (r->b->bytes.len >= BATCH_BYTES && r->rec_cells == 0)
+		hand_over(r, 0);
 }
 
 static void sniff_encoding(const unsigned char *s, size_t n, enum mq_encoding *enc)
@@ -199,15 +310,219 @@ static void sniff_encoding(const unsigned char *s, size_t n, enum mq_encoding *e
 	*enc = bad > good ? MQ_ENC_GB18030 : MQ_ENC_UTF8;
 }
 
-/* Reads the whole file as rows. The first row is a row like any other. */
+/* The first block: BOM and encoding. */
+static int start_file(struct row_reader *r, char *buf, size_t n, size_t *start)
+{
+	enum mq_encoding enc = r->opts ? r->opts->encoding : MQ_ENC_AUTO;
+	r->bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
+	*start = 0;
+	if (r->bom) {
+		*start = 3;
+		if (enc == MQ_ENC_AUTO)
+			enc = MQ_ENC_UTF8;
+	}
+	if (enc == MQ_ENC_AUTO)
+		sniff_encoding((unsigned char *)buf, n < SNIFF_BYTES ? n : SNIFF_BYTES, &enc);
+	r->enc = enc;
+	if (enc == MQ_ENC_GB18030) {
+		r->cd = iconv_open("UTF-8", "GB18030");
+		if (r->cd == (iconv_t)-1)
+			return mq_fail(&r->err, MQ_ERR_IO, r->path, 0, "系统不支持GB18030转换 / iconv lacks GB18030");
+	}
+	return 0;
+}
+
+/* Reads the whole file into batches of rows (the reader thread's work).
+ * Returns 0 or a negative code with r->err filled. */
+static int parse_file(struct row_reader *r)
+{
+	struct mq_buf block = { 0 };
+	int rc = 0;
+	size_t start, n;
+	char *buf = malloc(READ_BLOCK);
+	if (!buf)
+		return MQ_ERR_NOMEM;
+	n = fread(buf, 1, READ_BLOCK, r->fp);
+	if ((rc = start_file(r, buf, n, &start)))
+		goto out;
+
+	/* lines: keep the unfinished tail of each block in `block` */
+	for (;;) {
+		if (mq_buf_add(&block, buf + start, n - start)) {
+			rc = MQ_ERR_NOMEM;
+			goto out;
+		}
+		r->bytes_read += (long long)n;
+		start = 0;
+		size_t pos = 0;
+		char *nl;
+		while (!r->stopped && (nl = memchr(block.data + pos, '\n', block.len - pos))) {
+			size_t len = (size_t)(nl - (block.data + pos)) + 1;
+			if ((rc = feed_line(r, block.data + pos, len)))
+				goto out;
+			pos += len;
+			r->line++;
+			maybe_hand_over(r);
+		}
+		if (r->stopped)
+			goto out;
+		memmove(block.data, block.data + pos, block.len - pos);
+		block.len -= pos;
+		if (block.len > MAX_RECORD) {
+			/* one line without a line break this long: cut it off */
+			if ((rc = feed_line(r, block.data, block.len)))
+				goto out;
+			if (r->parser.pstate != 0) {
+				cut_record(r, "line longer than 16 MB", "一行超过16MB");
+				if (reset_parser(r)) {
+					rc = MQ_ERR_NOMEM;
+					goto out;
+				}
+			}
+			block.len = 0;
+			maybe_hand_over(r);
+		}
+		if (n < READ_BLOCK)
+			break;
+		n = fread(buf, 1, READ_BLOCK, r->fp);
+		if (n == 0)
+			break;
+	}
+	if (ferror(r->fp)) {
+		rc = mq_fail(&r->err, MQ_ERR_IO, r->path, 0, "读取输入文件出错 / read error");
+		goto out;
+	}
+	if (block.len && (rc = feed_line(r, block.data, block.len)))
+		goto out;
+	if (csv_fini(&r->parser, on_cell, on_row, r))
+		cut_record(r, "unterminated quote", "引号未闭合");
+	if (r->nomem)
+		rc = MQ_ERR_NOMEM;
+out:
+	free(buf);
+	mq_buf_free(&block);
+	if (rc == MQ_ERR_NOMEM)
+		mq_fail(&r->err, rc, r->path, r->line, "内存不足 / out of memory");
+	return rc;
+}
+
+static void *reader_main(void *arg)
+{
+	struct row_reader *r = arg;
+	r->rc = parse_file(r);
+	if (!r->stopped)
+		hand_over(r, 1);
+	return NULL;
+}
+
+/* ---- the caller's side: batches to row callbacks ---- */
+
+/* One row as the callbacks see it; valid during the callback. */
+struct row {
+	long line;
+	const char *structural, *structural_zh;
+	size_t ncells;
+	const char *const *cell;     /* NUL-terminated */
+	const size_t *len;
+	int valid_text;              /* 1: every cell is valid UTF-8 (else unknown) */
+};
+
+typedef int (*row_fn)(const struct row *row, void *ctx);
+
+/* Per-row pointer and length arrays, sized for the widest row seen. */
+struct row_view {
+	const char **cell;
+	size_t *len;
+	size_t alloc;
+};
+
+static int view_row(struct row_view *v, const struct batch *b, const struct row_ref *rr, struct row *out)
+{
+	if (rr->ncells > v->alloc) {
+		size_t n = rr->ncells * 2;
+		const char **c = realloc(v->cell, n * sizeof *c);
+		if (!c)
+			return MQ_ERR_NOMEM;
+		v->cell = c;
+		size_t *l = realloc(v->len, n * sizeof *l);
+		if (!l)
+			return MQ_ERR_NOMEM;
+		v->len = l;
+		v->alloc = n;
+	}
+	for (size_t i = 0; i < rr->ncells; i++) {
+		const struct cell_ref *c = &b->cells[rr->first + i];
+		v->cell[i] = b->bytes.data + c->off;
+		v->len[i] = c->len;
+	}
+	*out = (struct row){ rr->line, rr->structural, rr->structural_zh, rr->ncells,
+			     v->cell, v->len, rr->valid_text };
+	return 0;
+}
+
+/* Takes batches in order and calls fn per row until the last batch or
+ * until fn returns non-zero (returned; the reader is then told to stop). */
+static int consume(struct queue *q, row_fn fn, void *ctx, const struct mq_ingest_opts *opts,
+		   void *opts_ctx)
+{
+	struct row_view view = { 0 };
+	long long reported = 0;
+	int rc = 0, last = 0;
+	while (!rc && !last) {
+		pthread_mutex_lock(&q->mu);
+		while (q->count == 0)
+			pthread_cond_wait(&q->cv, &q->mu);
+		struct batch *b = &q->b[q->head];
+		pthread_mutex_unlock(&q->mu);
+		for (size_t i = 0; !rc && i < b->nrows; i++) {
+			struct row row;
+			rc = view_row(&view, b, &b->rows[i], &row);
+			if (!rc)
+				rc = fn(&row, ctx);
+		}
+		last = b->last;
+		if (!rc && opts && opts->progress && b->bytes_read != reported) {
+			reported = b->bytes_read;
+			opts->progress(reported, opts_ctx);
+		}
+		pthread_mutex_lock(&q->mu);
+		q->head = (q->head + 1) % NBATCH;
+		q->count--;
+		if (rc)
+			q->stop = 1;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+	}
+	free(view.cell);
+	free(view.len);
+	return rc;
+}
+
+/* Starts the reader thread with asynchronous signals blocked in it, so
+ * Ctrl-C and kill reach the calling thread as before. */
+static int start_reader(pthread_t *th, struct row_reader *r)
+{
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
+	sigset_t all, old;
+	sigfillset(&all);
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+		sigdelset(&all, faults[i]);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(th, NULL, reader_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/* Reads the whole file as rows. The first row is a row like any other.
+ * Returns 0, fn's non-zero value, or a negative code with err filled. */
 static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_fn fn, void *ctx,
 		     void *opts_ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
-	struct row_reader r = { .path = path, .fn = fn, .ctx = ctx, .cd = (iconv_t)-1, .line = 1,
-				.opts = opts, .opts_ctx = opts_ctx };
-	struct mq_buf block = { 0 };
-	int rc = 0;
-	r.cells.cap = MAX_RECORD + 1024;
+	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+	struct row_reader r = { .path = path, .cd = (iconv_t)-1, .line = 1, .opts = opts, .q = &q,
+				.b = &q.b[0], .enc = MQ_ENC_UTF8 };
+	pthread_t th;
+	int rc;
 	r.fp = fopen(path, "rb");
 	if (!r.fp)
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
@@ -215,117 +530,49 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_fn
 		fclose(r.fp);
 		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
 	}
-	/* first block: BOM and encoding */
-	size_t start = 0, n;
-	char *buf = malloc(READ_BLOCK);
-	if (!buf) {
-		rc = MQ_ERR_NOMEM;
-		goto out;
-	}
-	n = fread(buf, 1, READ_BLOCK, r.fp);
-	enum mq_encoding enc = opts ? opts->encoding : MQ_ENC_AUTO;
-	int bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
-	if (bom) {
-		start = 3;
-		if (enc == MQ_ENC_AUTO)
-			enc = MQ_ENC_UTF8;
-	}
-	if (enc == MQ_ENC_AUTO)
-		sniff_encoding((unsigned char *)buf, n < SNIFF_BYTES ? n : SNIFF_BYTES, &enc);
-	if (enc == MQ_ENC_GB18030) {
-		r.cd = iconv_open("UTF-8", "GB18030");
-		if (r.cd == (iconv_t)-1) {
-			free(buf);
-			rc = mq_fail(err, MQ_ERR_IO, path, 0, "系统不支持GB18030转换 / iconv lacks GB18030");
-			goto out;
+	if (start_reader(&th, &r)) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "无法启动读取线程 / cannot start the reader thread");
+	} else {
+		rc = consume(&q, fn, ctx, opts, opts_ctx);
+		pthread_join(th, NULL);
+		/* the reader's error counts only when the rows before it all went through */
+		if (!rc && r.rc) {
+			if (err)
+				*err = r.err;
+			rc = r.rc;
 		}
 	}
 	if (stats) {
-		stats->encoding = enc;
-		stats->bom = bom;
-	}
-
-	/* lines: keep the unfinished tail of each block in `block` */
-	for (;;) {
-		if (mq_buf_add(&block, buf + start, n - start)) {
-			free(buf);
-			rc = MQ_ERR_NOMEM;
-			goto out;
-		}
-		r.bytes_read += (long long)n;
-		start = 0;
-		size_t pos = 0;
-		char *nl;
-		while (!r.stop && (nl = memchr(block.data + pos, '\n', block.len - pos))) {
-			size_t len = (size_t)(nl - (block.data + pos)) + 1;
-			if ((rc = feed_line(&r, block.data + pos, len)))
-				break;
-			pos += len;
-			r.line++;
-		}
-		if (rc || r.stop)
-			break;
-		memmove(block.data, block.data + pos, block.len - pos);
-		block.len -= pos;
-		if (block.len > MAX_RECORD) {
-			/* one line without a line break this long: cut it off */
-			if ((rc = feed_line(&r, block.data, block.len)))
-				break;
-			if (r.parser.pstate != 0) {
-				cut_record(&r, "line longer than 16 MB", "一行超过16MB");
-				if (reset_parser(&r)) {
-					rc = MQ_ERR_NOMEM;
-					break;
-				}
-			}
-			block.len = 0;
-		}
-		if (opts && opts->progress)
-			opts->progress(r.bytes_read, r.opts_ctx);
-		if (n < READ_BLOCK)
-			break;
-		n = fread(buf, 1, READ_BLOCK, r.fp);
-		if (n == 0)
-			break;
-	}
-	free(buf);
-	if (!rc && ferror(r.fp))
-		rc = mq_fail(err, MQ_ERR_IO, path, 0, "读取输入文件出错 / read error");
-	if (!rc && !r.stop) {
-		if (block.len)
-			rc = feed_line(&r, block.data, block.len);
-		if (!rc && !r.stop && csv_fini(&r.parser, on_cell, on_row, &r))
-			cut_record(&r, "unterminated quote", "引号未闭合");
-		if (!rc && r.nomem)
-			rc = MQ_ERR_NOMEM;
-	}
-out:
-	if (rc == MQ_ERR_NOMEM)
-		mq_fail(err, rc, path, r.line, "内存不足 / out of memory");
-	if (stats)
+		stats->encoding = r.enc;
+		stats->bom = r.bom;
 		stats->bytes = r.bytes_read;
+	}
 	if (r.cd != (iconv_t)-1)
 		iconv_close(r.cd);
 	csv_free(&r.parser);
 	fclose(r.fp);
-	free(r.off);
-	free(r.len);
-	mq_buf_free(&r.cells);
 	mq_buf_free(&r.conv);
-	mq_buf_free(&block);
-	if (rc)
-		return rc;
-	return r.stop;
+	for (int i = 0; i < NBATCH; i++)
+		batch_free(&q.b[i]);
+	pthread_mutex_destroy(&q.mu);
+	pthread_cond_destroy(&q.cv);
+	return rc;
 }
 
-static int row_is_blank(const struct row_reader *r)
+static int row_is_blank(const struct row *r)
 {
 	for (size_t i = 0; i < r->ncells; i++) {
 		const char *t;
-		if (mq_trim(cell(r, i), r->len[i], &t))
+		if (mq_trim(r->cell[i], r->len[i], &t))
 			return 0;
 	}
 	return 1;
+}
+
+/* 1 when cell i holds valid UTF-8. */
+static int cell_valid(const struct row *r, size_t i)
+{
+	return r->valid_text || mq_utf8_valid(r->cell[i], r->len[i]);
 }
 
 /* ---- visit records ---- */
@@ -341,33 +588,36 @@ struct visit_reader {
 	int *col_field;             /* column -> field or -1 */
 	struct mq_buf header_bytes;
 	const char **headers;
-	const char **cellp;
 };
 
-static int take_header(struct visit_reader *v, struct row_reader *r)
+static int take_header(struct visit_reader *v, const struct row *r)
 {
 	v->ncols = r->ncells;
 	v->col_field = malloc((v->ncols ? v->ncols : 1) * sizeof *v->col_field);
 	v->headers = malloc((v->ncols ? v->ncols : 1) * sizeof *v->headers);
-	if (!v->col_field || !v->headers ||
-	    mq_buf_add(&v->header_bytes, r->cells.data, r->cells.len))
-		return MQ_ERR_NOMEM;
-	for (size_t i = 0; i < v->ncols; i++) {
+	size_t *off = malloc((v->ncols ? v->ncols : 1) * sizeof *off);
+	int rc = !v->col_field || !v->headers || !off ? MQ_ERR_NOMEM : 0;
+	for (size_t i = 0; !rc && i < v->ncols; i++) {
+		off[i] = v->header_bytes.len;
+		rc = mq_buf_add(&v->header_bytes, r->cell[i], r->len[i] + 1); /* with its NUL */
+	}
+	for (size_t i = 0; !rc && i < v->ncols; i++) {
 		const char *h;
-		size_t hl = mq_trim(cell(r, i), r->len[i], &h);
-		v->headers[i] = v->header_bytes.data + r->off[i];
+		size_t hl = mq_trim(r->cell[i], r->len[i], &h);
+		v->headers[i] = v->header_bytes.data + off[i];
 		v->col_field[i] = mq_field_lookup(h, hl);
 		if (v->col_field[i] < 0 && v->opts && v->opts->unknown_column)
 			v->opts->unknown_column(v->source, v->headers[i], v->ctx);
 	}
-	v->have_header = 1;
-	return 0;
+	free(off);
+	v->have_header = !rc;
+	return rc;
 }
 
-static int on_visit_row(struct row_reader *r, long line, const char *structural,
-			const char *structural_zh, void *ctx)
+static int on_visit_row(const struct row *r, void *ctx)
 {
 	struct visit_reader *v = ctx;
+	const char *structural = r->structural, *structural_zh = r->structural_zh;
 	if (!v->have_header && !structural)
 		return take_header(v, r) ? MQ_ERR_NOMEM : 0;
 	if (!structural && row_is_blank(r)) {
@@ -375,7 +625,7 @@ static int on_visit_row(struct row_reader *r, long line, const char *structural,
 			v->stats->blank_rows++;
 		return 0;
 	}
-	struct mq_raw_record rec = { .source = v->source, .line = line };
+	struct mq_raw_record rec = { .source = v->source, .line = r->line };
 	char msg[96], msg_zh[96];
 	if (!structural && r->ncells != v->ncols) {
 		snprintf(msg, sizeof msg, "wrong number of cells: %zu, header has %zu", r->ncells, v->ncols);
@@ -385,23 +635,19 @@ static int on_visit_row(struct row_reader *r, long line, const char *structural,
 	}
 	rec.structural = structural;
 	rec.structural_zh = structural_zh;
-	const char **cellp = realloc(v->cellp, (r->ncells ? r->ncells : 1) * sizeof *cellp);
-	if (!cellp)
-		return MQ_ERR_NOMEM;
-	v->cellp = cellp;
 	/* the rightmost column of a field wins, so a fixed rejects.csv, whose
 	 * leading record_id column repeats 记录编号, imports as edited */
-	for (size_t i = 0; i < r->ncells; i++) {
-		cellp[i] = cell(r, i);
-		int f = i < v->ncols ? v->col_field[i] : -1;
+	size_t ncols = r->ncells < v->ncols ? r->ncells : v->ncols;
+	for (size_t i = 0; i < ncols; i++) {
+		int f = v->col_field[i];
 		if (f < 0)
 			continue;
-		rec.value[f] = cellp[i];
+		rec.value[f] = r->cell[i];
 		rec.len[f] = r->len[i];
-		rec.bad_text[f] = !mq_utf8_valid(cellp[i], r->len[i]);
+		rec.bad_text[f] = !cell_valid(r, i);
 	}
 	rec.ncells = r->ncells;
-	rec.cells = cellp;
+	rec.cells = r->cell;
 	rec.cell_len = r->len;
 	rec.headers = v->headers;
 	rec.nheaders = v->ncols;
@@ -422,7 +668,6 @@ int mq_ingest_csv(const char *path, const struct mq_ingest_opts *opts,
 		mq_fail(err, rc, path, 0, "内存不足 / out of memory");
 	free(v.col_field);
 	free(v.headers);
-	free(v.cellp);
 	mq_buf_free(&v.header_bytes);
 	return rc;
 }
@@ -442,13 +687,13 @@ struct ref_reader {
 	size_t *lens;
 };
 
-static int ref_header(struct ref_reader *rr, struct row_reader *r)
+static int ref_header(struct ref_reader *rr, const struct row *r)
 {
 	for (int c = 0; c < rr->ncols; c++) {
 		rr->col_of[c] = -1;
 		for (size_t i = 0; i < r->ncells; i++) {
 			const char *h;
-			size_t hl = mq_trim(cell(r, i), r->len[i], &h);
+			size_t hl = mq_trim(r->cell[i], r->len[i], &h);
 			const char *names[] = { rr->cols[c].name, rr->cols[c].zh, rr->cols[c].zh2 };
 			for (int k = 0; k < 3; k++)
 				if (names[k] && strlen(names[k]) == hl && strncasecmp(names[k], h, hl) == 0)
@@ -463,12 +708,12 @@ static int ref_header(struct ref_reader *rr, struct row_reader *r)
 	return 0;
 }
 
-static int on_ref_row(struct row_reader *r, long line, const char *structural,
-		      const char *structural_zh, void *ctx)
+static int on_ref_row(const struct row *r, void *ctx)
 {
 	struct ref_reader *rr = ctx;
-	if (structural)
-		return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, line, "%s / %s", structural_zh, structural);
+	long line = r->line;
+	if (r->structural)
+		return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, line, "%s / %s", r->structural_zh, r->structural);
 	if (!rr->have_header)
 		return ref_header(rr, r);
 	if (row_is_blank(r))
@@ -478,11 +723,11 @@ static int on_ref_row(struct row_reader *r, long line, const char *structural,
 		const char *s = "";
 		size_t n = 0;
 		if (i >= 0 && (size_t)i < r->ncells) {
-			if (!mq_utf8_valid(cell(r, (size_t)i), r->len[i]))
+			if (!cell_valid(r, (size_t)i))
 				return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, line,
 					       "列“%s”含有无效字符 / invalid text in column \"%s\"",
 					       rr->cols[c].zh, rr->cols[c].name);
-			n = mq_trim(cell(r, (size_t)i), r->len[i], &s);
+			n = mq_trim(r->cell[i], r->len[i], &s);
 		}
 		if (!n && rr->cols[c].required)
 			return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, line,

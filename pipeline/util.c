@@ -164,8 +164,12 @@ void mq_arena_free(struct mq_arena *a)
 static inline uint64_t load_le(const unsigned char *p, size_t n)
 {
 	uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&w, p, n); /* one load where the machine is little-endian */
+#else
 	for (size_t i = 0; i < n; i++)
 		w |= (uint64_t)p[i] << (8 * i);
+#endif
 	return w;
 }
 
@@ -186,15 +190,33 @@ uint64_t mq_hash(const void *data, size_t len, uint64_t seed)
 	return h;
 }
 
+/* A slot holds the hash's high half as a tag, the id and the string,
+ * whose length sits in the four bytes before it: a probe reads one slot
+ * and touches the string (one more cache line) only when the tags match.
+ * With many strings (households) the table is out of cache and every
+ * memory access counts; mq_intern_prefetch starts both loads early. */
+struct intern_slot {
+	uint64_t tag_id;    /* tag << 32 | (id + 1), 0 = empty */
+	const char *str;
+};
+
 struct mq_intern {
 	struct mq_arena *arena;
-	int32_t *slots;     /* id + 1, 0 = empty */
+	struct intern_slot *slots;
 	size_t nslots;
 	const char **strs;  /* id -> string */
-	uint32_t *lens;
-	uint64_t *hashes;   /* id -> hash, checked before the bytes */
+	uint64_t *hashes;   /* id -> hash, for growing the table */
 	int32_t count, alloc;
 };
+
+#define INTERN_TAG(h) ((h) & 0xFFFFFFFF00000000ULL)
+
+static uint32_t intern_len(const char *str)
+{
+	uint32_t len;
+	memcpy(&len, str - sizeof len, sizeof len);
+	return len;
+}
 
 struct mq_intern *mq_intern_new(void)
 {
@@ -211,16 +233,28 @@ struct mq_intern *mq_intern_new(void)
 	return t;
 }
 
+uint64_t mq_intern_hash(const char *s, size_t len) { return mq_hash(s, len, 0); }
+
+void mq_intern_prefetch(const struct mq_intern *t, uint64_t h, int stage)
+{
+	const struct intern_slot *sl = &t->slots[h & (t->nslots - 1)];
+	if (stage == 0)
+		__builtin_prefetch(sl);
+	else if (sl->tag_id && INTERN_TAG(sl->tag_id) == INTERN_TAG(h))
+		__builtin_prefetch(sl->str - sizeof(uint32_t));
+}
+
 static size_t intern_slot(const struct mq_intern *t, const char *s, size_t len, uint64_t h, int *found)
 {
 	size_t mask = t->nslots - 1, i = h & mask;
 	for (;; i = (i + 1) & mask) {
-		int32_t v = t->slots[i];
-		if (!v) {
+		const struct intern_slot *sl = &t->slots[i];
+		if (!sl->tag_id) {
 			*found = 0;
 			return i;
 		}
-		if (t->hashes[v - 1] == h && t->lens[v - 1] == len && memcmp(t->strs[v - 1], s, len) == 0) {
+		if (INTERN_TAG(sl->tag_id) == INTERN_TAG(h) && intern_len(sl->str) == len &&
+		    memcmp(sl->str, s, len) == 0) {
 			*found = 1;
 			return i;
 		}
@@ -230,7 +264,7 @@ static size_t intern_slot(const struct mq_intern *t, const char *s, size_t len, 
 static int intern_rehash(struct mq_intern *t)
 {
 	size_t n = t->nslots * 2;
-	int32_t *slots = calloc(n, sizeof *slots);
+	struct intern_slot *slots = calloc(n, sizeof *slots);
 	if (!slots)
 		return -1;
 	free(t->slots);
@@ -238,54 +272,66 @@ static int intern_rehash(struct mq_intern *t)
 	t->nslots = n;
 	for (int32_t id = 0; id < t->count; id++) {
 		size_t i = t->hashes[id] & (n - 1);
-		while (t->slots[i])
+		while (t->slots[i].tag_id)
 			i = (i + 1) & (n - 1);
-		t->slots[i] = id + 1;
+		t->slots[i] = (struct intern_slot){ INTERN_TAG(t->hashes[id]) | (uint32_t)(id + 1), t->strs[id] };
 	}
 	return 0;
 }
 
-int32_t mq_intern_find(const struct mq_intern *t, const char *s, size_t len)
+int32_t mq_intern_find_h(const struct mq_intern *t, const char *s, size_t len, uint64_t h)
 {
 	int found;
-	size_t i = intern_slot(t, s, len, mq_hash(s, len, 0), &found);
-	return found ? t->slots[i] - 1 : -1;
+	size_t i = intern_slot(t, s, len, h, &found);
+	return found ? (int32_t)(uint32_t)t->slots[i].tag_id - 1 : -1;
 }
 
-int32_t mq_intern_id(struct mq_intern *t, const char *s, size_t len)
+int32_t mq_intern_find(const struct mq_intern *t, const char *s, size_t len)
+{
+	return mq_intern_find_h(t, s, len, mq_intern_hash(s, len));
+}
+
+int32_t mq_intern_id_h(struct mq_intern *t, const char *s, size_t len, uint64_t h)
 {
 	int found;
-	uint64_t h = mq_hash(s, len, 0);
 	size_t i = intern_slot(t, s, len, h, &found);
 	if (found)
-		return t->slots[i] - 1;
+		return (int32_t)(uint32_t)t->slots[i].tag_id - 1;
+	if (len > UINT32_MAX - 8)
+		return -1;
 	if (t->count == t->alloc) {
 		int32_t na = t->alloc ? t->alloc * 2 : 64;
 		const char **ns = realloc(t->strs, (size_t)na * sizeof *ns);
 		if (!ns)
 			return -1;
 		t->strs = ns;
-		uint32_t *nl = realloc(t->lens, (size_t)na * sizeof *nl);
-		if (!nl)
-			return -1;
-		t->lens = nl;
 		uint64_t *nh = realloc(t->hashes, (size_t)na * sizeof *nh);
 		if (!nh)
 			return -1;
 		t->hashes = nh;
 		t->alloc = na;
 	}
-	char *copy = mq_arena_strndup(t->arena, s, len);
+	/* the length, then the bytes and a NUL */
+	char *copy = mq_arena_alloc(t->arena, sizeof(uint32_t) + len + 1);
 	if (!copy)
 		return -1;
+	uint32_t len32 = (uint32_t)len;
+	memcpy(copy, &len32, sizeof len32);
+	copy += sizeof len32;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
 	int32_t id = t->count++;
 	t->strs[id] = copy;
-	t->lens[id] = (uint32_t)len;
 	t->hashes[id] = h;
-	t->slots[i] = id + 1;
+	t->slots[i] = (struct intern_slot){ INTERN_TAG(h) | (uint32_t)(id + 1), copy };
 	if ((size_t)t->count * 2 > t->nslots && intern_rehash(t))
 		return -1;
 	return id;
+}
+
+int32_t mq_intern_id(struct mq_intern *t, const char *s, size_t len)
+{
+	return mq_intern_id_h(t, s, len, mq_intern_hash(s, len));
 }
 
 const char *mq_intern_str(const struct mq_intern *t, int32_t id)
@@ -302,7 +348,6 @@ void mq_intern_free(struct mq_intern *t)
 	mq_arena_free(t->arena);
 	free(t->slots);
 	free(t->strs);
-	free(t->lens);
 	free(t->hashes);
 	free(t);
 }
@@ -477,16 +522,39 @@ void mq_out_abort(struct mq_out *o)
 
 /* ---- CSV out ---- */
 
+/* 1 when any byte of the 8 in w equals c (exact: the classic zero-byte test). */
+static inline int has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (0x0101010101010101ULL * c);
+	return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+}
+
+/* 1 when the cell must be quoted (RFC 4180, plus white space at its ends,
+ * which readers would trim); eight bytes a step, as notes are long. */
+static int csv_needs_quote(const char *s, size_t len)
+{
+	if (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t')
+		return 1;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (has_byte(w, ',') || has_byte(w, '"') || has_byte(w, '\n') || has_byte(w, '\r'))
+			return 1;
+	}
+	for (; i < len; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			return 1;
+	return 0;
+}
+
 void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first)
 {
 	if (!first)
 		putc_unlocked(',', fp);
 	if (!s || !len)
 		return;
-	int quote = s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t';
-	for (size_t i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-	if (!quote) {
+	if (!csv_needs_quote(s, len)) {
 		fwrite_unlocked(s, 1, len, fp);
 		return;
 	}
@@ -497,6 +565,36 @@ void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first)
 		putc_unlocked(s[i], fp);
 	}
 	putc_unlocked('"', fp);
+}
+
+int mq_csv_cell_buf(struct mq_buf *b, const char *s, size_t len, int first)
+{
+	if (!s)
+		len = 0;
+	/* room for the worst case: a comma, quotes, every byte doubled */
+	if (len > (SIZE_MAX - 3) / 2)
+		return MQ_ERR_LIMIT;
+	int rc = buf_grow(b, 2 * len + 3);
+	if (rc)
+		return rc;
+	char *p = b->data + b->len;
+	if (!first)
+		*p++ = ',';
+	if (len && csv_needs_quote(s, len)) {
+		*p++ = '"';
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] == '"')
+				*p++ = '"';
+			*p++ = s[i];
+		}
+		*p++ = '"';
+	} else if (len) {
+		memcpy(p, s, len);
+		p += len;
+	}
+	*p = '\0';
+	b->len = (size_t)(p - b->data);
+	return 0;
 }
 
 void mq_csv_cell(FILE *fp, const char *s, int first)

@@ -76,6 +76,10 @@ struct mq_validator {
 	struct mq_buf msg_en, msg_zh;
 	char warn_en[MQ_MAX_WARNINGS][256], warn_zh[MQ_MAX_WARNINGS][256];
 	char drop_en[256], drop_zh[256];
+	/* hashes of this record's id and household, computed as soon as the
+	 * fields are normalised so their index slots can be loaded early */
+	uint64_t id_hash, hh_hash;
+	int hh_hash_set;
 };
 
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
@@ -167,8 +171,12 @@ static int set_norm(struct mq_validator *v, int f, const char *s, size_t n)
 
 static int enum_index(const char *const *values, const char *s, size_t n)
 {
+	/* bytes equal ignoring ASCII case are equal after | 0x20: a cheap
+	 * first-byte filter before the real comparison */
+	unsigned first = n ? ((unsigned char)s[0] | 0x20u) : 0;
 	for (int i = 0; values[i]; i++)
-		if (strlen(values[i]) == n && strncasecmp(values[i], s, n) == 0)
+		if (((unsigned char)values[i][0] | 0x20u) == first && strlen(values[i]) == n &&
+		    strncasecmp(values[i], s, n) == 0)
 			return i;
 	return -1;
 }
@@ -233,23 +241,31 @@ static int parse_decimal(const char *s, size_t n, char *out, size_t outsz)
 	return 0;
 }
 
+/* Length of the topic separator at s (; ； 、 |), 0 when none: a switch on
+ * the first byte, as this runs for every byte of every topic list. */
+static size_t topic_sep(const char *s, size_t n)
+{
+	switch ((unsigned char)s[0]) {
+	case ';':
+	case '|':
+		return 1;
+	case 0xEF: /* ；U+FF1B */
+		return n >= 3 && (unsigned char)s[1] == 0xBC && (unsigned char)s[2] == 0x9B ? 3 : 0;
+	case 0xE3: /* 、U+3001 */
+		return n >= 3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x81 ? 3 : 0;
+	default:
+		return 0;
+	}
+}
+
 /* Splits a topic list on ; ； 、 | and returns the bit set, or -1 with the
  * first unknown topic in *bad and *badlen. */
 static long parse_topics(const char *s, size_t n, const char **bad, size_t *badlen)
 {
-	static const char *const seps[] = { ";", "；", "、", "|", NULL };
 	uint32_t bits = 0;
 	size_t i = 0, start = 0;
 	for (;;) {
-		size_t seplen = 0;
-		if (i < n)
-			for (int k = 0; seps[k]; k++) {
-				size_t l = strlen(seps[k]);
-				if (n - i >= l && memcmp(s + i, seps[k], l) == 0) {
-					seplen = l;
-					break;
-				}
-			}
+		size_t seplen = i < n ? topic_sep(s + i, n - i) : 0;
 		if (i == n || seplen) {
 			const char *t;
 			size_t tl = mq_trim(s + start, i - start, &t);
@@ -373,15 +389,15 @@ static int check_field(struct mq_validator *v, int f, const char *s, size_t n, s
 
 /* ---- the duplicate-id index ---- */
 
+/* The normalised values lie in v->norm in field order, each with its NUL;
+ * hashing them in one pass and then every field's length (absent: all
+ * ones) tells any two different contents apart, even values holding NULs. */
 static uint64_t content_hash(struct mq_validator *v)
 {
-	uint64_t h = 0;
-	for (int f = 0; f < MQ_NFIELDS; f++) {
-		const char *s = norm_text(v, f);
-		/* absent differs from every value: hash a marker byte */
-		h = mq_hash(s ? s : "\x01", s ? v->norm_len[f] + 1 : 1, h + (uint64_t)f);
-	}
-	return h;
+	uint64_t len[MQ_NFIELDS];
+	for (int f = 0; f < MQ_NFIELDS; f++)
+		len[f] = v->norm_off[f] == (size_t)-1 ? UINT64_MAX : v->norm_len[f];
+	return mq_hash(len, sizeof len, mq_hash(v->norm.data ? v->norm.data : "", v->norm.len, 0));
 }
 
 #define SLOT_ENTRY(x) ((uint32_t)(x))
@@ -529,11 +545,28 @@ static void check_cross_field(struct mq_validator *v, struct mq_record *r, const
 	}
 }
 
+/* Hashes the normalised record id or household id and starts loading the
+ * index slot the lookups at the end of the record will read: the indexes
+ * are too big for the cache and the loads then overlap the other checks. */
+static void start_lookup(struct mq_validator *v, int f)
+{
+	const char *s = norm_text(v, f);
+	if (f == MQ_F_RECORD_ID) {
+		v->id_hash = mq_hash(s, strlen(s), 7); /* the index keys ids as C strings */
+		__builtin_prefetch(&v->slots[v->id_hash & (v->nslots - 1)]);
+		return;
+	}
+	v->hh_hash = mq_intern_hash(s, v->norm_len[f]);
+	v->hh_hash_set = 1;
+	mq_intern_prefetch(v->households, v->hh_hash, 0);
+}
+
 int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		       struct mq_verdict *out)
 {
 	memset(out, 0, sizeof *out);
 	v->nfindings = 0;
+	v->hh_hash_set = 0;
 	mq_buf_reset(&v->norm);
 	struct mq_record *r = &out->record;
 	*r = (struct mq_record){ .source = raw->source, .line = raw->line, .visit_date = MQ_NO_DAY,
@@ -567,13 +600,17 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		present[f] = s;
 		if (check_field(v, f, s, n, r))
 			return MQ_ERR_NOMEM;
+		if (f == MQ_F_RECORD_ID || f == MQ_F_HOUSEHOLD_ID)
+			start_lookup(v, f);
 	}
+	if (v->hh_hash_set)
+		mq_intern_prefetch(v->households, v->hh_hash, 1);
 	check_cross_field(v, r, present);
 
 	/* E006 / W006: the id against the ids accepted before */
 	const char *id = norm_text(v, MQ_F_RECORD_ID);
 	size_t idlen = id ? strlen(id) : 0;
-	uint64_t idhash = id ? mq_hash(id, idlen, 7) : 0;
+	uint64_t idhash = id ? v->id_hash : 0;
 	uint64_t *slot = id ? dup_slot(v, id, idlen, idhash) : NULL;
 	uint64_t content = id ? content_hash(v) : 0;
 	if (slot && *slot) {
@@ -615,7 +652,9 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 	    mq_buf_add(key, r->text[MQ_F_VILLAGE], r->len[MQ_F_VILLAGE]))
 		return MQ_ERR_NOMEM;
 	int32_t village = mq_intern_id(v->villages, key->data, key->len);
-	int32_t hh = mq_intern_id(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
+	int32_t hh = v->hh_hash_set
+		? mq_intern_id_h(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID], v->hh_hash)
+		: mq_intern_id(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
 	if (village < 0 || hh < 0)
 		return MQ_ERR_NOMEM;
 	if ((size_t)hh >= v->ahv) {

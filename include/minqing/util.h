@@ -65,6 +65,14 @@ int32_t mq_intern_id(struct mq_intern *t, const char *s, size_t len);
 /* Returns the id of s or -1 when s was never interned. */
 int32_t mq_intern_find(const struct mq_intern *t, const char *s, size_t len);
 const char *mq_intern_str(const struct mq_intern *t, int32_t id);
+/* The same with the string's hash given (mq_intern_hash), so a caller can
+ * compute it once and start the memory loads early: mq_intern_prefetch
+ * with stage 0 loads the slot, a later call with stage 1 loads the string
+ * the slot points at. Prefetching is a hint: it changes no result. */
+uint64_t mq_intern_hash(const char *s, size_t len);
+void mq_intern_prefetch(const struct mq_intern *t, uint64_t h, int stage);
+int32_t mq_intern_id_h(struct mq_intern *t, const char *s, size_t len, uint64_t h);
+int32_t mq_intern_find_h(const struct mq_intern *t, const char *s, size_t len, uint64_t h);
 int32_t mq_intern_count(const struct mq_intern *t);
 void mq_intern_free(struct mq_intern *t);
 
@@ -97,6 +105,9 @@ int mq_mkdirs(const char *dir, struct mq_error *err);
  * a comma, quote, CR or LF, or starts or ends with white space. */
 void mq_csv_cell(FILE *fp, const char *s, int first); /* s NULL = empty */
 void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first);
+/* The same cell appended to a buffer (for writers that build whole rows);
+ * 0 or the buffer's error. */
+int mq_csv_cell_buf(struct mq_buf *b, const char *s, size_t len, int first);
 void mq_csv_end(FILE *fp);                              /* ends the row */
 void mq_csv_row(FILE *fp, const char *const *cells, size_t n);
 /* Writes the UTF-8 BOM when bom is set. */
