@@ -42,11 +42,13 @@ struct font_slot {
 };
 
 /* Where a sealed content stream went in the spill file; kept in the
- * stream dict's unused attr pointer, so blocks never move. */
+ * stream dict's unused attr pointer, so blocks never move. Drawing on a
+ * page again (header and footer) appends a segment to the same stream. */
 struct spill_rec {
 	struct mq_pdf *p;
 	off_t off;
 	size_t len;
+	struct spill_rec *next;   /* later segment of the same stream, or NULL */
 };
 #define SPILL_BLOCK 1024
 
@@ -66,6 +68,7 @@ struct mq_pdf {
 	off_t spill_end;
 	struct spill_rec **recs;     /* blocks of SPILL_BLOCK */
 	size_t nrecs;
+	HPDF_Array procset;   /* one ProcSet array shared by every page */
 	HPDF_Outline *outlines;
 	int noutlines, aoutlines;
 	char *tmp;            /* NUL-terminated copy of a string to draw */
@@ -270,11 +273,9 @@ static int grow(unsigned char **buf, size_t *alloc, size_t n)
 /* libharu writes a stream's /Filter from its own flag and deflates at save
  * time, so a sealed stream is read back from the spill file and inflated
  * just before it is written, and dropped right after. */
-static HPDF_STATUS unseal_before_write(HPDF_Dict dict)
+static HPDF_STATUS inflate_segment(const struct spill_rec *rec, HPDF_Stream s)
 {
-	const struct spill_rec *rec = dict->attr;
 	struct mq_pdf *p = rec->p;
-	HPDF_Stream s = dict->stream;
 	unsigned char out[16384];
 	z_stream zs = {0};
 	HPDF_STATUS rc = HPDF_OK;
@@ -282,7 +283,6 @@ static HPDF_STATUS unseal_before_write(HPDF_Dict dict)
 		return HPDF_FAILD_TO_ALLOC_MEM;
 	if (pread(p->spill, p->zbuf, rec->len, rec->off) != (ssize_t)rec->len || inflateInit(&zs) != Z_OK)
 		return HPDF_INVALID_STREAM;
-	HPDF_MemStream_FreeData(s);
 	zs.next_in = p->zbuf;
 	zs.avail_in = (uInt)rec->len;
 	int zr = Z_OK;
@@ -294,8 +294,20 @@ static HPDF_STATUS unseal_before_write(HPDF_Dict dict)
 			rc = HPDF_Stream_Write(s, out, (HPDF_UINT)(sizeof out - zs.avail_out));
 	}
 	inflateEnd(&zs);
-	dict->before_write_fn = NULL;
 	return rc != HPDF_OK ? rc : zr == Z_STREAM_END ? HPDF_OK : HPDF_INVALID_STREAM;
+}
+
+/* libharu writes a stream's /Filter from its own flag and deflates at save
+ * time, so a sealed stream is read back from the spill file and inflated
+ * just before it is written, and dropped right after. */
+static HPDF_STATUS unseal_before_write(HPDF_Dict dict)
+{
+	HPDF_STATUS rc = HPDF_OK;
+	HPDF_MemStream_FreeData(dict->stream);
+	for (const struct spill_rec *rec = dict->attr; rec && rc == HPDF_OK; rec = rec->next)
+		rc = inflate_segment(rec, dict->stream);
+	dict->before_write_fn = NULL;
+	return rc;
 }
 
 static HPDF_STATUS drop_after_write(HPDF_Dict dict)
@@ -359,12 +371,15 @@ static int seal(struct mq_pdf *p)
 	struct spill_rec *rec = new_rec(p);
 	if (!rec)
 		return MQ_ERR_NOMEM;
-	*rec = (struct spill_rec){p, p->spill_end, zn};
+	*rec = (struct spill_rec){p, p->spill_end, zn, NULL};
 	if (pwrite(p->spill, p->zbuf, zn, p->spill_end) != (ssize_t)zn)
 		return MQ_ERR_IO;
 	p->spill_end += (off_t)zn;
 	HPDF_MemStream_FreeData(s);
-	attr->contents->attr = rec;
+	struct spill_rec **tail = (struct spill_rec **)&attr->contents->attr;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = rec;
 	attr->contents->before_write_fn = unseal_before_write;
 	attr->contents->after_write_fn = drop_after_write;
 	return 0;
@@ -388,6 +403,22 @@ int mq_pdf_add_page(struct mq_pdf *p, double w, double h)
 	HPDF_Page page = HPDF_AddPage(p->doc);
 	if (!page)
 		return MQ_ERR_IO;
+	/* every page gets the same ProcSet: one shared object instead of
+	 * five names per page */
+	HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+	if (!res)
+		return MQ_ERR_IO;
+	if (!p->procset) {
+		static const char *const names[] = {"PDF", "Text", "ImageB", "ImageC", "ImageI"};
+		p->procset = HPDF_Array_New(p->doc->mmgr);
+		if (!p->procset || HPDF_Xref_Add(p->doc->xref, p->procset) != HPDF_OK)
+			return MQ_ERR_IO;
+		for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+			if (HPDF_Array_AddName(p->procset, names[i]) != HPDF_OK)
+				return MQ_ERR_IO;
+	}
+	if (HPDF_Dict_Add(res, "ProcSet", p->procset) != HPDF_OK)
+		return MQ_ERR_IO;
 	p->sealed = 0;
 	HPDF_Page_SetWidth(page, (HPDF_REAL)w);
 	HPDF_Page_SetHeight(page, (HPDF_REAL)h);
@@ -404,10 +435,8 @@ int mq_pdf_use_page(struct mq_pdf *p, int index)
 	if (rc)
 		return rc;
 	p->cur = index;
-	/* earlier streams are sealed: later drawing goes to a fresh one */
-	HPDF_Dict stream;
-	if (HPDF_Page_New_Content_Stream(p->pages[index], &stream) != HPDF_OK)
-		return MQ_ERR_IO;
+	/* the page's sealed stream is empty in memory: later drawing is
+	 * sealed as a further segment of it (one content stream per page) */
 	p->sealed = 0;
 	return 0;
 }
