@@ -191,6 +191,16 @@ long agg_cadre_index(struct mq_agg *agg, int32_t id)
 	return (long)idx;
 }
 
+/* The cache of field f, or NULL for fields looked up in agg->strs. */
+static struct agg_field_cache *agg_field_cache(struct mq_agg *agg, int f)
+{
+	static const int cached[] = { MQ_F_TOWNSHIP, MQ_F_VILLAGE, MQ_F_CADRE_ID, MQ_F_COUNTY, MQ_F_CADRE_NAME };
+	for (int i = 0; i < AGG_NCACHES; i++)
+		if (cached[i] == f)
+			return agg->caches[i].keys ? &agg->caches[i] : NULL;
+	return NULL;
+}
+
 static int32_t intern_s(struct mq_agg *agg, const char *s)
 {
 	return mq_intern_id(agg->strs, s ? s : "", s ? strlen(s) : 0);
@@ -235,6 +245,10 @@ void mq_agg_free(struct mq_agg *agg)
 	agg_map_free(&agg->village_votes);
 	free(agg->assigns);
 	agg_map_free(&agg->assign_of);
+	for (int i = 0; i < AGG_NCACHES; i++) {
+		mq_intern_free(agg->caches[i].keys);
+		free(agg->caches[i].strs_id);
+	}
 	free(agg);
 }
 
@@ -256,6 +270,9 @@ struct mq_agg *mq_agg_new(const struct mq_period *p, mq_day run_date,
 	agg->day_words = (size_t)(p->last - p->first + 1 + 63) / 64;
 	agg->dirty = 1;
 	agg->strs = mq_intern_new();
+	for (int i = 0; i < AGG_NCACHES; i++)
+		if (!(agg->caches[i].keys = mq_intern_new()))
+			goto oom;
 	if (!agg->strs || agg_map_init(&agg->village_of, 0) || agg_map_init(&agg->households, 1) ||
 	    agg_map_init(&agg->county_votes, 0) || agg_map_init(&agg->cadre_of, 0) ||
 	    agg_map_init(&agg->name_votes, 0) || agg_map_init(&agg->village_votes, 0) ||
@@ -327,10 +344,36 @@ static int vote(struct agg_map *m, uint64_t key)
 	return 0;
 }
 
+/* The string id of a record's field. Townships, villages, cadres, counties
+ * and names are few, but agg->strs also holds every household, so a lookup
+ * there misses the processor cache; a small table per field (its own ids
+ * mapped to agg->strs ids) stays in the cache. Households go to agg->strs
+ * directly. */
 static int32_t intern_field(struct mq_agg *agg, const struct mq_record *rec, int f)
 {
-	const char *s = rec->text[f];
-	return mq_intern_id(agg->strs, s ? s : "", s ? rec->len[f] : 0);
+	const char *s = rec->text[f] ? rec->text[f] : "";
+	size_t len = rec->text[f] ? rec->len[f] : 0;
+	struct agg_field_cache *c = agg_field_cache(agg, f);
+	if (!c)
+		return mq_intern_id(agg->strs, s, len);
+	int32_t k = mq_intern_id(c->keys, s, len);
+	if (k < 0)
+		return -1;
+	if ((size_t)k == c->n) { /* new to this field */
+		if (c->n == c->alloc) {
+			size_t n = c->alloc ? c->alloc * 2 : 64;
+			int32_t *p = realloc(c->strs_id, n * sizeof *p);
+			if (!p)
+				return -1;
+			c->strs_id = p;
+			c->alloc = n;
+		}
+		int32_t id = mq_intern_id(agg->strs, s, len);
+		if (id < 0)
+			return -1;
+		c->strs_id[c->n++] = id;
+	}
+	return c->strs_id[k];
 }
 
 int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
@@ -342,11 +385,16 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	agg->in_period++;
 	agg->dirty = 1;
 
+	/* the household's slot in the big string table is out of cache: start
+	 * loading it now and look it up after the other fields' work */
+	const char *hs = rec->text[MQ_F_HOUSEHOLD_ID] ? rec->text[MQ_F_HOUSEHOLD_ID] : "";
+	size_t hl = rec->text[MQ_F_HOUSEHOLD_ID] ? rec->len[MQ_F_HOUSEHOLD_ID] : 0;
+	uint64_t hh_hash = mq_intern_hash(hs, hl);
+	mq_intern_prefetch(agg->strs, hh_hash, 0);
 	int32_t t = intern_field(agg, rec, MQ_F_TOWNSHIP);
 	int32_t v = intern_field(agg, rec, MQ_F_VILLAGE);
 	int32_t cid = intern_field(agg, rec, MQ_F_CADRE_ID);
-	int32_t hh = intern_field(agg, rec, MQ_F_HOUSEHOLD_ID);
-	if (t < 0 || v < 0 || cid < 0 || hh < 0)
+	if (t < 0 || v < 0 || cid < 0)
 		return MQ_ERR_NOMEM;
 	long vi = agg_village_index(agg, t, v);
 	long ci = agg_cadre_index(agg, cid);
@@ -364,6 +412,7 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	int sat = rec->satisfaction >= 0;
 	int sat_ok = rec->satisfaction == MQ_SAT_SATISFIED || rec->satisfaction == MQ_SAT_BASIC;
 
+	mq_intern_prefetch(agg->strs, hh_hash, 1);
 	struct agg_village *vil = &agg->villages[vi];
 	vil->count[AGG_V_VISITS]++;
 	vil->count[AGG_V_HOME] += home;
@@ -382,6 +431,9 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	vm[AGG_VM_DEMANDS] += demand;
 	vm[AGG_VM_RESOLVED] += resolved_m;
 
+	int32_t hh = mq_intern_id_h(agg->strs, hs, hl, hh_hash);
+	if (hh < 0)
+		return MQ_ERR_NOMEM;
 	int isnew;
 	if (agg_map_put(&agg->households, AGG_KEY(vi, hh), &isnew) == (size_t)-1)
 		return MQ_ERR_NOMEM;

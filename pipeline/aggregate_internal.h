@@ -51,12 +51,22 @@ struct agg_assign {
 	uint8_t mask;                       /* quarters (of the year) with a 入户走访 */
 };
 
+/* A small string table in front of agg->strs for one field (aggregate.c,
+ * intern_field): its ids map to agg->strs ids. */
+struct agg_field_cache {
+	struct mq_intern *keys;
+	int32_t *strs_id;
+	size_t n, alloc;
+};
+#define AGG_NCACHES 5
+
 struct mq_agg {
 	struct mq_period period;
 	mq_day run_date, as_of;
 	mq_day month_as_of[12];
 	const struct mq_reference *ref;
 	struct mq_intern *strs;
+	struct agg_field_cache caches[AGG_NCACHES]; /* township, village, cadre_id, county, cadre_name */
 	long long in_period;
 
 	struct agg_village *villages; size_t nvillages, avillages;

@@ -553,7 +553,10 @@ static void start_lookup(struct mq_validator *v, int f)
 	const char *s = norm_text(v, f);
 	if (f == MQ_F_RECORD_ID) {
 		v->id_hash = mq_hash(s, strlen(s), 7); /* the index keys ids as C strings */
-		__builtin_prefetch(&v->slots[v->id_hash & (v->nslots - 1)]);
+		/* a miss probes several slots (load up to 3/4): the next line too */
+		size_t mask = v->nslots - 1, i = v->id_hash & mask;
+		__builtin_prefetch(&v->slots[i]);
+		__builtin_prefetch(&v->slots[(i + 8) & mask]);
 		return;
 	}
 	v->hh_hash = mq_intern_hash(s, v->norm_len[f]);
