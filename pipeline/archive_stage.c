@@ -21,7 +21,8 @@
 #define FIELD_MAX 4096
 #define OPEN_MAX_SPLIT 64 /* township files open at once while splitting */
 
-/* The CSVs of contract section 6, in the order they are read. */
+/* The CSVs of contract section 6 and assessment_facts.csv (assess.h), in
+ * the order they are read. */
 static const struct {
 	const char *file;
 	int per_township; /* filtered by the township column for a township package */
@@ -29,6 +30,7 @@ static const struct {
 	{"accepted.csv", 1},         {"rejects.csv", 0},     {"warnings.csv", 0},
 	{"village_summary.csv", 1},  {"township_summary.csv", 1}, {"county_summary.csv", 1},
 	{"cadre_monthly.csv", 1},    {"assessment.csv", 1},  {"team_assessment.csv", 1},
+	{"assessment_facts.csv", 1},
 };
 enum { NCSV = sizeof csvs / sizeof csvs[0] };
 

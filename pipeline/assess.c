@@ -96,6 +96,7 @@ struct mq_assessment {
 	struct mq_team_row *teams;
 	size_t nteams;
 	const struct mq_period *period;
+	long long days_in_period;       /* first day to as-of (presence) */
 };
 
 static int applies(const struct mq_rubric_item *it, const struct mq_cadre_row *c)
@@ -117,25 +118,47 @@ static int below_veto(const struct mq_rubric *r, long long positive, long long a
 	return q_lt(q_of(positive, answers), q_ratio(r->veto_below));
 }
 
+/* Required days in village: days_per_year × days in period (first day to
+ * as-of) / days in that year (contract section 5). */
+static struct q required_days(const struct mq_rubric *r, const struct mq_period *p, long long dip)
+{
+	struct mq_ratio dpy = r->items[MQ_ITEM_PRESENCE].days_per_year;
+	return q_of(dpy.num * dip, dpy.den * mq_days_in_year(p->year));
+}
+
+/* The facts every row gets, scored or not (assessment_facts.csv). */
+static void cadre_facts(const struct mq_rubric *r, const struct mq_period *p, long long dip,
+			const struct mq_cadre_row *c, struct mq_assessment_row *out)
+{
+	const struct mq_rubric_item *diary = &r->items[MQ_ITEM_DIARY];
+	int quota = diary->present ? diary->quota : MQ_DIARY_QUOTA;
+	for (int m = 0; m < p->nmonths && m < 12; m++)
+		out->months_met += c->month_diaries[m] >= quota;
+	out->presence_applies = applies(&r->items[MQ_ITEM_PRESENCE], c) && dip > 0;
+	if (out->presence_applies &&
+	    q_format6(required_days(r, p, dip), out->days_required, sizeof out->days_required))
+		snprintf(out->days_required, sizeof out->days_required, "%.6f",
+			 q_dbl(required_days(r, p, dip)));
+}
+
 static void score_cadre(const struct mq_rubric *r, const struct mq_agg *agg,
 			const struct mq_cadre_row *c, struct mq_assessment_row *out)
 {
+	const struct mq_period *p = mq_agg_period(agg);
+	long long dip = (long long)(mq_agg_as_of(agg) - p->first + 1);
 	memset(out, 0, sizeof *out);
 	out->cadre = c;
+	cadre_facts(r, p, dip, c, out);
 	if (c->diaries <= 0) {
 		out->grade = r->no_record;
 		return;
 	}
-	const struct mq_period *p = mq_agg_period(agg);
 	struct q frac[MQ_ITEM_N];
 	int used[MQ_ITEM_N] = { 0 };
 	const struct mq_rubric_item *it = r->items;
 
 	if (applies(&it[MQ_ITEM_DIARY], c) && c->months_with_records > 0) {
-		int met = 0;
-		for (int m = 0; m < p->nmonths && m < 12; m++)
-			met += c->month_diaries[m] >= it[MQ_ITEM_DIARY].quota;
-		frac[MQ_ITEM_DIARY] = q_of(met, c->months_with_records);
+		frac[MQ_ITEM_DIARY] = q_of(out->months_met, c->months_with_records);
 		used[MQ_ITEM_DIARY] = 1;
 	}
 	if (applies(&it[MQ_ITEM_RESOLUTION], c) && c->demands > 0) {
@@ -155,16 +178,10 @@ static void score_cadre(const struct mq_rubric *r, const struct mq_agg *agg,
 		frac[MQ_ITEM_SIGNATURES] = q_of(c->signed_visits, c->diaries);
 		used[MQ_ITEM_SIGNATURES] = 1;
 	}
-	if (applies(&it[MQ_ITEM_PRESENCE], c)) {
-		/* required = days_per_year × days in period (first day to as-of)
-		 * / days in that year */
-		long long dip = (long long)(mq_agg_as_of(agg) - p->first + 1);
-		long long diy = mq_days_in_year(p->year);
-		struct mq_ratio dpy = it[MQ_ITEM_PRESENCE].days_per_year;
-		if (dip > 0) {
-			frac[MQ_ITEM_PRESENCE] = q_min1(q_of(c->days_in_village * diy * dpy.den, dpy.num * dip));
-			used[MQ_ITEM_PRESENCE] = 1;
-		}
+	if (out->presence_applies) {
+		struct q req = required_days(r, p, dip);
+		frac[MQ_ITEM_PRESENCE] = q_min1(q_of(c->days_in_village * (long long)req.d, (long long)req.n));
+		used[MQ_ITEM_PRESENCE] = 1;
 	}
 
 	struct q wsum = q_of(0, 1);
@@ -306,6 +323,9 @@ int mq_assess(struct mq_agg *agg, const struct mq_rubric *r, struct mq_assessmen
 	if (!as || (n && !cr))
 		goto oom;
 	as->period = mq_agg_period(agg);
+	as->days_in_period = (long long)(mq_agg_as_of(agg) - as->period->first + 1);
+	if (as->days_in_period < 0)
+		as->days_in_period = 0; /* a run date before the period */
 	as->cadres = calloc(n ? n : 1, sizeof *as->cadres);
 	if (!as->cadres)
 		goto oom;
@@ -365,24 +385,41 @@ static const char *const assessment_cols[] = {
 	"item_signatures", "item_presence",
 };
 
+/* the order of v[] in write_facts, after the five text columns */
+static const char *const facts_cols[] = {
+	"period", "cadre_id", "cadre_name", "township", "village", "diaries",
+	"months_with_records", "months_quota_met", "demands", "resolved", "assigned_households",
+	"coverage_pairs", "coverage_hits", "sat_answers", "sat_positive", "signed_visits",
+	"resident_role", "days_in_village", "days_in_period", "days_required",
+};
+
 static const char *const team_cols[] = {
 	"period", "county", "township", "village", "cadres", "team_score", "team_grade",
 	"satisfaction_rate",
 };
 
-int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int bom,
-			struct mq_error *err)
+/* Opens data_dir/name for an atomic write and writes the BOM and header. */
+static int csv_open(struct mq_out *o, const char *data_dir, const char *name,
+		    const char *const *cols, size_t ncols, int bom, struct mq_error *err)
 {
 	char path[4096];
-	struct mq_out o;
-	int rc = mq_mkdirs(data_dir, err);
+	snprintf(path, sizeof path, "%s/%s", data_dir, name);
+	int rc = mq_out_open(o, path, err);
 	if (rc)
 		return rc;
-	snprintf(path, sizeof path, "%s/assessment.csv", data_dir);
-	if ((rc = mq_out_open(&o, path, err)))
+	mq_csv_bom(o->fp, bom);
+	mq_csv_row(o->fp, cols, ncols);
+	return 0;
+}
+
+static int write_cadres(const struct mq_assessment *a, const char *data_dir, int bom,
+			struct mq_error *err)
+{
+	struct mq_out o;
+	int rc = csv_open(&o, data_dir, "assessment.csv", assessment_cols,
+			  sizeof assessment_cols / sizeof *assessment_cols, bom, err);
+	if (rc)
 		return rc;
-	mq_csv_bom(o.fp, bom);
-	mq_csv_row(o.fp, assessment_cols, sizeof assessment_cols / sizeof *assessment_cols);
 	for (size_t i = 0; i < a->ncadres; i++) {
 		const struct mq_assessment_row *r = &a->cadres[i];
 		const struct mq_cadre_row *c = r->cadre;
@@ -409,14 +446,17 @@ int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int
 			mq_csv_cell(fp, r->item_used[k] ? r->item_text[k] : NULL, 0);
 		mq_csv_end(fp);
 	}
-	if ((rc = mq_out_commit(&o, err)))
-		return rc;
+	return mq_out_commit(&o, err);
+}
 
-	snprintf(path, sizeof path, "%s/team_assessment.csv", data_dir);
-	if ((rc = mq_out_open(&o, path, err)))
+static int write_teams(const struct mq_assessment *a, const char *data_dir, int bom,
+		       struct mq_error *err)
+{
+	struct mq_out o;
+	int rc = csv_open(&o, data_dir, "team_assessment.csv", team_cols,
+			  sizeof team_cols / sizeof *team_cols, bom, err);
+	if (rc)
 		return rc;
-	mq_csv_bom(o.fp, bom);
-	mq_csv_row(o.fp, team_cols, sizeof team_cols / sizeof *team_cols);
 	for (size_t i = 0; i < a->nteams; i++) {
 		const struct mq_team_row *t = &a->teams[i];
 		FILE *fp = o.fp;
@@ -434,6 +474,52 @@ int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int
 		mq_csv_end(fp);
 	}
 	return mq_out_commit(&o, err);
+}
+
+/* The counts behind every item, so that each point can be recomputed by
+ * hand (assess.h); one row per row of assessment.csv, in its order. */
+static int write_facts(const struct mq_assessment *a, const char *data_dir, int bom,
+		       struct mq_error *err)
+{
+	struct mq_out o;
+	int rc = csv_open(&o, data_dir, "assessment_facts.csv", facts_cols,
+			  sizeof facts_cols / sizeof *facts_cols, bom, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < a->ncadres; i++) {
+		const struct mq_assessment_row *r = &a->cadres[i];
+		const struct mq_cadre_row *c = r->cadre;
+		FILE *fp = o.fp;
+		const long long v[] = {
+			c->diaries, c->months_with_records, r->months_met, c->demands, c->resolved,
+			c->assigned_households, c->coverage_pairs, c->coverage_hits, c->sat_answers,
+			c->sat_positive, c->signed_visits, r->presence_applies, c->days_in_village,
+			a->days_in_period,
+		};
+		mq_csv_cell(fp, a->period->label, 1);
+		mq_csv_cell(fp, c->cadre_id, 0);
+		mq_csv_cell(fp, c->cadre_name, 0);
+		mq_csv_cell(fp, c->township, 0);
+		mq_csv_cell(fp, c->village, 0);
+		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+			cell_ll(fp, v[k]);
+		mq_csv_cell(fp, r->days_required, 0);
+		mq_csv_end(fp);
+	}
+	return mq_out_commit(&o, err);
+}
+
+int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int bom,
+			struct mq_error *err)
+{
+	int rc = mq_mkdirs(data_dir, err);
+	if (!rc)
+		rc = write_cadres(a, data_dir, bom, err);
+	if (!rc)
+		rc = write_teams(a, data_dir, bom, err);
+	if (!rc)
+		rc = write_facts(a, data_dir, bom, err);
+	return rc;
 }
 
 int mq_assess_write(struct mq_agg *agg, const struct mq_rubric *r, const char *data_dir,

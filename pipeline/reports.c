@@ -213,12 +213,18 @@ static int load_tables(struct rp_ctx *c, struct mq_error *err)
 	    (rc = load_table(c, &c->team, "team_assessment.csv",
 			     "period ?county ?township ?village cadres ?team_score ?team_grade "
 			     "?satisfaction_rate", 0, err)) ||
+	    (rc = load_table(c, &c->facts, "assessment_facts.csv",
+			     "period cadre_id diaries months_with_records months_quota_met demands "
+			     "resolved assigned_households coverage_pairs coverage_hits sat_answers "
+			     "sat_positive signed_visits resident_role days_in_village days_in_period "
+			     "?days_required", 0, err)) ||
 	    (rc = load_table(c, &c->counts, "counts.csv", "metric ?value", 0, err)) ||
 	    (rc = load_table(c, &c->rejects, "rejects.csv",
 			     "source line ?record_id code ?field ?message", 200, err)))
 		return rc;
 	/* the figures must be of the period asked for */
-	const struct rp_table *tabs[] = {&c->village, &c->township, &c->county, &c->cadre_monthly};
+	const struct rp_table *tabs[] = {&c->village, &c->township, &c->county, &c->cadre_monthly,
+					 &c->assessment, &c->facts};
 	for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
 		if (tabs[i]->nrows && strcmp(rp_cell(tabs[i], 0, "period"), c->period.label) != 0)
 			return mq_fail(err, MQ_ERR_USAGE, tabs[i]->path, 2,
@@ -670,10 +676,19 @@ static int load_template(struct rp_ctx *c, const char *name, struct mq_template 
 	return mq_template_load(path, NULL, t, err);
 }
 
+/* rubric.xml from --templates when given, else found as templates are */
+static int load_rubric(struct rp_ctx *c, struct mq_error *err)
+{
+	char path[4400];
+	if (c->o->templates_dir)
+		snprintf(path, sizeof path, "%s/rubric.xml", c->o->templates_dir);
+	return mq_rubric_load(c->o->templates_dir ? path : NULL, &c->rubric, err);
+}
+
 static void ctx_free(struct rp_ctx *c)
 {
 	struct rp_table *tabs[] = {&c->village, &c->township, &c->county, &c->cadre_monthly,
-				   &c->assessment, &c->team, &c->counts, &c->rejects};
+				   &c->assessment, &c->team, &c->facts, &c->counts, &c->rejects};
 	for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
 		free(tabs[i]->cells);
 	for (int m = 0; c->month_agg && m < c->period.nmonths; m++)
@@ -685,6 +700,7 @@ static void ctx_free(struct rp_ctx *c)
 	mq_template_free(c->t_ledger);
 	mq_template_free(c->t_assess);
 	mq_template_free(c->t_quality);
+	mq_rubric_free(c->rubric);
 	mq_intern_free(c->strings);
 	mq_arena_free(c->arena);
 }
@@ -740,6 +756,7 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	    (rc = load_template(&c, "village_ledger.xml", &c.t_ledger, err)) ||
 	    (rc = load_template(&c, "assessment_report.xml", &c.t_assess, err)) ||
 	    (rc = load_template(&c, "data_quality.xml", &c.t_quality, err)) ||
+	    (rc = load_rubric(&c, err)) ||
 	    (rc = mq_mkdirs(c.reports_dir, err)))
 		goto out;
 	size_t nt = c.township.nrows;

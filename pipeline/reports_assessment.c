@@ -1,9 +1,8 @@
 /* reports_assessment.c — the assessment report (年度考核结果,
- * templates/assessment_report.xml), one per county: grades counted,
- * teams, cadres with each item's points, one page of facts per cadre
- * (个人考核表) and the rubric as loaded. Scores, grades and points are
- * assessment.csv and team_assessment.csv as written; the facts are the
- * same CSVs and cadre_monthly.csv. */
+ * templates/assessment_report.xml), one per county: grades counted, teams, cadres with each item's points, one
+ * page of facts per cadre (个人考核表) and the rubric as loaded. Scores,
+ * grades and points are assessment.csv and team_assessment.csv as written;
+ * the facts behind each item are assessment_facts.csv (assess.h). */
 #include "reports_internal.h"
 
 #include "minqing/assess.h"
@@ -154,11 +153,86 @@ static int rubric_sets(struct rp_ctx *c, struct mq_data *d, const struct mq_rubr
 	return rc;
 }
 
-static int county_doc(struct rp_ctx *c, const struct mq_rubric *r, const char *county, int first_county,
-		      int unit, int index, rp_emit_fn emit, void *sink, struct mq_error *err)
+static long long gcd_ll(long long a, long long b)
 {
+	while (b) {
+		long long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a > 0 ? a : 1;
+}
+
+/* The row of assessment_facts.csv for cadre_id: the same order as
+ * assessment.csv, so row i is tried first; (size_t)-1 when absent. */
+static size_t facts_row(const struct rp_table *F, size_t i, const char *id)
+{
+	if (i < F->nrows && strcmp(rp_cell(F, i, "cadre_id"), id) == 0)
+		return i;
+	for (size_t k = 0; k < F->nrows; k++)
+		if (strcmp(rp_cell(F, k, "cadre_id"), id) == 0)
+			return k;
+	return (size_t)-1;
+}
+
+/* "18.633880" → "18.6" (half up on the decimal text). */
+static void dec1(const char *s, char out[24])
+{
+	char two[24];
+	dec2(s, two);
+	if (!*two) {
+		out[0] = '\0';
+		return;
+	}
+	size_t n = strlen(two);
+	long long hundredths = 0;
+	for (size_t i = 0; i < n; i++)
+		if (two[i] != '.')
+			hundredths = hundredths * 10 + (two[i] - '0');
+	long long tenths = (hundredths + 5) / 10;
+	snprintf(out, 24, "%lld.%lld", tenths / 10, tenths % 10);
+}
+
+/* num/den of two count cells as a percentage with one decimal ("" when den is 0) */
+static void pct_of(const char *num, const char *den, char out[16])
+{
+	char rate[32];
+	mq_rate_format(atoll(num), atoll(den), 4, rate);
+	rp_pct(rate, out);
+}
+
+/* What one document covers: a county's cadres and teams (by the county of
+ * their township; first_county also takes those of no known county). */
+struct scope {
+	const char *county;
+	int first_county;
+};
+
+/* A cadre by the county of its township in township_summary.csv (none
+ * found: the first county's). */
+static int cadre_in_scope(const struct rp_ctx *c, const struct scope *sc, const char *township)
+{
+	const char *cty = NULL;
+	for (size_t k = 0; k < c->township.nrows; k++)
+		if (strcmp(rp_cell(&c->township, k, "township"), township) == 0)
+			cty = rp_cell(&c->township, k, "county");
+	return cty ? strcmp(cty, sc->county) == 0 : sc->first_county;
+}
+
+/* A team by its own county (empty: the first county's). */
+static int team_in_scope(const struct scope *sc, const char *township, const char *county)
+{
+	(void)township;
+	return strcmp(county, sc->county) == 0 || (!*county && sc->first_county);
+}
+
+static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, int index,
+			  rp_emit_fn emit, void *sink, struct mq_error *err)
+{
+	const struct mq_rubric *r = c->rubric;
+	const char *area = sc->county;
 	struct mq_data *d = mq_data_new();
-	const struct rp_table *A = &c->assessment, *T = &c->team, *M = &c->cadre_monthly;
+	const struct rp_table *A = &c->assessment, *T = &c->team, *F = &c->facts;
 	const char **keep = calloc(A->nrows + 1, sizeof *keep), **tkeep = calloc(T->nrows + 1, sizeof *tkeep);
 	struct mq_buf b = {0};
 	int rc = 0;
@@ -166,16 +240,10 @@ static int county_doc(struct rp_ctx *c, const struct mq_rubric *r, const char *c
 		rc = NOMEM(err);
 		goto out;
 	}
-	/* which cadres and teams belong to this county: by their township */
-	for (size_t i = 0; i < A->nrows; i++) {
-		const char *tw = rp_cell(A, i, "township"), *cty = NULL;
-		for (size_t k = 0; k < c->township.nrows; k++)
-			if (strcmp(rp_cell(&c->township, k, "township"), tw) == 0)
-				cty = rp_cell(&c->township, k, "county");
-		keep[i] = (cty ? strcmp(cty, county) == 0 : first_county) ? "1" : NULL;
-	}
+	for (size_t i = 0; i < A->nrows; i++)
+		keep[i] = cadre_in_scope(c, sc, rp_cell(A, i, "township")) ? "1" : NULL;
 	for (size_t i = 0; i < T->nrows; i++)
-		tkeep[i] = strcmp(rp_cell(T, i, "county"), county) == 0 || (!*rp_cell(T, i, "county") && first_county) ? "1" : NULL;
+		tkeep[i] = team_in_scope(sc, rp_cell(T, i, "township"), rp_cell(T, i, "county")) ? "1" : NULL;
 	char period_text[64];
 	if (c->period.kind == MQ_PERIOD_YEAR)
 		snprintf(period_text, sizeof period_text, "%d年度", c->period.year);
@@ -188,15 +256,14 @@ static int county_doc(struct rp_ctx *c, const struct mq_rubric *r, const char *c
 		ncad += keep[i] != NULL;
 	for (size_t i = 0; i < T->nrows; i++)
 		nteam += tkeep[i] != NULL;
-	if ((rc = rp_setf(d, err, "title", "%s%s驻村干部考核结果", county, period_text)) ||
-	    (rc = mq_data_set(d, "county", county, err)) ||
-	    (rc = mq_data_set(d, "unit", c->o->unit ? c->o->unit : county, err)) ||
+	if ((rc = rp_setf(d, err, "title", "%s%s驻村干部考核结果", area, period_text)) ||
+	    (rc = mq_data_set(d, "county", area, err)) ||
+	    (rc = mq_data_set(d, "unit", c->o->unit ? c->o->unit : area, err)) ||
 	    (rc = mq_data_set(d, "period_text", period_text, err)) ||
 	    (rc = mq_data_set(d, "as_of", c->as_of_text, err)) ||
 	    (rc = rp_setf(d, err, "cadres_n", "%zu", ncad)) ||
 	    (rc = rp_setf(d, err, "teams_n", "%zu", nteam)) ||
-	    (rc = mq_data_set(d, "partial", c->period.kind == MQ_PERIOD_YEAR ? "" :
-			      "本期不是整年，以下为阶段性考核结果，仅供参考。", err)) ||
+	    (rc = mq_data_set(d, "whole_year", c->period.kind == MQ_PERIOD_YEAR ? "1" : "0", err)) ||
 	    (rc = rubric_sets(c, d, r, err)))
 		goto out;
 	if ((rc = count_grades(&b, A, "grade", &r->cadre, r->no_record, "人", keep, A->nrows)) ||
@@ -210,10 +277,12 @@ static int county_doc(struct rp_ctx *c, const struct mq_rubric *r, const char *c
 	if ((rc = rp_add_set(d, "teams", "township village cadres score grade satisfaction veto", &ts, err)) ||
 	    (rc = rp_add_set(d, "cadres", "cadre_id cadre_name role township village item_diary "
 			     "item_resolution item_coverage item_satisfaction item_signatures item_presence "
-			     "score grade vetoed veto diaries months months_met demands resolved "
-			     "resolution_rate satisfaction_rate signed_rate days_in_village days_required",
+			     "score grade vetoed veto diaries months months_met quota demands resolved "
+			     "resolution_rate assigned pairs hits coverage_rate sat_answers sat_positive "
+			     "satisfaction_rate signed signed_rate days_in_village days_in_period "
+			     "days_required presence",
 			     &cs, err)) ||
-	    (rc = rp_add_set(d, "items", "cadre_id item basis points", &is, err)))
+	    (rc = rp_add_set(d, "items", "cadre_id item basis full points", &is, err)))
 		goto out;
 	for (size_t i = 0; i < T->nrows && !rc; i++) {
 		if (!tkeep[i])
@@ -227,28 +296,22 @@ static int county_doc(struct rp_ctx *c, const struct mq_rubric *r, const char *c
 				     score, grade, p, vetoed ? "取消评优资格" : ""};
 		rc = mq_dataset_add_row(ts, row, err);
 	}
-	/* presence: required days = days_per_year × days in period (to the as-of date) / days in year */
-	const struct mq_rubric_item *pres = &r->items[MQ_ITEM_PRESENCE];
-	long long days = (long long)(c->as_of - c->period.first) + 1, ydays = mq_days_in_year(c->period.year);
-	char required[32] = "";
-	if (pres->present && pres->days_per_year.den) {
-		struct mq_ratio q = {pres->days_per_year.num * days, pres->days_per_year.den * ydays};
-		long long x = (q.num * 10 + q.den / 2) / q.den;
-		snprintf(required, sizeof required, "%lld.%lld", x / 10, x % 10);
-	}
+	const struct mq_rubric_item *diary = &r->items[MQ_ITEM_DIARY];
+	char quota[16];
+	snprintf(quota, sizeof quota, "%d", diary->present ? diary->quota : MQ_DIARY_QUOTA);
 	for (size_t i = 0; i < A->nrows && !rc; i++) {
 		if (!keep[i])
 			continue;
 		const char *id = rp_cell(A, i, "cadre_id");
-		char pts[MQ_ITEM_N][24], pr[3][16], months[24], met[24], veto[160] = "";
-		long nm = 0, nmet = 0;
-		for (size_t k = 0; k < M->nrows; k++)
-			if (strcmp(rp_cell(M, k, "cadre_id"), id) == 0 && atoll(rp_cell(M, k, "diaries")) > 0) {
-				nm++;
-				nmet += strcmp(rp_cell(M, k, "quota_met"), "1") == 0;
-			}
-		snprintf(months, sizeof months, "%ld", nm);
-		snprintf(met, sizeof met, "%ld", nmet);
+		size_t f = facts_row(F, i, id);
+		if (f == (size_t)-1) {
+			rc = mq_fail(err, MQ_ERR_FORMAT, F->path, 0,
+				     "考核事实表缺少干部 %s，请重新运行 minqing aggregate / cadre %s missing",
+				     id, id);
+			break;
+		}
+#define FACT(col) rp_cell(F, f, col)
+		char pts[MQ_ITEM_N][24], pr[4][16], required[24], veto[160] = "";
 		for (int k = 0; k < MQ_ITEM_N; k++) {
 			char col[32];
 			snprintf(col, sizeof col, "item_%s", mq_item_ids[k]);
@@ -257,59 +320,104 @@ static int county_doc(struct rp_ctx *c, const struct mq_rubric *r, const char *c
 		rp_pct(rp_cell(A, i, "resolution_rate"), pr[0]);
 		rp_pct(rp_cell(A, i, "satisfaction_rate"), pr[1]);
 		rp_pct(rp_cell(A, i, "signed_rate"), pr[2]);
+		pct_of(FACT("coverage_hits"), FACT("coverage_pairs"), pr[3]);
+		dec1(FACT("days_required"), required);
 		const char *grade = rp_cell(A, i, "grade"), *score = rp_cell(A, i, "score");
 		const char *plain = *score ? mq_rubric_grade(r, &r->cadre, atoi(score), 0) : NULL;
 		int vetoed = plain && strcmp(plain, grade) != 0;
 		if (vetoed)
 			snprintf(veto, sizeof veto, "取消评优资格：群众满意率%s，低于要求", pr[1]);
 		const char *role = rp_cell(A, i, "role");
-		int resident = 0;
-		for (int k = 0; k < pres->nroles; k++)
-			resident |= strcmp(pres->roles[k], role) == 0;
+		int resident = strcmp(FACT("resident_role"), "1") == 0;
+		char presence[256];
+		if (resident)
+			snprintf(presence, sizeof presence, "%s天，应驻%s天（考核期间%s天）",
+				 FACT("days_in_village"), required, FACT("days_in_period"));
+		else
+			snprintf(presence, sizeof presence, "%s天（非驻村角色，不考核驻村天数）",
+				 FACT("days_in_village"));
 		const char *row[] = {id, rp_cell(A, i, "cadre_name"), *role ? role : "（不在花名册）",
 				     rp_cell(A, i, "township"), rp_cell(A, i, "village"),
 				     pts[0], pts[1], pts[2], pts[3], pts[4], pts[5], score, grade,
-				     vetoed ? "1" : "0", veto, rp_cell(A, i, "diaries"), months, met,
-				     rp_cell(A, i, "demands"), rp_cell(A, i, "resolved"), pr[0], pr[1], pr[2],
-				     rp_cell(A, i, "days_in_village"), resident ? required : ""};
+				     vetoed ? "1" : "0", veto, FACT("diaries"), FACT("months_with_records"),
+				     FACT("months_quota_met"), quota, FACT("demands"), FACT("resolved"),
+				     *pr[0] ? pr[0] : "—",
+				     FACT("assigned_households"), FACT("coverage_pairs"), FACT("coverage_hits"),
+				     *pr[3] ? pr[3] : "—", FACT("sat_answers"), FACT("sat_positive"),
+				     *pr[1] ? pr[1] : "—", FACT("signed_visits"), *pr[2] ? pr[2] : "—",
+				     FACT("days_in_village"), FACT("days_in_period"), resident ? required : "",
+				     presence};
 		if ((rc = mq_dataset_add_row(cs, row, err)))
 			break;
-		/* the facts behind each item */
+		/* full points of an item: its weight scaled up to 100 over the
+		 * items used (those with points), so points = full × fraction */
+		long long wn = 0, wd = 1; /* the sum of those weights, exact */
+		for (int k = 0; k < MQ_ITEM_N; k++)
+			if (r->items[k].present && *pts[k]) {
+				struct mq_ratio w = r->items[k].weight;
+				wn = wn * w.den + w.num * wd;
+				wd *= w.den;
+				long long g = gcd_ll(wn, wd);
+				wn /= g;
+				wd /= g;
+			}
+		/* the facts behind each item, as the formula the points come from */
 		for (int k = 0; k < MQ_ITEM_N && !rc; k++) {
 			const struct mq_rubric_item *it = &r->items[k];
-			char basis[256];
+			char basis[512];
 			if (!it->present)
 				continue;
 			switch (k) {
 			case MQ_ITEM_DIARY:
-				snprintf(basis, sizeof basis, "有记录%s个月，其中%s个月不少于%d篇", months, met, it->quota);
+				snprintf(basis, sizeof basis, "有记录%s个月，其中%s个月不少于%d篇",
+					 FACT("months_with_records"), FACT("months_quota_met"), it->quota);
 				break;
-			case MQ_ITEM_RESOLUTION:
-				snprintf(basis, sizeof basis, "诉求%s件，办结%s件，办结率%s", rp_cell(A, i, "demands"),
-					 rp_cell(A, i, "resolved"), *pr[0] ? pr[0] : "—（无诉求，不计）");
+			case MQ_ITEM_RESOLUTION: {
+				char target[32];
+				ratio_pct(it->target, target, sizeof target);
+				if (*pr[0])
+					snprintf(basis, sizeof basis, "诉求%s件，办结%s件，办结率%s，达到%s得满分",
+						 FACT("demands"), FACT("resolved"), pr[0], target);
+				else
+					snprintf(basis, sizeof basis, "无诉求，不计");
 				break;
+			}
 			case MQ_ITEM_COVERAGE:
-				snprintf(basis, sizeof basis, "包联农户按季度入户走访覆盖%s", *pts[k] ? "" : "（无包户名单，不计）");
+				if (*pr[3])
+					snprintf(basis, sizeof basis, "应入户走访%s户次，已走访%s户次，覆盖率%s",
+						 FACT("coverage_pairs"), FACT("coverage_hits"), pr[3]);
+				else
+					snprintf(basis, sizeof basis, "无包联农户，不计");
 				break;
 			case MQ_ITEM_SATISFACTION:
-				snprintf(basis, sizeof basis, "群众满意率%s", *pr[1] ? pr[1] : "—（无评价，不计）");
+				if (*pr[1])
+					snprintf(basis, sizeof basis, "有评价%s次，满意和基本满意%s次，满意率%s",
+						 FACT("sat_answers"), FACT("sat_positive"), pr[1]);
+				else
+					snprintf(basis, sizeof basis, "无满意度评价，不计");
 				break;
 			case MQ_ITEM_SIGNATURES:
-				snprintf(basis, sizeof basis, "受访人签字率%s", *pr[2] ? pr[2] : "—");
+				snprintf(basis, sizeof basis, "走访%s次，受访人签字%s次，签字率%s", FACT("diaries"),
+					 FACT("signed_visits"), *pr[2] ? pr[2] : "—");
 				break;
 			default:
 				if (resident)
-					snprintf(basis, sizeof basis, "驻村%s天，应驻%s天", rp_cell(A, i, "days_in_village"), required);
+					snprintf(basis, sizeof basis, "驻村%s天，应驻%s天（期间%s天）",
+						 FACT("days_in_village"), required, FACT("days_in_period"));
 				else
 					snprintf(basis, sizeof basis, "非驻村角色，不计");
 				break;
 			}
-			const char *irow[] = {id, it->name, basis, pts[k]};
+#undef FACT
+			char full[32] = "不计";
+			if (*pts[k] && wn > 0)
+				mq_rate_format(it->weight.num * wd * 100, it->weight.den * wn, 2, full);
+			const char *irow[] = {id, it->name, basis, full, *pts[k] ? pts[k] : "—"};
 			rc = mq_dataset_add_row(is, irow, err);
 		}
 	}
 	char file[1024];
-	snprintf(file, sizeof file, "%s_%s_年度考核结果.pdf", county, c->label);
+	snprintf(file, sizeof file, "%s_%s_年度考核结果.pdf", area, c->label);
 	if (!rc)
 		rc = rp_render(c, c->t_assess, d, file, unit, index, emit, sink, err);
 out:
@@ -324,16 +432,10 @@ out:
 
 int rp_assessment_docs(struct rp_ctx *c, int unit, rp_emit_fn emit, void *sink, struct mq_error *err)
 {
-	struct mq_rubric *r = NULL;
-	char path[4400];
-	const char *rp = NULL;
-	if (c->o->templates_dir) {
-		snprintf(path, sizeof path, "%s/rubric.xml", c->o->templates_dir);
-		rp = path;
+	int rc = 0;
+	for (size_t i = 0; i < c->county.nrows && !rc; i++) {
+		struct scope sc = {.county = rp_cell(&c->county, i, "county"), .first_county = i == 0};
+		rc = assessment_doc(c, &sc, unit, (int)i, emit, sink, err);
 	}
-	int rc = mq_rubric_load(rp, &r, err);
-	for (size_t i = 0; i < c->county.nrows && !rc; i++)
-		rc = county_doc(c, r, rp_cell(&c->county, i, "county"), i == 0, unit, (int)i, emit, sink, err);
-	mq_rubric_free(r);
 	return rc;
 }

@@ -9,6 +9,8 @@
 #include "minqing/reports.h"
 #include "minqing/template.h"
 
+struct mq_rubric;
+
 /* A CSV read with named columns; cells are trimmed copies in the arena. */
 struct rp_table {
 	const char *path;
@@ -46,7 +48,8 @@ struct rp_ctx {
 	char data_dir[4200], reports_dir[4200], tdir[4096];
 	struct mq_arena *arena;
 	struct mq_intern *strings;
-	struct rp_table village, township, county, cadre_monthly, assessment, team, counts, rejects;
+	struct rp_table village, township, county, cadre_monthly, assessment, team, facts, counts,
+		rejects;
 	struct rp_village *villages;
 	size_t nvillages;
 	struct rp_visit *visits;
@@ -54,6 +57,7 @@ struct rp_ctx {
 	/* per month of the period: village figures (quarter and year runs) */
 	struct mq_agg **month_agg;
 	struct mq_template *t_summary, *t_ledger, *t_assess, *t_quality;
+	struct mq_rubric *rubric;     /* the assessment's rubric file (assess.h) */
 };
 
 /* One document rendered; emitted to the parent (or the result) in order. */

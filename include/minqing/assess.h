@@ -22,7 +22,27 @@
  * plus villages that only a roster names. The veto drops the grade named
  * in the rubric one band when the satisfaction rate (the cadre's, or the
  * team's from the sums over its cadres' records) is below the threshold;
- * a missing rate vetoes nothing. */
+ * a missing rate vetoes nothing.
+ *
+ * assessment_facts.csv (UTF-8, CRLF, BOM like the other CSVs) holds the
+ * counts behind every item so that any point can be checked by hand; one
+ * row per row of assessment.csv, in the same order, columns:
+ *   period, cadre_id, cadre_name, township, village, diaries,
+ *   months_with_records, months_quota_met (months with diaries ≥ the
+ *   rubric's diary quota), demands, resolved, assigned_households,
+ *   coverage_pairs, coverage_hits ((assigned household, quarter) pairs and
+ *   those with a 入户走访 visit by the cadre), sat_answers, sat_positive,
+ *   signed_visits, resident_role (1: the presence item applies to the
+ *   role), days_in_village, days_in_period (first day to as-of),
+ *   days_required (days_per_year × days_in_period / days in the year, six
+ *   decimals half up; empty when resident_role is 0).
+ * An item's points are weight × 100 / (sum of the weights of the items
+ * used) × fraction, with the fractions
+ *   diary months_quota_met / months_with_records,
+ *   resolution min(resolved / demands / target, 1), coverage coverage_hits /
+ *   coverage_pairs, satisfaction sat_positive / sat_answers, signatures
+ *   signed_visits / diaries, presence min(days_in_village / required, 1)
+ *   with the required days exact (days_required shows them rounded). */
 #ifndef MINQING_ASSESS_H
 #define MINQING_ASSESS_H
 
@@ -91,6 +111,10 @@ struct mq_assessment_row {
 	int item_used[MQ_ITEM_N];
 	double item_points[MQ_ITEM_N];     /* after rescaling; 0 when not used */
 	char item_text[MQ_ITEM_N][24];     /* "%.6f" rounded half up exactly, "" when not used */
+	/* facts behind the items that the cadre row does not hold (every row) */
+	int months_met;                    /* months with diaries ≥ the rubric's quota */
+	int presence_applies;              /* the presence item applies to the cadre's role */
+	char days_required[24];            /* presence denominator, "%.6f" half up; "" when not applied */
 };
 
 struct mq_team_row {
@@ -111,7 +135,8 @@ int mq_assess(struct mq_agg *agg, const struct mq_rubric *r, struct mq_assessmen
 /* Rows in output order (cadre_id; county, township, village). */
 const struct mq_assessment_row *mq_assessment_cadres(const struct mq_assessment *a, size_t *n);
 const struct mq_team_row *mq_assessment_teams(const struct mq_assessment *a, size_t *n);
-/* Writes data_dir/assessment.csv and team_assessment.csv atomically. */
+/* Writes data_dir/assessment.csv, team_assessment.csv and
+ * assessment_facts.csv, each atomically (see below). */
 int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int bom,
 			struct mq_error *err);
 void mq_assessment_free(struct mq_assessment *a);

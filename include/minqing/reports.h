@@ -4,8 +4,8 @@
  * rendered with the templates under templates/ from what the earlier
  * stages wrote in one output folder:
  *   DIR/data/{village,township,county}_summary.csv, cadre_monthly.csv,
- *   assessment.csv, team_assessment.csv, counts.csv, rejects.csv and
- *   accepted.csv (read once, streamed as records),
+ *   assessment.csv, team_assessment.csv, assessment_facts.csv, counts.csv,
+ *   rejects.csv and accepted.csv (read once, streamed as records),
  * into DIR/reports/:
  *   <乡镇>_<YYYY年MM月>_工作小结.pdf          one per township and month
  *   <乡镇>_<村>_<label>_台账.pdf             one per village and period

@@ -7,7 +7,8 @@ compares numbers (not titles). FIGURES_DIR holds the month's CSVs used for
 the monthly summaries (the run's own data dir for a month run, or a
 `minqing aggregate --period YYYY-MM` of the same accepted.csv for a year
 run). Prints one line per failure and "N passed, N failed"."""
-import csv, datetime, decimal, os, re, subprocess, sys
+import csv, datetime, decimal, fractions, os, re, subprocess, sys
+import xml.etree.ElementTree as ET
 
 passed = failed = 0
 def check(cond, what):
@@ -144,25 +145,132 @@ for v in vs:
     check(len(hh) == int(v["households_visited"]) and hh == sorted(hh), f"households {len(hh)} in order {pdf}")
 
 # ---- assessment ----
-county = rows(os.path.join(data, "county_summary.csv"))[0]["county"]
-pdf = os.path.join(rep, f"{county}_{lab}_年度考核结果.pdf")
-tx = text(pdf)
-ft = flat(tx)
 ass = rows(os.path.join(data, "assessment.csv"))
+facts = {r["cadre_id"]: r for r in rows(os.path.join(data, "assessment_facts.csv"))}
+teams = rows(os.path.join(data, "team_assessment.csv"))
+check(list(facts) == [a["cadre_id"] for a in ass], "assessment_facts.csv: one row per assessment.csv row, same order")
+
+def half_up(x, places):
+    q = decimal.Decimal(x.numerator) / decimal.Decimal(x.denominator) if isinstance(x, fractions.Fraction) else decimal.Decimal(x)
+    return str(q.quantize(decimal.Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP))
+
 def d2(s):
-    return "—" if s == "" else str(decimal.Decimal(s).quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP))
+    return "—" if s == "" else half_up(s, 2)
+
+# the rubric the run used: the default one (tests/e2e/reports.sh passes no --rubric)
+rub = ET.parse(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "templates", "rubric.xml")).getroot()
+R = {i.get("id"): i for i in rub.iter("item")}
+F = fractions.Fraction
+ITEMS = ("diary", "resolution", "coverage", "satisfaction", "signatures", "presence")
+
+def required(f):
+    y = int(period[:4])
+    diy = 366 if (y % 4 == 0 and y % 100 != 0) or y % 400 == 0 else 365
+    return F(R["presence"].get("days-per-year")) * int(f["days_in_period"]) / diy
+
+def fractions_of(a, f):
+    """Each item's fraction from the facts (contract section 5), None when it cannot be computed."""
+    n = lambda k: int(f[k])
+    fr = dict.fromkeys(ITEMS)
+    if n("months_with_records"):
+        fr["diary"] = F(n("months_quota_met"), n("months_with_records"))
+    if n("demands"):
+        fr["resolution"] = min(F(n("resolved"), n("demands")) / F(R["resolution"].get("target")), 1)
+    if n("coverage_pairs"):
+        fr["coverage"] = F(n("coverage_hits"), n("coverage_pairs"))
+    if n("sat_answers"):
+        fr["satisfaction"] = F(n("sat_positive"), n("sat_answers"))
+    if n("diaries"):
+        fr["signatures"] = F(n("signed_visits"), n("diaries"))
+    if f["resident_role"] == "1":
+        fr["presence"] = min(n("days_in_village") / required(f), 1)
+    return fr
+
+# the points of assessment.csv recompute from the facts alone
 for a in ass:
-    items = [d2(a["item_" + k]) for k in ("diary", "resolution", "coverage", "satisfaction", "signatures", "presence")]
-    check(line_with(tx, a["cadre_name"], *items, a["score"] or "—", a["grade"]), f"assessment row {a['cadre_name']}")
-    check(f"{a['cadre_name']}个人考核表" in ft, f"personal page {a['cadre_name']}")
-for t in rows(os.path.join(data, "team_assessment.csv")):
-    check(line_with(tx, t["village"], t["cadres"], t["team_score"] or "—", t["team_grade"], pct(t["satisfaction_rate"])),
-          f"team row {t['village']}")
-grades = {}
-for a in ass:
-    grades[a["grade"]] = grades.get(a["grade"], 0) + 1
-for g, n in grades.items():
-    check(f"{g}{n}人" in ft, f"grade count {g}{n}人")
+    f = facts.get(a["cadre_id"])
+    if not f:
+        check(False, f"facts row for {a['cadre_id']}")
+        continue
+    for k in ("diaries", "demands", "resolved", "days_in_village"):
+        check(f[k] == a[k], f"facts {k} = assessment.csv {k} for {a['cadre_id']}")
+    check(f["days_required"] == (half_up(required(f), 6) if f["resident_role"] == "1" else ""),
+          f"days_required {f['days_required']} for {a['cadre_id']}")
+    if not a["score"]:
+        check(int(f["diaries"]) == 0 and all(a["item_" + k] == "" for k in ITEMS), f"no score, no points {a['cadre_id']}")
+        continue
+    fr = fractions_of(a, f)
+    used = [k for k in ITEMS if fr[k] is not None]
+    check(used == [k for k in ITEMS if a["item_" + k] != ""], f"items used {used} for {a['cadre_id']}")
+    wsum = sum(F(R[k].get("weight")) for k in used)
+    total = 0
+    for k in used:
+        pts = F(R[k].get("weight")) * 100 / wsum * fr[k]
+        total += pts
+        check(half_up(pts, 6) == a["item_" + k], f"{a['cadre_id']} item_{k}: {half_up(pts, 6)} from the facts, {a['item_' + k]} in assessment.csv")
+    check(int(half_up(total, 0)) == int(a["score"]), f"{a['cadre_id']} score {a['score']} = sum of points {float(total):.4f}")
+
+def personal_page(ft, a):
+    """The flat text of a cadre's 个人考核表, from its heading to the next."""
+    key = f"个人考核表姓名{a['cadre_name']}（{a['cadre_id']}）"
+    start = ft.find(key, ft.find("附件：干部个人考核表"))
+    if start < 0:
+        return None
+    end = ft.find("个人考核表", start + len(key))
+    return ft[start:end if end >= 0 else len(ft)]
+
+def check_assessment(pdf, cadres, tms, what):
+    check(os.path.exists(pdf), f"exists {pdf}")
+    if not os.path.exists(pdf):
+        return
+    tx = text(pdf)
+    ft = flat(tx)
+    for a in cadres:
+        items = [d2(a["item_" + k]) for k in ITEMS]
+        check(line_with(tx, a["cadre_name"], *items, a["score"] or "—", a["grade"]), f"{what}: assessment row {a['cadre_name']}")
+        pg = personal_page(ft, a)
+        check(pg is not None, f"{what}: personal page {a['cadre_name']}（{a['cadre_id']}）")
+        if pg is None:
+            continue
+        f = facts[a["cadre_id"]]
+        cov = pct(half_up(F(int(f["coverage_hits"]), int(f["coverage_pairs"])), 4)) if int(f["coverage_pairs"]) else "—"
+        sat = pct(a["satisfaction_rate"])
+        want = [
+            f"{num(f['diaries'])}篇，有记录{f['months_with_records']}个月，其中不少于{R['diary'].get('quota')}篇的{f['months_quota_met']}个月",
+            f"{num(f['demands'])}件，办结{num(f['resolved'])}件，办结率{pct(a['resolution_rate'])}",
+            f"包联农户{num(f['assigned_households'])}户，按季度应入户走访{num(f['coverage_pairs'])}户次，已走访{num(f['coverage_hits'])}户次，覆盖率{cov}",
+            f"有评价的走访{num(f['sat_answers'])}次，满意和基本满意{num(f['sat_positive'])}次，满意率{sat}",
+            f"走访{num(f['diaries'])}次，签字{num(f['signed_visits'])}次，签字率{pct(a['signed_rate'])}",
+            (f"{f['days_in_village']}天，应驻{half_up(f['days_required'], 1)}天（考核期间{f['days_in_period']}天）"
+             if f["resident_role"] == "1" else f"{f['days_in_village']}天（非驻村角色"),
+        ]
+        for w in want:
+            check(w in pg, f"{what}: personal page of {a['cadre_name']} holds {w}")
+        if not a["score"]:
+            continue
+        # the items table: basis, full points (weight scaled to 100), points
+        used = [k for k in ITEMS if a["item_" + k] != ""]
+        wsum = sum(F(R[k].get("weight")) for k in used)
+        for k in used:
+            full = half_up(F(R[k].get("weight")) * 100 / wsum, 2)
+            check(f"{full}{d2(a['item_' + k])}" in pg, f"{what}: {a['cadre_name']} {k} full {full} points {d2(a['item_' + k])}")
+        if "coverage" in used:
+            row = (f"{R['coverage'].get('name')}应入户走访{num(f['coverage_pairs'])}户次，已走访{num(f['coverage_hits'])}户次，"
+                   f"覆盖率{cov}{half_up(F(R['coverage'].get('weight')) * 100 / wsum, 2)}{d2(a['item_coverage'])}")
+            check(row in pg, f"{what}: {a['cadre_name']} coverage row {row}")
+    for t in tms:
+        check(line_with(tx, t["village"], t["cadres"], t["team_score"] or "—", t["team_grade"], pct(t["satisfaction_rate"])),
+              f"{what}: team row {t['village']}")
+    grades = {}
+    for a in cadres:
+        grades[a["grade"]] = grades.get(a["grade"], 0) + 1
+    for g, n in grades.items():
+        check(f"{g}{n}人" in ft, f"{what}: grade count {g}{n}人")
+    check(f"驻村帮扶干部{len(cadres)}人、村工作队{len(tms)}个" in ft, f"{what}: {len(cadres)} cadres, {len(tms)} teams")
+    return ft
+
+county = rows(os.path.join(data, "county_summary.csv"))[0]["county"]
+check_assessment(os.path.join(rep, f"{county}_{lab}_年度考核结果.pdf"), ass, teams, county)
 
 # ---- data quality ----
 pdf = os.path.join(rep, f"{lab}_数据质量报告.pdf")

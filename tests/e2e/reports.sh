@@ -1,9 +1,10 @@
 #!/bin/sh
 # reports: validate + aggregate samples/, then `minqing render` for the
 # year 2024 and for 2024-03; every report's text is compared with the CSVs
-# of the same run (check_reports.py), the PDFs pass qpdf --check with every
-# font embedded, and rendering again (also with another --jobs) gives
-# byte-identical files.
+# of the same run (check_reports.py: also each 个人考核表 against
+# assessment_facts.csv, and every item's points recomputed from those
+# facts), the PDFs pass qpdf --check with every font embedded, and
+# rendering again (also with another --jobs) gives byte-identical files.
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 S=samples

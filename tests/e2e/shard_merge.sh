@@ -5,7 +5,7 @@
 # another period or a damaged one is refused.
 . tests/e2e/lib.sh
 EX=${MQ_EXAMPLE:-../shared/examples/small-utf8}
-FILES="village_summary.csv township_summary.csv county_summary.csv cadre_monthly.csv assessment.csv team_assessment.csv"
+FILES="village_summary.csv township_summary.csv county_summary.csv cadre_monthly.csv assessment.csv team_assessment.csv assessment_facts.csv"
 REF="--registry $EX/registry.csv --roster $EX/roster.csv --assignments $EX/assignments.csv"
 export EX REF MINQING TMP
 

@@ -243,6 +243,32 @@ static void test_scores_teams_veto(const struct mq_rubric *rub)
 		CHECK(found);
 		fclose(fp);
 	}
+	/* the facts behind the items, one row per cadre (header, then A, R1) */
+	snprintf(path, sizeof path, "%s/assessment_facts.csv", data);
+	fp = fopen(path, "r");
+	CHECK(fp != NULL);
+	if (fp) {
+		CHECK(fgets(line, sizeof line, fp) != NULL);
+		CHECK_STR(line, "period,cadre_id,cadre_name,township,village,diaries,months_with_records,"
+			  "months_quota_met,demands,resolved,assigned_households,coverage_pairs,coverage_hits,"
+			  "sat_answers,sat_positive,signed_visits,resident_role,days_in_village,days_in_period,"
+			  "days_required\r\n");
+		/* A: 4 diaries in 1 month (quota not met), 1/1 resolved, 1/1
+		 * satisfied, 3 of 4 signed, not in the roster: no presence */
+		CHECK(fgets(line, sizeof line, fp) != NULL);
+		CHECK_STR(line, "2024-03,A,某,甲镇,一村,4,1,0,1,1,0,0,0,1,1,3,0,4,31,\r\n");
+		/* R1: no record in March but a resident role: 220 × 31/366 days */
+		int found = 0, rows = 1;
+		while (fgets(line, sizeof line, fp)) {
+			rows++;
+			found |= !strcmp(line, "2024-03,R1,甲,丙镇,三村,0,0,0,0,0,0,0,0,0,0,0,1,0,31,18.633880\r\n");
+		}
+		CHECK(found);
+		size_t n;
+		mq_assessment_cadres(as, &n);
+		CHECK_INT(rows, (long long)n); /* as many rows as assessment.csv */
+		fclose(fp);
+	}
 	mq_assessment_free(as);
 	mq_agg_free(agg);
 	mq_reference_free(&ref);
@@ -394,6 +420,80 @@ static void test_default_rubric(const struct mq_rubric *r)
 	CHECK_STR(r->no_record, "无记录");
 }
 
+/* The facts file against the points: coverage pairs and hits from the
+ * assignments, months meeting the rubric's quota (not the fixed 10 of
+ * cadre_monthly: a rubric asking 12 a month), the required days of a
+ * quarter under way; each item_* recomputes from the facts. */
+static void test_facts(void)
+{
+	char path[256], text[2048];
+	snprintf(path, sizeof path, "%s/rubric12.xml", dir);
+	snprintf(text, sizeof text, "%s%s%s", head,
+		 "<item id=\"diary\" weight=\"25\" quota=\"12\"/>\n"
+		 "<item id=\"coverage\" weight=\"20\"/>\n<item id=\"signatures\" weight=\"5\"/>\n"
+		 "<item id=\"presence\" weight=\"10\" days-per-year=\"220\"><role>第一书记</role></item>\n",
+		 tail);
+	FILE *fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	struct mq_rubric *rub = NULL;
+	struct mq_error err = { 0 };
+	CHECK_INT(mq_rubric_load(path, &rub, &err), 0);
+	char roster[128], assign[128];
+	snprintf(roster, sizeof roster, "%s/roster.csv", dir);
+	snprintf(assign, sizeof assign, "%s/assignments.csv", dir);
+	fp = fopen(roster, "w");
+	fputs("cadre_id,cadre_name,unit,role,township,village\nF,甲,县局,第一书记,甲镇,一村\n", fp);
+	fclose(fp);
+	fp = fopen(assign, "w");
+	fputs("cadre_id,household_id\nF,H1\nF,H2\nF,H3\n", fp);
+	fclose(fp);
+	struct mq_reference ref;
+	CHECK_INT(mq_reference_load(&ref, NULL, roster, assign, NULL), 0);
+	if (!rub) {
+		mq_reference_free(&ref);
+		return;
+	}
+	/* 2024-Q2 as of 2024-05-15: April 12 home visits to H1 (quota 12
+	 * met), May 11 (not met): pairs 3 households × Q2 = 3, hits 1 */
+	struct mq_agg *agg = agg_for("2024-Q2", "2024-05-15", &ref);
+	cadre_records(agg, "F", "甲镇", "一村", "2024-04", 12, 0, 0, 0, 2);
+	cadre_records(agg, "F", "甲镇", "一村", "2024-05", 11, 0, 0, 0, 0);
+	struct mq_assessment *as = NULL;
+	CHECK_INT(mq_assess(agg, rub, &as, &err), 0);
+	char data[128], line[1024];
+	snprintf(data, sizeof data, "%s/facts", dir);
+	CHECK_INT(as ? mq_assessment_write(as, data, 1, &err) : -1, 0);
+	snprintf(path, sizeof path, "%s/assessment_facts.csv", data);
+	fp = fopen(path, "rb");
+	CHECK(fp != NULL);
+	if (fp) {
+		CHECK(fgets(line, sizeof line, fp) != NULL);
+		CHECK(!strncmp(line, "\xEF\xBB\xBFperiod,cadre_id,", 15)); /* BOM when asked */
+		CHECK(fgets(line, sizeof line, fp) != NULL);
+		/* 23 diaries, 2 months, 1 met; 3 households, 3 pairs, 1 hit;
+		 * 21 signed; 23 days in village; 45 days (Apr 1 – May 15);
+		 * required 220 × 45/366 = 27.049180… */
+		CHECK_STR(line, "2024-Q2,F,甲,甲镇,一村,23,2,1,0,0,3,3,1,0,0,21,1,23,45,27.049180\r\n");
+		fclose(fp);
+	}
+	const struct mq_assessment_row *f = as ? row(as, "F") : NULL;
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_INT(f->months_met, 1);
+		/* all four items used: weights sum to 60, points = w × 100/60 × fraction */
+		CHECK_DBL(f->item_points[MQ_ITEM_DIARY], 25 * 100 / 60.0 * 1 / 2, 1e-9);
+		CHECK_DBL(f->item_points[MQ_ITEM_COVERAGE], 20 * 100 / 60.0 * 1 / 3, 1e-9);
+		CHECK_DBL(f->item_points[MQ_ITEM_SIGNATURES], 5 * 100 / 60.0 * 21 / 23, 1e-9);
+		CHECK_DBL(f->item_points[MQ_ITEM_PRESENCE], 10 * 100 / 60.0 * 23 / (220 * 45 / 366.0), 1e-9);
+		CHECK_STR(f->item_text[MQ_ITEM_COVERAGE], "11.111111");
+	}
+	mq_assessment_free(as);
+	mq_agg_free(agg);
+	mq_reference_free(&ref);
+	mq_rubric_free(rub);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/mq_test_assess.XXXXXX");
@@ -410,6 +510,7 @@ int main(void)
 	test_scores_teams_veto(rub);
 	test_presence(rub);
 	test_rubric_errors();
+	test_facts();
 	mq_rubric_free(rub);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
