@@ -114,6 +114,8 @@ struct row_reader {
 	int line_valid;              /* the line being fed is valid UTF-8 */
 	int rec_valid;               /* every line of the open record was */
 	int nomem;
+	const char *broken, *broken_zh; /* E001 of the open record, after a recovery */
+	struct mq_buf field;         /* a broken field being put back together */
 	int stopped;                 /* the caller asked to stop */
 	long long bytes_read;
 	enum mq_encoding enc;
@@ -155,14 +157,16 @@ static void emit(struct row_reader *r, const char *structural, const char *struc
 							structural, structural_zh, r->rec_valid };
 	r->rec_cells = r->rec_cell_bytes = 0;
 	r->rec_bytes = 0;
+	r->broken = r->broken_zh = NULL;
 	/* the rest of this line belongs to the next record */
 	r->rec_valid = r->line_valid;
 }
 
 static void on_row(int c, void *data)
 {
+	struct row_reader *r = data;
 	(void)c;
-	emit(data, NULL, NULL);
+	emit(r, r->broken, r->broken_zh);
 }
 
 /* Hands over a record the parser could not finish, with the part of the
@@ -216,6 +220,52 @@ static const char *const MSG_AFTER_QUOTE_ZH = "引号结束后还有字符";
 static const char *const MSG_STRAY_QUOTE = "quote inside an unquoted field";
 static const char *const MSG_STRAY_QUOTE_ZH = "未加引号的字段中出现引号";
 
+/* libcsv's parser states (libcsv.c): after a delimiter, and after a quote
+ * inside a quoted field. */
+#define LIBCSV_FIELD_NOT_BEGUN 1
+#define LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
+
+/* After a parse error at s[*pos] (text after a closing quote, or a quote in
+ * an unquoted field) the record is marked E001 and read on as a spreadsheet
+ * reads it: the field runs on to the next comma, and the fields after it,
+ * quoted line breaks and all, still belong to this record. Without a comma
+ * the record ends with this line. Sets *pos where parsing goes on. */
+static int recover_field(struct row_reader *r, const char *s, size_t n, size_t *pos)
+{
+	if (!r->broken) {
+		int stray = s[*pos] == '"' && !r->parser.quoted;
+		r->broken = stray ? MSG_STRAY_QUOTE : MSG_AFTER_QUOTE;
+		r->broken_zh = stray ? MSG_STRAY_QUOTE_ZH : MSG_AFTER_QUOTE_ZH;
+	}
+	size_t end = *pos;
+	while (end < n && s[end] != ',' && s[end] != '\r' && s[end] != '\n')
+		end++;
+	/* after a closing quote libcsv holds that quote and any spaces after
+	 * it at the end of the field, in case the quote was a doubled one */
+	size_t len = r->parser.entry_pos, quote = len;
+	if (r->parser.quoted && r->parser.pstate == LIBCSV_FIELD_MIGHT_HAVE_ENDED && len > r->parser.spaces)
+		quote = len - r->parser.spaces - 1;
+	mq_buf_reset(&r->field);
+	if (mq_buf_add(&r->field, r->parser.entry_buf, quote) ||
+	    (quote < len && mq_buf_add(&r->field, r->parser.entry_buf + quote + 1, len - quote - 1)) ||
+	    mq_buf_add(&r->field, s + *pos, end - *pos))
+		return -1;
+	on_cell(r->field.data, r->field.len, r);
+	r->rec_valid = 0; /* the cells are checked one by one */
+	if (end < n && s[end] == ',') {
+		r->parser.pstate = LIBCSV_FIELD_NOT_BEGUN;
+		r->parser.quoted = 0;
+		r->parser.spaces = 0;
+		r->parser.entry_pos = 0;
+		r->parser.status = CSV_SUCCESS;
+		*pos = end + 1;
+		return 0;
+	}
+	emit(r, r->broken, r->broken_zh);
+	*pos = n;
+	return reset_parser(r);
+}
+
 /* Feeds one physical line (with its terminator) to libcsv. */
 static int feed_line(struct row_reader *r, const char *s, size_t n)
 {
@@ -237,19 +287,22 @@ static int feed_line(struct row_reader *r, const char *s, size_t n)
 	 * ASan; a step as big as the field so far makes the growth geometric */
 	if (r->parser.entry_size > r->parser.blk_size)
 		csv_set_blk_size(&r->parser, r->parser.entry_size);
-	size_t done = csv_parse(&r->parser, s, n, on_cell, on_row, r);
-	if (r->nomem)
-		return MQ_ERR_NOMEM;
-	if (done < n && csv_error(&r->parser) == CSV_EPARSE) {
-		/* the rest of this physical line belongs to the broken record */
-		int stray = s[done] == '"' && !r->parser.quoted;
-		emit(r, stray ? MSG_STRAY_QUOTE : MSG_AFTER_QUOTE,
-		     stray ? MSG_STRAY_QUOTE_ZH : MSG_AFTER_QUOTE_ZH);
-		if (reset_parser(r))
+	size_t pos = 0;
+	for (;;) {
+		size_t done = csv_parse(&r->parser, s + pos, n - pos, on_cell, on_row, r);
+		if (r->nomem)
 			return MQ_ERR_NOMEM;
-	} else if (done < n) {
-		return MQ_ERR_NOMEM;
-	} else if (r->parser.pstate != 0 && r->rec_bytes > MAX_RECORD) {
+		if (done == n - pos)
+			break;
+		if (csv_error(&r->parser) != CSV_EPARSE)
+			return MQ_ERR_NOMEM;
+		pos += done;
+		if (recover_field(r, s, n, &pos))
+			return MQ_ERR_NOMEM;
+		if (pos == n)
+			break;
+	}
+	if (r->parser.pstate != 0 && r->rec_bytes > MAX_RECORD) {
 		cut_record(r, "record longer than 16 MB (an unterminated quote?)",
 			   "记录超过16MB（引号未闭合？）");
 		if (reset_parser(r))
@@ -552,6 +605,7 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_fn
 	csv_free(&r.parser);
 	fclose(r.fp);
 	mq_buf_free(&r.conv);
+	mq_buf_free(&r.field);
 	for (int i = 0; i < NBATCH; i++)
 		batch_free(&q.b[i]);
 	pthread_mutex_destroy(&q.mu);

@@ -386,11 +386,18 @@ int mq_utf8_valid(const char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		if (i + 8 <= len && (load_le((const unsigned char *)s + i, 8) & 0x8080808080808080ULL) == 0) {
-			i += 8;
-			continue;
+		if (i + 8 <= len) {
+			uint64_t w = load_le((const unsigned char *)s + i, 8);
+			/* eight ASCII bytes, none of them NUL */
+			if ((w & 0x8080808080808080ULL) == 0 &&
+			    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
 		}
 		unsigned char c = (unsigned char)s[i];
+		if (c == 0)
+			return 0; /* NUL is no character of any text a clerk types */
 		if (c < 0x80) {
 			i++;
 			continue;

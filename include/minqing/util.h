@@ -78,7 +78,7 @@ void mq_intern_free(struct mq_intern *t);
 
 uint64_t mq_hash(const void *data, size_t len, uint64_t seed); /* FNV-1a style, 64-bit */
 
-/* UTF-8 helpers. mq_utf8_valid: 1 when s[0..len) is valid UTF-8.
+/* UTF-8 helpers. mq_utf8_valid: 1 when s[0..len) is valid UTF-8 without NUL.
  * mq_utf8_count: code points in valid UTF-8. mq_utf8_decode reads one code
  * point at s (returns its byte length, 0 at invalid input). */
 int mq_utf8_valid(const char *s, size_t len);

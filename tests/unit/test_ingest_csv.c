@@ -209,6 +209,40 @@ static void test_broken_records(void)
 	got_free(&g);
 }
 
+static void test_recovery_keeps_the_record_whole(void)
+{
+	/* after text behind a closing quote the record reads on as a
+	 * spreadsheet reads it: a quoted line break later in it is no new record */
+	struct got g = { 0 };
+	struct mq_ingest_stats st;
+	CHECK_INT(read_str(HEAD
+			   "R1,2024-01-02,\"镇\"x y,\"two\nlines\"\n"
+			   "R2,2024-01-02,镇,\"a\"b\n"
+			   "R3,2024-01-02,镇,ok\n",
+			   MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(g.n, 3);
+	CHECK_STR(g.structural[0], "characters after a closing quote");
+	CHECK_INT(g.ncells[0], 4);
+	CHECK_STR(g.value[0][MQ_F_TOWNSHIP], "镇x y");
+	CHECK_STR(g.value[0][MQ_F_NOTES], "two\nlines");
+	CHECK_STR(g.structural[1], "characters after a closing quote");
+	CHECK_INT(g.line[1], 4);
+	CHECK_STR(g.structural[2], NULL);
+	CHECK_INT(g.line[2], 5);
+	/* a NUL byte is no text: its cell is flagged (E010) */
+	const char nul[] = HEAD "R4,2024-01-02,镇,a\0b\n";
+	const char *path = write_file(nul, sizeof nul - 1);
+	char keep[64];
+	strcpy(keep, path);
+	got_free(&g);
+	struct mq_error err = { 0 };
+	CHECK_INT(mq_ingest_csv(keep, NULL, collect, &g, &st, &err), 0);
+	CHECK_INT(g.bad[0][MQ_F_NOTES], 1);
+	CHECK_INT(g.bad[0][MQ_F_TOWNSHIP], 0);
+	unlink(keep);
+	got_free(&g);
+}
+
 static void test_huge_field(void)
 {
 	/* a 20 MB quoted field: cut off as one E001 record, memory bounded */
@@ -267,6 +301,7 @@ int main(void)
 	test_gb18030();
 	test_invalid_utf8_cell();
 	test_broken_records();
+	test_recovery_keeps_the_record_whole();
 	test_huge_field();
 	test_reference();
 	return check_summary();
