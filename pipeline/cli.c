@@ -37,6 +37,7 @@ static const struct option_def {
 	{ "quiet", OPT_FLAG, offsetof(struct mq_cli, quiet) },
 	{ "verbose", OPT_FLAG, offsetof(struct mq_cli, verbose) },
 	{ "with-inputs", OPT_FLAG, offsetof(struct mq_cli, with_inputs) },
+	{ "township-reports", OPT_FLAG, offsetof(struct mq_cli, township_reports) },
 	{ "jobs", OPT_INT, offsetof(struct mq_cli, jobs) },
 };
 

@@ -9,14 +9,16 @@
 
 static const char usage_zh[] =
 	"用法 / usage: minqing render --period YYYY-MM|YYYY-Qn|YYYY [--out DIR] [--jobs N]\n"
-	"       [--unit 填报单位] [--next-steps DIR] [--templates DIR] [--as-of YYYY-MM-DD]\n";
+	"       [--unit 填报单位] [--next-steps DIR] [--templates DIR] [--as-of YYYY-MM-DD]\n"
+	"       [--township-reports]\n";
 
 int mq_cmd_render(int argc, char **argv)
 {
 	struct mq_cli cli;
 	struct mq_error err = {0};
 	struct mq_reports_result res = {0};
-	int status = mq_cli_parse(argc, argv, "period out jobs unit next-steps templates as-of quiet verbose config",
+	int status = mq_cli_parse(argc, argv, "period out jobs unit next-steps templates as-of quiet verbose config "
+				  "township-reports",
 				  &cli);
 	if (status)
 		goto out;
@@ -40,6 +42,7 @@ int mq_cmd_render(int argc, char **argv)
 	struct mq_reports_opts o = {
 		.out_dir = out_dir, .period = cli.period, .unit = cli.unit, .templates_dir = cli.templates,
 		.next_steps_dir = cli.next_steps, .as_of = cli.as_of_text, .jobs = cli.jobs,
+		.township_reports = cli.township_reports,
 	};
 	if (mq_render_reports(&o, &res, &err)) {
 		status = err.code == MQ_ERR_USAGE ? (fprintf(stderr, "minqing render: %s\n", err.message), MQ_EXIT_USAGE)

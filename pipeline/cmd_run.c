@@ -144,7 +144,8 @@ static int run_stages(struct run *r, struct mq_error *err)
 	mq_progress_stage(&r->progress, "报告 render");
 	struct mq_reports_opts ropts = { .out_dir = r->stage_dir, .period = r->period.label, .unit = r->cli.unit,
 					 .templates_dir = r->cli.templates, .next_steps_dir = r->cli.next_steps,
-					 .as_of = as_of, .jobs = r->cli.jobs };
+					 .as_of = as_of, .jobs = r->cli.jobs,
+					 .township_reports = r->cli.township_reports };
 	rc = mq_render_reports(&ropts, &r->reports, err);
 	if (rc)
 		return rc;
@@ -201,7 +202,7 @@ int mq_cmd_run(int argc, char **argv)
 	struct mq_error err = { 0 };
 	int status = mq_cli_parse(argc, argv,
 				  "registry roster assignments period as-of out config rubric encoding no-bom "
-				  "quiet verbose unit templates next-steps with-inputs jobs", &r.cli);
+				  "quiet verbose unit templates next-steps with-inputs jobs township-reports", &r.cli);
 	if (status)
 		goto out;
 	if (r.cli.ninputs == 0) {

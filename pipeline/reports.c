@@ -546,9 +546,13 @@ static void ctx_free(struct rp_ctx *c);
 static int run_unit(struct rp_ctx *c, int unit, size_t ntownships, const char *const *townships,
 		    rp_emit_fn emit, void *sink, struct mq_error *err)
 {
-	if ((size_t)unit < ntownships)
-		return rp_township_docs(c, townships[unit], unit, emit, sink, err);
-	return rp_assessment_docs(c, unit, emit, sink, err);
+	if ((size_t)unit >= ntownships)
+		return rp_assessment_docs(c, unit, emit, sink, err);
+	int rc = rp_township_docs(c, townships[unit], unit, emit, sink, err);
+	/* after the township's summaries (0…11) and ledgers (100…) */
+	if (!rc && c->o->township_reports)
+		rc = rp_assessment_township_doc(c, townships[unit], unit, 1 << 30, emit, sink, err);
+	return rc;
 }
 
 static int cmp_doc(const void *a, const void *b)

@@ -1,5 +1,6 @@
 /* reports_assessment.c — the assessment report (年度考核结果,
- * templates/assessment_report.xml), one per county: grades counted, teams, cadres with each item's points, one
+ * templates/assessment_report.xml), one per county and, when asked, one
+ * per township: grades counted, teams, cadres with each item's points, one
  * page of facts per cadre (个人考核表) and the rubric as loaded. Scores,
  * grades and points are assessment.csv and team_assessment.csv as written;
  * the facts behind each item are assessment_facts.csv (assess.h). */
@@ -202,9 +203,10 @@ static void pct_of(const char *num, const char *den, char out[16])
 }
 
 /* What one document covers: a county's cadres and teams (by the county of
- * their township; first_county also takes those of no known county). */
+ * their township; first_county also takes those of no known county), or
+ * one township's. */
 struct scope {
-	const char *county;
+	const char *county, *township;
 	int first_county;
 };
 
@@ -212,6 +214,8 @@ struct scope {
  * found: the first county's). */
 static int cadre_in_scope(const struct rp_ctx *c, const struct scope *sc, const char *township)
 {
+	if (sc->township)
+		return strcmp(township, sc->township) == 0;
 	const char *cty = NULL;
 	for (size_t k = 0; k < c->township.nrows; k++)
 		if (strcmp(rp_cell(&c->township, k, "township"), township) == 0)
@@ -222,7 +226,8 @@ static int cadre_in_scope(const struct rp_ctx *c, const struct scope *sc, const 
 /* A team by its own county (empty: the first county's). */
 static int team_in_scope(const struct scope *sc, const char *township, const char *county)
 {
-	(void)township;
+	if (sc->township)
+		return strcmp(township, sc->township) == 0;
 	return strcmp(county, sc->county) == 0 || (!*county && sc->first_county);
 }
 
@@ -230,7 +235,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 			  rp_emit_fn emit, void *sink, struct mq_error *err)
 {
 	const struct mq_rubric *r = c->rubric;
-	const char *area = sc->county;
+	const char *area = sc->township ? sc->township : sc->county;
 	struct mq_data *d = mq_data_new();
 	const struct rp_table *A = &c->assessment, *T = &c->team, *F = &c->facts;
 	const char **keep = calloc(A->nrows + 1, sizeof *keep), **tkeep = calloc(T->nrows + 1, sizeof *tkeep);
@@ -438,4 +443,11 @@ int rp_assessment_docs(struct rp_ctx *c, int unit, rp_emit_fn emit, void *sink, 
 		rc = assessment_doc(c, &sc, unit, (int)i, emit, sink, err);
 	}
 	return rc;
+}
+
+int rp_assessment_township_doc(struct rp_ctx *c, const char *township, int unit, int index,
+			       rp_emit_fn emit, void *sink, struct mq_error *err)
+{
+	struct scope sc = {.township = township};
+	return assessment_doc(c, &sc, unit, index, emit, sink, err);
 }

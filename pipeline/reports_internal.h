@@ -99,6 +99,8 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 	      struct mq_error *err);                                    /* reports_ledger.c */
 int rp_assessment_docs(struct rp_ctx *c, int unit, rp_emit_fn emit, void *sink,
 		       struct mq_error *err);                           /* reports_assessment.c */
+int rp_assessment_township_doc(struct rp_ctx *c, const char *township, int unit, int index,
+			       rp_emit_fn emit, void *sink, struct mq_error *err); /* reports_assessment.c */
 int rp_quality_doc(struct rp_ctx *c, const struct mq_reports_result *res, int unit,
 		   rp_emit_fn emit, void *sink, struct mq_error *err);  /* reports_quality.c */
 

@@ -31,6 +31,7 @@ struct mq_cli {
 	enum mq_encoding encoding;
 	int bom;                    /* 1 unless --no-bom */
 	int quiet, verbose, with_inputs, jobs;
+	int township_reports;       /* --township-reports: an assessment report per township */
 	mq_day as_of;               /* --as-of, else SOURCE_DATE_EPOCH's date, else today */
 };
 

@@ -10,6 +10,7 @@
  *   <乡镇>_<YYYY年MM月>_工作小结.pdf          one per township and month
  *   <乡镇>_<村>_<label>_台账.pdf             one per village and period
  *   <县>_<label>_年度考核结果.pdf            one per county
+ *   <乡镇>_<label>_年度考核结果.pdf          one per township, with township_reports
  *   <label>_数据质量报告.pdf                 one per run, rendered last
  * where label is 2024年03月, 2024年第1季度 or 2024年.
  *
@@ -43,6 +44,7 @@ struct mq_reports_opts {
 	const char *as_of;          /* "YYYY-MM-DD" printed and used as the PDF date;
 				     * NULL: the period's as-of date from counts.csv */
 	int jobs;                   /* ≤ 1: render in this process */
+	int township_reports;       /* also the assessment report of each township */
 };
 
 struct mq_report_file {

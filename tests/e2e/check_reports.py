@@ -271,6 +271,17 @@ def check_assessment(pdf, cadres, tms, what):
 
 county = rows(os.path.join(data, "county_summary.csv"))[0]["county"]
 check_assessment(os.path.join(rep, f"{county}_{lab}_年度考核结果.pdf"), ass, teams, county)
+# a township's report (--township-reports): its cadres and teams, no other's
+for tw in sorted({t["township"] for t in rows(os.path.join(data, "township_summary.csv"))}):
+    pdf = os.path.join(rep, f"{tw}_{lab}_年度考核结果.pdf")
+    if not os.path.exists(pdf):
+        continue
+    mine = [a for a in ass if a["township"] == tw]
+    check(len(mine) > 0, f"{tw}: has cadres")
+    ft = check_assessment(pdf, mine, [t for t in teams if t["township"] == tw], tw)
+    for a in ass:
+        if a["township"] != tw:
+            check(f"（{a['cadre_id']}）" not in ft, f"{tw}: no cadre of {a['township']} ({a['cadre_id']})")
 
 # ---- data quality ----
 pdf = os.path.join(rep, f"{lab}_数据质量报告.pdf")

@@ -40,6 +40,25 @@ check "year run, March summaries vs aggregate --period 2024-03" \
 check "year run, December summaries vs aggregate --period 2024-12" \
 	python3 "$HERE/check_reports.py" "$D/data" "$Y/reports" 2024 2024-12
 
+# --township-reports: an assessment report per township too, holding only
+# that township's cadres and teams (check_reports.py checks every such PDF
+# it finds); through `minqing run` they go into the township's package
+R=$TMP/run
+"$MINQING" run --config $S/county.conf --period 2024-03 --township-reports --out "$R" --quiet
+check "run 2024-03 --township-reports: exit 1 (samples hold rejects)" [ $? -eq 1 ]
+for t in 柳林镇 石桥乡 东岗乡; do
+	check "township assessment $t" [ -s "$R/reports/${t}_2024年03月_年度考核结果.pdf" ]
+	unzip -l "$R/archive/${t}_2024年03月_档案包.zip" > "$TMP/zl" 2>&1
+	check "$t package holds its assessment report" grep -q "${t}_2024年03月_年度考核结果.pdf" "$TMP/zl"
+done
+n=$(ls "$R/reports" | wc -l)
+check "month with township reports: 21 + 3 = 24 files ($n)" [ "$n" -eq 24 ]
+check "township reports vs the CSVs of the run" python3 "$HERE/check_reports.py" "$R/data" "$R/reports" 2024-03 2024-03
+mkdir -p "$TMP/t1" && cp -r "$R/data" "$TMP/t1/"
+check "render --township-reports --jobs 1" "$MINQING" render --period 2024-03 --out "$TMP/t1" --unit 清河县乡村振兴局 \
+	--next-steps $S/next_steps --township-reports --quiet
+check "byte-identical to run's render (--jobs 1 and default)" diff -r "$R/reports" "$TMP/t1/reports"
+
 # next steps: set in when the township wrote them, left out without a gap otherwise
 t=$(pdftotext "$Y/reports/柳林镇_2024年03月_工作小结.pdf" - | tr -d ' \n')
 check "next steps in 柳林镇 2024-03" sh -c "echo '$t' | grep -q '六、下一步工作一是对本月诉求办结率偏低的问题'"
