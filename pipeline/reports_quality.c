@@ -47,7 +47,7 @@ int rp_quality_doc(struct rp_ctx *c, const struct mq_reports_result *res, int un
 	    (rc = mq_data_set(d, "balance", read == acc + rj + dr ? "相符" : "不相符，请检查输入", err)) ||
 	    (rc = rp_setf(d, err, "rejects_listed", "%zu", c->rejects.nrows)) ||
 	    (rc = rp_setf(d, err, "rejects_total", "%zu", c->rejects.seen)) ||
-	    (rc = rp_add_set(d, "inputs", "name path records", &in, err)) ||
+	    (rc = rp_add_set(d, "inputs", "name path format records blank", &in, err)) ||
 	    (rc = rp_add_set(d, "codes", "code explain count", &codes, err)) ||
 	    (rc = rp_add_set(d, "warns", "code explain count", &warns, err)) ||
 	    (rc = rp_add_set(d, "rejects", "source line record_id code message", &rej, err)) ||
@@ -56,9 +56,12 @@ int rp_quality_doc(struct rp_ctx *c, const struct mq_reports_result *res, int un
 	for (size_t i = 0; i < c->counts.nrows && !rc; i++) {
 		const char *m = c->counts.cells[i * 2];
 		if (strncmp(m, "read:", 5) == 0) {
-			char key[1024];
-			snprintf(key, sizeof key, "path:%s", m + 5);
-			const char *row[] = {m + 5, metric(c, key), c->counts.cells[i * 2 + 1]};
+			char path[1024], format[1024], blank[1024];
+			snprintf(path, sizeof path, "path:%s", m + 5);
+			snprintf(format, sizeof format, "format:%s", m + 5);
+			snprintf(blank, sizeof blank, "blank:%s", m + 5);
+			const char *row[] = {m + 5, metric(c, path), metric(c, format), c->counts.cells[i * 2 + 1],
+					     metric(c, blank)};
 			rc = mq_dataset_add_row(in, row, err);
 		}
 	}

@@ -396,13 +396,20 @@ int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
 	}
 	struct mq_buf key = { 0 };
 	for (int i = 0; i < c->ninputs; i++) {
-		snprintf(num, sizeof num, "%lld", c->inputs[i].records);
-		mq_buf_reset(&key);
-		mq_buf_printf(&key, "read:%s", c->inputs[i].name);
-		mq_csv_row(o.fp, (const char *const[]){ key.data, num }, 2);
-		mq_buf_reset(&key);
-		mq_buf_printf(&key, "path:%s", c->inputs[i].name);
-		mq_csv_row(o.fp, (const char *const[]){ key.data, c->inputs[i].path }, 2);
+		const struct mq_input_info *in = &c->inputs[i];
+		char records[32], blank[32];
+		snprintf(records, sizeof records, "%lld", in->records);
+		snprintf(blank, sizeof blank, "%lld", in->blank_rows);
+		const char *format = in->is_xml ? "XML" : in->encoding == MQ_ENC_GB18030 ? "CSV GB18030"
+				   : in->bom ? "CSV UTF-8 BOM" : "CSV UTF-8";
+		const struct { const char *prefix, *value; } per_input[] = {
+			{ "read", records }, { "path", in->path }, { "format", format }, { "blank", blank },
+		};
+		for (size_t k = 0; k < sizeof per_input / sizeof per_input[0]; k++) {
+			mq_buf_reset(&key);
+			mq_buf_printf(&key, "%s:%s", per_input[k].prefix, in->name);
+			mq_csv_row(o.fp, (const char *const[]){ key.data, per_input[k].value }, 2);
+		}
 	}
 	mq_buf_free(&key);
 	return mq_out_commit(&o, err);

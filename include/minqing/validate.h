@@ -104,6 +104,7 @@ int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *
 /* Writes data_dir/counts.csv (metric,value): the leading pairs in
  * `extra` (key, value, …, NULL), then records_read, accepted, rejected,
  * dropped_duplicates, blank_rows_skipped, every code's count, and per input
- * `read:NAME` (records) and `path:NAME` (the path as given). */
+ * `read:NAME` (records), `path:NAME` (the path as given), `format:NAME`
+ * (XML, CSV UTF-8, CSV UTF-8 BOM or CSV GB18030) and `blank:NAME`. */
 int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
 		    const char *const *extra, int bom, struct mq_error *err);

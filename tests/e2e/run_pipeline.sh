@@ -19,6 +19,11 @@ check "counts.csv has the run date of the config" grep -q '^as_of_run,2024-12-31
 check "the config's unit reaches counts.csv" grep -q '^unit,清河县乡村振兴局' "$TMP/a/data/counts.csv"
 check "a package per township and one for the county" test "$(ls "$TMP/a/archive" | grep -c '_2024年03月_档案包.zip$')" -eq 4
 check "every package verifies" $MINQING verify "$TMP"/a/archive/*.zip
+check "counts.csv tells the GB18030 input" grep -q '^format:visits_2024.csv,CSV GB18030' "$TMP/a/data/counts.csv"
+check "counts.csv tells the XML input" grep -q '^format:visits_township3.xml,XML' "$TMP/a/data/counts.csv"
+check "counts.csv counts the blank rows per input" grep -q '^blank:visits_2024.csv,2' "$TMP/a/data/counts.csv"
+pdftotext -layout "$TMP/a/reports/2024年03月_数据质量报告.pdf" "$TMP/dq.txt"
+check "the data-quality report names each input's encoding" grep -q 'visits_2024.csv.*CSV GB18030' "$TMP/dq.txt"
 
 # 2. two runs with the same inputs and options: every file byte-identical
 $MINQING run --config samples/county.conf --period 2024-03 --out "$TMP/b" --quiet 2>/dev/null
