@@ -31,7 +31,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev libcsv-dev \
             zlib1g-dev libminizip-dev libssl-dev fonts-arphic-uming fonts-wqy-zenhei \
             fonts-arphic-ukai poppler-utils qpdf unzip libarchive-tools mupdf-tools \
-            parallel python3 clang libclang-rt-14-dev valgrind
+            parallel python3 clang libclang-rt-14-dev valgrind time
 
 .PHONY: all deps demo check test test-san bench fuzz install clean
 .DEFAULT_GOAL := all
