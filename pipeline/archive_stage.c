@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "minqing/aggregate.h"
 #include "minqing/archive.h"
 
 #ifndef MQ_VERSION
@@ -35,38 +36,6 @@ static const struct {
 enum { NCSV = sizeof csvs / sizeof csvs[0] };
 
 static const char DIR_REPORTS[] = "报告", DIR_DATA[] = "数据", DIR_INPUTS[] = "原始输入";
-
-/* ---- period label ---- */
-
-int mq_archive_period_label(const char *p, char *label, size_t size, char *last_day)
-{
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	size_t len = p ? strlen(p) : 0;
-	if (len < 4 || strspn(p, "0123456789") < 4)
-		return MQ_ERR_USAGE;
-	int year = atoi(p), month = 12, n;
-	if (len == 4) {
-		n = snprintf(label, size, "%04d年", year);
-	} else if (len == 7 && p[4] == '-' && (p[5] | 0x20) == 'q' && p[6] >= '1' && p[6] <= '4') {
-		month = 3 * (p[6] - '0');
-		n = snprintf(label, size, "%04d年第%c季度", year, p[6]);
-	} else if (len == 7 && p[4] == '-' && strspn(p + 5, "0123456789") == 2 &&
-		   (month = atoi(p + 5)) >= 1 && month <= 12) {
-		n = snprintf(label, size, "%04d年%02d月", year, month);
-	} else {
-		return MQ_ERR_USAGE;
-	}
-	if (n < 0 || (size_t)n >= size)
-		return MQ_ERR_USAGE;
-	if (last_day) {
-		int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-		char d[32];
-		snprintf(d, sizeof d, "%04d-%02d-%02d", year % 10000, month,
-			 mdays[month - 1] + (month == 2 && leap));
-		memcpy(last_day, d, 11);
-	}
-	return 0;
-}
 
 /* ---- run.txt ---- */
 
@@ -719,19 +688,22 @@ static int write_packages(struct stage *s, struct mq_error *err)
 int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 {
 	struct stage s = {.o = o};
+	struct mq_period period;
 	char last[11];
 	char *path = NULL, *archive = NULL;
 	char **counties = NULL;
 	size_t ncounties = 0;
-	if (mq_archive_period_label(o->period, s.label, sizeof s.label, last))
+	if (mq_period_parse(o->period, &period, NULL))
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "期间无效（应为 YYYY-MM、YYYY-Qn 或 YYYY）/ invalid period (YYYY-MM, YYYY-Qn or YYYY): \"%s\"",
 			       o->period ? o->period : "");
+	mq_period_label_zh(&period, s.label, sizeof s.label);
+	mq_date_format(period.last, last);
 	int rc = (path = path_join(o->out_dir, "data", "run.txt")) ? run_info_read(path, &s.run, err)
 		 : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 	free(path);
 	if (rc)
 		return rc;
-	if (!rc && s.run.kv[RUN_PERIOD] && strcmp(s.run.kv[RUN_PERIOD], o->period))
+	if (!rc && s.run.kv[RUN_PERIOD] && strcmp(s.run.kv[RUN_PERIOD], period.label))
 		rc = mq_fail(err, MQ_ERR_USAGE, NULL, 0, "期间 %s 与 run.txt 中的 %s 不符 / period %s differs from %s in run.txt",
 			     o->period, s.run.kv[RUN_PERIOD], o->period, s.run.kv[RUN_PERIOD]);
 	snprintf(s.as_of, sizeof s.as_of, "%s", o->as_of ? o->as_of : s.run.kv[RUN_AS_OF] ? s.run.kv[RUN_AS_OF] : last);

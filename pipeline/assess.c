@@ -398,127 +398,101 @@ static const char *const team_cols[] = {
 	"satisfaction_rate",
 };
 
-/* Opens data_dir/name for an atomic write and writes the BOM and header. */
-static int csv_open(struct mq_out *o, const char *data_dir, const char *name,
-		    const char *const *cols, size_t ncols, int bom, struct mq_error *err)
+static void cadre_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 {
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", data_dir, name);
-	int rc = mq_out_open(o, path, err);
-	if (rc)
-		return rc;
-	mq_csv_bom(o->fp, bom);
-	mq_csv_row(o->fp, cols, ncols);
-	return 0;
+	const struct mq_assessment_row *r = &a->cadres[i];
+	const struct mq_cadre_row *c = r->cadre;
+	mq_csv_cell(fp, c->cadre_id, 0);
+	mq_csv_cell(fp, c->cadre_name, 0);
+	mq_csv_cell(fp, c->role, 0);
+	mq_csv_cell(fp, c->township, 0);
+	mq_csv_cell(fp, c->village, 0);
+	cell_ll(fp, c->diaries);
+	cell_ll(fp, c->demands);
+	cell_ll(fp, c->resolved);
+	cell_rate(fp, c->resolved, c->demands);
+	cell_rate(fp, c->sat_positive, c->sat_answers);
+	cell_rate(fp, c->signed_visits, c->diaries);
+	cell_ll(fp, c->days_in_village);
+	if (r->has_score)
+		cell_ll(fp, r->score);
+	else
+		mq_csv_cell(fp, NULL, 0);
+	mq_csv_cell(fp, r->grade, 0);
+	for (int k = 0; k < MQ_ITEM_N; k++)
+		mq_csv_cell(fp, r->item_used[k] ? r->item_text[k] : NULL, 0);
 }
 
-static int write_cadres(const struct mq_assessment *a, const char *data_dir, int bom,
-			struct mq_error *err)
+static void team_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 {
-	struct mq_out o;
-	int rc = csv_open(&o, data_dir, "assessment.csv", assessment_cols,
-			  sizeof assessment_cols / sizeof *assessment_cols, bom, err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < a->ncadres; i++) {
-		const struct mq_assessment_row *r = &a->cadres[i];
-		const struct mq_cadre_row *c = r->cadre;
-		FILE *fp = o.fp;
-		mq_csv_cell(fp, a->period->label, 1);
-		mq_csv_cell(fp, c->cadre_id, 0);
-		mq_csv_cell(fp, c->cadre_name, 0);
-		mq_csv_cell(fp, c->role, 0);
-		mq_csv_cell(fp, c->township, 0);
-		mq_csv_cell(fp, c->village, 0);
-		cell_ll(fp, c->diaries);
-		cell_ll(fp, c->demands);
-		cell_ll(fp, c->resolved);
-		cell_rate(fp, c->resolved, c->demands);
-		cell_rate(fp, c->sat_positive, c->sat_answers);
-		cell_rate(fp, c->signed_visits, c->diaries);
-		cell_ll(fp, c->days_in_village);
-		if (r->has_score)
-			cell_ll(fp, r->score);
-		else
-			mq_csv_cell(fp, NULL, 0);
-		mq_csv_cell(fp, r->grade, 0);
-		for (int k = 0; k < MQ_ITEM_N; k++)
-			mq_csv_cell(fp, r->item_used[k] ? r->item_text[k] : NULL, 0);
-		mq_csv_end(fp);
-	}
-	return mq_out_commit(&o, err);
-}
-
-static int write_teams(const struct mq_assessment *a, const char *data_dir, int bom,
-		       struct mq_error *err)
-{
-	struct mq_out o;
-	int rc = csv_open(&o, data_dir, "team_assessment.csv", team_cols,
-			  sizeof team_cols / sizeof *team_cols, bom, err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < a->nteams; i++) {
-		const struct mq_team_row *t = &a->teams[i];
-		FILE *fp = o.fp;
-		mq_csv_cell(fp, a->period->label, 1);
-		mq_csv_cell(fp, t->county, 0);
-		mq_csv_cell(fp, t->township, 0);
-		mq_csv_cell(fp, t->village, 0);
-		cell_ll(fp, t->cadres);
-		if (t->has_score)
-			cell_ll(fp, t->score);
-		else
-			mq_csv_cell(fp, NULL, 0);
-		mq_csv_cell(fp, t->grade, 0);
-		cell_rate(fp, t->sat_positive, t->sat_answers);
-		mq_csv_end(fp);
-	}
-	return mq_out_commit(&o, err);
+	const struct mq_team_row *t = &a->teams[i];
+	mq_csv_cell(fp, t->county, 0);
+	mq_csv_cell(fp, t->township, 0);
+	mq_csv_cell(fp, t->village, 0);
+	cell_ll(fp, t->cadres);
+	if (t->has_score)
+		cell_ll(fp, t->score);
+	else
+		mq_csv_cell(fp, NULL, 0);
+	mq_csv_cell(fp, t->grade, 0);
+	cell_rate(fp, t->sat_positive, t->sat_answers);
 }
 
 /* The counts behind every item, so that each point can be recomputed by
  * hand (assess.h); one row per row of assessment.csv, in its order. */
-static int write_facts(const struct mq_assessment *a, const char *data_dir, int bom,
-		       struct mq_error *err)
+static void facts_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 {
-	struct mq_out o;
-	int rc = csv_open(&o, data_dir, "assessment_facts.csv", facts_cols,
-			  sizeof facts_cols / sizeof *facts_cols, bom, err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < a->ncadres; i++) {
-		const struct mq_assessment_row *r = &a->cadres[i];
-		const struct mq_cadre_row *c = r->cadre;
-		FILE *fp = o.fp;
-		const long long v[] = {
-			c->diaries, c->months_with_records, r->months_met, c->demands, c->resolved,
-			c->assigned_households, c->coverage_pairs, c->coverage_hits, c->sat_answers,
-			c->sat_positive, c->signed_visits, r->presence_applies, c->days_in_village,
-			a->days_in_period,
-		};
-		mq_csv_cell(fp, a->period->label, 1);
-		mq_csv_cell(fp, c->cadre_id, 0);
-		mq_csv_cell(fp, c->cadre_name, 0);
-		mq_csv_cell(fp, c->township, 0);
-		mq_csv_cell(fp, c->village, 0);
-		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
-			cell_ll(fp, v[k]);
-		mq_csv_cell(fp, r->days_required, 0);
-		mq_csv_end(fp);
-	}
-	return mq_out_commit(&o, err);
+	const struct mq_assessment_row *r = &a->cadres[i];
+	const struct mq_cadre_row *c = r->cadre;
+	const long long v[] = {
+		c->diaries, c->months_with_records, r->months_met, c->demands, c->resolved,
+		c->assigned_households, c->coverage_pairs, c->coverage_hits, c->sat_answers,
+		c->sat_positive, c->signed_visits, r->presence_applies, c->days_in_village,
+		a->days_in_period,
+	};
+	mq_csv_cell(fp, c->cadre_id, 0);
+	mq_csv_cell(fp, c->cadre_name, 0);
+	mq_csv_cell(fp, c->township, 0);
+	mq_csv_cell(fp, c->village, 0);
+	for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+		cell_ll(fp, v[k]);
+	mq_csv_cell(fp, r->days_required, 0);
 }
+
+/* The three files: name, header, rows (after the period cell). */
+static const struct assessment_csv {
+	const char *name;
+	const char *const *cols;
+	size_t ncols;
+	int teams;                      /* rows: 0 the cadres, 1 the teams */
+	void (*cells)(FILE *fp, const struct mq_assessment *a, size_t i);
+} assessment_csvs[] = {
+	{ "assessment.csv", assessment_cols, sizeof assessment_cols / sizeof *assessment_cols, 0, cadre_cells },
+	{ "team_assessment.csv", team_cols, sizeof team_cols / sizeof *team_cols, 1, team_cells },
+	{ "assessment_facts.csv", facts_cols, sizeof facts_cols / sizeof *facts_cols, 0, facts_cells },
+};
 
 int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int bom,
 			struct mq_error *err)
 {
 	int rc = mq_mkdirs(data_dir, err);
-	if (!rc)
-		rc = write_cadres(a, data_dir, bom, err);
-	if (!rc)
-		rc = write_teams(a, data_dir, bom, err);
-	if (!rc)
-		rc = write_facts(a, data_dir, bom, err);
+	for (size_t f = 0; !rc && f < sizeof assessment_csvs / sizeof *assessment_csvs; f++) {
+		const struct assessment_csv *csv = &assessment_csvs[f];
+		char path[4096];
+		struct mq_out o;
+		snprintf(path, sizeof path, "%s/%s", data_dir, csv->name);
+		if ((rc = mq_out_open(&o, path, err)))
+			break;
+		mq_csv_bom(o.fp, bom);
+		mq_csv_row(o.fp, csv->cols, csv->ncols);
+		size_t n = csv->teams ? a->nteams : a->ncadres;
+		for (size_t i = 0; i < n; i++) {
+			mq_csv_cell(o.fp, a->period->label, 1);
+			csv->cells(o.fp, a, i);
+			mq_csv_end(o.fp);
+		}
+		rc = mq_out_commit(&o, err);
+	}
 	return rc;
 }
 

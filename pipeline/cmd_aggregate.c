@@ -1,8 +1,7 @@
 /* cmd_aggregate.c — `minqing aggregate`: the figures and the assessment of
  * one period from the data/accepted.csv that `minqing validate` wrote in
  * the same --out folder; with --partial FILE only the partial state. */
-#include "minqing/assess.h"
-#include "minqing/cli.h"
+#include "cmd_figures.h"
 #include "minqing/validate.h"
 
 #include <stdio.h>
@@ -13,74 +12,30 @@ static const char usage_zh[] =
 
 int mq_cmd_aggregate(int argc, char **argv)
 {
-	struct mq_cli cli;
-	struct mq_reference ref = { 0 };
+	struct mq_figures_cmd f = { .name = "aggregate", .usage = usage_zh };
 	struct mq_error err = { 0 };
-	struct mq_agg *agg = NULL;
-	struct mq_rubric *rubric = NULL;
-	struct mq_period period;
-	int status = mq_cli_parse(argc, argv,
-				  "registry roster assignments as-of rubric no-bom partial out period quiet config",
-				  &cli);
-	if (status)
+	char accepted[4300];
+	int status = mq_figures_begin(&f, argc, argv, 0,
+				      "不接受输入文件，读取 --out 下的 data/accepted.csv / "
+				      "takes no inputs: it reads DIR/data/accepted.csv");
+	if (status || (status = mq_figures_load(&f, f.cli.as_of)))
 		goto out;
-	if (cli.ninputs || !cli.period) {
-		fputs(cli.ninputs ? "minqing aggregate: 不接受输入文件，读取 --out 下的 data/accepted.csv / "
-				    "takes no inputs: it reads DIR/data/accepted.csv\n"
-				  : "minqing aggregate: 需要 --period / --period is required\n", stderr);
-		fputs(usage_zh, stderr);
-		status = MQ_EXIT_USAGE;
-		goto out;
-	}
-	if (mq_period_parse(cli.period, &period, &err)) {
-		fprintf(stderr, "minqing aggregate: %s\n%s", err.message, usage_zh);
-		status = MQ_EXIT_USAGE;
-		goto out;
-	}
-	char out_dir[4096], data_dir[4200], accepted[4300];
-	snprintf(out_dir, sizeof out_dir, "%s", cli.out ? cli.out : "out/");
-	if (!cli.out)
-		snprintf(out_dir, sizeof out_dir, "out/%s", period.label);
-	snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
-	snprintf(accepted, sizeof accepted, "%s/accepted.csv", data_dir);
-	if (mq_reference_load(&ref, cli.registry, cli.roster, cli.assignments, &err) ||
-	    (!cli.partial && mq_rubric_load(cli.rubric, &rubric, &err))) {
+	snprintf(accepted, sizeof accepted, "%s/accepted.csv", f.data_dir);
+	if (mq_read_accepted(accepted, f.cli.as_of, &f.ref, mq_agg_accept_cb, f.agg, &err)) {
 		status = mq_cli_fatal(&err);
 		goto out;
 	}
-	agg = mq_agg_new(&period, cli.as_of, &ref);
-	if (!agg) {
-		mq_fail(&err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
-		status = mq_cli_fatal(&err);
+	if ((status = mq_figures_write(&f)) || f.cli.quiet)
 		goto out;
-	}
-	if (mq_read_accepted(accepted, cli.as_of, &ref, mq_agg_accept_cb, agg, &err)) {
-		status = mq_cli_fatal(&err);
-		goto out;
-	}
-	if (cli.partial) {
-		if (mq_agg_write_partial(agg, cli.partial, &err)) {
-			status = mq_cli_fatal(&err);
-			goto out;
-		}
-		if (!cli.quiet)
-			fprintf(stderr, "部分结果 / partial state: %s（报告期 / period %s，记录 / records %lld）\n",
-				cli.partial, period.label, mq_agg_records_in_period(agg));
-		goto out;
-	}
-	if (mq_agg_write_figures(agg, data_dir, cli.bom, &err) ||
-	    mq_assess_write(agg, rubric, data_dir, cli.bom, &err)) {
-		status = mq_cli_fatal(&err);
-		goto out;
-	}
-	if (!cli.quiet)
+	if (f.cli.partial)
+		fprintf(stderr, "部分结果 / partial state: %s（报告期 / period %s，记录 / records %lld）\n",
+			f.cli.partial, f.period.label, mq_agg_records_in_period(f.agg));
+	else
 		fprintf(stderr, "报告期 / period %s：期内记录 / records in period %lld\n输出 / written: %s/"
 			"{village,township,county}_summary.csv, cadre_monthly.csv, assessment.csv, "
-			"team_assessment.csv\n", period.label, mq_agg_records_in_period(agg), data_dir);
+			"team_assessment.csv, assessment_facts.csv\n", f.period.label,
+			mq_agg_records_in_period(f.agg), f.data_dir);
 out:
-	mq_agg_free(agg);
-	mq_rubric_free(rubric);
-	mq_reference_free(&ref);
-	mq_cli_free(&cli);
+	mq_figures_end(&f);
 	return status;
 }

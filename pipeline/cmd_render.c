@@ -1,6 +1,7 @@
 /* cmd_render.c — `minqing render`: the reports of a period (reports.h)
  * from the figures that `minqing validate` and `minqing aggregate` wrote
  * in the same --out folder. */
+#include "minqing/aggregate.h"
 #include "minqing/cli.h"
 #include "minqing/reports.h"
 
@@ -29,8 +30,9 @@ int mq_cmd_render(int argc, char **argv)
 		status = MQ_EXIT_USAGE;
 		goto out;
 	}
-	char label[32], out_dir[4096];
-	if (mq_reports_label(cli.period, label, sizeof label, &err)) {
+	char out_dir[4096];
+	struct mq_period period;
+	if (mq_period_parse(cli.period, &period, &err)) {
 		fprintf(stderr, "minqing render: %s\n%s", err.message, usage_zh);
 		status = MQ_EXIT_USAGE;
 		goto out;
@@ -38,7 +40,7 @@ int mq_cmd_render(int argc, char **argv)
 	if (cli.out)
 		snprintf(out_dir, sizeof out_dir, "%s", cli.out);
 	else
-		snprintf(out_dir, sizeof out_dir, "out/%s", cli.period);
+		snprintf(out_dir, sizeof out_dir, "out/%s", period.label); /* as aggregate names it */
 	struct mq_reports_opts o = {
 		.out_dir = out_dir, .period = cli.period, .unit = cli.unit, .templates_dir = cli.templates,
 		.next_steps_dir = cli.next_steps, .as_of = cli.as_of_text, .jobs = cli.jobs,

@@ -65,6 +65,16 @@ bad:
 		       "报告期无效 / invalid period \"%s\" (YYYY-MM, YYYY-Qn or YYYY)", s ? s : "");
 }
 
+void mq_period_label_zh(const struct mq_period *p, char *out, size_t outlen)
+{
+	if (p->kind == MQ_PERIOD_MONTH)
+		snprintf(out, outlen, "%04d年%02d月", p->year, p->index);
+	else if (p->kind == MQ_PERIOD_QUARTER)
+		snprintf(out, outlen, "%04d年第%d季度", p->year, p->index);
+	else
+		snprintf(out, outlen, "%04d年", p->year);
+}
+
 mq_day mq_period_as_of(const struct mq_period *p, mq_day run_date)
 {
 	return run_date < p->last ? run_date : p->last;

@@ -651,21 +651,6 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 
 /* ---- the stage ---- */
 
-int mq_reports_label(const char *period, char *out, size_t outlen, struct mq_error *err)
-{
-	struct mq_period p;
-	int rc = mq_period_parse(period, &p, err);
-	if (rc)
-		return rc;
-	if (p.kind == MQ_PERIOD_MONTH)
-		snprintf(out, outlen, "%04d年%02d月", p.year, p.index);
-	else if (p.kind == MQ_PERIOD_QUARTER)
-		snprintf(out, outlen, "%04d年第%d季度", p.year, p.index);
-	else
-		snprintf(out, outlen, "%04d年", p.year);
-	return 0;
-}
-
 static int load_template(struct rp_ctx *c, const char *name, struct mq_template **t,
 			 struct mq_error *err)
 {
@@ -744,9 +729,9 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	int rc;
 	if (!o->out_dir || !o->period)
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "需要 --out 和 --period / out dir and period required");
-	if ((rc = mq_period_parse(o->period, &c.period, err)) ||
-	    (rc = mq_reports_label(o->period, c.label, sizeof c.label, err)))
+	if ((rc = mq_period_parse(o->period, &c.period, err)))
 		return rc;
+	mq_period_label_zh(&c.period, c.label, sizeof c.label);
 	c.arena = mq_arena_new();
 	c.strings = mq_intern_new();
 	if (!c.arena || !c.strings) {

@@ -81,6 +81,9 @@ struct mq_period {
 
 /* Parses "YYYY-MM", "YYYY-Qn" (q or Q) or "YYYY". Returns 0 or MQ_ERR_USAGE. */
 int mq_period_parse(const char *s, struct mq_period *p, struct mq_error *err);
+/* The Chinese label in report and package names: 2024年03月, 2024年第1季度,
+ * 2024年 (truncated to outlen; 32 bytes always suffice). */
+void mq_period_label_zh(const struct mq_period *p, char *out, size_t outlen);
 /* The as-of date: the period's last day, or the run date if earlier. */
 mq_day mq_period_as_of(const struct mq_period *p, mq_day run_date);
 /* Month i (0 … nmonths-1): first and last day, label "YYYY-MM" (out[8]). */

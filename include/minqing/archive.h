@@ -203,9 +203,4 @@ struct mq_archive_opts {
  * on failure no package is half-written (others may have been replaced). */
 int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err);
 
-/* Period label used in file names: 2024年03月, 2024年, 2024年第1季度.
- * Returns 0 or MQ_ERR_USAGE for a malformed period. last_day (may be
- * NULL, 11 bytes) gets the period's last day YYYY-MM-DD. */
-int mq_archive_period_label(const char *period, char *label, size_t size, char *last_day);
-
 #endif

@@ -12,7 +12,7 @@
  *   <县>_<label>_年度考核结果.pdf            one per county
  *   <乡镇>_<label>_年度考核结果.pdf          one per township, with township_reports
  *   <label>_数据质量报告.pdf                 one per run, rendered last
- * where label is 2024年03月, 2024年第1季度 or 2024年.
+ * where label is 2024年03月, 2024年第1季度 or 2024年 (mq_period_label_zh).
  *
  * Figures are printed from those CSVs as written; only two things are
  * computed here, from accepted.csv with the contract's rules: the list of
@@ -71,8 +71,5 @@ struct mq_reports_result {
 int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result *res,
 		      struct mq_error *err);
 void mq_reports_result_free(struct mq_reports_result *res);  /* frees the lists, keeps res */
-
-/* The period's label in file names: 2024年03月, 2024年第1季度, 2024年 (out ≥ 32). */
-int mq_reports_label(const char *period, char *out, size_t outlen, struct mq_error *err);
 
 #endif

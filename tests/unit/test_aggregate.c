@@ -159,6 +159,39 @@ static void test_periods(void)
 	CHECK_INT(mq_period_parse("2024-1", &p, NULL), MQ_ERR_USAGE);
 }
 
+/* The Chinese labels of report and package names, and the last day the
+ * archive's bag date falls back to. */
+static void test_period_labels(void)
+{
+	static const struct { const char *p, *label, *last; } cases[] = {
+		{"2024-03", "2024年03月", "2024-03-31"},
+		{"2024-02", "2024年02月", "2024-02-29"},
+		{"2023-02", "2023年02月", "2023-02-28"},
+		{"2024-Q1", "2024年第1季度", "2024-03-31"},
+		{"2024-q4", "2024年第4季度", "2024-12-31"},
+		{"2024", "2024年", "2024-12-31"},
+	};
+	struct mq_period p;
+	char label[32], last[11];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		CHECK_INT(mq_period_parse(cases[i].p, &p, NULL), 0);
+		mq_period_label_zh(&p, label, sizeof label);
+		CHECK_STR(label, cases[i].label);
+		mq_date_format(p.last, last);
+		CHECK_STR(last, cases[i].last);
+	}
+	/* a short buffer truncates, never overruns */
+	char small[8];
+	memset(small, 'x', sizeof small);
+	mq_period_parse("2024-Q1", &p, NULL);
+	mq_period_label_zh(&p, small, 5);
+	CHECK_STR(small, "2024");
+	CHECK_INT(small[5], 'x');
+	static const char *const bad[] = {"2024-13", "2024-Q5", "24-03", "2024-3", "2024/03", "", "abcd"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_INT(mq_period_parse(bad[i], &p, NULL), MQ_ERR_USAGE);
+}
+
 static void test_rate_format(void)
 {
 	char b[32];
@@ -645,6 +678,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	test_periods();
+	test_period_labels();
 	test_rate_format();
 	test_village_figures();
 	test_cadre_months();

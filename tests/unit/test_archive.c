@@ -1,5 +1,6 @@
-/* Unit tests of the archive stage: safe names, manifest lines, period
- * labels, and a bag written and read back (tag files, methods, flags). */
+/* Unit tests of the archive stage: safe names, manifest lines and a bag
+ * written and read back (tag files, methods, flags). The period labels of
+ * package names are tested with the periods (test_aggregate.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,27 +76,6 @@ static void test_manifest_lines(void)
 	mq_buf_free(&b);
 	mq_buf_free(&d);
 	CHECK_STR(mq_bagit_txt, "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
-}
-
-static void test_labels(void)
-{
-	static const struct { const char *p, *label, *last; } cases[] = {
-		{"2024-03", "2024年03月", "2024-03-31"},
-		{"2024-02", "2024年02月", "2024-02-29"},
-		{"2023-02", "2023年02月", "2023-02-28"},
-		{"2024-Q1", "2024年第1季度", "2024-03-31"},
-		{"2024-q4", "2024年第4季度", "2024-12-31"},
-		{"2024", "2024年", "2024-12-31"},
-	};
-	char label[64], last[11];
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		CHECK_INT(mq_archive_period_label(cases[i].p, label, sizeof label, last), 0);
-		CHECK_STR(label, cases[i].label);
-		CHECK_STR(last, cases[i].last);
-	}
-	static const char *const bad[] = {"2024-13", "2024-Q5", "24-03", "2024-3", "2024/03", "", "abcd"};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		CHECK_INT(mq_archive_period_label(bad[i], label, sizeof label, last), MQ_ERR_USAGE);
 }
 
 static void test_bag_names(void)
@@ -320,7 +300,6 @@ int main(void)
 {
 	test_safe_names();
 	test_manifest_lines();
-	test_labels();
 	test_bag_names();
 	test_write_read();
 	return check_summary();
