@@ -167,7 +167,7 @@ static void print_outputs(const struct run *r)
 	fprintf(stderr, "输出目录 / output folder: %s\n", r->out_dir);
 	static const char *const files[] = { "accepted", "rejects", "warnings", "village_summary",
 					     "township_summary", "county_summary", "cadre_monthly",
-					     "assessment", "team_assessment", "counts" };
+					     "assessment", "assessment_facts", "team_assessment", "counts" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
 		fprintf(stderr, "  %s/data/%s.csv\n", r->out_dir, files[i]);
 	fprintf(stderr, "报告 / reports: %zu 份 files, %lld 页 pages, in %s/reports/\n", r->reports.nfiles,
