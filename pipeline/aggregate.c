@@ -113,6 +113,18 @@ static int grow(void **arr, size_t *alloc, size_t need, size_t elem)
 	return 0;
 }
 
+/* Grows an array of `per` counters an entity from old to n entities, the
+ * new ones zero. */
+static int grow_zeroed(uint64_t **arr, size_t old, size_t n, size_t per)
+{
+	uint64_t *p = realloc(*arr, n * per * sizeof *p);
+	if (!p)
+		return -1;
+	memset(p + old * per, 0, (n - old) * per * sizeof *p);
+	*arr = p;
+	return 0;
+}
+
 long agg_village_index(struct mq_agg *agg, int32_t township, int32_t village)
 {
 	int isnew;
@@ -124,14 +136,9 @@ long agg_village_index(struct mq_agg *agg, int32_t township, int32_t village)
 	size_t old = agg->avillages;
 	if (grow((void **)&agg->villages, &agg->avillages, agg->nvillages + 1, sizeof *agg->villages))
 		return -1;
-	if (agg->avillages != old) {
-		size_t per = (size_t)agg->period.nmonths * AGG_VM_N;
-		uint64_t *vm = realloc(agg->vmonths, agg->avillages * per * sizeof *vm);
-		if (!vm)
-			return -1;
-		memset(vm + old * per, 0, (agg->avillages - old) * per * sizeof *vm);
-		agg->vmonths = vm;
-	}
+	if (agg->avillages != old &&
+	    grow_zeroed(&agg->vmonths, old, agg->avillages, (size_t)agg->period.nmonths * AGG_VM_N))
+		return -1;
 	size_t idx = agg->nvillages++;
 	struct agg_village *v = &agg->villages[idx];
 	v->township = township;
@@ -157,17 +164,9 @@ long agg_cadre_index(struct mq_agg *agg, int32_t id)
 	if (grow((void **)&agg->cadres, &agg->acadres, agg->ncadres + 1, sizeof *agg->cadres))
 		return -1;
 	if (agg->acadres != old) {
-		size_t per = (size_t)agg->period.nmonths * AGG_CM_N;
-		uint64_t *cm = realloc(agg->cmonths, agg->acadres * per * sizeof *cm);
-		if (!cm)
+		if (grow_zeroed(&agg->cmonths, old, agg->acadres, (size_t)agg->period.nmonths * AGG_CM_N) ||
+		    grow_zeroed(&agg->days, old, agg->acadres, agg->day_words))
 			return -1;
-		memset(cm + old * per, 0, (agg->acadres - old) * per * sizeof *cm);
-		agg->cmonths = cm;
-		uint64_t *d = realloc(agg->days, agg->acadres * agg->day_words * sizeof *d);
-		if (!d)
-			return -1;
-		memset(d + old * agg->day_words, 0, (agg->acadres - old) * agg->day_words * sizeof *d);
-		agg->days = d;
 	}
 	size_t idx = agg->ncadres++;
 	struct agg_cadre *c = &agg->cadres[idx];
@@ -863,14 +862,14 @@ int mq_summary_header(int level, const char **cells, size_t max)
 	return (int)n;
 }
 
-static void cell_ll(FILE *fp, long long v)
+void mq_csv_count(FILE *fp, long long v)
 {
 	char b[32];
 	snprintf(b, sizeof b, "%lld", v);
 	mq_csv_cell(fp, b, 0);
 }
 
-static void cell_rate(FILE *fp, long long num, long long den)
+void mq_csv_rate(FILE *fp, long long num, long long den)
 {
 	char b[32];
 	mq_rate_format(num, den, 4, b);
@@ -905,22 +904,22 @@ static int write_summary(struct mq_agg *agg, const char *path, int level,
 			mq_csv_cell(fp, r->township, 0);
 		if (level < 1)
 			mq_csv_cell(fp, r->village, 0);
-		cell_ll(fp, c->visits);
-		cell_ll(fp, c->home_visits);
-		cell_ll(fp, c->households_visited);
+		mq_csv_count(fp, c->visits);
+		mq_csv_count(fp, c->home_visits);
+		mq_csv_count(fp, c->households_visited);
 		if (c->registered_known)
-			cell_ll(fp, c->households_registered);
+			mq_csv_count(fp, c->households_registered);
 		else
 			mq_csv_cell(fp, NULL, 0);
-		cell_rate(fp, c->households_visited, c->registered_known ? c->households_registered : 0);
-		cell_ll(fp, c->demands);
-		cell_ll(fp, c->resolved);
-		cell_ll(fp, c->overdue);
-		cell_rate(fp, c->resolved, c->demands);
-		cell_rate(fp, c->signed_visits, c->visits);
-		cell_rate(fp, c->sat_positive, c->sat_answers);
+		mq_csv_rate(fp, c->households_visited, c->registered_known ? c->households_registered : 0);
+		mq_csv_count(fp, c->demands);
+		mq_csv_count(fp, c->resolved);
+		mq_csv_count(fp, c->overdue);
+		mq_csv_rate(fp, c->resolved, c->demands);
+		mq_csv_rate(fp, c->signed_visits, c->visits);
+		mq_csv_rate(fp, c->sat_positive, c->sat_answers);
 		for (int k = 0; k < MQ_TOPIC_N; k++)
-			cell_ll(fp, c->topics[k]);
+			mq_csv_count(fp, c->topics[k]);
 		mq_csv_end(fp);
 	}
 	return mq_out_commit(&o, err);
@@ -952,12 +951,12 @@ static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, st
 		mq_csv_cell(fp, r->cadre_name, 0);
 		mq_csv_cell(fp, r->township, 0);
 		mq_csv_cell(fp, r->village, 0);
-		cell_ll(fp, r->diaries);
-		cell_ll(fp, r->quota_met);
-		cell_ll(fp, r->days_in_village);
-		cell_ll(fp, r->demands);
-		cell_ll(fp, r->resolved);
-		cell_rate(fp, r->resolved, r->demands);
+		mq_csv_count(fp, r->diaries);
+		mq_csv_count(fp, r->quota_met);
+		mq_csv_count(fp, r->days_in_village);
+		mq_csv_count(fp, r->demands);
+		mq_csv_count(fp, r->resolved);
+		mq_csv_rate(fp, r->resolved, r->demands);
 		mq_csv_end(fp);
 	}
 	return mq_out_commit(&o, err);

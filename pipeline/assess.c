@@ -364,20 +364,6 @@ void mq_assessment_free(struct mq_assessment *a)
 
 /* ---- CSV ---- */
 
-static void cell_ll(FILE *fp, long long v)
-{
-	char b[32];
-	snprintf(b, sizeof b, "%lld", v);
-	mq_csv_cell(fp, b, 0);
-}
-
-static void cell_rate(FILE *fp, long long num, long long den)
-{
-	char b[32];
-	mq_rate_format(num, den, 4, b);
-	mq_csv_cell(fp, b, 0);
-}
-
 static const char *const assessment_cols[] = {
 	"period", "cadre_id", "cadre_name", "role", "township", "village", "diaries", "demands",
 	"resolved", "resolution_rate", "satisfaction_rate", "signed_rate", "days_in_village",
@@ -407,15 +393,15 @@ static void cadre_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 	mq_csv_cell(fp, c->role, 0);
 	mq_csv_cell(fp, c->township, 0);
 	mq_csv_cell(fp, c->village, 0);
-	cell_ll(fp, c->diaries);
-	cell_ll(fp, c->demands);
-	cell_ll(fp, c->resolved);
-	cell_rate(fp, c->resolved, c->demands);
-	cell_rate(fp, c->sat_positive, c->sat_answers);
-	cell_rate(fp, c->signed_visits, c->diaries);
-	cell_ll(fp, c->days_in_village);
+	mq_csv_count(fp, c->diaries);
+	mq_csv_count(fp, c->demands);
+	mq_csv_count(fp, c->resolved);
+	mq_csv_rate(fp, c->resolved, c->demands);
+	mq_csv_rate(fp, c->sat_positive, c->sat_answers);
+	mq_csv_rate(fp, c->signed_visits, c->diaries);
+	mq_csv_count(fp, c->days_in_village);
 	if (r->has_score)
-		cell_ll(fp, r->score);
+		mq_csv_count(fp, r->score);
 	else
 		mq_csv_cell(fp, NULL, 0);
 	mq_csv_cell(fp, r->grade, 0);
@@ -429,13 +415,13 @@ static void team_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 	mq_csv_cell(fp, t->county, 0);
 	mq_csv_cell(fp, t->township, 0);
 	mq_csv_cell(fp, t->village, 0);
-	cell_ll(fp, t->cadres);
+	mq_csv_count(fp, t->cadres);
 	if (t->has_score)
-		cell_ll(fp, t->score);
+		mq_csv_count(fp, t->score);
 	else
 		mq_csv_cell(fp, NULL, 0);
 	mq_csv_cell(fp, t->grade, 0);
-	cell_rate(fp, t->sat_positive, t->sat_answers);
+	mq_csv_rate(fp, t->sat_positive, t->sat_answers);
 }
 
 /* The counts behind every item, so that each point can be recomputed by
@@ -455,7 +441,7 @@ static void facts_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 	mq_csv_cell(fp, c->township, 0);
 	mq_csv_cell(fp, c->village, 0);
 	for (size_t k = 0; k < sizeof v / sizeof *v; k++)
-		cell_ll(fp, v[k]);
+		mq_csv_count(fp, v[k]);
 	mq_csv_cell(fp, r->days_required, 0);
 }
 
