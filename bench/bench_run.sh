@@ -26,7 +26,10 @@ a=$(secs "$MINQING" aggregate $REF $ARGS --out "$T/alone" --quiet)
 r=$(secs "$MINQING" render --period 2024 --out "$T/alone" --quiet)
 cp "$T/run/data/run.txt" "$T/alone/data/" 2>/dev/null
 z=$(secs "$MINQING" archive --period 2024 --out "$T/alone")
-payload=$(du -sb "$T/alone/data" "$T/alone/reports" | awk '{ s += $1 } END { print s }')
+# payload = the octets of every package's Payload-Oxum (a county and its
+# townships each carry their files)
+payload=$(for z in "$T"/alone/archive/*.zip; do unzip -p "$z" bag-info.txt; done |
+	sed -n 's/^Payload-Oxum: \([0-9]*\)\..*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 echo "$whole|$v|$a|$r|$z|$payload|$N" | awk -F'|' -v strict="${MQ_BENCH_STRICT:-0}" '{
 	split($1, w, " "); split($2, v, " "); split($3, a, " "); split($4, r, " "); split($5, z, " ")
 	sum = v[1] + a[1] + r[1] + z[1]
@@ -34,7 +37,7 @@ echo "$whole|$v|$a|$r|$z|$payload|$N" | awk -F'|' -v strict="${MQ_BENCH_STRICT:-
 	printf "  stages alone: validate %.2f s, aggregate+assess %.2f s, render %.2f s, archive %.2f s = %.2f s\n", \
 		v[1], a[1], r[1], z[1], sum
 	printf "  run / sum of stages alone: %.2f (target <= 1.2)\n", w[1] / sum
-	printf "  packaging: %.0f MB of payload in %.2f s: %.0f MB/s (target >= 100)\n", $6 / 1e6, z[1], $6 / 1e6 / z[1]
+	printf "  packaging: %.0f MB of payload (all packages) in %.2f s: %.0f MB/s (target >= 100)\n", $6 / 1e6, z[1], $6 / 1e6 / z[1]
 	bad = 0
 	if (w[1] > 1.2 * sum) { print "  MISSED: run > 1.2 x stages"; bad = 1 }
 	if ($6 / 1e6 / z[1] < 100) { print "  MISSED: packaging < 100 MB/s"; bad = 1 }
