@@ -614,8 +614,8 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 	const char *id = norm_text(v, MQ_F_RECORD_ID);
 	size_t idlen = id ? strlen(id) : 0;
 	uint64_t idhash = id ? v->id_hash : 0;
-	uint64_t *slot = id ? dup_slot(v, id, idlen, idhash) : NULL;
-	uint64_t content = id ? content_hash(v) : 0;
+	uint64_t *slot = id && !v->opts.reread ? dup_slot(v, id, idlen, idhash) : NULL;
+	uint64_t content = slot ? content_hash(v) : 0;
 	if (slot && *slot) {
 		const struct dup_entry *e = &v->entries[SLOT_ENTRY(*slot) - 1];
 		if (e->content == content && v->nfindings == 0) {
@@ -637,11 +637,15 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		return build_reject(v, out);
 
 	/* accepted: claim the id, then the warnings */
-	if (dup_insert(v, slot, idhash, id, idlen, content, raw->source, raw->line))
+	if (slot && dup_insert(v, slot, idhash, id, idlen, content, raw->source, raw->line))
 		return MQ_ERR_NOMEM;
 	for (int f = 0; f < MQ_NFIELDS; f++) {
 		r->text[f] = norm_text(v, f);
 		r->len[f] = r->text[f] ? v->norm_len[f] : 0;
+	}
+	if (v->opts.reread) {
+		out->outcome = MQ_ACCEPTED;
+		return 0;
 	}
 	const char *cadre = r->text[MQ_F_CADRE_ID];
 	if (v->opts.ref && v->opts.ref->has_roster && !mq_ref_cadre(v->opts.ref, cadre)) {

@@ -359,7 +359,7 @@ int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *
 		     struct mq_error *err)
 {
 	struct reread rr = { .fn = fn, .ctx = ctx, .err = err, .path = path };
-	rr.v = mq_validator_new(&(struct mq_validate_opts){ .as_of = as_of, .ref = ref });
+	rr.v = mq_validator_new(&(struct mq_validate_opts){ .as_of = as_of, .ref = ref, .reread = 1 });
 	if (!rr.v)
 		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
 	struct mq_ingest_opts iopts = { .encoding = MQ_ENC_UTF8 };

@@ -46,6 +46,9 @@ struct mq_verdict {
 struct mq_validate_opts {
 	mq_day as_of;                       /* the run date */
 	const struct mq_reference *ref;     /* may be NULL */
+	/* Reading back our own accepted.csv: ids are unique and the warnings
+	 * were given, so no duplicate-id or household index is kept. */
+	int reread;
 };
 
 struct mq_validator;
