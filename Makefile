@@ -49,7 +49,7 @@ $(BUILD)/libminqing.a: $(LIB_OBJ)
 $(BUILD)/minqing: $(BUILD)/obj/main.o $(BUILD)/libminqing.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libminqing.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libminqing.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
 

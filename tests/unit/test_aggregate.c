@@ -3,6 +3,7 @@
  * round trip, and a property test (township and county rows are the sums
  * of their villages) on generated records. */
 #include "check.h"
+#include "records.h"
 #include "minqing/aggregate.h"
 
 #include <stdlib.h>
@@ -20,20 +21,6 @@ struct r {
 	const char *demand, *due, *closed;
 	uint32_t topics;
 };
-
-static mq_day day(const char *s)
-{
-	mq_day d = MQ_NO_DAY;
-	if (s && mq_date_parse(s, strlen(s), &d))
-		d = MQ_NO_DAY;
-	return d;
-}
-
-static void set(struct mq_record *rec, int f, const char *s)
-{
-	rec->text[f] = s;
-	rec->len[f] = s ? strlen(s) : 0;
-}
 
 static int add(struct mq_agg *agg, struct r x)
 {

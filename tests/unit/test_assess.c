@@ -3,6 +3,7 @@
  * prorated in a leap year and a month under way, the veto for a cadre and
  * a team, 无记录), and rubric files that must be refused with file:line. */
 #include "check.h"
+#include "records.h"
 #include "minqing/assess.h"
 
 #include <stdlib.h>
@@ -17,20 +18,6 @@ struct r {
 	int mode, sat, unsigned_, status;
 	const char *closed;
 };
-
-static mq_day day(const char *s)
-{
-	mq_day d = MQ_NO_DAY;
-	if (s && mq_date_parse(s, strlen(s), &d))
-		d = MQ_NO_DAY;
-	return d;
-}
-
-static void set(struct mq_record *rec, int f, const char *s)
-{
-	rec->text[f] = s;
-	rec->len[f] = s ? strlen(s) : 0;
-}
 
 static void add(struct mq_agg *agg, struct r x)
 {
