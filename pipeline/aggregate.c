@@ -97,22 +97,6 @@ void agg_map_free(struct agg_map *m)
 
 /* ---- growing arrays ---- */
 
-static int grow(void **arr, size_t *alloc, size_t need, size_t elem)
-{
-	if (need <= *alloc)
-		return 0;
-	size_t n = *alloc ? *alloc * 2 : 64;
-	while (n < need)
-		n *= 2;
-	void *p = realloc(*arr, n * elem);
-	if (!p)
-		return -1;
-	memset((char *)p + *alloc * elem, 0, (n - *alloc) * elem);
-	*arr = p;
-	*alloc = n;
-	return 0;
-}
-
 /* Grows an array of `per` counters an entity from old to n entities, the
  * new ones zero. */
 static int grow_zeroed(uint64_t **arr, size_t old, size_t n, size_t per)
@@ -134,7 +118,7 @@ long agg_village_index(struct mq_agg *agg, int32_t township, int32_t village)
 	if (!isnew)
 		return (long)agg->village_of.vals[slot];
 	size_t old = agg->avillages;
-	if (grow((void **)&agg->villages, &agg->avillages, agg->nvillages + 1, sizeof *agg->villages))
+	if (mq_grow((void **)&agg->villages, &agg->avillages, agg->nvillages + 1, sizeof *agg->villages))
 		return -1;
 	if (agg->avillages != old &&
 	    grow_zeroed(&agg->vmonths, old, agg->avillages, (size_t)agg->period.nmonths * AGG_VM_N))
@@ -161,7 +145,7 @@ long agg_cadre_index(struct mq_agg *agg, int32_t id)
 	if (!isnew)
 		return (long)agg->cadre_of.vals[slot];
 	size_t old = agg->acadres;
-	if (grow((void **)&agg->cadres, &agg->acadres, agg->ncadres + 1, sizeof *agg->cadres))
+	if (mq_grow((void **)&agg->cadres, &agg->acadres, agg->ncadres + 1, sizeof *agg->cadres))
 		return -1;
 	if (agg->acadres != old) {
 		if (grow_zeroed(&agg->cmonths, old, agg->acadres, (size_t)agg->period.nmonths * AGG_CM_N) ||

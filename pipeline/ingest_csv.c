@@ -76,17 +76,6 @@ static void batch_free(struct batch *b)
 	free(b->rows);
 }
 
-static int grow_array(void **arr, size_t *alloc, size_t elem)
-{
-	size_t n = *alloc ? *alloc * 2 : 1024;
-	void *p = realloc(*arr, n * elem);
-	if (!p)
-		return -1;
-	*arr = p;
-	*alloc = n;
-	return 0;
-}
-
 /* The reader thread hands filled batches to the caller through this ring. */
 struct queue {
 	pthread_mutex_t mu;
@@ -133,7 +122,7 @@ static void on_cell(void *s, size_t len, void *data)
 		return;
 	/* the same bound as one capped buffer per record */
 	if (r->rec_cell_bytes + len + 1 > MAX_CELL_BYTES ||
-	    (b->ncells == b->acells && grow_array((void **)&b->cells, &b->acells, sizeof *b->cells))) {
+	    (b->ncells == b->acells && mq_grow((void **)&b->cells, &b->acells, b->acells + 1, sizeof *b->cells))) {
 		r->nomem = 1;
 		return;
 	}
@@ -150,7 +139,7 @@ static void on_cell(void *s, size_t len, void *data)
 static void emit(struct row_reader *r, const char *structural, const char *structural_zh)
 {
 	struct batch *b = r->b;
-	if (!r->nomem && b->nrows == b->arows && grow_array((void **)&b->rows, &b->arows, sizeof *b->rows))
+	if (!r->nomem && b->nrows == b->arows && mq_grow((void **)&b->rows, &b->arows, b->arows + 1, sizeof *b->rows))
 		r->nomem = 1;
 	if (!r->nomem)
 		b->rows[b->nrows++] = (struct row_ref){ r->rec_line, b->ncells - r->rec_cells, r->rec_cells,

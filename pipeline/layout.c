@@ -64,14 +64,8 @@ void mq_lines_free(struct mq_lines *l)
 
 static int push_line(struct mq_lines *out, size_t start, size_t end, double w, int n, int last)
 {
-	if (out->n == out->alloc) {
-		size_t na = out->alloc ? out->alloc * 2 : 16;
-		struct mq_line *v = realloc(out->v, na * sizeof *v);
-		if (!v)
-			return MQ_ERR_NOMEM;
-		out->v = v;
-		out->alloc = na;
-	}
+	if (mq_grow((void **)&out->v, &out->alloc, out->n + 1, sizeof *out->v))
+		return MQ_ERR_NOMEM;
 	out->v[out->n++] = (struct mq_line){start, end, w, n, last};
 	return 0;
 }

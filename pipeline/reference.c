@@ -25,19 +25,6 @@ static char *dup(struct mq_reference *ref, const char *s, size_t n)
 	return mq_arena_strndup(ref->arena, s, n);
 }
 
-static int grow(void **arr, size_t *alloc, size_t n, size_t size)
-{
-	if (n < *alloc)
-		return 0;
-	size_t na = *alloc ? *alloc * 2 : 64;
-	void *p = realloc(*arr, na * size);
-	if (!p)
-		return -1;
-	*arr = p;
-	*alloc = na;
-	return 0;
-}
-
 static int village_key(struct mq_buf *b, const char *township, size_t tl, const char *village, size_t vl)
 {
 	mq_buf_reset(b);
@@ -63,7 +50,7 @@ static int registry_row(const char *const *c, const size_t *l, long line, void *
 {
 	struct loader *ld = ctx;
 	struct mq_reference *ref = ld->ref;
-	if (grow((void **)&ref->villages, &ld->alloc, ref->nvillages, sizeof *ref->villages))
+	if (mq_grow((void **)&ref->villages, &ld->alloc, ref->nvillages + 1, sizeof *ref->villages))
 		return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
 	struct mq_village_ref *v = &ref->villages[ref->nvillages];
 	int ok1, ok2, ok3;
@@ -94,7 +81,7 @@ static int roster_row(const char *const *c, const size_t *l, long line, void *ct
 {
 	struct loader *ld = ctx;
 	struct mq_reference *ref = ld->ref;
-	if (grow((void **)&ref->cadres, &ld->alloc, ref->ncadres, sizeof *ref->cadres))
+	if (mq_grow((void **)&ref->cadres, &ld->alloc, ref->ncadres + 1, sizeof *ref->cadres))
 		return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
 	struct mq_cadre_ref *k = &ref->cadres[ref->ncadres];
 	const char **fields[] = { &k->cadre_id, &k->cadre_name, &k->unit, &k->role, &k->township, &k->village };
@@ -125,7 +112,7 @@ static int assignment_row(const char *const *c, const size_t *l, long line, void
 {
 	struct loader *ld = ctx;
 	struct mq_reference *ref = ld->ref;
-	if (grow((void **)&ref->assignments, &ld->alloc, ref->nassignments, sizeof *ref->assignments))
+	if (mq_grow((void **)&ref->assignments, &ld->alloc, ref->nassignments + 1, sizeof *ref->assignments))
 		return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
 	struct mq_assignment *a = &ref->assignments[ref->nassignments];
 	a->cadre_id = dup(ref, c[0], l[0]);

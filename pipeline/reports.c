@@ -278,14 +278,8 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 	int32_t v = mq_intern_find(vr->village_keys, key, (size_t)n);
 	if (v < 0)
 		return 0; /* not in village_summary: figures of another run */
-	if (c->nvisits == c->cap_visits) {
-		size_t cap = c->cap_visits ? c->cap_visits * 2 : 4096;
-		struct rp_visit *nv = realloc(c->visits, cap * sizeof *nv);
-		if (!nv)
-			return MQ_ERR_NOMEM;
-		c->visits = nv;
-		c->cap_visits = cap;
-	}
+	if (mq_grow((void **)&c->visits, &c->cap_visits, c->nvisits + 1, sizeof *c->visits))
+		return MQ_ERR_NOMEM;
 	struct rp_visit *x = &c->visits[c->nvisits];
 	*x = (struct rp_visit){
 		.village = v, .household = intern(c, r, MQ_F_HOUSEHOLD_ID),
@@ -486,14 +480,8 @@ struct collector {
 static int collect(void *sink, const struct rp_doc *doc)
 {
 	struct collector *col = sink;
-	if (col->n == col->cap) {
-		size_t cap = col->cap ? col->cap * 2 : 64;
-		struct rp_doc *nd = realloc(col->docs, cap * sizeof *nd);
-		if (!nd)
-			return MQ_ERR_NOMEM;
-		col->docs = nd;
-		col->cap = cap;
-	}
+	if (mq_grow((void **)&col->docs, &col->cap, col->n + 1, sizeof *col->docs))
+		return MQ_ERR_NOMEM;
 	struct rp_doc *d = &col->docs[col->n];
 	*d = *doc;
 	d->missing = NULL;

@@ -97,6 +97,24 @@ void mq_buf_free(struct mq_buf *b)
 	b->len = b->alloc = 0;
 }
 
+/* ---- growing arrays ---- */
+
+int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem)
+{
+	if (need <= *alloc)
+		return 0;
+	size_t n = *alloc ? *alloc * 2 : 16;
+	while (n < need)
+		n *= 2;
+	void *p = realloc(*arr, n * elem);
+	if (!p)
+		return MQ_ERR_NOMEM;
+	memset((char *)p + *alloc * elem, 0, (n - *alloc) * elem);
+	*arr = p;
+	*alloc = n;
+	return 0;
+}
+
 /* ---- arena ---- */
 
 struct arena_block {

@@ -48,6 +48,11 @@ int mq_buf_printf(struct mq_buf *b, const char *fmt, ...) __attribute__((format(
 void mq_buf_reset(struct mq_buf *b); /* len = 0, keeps memory */
 void mq_buf_free(struct mq_buf *b);
 
+/* Grows the array *arr of elem-sized items (capacity *alloc) to hold at
+ * least need items, doubling; new items are zeroed. 0 or MQ_ERR_NOMEM, the
+ * array left as it was on failure. */
+int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem);
+
 /* Arena: allocate many, free once. Memory lives until mq_arena_free. */
 struct mq_arena;
 struct mq_arena *mq_arena_new(void);
