@@ -255,6 +255,55 @@ static int recover_field(struct row_reader *r, const char *s, size_t n, size_t *
 	return reset_parser(r);
 }
 
+/* A line that starts a record and holds no quote and no CR before its end
+ * is split at its commas here, exactly as libcsv would split it (each cell
+ * trimmed of spaces and tabs; a line of nothing but those is no row): most
+ * lines of a large export, copied once instead of byte by byte. Returns 1
+ * when the line was taken, 0 to leave it to libcsv. */
+static int split_plain_line(struct row_reader *r, const char *s, size_t n)
+{
+	struct batch *b = r->b;
+	if (r->parser.pstate != 0 || !n || s[n - 1] != '\n')
+		return 0;
+	size_t body = n - 1;
+	if (body && s[body - 1] == '\r')
+		body--;
+	if (r->rec_cell_bytes + body + 1 > MAX_CELL_BYTES || memchr(s, '"', body) || memchr(s, '\r', body))
+		return 0;
+	size_t lead = 0;
+	while (lead < body && (s[lead] == ' ' || s[lead] == '\t'))
+		lead++;
+	if (lead == body)
+		return 1;
+	size_t base = b->bytes.len;
+	if (mq_buf_add(&b->bytes, s, body) || mq_buf_addc(&b->bytes, '\0')) {
+		r->nomem = 1;
+		return 1;
+	}
+	char *d = b->bytes.data + base;
+	for (size_t start = 0;;) {
+		char *comma = memchr(d + start, ',', body - start);
+		size_t end = comma ? (size_t)(comma - d) : body, a = start, z = end;
+		while (a < z && (d[a] == ' ' || d[a] == '\t'))
+			a++;
+		while (z > a && (d[z - 1] == ' ' || d[z - 1] == '\t'))
+			z--;
+		d[z] = '\0';
+		if (b->ncells == b->acells && mq_grow((void **)&b->cells, &b->acells, b->acells + 1, sizeof *b->cells)) {
+			r->nomem = 1;
+			return 1;
+		}
+		b->cells[b->ncells++] = (struct cell_ref){ (uint32_t)(base + a), (uint32_t)(z - a) };
+		r->rec_cells++;
+		if (!comma)
+			break;
+		start = end + 1;
+	}
+	r->rec_cell_bytes += body + 1;
+	emit(r, r->broken, r->broken_zh);
+	return 1;
+}
+
 /* Feeds one physical line (with its terminator) to libcsv. */
 static int feed_line(struct row_reader *r, const char *s, size_t n)
 {
@@ -271,6 +320,8 @@ static int feed_line(struct row_reader *r, const char *s, size_t n)
 	r->line_valid = mq_utf8_valid(s, n);
 	r->rec_valid &= r->line_valid;
 	r->rec_bytes += n;
+	if (split_plain_line(r, s, n))
+		return r->nomem ? MQ_ERR_NOMEM : 0;
 	/* libcsv grows a field by a fixed step (128 bytes): a multi-megabyte
 	 * field would take a hundred thousand reallocs, each a copy under
 	 * ASan; a step as big as the field so far makes the growth geometric */

@@ -294,9 +294,48 @@ static void test_reference(void)
 	unlink(keep);
 }
 
+/* Lines without quotes are split without libcsv: the cells must come out
+ * as libcsv gives them (spaces and tabs trimmed, a line of only spaces no
+ * row, a CR inside a line still ending the row). */
+static void test_plain_lines(void)
+{
+	struct got g = { 0 };
+	struct mq_ingest_stats st;
+	CHECK_INT(read_str(HEAD
+			   "  R1 ,\t2024-01-02\t, 镇 ,a b \n"
+			   "   \n"
+			   "\t\n"
+			   ",,,\n"
+			   "R2,,,\r\n"
+			   "R3,2024-01-03,镇,x\ry\n"
+			   "R4,2024-01-04,镇,note,\n"
+			   "R5,2024-01-05,\"镇\",\" q \"\n"
+			   "R6,2024-01-06,镇,last",
+			   MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(g.n, 7);
+	CHECK_STR(g.value[0][MQ_F_RECORD_ID], "R1");
+	CHECK_STR(g.value[0][MQ_F_VISIT_DATE], "2024-01-02");
+	CHECK_STR(g.value[0][MQ_F_TOWNSHIP], "镇");
+	CHECK_STR(g.value[0][MQ_F_NOTES], "a b");
+	CHECK_INT(st.blank_rows, 1);
+	CHECK_STR(g.value[1][MQ_F_RECORD_ID], "R2");
+	CHECK_STR(g.value[1][MQ_F_NOTES], "");
+	CHECK_INT(g.line[1], 6);
+	CHECK_STR(g.value[2][MQ_F_NOTES], "x");     /* the CR ends the row */
+	CHECK(g.structural[3] != NULL);             /* "y": one cell */
+	CHECK_INT(g.line[3], 7);
+	CHECK(g.structural[4] != NULL);             /* five cells */
+	CHECK_INT(g.ncells[4], 5);
+	CHECK_STR(g.value[5][MQ_F_NOTES], " q ");   /* quoted: kept as is */
+	CHECK_STR(g.value[6][MQ_F_NOTES], "last");  /* no line break at the end */
+	CHECK_INT(g.line[6], 10);
+	got_free(&g);
+}
+
 int main(void)
 {
 	test_rfc4180();
+	test_plain_lines();
 	test_crlf_bom_chinese_headers();
 	test_gb18030();
 	test_invalid_utf8_cell();
