@@ -36,7 +36,7 @@
 #define MAX_RECORD (16 << 20) /* bytes one record may span before it is cut off */
 #define MAX_CELL_BYTES (MAX_RECORD + 1024) /* cell bytes of one record, NULs included */
 #define SNIFF_BYTES (1 << 20)
-#define BATCH_BYTES (4 << 20) /* cell bytes after which a batch is handed over */
+#define BATCH_BYTES (1 << 20) /* cell bytes after which a batch is handed over */
 #define NBATCH 3              /* one being filled, one queued, one being read */
 
 /* ---- batches: whole rows parsed by the reader thread ---- */
@@ -50,6 +50,7 @@ struct row_ref {
 	size_t first, ncells;        /* batch.cells[first .. first + ncells) */
 	const char *structural, *structural_zh; /* static messages (E001) or NULL */
 	int valid_text;              /* 1: every line of the row was valid UTF-8 */
+	uint32_t prep_off, prep_len; /* the prep hook's bytes in batch.prep */
 };
 
 struct batch {
@@ -58,6 +59,7 @@ struct batch {
 	size_t ncells, acells;
 	struct row_ref *rows;
 	size_t nrows, arows;
+	struct mq_buf prep;          /* the prep hook's results, 8-byte aligned */
 	long long bytes_read;        /* file bytes read when it was handed over */
 	int last;                    /* the reader's final batch */
 };
@@ -65,6 +67,7 @@ struct batch {
 static void batch_reset(struct batch *b)
 {
 	mq_buf_reset(&b->bytes);
+	mq_buf_reset(&b->prep);
 	b->ncells = b->nrows = 0;
 	b->last = 0;
 }
@@ -72,6 +75,7 @@ static void batch_reset(struct batch *b)
 static void batch_free(struct batch *b)
 {
 	mq_buf_free(&b->bytes);
+	mq_buf_free(&b->prep);
 	free(b->cells);
 	free(b->rows);
 }
@@ -84,6 +88,54 @@ struct queue {
 	unsigned head, count;        /* filled batches: b[head], … (count of them) */
 	int stop;                    /* the caller stopped: the reader quits */
 };
+
+/* One row as the callbacks see it; valid during the callback. */
+struct row {
+	long line;
+	const char *structural, *structural_zh;
+	size_t ncells;
+	const char *const *cell;     /* NUL-terminated */
+	const size_t *len;
+	int valid_text;              /* 1: every cell is valid UTF-8 (else unknown) */
+	const void *prep;            /* what the prep hook made of it, or NULL */
+};
+
+typedef int (*row_fn)(const struct row *row, void *ctx);
+/* Work on the reader's thread per row: appends to out what the row
+ * callback will find in row->prep. */
+typedef int (*row_prep_fn)(const struct row *row, struct mq_buf *out, void *ctx);
+
+/* Per-row pointer and length arrays, sized for the widest row seen. */
+struct row_view {
+	const char **cell;
+	size_t *len;
+	size_t alloc;
+};
+
+static int view_row(struct row_view *v, const struct batch *b, const struct row_ref *rr, struct row *out)
+{
+	if (rr->ncells > v->alloc) {
+		size_t n = rr->ncells * 2;
+		const char **c = realloc(v->cell, n * sizeof *c);
+		if (!c)
+			return MQ_ERR_NOMEM;
+		v->cell = c;
+		size_t *l = realloc(v->len, n * sizeof *l);
+		if (!l)
+			return MQ_ERR_NOMEM;
+		v->len = l;
+		v->alloc = n;
+	}
+	for (size_t i = 0; i < rr->ncells; i++) {
+		const struct cell_ref *c = &b->cells[rr->first + i];
+		v->cell[i] = b->bytes.data + c->off;
+		v->len[i] = c->len;
+	}
+	*out = (struct row){ rr->line, rr->structural, rr->structural_zh, rr->ncells,
+			     v->cell, v->len, rr->valid_text,
+			     rr->prep_len ? b->prep.data + rr->prep_off : NULL };
+	return 0;
+}
 
 /* ---- the reader: lines to rows ---- */
 
@@ -112,6 +164,9 @@ struct row_reader {
 	int rc;                      /* the reader's error, with err */
 	struct mq_error err;
 	const struct mq_ingest_opts *opts;
+	row_prep_fn prep;            /* may be NULL */
+	void *prep_ctx;
+	struct row_view prep_view;
 };
 
 static void on_cell(void *s, size_t len, void *data)
@@ -136,14 +191,33 @@ static void on_cell(void *s, size_t len, void *data)
 	r->rec_cell_bytes += len + 1;
 }
 
+/* Runs the prep hook on a row just completed, its bytes 8-byte aligned. */
+static void prep_row(struct row_reader *r, struct row_ref *rr)
+{
+	struct batch *b = r->b;
+	struct row row;
+	size_t off = (b->prep.len + 7) & ~(size_t)7;
+	if (view_row(&r->prep_view, b, rr, &row) || mq_buf_add(&b->prep, "\0\0\0\0\0\0\0", off - b->prep.len) ||
+	    r->prep(&row, &b->prep, r->prep_ctx) || b->prep.len > UINT32_MAX) {
+		r->nomem = 1;
+		return;
+	}
+	rr->prep_off = (uint32_t)off;
+	rr->prep_len = (uint32_t)(b->prep.len - off);
+}
+
 static void emit(struct row_reader *r, const char *structural, const char *structural_zh)
 {
 	struct batch *b = r->b;
 	if (!r->nomem && b->nrows == b->arows && mq_grow((void **)&b->rows, &b->arows, b->arows + 1, sizeof *b->rows))
 		r->nomem = 1;
-	if (!r->nomem)
-		b->rows[b->nrows++] = (struct row_ref){ r->rec_line, b->ncells - r->rec_cells, r->rec_cells,
-							structural, structural_zh, r->rec_valid };
+	if (!r->nomem) {
+		struct row_ref *rr = &b->rows[b->nrows++];
+		*rr = (struct row_ref){ r->rec_line, b->ncells - r->rec_cells, r->rec_cells,
+					structural, structural_zh, r->rec_valid, 0, 0 };
+		if (r->prep)
+			prep_row(r, rr);
+	}
 	r->rec_cells = r->rec_cell_bytes = 0;
 	r->rec_bytes = 0;
 	r->broken = r->broken_zh = NULL;
@@ -510,48 +584,9 @@ static void *reader_main(void *arg)
 
 /* ---- the caller's side: batches to row callbacks ---- */
 
-/* One row as the callbacks see it; valid during the callback. */
-struct row {
-	long line;
-	const char *structural, *structural_zh;
-	size_t ncells;
-	const char *const *cell;     /* NUL-terminated */
-	const size_t *len;
-	int valid_text;              /* 1: every cell is valid UTF-8 (else unknown) */
-};
-
-typedef int (*row_fn)(const struct row *row, void *ctx);
-
-/* Per-row pointer and length arrays, sized for the widest row seen. */
-struct row_view {
-	const char **cell;
-	size_t *len;
-	size_t alloc;
-};
-
-static int view_row(struct row_view *v, const struct batch *b, const struct row_ref *rr, struct row *out)
-{
-	if (rr->ncells > v->alloc) {
-		size_t n = rr->ncells * 2;
-		const char **c = realloc(v->cell, n * sizeof *c);
-		if (!c)
-			return MQ_ERR_NOMEM;
-		v->cell = c;
-		size_t *l = realloc(v->len, n * sizeof *l);
-		if (!l)
-			return MQ_ERR_NOMEM;
-		v->len = l;
-		v->alloc = n;
-	}
-	for (size_t i = 0; i < rr->ncells; i++) {
-		const struct cell_ref *c = &b->cells[rr->first + i];
-		v->cell[i] = b->bytes.data + c->off;
-		v->len[i] = c->len;
-	}
-	*out = (struct row){ rr->line, rr->structural, rr->structural_zh, rr->ncells,
-			     v->cell, v->len, rr->valid_text };
-	return 0;
-}
+/* How many rows ahead opts->ahead sees a row: enough for its memory loads
+ * to arrive before the row's turn. */
+#define AHEAD 8
 
 /* Takes batches in order and calls fn per row until the last batch or
  * until fn returns non-zero (returned; the reader is then told to stop). */
@@ -569,6 +604,15 @@ static int consume(struct queue *q, row_fn fn, void *ctx, const struct mq_ingest
 		pthread_mutex_unlock(&q->mu);
 		for (size_t i = 0; !rc && i < b->nrows; i++) {
 			struct row row;
+			const struct row_ref *next = i + AHEAD < b->nrows ? &b->rows[i + AHEAD] : NULL;
+			if (opts && opts->ahead && next && next->prep_len)
+				opts->ahead(b->prep.data + next->prep_off, opts_ctx);
+			/* the reader's thread wrote the rows: fetch them early */
+			if (i + 2 * AHEAD < b->nrows) {
+				const struct row_ref *later = &b->rows[i + 2 * AHEAD];
+				__builtin_prefetch(b->prep.data + later->prep_off);
+				__builtin_prefetch(b->bytes.data + b->cells[later->first].off);
+			}
 			rc = view_row(&view, b, &b->rows[i], &row);
 			if (!rc)
 				rc = fn(&row, ctx);
@@ -608,12 +652,12 @@ static int start_reader(pthread_t *th, struct row_reader *r)
 
 /* Reads the whole file as rows. The first row is a row like any other.
  * Returns 0, fn's non-zero value, or a negative code with err filled. */
-static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_fn fn, void *ctx,
-		     void *opts_ctx, struct mq_ingest_stats *stats, struct mq_error *err)
+static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_prep_fn prep, row_fn fn,
+		     void *ctx, void *opts_ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
 	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 	struct row_reader r = { .path = path, .cd = (iconv_t)-1, .line = 1, .opts = opts, .q = &q,
-				.b = &q.b[0], .enc = MQ_ENC_UTF8 };
+				.b = &q.b[0], .enc = MQ_ENC_UTF8, .prep = prep, .prep_ctx = ctx };
 	pthread_t th;
 	int rc;
 	r.fp = fopen(path, "rb");
@@ -646,6 +690,8 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_fn
 	fclose(r.fp);
 	mq_buf_free(&r.conv);
 	mq_buf_free(&r.field);
+	free(r.prep_view.cell);
+	free(r.prep_view.len);
 	for (int i = 0; i < NBATCH; i++)
 		batch_free(&q.b[i]);
 	pthread_mutex_destroy(&q.mu);
@@ -677,7 +723,8 @@ struct visit_reader {
 	mq_record_fn fn;
 	void *ctx;
 	struct mq_ingest_stats *stats;
-	int have_header;
+	int have_header;            /* the column map is built (by the reader's thread with prepare) */
+	int header_passed;          /* the caller's side has seen the header row */
 	size_t ncols;
 	int *col_field;             /* column -> field or -1 */
 	struct mq_buf header_bytes;
@@ -708,27 +755,23 @@ static int take_header(struct visit_reader *v, const struct row *r)
 	return rc;
 }
 
-static int on_visit_row(const struct row *r, void *ctx)
+/* The record a row holds; 0 when the row is blank (no record). A row the
+ * reader's thread prepared is a record: its cells need no second look. */
+static int row_record(const struct visit_reader *v, const struct row *r, struct mq_raw_record *rec,
+		      char msg[96], char msg_zh[96])
 {
-	struct visit_reader *v = ctx;
 	const char *structural = r->structural, *structural_zh = r->structural_zh;
-	if (!v->have_header && !structural)
-		return take_header(v, r) ? MQ_ERR_NOMEM : 0;
-	if (!structural && row_is_blank(r)) {
-		if (v->stats)
-			v->stats->blank_rows++;
+	if (!structural && !r->prep && row_is_blank(r))
 		return 0;
-	}
-	struct mq_raw_record rec = { .source = v->source, .line = r->line };
-	char msg[96], msg_zh[96];
+	*rec = (struct mq_raw_record){ .source = v->source, .line = r->line };
 	if (!structural && r->ncells != v->ncols) {
-		snprintf(msg, sizeof msg, "wrong number of cells: %zu, header has %zu", r->ncells, v->ncols);
-		snprintf(msg_zh, sizeof msg_zh, "单元格数不对：%zu个，表头有%zu个", r->ncells, v->ncols);
+		snprintf(msg, 96, "wrong number of cells: %zu, header has %zu", r->ncells, v->ncols);
+		snprintf(msg_zh, 96, "单元格数不对：%zu个，表头有%zu个", r->ncells, v->ncols);
 		structural = msg;
 		structural_zh = msg_zh;
 	}
-	rec.structural = structural;
-	rec.structural_zh = structural_zh;
+	rec->structural = structural;
+	rec->structural_zh = structural_zh;
 	/* the rightmost column of a field wins, so a fixed rejects.csv, whose
 	 * leading record_id column repeats 记录编号, imports as edited */
 	size_t ncols = r->ncells < v->ncols ? r->ncells : v->ncols;
@@ -736,15 +779,46 @@ static int on_visit_row(const struct row *r, void *ctx)
 		int f = v->col_field[i];
 		if (f < 0)
 			continue;
-		rec.value[f] = r->cell[i];
-		rec.len[f] = r->len[i];
-		rec.bad_text[f] = !cell_valid(r, i);
+		rec->value[f] = r->cell[i];
+		rec->len[f] = r->len[i];
+		rec->bad_text[f] = !cell_valid(r, i);
 	}
-	rec.ncells = r->ncells;
-	rec.cells = r->cell;
-	rec.cell_len = r->len;
-	rec.headers = v->headers;
-	rec.nheaders = v->ncols;
+	rec->ncells = r->ncells;
+	rec->cells = r->cell;
+	rec->cell_len = r->len;
+	rec->headers = v->headers;
+	rec->nheaders = v->ncols;
+	return 1;
+}
+
+/* The reader's thread: the header row, then each record prepared ahead. */
+static int prep_visit_row(const struct row *r, struct mq_buf *out, void *ctx)
+{
+	struct visit_reader *v = ctx;
+	struct mq_raw_record rec;
+	char msg[96], msg_zh[96];
+	if (!v->have_header)
+		return r->structural ? 0 : take_header(v, r);
+	if (!row_record(v, r, &rec, msg, msg_zh))
+		return 0;
+	return v->opts->prepare(&rec, out, v->opts->prepare_ctx);
+}
+
+static int on_visit_row(const struct row *r, void *ctx)
+{
+	struct visit_reader *v = ctx;
+	struct mq_raw_record rec;
+	char msg[96], msg_zh[96];
+	if (!v->header_passed && !r->structural) {
+		v->header_passed = 1;
+		return v->have_header ? 0 : take_header(v, r) ? MQ_ERR_NOMEM : 0;
+	}
+	if (!row_record(v, r, &rec, msg, msg_zh)) {
+		if (v->stats)
+			v->stats->blank_rows++;
+		return 0;
+	}
+	rec.prepared = r->prep;
 	if (v->stats)
 		v->stats->records++;
 	return v->fn(&rec, v->ctx);
@@ -757,7 +831,8 @@ int mq_ingest_csv(const char *path, const struct mq_ingest_opts *opts,
 	const char *slash = strrchr(path, '/');
 	struct visit_reader v = { .source = slash ? slash + 1 : path, .opts = opts, .fn = fn,
 				  .ctx = ctx, .stats = stats };
-	int rc = read_rows(path, opts, on_visit_row, &v, ctx, stats, err);
+	int rc = read_rows(path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
+			   stats, err);
 	if (rc == MQ_ERR_NOMEM)
 		mq_fail(err, rc, path, 0, "内存不足 / out of memory");
 	free(v.col_field);
@@ -844,7 +919,7 @@ int mq_read_reference(const char *path, const struct mq_ref_column *cols, int nc
 	if (!rr.col_of || !rr.cells || !rr.lens)
 		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
 	else
-		rc = read_rows(path, NULL, on_ref_row, &rr, NULL, NULL, err);
+		rc = read_rows(path, NULL, NULL, on_ref_row, &rr, NULL, NULL, err);
 	if (rc > 0) /* a row callback's error code travels back positive-free */
 		rc = MQ_ERR_FORMAT;
 	if (!rc && !rr.have_header)

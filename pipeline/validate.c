@@ -9,6 +9,7 @@
 #include "minqing/validate.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -53,12 +54,28 @@ struct dup_entry {
 	uint16_t source;
 };
 
+/* The checks a record needs nothing else for (every field, every finding
+ * but E006, the hashes the indexes look up): scratch reused record after
+ * record, by the validator or by a preparer on another thread. */
+struct check {
+	mq_day as_of, min_day;
+	const struct mq_reference *ref;
+	int reread;                  /* no index lookups follow: no hashes */
+	struct finding findings[MAX_FINDINGS];
+	int nfindings;
+	struct mq_buf norm;          /* normalised values, NUL-separated */
+	size_t norm_off[MQ_NFIELDS], norm_len[MQ_NFIELDS];
+	struct mq_record rec;        /* parsed values; text set at the end */
+	uint64_t id_hash, hh_hash, content;
+	int hh_hash_set;
+};
+
 struct mq_validator {
 	struct mq_validate_opts opts;
-	mq_day min_day;
 	/* duplicate-id index */
 	uint64_t *slots;   /* id hash's high half << 32 | entry index + 1; 0 = empty */
-	size_t nslots;
+	size_t nslots;     /* a power of two, at most 2^32 */
+	unsigned shift;    /* 64 - log2(nslots): an id's home slot is its hash >> shift */
 	struct dup_entry *entries;
 	size_t nentries, aentries;
 	struct mq_buf ids;
@@ -68,19 +85,33 @@ struct mq_validator {
 	int32_t *household_village;
 	size_t ahv;
 	struct mq_intern *villages;  /* "township/village" */
-	/* per-record scratch */
-	struct finding findings[MAX_FINDINGS];
-	int nfindings;
-	struct mq_buf norm;          /* normalised values, NUL-separated */
-	size_t norm_off[MQ_NFIELDS], norm_len[MQ_NFIELDS];
+	struct check check;          /* the record being validated */
 	struct mq_buf msg_en, msg_zh;
 	char warn_en[MQ_MAX_WARNINGS][256], warn_zh[MQ_MAX_WARNINGS][256];
 	char drop_en[256], drop_zh[256];
-	/* hashes of this record's id and household, computed as soon as the
-	 * fields are normalised so their index slots can be loaded early */
-	uint64_t id_hash, hh_hash;
-	int hh_hash_set;
 };
+
+/* What mq_validate_prepare leaves for mq_validate_record: a record with no
+ * finding of its own, its normalised text in text[] (off/len, absent:
+ * UINT32_MAX) and what check_record computed from it. Plain data, so it
+ * can be copied into a reader's batch. */
+struct prepared {
+	uint64_t clean;              /* 0: the record has findings, check it again */
+	uint64_t id_hash, hh_hash, content;   /* first: mq_validate_ahead reads one cache line */
+	int32_t household_size, household_type, visit_mode, status, satisfaction, is_signed, has_income;
+	uint32_t topics;
+	mq_day visit_date, due_date, closed_date;
+	uint32_t off[MQ_NFIELDS], len[MQ_NFIELDS];
+	char text[];
+};
+
+static void check_init(struct check *c, const struct mq_validate_opts *opts)
+{
+	c->as_of = opts->as_of;
+	c->ref = opts->ref;
+	c->reread = opts->reread;
+	c->min_day = mq_day_from_ymd(2013, 1, 1);
+}
 
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 {
@@ -88,8 +119,9 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 	if (!v)
 		return NULL;
 	v->opts = *opts;
-	v->min_day = mq_day_from_ymd(2013, 1, 1);
+	check_init(&v->check, opts);
 	v->nslots = 1024;
+	v->shift = 64 - 10;
 	v->slots = calloc(v->nslots, sizeof *v->slots);
 	v->sources = mq_intern_new();
 	v->households = mq_intern_new();
@@ -112,7 +144,7 @@ void mq_validator_free(struct mq_validator *v)
 	mq_intern_free(v->households);
 	free(v->household_village);
 	mq_intern_free(v->villages);
-	mq_buf_free(&v->norm);
+	mq_buf_free(&v->check.norm);
 	mq_buf_free(&v->msg_en);
 	mq_buf_free(&v->msg_zh);
 	free(v);
@@ -125,14 +157,14 @@ size_t mq_validator_index_bytes(const struct mq_validator *v)
 
 /* ---- findings ---- */
 
-static void add_finding(struct mq_validator *v, enum mq_code code, int field,
+static void add_finding(struct check *c, enum mq_code code, int field,
 			const char *zh, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void add_finding(struct mq_validator *v, enum mq_code code, int field,
+static void add_finding(struct check *c, enum mq_code code, int field,
 			const char *zh, const char *fmt, ...)
 {
-	if (v->nfindings == MAX_FINDINGS)
+	if (c->nfindings == MAX_FINDINGS)
 		return;
-	struct finding *f = &v->findings[v->nfindings++];
+	struct finding *f = &c->findings[c->nfindings++];
 	f->code = code;
 	f->field = field;
 	va_list ap;
@@ -157,16 +189,16 @@ static const char *shown(const char *s, size_t len, char out[96])
 
 /* ---- field normalisation ---- */
 
-static const char *norm_text(struct mq_validator *v, int f)
+static const char *norm_text(const struct check *c, int f)
 {
-	return v->norm_off[f] == (size_t)-1 ? NULL : v->norm.data + v->norm_off[f];
+	return c->norm_off[f] == (size_t)-1 ? NULL : c->norm.data + c->norm_off[f];
 }
 
-static int set_norm(struct mq_validator *v, int f, const char *s, size_t n)
+static int set_norm(struct check *c, int f, const char *s, size_t n)
 {
-	v->norm_off[f] = v->norm.len;
-	v->norm_len[f] = n;
-	return mq_buf_add(&v->norm, s, n) || mq_buf_addc(&v->norm, '\0');
+	c->norm_off[f] = c->norm.len;
+	c->norm_len[f] = n;
+	return mq_buf_add(&c->norm, s, n) || mq_buf_addc(&c->norm, '\0');
 }
 
 static int enum_index(const char *const *values, const char *s, size_t n)
@@ -290,7 +322,7 @@ static long parse_topics(const char *s, size_t n, const char **bad, size_t *badl
 }
 
 /* Checks and normalises one present field; fills the record's parsed value. */
-static int check_field(struct mq_validator *v, int f, const char *s, size_t n, struct mq_record *r)
+static int check_field(struct check *c, int f, const char *s, size_t n, struct mq_record *r)
 {
 	const struct mq_field_def *d = &mq_fields[f];
 	char q[96], num[64];
@@ -300,21 +332,21 @@ static int check_field(struct mq_validator *v, int f, const char *s, size_t n, s
 		if (d->limit && n > (size_t)d->limit && mq_utf8_count(s, n) > (size_t)d->limit) {
 			char zh[160];
 			snprintf(zh, sizeof zh, "%s（%s）超过%d个字", FZH(f), FNAME(f), d->limit);
-			add_finding(v, MQ_E011, f, zh, "%s longer than %d characters", FNAME(f), d->limit);
+			add_finding(c, MQ_E011, f, zh, "%s longer than %d characters", FNAME(f), d->limit);
 		}
-		return set_norm(v, f, s, n);
+		return set_norm(c, f, s, n);
 	case MQ_T_DATE: {
 		mq_day day;
 		if (mq_date_parse(s, n, &day)) {
 			char zh[200];
 			snprintf(zh, sizeof zh, "%s（%s）“%s”不是有效日期", FZH(f), FNAME(f), shown(s, n, q));
-			add_finding(v, MQ_E003, f, zh, "%s \"%s\" is not a valid date", FNAME(f), q);
-			return set_norm(v, f, s, n);
+			add_finding(c, MQ_E003, f, zh, "%s \"%s\" is not a valid date", FNAME(f), q);
+			return set_norm(c, f, s, n);
 		}
 		*(f == MQ_F_VISIT_DATE ? &r->visit_date : f == MQ_F_DUE_DATE ? &r->due_date : &r->closed_date) = day;
 		char out[11];
 		mq_date_format(day, out);
-		return set_norm(v, f, out, 10);
+		return set_norm(c, f, out, 10);
 	}
 	case MQ_T_INT: {
 		long x = parse_int(s, n);
@@ -322,33 +354,33 @@ static int check_field(struct mq_validator *v, int f, const char *s, size_t n, s
 			char zh[200];
 			snprintf(zh, sizeof zh, "%s（%s）“%s”不是%d到%d的整数", FZH(f), FNAME(f), shown(s, n, q),
 				 d->min, d->max);
-			add_finding(v, MQ_E004, f, zh, "%s \"%s\" not an integer %d..%d", FNAME(f), q, d->min, d->max);
-			return set_norm(v, f, s, n);
+			add_finding(c, MQ_E004, f, zh, "%s \"%s\" not an integer %d..%d", FNAME(f), q, d->min, d->max);
+			return set_norm(c, f, s, n);
 		}
 		r->household_size = (int)x;
 		int k = snprintf(num, sizeof num, "%ld", x);
-		return set_norm(v, f, num, (size_t)k);
+		return set_norm(c, f, num, (size_t)k);
 	}
 	case MQ_T_DECIMAL:
 		if (parse_decimal(s, n, num, sizeof num)) {
 			char zh[200];
 			snprintf(zh, sizeof zh, "%s（%s）“%s”不是不小于0的数", FZH(f), FNAME(f), shown(s, n, q));
-			add_finding(v, MQ_E004, f, zh, "%s \"%s\" not a decimal >= 0", FNAME(f), q);
-			return set_norm(v, f, s, n);
+			add_finding(c, MQ_E004, f, zh, "%s \"%s\" not a decimal >= 0", FNAME(f), q);
+			return set_norm(c, f, s, n);
 		}
 		r->has_income = 1;
-		return set_norm(v, f, num, strlen(num));
+		return set_norm(c, f, num, strlen(num));
 	case MQ_T_ENUM: {
 		int idx = enum_index(d->values, s, n);
 		if (idx < 0) {
 			char zh[200];
 			snprintf(zh, sizeof zh, "%s（%s）“%s”不在规定选项内", FZH(f), FNAME(f), shown(s, n, q));
-			add_finding(v, MQ_E005, f, zh, "%s \"%s\" not in enumeration", FNAME(f), q);
-			return set_norm(v, f, s, n);
+			add_finding(c, MQ_E005, f, zh, "%s \"%s\" not in enumeration", FNAME(f), q);
+			return set_norm(c, f, s, n);
 		}
 		*(f == MQ_F_HOUSEHOLD_TYPE ? &r->household_type : f == MQ_F_VISIT_MODE ? &r->visit_mode
 			: f == MQ_F_STATUS ? &r->status : &r->satisfaction) = idx;
-		return set_norm(v, f, d->values[idx], strlen(d->values[idx]));
+		return set_norm(c, f, d->values[idx], strlen(d->values[idx]));
 	}
 	case MQ_T_ENUMLIST: {
 		const char *bad = NULL;
@@ -357,19 +389,19 @@ static int check_field(struct mq_validator *v, int f, const char *s, size_t n, s
 		if (bits < 0) {
 			char zh[200];
 			snprintf(zh, sizeof zh, "走访事项（topics）“%s”不在规定选项内", shown(bad, badlen, q));
-			add_finding(v, MQ_E005, f, zh, "topic \"%s\" not in enumeration", q);
-			return set_norm(v, f, s, n);
+			add_finding(c, MQ_E005, f, zh, "topic \"%s\" not in enumeration", q);
+			return set_norm(c, f, s, n);
 		}
 		r->topics = (uint32_t)bits;
-		struct mq_buf *b = &v->norm;
-		v->norm_off[f] = b->len;
+		struct mq_buf *b = &c->norm;
+		c->norm_off[f] = b->len;
 		int first = 1, rc = 0;
 		for (int t = 0; t < MQ_TOPIC_N; t++)
 			if (bits & (1L << t)) {
 				rc |= (!first && mq_buf_addc(b, ';')) || mq_buf_adds(b, mq_topics[t]);
 				first = 0;
 			}
-		v->norm_len[f] = b->len - v->norm_off[f];
+		c->norm_len[f] = b->len - c->norm_off[f];
 		return rc || mq_buf_addc(b, '\0');
 	}
 	case MQ_T_BOOL: {
@@ -377,11 +409,11 @@ static int check_field(struct mq_validator *v, int f, const char *s, size_t n, s
 		if (x < 0) {
 			char zh[200];
 			snprintf(zh, sizeof zh, "%s（%s）“%s”不是“是/否”", FZH(f), FNAME(f), shown(s, n, q));
-			add_finding(v, MQ_E005, f, zh, "%s \"%s\" not a boolean", FNAME(f), q);
-			return set_norm(v, f, s, n);
+			add_finding(c, MQ_E005, f, zh, "%s \"%s\" not a boolean", FNAME(f), q);
+			return set_norm(c, f, s, n);
 		}
 		r->is_signed = x;
-		return set_norm(v, f, x ? "是" : "否", strlen("是"));
+		return set_norm(c, f, x ? "是" : "否", strlen("是"));
 	}
 	}
 	return 0;
@@ -392,22 +424,24 @@ static int check_field(struct mq_validator *v, int f, const char *s, size_t n, s
 /* The normalised values lie in v->norm in field order, each with its NUL;
  * hashing them in one pass and then every field's length (absent: all
  * ones) tells any two different contents apart, even values holding NULs. */
-static uint64_t content_hash(struct mq_validator *v)
+static uint64_t content_hash(const struct check *c)
 {
 	uint64_t len[MQ_NFIELDS];
 	for (int f = 0; f < MQ_NFIELDS; f++)
-		len[f] = v->norm_off[f] == (size_t)-1 ? UINT64_MAX : v->norm_len[f];
-	return mq_hash(len, sizeof len, mq_hash(v->norm.data ? v->norm.data : "", v->norm.len, 0));
+		len[f] = c->norm_off[f] == (size_t)-1 ? UINT64_MAX : c->norm_len[f];
+	return mq_hash(len, sizeof len, mq_hash(c->norm.data ? c->norm.data : "", c->norm.len, 0));
 }
 
 #define SLOT_ENTRY(x) ((uint32_t)(x))
 #define SLOT_TAG(h) ((h) & 0xFFFFFFFF00000000ULL)
 
 /* The slot of id: its own, or the empty one where it would go. The tag
- * (the hash's high half) spares most string comparisons. */
+ * (the hash's high half) spares most string comparisons; the home slot
+ * comes from the hash's top bits, so the tag alone finds it again when the
+ * table grows, without touching the ids. */
 static uint64_t *dup_slot(struct mq_validator *v, const char *id, size_t len, uint64_t h)
 {
-	size_t mask = v->nslots - 1, i = h & mask;
+	size_t mask = v->nslots - 1, i = (size_t)(h >> v->shift);
 	for (;; i = (i + 1) & mask) {
 		uint64_t x = v->slots[i];
 		if (!x)
@@ -420,20 +454,30 @@ static uint64_t *dup_slot(struct mq_validator *v, const char *id, size_t len, ui
 	}
 }
 
+/* Doubles the table. Taken in slot order, the entries go to the new table
+ * in nearly ascending order too (home 2i or 2i + 1): a streaming pass. */
 static int dup_grow(struct mq_validator *v)
 {
-	size_t n = v->nslots * 2;
+	size_t n = v->nslots * 2, mask = n - 1;
+	if (v->shift == 32)
+		return -1;
 	uint64_t *slots = calloc(n, sizeof *slots);
 	if (!slots)
 		return -1;
+	unsigned shift = v->shift - 1;
+	for (size_t k = 0; k < v->nslots; k++) {
+		uint64_t x = v->slots[k];
+		if (!x)
+			continue;
+		size_t i = (size_t)(SLOT_TAG(x) >> shift);
+		while (slots[i])
+			i = (i + 1) & mask;
+		slots[i] = x;
+	}
 	free(v->slots);
 	v->slots = slots;
 	v->nslots = n;
-	for (size_t e = 0; e < v->nentries; e++) {
-		const char *id = v->ids.data + v->entries[e].id_off;
-		uint64_t h = mq_hash(id, strlen(id), 7);
-		*dup_slot(v, id, strlen(id), h) = SLOT_TAG(h) | (e + 1);
-	}
+	v->shift = shift;
 	return 0;
 }
 
@@ -479,18 +523,19 @@ static int cmp_finding(const void *a, const void *b)
 
 static int build_reject(struct mq_validator *v, struct mq_verdict *out)
 {
-	qsort(v->findings, (size_t)v->nfindings, sizeof v->findings[0], cmp_finding);
+	struct check *c = &v->check;
+	qsort(c->findings, (size_t)c->nfindings, sizeof c->findings[0], cmp_finding);
 	mq_buf_reset(&v->msg_en);
 	mq_buf_reset(&v->msg_zh);
-	int rc = mq_buf_adds(&v->msg_en, v->findings[0].en) | mq_buf_adds(&v->msg_zh, v->findings[0].zh);
-	for (int i = 1; i < v->nfindings; i++) {
-		const struct finding *f = &v->findings[i];
+	int rc = mq_buf_adds(&v->msg_en, c->findings[0].en) | mq_buf_adds(&v->msg_zh, c->findings[0].zh);
+	for (int i = 1; i < c->nfindings; i++) {
+		const struct finding *f = &c->findings[i];
 		rc |= mq_buf_printf(&v->msg_en, "%s%s %s", i == 1 ? "; also: " : "; ", mq_code_names[f->code], f->en);
 		rc |= mq_buf_printf(&v->msg_zh, "%s%s %s", i == 1 ? "；另有：" : "；", mq_code_names[f->code], f->zh);
 	}
 	out->outcome = MQ_REJECTED;
-	out->reject.code = v->findings[0].code;
-	out->reject.field = v->findings[0].field;
+	out->reject.code = c->findings[0].code;
+	out->reject.field = c->findings[0].field;
 	out->reject.message = v->msg_en.data;
 	out->reject.message_zh = v->msg_zh.data;
 	return rc ? MQ_ERR_NOMEM : 0;
@@ -510,85 +555,68 @@ static void add_warning(struct mq_validator *v, struct mq_verdict *out, enum mq_
 	out->warnings[i] = (struct mq_finding){ code, field, v->warn_en[i], v->warn_zh[i] };
 }
 
-static void check_cross_field(struct mq_validator *v, struct mq_record *r, const char *const *present)
+static void check_cross_field(struct check *c, struct mq_record *r, const char *const *present)
 {
-	const mq_day as_of = v->opts.as_of;
+	const mq_day as_of = c->as_of;
 	/* E012: what a demand or a closed status needs */
 	if (present[MQ_F_DEMAND]) {
 		if (!present[MQ_F_DUE_DATE])
-			add_finding(v, MQ_E012, MQ_F_DUE_DATE, "有群众诉求但缺少办结时限（due_date）", "demand without due_date");
+			add_finding(c, MQ_E012, MQ_F_DUE_DATE, "有群众诉求但缺少办结时限（due_date）", "demand without due_date");
 		if (!present[MQ_F_STATUS])
-			add_finding(v, MQ_E012, MQ_F_STATUS, "有群众诉求但缺少办理状态（status）", "demand without status");
+			add_finding(c, MQ_E012, MQ_F_STATUS, "有群众诉求但缺少办理状态（status）", "demand without status");
 	}
 	if (r->status == MQ_ST_CLOSED && !present[MQ_F_CLOSED_DATE])
-		add_finding(v, MQ_E012, MQ_F_CLOSED_DATE, "办理状态为已办结但缺少办结日期（closed_date）",
+		add_finding(c, MQ_E012, MQ_F_CLOSED_DATE, "办理状态为已办结但缺少办结日期（closed_date）",
 			    "已办结 without closed_date");
 	/* E007 and E008: date order and range */
 	if (r->visit_date != MQ_NO_DAY) {
 		if (r->due_date != MQ_NO_DAY && r->due_date < r->visit_date)
-			add_finding(v, MQ_E007, MQ_F_DUE_DATE, "办结时限（due_date）早于走访日期", "due_date before visit_date");
+			add_finding(c, MQ_E007, MQ_F_DUE_DATE, "办结时限（due_date）早于走访日期", "due_date before visit_date");
 		if (r->closed_date != MQ_NO_DAY && r->closed_date < r->visit_date)
-			add_finding(v, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）早于走访日期",
+			add_finding(c, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）早于走访日期",
 				    "closed_date before visit_date");
-		if (r->visit_date < v->min_day || r->visit_date > as_of)
-			add_finding(v, MQ_E008, MQ_F_VISIT_DATE, "走访日期（visit_date）不在2013-01-01至统计日之间",
+		if (r->visit_date < c->min_day || r->visit_date > as_of)
+			add_finding(c, MQ_E008, MQ_F_VISIT_DATE, "走访日期（visit_date）不在2013-01-01至统计日之间",
 				    "visit_date outside 2013-01-01..run date");
 	}
 	if (r->closed_date != MQ_NO_DAY && r->closed_date > as_of)
-		add_finding(v, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）晚于统计日", "closed_date after the run date");
+		add_finding(c, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）晚于统计日", "closed_date after the run date");
 	/* E009: the registry */
-	const char *t = norm_text(v, MQ_F_TOWNSHIP), *vil = norm_text(v, MQ_F_VILLAGE);
-	if (v->opts.ref && v->opts.ref->has_registry && t && vil && !mq_ref_village(v->opts.ref, t, vil)) {
+	const char *t = norm_text(c, MQ_F_TOWNSHIP), *vil = norm_text(c, MQ_F_VILLAGE);
+	if (c->ref && c->ref->has_registry && t && vil && !mq_ref_village(c->ref, t, vil)) {
 		char zh[320];
 		snprintf(zh, sizeof zh, "%s/%s 不在村庄名册中", t, vil);
-		add_finding(v, MQ_E009, MQ_F_VILLAGE, zh, "%s/%s not in the registry", t, vil);
+		add_finding(c, MQ_E009, MQ_F_VILLAGE, zh, "%s/%s not in the registry", t, vil);
 	}
 }
 
-/* Hashes the normalised record id or household id and starts loading the
- * index slot the lookups at the end of the record will read: the indexes
- * are too big for the cache and the loads then overlap the other checks. */
-static void start_lookup(struct mq_validator *v, int f)
+/* Every check of one record that needs nothing but the record, the run
+ * date and the reference data: fills c's findings, the normalised record
+ * (c->rec, its text in c->norm) and, when it has no finding, the hashes
+ * of its id, household and content. */
+static int check_record(struct check *c, const struct mq_raw_record *raw)
 {
-	const char *s = norm_text(v, f);
-	if (f == MQ_F_RECORD_ID) {
-		v->id_hash = mq_hash(s, strlen(s), 7); /* the index keys ids as C strings */
-		/* a miss probes several slots (load up to 3/4): the next line too */
-		size_t mask = v->nslots - 1, i = v->id_hash & mask;
-		__builtin_prefetch(&v->slots[i]);
-		__builtin_prefetch(&v->slots[(i + 8) & mask]);
-		return;
-	}
-	v->hh_hash = mq_intern_hash(s, v->norm_len[f]);
-	v->hh_hash_set = 1;
-	mq_intern_prefetch(v->households, v->hh_hash, 0);
-}
-
-int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
-		       struct mq_verdict *out)
-{
-	memset(out, 0, sizeof *out);
-	v->nfindings = 0;
-	v->hh_hash_set = 0;
-	mq_buf_reset(&v->norm);
-	struct mq_record *r = &out->record;
+	struct mq_record *r = &c->rec;
+	c->nfindings = 0;
+	c->hh_hash_set = 0;
+	mq_buf_reset(&c->norm);
 	*r = (struct mq_record){ .source = raw->source, .line = raw->line, .visit_date = MQ_NO_DAY,
 				 .due_date = MQ_NO_DAY, .closed_date = MQ_NO_DAY, .household_type = -1,
 				 .visit_mode = -1, .status = -1, .satisfaction = -1 };
 	if (raw->structural) {
-		add_finding(v, MQ_E001, -1, raw->structural_zh ? raw->structural_zh : raw->structural,
+		add_finding(c, MQ_E001, -1, raw->structural_zh ? raw->structural_zh : raw->structural,
 			    "%s", raw->structural);
-		return build_reject(v, out);
+		return 0;
 	}
 	const char *present[MQ_NFIELDS] = { 0 };
 	for (int f = 0; f < MQ_NFIELDS; f++) {
-		v->norm_off[f] = (size_t)-1;
+		c->norm_off[f] = (size_t)-1;
 		const char *s;
 		size_t n = raw->value[f] ? mq_trim(raw->value[f], raw->len[f], &s) : 0;
 		if (raw->value[f] && raw->bad_text[f]) {
 			char zh[160];
 			snprintf(zh, sizeof zh, "%s（%s）含有不是有效文字的字节", FZH(f), FNAME(f));
-			add_finding(v, MQ_E010, f, zh, "bytes that are not valid text in %s", FNAME(f));
+			add_finding(c, MQ_E010, f, zh, "bytes that are not valid text in %s", FNAME(f));
 			present[f] = "";
 			continue;
 		}
@@ -596,29 +624,134 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 			if (mq_fields[f].required == MQ_REQUIRED) {
 				char zh[160];
 				snprintf(zh, sizeof zh, "%s（%s）缺失", FZH(f), FNAME(f));
-				add_finding(v, MQ_E002, f, zh, "%s is missing", FNAME(f));
+				add_finding(c, MQ_E002, f, zh, "%s is missing", FNAME(f));
 			}
 			continue;
 		}
 		present[f] = s;
-		if (check_field(v, f, s, n, r))
+		if (check_field(c, f, s, n, r))
 			return MQ_ERR_NOMEM;
-		if (f == MQ_F_RECORD_ID || f == MQ_F_HOUSEHOLD_ID)
-			start_lookup(v, f);
 	}
-	if (v->hh_hash_set)
-		mq_intern_prefetch(v->households, v->hh_hash, 1);
-	check_cross_field(v, r, present);
+	check_cross_field(c, r, present);
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		r->text[f] = norm_text(c, f);
+		r->len[f] = r->text[f] ? c->norm_len[f] : 0;
+	}
+	if (c->reread)
+		return 0;
+	/* a rejected record's id is still looked up (E006 joins its findings) */
+	if (r->text[MQ_F_RECORD_ID]) /* the index keys ids as C strings */
+		c->id_hash = mq_hash(r->text[MQ_F_RECORD_ID], strlen(r->text[MQ_F_RECORD_ID]), 7);
+	if (c->nfindings)
+		return 0;
+	if ((c->hh_hash_set = r->text[MQ_F_HOUSEHOLD_ID] != NULL))
+		c->hh_hash = mq_intern_hash(r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
+	c->content = content_hash(c);
+	return 0;
+}
+
+/* ---- checking ahead ---- */
+
+struct mq_preparer {
+	struct check check;
+};
+
+struct mq_preparer *mq_preparer_new(const struct mq_validate_opts *opts)
+{
+	struct mq_preparer *p = calloc(1, sizeof *p);
+	if (p)
+		check_init(&p->check, opts);
+	return p;
+}
+
+void mq_preparer_free(struct mq_preparer *p)
+{
+	if (p)
+		mq_buf_free(&p->check.norm);
+	free(p);
+}
+
+int mq_validate_prepare(const struct mq_raw_record *raw, struct mq_buf *out, void *preparer)
+{
+	struct check *c = &((struct mq_preparer *)preparer)->check;
+	if (check_record(c, raw))
+		return MQ_ERR_NOMEM;
+	struct prepared head = { .clean = c->nfindings == 0 };
+	if (head.clean) {
+		const struct mq_record *r = &c->rec;
+		head = (struct prepared){ 1, c->id_hash, c->hh_hash, c->content, r->household_size,
+					  r->household_type, r->visit_mode, r->status, r->satisfaction,
+					  r->is_signed, r->has_income, r->topics, r->visit_date, r->due_date,
+					  r->closed_date, {0}, {0} };
+		if (c->norm.len >= UINT32_MAX)
+			head.clean = 0;
+		for (int f = 0; f < MQ_NFIELDS; f++) {
+			head.off[f] = r->text[f] ? (uint32_t)c->norm_off[f] : UINT32_MAX;
+			head.len[f] = (uint32_t)r->len[f];
+		}
+	}
+	if (mq_buf_add(out, &head, offsetof(struct prepared, text)))
+		return MQ_ERR_NOMEM;
+	if (head.clean && c->norm.len && mq_buf_add(out, c->norm.data, c->norm.len))
+		return MQ_ERR_NOMEM;
+	return 0;
+}
+
+/* Takes a clean prepared record into c as if check_record had run; 0 when
+ * the record must be checked here (it has findings). */
+static int take_prepared(struct check *c, const struct prepared *pr, const struct mq_raw_record *raw)
+{
+	if (!pr->clean)
+		return 0;
+	struct mq_record *r = &c->rec;
+	*r = (struct mq_record){ .source = raw->source, .line = raw->line, .visit_date = pr->visit_date,
+				 .due_date = pr->due_date, .closed_date = pr->closed_date,
+				 .household_size = pr->household_size, .household_type = pr->household_type,
+				 .visit_mode = pr->visit_mode, .status = pr->status,
+				 .satisfaction = pr->satisfaction, .topics = pr->topics,
+				 .is_signed = pr->is_signed, .has_income = pr->has_income };
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		r->text[f] = pr->off[f] == UINT32_MAX ? NULL : pr->text + pr->off[f];
+		r->len[f] = pr->len[f];
+	}
+	c->nfindings = 0;
+	c->id_hash = pr->id_hash;
+	c->hh_hash = pr->hh_hash;
+	c->hh_hash_set = r->text[MQ_F_HOUSEHOLD_ID] != NULL;
+	c->content = pr->content;
+	return 1;
+}
+
+void mq_validate_ahead(struct mq_validator *v, const void *prepared)
+{
+	const struct prepared *pr = prepared;
+	if (!pr->clean || v->opts.reread)
+		return;
+	__builtin_prefetch(&v->slots[pr->id_hash >> v->shift]);
+	mq_intern_prefetch(v->households, pr->hh_hash, 0);
+}
+
+/* ---- the record against the records before it ---- */
+
+int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
+		       struct mq_verdict *out)
+{
+	struct check *c = &v->check;
+	memset(out, 0, sizeof *out);
+	if (!raw->prepared || !take_prepared(c, raw->prepared, raw))
+		if (check_record(c, raw))
+			return MQ_ERR_NOMEM;
+	struct mq_record *r = &c->rec;
+	if (c->hh_hash_set && !v->opts.reread)
+		mq_intern_prefetch(v->households, c->hh_hash, 1);
 
 	/* E006 / W006: the id against the ids accepted before */
-	const char *id = norm_text(v, MQ_F_RECORD_ID);
-	size_t idlen = id ? strlen(id) : 0;
-	uint64_t idhash = id ? v->id_hash : 0;
-	uint64_t *slot = id && !v->opts.reread ? dup_slot(v, id, idlen, idhash) : NULL;
-	uint64_t content = slot ? content_hash(v) : 0;
+	const char *id = r->text[MQ_F_RECORD_ID];
+	size_t idlen = r->len[MQ_F_RECORD_ID];
+	uint64_t *slot = id && !v->opts.reread ? dup_slot(v, id, idlen, c->id_hash) : NULL;
 	if (slot && *slot) {
 		const struct dup_entry *e = &v->entries[SLOT_ENTRY(*slot) - 1];
-		if (e->content == content && v->nfindings == 0) {
+		if (c->nfindings == 0 && e->content == c->content) {
 			snprintf(v->drop_en, sizeof v->drop_en,
 				 "duplicate of the record accepted at %s line %u: dropped", entry_source(v, e), e->line);
 			snprintf(v->drop_zh, sizeof v->drop_zh, "与 %s 第%u行已接受的记录完全相同，已舍弃",
@@ -629,20 +762,18 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		}
 		char zh[256];
 		snprintf(zh, sizeof zh, "记录编号 %.64s 已被 %s 第%u行内容不同的记录使用", id, entry_source(v, e), e->line);
-		add_finding(v, MQ_E006, MQ_F_RECORD_ID, zh,
+		add_finding(c, MQ_E006, MQ_F_RECORD_ID, zh,
 			    "record_id %.64s already accepted (%s line %u) with different content", id,
 			    entry_source(v, e), e->line);
 	}
-	if (v->nfindings)
+	if (c->nfindings)
 		return build_reject(v, out);
 
 	/* accepted: claim the id, then the warnings */
-	if (slot && dup_insert(v, slot, idhash, id, idlen, content, raw->source, raw->line))
+	if (slot && dup_insert(v, slot, c->id_hash, id, idlen, c->content, raw->source, raw->line))
 		return MQ_ERR_NOMEM;
-	for (int f = 0; f < MQ_NFIELDS; f++) {
-		r->text[f] = norm_text(v, f);
-		r->len[f] = r->text[f] ? v->norm_len[f] : 0;
-	}
+	out->record = *r;
+	r = &out->record;
 	if (v->opts.reread) {
 		out->outcome = MQ_ACCEPTED;
 		return 0;
@@ -659,9 +790,7 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 	    mq_buf_add(key, r->text[MQ_F_VILLAGE], r->len[MQ_F_VILLAGE]))
 		return MQ_ERR_NOMEM;
 	int32_t village = mq_intern_id(v->villages, key->data, key->len);
-	int32_t hh = v->hh_hash_set
-		? mq_intern_id_h(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID], v->hh_hash)
-		: mq_intern_id(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
+	int32_t hh = mq_intern_id_h(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID], c->hh_hash);
 	if (village < 0 || hh < 0)
 		return MQ_ERR_NOMEM;
 	if ((size_t)hh >= v->ahv) {

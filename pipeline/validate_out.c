@@ -162,6 +162,12 @@ static int on_record(const struct mq_raw_record *raw, void *ctx)
 	return 0;
 }
 
+static void on_ahead(const void *prepared, void *ctx)
+{
+	struct stage *st = ctx;
+	mq_validate_ahead(st->v, prepared);
+}
+
 static void on_progress(long long bytes, void *ctx)
 {
 	struct stage *st = ctx;
@@ -221,6 +227,7 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	char data_dir[4096];
 	char **paths = NULL;
 	int npaths = 0, rc;
+	struct mq_preparer *prep = NULL;
 	memset(counts, 0, sizeof *counts);
 	snprintf(data_dir, sizeof data_dir, "%s/data", opts->out_dir);
 	if ((rc = mq_expand_inputs(inputs, ninputs, &paths, &npaths, err)))
@@ -230,8 +237,10 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 		goto out;
 	}
 	counts->inputs = calloc((size_t)npaths, sizeof *counts->inputs);
-	st.v = mq_validator_new(&(struct mq_validate_opts){ .as_of = opts->as_of, .ref = opts->ref });
-	if (!counts->inputs || !st.v) {
+	struct mq_validate_opts vopts = { .as_of = opts->as_of, .ref = opts->ref };
+	st.v = mq_validator_new(&vopts);
+	prep = mq_preparer_new(&vopts);
+	if (!counts->inputs || !st.v || !prep) {
 		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 		goto out;
 	}
@@ -248,7 +257,8 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	if ((rc = mq_mkdirs(data_dir, err)) || (rc = open_outputs(&st, data_dir, err)))
 		goto out;
 	struct mq_ingest_opts iopts = { .encoding = opts->encoding, .unknown_column = on_unknown_column,
-					.progress = on_progress };
+					.progress = on_progress, .prepare = mq_validate_prepare,
+					.prepare_ctx = prep, .ahead = on_ahead };
 	for (int i = 0; i < npaths; i++) {
 		struct mq_input_info *in = &counts->inputs[counts->ninputs++];
 		in->path = paths[i];
@@ -292,6 +302,7 @@ out:
 	mq_out_abort(&st.rejects);
 	mq_out_abort(&st.warnings);
 	mq_validator_free(st.v);
+	mq_preparer_free(prep);
 	mq_paths_free(paths, npaths);
 	mq_buf_free(&st.clean);
 	mq_buf_free(&st.other);
@@ -359,12 +370,19 @@ int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *
 		     struct mq_error *err)
 {
 	struct reread rr = { .fn = fn, .ctx = ctx, .err = err, .path = path };
-	rr.v = mq_validator_new(&(struct mq_validate_opts){ .as_of = as_of, .ref = ref, .reread = 1 });
-	if (!rr.v)
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
-	struct mq_ingest_opts iopts = { .encoding = MQ_ENC_UTF8 };
-	int rc = mq_ingest_csv(path, &iopts, on_reread, &rr, NULL, err);
+	struct mq_validate_opts vopts = { .as_of = as_of, .ref = ref, .reread = 1 };
+	struct mq_preparer *prep = mq_preparer_new(&vopts);
+	rr.v = mq_validator_new(&vopts);
+	int rc;
+	if (!rr.v || !prep) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	} else {
+		struct mq_ingest_opts iopts = { .encoding = MQ_ENC_UTF8, .prepare = mq_validate_prepare,
+						.prepare_ctx = prep };
+		rc = mq_ingest_csv(path, &iopts, on_reread, &rr, NULL, err);
+	}
 	mq_validator_free(rr.v);
+	mq_preparer_free(prep);
 	return rc;
 }
 

@@ -24,6 +24,18 @@ struct mq_ingest_opts {
 	void (*unknown_column)(const char *source, const char *header, void *ctx);
 	/* Progress: called now and then with bytes read so far (may be NULL). */
 	void (*progress)(long long bytes_read, void *ctx);
+	/* Work done ahead on the CSV reader's own thread (may be NULL): called
+	 * in file order for each record, it appends what it wants to out; the
+	 * record callback then finds those bytes (8-byte aligned) in
+	 * rec->prepared. Readers without a thread leave rec->prepared NULL.
+	 * unknown_column then runs on the reader's thread too. */
+	int (*prepare)(const struct mq_raw_record *rec, struct mq_buf *out, void *prepare_ctx);
+	void *prepare_ctx;
+	/* With prepare: called on the caller's thread with a record's prepared
+	 * bytes a few records before the record callback gets it (may be
+	 * NULL), so the memory it will look up can start loading; gets the
+	 * ctx given to the reader. */
+	void (*ahead)(const void *prepared, void *ctx);
 };
 
 struct mq_ingest_stats {

@@ -101,6 +101,9 @@ struct mq_raw_record {
 	const size_t *cell_len;
 	const char *const *headers;     /* header of each cell (CSV header or XML field name) */
 	size_t nheaders;                /* cells past this many have no header */
+	/* What the ingest options' prepare hook made of this record ahead of
+	 * time (on the reader's thread), or NULL. */
+	const void *prepared;
 };
 
 /* ---- the accepted, normalised record ---- */

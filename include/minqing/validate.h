@@ -53,8 +53,25 @@ struct mq_validate_opts {
 
 struct mq_validator;
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts);
+/* Validates raw; when raw->prepared holds what mq_validate_prepare made of
+ * it, the checks done there are not repeated. Returns 0 or MQ_ERR_NOMEM. */
 int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		       struct mq_verdict *out);
+
+/* Checking ahead: everything but the duplicate-id and household rules needs
+ * only the record, so a reader's thread can do it (mq_ingest_opts.prepare).
+ * A preparer (struct mq_preparer *, passed as
+ * void * to fit the hook) is one thread's scratch; opts and the reference
+ * must not change while it is used. mq_validate_prepare appends its result
+ * to out (for raw->prepared); returns 0 or MQ_ERR_NOMEM. */
+struct mq_preparer;
+struct mq_preparer *mq_preparer_new(const struct mq_validate_opts *opts);
+int mq_validate_prepare(const struct mq_raw_record *raw, struct mq_buf *out, void *preparer);
+/* Starts loading the index entries a prepared record will look up, a few
+ * records before it is validated (the indexes are far bigger than the
+ * caches). */
+void mq_validate_ahead(struct mq_validator *v, const void *prepared);
+void mq_preparer_free(struct mq_preparer *p);
 size_t mq_validator_index_bytes(const struct mq_validator *v); /* duplicate-id index size */
 void mq_validator_free(struct mq_validator *v);
 

@@ -253,6 +253,59 @@ static void test_dates(void)
 	CHECK_INT(mq_days_in_year(2024), 366);
 }
 
+/* Checking ahead (mq_validate_prepare, as the CSV reader's thread does)
+ * gives the same verdict, message and record as checking in one go. */
+static void test_prepared_same(void)
+{
+	static const struct { int f; const char *v; int f2; const char *v2; } seq[] = {
+		{ -1, NULL, -1, NULL },
+		{ MQ_F_VISIT_DATE, " 2024.3.2", MQ_F_SIGNED, "是" },        /* W006 */
+		{ MQ_F_NOTES, "另一条", -1, NULL },                          /* E006 */
+		{ MQ_F_HOUSEHOLDER, NULL, -1, NULL },                       /* E002 and E006 */
+		{ MQ_F_RECORD_ID, "R2", MQ_F_VILLAGE, "别的村" },            /* W002 */
+		{ MQ_F_RECORD_ID, "R3", MQ_F_HOUSEHOLD_SIZE, "45" },        /* E004 */
+		{ MQ_F_RECORD_ID, "R4", MQ_F_STATUS, "已办结" },
+	};
+	struct mq_validate_opts o = { .as_of = mq_day_from_ymd(2024, 12, 31) };
+	struct mq_validator *plain = mq_validator_new(&o), *ahead = mq_validator_new(&o);
+	struct mq_preparer *prep = mq_preparer_new(&o);
+	struct mq_buf blob = { 0 };
+	for (size_t i = 0; i < sizeof seq / sizeof *seq; i++) {
+		struct rec r1, r2;
+		struct mq_verdict a, b;
+		CHECK_INT(mq_validate_record(plain, make(&r1, seq[i].f, seq[i].v, seq[i].f2, seq[i].v2), &a), 0);
+		char en[512] = "", zh[512] = "";
+		if (a.outcome == MQ_REJECTED) {
+			snprintf(en, sizeof en, "%s", a.reject.message);
+			snprintf(zh, sizeof zh, "%s", a.reject.message_zh);
+		}
+		struct mq_raw_record *raw = make(&r2, seq[i].f, seq[i].v, seq[i].f2, seq[i].v2);
+		mq_buf_reset(&blob);
+		CHECK_INT(mq_validate_prepare(raw, &blob, prep), 0);
+		raw->prepared = blob.data;
+		CHECK_INT(mq_validate_record(ahead, raw, &b), 0);
+		CHECK_INT(b.outcome, a.outcome);
+		CHECK_INT(b.nwarnings, a.nwarnings);
+		if (a.outcome == MQ_REJECTED) {
+			CHECK_INT(b.reject.code, a.reject.code);
+			CHECK_STR(b.reject.message, en);
+			CHECK_STR(b.reject.message_zh, zh);
+		}
+		if (a.outcome == MQ_ACCEPTED) {
+			for (int f = 0; f < MQ_NFIELDS; f++)
+				CHECK_STR(b.record.text[f] ? b.record.text[f] : "-", a.record.text[f] ? a.record.text[f] : "-");
+			CHECK_INT(b.record.visit_date, a.record.visit_date);
+			CHECK_INT(b.record.topics, a.record.topics);
+			CHECK_INT(b.record.household_size, a.record.household_size);
+		}
+	}
+	CHECK_INT(mq_validator_index_bytes(plain), mq_validator_index_bytes(ahead));
+	mq_buf_free(&blob);
+	mq_preparer_free(prep);
+	mq_validator_free(plain);
+	mq_validator_free(ahead);
+}
+
 int main(void)
 {
 	test_accept_and_normalise();
@@ -260,6 +313,7 @@ int main(void)
 	test_lengths();
 	test_bad_text_and_order();
 	test_duplicates();
+	test_prepared_same();
 	test_reference_rules();
 	test_dates();
 	return check_summary();
