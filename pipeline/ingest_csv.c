@@ -102,8 +102,9 @@ struct row {
 
 typedef int (*row_fn)(const struct row *row, void *ctx);
 /* Work on the reader's thread per row: appends to out what the row
- * callback will find in row->prep. */
-typedef int (*row_prep_fn)(const struct row *row, struct mq_buf *out, void *ctx);
+ * callback will find in row->prep; spare: the reader is ahead (it waited
+ * for the caller at its last hand-over). */
+typedef int (*row_prep_fn)(const struct row *row, int spare, struct mq_buf *out, void *ctx);
 
 /* Per-row pointer and length arrays, sized for the widest row seen. */
 struct row_view {
@@ -167,6 +168,7 @@ struct row_reader {
 	row_prep_fn prep;            /* may be NULL */
 	void *prep_ctx;
 	struct row_view prep_view;
+	int waited;                  /* the last hand-over found the queue full */
 };
 
 static void on_cell(void *s, size_t len, void *data)
@@ -198,7 +200,7 @@ static void prep_row(struct row_reader *r, struct row_ref *rr)
 	struct row row;
 	size_t off = (b->prep.len + 7) & ~(size_t)7;
 	if (view_row(&r->prep_view, b, rr, &row) || mq_buf_add(&b->prep, "\0\0\0\0\0\0\0", off - b->prep.len) ||
-	    r->prep(&row, &b->prep, r->prep_ctx) || b->prep.len > UINT32_MAX) {
+	    r->prep(&row, r->waited, &b->prep, r->prep_ctx) || b->prep.len > UINT32_MAX) {
 		r->nomem = 1;
 		return;
 	}
@@ -435,6 +437,7 @@ static void hand_over(struct row_reader *r, int last)
 	pthread_mutex_lock(&q->mu);
 	q->count++;
 	pthread_cond_broadcast(&q->cv);
+	r->waited = q->count == NBATCH;
 	while (q->count == NBATCH && !q->stop)
 		pthread_cond_wait(&q->cv, &q->mu);
 	r->stopped = q->stop;
@@ -792,7 +795,7 @@ static int row_record(const struct visit_reader *v, const struct row *r, struct 
 }
 
 /* The reader's thread: the header row, then each record prepared ahead. */
-static int prep_visit_row(const struct row *r, struct mq_buf *out, void *ctx)
+static int prep_visit_row(const struct row *r, int spare, struct mq_buf *out, void *ctx)
 {
 	struct visit_reader *v = ctx;
 	struct mq_raw_record rec;
@@ -801,7 +804,7 @@ static int prep_visit_row(const struct row *r, struct mq_buf *out, void *ctx)
 		return r->structural ? 0 : take_header(v, r);
 	if (!row_record(v, r, &rec, msg, msg_zh))
 		return 0;
-	return v->opts->prepare(&rec, out, v->opts->prepare_ctx);
+	return v->opts->prepare(&rec, spare, out, v->opts->prepare_ctx);
 }
 
 static int on_visit_row(const struct row *r, void *ctx)

@@ -4,6 +4,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <limits.h>
 #include <ftw.h>
 #include <signal.h>
@@ -513,6 +516,25 @@ int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err)
 	return 0;
 }
 
+#define WB_KEEP (512LL << 20)   /* smaller files stay in the page cache whole */
+#define WB_WINDOW (32LL << 20)
+
+void mq_out_write_behind(struct mq_out *o, long long written)
+{
+	if (o->behind < WB_KEEP)
+		o->behind = WB_KEEP;
+	int fd = fileno(o->fp);
+	/* one window being written back, the one before it waited for and
+	 * dropped: the writer never waits for the disk in the usual case */
+	while (written - o->behind >= 2 * WB_WINDOW) {
+		sync_file_range(fd, o->behind + WB_WINDOW, WB_WINDOW, SYNC_FILE_RANGE_WRITE);
+		sync_file_range(fd, o->behind, WB_WINDOW,
+				SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+		posix_fadvise(fd, o->behind, WB_WINDOW, POSIX_FADV_DONTNEED);
+		o->behind += WB_WINDOW;
+	}
+}
+
 int mq_out_commit(struct mq_out *o, struct mq_error *err)
 {
 	int bad = ferror(o->fp);
@@ -561,6 +583,17 @@ static int csv_needs_quote(const char *s, size_t len)
 	if (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t')
 		return 1;
 	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	for (; i + 16 <= len; i += 16) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, comma), _mm_cmpeq_epi8(w, quote)),
+					   _mm_or_si128(_mm_cmpeq_epi8(w, lf), _mm_cmpeq_epi8(w, cr)));
+		if (_mm_movemask_epi8(hit))
+			return 1;
+	}
+#endif
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w;
 		memcpy(&w, s + i, 8);

@@ -86,6 +86,8 @@ struct mq_validator {
 	size_t ahv;
 	struct mq_intern *villages;  /* "township/village" */
 	struct check check;          /* the record being validated */
+	uint64_t ahead_hh[8];        /* household hashes seen by mq_validate_ahead, a ring */
+	unsigned nahead;
 	struct mq_buf msg_en, msg_zh;
 	char warn_en[MQ_MAX_WARNINGS][256], warn_zh[MQ_MAX_WARNINGS][256];
 	char drop_en[256], drop_zh[256];
@@ -671,8 +673,9 @@ void mq_preparer_free(struct mq_preparer *p)
 	free(p);
 }
 
-int mq_validate_prepare(const struct mq_raw_record *raw, struct mq_buf *out, void *preparer)
+int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_buf *out, void *preparer)
 {
+	(void)spare;
 	struct check *c = &((struct mq_preparer *)preparer)->check;
 	if (check_record(c, raw))
 		return MQ_ERR_NOMEM;
@@ -695,6 +698,11 @@ int mq_validate_prepare(const struct mq_raw_record *raw, struct mq_buf *out, voi
 	if (head.clean && c->norm.len && mq_buf_add(out, c->norm.data, c->norm.len))
 		return MQ_ERR_NOMEM;
 	return 0;
+}
+
+const struct mq_record *mq_preparer_record(const struct mq_preparer *p)
+{
+	return p->check.nfindings == 0 ? &p->check.rec : NULL;
 }
 
 /* Takes a clean prepared record into c as if check_record had run; 0 when
@@ -729,6 +737,12 @@ void mq_validate_ahead(struct mq_validator *v, const void *prepared)
 		return;
 	__builtin_prefetch(&v->slots[pr->id_hash >> v->shift]);
 	mq_intern_prefetch(v->households, pr->hh_hash, 0);
+	/* the household's string, once its slot (asked for four records
+	 * ago) has arrived */
+	unsigned n = v->nahead++;
+	if (n >= 4)
+		mq_intern_prefetch(v->households, v->ahead_hh[(n - 4) % 8], 1);
+	v->ahead_hh[n % 8] = pr->hh_hash;
 }
 
 /* ---- the record against the records before it ---- */
@@ -742,8 +756,6 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		if (check_record(c, raw))
 			return MQ_ERR_NOMEM;
 	struct mq_record *r = &c->rec;
-	if (c->hh_hash_set && !v->opts.reread)
-		mq_intern_prefetch(v->households, c->hh_hash, 1);
 
 	/* E006 / W006: the id against the ids accepted before */
 	const char *id = r->text[MQ_F_RECORD_ID];

@@ -9,11 +9,13 @@
 struct stage {
 	const struct mq_stage_opts *opts;
 	struct mq_validator *v;
+	struct mq_preparer *prep;     /* the CSV reader's thread's */
 	struct mq_run_counts *counts;
 	struct mq_input_info *input;
 	struct mq_out accepted, rejects, warnings;
 	struct mq_buf clean, other;
 	struct mq_buf accepted_rows;  /* accepted.csv rows not yet handed to stdio */
+	long long accepted_bytes;     /* handed to stdio so far */
 	long long bytes_before, bytes_total;
 	int cb_rc;                 /* the accepted-callback's stop value */
 	int rc;                    /* fatal error inside the record callback */
@@ -104,26 +106,69 @@ static void flush_accepted(struct stage *st)
 	struct mq_buf *b = &st->accepted_rows;
 	if (b->len)
 		fwrite_unlocked(b->data, 1, b->len, st->accepted.fp); /* errors: ferror at commit */
+	st->accepted_bytes += (long long)b->len;
+	mq_out_write_behind(&st->accepted, st->accepted_bytes);
 	mq_buf_reset(b);
 }
 
-static int write_accepted(struct stage *st, const struct mq_record *r)
+static int accepted_row(struct mq_buf *b, const struct mq_record *r)
 {
-	struct mq_buf *b = &st->accepted_rows;
 	int rc = 0;
 	for (int f = 0; f < MQ_NFIELDS && !rc; f++)
 		rc = mq_csv_cell_buf(b, r->text[f], r->len[f], f == 0);
-	if (rc || (rc = mq_buf_add(b, "\r\n", 2)))
+	return rc ? rc : mq_buf_add(b, "\r\n", 2);
+}
+
+/* A record checked ahead on the CSV reader's thread carries, before the
+ * validator's part, its accepted.csv row when that thread has time to
+ * spare (made there for a record without findings of its own): the
+ * caller's thread then only copies it. */
+struct stage_prep {
+	uint32_t row_off, row_len;    /* from the start of this struct; 0, 0 = none */
+};
+
+static int prepare_record(const struct mq_raw_record *raw, int spare, struct mq_buf *out, void *ctx)
+{
+	struct stage *st = ctx;
+	size_t base = out->len;
+	struct stage_prep sp = { 0, 0 };
+	if (mq_buf_add(out, &sp, sizeof sp) || mq_validate_prepare(raw, spare, out, st->prep))
+		return MQ_ERR_NOMEM;
+	const struct mq_record *r = mq_preparer_record(st->prep);
+	if (!r || !spare)
+		return 0;
+	size_t at = out->len;
+	if (accepted_row(out, r) || out->len - base > UINT32_MAX)
+		return MQ_ERR_NOMEM;
+	sp = (struct stage_prep){ (uint32_t)(at - base), (uint32_t)(out->len - at) };
+	memcpy(out->data + base, &sp, sizeof sp);
+	return 0;
+}
+
+static int write_accepted(struct stage *st, const struct mq_record *r, const struct stage_prep *sp)
+{
+	struct mq_buf *b = &st->accepted_rows;
+	int rc = sp && sp->row_len ? mq_buf_add(b, (const char *)sp + sp->row_off, sp->row_len)
+		: accepted_row(b, r);
+	if (rc)
 		return rc;
 	if (b->len >= ACCEPTED_FLUSH)
 		flush_accepted(st);
 	return 0;
 }
 
-static int on_record(const struct mq_raw_record *raw, void *ctx)
+static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 {
 	struct stage *st = ctx;
 	struct mq_verdict vd;
+	const struct stage_prep *sp = raw_in->prepared;
+	struct mq_raw_record with_prep;
+	const struct mq_raw_record *raw = raw_in;
+	if (sp) {
+		with_prep = *raw_in;
+		with_prep.prepared = sp + 1;
+		raw = &with_prep;
+	}
 	int rc = mq_validate_record(st->v, raw, &vd);
 	if (rc) {
 		st->rc = mq_fail(st->err, rc, raw->source, raw->line, "内存不足 / out of memory");
@@ -149,7 +194,7 @@ static int on_record(const struct mq_raw_record *raw, void *ctx)
 			c->by_code[vd.warnings[i].code]++;
 			write_warning(st, raw, &vd.warnings[i]);
 		}
-		if ((rc = write_accepted(st, &vd.record))) {
+		if ((rc = write_accepted(st, &vd.record, sp))) {
 			st->rc = mq_fail(st->err, MQ_ERR_NOMEM, raw->source, raw->line, "内存不足 / out of memory");
 			return st->rc;
 		}
@@ -165,7 +210,7 @@ static int on_record(const struct mq_raw_record *raw, void *ctx)
 static void on_ahead(const void *prepared, void *ctx)
 {
 	struct stage *st = ctx;
-	mq_validate_ahead(st->v, prepared);
+	mq_validate_ahead(st->v, (const struct stage_prep *)prepared + 1);
 }
 
 static void on_progress(long long bytes, void *ctx)
@@ -227,7 +272,6 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	char data_dir[4096];
 	char **paths = NULL;
 	int npaths = 0, rc;
-	struct mq_preparer *prep = NULL;
 	memset(counts, 0, sizeof *counts);
 	snprintf(data_dir, sizeof data_dir, "%s/data", opts->out_dir);
 	if ((rc = mq_expand_inputs(inputs, ninputs, &paths, &npaths, err)))
@@ -239,8 +283,8 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	counts->inputs = calloc((size_t)npaths, sizeof *counts->inputs);
 	struct mq_validate_opts vopts = { .as_of = opts->as_of, .ref = opts->ref };
 	st.v = mq_validator_new(&vopts);
-	prep = mq_preparer_new(&vopts);
-	if (!counts->inputs || !st.v || !prep) {
+	st.prep = mq_preparer_new(&vopts);
+	if (!counts->inputs || !st.v || !st.prep) {
 		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 		goto out;
 	}
@@ -257,8 +301,8 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	if ((rc = mq_mkdirs(data_dir, err)) || (rc = open_outputs(&st, data_dir, err)))
 		goto out;
 	struct mq_ingest_opts iopts = { .encoding = opts->encoding, .unknown_column = on_unknown_column,
-					.progress = on_progress, .prepare = mq_validate_prepare,
-					.prepare_ctx = prep, .ahead = on_ahead };
+					.progress = on_progress, .prepare = prepare_record,
+					.prepare_ctx = &st, .ahead = on_ahead };
 	for (int i = 0; i < npaths; i++) {
 		struct mq_input_info *in = &counts->inputs[counts->ninputs++];
 		in->path = paths[i];
@@ -302,7 +346,7 @@ out:
 	mq_out_abort(&st.rejects);
 	mq_out_abort(&st.warnings);
 	mq_validator_free(st.v);
-	mq_preparer_free(prep);
+	mq_preparer_free(st.prep);
 	mq_paths_free(paths, npaths);
 	mq_buf_free(&st.clean);
 	mq_buf_free(&st.other);

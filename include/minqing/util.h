@@ -98,10 +98,16 @@ size_t mq_trim(const char *s, size_t len, const char **start);
 struct mq_out {
 	FILE *fp;
 	char *path, *tmp;
+	long long behind;   /* bytes written back and dropped from the page cache */
 };
 int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err);
 int mq_out_commit(struct mq_out *o, struct mq_error *err); /* closes, fsyncs, renames */
 void mq_out_abort(struct mq_out *o);                        /* closes and unlinks; NULL-safe */
+/* For a file of gigabytes written in one go: given the bytes written so
+ * far, writes back and drops from the page cache what lies well behind
+ * the end (past its first 512 MB), so dirty pages never pile up to where
+ * the kernel throttles the writer. Best effort; errors show at commit. */
+void mq_out_write_behind(struct mq_out *o, long long written);
 
 /* Creates dir and its parents (mode 0777 & ~umask). */
 int mq_mkdirs(const char *dir, struct mq_error *err);

@@ -60,13 +60,16 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 
 /* Checking ahead: everything but the duplicate-id and household rules needs
  * only the record, so a reader's thread can do it (mq_ingest_opts.prepare).
- * A preparer (struct mq_preparer *, passed as
- * void * to fit the hook) is one thread's scratch; opts and the reference
- * must not change while it is used. mq_validate_prepare appends its result
- * to out (for raw->prepared); returns 0 or MQ_ERR_NOMEM. */
+ * A preparer (struct mq_preparer *, passed as void * to fit the hook,
+ * whose spare flag it does not use) is one thread's scratch; opts and the
+ * reference must not change while it is used. mq_validate_prepare appends
+ * its result to out (for raw->prepared); returns 0 or MQ_ERR_NOMEM. */
 struct mq_preparer;
 struct mq_preparer *mq_preparer_new(const struct mq_validate_opts *opts);
-int mq_validate_prepare(const struct mq_raw_record *raw, struct mq_buf *out, void *preparer);
+int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_buf *out, void *preparer);
+/* The record the last mq_validate_prepare normalised, when it had no
+ * finding of its own (else NULL); valid until the preparer's next call. */
+const struct mq_record *mq_preparer_record(const struct mq_preparer *p);
 /* Starts loading the index entries a prepared record will look up, a few
  * records before it is validated (the indexes are far bigger than the
  * caches). */

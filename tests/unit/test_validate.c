@@ -281,7 +281,7 @@ static void test_prepared_same(void)
 		}
 		struct mq_raw_record *raw = make(&r2, seq[i].f, seq[i].v, seq[i].f2, seq[i].v2);
 		mq_buf_reset(&blob);
-		CHECK_INT(mq_validate_prepare(raw, &blob, prep), 0);
+		CHECK_INT(mq_validate_prepare(raw, 0, &blob, prep), 0);
 		raw->prepared = blob.data;
 		CHECK_INT(mq_validate_record(ahead, raw, &b), 0);
 		CHECK_INT(b.outcome, a.outcome);
