@@ -1,17 +1,32 @@
-/* pdf.c — the one module that talks to libharu: fonts (UTF-8, embedded
- * TrueType subsets), pages, text and rules, bookmarks, document info, and
- * the font fix-ups libharu 2.3.0 needs before saving:
+/* pdf.c — the one module that talks to libharu. libharu keeps what it does
+ * well: the fonts (UTF-8, embedded TrueType subsets) and the document info.
+ * Pages, content streams, the page tree and the bookmarks are written here,
+ * so that a document holds a few tens of bytes per page and per bookmark
+ * (and the bookmark's title), whatever its length:
+ *  - a page's operators go into one buffer, "sealed" (deflated) into an
+ *    unlinked temporary file (in $TMPDIR, else /tmp) when the next page
+ *    starts; drawing on a page again (header and footer) seals a further
+ *    segment, and the page's /Contents is the array of its segments, each
+ *    copied as it is;
+ *  - a page is a record of its size, segments and fonts, a bookmark a record
+ *    with its title in an arena (records sit in blocks that never move);
+ *  - on save, libharu's objects are written with its own writer, so its font
+ *    embedding runs and its object numbers stay; ours follow, then the
+ *    cross-reference table, whose lines wait in the temporary file too.
+ * libharu's own catalog and page-tree root numbers are reused for ours.
+ *
+ * Font fix-ups libharu 2.3.0 needs before saving:
  *  - its ToUnicode stream holds a code-to-CID "begincidrange" map (poppler
  *    warns, PDF/A refuses it): replaced by a bfrange ToUnicode CMap;
  *  - its W array and CIDToGIDMap cover the whole font (~180 KB per font):
  *    rebuilt for the code points actually drawn.
  * With the UTF-8 encoder a content-stream code is the UTF-16 value of a BMP
- * character and CID = code (Identity-H); CIDToGIDMap maps CID to glyph.
- * A finished page's content is deflated into an unlinked temporary file
- * (in $TMPDIR, else /tmp) and read back one stream at a time on save. */
+ * character and CID = code (Identity-H); CIDToGIDMap maps CID to glyph. */
 #include "layout_internal.h"
 
 #include <hpdf.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +35,12 @@
 #include <zlib.h>
 
 #define MQ_PDF_MAX_PAGES 100000
+#define BLOCK 1024            /* records per block */
+#define FANOUT 128            /* kids per page-tree node */
+#define MAX_LEVELS 8
+#define SEAL_LEVEL 6          /* zlib level of a sealed segment */
+#define STORED 0x80000000u    /* segment length flag: not deflated */
+#define SPILL_BUF (1 << 16)   /* spill file write buffer and read window */
 
 /* Per-process metrics of one font face, shared by every document that
  * uses it: libharu looks a glyph up with a linear search of the cmap, so
@@ -41,38 +62,64 @@ struct font_slot {
 	uint8_t *used;        /* bitmap of BMP code points drawn */
 };
 
-/* Where a sealed content stream went in the spill file; kept in the
- * stream dict's unused attr pointer, so blocks never move. Drawing on a
- * page again (header and footer) appends a segment to the same stream. */
-struct spill_rec {
-	struct mq_pdf *p;
-	off_t off;
-	size_t len;
-	struct spill_rec *next;   /* later segment of the same stream, or NULL */
+/* Records of one kind in blocks of BLOCK: growing never copies them. */
+struct table {
+	char **blk;
+	size_t n, elem;
 };
-#define SPILL_BLOCK 1024
+
+struct page {
+	float w, h;
+	uint32_t first, last;   /* 1 + index of its first / last segment, 0 = none */
+	uint8_t fonts;          /* bit r set: font role r is drawn on it */
+};
+
+/* A sealed piece of a page's content in the spill file. */
+struct segment {
+	off_t off;
+	uint32_t len;           /* bytes there, | STORED when not deflated */
+	uint32_t next;          /* 1 + index of the page's next segment, 0 = none */
+};
+
+struct bookmark {
+	const char *title;      /* UTF-8, in the arena */
+	int32_t parent, prev, next, first, last;   /* bookmark index, -1 = none */
+	int32_t page, count;    /* count: visible descendants, filled on save */
+	float y;
+};
+
+/* What the current segment has set so far (libharu's getters kept this):
+ * a new page starts in the PDF default state, a revisited page's segment
+ * in an unknown one (-1, NaN), so it sets everything it uses again. */
+struct gstate {
+	int font;               /* role, -1 = none */
+	int32_t fill;           /* 0xRRGGBB, -1 = unknown */
+	double size, char_space, line_width;
+};
 
 struct mq_pdf {
 	HPDF_Doc doc;
-	HPDF_Encoder utf8;
 	HPDF_STATUS status;   /* first libharu error, 0 when none */
 	HPDF_STATUS detail;
+	int failed;           /* first drawing error (MQ_ERR_*), 0 when none */
 	struct font_slot fonts[MQ_FONT_ROLES];
-	HPDF_Page *pages;
-	int npages, apages, cur;
+	struct table pages, segs, marks;
+	int32_t top_first, top_last;   /* top-level bookmarks, -1 = none */
+	struct mq_arena *titles;
+	int cur;              /* page drawn on, -1 = none */
+	struct gstate gs;
 	int in_text;
-	int sealed;           /* the current page's current stream is compressed */
-	unsigned char *raw, *zbuf;   /* scratch for sealing and unsealing */
-	size_t ralloc, zalloc;
-	int spill;            /* unlinked temporary file of sealed streams, -1 = none yet */
-	off_t spill_end;
-	struct spill_rec **recs;     /* blocks of SPILL_BLOCK */
-	size_t nrecs;
-	HPDF_Array procset;   /* one ProcSet array shared by every page */
-	HPDF_Outline *outlines;
-	int noutlines, aoutlines;
-	char *tmp;            /* NUL-terminated copy of a string to draw */
-	size_t tmp_alloc;
+	char *ops;            /* the current segment's operators */
+	size_t nops, aops;
+	z_stream z;           /* deflate state, reset for each segment */
+	int zinit;
+	unsigned char *zbuf;  /* scratch for sealing and copying */
+	size_t zalloc;
+	int spill;            /* unlinked temporary file, -1 = none yet */
+	off_t spill_end;      /* its length, buffered bytes included */
+	unsigned char *sbuf;  /* bytes not yet written, then the read window */
+	size_t sn;            /* buffered bytes */
+	off_t wstart;         /* read window: spill bytes [wstart, wstart + sn) */
 };
 
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
@@ -90,12 +137,43 @@ static int hpdf_fail(struct mq_pdf *p, struct mq_error *err, const char *file, c
 		       (unsigned)p->status, (unsigned)p->detail, what);
 }
 
+static void *table_at(const struct table *t, size_t i)
+{
+	return t->blk[i / BLOCK] + (i % BLOCK) * t->elem;
+}
+
+static void *table_push(struct table *t)
+{
+	if (t->n % BLOCK == 0) {
+		char **nb = realloc(t->blk, (t->n / BLOCK + 1) * sizeof *nb);
+		if (!nb)
+			return NULL;
+		t->blk = nb;
+		if (!(nb[t->n / BLOCK] = malloc(BLOCK * t->elem)))
+			return NULL;
+	}
+	return table_at(t, t->n++);
+}
+
+static void table_free(struct table *t)
+{
+	for (size_t i = 0; i < (t->n + BLOCK - 1) / BLOCK; i++)
+		free(t->blk[i]);
+	free(t->blk);
+}
+
 int mq_pdf_new(struct mq_pdf **out, struct mq_error *err)
 {
 	struct mq_pdf *p = calloc(1, sizeof *p);
 	*out = NULL;
 	if (!p)
 		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+	p->pages.elem = sizeof(struct page);
+	p->segs.elem = sizeof(struct segment);
+	p->marks.elem = sizeof(struct bookmark);
+	p->top_first = p->top_last = -1;
+	p->cur = -1;
+	p->spill = -1;
 	p->doc = HPDF_New(on_error, p);
 	if (!p->doc) {
 		free(p);
@@ -104,10 +182,7 @@ int mq_pdf_new(struct mq_pdf **out, struct mq_error *err)
 	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
 	HPDF_UseUTFEncodings(p->doc);
 	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
-	p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
-	p->cur = -1;
-	p->spill = -1;
-	if (p->status || !p->utf8) {
+	if (p->status || !HPDF_GetEncoder(p->doc, "UTF-8")) {
 		int rc = hpdf_fail(p, err, "", "UTF-8 encoder");
 		mq_pdf_free(p);
 		return rc;
@@ -124,16 +199,17 @@ void mq_pdf_free(struct mq_pdf *p)
 		free(p->fonts[r].used);
 	if (p->doc)
 		HPDF_Free(p->doc);
-	free(p->pages);
-	free(p->outlines);
-	free(p->tmp);
+	table_free(&p->pages);
+	table_free(&p->segs);
+	table_free(&p->marks);
+	mq_arena_free(p->titles);
+	free(p->ops);
 	free(p->zbuf);
-	free(p->raw);
+	free(p->sbuf);
+	if (p->zinit)
+		deflateEnd(&p->z);
 	if (p->spill >= 0)
 		close(p->spill);
-	for (size_t i = 0; i < (p->nrecs + SPILL_BLOCK - 1) / SPILL_BLOCK; i++)
-		free(p->recs[i]);
-	free(p->recs);
 	free(p);
 }
 
@@ -250,13 +326,7 @@ int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp)
 	return f->cache->gid[cp] != 0;
 }
 
-static void end_text(struct mq_pdf *p)
-{
-	if (p->in_text) {
-		HPDF_Page_EndText(p->pages[p->cur]);
-		p->in_text = 0;
-	}
-}
+/* ---- pages and drawing ---- */
 
 static int grow(unsigned char **buf, size_t *alloc, size_t n)
 {
@@ -270,50 +340,97 @@ static int grow(unsigned char **buf, size_t *alloc, size_t n)
 	return 0;
 }
 
-/* libharu writes a stream's /Filter from its own flag and deflates at save
- * time, so a sealed stream is read back from the spill file and inflated
- * just before it is written, and dropped right after. */
-static HPDF_STATUS inflate_segment(const struct spill_rec *rec, HPDF_Stream s)
+static char *put_str(char *o, const char *s)
 {
-	struct mq_pdf *p = rec->p;
-	unsigned char out[16384];
-	z_stream zs = {0};
-	HPDF_STATUS rc = HPDF_OK;
-	if (grow(&p->zbuf, &p->zalloc, rec->len ? rec->len : 1))
-		return HPDF_FAILD_TO_ALLOC_MEM;
-	if (pread(p->spill, p->zbuf, rec->len, rec->off) != (ssize_t)rec->len || inflateInit(&zs) != Z_OK)
-		return HPDF_INVALID_STREAM;
-	zs.next_in = p->zbuf;
-	zs.avail_in = (uInt)rec->len;
-	int zr = Z_OK;
-	while (zr == Z_OK && rc == HPDF_OK) {
-		zs.next_out = out;
-		zs.avail_out = sizeof out;
-		zr = inflate(&zs, Z_NO_FLUSH);
-		if (zr == Z_OK || zr == Z_STREAM_END)
-			rc = HPDF_Stream_Write(s, out, (HPDF_UINT)(sizeof out - zs.avail_out));
+	size_t n = strlen(s);
+	memcpy(o, s, n);
+	return o + n;
+}
+
+static char *put_uint(char *o, unsigned long long v)
+{
+	char d[24];
+	int n = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	while (n)
+		*o++ = d[--n];
+	return o;
+}
+
+/* v with at most dec (0..4) decimals, trailing zeros dropped: what
+ * printf("%.*f") gives, shorter and without its cost. */
+static char *put_num(char *o, double v, int dec)
+{
+	static const long long scale[] = {1, 10, 100, 1000, 10000};
+	if (!(fabs(v) < 1e12))   /* NaN or absurd: never from the layout */
+		v = 0;
+	long long i = llround(v * (double)scale[dec]);
+	if (i < 0) {
+		*o++ = '-';
+		i = -i;
 	}
-	inflateEnd(&zs);
-	return rc != HPDF_OK ? rc : zr == Z_STREAM_END ? HPDF_OK : HPDF_INVALID_STREAM;
+	o = put_uint(o, (unsigned long long)(i / scale[dec]));
+	long long frac = i % scale[dec];
+	if (frac) {
+		*o++ = '.';
+		for (long long s = scale[dec] / 10; frac; s /= 10) {
+			*o++ = (char)('0' + frac / s);
+			frac %= s;
+		}
+	}
+	return o;
 }
 
-/* libharu writes a stream's /Filter from its own flag and deflates at save
- * time, so a sealed stream is read back from the spill file and inflated
- * just before it is written, and dropped right after. */
-static HPDF_STATUS unseal_before_write(HPDF_Dict dict)
+/* Room for n more bytes of operators, or NULL: the drawing is then
+ * dropped and the save reports the error. */
+static char *reserve(struct mq_pdf *p, size_t n)
 {
-	HPDF_STATUS rc = HPDF_OK;
-	HPDF_MemStream_FreeData(dict->stream);
-	for (const struct spill_rec *rec = dict->attr; rec && rc == HPDF_OK; rec = rec->next)
-		rc = inflate_segment(rec, dict->stream);
-	dict->before_write_fn = NULL;
-	return rc;
+	if (p->failed)
+		return NULL;
+	if (p->cur < 0) {
+		p->failed = MQ_ERR_USAGE;
+		return NULL;
+	}
+	if (p->nops + n > p->aops) {
+		size_t na = p->aops ? p->aops : 16384;
+		while (na < p->nops + n)
+			na *= 2;
+		char *o = realloc(p->ops, na);
+		if (!o) {
+			p->failed = MQ_ERR_NOMEM;
+			return NULL;
+		}
+		p->ops = o;
+		p->aops = na;
+	}
+	return p->ops + p->nops;
 }
 
-static HPDF_STATUS drop_after_write(HPDF_Dict dict)
+/* Room for graphics operators: outside a text object. */
+static char *reserve_graphics(struct mq_pdf *p, size_t n)
 {
-	HPDF_MemStream_FreeData(dict->stream);
-	return HPDF_OK;
+	char *o = reserve(p, n + 3);
+	if (o && p->in_text) {
+		o = put_str(o, "ET\n");
+		p->nops += 3;
+		p->in_text = 0;
+	}
+	return o;
+}
+
+static char *set_fill(struct mq_pdf *p, char *o, const uint8_t rgb[3])
+{
+	int32_t c = (int32_t)rgb[0] << 16 | (int32_t)rgb[1] << 8 | rgb[2];
+	if (p->gs.fill == c)
+		return o;
+	for (int i = 0; i < 3; i++) {
+		o = put_num(o, rgb[i] / 255.0, 3);
+		*o++ = ' ';
+	}
+	p->gs.fill = c;
+	return put_str(o, "rg\n");
 }
 
 static int open_spill(struct mq_pdf *p)
@@ -331,142 +448,143 @@ static int open_spill(struct mq_pdf *p)
 	return 0;
 }
 
-static struct spill_rec *new_rec(struct mq_pdf *p)
+static int spill_flush(struct mq_pdf *p)
 {
-	size_t blk = p->nrecs / SPILL_BLOCK;
-	if (p->nrecs % SPILL_BLOCK == 0) {
-		struct spill_rec **nb = realloc(p->recs, (blk + 1) * sizeof *nb);
-		if (!nb)
-			return NULL;
-		p->recs = nb;
-		if (!(nb[blk] = malloc(SPILL_BLOCK * sizeof **nb)))
-			return NULL;
-	}
-	return &p->recs[blk][p->nrecs++ % SPILL_BLOCK];
+	if (p->sn && pwrite(p->spill, p->sbuf, p->sn, p->spill_end - (off_t)p->sn) != (ssize_t)p->sn)
+		return MQ_ERR_IO;
+	p->sn = 0;
+	return 0;
 }
 
-/* Deflates the current page's open content stream (fast level) into the
- * spill file and empties it, so a report of any length holds no page
- * content in memory until it is saved. */
-static int seal(struct mq_pdf *p)
+/* Appends to the spill file through a buffer: one system call per many
+ * segments. */
+static int spill_write(struct mq_pdf *p, const void *data, size_t n)
 {
-	if (p->cur < 0 || p->sealed)
-		return 0;
-	end_text(p);
-	HPDF_PageAttr attr = (HPDF_PageAttr)p->pages[p->cur]->attr;
-	HPDF_Stream s = attr->stream;
-	HPDF_UINT n = s->size;
-	p->sealed = 1;
-	if (!n)
-		return 0;
-	uLongf zn = compressBound(n);
-	if (grow(&p->raw, &p->ralloc, n) || grow(&p->zbuf, &p->zalloc, zn))
-		return MQ_ERR_NOMEM;
-	HPDF_UINT got = n;
-	if (s->seek_fn(s, 0, HPDF_SEEK_SET) != HPDF_OK || HPDF_Stream_Read(s, p->raw, &got) != HPDF_OK ||
-	    got != n || compress2(p->zbuf, &zn, p->raw, n, 1) != Z_OK)
-		return MQ_ERR_IO;
 	if (p->spill < 0 && open_spill(p))
 		return MQ_ERR_IO;
-	struct spill_rec *rec = new_rec(p);
-	if (!rec)
+	if (!p->sbuf && !(p->sbuf = malloc(SPILL_BUF)))
 		return MQ_ERR_NOMEM;
-	*rec = (struct spill_rec){p, p->spill_end, zn, NULL};
-	if (pwrite(p->spill, p->zbuf, zn, p->spill_end) != (ssize_t)zn)
+	if (p->sn + n > SPILL_BUF && spill_flush(p))
 		return MQ_ERR_IO;
-	p->spill_end += (off_t)zn;
-	HPDF_MemStream_FreeData(s);
-	struct spill_rec **tail = (struct spill_rec **)&attr->contents->attr;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = rec;
-	attr->contents->before_write_fn = unseal_before_write;
-	attr->contents->after_write_fn = drop_after_write;
+	if (n > SPILL_BUF) {
+		if (pwrite(p->spill, data, n, p->spill_end) != (ssize_t)n)
+			return MQ_ERR_IO;
+	} else {
+		memcpy(p->sbuf + p->sn, data, n);
+		p->sn += n;
+	}
+	p->spill_end += (off_t)n;
+	return 0;
+}
+
+/* Deflates the current segment into the spill file and links it to its
+ * page, so a report of any length holds no page content in memory. */
+static int seal(struct mq_pdf *p)
+{
+	if (p->cur < 0 || p->failed)
+		return p->failed;
+	if (p->in_text && !reserve_graphics(p, 0))
+		return p->failed;
+	if (!p->nops)
+		return 0;
+	/* one deflate state for all segments: a new one per segment costs
+	 * a quarter megabyte of allocation each time */
+	if (p->nops >= STORED || (!p->zinit && deflateInit(&p->z, SEAL_LEVEL) != Z_OK))
+		return p->failed = MQ_ERR_NOMEM;
+	p->zinit = 1;
+	uLong bound = deflateBound(&p->z, p->nops);
+	if (deflateReset(&p->z) != Z_OK || grow(&p->zbuf, &p->zalloc, bound))
+		return p->failed = MQ_ERR_NOMEM;
+	p->z.next_in = (Bytef *)p->ops;
+	p->z.avail_in = (uInt)p->nops;
+	p->z.next_out = p->zbuf;
+	p->z.avail_out = (uInt)bound;
+	if (deflate(&p->z, Z_FINISH) != Z_STREAM_END)
+		return p->failed = MQ_ERR_NOMEM;
+	/* a footer alone may not shrink: kept as it is */
+	size_t zn = p->z.total_out, n = zn < p->nops ? zn : p->nops;
+	struct segment *s = table_push(&p->segs);
+	if (!s)
+		return p->failed = MQ_ERR_NOMEM;
+	*s = (struct segment){p->spill_end, (uint32_t)n | (zn < p->nops ? 0 : STORED), 0};
+	int rc = spill_write(p, zn < p->nops ? (const void *)p->zbuf : p->ops, n);
+	if (rc)
+		return p->failed = rc;
+	p->nops = 0;
+	struct page *pg = table_at(&p->pages, (size_t)p->cur);
+	uint32_t id = (uint32_t)p->segs.n;
+	if (pg->last)
+		((struct segment *)table_at(&p->segs, pg->last - 1))->next = id;
+	else
+		pg->first = id;
+	pg->last = id;
 	return 0;
 }
 
 int mq_pdf_add_page(struct mq_pdf *p, double w, double h)
 {
-	if (p->npages >= MQ_PDF_MAX_PAGES)
+	if (p->pages.n >= MQ_PDF_MAX_PAGES)
 		return MQ_ERR_LIMIT;
-	if (p->npages == p->apages) {
-		int na = p->apages ? p->apages * 2 : 64;
-		HPDF_Page *np = realloc(p->pages, (size_t)na * sizeof *np);
-		if (!np)
-			return MQ_ERR_NOMEM;
-		p->pages = np;
-		p->apages = na;
-	}
 	int rc = seal(p);
 	if (rc)
 		return rc;
-	HPDF_Page page = HPDF_AddPage(p->doc);
-	if (!page)
-		return MQ_ERR_IO;
-	/* every page gets the same ProcSet: one shared object instead of
-	 * five names per page */
-	HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
-	if (!res)
-		return MQ_ERR_IO;
-	if (!p->procset) {
-		static const char *const names[] = {"PDF", "Text", "ImageB", "ImageC", "ImageI"};
-		p->procset = HPDF_Array_New(p->doc->mmgr);
-		if (!p->procset || HPDF_Xref_Add(p->doc->xref, p->procset) != HPDF_OK)
-			return MQ_ERR_IO;
-		for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-			if (HPDF_Array_AddName(p->procset, names[i]) != HPDF_OK)
-				return MQ_ERR_IO;
-	}
-	if (HPDF_Dict_Add(res, "ProcSet", p->procset) != HPDF_OK)
-		return MQ_ERR_IO;
-	p->sealed = 0;
-	HPDF_Page_SetWidth(page, (HPDF_REAL)w);
-	HPDF_Page_SetHeight(page, (HPDF_REAL)h);
-	p->pages[p->npages] = page;
-	p->cur = p->npages;
-	return p->npages++;
+	struct page *pg = table_push(&p->pages);
+	if (!pg)
+		return MQ_ERR_NOMEM;
+	*pg = (struct page){(float)w, (float)h, 0, 0, 0};
+	p->cur = (int)p->pages.n - 1;
+	p->gs = (struct gstate){.font = -1, .fill = 0, .size = NAN, .char_space = 0, .line_width = 1};
+	return p->cur;
 }
 
 int mq_pdf_use_page(struct mq_pdf *p, int index)
 {
-	if (index < 0 || index >= p->npages)
+	if (index < 0 || (size_t)index >= p->pages.n)
 		return MQ_ERR_USAGE;
 	int rc = seal(p);
 	if (rc)
 		return rc;
 	p->cur = index;
-	/* the page's sealed stream is empty in memory: later drawing is
-	 * sealed as a further segment of it (one content stream per page) */
-	p->sealed = 0;
+	p->gs = (struct gstate){.font = -1, .fill = -1, .size = NAN, .char_space = NAN, .line_width = NAN};
 	return 0;
 }
 
-int mq_pdf_page_count(const struct mq_pdf *p) { return p->npages; }
+int mq_pdf_page_count(const struct mq_pdf *p) { return (int)p->pages.n; }
 
 void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
 		 double x, double y, const char *s, size_t len, double char_space)
 {
 	struct font_slot *f = &p->fonts[role];
-	HPDF_Page page = p->pages[p->cur];
 	if (!len)
 		return;
 	/* at most 4 hex digits per input byte, plus the operators */
-	if (4 * len + 64 > p->tmp_alloc) {
-		size_t na = 4 * len + 256;
-		char *t = realloc(p->tmp, na);
-		if (!t) {
-			p->status = HPDF_FAILD_TO_ALLOC_MEM;
-			return;
-		}
-		p->tmp = t;
-		p->tmp_alloc = na;
+	char *o = reserve(p, 4 * len + 160);
+	if (!o)
+		return;
+	if (!p->in_text) {
+		o = put_str(o, "BT\n");
+		p->in_text = 1;
+	}
+	if (p->gs.font != role || p->gs.size != size) {
+		o = put_str(o, "/F");
+		o = put_uint(o, (unsigned)role + 1);
+		*o++ = ' ';
+		o = put_str(put_num(o, size, 3), " Tf\n");
+		p->gs.font = role;
+		p->gs.size = size;
+	}
+	o = set_fill(p, o, rgb);
+	if (p->gs.char_space != char_space) {
+		o = put_str(put_num(o, char_space, 4), " Tc\n");
+		p->gs.char_space = char_space;
 	}
 	/* Hex codes written directly: libharu's own show-text re-measures
 	 * every character with a linear cmap search, the slowest part of a
 	 * page; the glyphs are marked for the subset in fix_font. */
-	char *o = p->tmp;
-	int k = sprintf(o, "1 0 0 1 %.2f %.2f Tm <", x, y);
-	o += k;
+	o = put_str(o, "1 0 0 1 ");
+	o = put_num(o, x, 2);
+	*o++ = ' ';
+	o = put_str(put_num(o, y, 2), " Tm <");
 	for (size_t i = 0; i < len; ) {
 		static const char hex[] = "0123456789ABCDEF";
 		uint32_t cp;
@@ -478,69 +596,63 @@ void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
 		for (int sh = 12; sh >= 0; sh -= 4)
 			*o++ = hex[(cp >> sh) & 0xF];
 	}
-	memcpy(o, "> Tj\n", 5);
-	o += 5;
-	if (!p->in_text) {
-		HPDF_Page_BeginText(page);
-		p->in_text = 1;
-	}
-	if (HPDF_Page_GetCurrentFont(page) != f->font ||
-	    HPDF_Page_GetCurrentFontSize(page) != (HPDF_REAL)size)
-		HPDF_Page_SetFontAndSize(page, f->font, (HPDF_REAL)size);
-	HPDF_RGBColor c = HPDF_Page_GetRGBFill(page);
-	HPDF_REAL r = rgb[0] / 255.0f, g = rgb[1] / 255.0f, b = rgb[2] / 255.0f;
-	if (c.r != r || c.g != g || c.b != b)
-		HPDF_Page_SetRGBFill(page, r, g, b);
-	if (HPDF_Page_GetCharSpace(page) != (HPDF_REAL)char_space)
-		HPDF_Page_SetCharSpace(page, (HPDF_REAL)char_space);
-	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-	if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)p->tmp, (HPDF_UINT)(o - p->tmp)) != HPDF_OK && !p->status)
-		p->status = HPDF_INVALID_STREAM;
+	o = put_str(o, "> Tj\n");
+	p->nops = (size_t)(o - p->ops);
+	((struct page *)table_at(&p->pages, (size_t)p->cur))->fonts |= (uint8_t)(1u << role);
 }
 
 void mq_pdf_rect(struct mq_pdf *p, double x, double y, double w, double h, const uint8_t fill[3])
 {
-	HPDF_Page page = p->pages[p->cur];
-	end_text(p);
-	HPDF_Page_SetRGBFill(page, fill[0] / 255.0f, fill[1] / 255.0f, fill[2] / 255.0f);
-	HPDF_Page_Rectangle(page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w, (HPDF_REAL)h);
-	HPDF_Page_Fill(page);
+	char *o = reserve_graphics(p, 160);
+	if (!o)
+		return;
+	o = set_fill(p, o, fill);
+	const double v[4] = {x, y, w, h};
+	for (int i = 0; i < 4; i++) {
+		o = put_num(o, v[i], 2);
+		*o++ = ' ';
+	}
+	o = put_str(o, "re f\n");
+	p->nops = (size_t)(o - p->ops);
 }
 
 void mq_pdf_line(struct mq_pdf *p, double x1, double y1, double x2, double y2, double width)
 {
-	HPDF_Page page = p->pages[p->cur];
-	end_text(p);
-	if (HPDF_Page_GetLineWidth(page) != (HPDF_REAL)width)
-		HPDF_Page_SetLineWidth(page, (HPDF_REAL)width);
-	HPDF_Page_MoveTo(page, (HPDF_REAL)x1, (HPDF_REAL)y1);
-	HPDF_Page_LineTo(page, (HPDF_REAL)x2, (HPDF_REAL)y2);
-	HPDF_Page_Stroke(page);
+	char *o = reserve_graphics(p, 160);
+	if (!o)
+		return;
+	if (p->gs.line_width != width) {
+		o = put_str(put_num(o, width, 3), " w\n");
+		p->gs.line_width = width;
+	}
+	const double v[4] = {x1, y1, x2, y2};
+	static const char *const op[4] = {" ", " m ", " ", " l S\n"};
+	for (int i = 0; i < 4; i++)
+		o = put_str(put_num(o, v[i], 2), op[i]);
+	p->nops = (size_t)(o - p->ops);
 }
 
 int mq_pdf_outline(struct mq_pdf *p, int parent, const char *title, int page, double y)
 {
-	if (page < 0 || page >= p->npages)
+	if (page < 0 || (size_t)page >= p->pages.n || p->marks.n >= INT32_MAX)
 		return MQ_ERR_USAGE;
-	if (p->noutlines == p->aoutlines) {
-		int na = p->aoutlines ? p->aoutlines * 2 : 32;
-		HPDF_Outline *no = realloc(p->outlines, (size_t)na * sizeof *no);
-		if (!no)
-			return MQ_ERR_NOMEM;
-		p->outlines = no;
-		p->aoutlines = na;
-	}
-	HPDF_Outline par = parent >= 0 && parent < p->noutlines ? p->outlines[parent] : NULL;
-	HPDF_Outline o = HPDF_CreateOutline(p->doc, par, title, p->utf8);
-	HPDF_Destination d = o ? HPDF_Page_CreateDestination(p->pages[page]) : NULL;
-	if (!d)
-		return MQ_ERR_IO;
-	/* libharu cannot write a null zoom; 1 = 100 % */
-	HPDF_Destination_SetXYZ(d, 0, (HPDF_REAL)y, 1);
-	HPDF_Outline_SetDestination(o, d);
-	HPDF_Outline_SetOpened(o, par ? HPDF_FALSE : HPDF_TRUE);
-	p->outlines[p->noutlines] = o;
-	return p->noutlines++;
+	if (!p->titles && !(p->titles = mq_arena_new()))
+		return MQ_ERR_NOMEM;
+	const char *t = mq_arena_strndup(p->titles, title, strlen(title));
+	struct bookmark *b = t ? table_push(&p->marks) : NULL;
+	if (!b)
+		return MQ_ERR_NOMEM;
+	int32_t id = (int32_t)p->marks.n - 1;
+	int32_t par = parent >= 0 && parent < id ? parent : -1;
+	struct bookmark *pb = par >= 0 ? table_at(&p->marks, (size_t)par) : NULL;
+	int32_t *first = pb ? &pb->first : &p->top_first, *last = pb ? &pb->last : &p->top_last;
+	*b = (struct bookmark){t, par, *last, -1, -1, -1, page, 0, (float)y};
+	if (*last >= 0)
+		((struct bookmark *)table_at(&p->marks, (size_t)*last))->next = id;
+	else
+		*first = id;
+	*last = id;
+	return id;
 }
 
 /* ---- font fix-ups before saving ---- */
@@ -645,12 +757,379 @@ static int fix_font(struct mq_pdf *p, struct font_slot *f)
 	return rc ? MQ_ERR_NOMEM : 0;
 }
 
+/* ---- saving ---- */
+
+#define XREF_LINES 512
+
+/* The output file: every byte goes through put, which counts the offset.
+ * The 20-byte cross-reference line of object n is kept at xbase + 20 n in
+ * the spill file, gathered in runs of consecutive numbers. */
+struct writer {
+	FILE *fp;
+	uint64_t pos;
+	int err;              /* first MQ_ERR_*, 0 when none */
+	int spill;
+	off_t xbase;
+	uint32_t xfirst, xn, nobj;
+	char xbuf[20 * XREF_LINES + 1];
+};
+
+/* Object numbers of what this module writes itself. */
+struct numbers {
+	uint32_t catalog, root, info, size;   /* catalog and root: libharu's numbers */
+	uint32_t page0, seg0;
+	uint32_t outlines;                    /* bookmark root, 0 = no bookmarks */
+	int top;                              /* level of the root; pages are level 0 */
+	uint32_t count[MAX_LEVELS + 1];       /* nodes per level */
+	uint32_t first[MAX_LEVELS + 1];       /* number of a level's first node */
+};
+
+static void put(struct writer *w, const void *data, size_t n)
+{
+	if (n && fwrite(data, 1, n, w->fp) != n && !w->err)
+		w->err = MQ_ERR_IO;
+	w->pos += n;
+}
+
+static void putf(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(struct writer *w, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= (int)sizeof buf) {
+		w->err = MQ_ERR_IO;
+		return;
+	}
+	put(w, buf, (size_t)n);
+}
+
+static void xref_flush(struct writer *w)
+{
+	size_t n = 20 * (size_t)w->xn;
+	if (n && pwrite(w->spill, w->xbuf, n, w->xbase + 20 * (off_t)w->xfirst) != (ssize_t)n)
+		w->err = MQ_ERR_IO;
+	w->xn = 0;
+}
+
+static void begin_obj(struct writer *w, uint32_t num)
+{
+	if (w->xn && (num != w->xfirst + w->xn || w->xn == XREF_LINES))
+		xref_flush(w);
+	if (!w->xn)
+		w->xfirst = num;
+	if (w->pos > 9999999999ULL)   /* ten digits in a cross-reference line */
+		w->err = MQ_ERR_LIMIT;
+	snprintf(w->xbuf + 20 * w->xn, 21, "%010llu 00000 n\r\n", (unsigned long long)w->pos);
+	w->xn++;
+	w->nobj++;
+	putf(w, "%u 0 obj\n", num);
+}
+
+static void end_obj(struct writer *w) { put(w, "\nendobj\n", 8); }
+
+static HPDF_STATUS hpdf_put(HPDF_Stream s, const HPDF_BYTE *data, HPDF_UINT n)
+{
+	struct writer *w = s->attr;
+	put(w, data, n);
+	return w->err ? HPDF_FILE_IO_ERROR : HPDF_OK;
+}
+
+static uint32_t obj_num(const void *obj)
+{
+	return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF : 0;
+}
+
+/* Every object in libharu's table except its catalog and page-tree root,
+ * whose numbers serve ours. Writing a font adds its descriptor and font
+ * file to the table, so the count is read again at each step. Returns the
+ * first free number. */
+static uint32_t write_hpdf_objects(struct mq_pdf *p, struct writer *w, const struct numbers *n)
+{
+	HPDF_Xref xref = p->doc->xref;
+	HPDF_Stream s = HPDF_CallbackWriter_New(p->doc->mmgr, hpdf_put, w);
+	if (!s) {
+		w->err = MQ_ERR_NOMEM;
+		return 0;
+	}
+	for (HPDF_UINT i = 1; i < xref->entries->count && !w->err && !p->status; i++) {
+		if (i == n->catalog || i == n->root)
+			continue;
+		HPDF_XrefEntry e = HPDF_Xref_GetEntry(xref, i);
+		begin_obj(w, i);
+		if (HPDF_Obj_WriteValue(e->obj, s, NULL) != HPDF_OK && !p->status)
+			p->status = HPDF_INVALID_OBJECT;
+		end_obj(w);
+	}
+	HPDF_Stream_Free(s);
+	return xref->entries->count;
+}
+
+/* Page tree: level 1 nodes hold up to FANOUT pages, each higher level up
+ * to FANOUT nodes of the one below, up to a single root. */
+static void number_objects(const struct mq_pdf *p, uint32_t next, struct numbers *n)
+{
+	n->count[0] = (uint32_t)p->pages.n;
+	n->top = 0;
+	do {
+		n->top++;
+		n->count[n->top] = (n->count[n->top - 1] + FANOUT - 1) / FANOUT;
+	} while (n->count[n->top] > 1 && n->top < MAX_LEVELS);
+	for (int l = 1; l < n->top; l++) {
+		n->first[l] = next;
+		next += n->count[l];
+	}
+	n->page0 = next;
+	next += (uint32_t)p->pages.n;
+	n->seg0 = next;
+	next += (uint32_t)p->segs.n;
+	n->outlines = p->marks.n ? next : 0;
+	if (p->marks.n)
+		next += 1 + (uint32_t)p->marks.n;
+	n->size = next;
+}
+
+static uint32_t node_num(const struct numbers *n, int level, uint32_t j)
+{
+	return level == 0 ? n->page0 + j : level == n->top ? n->root : n->first[level] + j;
+}
+
+static void write_node(struct writer *w, const struct numbers *n, int level, uint32_t j)
+{
+	uint64_t span = 1;
+	for (int l = 0; l < level; l++)
+		span *= FANOUT;
+	uint64_t lo = j * span, hi = lo + span < n->count[0] ? lo + span : n->count[0];
+	uint32_t k = j * FANOUT, end = k + FANOUT < n->count[level - 1] ? k + FANOUT : n->count[level - 1];
+	begin_obj(w, node_num(n, level, j));
+	putf(w, "<< /Type /Pages /Count %llu", (unsigned long long)(hi > lo ? hi - lo : 0));
+	if (level < n->top)
+		putf(w, " /Parent %u 0 R", node_num(n, level + 1, j / FANOUT));
+	put(w, " /Kids [", 8);
+	for (; k < end; k++)
+		putf(w, k % 8 == 7 ? " %u 0 R\n" : " %u 0 R", node_num(n, level - 1, k));
+	put(w, " ] >>", 5);
+	end_obj(w);
+}
+
+static void write_page(struct mq_pdf *p, struct writer *w, const struct numbers *n, uint32_t i)
+{
+	const struct page *pg = table_at(&p->pages, i);
+	char buf[256], *o = buf;
+	begin_obj(w, n->page0 + i);
+	o = put_str(o, "<< /Type /Page /Parent ");
+	o = put_str(put_uint(o, node_num(n, 1, i / FANOUT)), " 0 R /MediaBox [0 0 ");
+	o = put_num(o, pg->w, 3);
+	*o++ = ' ';
+	o = put_str(put_num(o, pg->h, 3), "] /Resources << /Font <<");
+	for (int r = 0; r < MQ_FONT_ROLES; r++)
+		if ((pg->fonts >> r & 1) && p->fonts[r].font) {
+			o = put_str(o, " /F");
+			o = put_uint(o, (unsigned)r + 1);
+			*o++ = ' ';
+			o = put_str(put_uint(o, obj_num(p->fonts[r].font)), " 0 R");
+		}
+	o = put_str(o, " >> >>");
+	put(w, buf, (size_t)(o - buf));
+	if (pg->first) {
+		put(w, " /Contents [", 12);
+		for (uint32_t s = pg->first; s; s = ((const struct segment *)table_at(&p->segs, s - 1))->next)
+			putf(w, " %u 0 R", n->seg0 + s - 1);
+		put(w, " ]", 2);
+	}
+	put(w, " >>", 3);
+	end_obj(w);
+}
+
+/* Bytes [off, off + n) of the spilled segments, which are read in the
+ * order they were written: the window reads ahead. NULL on failure. */
+static const unsigned char *spill_read(struct mq_pdf *p, off_t off, size_t n)
+{
+	if (off >= p->wstart && off + (off_t)n <= p->wstart + (off_t)p->sn)
+		return p->sbuf + (off - p->wstart);
+	unsigned char *buf = p->sbuf;
+	size_t want = SPILL_BUF;
+	if (n > SPILL_BUF) {
+		if (grow(&p->zbuf, &p->zalloc, n))
+			return NULL;
+		buf = p->zbuf;
+		want = n;
+	}
+	if ((off_t)want > p->spill_end - off)
+		want = (size_t)(p->spill_end - off);
+	if (want < n || pread(p->spill, buf, want, off) != (ssize_t)want)
+		return NULL;
+	if (buf == p->sbuf) {
+		p->wstart = off;
+		p->sn = want;
+	}
+	return buf;
+}
+
+static void write_segment(struct mq_pdf *p, struct writer *w, const struct numbers *n, uint32_t r)
+{
+	const struct segment *s = table_at(&p->segs, r);
+	size_t len = s->len & ~STORED;
+	begin_obj(w, n->seg0 + r);
+	putf(w, "<< /Length %zu%s >>\nstream\n", len, s->len & STORED ? "" : " /Filter /FlateDecode");
+	const unsigned char *data = spill_read(p, s->off, len);
+	if (data)
+		put(w, data, len);
+	else
+		w->err = MQ_ERR_IO;
+	put(w, "\nendstream", 10);
+	end_obj(w);
+}
+
+/* A title as a UTF-16BE hex string with its byte-order mark. */
+static void put_title(struct writer *w, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char buf[256];
+	size_t n = 0, len = strlen(s);
+	put(w, "/Title <FEFF", 12);
+	for (size_t i = 0; i < len; ) {
+		uint32_t cp, u[2];
+		int k = mq_utf8_decode(s + i, len - i, &cp), nu = 1;
+		if (!k)
+			cp = 0xFFFD;
+		i += k ? (size_t)k : 1;
+		u[0] = cp;
+		if (cp > 0xFFFF) {
+			cp -= 0x10000;
+			u[0] = 0xD800 | cp >> 10;
+			u[1] = 0xDC00 | (cp & 0x3FF);
+			nu = 2;
+		}
+		for (int j = 0; j < nu; j++)
+			for (int sh = 12; sh >= 0; sh -= 4)
+				buf[n++] = hex[(u[j] >> sh) & 0xF];
+		if (n > sizeof buf - 16) {
+			put(w, buf, n);
+			n = 0;
+		}
+	}
+	put(w, buf, n);
+	put(w, ">", 1);
+}
+
+static struct bookmark *mark(const struct mq_pdf *p, int32_t i) { return table_at(&p->marks, (size_t)i); }
+
+/* Top-level bookmarks open, the others closed: /Count is what an item
+ * shows, negative when closed (what it would show if opened). */
+static void write_outlines(struct mq_pdf *p, struct writer *w, const struct numbers *n)
+{
+	int32_t nm = (int32_t)p->marks.n, shown = 0;
+	for (int32_t j = 0; j < nm; j++)
+		mark(p, j)->count = 0;
+	/* a child comes after its parent: one backward pass sums the counts */
+	for (int32_t j = nm - 1; j >= 0; j--) {
+		struct bookmark *b = mark(p, j);
+		int32_t add = 1 + (b->parent < 0 ? b->count : 0);
+		if (b->parent >= 0)
+			mark(p, b->parent)->count += add;
+		else
+			shown += add;
+	}
+	begin_obj(w, n->outlines);
+	putf(w, "<< /Type /Outlines /First %u 0 R /Last %u 0 R /Count %d >>",
+	     n->outlines + 1 + (uint32_t)p->top_first, n->outlines + 1 + (uint32_t)p->top_last, shown);
+	end_obj(w);
+	for (int32_t j = 0; j < nm && !w->err; j++) {
+		const struct bookmark *b = mark(p, j);
+		char y[32];
+		*put_num(y, b->y, 2) = '\0';
+		begin_obj(w, n->outlines + 1 + (uint32_t)j);
+		put(w, "<< ", 3);
+		put_title(w, b->title);
+		putf(w, " /Parent %u 0 R", b->parent >= 0 ? n->outlines + 1 + (uint32_t)b->parent : n->outlines);
+		if (b->prev >= 0)
+			putf(w, " /Prev %u 0 R", n->outlines + 1 + (uint32_t)b->prev);
+		if (b->next >= 0)
+			putf(w, " /Next %u 0 R", n->outlines + 1 + (uint32_t)b->next);
+		if (b->first >= 0)
+			putf(w, " /First %u 0 R /Last %u 0 R /Count %d", n->outlines + 1 + (uint32_t)b->first,
+			     n->outlines + 1 + (uint32_t)b->last, b->parent < 0 ? b->count : -b->count);
+		/* a null zoom keeps the reader's */
+		putf(w, " /Dest [%u 0 R /XYZ 0 %s null] >>", n->page0 + (uint32_t)b->page, y);
+		end_obj(w);
+	}
+}
+
+static void write_xref(struct mq_pdf *p, struct writer *w, const struct numbers *n)
+{
+	xref_flush(w);
+	if (w->nobj != n->size - 1 && !w->err)
+		w->err = MQ_ERR_IO;   /* a number left out: never expected */
+	uint64_t at = w->pos;
+	putf(w, "xref\n0 %u\n0000000000 65535 f\r\n", n->size);
+	off_t from = w->xbase + 20, end = w->xbase + 20 * (off_t)n->size;
+	while (from < end && !w->err) {
+		size_t k = end - from > 65536 ? 65536 : (size_t)(end - from);
+		if (grow(&p->zbuf, &p->zalloc, k))
+			w->err = MQ_ERR_NOMEM;
+		else if (pread(p->spill, p->zbuf, k, from) != (ssize_t)k)
+			w->err = MQ_ERR_IO;
+		else
+			put(w, p->zbuf, k);
+		from += (off_t)k;
+	}
+	putf(w, "trailer\n<< /Size %u /Root %u 0 R", n->size, n->catalog);
+	if (n->info)
+		putf(w, " /Info %u 0 R", n->info);
+	putf(w, " >>\nstartxref\n%llu\n%%%%EOF\n", (unsigned long long)at);
+}
+
+static int write_pdf(struct mq_pdf *p, struct writer *w)
+{
+	struct numbers n = {.catalog = obj_num(p->doc->catalog), .root = obj_num(p->doc->root_pages),
+			    .info = obj_num(p->doc->info)};
+	if (!n.catalog || !n.root) {
+		p->status = HPDF_INVALID_DOCUMENT;
+		return 0;
+	}
+	putf(w, "%%PDF-1.%d\n%%\267\276\255\252\n", (int)p->doc->pdf_version + 2);
+	uint32_t next = write_hpdf_objects(p, w, &n);
+	if (w->err || p->status)
+		return w->err;
+	number_objects(p, next, &n);
+	for (int l = 1; l < n.top; l++)
+		for (uint32_t j = 0; j < n.count[l] && !w->err; j++)
+			write_node(w, &n, l, j);
+	for (uint32_t i = 0; i < p->pages.n && !w->err; i++)
+		write_page(p, w, &n, i);
+	for (uint32_t r = 0; r < p->segs.n && !w->err; r++)
+		write_segment(p, w, &n, r);
+	if (p->marks.n)
+		write_outlines(p, w, &n);
+	begin_obj(w, n.catalog);
+	putf(w, "<< /Type /Catalog /Pages %u 0 R", n.root);
+	if (n.outlines)
+		putf(w, " /Outlines %u 0 R /PageMode /UseOutlines", n.outlines);
+	put(w, " >>", 3);
+	end_obj(w);
+	write_node(w, &n, n.top, 0);
+	write_xref(p, w, &n);
+	return w->err;
+}
+
+static int drawing_fail(int code, const char *path, struct mq_error *err)
+{
+	if (code == MQ_ERR_NOMEM)
+		return mq_fail(err, code, path, 0, "内存不足 / out of memory");
+	if (code == MQ_ERR_USAGE)
+		return mq_fail(err, code, path, 0, "在新建页面之前绘制 / drawing before any page");
+	return mq_fail(err, MQ_ERR_IO, path, 0, "无法写入临时文件 / cannot write the temporary file");
+}
+
 int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *info,
 		struct mq_error *err)
 {
 	struct mq_out out;
-	if (seal(p))
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	if (seal(p) || p->failed)
+		return drawing_fail(p->failed, path, err);
 	if (p->status)
 		return hpdf_fail(p, err, path, "drawing");
 	for (int r = 0; r < MQ_FONT_ROLES; r++)
@@ -668,18 +1147,33 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 		HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
 		HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, d);
 	}
-	HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE);
-	if (p->noutlines == 0)
-		HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_NONE);
 	if (p->status)
 		return hpdf_fail(p, err, path, "document info");
+	if (!p->sbuf && !(p->sbuf = malloc(SPILL_BUF)))
+		return drawing_fail(MQ_ERR_NOMEM, path, err);
+	if ((p->spill < 0 && open_spill(p)) || spill_flush(p))
+		return drawing_fail(MQ_ERR_IO, path, err);
+	p->wstart = p->spill_end;   /* the window is empty */
 	int rc = mq_out_open(&out, path, err);
 	if (rc)
 		return rc;
-	/* libharu writes the temporary file itself; mq_out syncs and renames it */
-	if (HPDF_SaveToFile(p->doc, out.tmp) != HPDF_OK) {
+	struct writer *w = calloc(1, sizeof *w);
+	if (!w) {
 		mq_out_abort(&out);
-		return hpdf_fail(p, err, path, "save");
+		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	}
+	setvbuf(out.fp, NULL, _IOFBF, 1 << 16);
+	w->fp = out.fp;
+	w->spill = p->spill;
+	w->xbase = p->spill_end;
+	rc = write_pdf(p, w);
+	free(w);
+	if (p->status || rc) {
+		mq_out_abort(&out);
+		if (p->status)
+			return hpdf_fail(p, err, path, "save");
+		return rc == MQ_ERR_NOMEM ? mq_fail(err, rc, path, 0, "内存不足 / out of memory")
+			: mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed");
 	}
 	return mq_out_commit(&out, err);
 }

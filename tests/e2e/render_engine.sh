@@ -2,7 +2,9 @@
 # End-to-end test of the PDF layout engine through build/tools/render_sample:
 # a 1,000-row table (every row exactly once, header on every page), clean
 # qpdf/pdffonts/pdftotext/mutool output, byte-identical re-renders, a
-# template error with file:line, and U+20BB7 reported and substituted.
+# template error with file:line, U+20BB7 reported and substituted, and
+# documents of many pages: every page, bookmark and footer, and a page tree
+# three levels deep.
 . tests/e2e/lib.sh
 BUILD=${BUILD:-build}
 TOOL=$BUILD/tools/render_sample
@@ -89,4 +91,56 @@ pdfinfo "$TMP/s.pdf" > "$TMP/info" 2>&1
 check "info title in Chinese" grep -q 'Title: *清河县城关镇人民政府2024年3月民情日记工作小结' "$TMP/info"
 check "info author" grep -q 'Author: *清河县城关镇人民政府' "$TMP/info"
 check "info creator" grep -q 'Creator: *minqing ' "$TMP/info"
+
+# 7. 300 one-section pages (bench_layout's document): every section once,
+# a footer on each page, a bookmark per section on its own page and one per
+# heading beneath it, the page tree spread over several nodes
+cat > "$TMP/pages.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<template title="分村走访情况">
+  <footer center="第 {page} 页 共 {pages} 页"/>
+  <body>
+    <each data="villages" newpage="true" bookmark="{id} {village}">
+      <heading level="1">{id} {township}{village}走访情况</heading>
+      <p>驻村干部{cadre}本月走访{visits|int}次，收集诉求{demands|int}件，办结率{rate|pct}，最近一次走访在{last_visit|date}。主要诉求：{note}。</p>
+      <table data="townships">
+        <column field="township" header="乡镇" width="2"/>
+        <column field="villages" header="村数" width="1" format="int"/>
+        <column field="visits" header="走访" width="1" format="int"/>
+        <column field="rate" header="办结率" width="1" format="pct"/>
+      </table>
+    </each>
+  </body>
+</template>
+XML
+check "render 300 pages" "$TOOL" --rows 300 --townships 10 --date 2024-03-31 --xsd $XSD "$TMP/pages.xml" "$TMP/p.pdf"
+check "300 pages: qpdf --check" qpdf --check "$TMP/p.pdf" > /dev/null
+check "300 pages in the page tree" test "$(qpdf --show-npages "$TMP/p.pdf" 2>/dev/null)" = 300
+pdftotext "$TMP/p.pdf" "$TMP/p.txt" 2> "$TMP/p.err"
+check "300 pages: pdftotext silent" test ! -s "$TMP/p.err"
+grep -o 'MQ-[0-9]\{5\} [^ ]*走访情况' "$TMP/p.txt" | sort | uniq -c > "$TMP/p.heads"
+check "300 distinct section headings" test "$(wc -l < "$TMP/p.heads")" -eq 300
+check "each section heading once" test "$(awk '$1 != 1' "$TMP/p.heads" | wc -l)" -eq 0
+check "a footer on each of 300 pages" test "$(grep -c '^第 [0-9]* 页 共 300 页$' "$TMP/p.txt")" -eq 300
+check "page 300 of 300" grep -q '第 300 页 共 300 页' "$TMP/p.txt"
+pdffonts "$TMP/p.pdf" > "$TMP/p.fonts" 2>&1
+check "300 pages: fonts embedded, subset, with ToUnicode" test "$(tail -n +3 "$TMP/p.fonts" | awk '$(NF-4) == "yes" && $(NF-3) == "yes" && $(NF-2) == "yes"' | wc -l)" -eq 2
+mutool show "$TMP/p.pdf" outline > "$TMP/p.outline" 2>/dev/null
+check "300 section bookmarks" test "$(grep -c '^[-+|]	"MQ-' "$TMP/p.outline")" -eq 300
+check "300 heading bookmarks beneath them" test "$(grep -c '^[-+|]		"MQ-.*走访情况"' "$TMP/p.outline")" -eq 300
+check "each section bookmark points at its page" test "$(awk -F'\t' '/^[-+|]\t"MQ-/ {
+	split($3, a, "[=&]"); if (a[2] != substr($2, 5, 5) + 0) bad++ } END { print bad + 0 }' "$TMP/p.outline")" -eq 0
+check "second 300-page render" "$TOOL" --rows 300 --townships 10 --date 2024-03-31 --xsd $XSD "$TMP/pages.xml" "$TMP/p2.pdf"
+check "300 pages byte-identical" cmp -s "$TMP/p.pdf" "$TMP/p2.pdf"
+
+# 8. more than 128 x 128 pages: the page tree has three levels; readers
+# find the last pages through it (mutool walks the nodes' /Count)
+check "render 16500 pages" "$TOOL" --rows 16500 --townships 2 --date 2024-03-31 --xsd $XSD "$TMP/pages.xml" "$TMP/d.pdf"
+check "16500 pages in the page tree" test "$(qpdf --show-npages "$TMP/d.pdf" 2>/dev/null)" = 16500
+pdftotext -f 16500 -l 16500 "$TMP/d.pdf" "$TMP/d.txt" 2> "$TMP/d.err"
+check "page 16500 of 16500 (pdftotext)" grep -q '第 16500 页 共 16500 页' "$TMP/d.txt"
+check "page 16500 holds section MQ-16500" grep -q 'MQ-16500' "$TMP/d.txt"
+check "pdftotext silent on page 16500" test ! -s "$TMP/d.err"
+mutool draw -F txt -o "$TMP/d.m.txt" "$TMP/d.pdf" 16385,16500 2>/dev/null
+check "pages 16385 and 16500 (mutool)" sh -c "grep -q 'MQ-16385' '$TMP/d.m.txt' && grep -q '第 16500 页 共 16500 页' '$TMP/d.m.txt'"
 finish
