@@ -95,25 +95,7 @@ check "info creator" grep -q 'Creator: *minqing ' "$TMP/info"
 # 7. 300 one-section pages (bench_layout's document): every section once,
 # a footer on each page, a bookmark per section on its own page and one per
 # heading beneath it, the page tree spread over several nodes
-cat > "$TMP/pages.xml" <<'XML'
-<?xml version="1.0" encoding="UTF-8"?>
-<template title="分村走访情况">
-  <footer center="第 {page} 页 共 {pages} 页"/>
-  <body>
-    <each data="villages" newpage="true" bookmark="{id} {village}">
-      <heading level="1">{id} {township}{village}走访情况</heading>
-      <p>驻村干部{cadre}本月走访{visits|int}次，收集诉求{demands|int}件，办结率{rate|pct}，最近一次走访在{last_visit|date}。主要诉求：{note}。</p>
-      <table data="townships">
-        <column field="township" header="乡镇" width="2"/>
-        <column field="villages" header="村数" width="1" format="int"/>
-        <column field="visits" header="走访" width="1" format="int"/>
-        <column field="rate" header="办结率" width="1" format="pct"/>
-      </table>
-    </each>
-  </body>
-</template>
-XML
-check "render 300 pages" "$TOOL" --rows 300 --townships 10 --date 2024-03-31 --xsd $XSD "$TMP/pages.xml" "$TMP/p.pdf"
+check "render 300 pages" "$TOOL" --rows 300 --townships 10 --date 2024-03-31 --xsd $XSD tests/templates/one_section_pages.xml "$TMP/p.pdf"
 check "300 pages: qpdf --check" qpdf --check "$TMP/p.pdf" > /dev/null
 check "300 pages in the page tree" test "$(qpdf --show-npages "$TMP/p.pdf" 2>/dev/null)" = 300
 pdftotext "$TMP/p.pdf" "$TMP/p.txt" 2> "$TMP/p.err"
@@ -130,12 +112,12 @@ check "300 section bookmarks" test "$(grep -c '^[-+|]	"MQ-' "$TMP/p.outline")" -
 check "300 heading bookmarks beneath them" test "$(grep -c '^[-+|]		"MQ-.*走访情况"' "$TMP/p.outline")" -eq 300
 check "each section bookmark points at its page" test "$(awk -F'\t' '/^[-+|]\t"MQ-/ {
 	split($3, a, "[=&]"); if (a[2] != substr($2, 5, 5) + 0) bad++ } END { print bad + 0 }' "$TMP/p.outline")" -eq 0
-check "second 300-page render" "$TOOL" --rows 300 --townships 10 --date 2024-03-31 --xsd $XSD "$TMP/pages.xml" "$TMP/p2.pdf"
+check "second 300-page render" "$TOOL" --rows 300 --townships 10 --date 2024-03-31 --xsd $XSD tests/templates/one_section_pages.xml "$TMP/p2.pdf"
 check "300 pages byte-identical" cmp -s "$TMP/p.pdf" "$TMP/p2.pdf"
 
 # 8. more than 128 x 128 pages: the page tree has three levels; readers
 # find the last pages through it (mutool walks the nodes' /Count)
-check "render 16500 pages" "$TOOL" --rows 16500 --townships 2 --date 2024-03-31 --xsd $XSD "$TMP/pages.xml" "$TMP/d.pdf"
+check "render 16500 pages" "$TOOL" --rows 16500 --townships 2 --date 2024-03-31 --xsd $XSD tests/templates/one_section_pages.xml "$TMP/d.pdf"
 check "16500 pages in the page tree" test "$(qpdf --show-npages "$TMP/d.pdf" 2>/dev/null)" = 16500
 pdftotext -f 16500 -l 16500 "$TMP/d.pdf" "$TMP/d.txt" 2> "$TMP/d.err"
 check "page 16500 of 16500 (pdftotext)" grep -q '第 16500 页 共 16500 页' "$TMP/d.txt"

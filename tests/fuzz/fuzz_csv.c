@@ -4,7 +4,10 @@
  * input: encoding detected, header mapped, every record validated. The
  * callback checks the reader's promises (UTF-8 cells unless flagged, lines
  * that never go back, a line ≥ 2) and that every record gets exactly one
- * outcome; a second read with GB18030 forced must not crash either. */
+ * outcome; a second read with GB18030 forced must not crash either. The
+ * first read checks records ahead on the reader's thread, as minqing
+ * does, and a second validator checking them in one go must give the
+ * same verdicts. */
 #include "minqing/validate.h"
 
 #include <stdint.h>
@@ -14,7 +17,7 @@
 #include <unistd.h>
 
 struct seen {
-	struct mq_validator *v;
+	struct mq_validator *v, *plain;
 	long last_line, records, outcomes[3];
 };
 
@@ -36,6 +39,18 @@ static int check_record(const struct mq_raw_record *r, void *ctx)
 	struct mq_verdict vd;
 	if (mq_validate_record(s->v, r, &vd))
 		abort();
+	if (s->plain) {
+		struct mq_raw_record copy = *r;
+		struct mq_verdict pd;
+		copy.prepared = NULL;
+		if (mq_validate_record(s->plain, &copy, &pd) || pd.outcome != vd.outcome ||
+		    pd.nwarnings != vd.nwarnings)
+			abort();
+		if (vd.outcome == MQ_REJECTED && (pd.reject.code != vd.reject.code ||
+						  strcmp(pd.reject.message, vd.reject.message) != 0 ||
+						  strcmp(pd.reject.message_zh, vd.reject.message_zh) != 0))
+			abort();
+	}
 	if (vd.outcome == MQ_REJECTED && (!vd.reject.message || !vd.reject.message_zh))
 		abort();
 	s->outcomes[vd.outcome]++;
@@ -58,10 +73,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const enum mq_encoding encodings[] = { MQ_ENC_AUTO, MQ_ENC_GB18030 };
 	for (size_t e = 0; e < 2; e++) {
 		struct seen s = { 0 };
-		s.v = mq_validator_new(&(struct mq_validate_opts){ .as_of = mq_day_from_ymd(2024, 12, 31) });
-		if (!s.v)
+		struct mq_validate_opts vopts = { .as_of = mq_day_from_ymd(2024, 12, 31) };
+		struct mq_preparer *prep = e == 0 ? mq_preparer_new(&vopts) : NULL;
+		s.v = mq_validator_new(&vopts);
+		s.plain = e == 0 ? mq_validator_new(&vopts) : NULL;
+		if (!s.v || (e == 0 && (!prep || !s.plain)))
 			abort();
-		struct mq_ingest_opts opts = { .encoding = encodings[e] };
+		struct mq_ingest_opts opts = { .encoding = encodings[e],
+					       .prepare = prep ? mq_validate_prepare : NULL, .prepare_ctx = prep };
 		struct mq_ingest_stats st = { 0 };
 		struct mq_error err = { 0 };
 		int rc = mq_ingest_csv(path, &opts, check_record, &s, &st, &err);
@@ -70,6 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (st.records != s.records || s.outcomes[0] + s.outcomes[1] + s.outcomes[2] != s.records)
 			abort();
 		mq_validator_free(s.v);
+		mq_validator_free(s.plain);
+		mq_preparer_free(prep);
 	}
 	return 0;
 }
