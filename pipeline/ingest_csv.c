@@ -613,8 +613,10 @@ static int consume(struct queue *q, row_fn fn, void *ctx, const struct mq_ingest
 			/* the reader's thread wrote the rows: fetch them early */
 			if (i + 2 * AHEAD < b->nrows) {
 				const struct row_ref *later = &b->rows[i + 2 * AHEAD];
-				__builtin_prefetch(b->prep.data + later->prep_off);
-				__builtin_prefetch(b->bytes.data + b->cells[later->first].off);
+				if (later->prep_len)
+					__builtin_prefetch(b->prep.data + later->prep_off);
+				if (later->ncells)
+					__builtin_prefetch(b->bytes.data + b->cells[later->first].off);
 			}
 			rc = view_row(&view, b, &b->rows[i], &row);
 			if (!rc)
