@@ -67,7 +67,6 @@ struct check {
 	size_t norm_off[MQ_NFIELDS], norm_len[MQ_NFIELDS];
 	struct mq_record rec;        /* parsed values; text set at the end */
 	uint64_t id_hash, hh_hash, content;
-	int hh_hash_set;
 };
 
 struct mq_validator {
@@ -600,7 +599,6 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 {
 	struct mq_record *r = &c->rec;
 	c->nfindings = 0;
-	c->hh_hash_set = 0;
 	mq_buf_reset(&c->norm);
 	*r = (struct mq_record){ .source = raw->source, .line = raw->line, .visit_date = MQ_NO_DAY,
 				 .due_date = MQ_NO_DAY, .closed_date = MQ_NO_DAY, .household_type = -1,
@@ -646,7 +644,7 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 		c->id_hash = mq_hash(r->text[MQ_F_RECORD_ID], strlen(r->text[MQ_F_RECORD_ID]), 7);
 	if (c->nfindings)
 		return 0;
-	if ((c->hh_hash_set = r->text[MQ_F_HOUSEHOLD_ID] != NULL))
+	if (r->text[MQ_F_HOUSEHOLD_ID]) /* required: always there when no finding */
 		c->hh_hash = mq_intern_hash(r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
 	c->content = content_hash(c);
 	return 0;
@@ -725,7 +723,6 @@ static int take_prepared(struct check *c, const struct prepared *pr, const struc
 	c->nfindings = 0;
 	c->id_hash = pr->id_hash;
 	c->hh_hash = pr->hh_hash;
-	c->hh_hash_set = r->text[MQ_F_HOUSEHOLD_ID] != NULL;
 	c->content = pr->content;
 	return 1;
 }
