@@ -19,10 +19,17 @@
  *  - its ToUnicode stream holds a code-to-CID "begincidrange" map (poppler
  *    warns, PDF/A refuses it): replaced by a bfrange ToUnicode CMap;
  *  - its W array and CIDToGIDMap cover the whole font (~180 KB per font):
- *    rebuilt for the code points actually drawn.
+ *    rebuilt for the code points actually drawn (by every role that names
+ *    the same font file and face: they share one libharu font);
+ *  - it leaves the components of a composite glyph's components out of
+ *    the subset (pinyin ǖ draws as a bare macron): added in fix_font;
+ *  - its font program copies every table but glyf whole (glyph names,
+ *    cmap, loca and hmtx of every glyph: ~700 KB for a CJK font): trimmed
+ *    by font_trim.c after libharu has made it, before it is deflated.
  * With the UTF-8 encoder a content-stream code is the UTF-16 value of a BMP
  * character and CID = code (Identity-H); CIDToGIDMap maps CID to glyph. */
 #include "layout_internal.h"
+#include "font_trim.h"
 
 #include <hpdf.h>
 #include <math.h>
@@ -50,6 +57,8 @@ struct face_cache {
 	int face;
 	int16_t width[65536];  /* 1000-unit advance, -1 = not yet asked */
 	uint16_t gid[65536];   /* glyph id, valid when width >= 0 */
+	uint8_t *simple;       /* per glyph: 1 = known to have no components */
+	unsigned nglyphs;      /* entries of simple */
 };
 
 #define MQ_PDF_MAX_FACES 8
@@ -216,8 +225,10 @@ void mq_pdf_free(struct mq_pdf *p)
 void mq_pdf_cache_free(void)
 {
 	for (int i = 0; i < MQ_PDF_MAX_FACES; i++) {
-		if (faces[i])
+		if (faces[i]) {
 			free(faces[i]->file);
+			free(faces[i]->simple);
+		}
 		free(faces[i]);
 		faces[i] = NULL;
 	}
@@ -237,6 +248,8 @@ static struct face_cache *face_cache(const struct mq_font_spec *spec)
 		return NULL;
 	}
 	c->face = spec->face;
+	c->simple = NULL;
+	c->nglyphs = 0;
 	memset(c->width, 0xFF, sizeof c->width);
 	return faces[i] = c;
 }
@@ -703,6 +716,84 @@ static int build_tounicode(const struct font_slot *f, struct mq_buf *b)
 	return rc;
 }
 
+/* The components of glyph g (a composite) read from the font file, or
+ * 0 (simple, empty, or not readable). */
+static int glyph_components(HPDF_TTFontDefAttr a, unsigned g, uint16_t *ids, int max)
+{
+	unsigned char buf[1024];
+	HPDF_UINT32 unit = a->header.index_to_loc_format == 0 ? 2 : 1;
+	HPDF_UINT32 at = a->glyph_tbl.offsets[g] * unit, end = a->glyph_tbl.offsets[g + 1] * unit;
+	HPDF_UINT len = end > at ? end - at : 0;
+	if (len < 10)
+		return 0;
+	if (len > sizeof buf)
+		len = sizeof buf;   /* components come first: enough for 60 */
+	if (HPDF_Stream_Seek(a->stream, (HPDF_INT)(a->glyph_tbl.base_offset + at), HPDF_SEEK_SET) != HPDF_OK ||
+	    HPDF_Stream_Read(a->stream, buf, &len) != HPDF_OK)
+		return 0;
+	int n = mq_glyf_components(buf, len, ids, max);
+	return n > 0 ? n : 0;
+}
+
+/* libharu adds the components of each glyph drawn to the subset, but not
+ * theirs: ǖ is ü and a macron, ü is u and a dieresis. Adds components
+ * until none is missing. Which glyphs have none is kept per process, so
+ * the font file is read again only for composites. */
+static int close_components(struct font_slot *f)
+{
+	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)f->def->attr;
+	struct face_cache *c = f->cache;
+	unsigned n = a->num_glyphs;
+	HPDF_BYTE *flag = a->glyph_tbl.flgs;
+	if (c->nglyphs != n) {
+		free(c->simple);
+		c->nglyphs = 0;
+		if (!(c->simple = calloc(n ? n : 1, 1)))
+			return MQ_ERR_NOMEM;
+		c->nglyphs = n;
+	}
+	uint16_t *todo = malloc((n ? n : 1) * sizeof *todo);
+	size_t ntodo = 0;
+	if (!todo)
+		return MQ_ERR_NOMEM;
+	for (unsigned g = 0; g < n; g++)
+		if (flag[g] && !c->simple[g])
+			todo[ntodo++] = (uint16_t)g;
+	while (ntodo) {
+		uint16_t ids[64];
+		unsigned g = todo[--ntodo];
+		int nc = glyph_components(a, g, ids, 64);
+		if (!nc)
+			c->simple[g] = 1;
+		for (int i = 0; i < nc; i++)
+			if (ids[i] < n && !flag[ids[i]]) {
+				flag[ids[i]] = 1;   /* each glyph goes on the list once */
+				if (!c->simple[ids[i]])
+					todo[ntodo++] = ids[i];
+			}
+	}
+	free(todo);
+	return 0;
+}
+
+/* libharu copies each table of the font program 4 bytes at a time and
+ * then sums the copy 4 bytes at a time, twice. What trim_font_program
+ * drops anyway (the glyph names after post's 32-byte header, the cmap) it
+ * is told is not there: about a quarter of the rendering time. font_trim
+ * refuses no program libharu makes (its 13 tables, a 54-byte head), so
+ * these never reach a PDF cut short. */
+static void skip_dropped_tables(struct font_slot *f)
+{
+	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)f->def->attr;
+	for (HPDF_UINT i = 0; i < a->offset_tbl.num_tables; i++) {
+		HPDF_TTFTable *t = &a->offset_tbl.table[i];
+		if (memcmp(t->tag, "post", 4) == 0 && t->length > 32)
+			t->length = 32;
+		else if (memcmp(t->tag, "cmap", 4) == 0)
+			t->length = 0;
+	}
+}
+
 static int fix_font(struct mq_pdf *p, struct font_slot *f)
 {
 	HPDF_FontAttr attr = (HPDF_FontAttr)f->font->attr;
@@ -742,6 +833,10 @@ static int fix_font(struct mq_pdf *p, struct font_slot *f)
 		if (!rc)
 			rc = write_str(s, &b) != HPDF_OK;
 	}
+	if (!rc)
+		rc = close_components(f);
+	if (!rc)
+		skip_dropped_tables(f);
 	HPDF_Dict tu = HPDF_Dict_GetItem(f->font, "ToUnicode", HPDF_OCLASS_DICT);
 	if (!rc && tu) {
 		static const char *const stale[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
@@ -842,6 +937,37 @@ static uint32_t obj_num(const void *obj)
 	return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF : 0;
 }
 
+/* libharu makes a font's program in the before-write hook of its Type0
+ * dictionary, as a later object: right after that dictionary is written,
+ * the program is trimmed in place (font_trim.c), so that only what is
+ * kept gets deflated. A program font_trim does not know is left as it is. */
+static int trim_font_program(struct font_slot *f)
+{
+	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)f->def->attr;
+	HPDF_Dict desc = f->def->descriptor;
+	HPDF_Dict ff = desc ? HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) : NULL;
+	if (!ff || !ff->stream)
+		return 0;
+	HPDF_UINT n = ff->stream->size, got = n;
+	unsigned char *in = malloc(n ? n : 1), *out = NULL;
+	size_t out_n = 0;
+	if (!in)
+		return MQ_ERR_NOMEM;
+	int rc = HPDF_Stream_Seek(ff->stream, 0, HPDF_SEEK_SET) != HPDF_OK ||
+		HPDF_Stream_Read(ff->stream, in, &got) != HPDF_OK || got != n ? MQ_ERR_IO : 0;
+	if (!rc)
+		rc = mq_sfnt_trim(in, n, a->glyph_tbl.flgs, a->num_glyphs, &out, &out_n);
+	if (!rc) {
+		HPDF_MemStream_FreeData(ff->stream);
+		if (HPDF_Stream_Write(ff->stream, out, (HPDF_UINT)out_n) != HPDF_OK ||
+		    HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)out_n) != HPDF_OK)
+			rc = MQ_ERR_NOMEM;
+	}
+	free(in);
+	free(out);
+	return rc == MQ_ERR_FORMAT ? 0 : rc;
+}
+
 /* Every object in libharu's table except its catalog and page-tree root,
  * whose numbers serve ours. Writing a font adds its descriptor and font
  * file to the table, so the count is read again at each step. Returns the
@@ -862,6 +988,13 @@ static uint32_t write_hpdf_objects(struct mq_pdf *p, struct writer *w, const str
 		if (HPDF_Obj_WriteValue(e->obj, s, NULL) != HPDF_OK && !p->status)
 			p->status = HPDF_INVALID_OBJECT;
 		end_obj(w);
+		for (int r = 0; r < MQ_FONT_ROLES; r++)
+			if (p->fonts[r].font && p->fonts[r].font == e->obj) {
+				int rc = trim_font_program(&p->fonts[r]);
+				if (rc && !w->err)
+					w->err = rc;
+				break;   /* two roles may share one font */
+			}
 	}
 	HPDF_Stream_Free(s);
 	return xref->entries->count;
@@ -1115,6 +1248,22 @@ static int write_pdf(struct mq_pdf *p, struct writer *w)
 	return w->err;
 }
 
+/* Roles naming the same font file and face share one libharu font, whose
+ * W, CIDToGIDMap and ToUnicode must cover what each of them drew: the
+ * first such role takes the others' code points. Returns that role. */
+static int first_role(struct mq_pdf *p, int r)
+{
+	int s = 0;
+	while (p->fonts[s].font != p->fonts[r].font)
+		s++;
+	if (s == r)
+		for (int o = r + 1; o < MQ_FONT_ROLES; o++)
+			if (p->fonts[o].font == p->fonts[r].font)
+				for (size_t i = 0; i < 65536 / 8; i++)
+					p->fonts[r].used[i] |= p->fonts[o].used[i];
+	return s;
+}
+
 static int drawing_fail(int code, const char *path, struct mq_error *err)
 {
 	if (code == MQ_ERR_NOMEM)
@@ -1133,7 +1282,7 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 	if (p->status)
 		return hpdf_fail(p, err, path, "drawing");
 	for (int r = 0; r < MQ_FONT_ROLES; r++)
-		if (p->fonts[r].font && fix_font(p, &p->fonts[r]))
+		if (p->fonts[r].font && first_role(p, r) == r && fix_font(p, &p->fonts[r]))
 			return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
 	const char *vals[4] = {info->title, info->author, info->subject, info->keywords};
 	const HPDF_InfoType keys[4] = {HPDF_INFO_TITLE, HPDF_INFO_AUTHOR, HPDF_INFO_SUBJECT, HPDF_INFO_KEYWORDS};

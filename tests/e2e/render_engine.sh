@@ -4,7 +4,9 @@
 # qpdf/pdffonts/pdftotext/mutool output, byte-identical re-renders, a
 # template error with file:line, U+20BB7 reported and substituted, and
 # documents of many pages: every page, bookmark and footer, and a page tree
-# three levels deep.
+# three levels deep; the embedded font programs trimmed (check_fonts.py) and
+# pinyin whose glyphs are composites of composites drawn whole; two roles
+# naming one font file share one font holding the characters of both.
 . tests/e2e/lib.sh
 BUILD=${BUILD:-build}
 TOOL=$BUILD/tools/render_sample
@@ -55,6 +57,11 @@ check "mutool silent" test "$(grep -v -e 'ICC support is not available' -e '^pag
 check "mutool extracts Chinese" grep -q '各村走访明细' "$TMP/m.txt"
 check "mutool extracts every row" test "$(grep -o 'MQ-[0-9]\{5\}' "$TMP/m.txt" | sort -u | wc -l)" -eq 1000
 check "no begincidrange ToUnicode" sh -c "! qpdf --qdf --object-streams=disable '$TMP/a.pdf' - | grep -a -q begincidrange"
+# font programs: a valid sfnt (directory, alignment, checksums) without
+# cmap and glyph names, cut to the last glyph used, every glyph drawn there
+check "font programs trimmed and valid" python3 tests/e2e/check_fonts.py --glyphs '各村走访明细编号乡镇第页共' "$TMP/a.pdf"
+# 34 pages with the whole font programs were 590 KB
+check "34 pages under 250 KB ($(wc -c < "$TMP/a.pdf") bytes)" test "$(wc -c < "$TMP/a.pdf")" -lt 250000
 
 # 3. byte-identical re-render, with --date and with SOURCE_DATE_EPOCH
 check "second render" "$TOOL" --rows 1000 --date 2024-03-31 --xsd $XSD "$TMP/rows.xml" "$TMP/b.pdf"
@@ -77,6 +84,7 @@ check "warning counted" grep -q 'warnings=1' "$TMP/r.out"
 check "warning names set, row, field, code point" grep -q 'U+20BB7.*"villages" row 2 field "cadre"' "$TMP/r.err"
 pdftotext "$TMP/r.pdf" - 2>/dev/null | tr -d '\n' > "$TMP/r.txt"
 check "substitute drawn" grep -q '吉\[U+20BB7\]祥' "$TMP/r.txt"
+check "rare: font programs trimmed and valid" python3 tests/e2e/check_fonts.py --glyphs '吉祥' "$TMP/r.pdf"
 
 # 6. the sample template: bar chart, bookmarks, page X of Y, document info
 check "sample renders" "$TOOL" --rows 60 --date 2024-03-31 templates/sample_report.xml "$TMP/s.pdf"
@@ -107,6 +115,7 @@ check "a footer on each of 300 pages" test "$(grep -c '^第 [0-9]* 页 共 300 �
 check "page 300 of 300" grep -q '第 300 页 共 300 页' "$TMP/p.txt"
 pdffonts "$TMP/p.pdf" > "$TMP/p.fonts" 2>&1
 check "300 pages: fonts embedded, subset, with ToUnicode" test "$(tail -n +3 "$TMP/p.fonts" | awk '$(NF-4) == "yes" && $(NF-3) == "yes" && $(NF-2) == "yes"' | wc -l)" -eq 2
+check "300 pages: font programs trimmed and valid" python3 tests/e2e/check_fonts.py "$TMP/p.pdf"
 mutool show "$TMP/p.pdf" outline > "$TMP/p.outline" 2>/dev/null
 check "300 section bookmarks" test "$(grep -c '^[-+|]	"MQ-' "$TMP/p.outline")" -eq 300
 check "300 heading bookmarks beneath them" test "$(grep -c '^[-+|]		"MQ-.*走访情况"' "$TMP/p.outline")" -eq 300
@@ -125,4 +134,42 @@ check "page 16500 holds section MQ-16500" grep -q 'MQ-16500' "$TMP/d.txt"
 check "pdftotext silent on page 16500" test ! -s "$TMP/d.err"
 mutool draw -F txt -o "$TMP/d.m.txt" "$TMP/d.pdf" 16385,16500 2>/dev/null
 check "pages 16385 and 16500 (mutool)" sh -c "grep -q 'MQ-16385' '$TMP/d.m.txt' && grep -q '第 16500 页 共 16500 页' '$TMP/d.m.txt'"
+
+# 9. pinyin: ǖ is ü and a macron, ü is u and a dieresis (composites of
+# composites, in the Song and the Kai font); every component is embedded
+cat > "$TMP/pinyin.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<template title="拼音">
+  <body>
+    <p>绿lǜ 女nǚ 驴lǘ 吕lǚ ǖ</p>
+    <p style="note">绿lǜ 女nǚ 驴lǘ 吕lǚ ǖ</p>
+  </body>
+</template>
+XML
+check "pinyin renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/pinyin.xml" "$TMP/py.pdf"
+check "pinyin: composites and their components embedded" python3 tests/e2e/check_fonts.py --glyphs 'ǖǘǚǜ绿' "$TMP/py.pdf"
+pdftotext "$TMP/py.pdf" "$TMP/py.txt" 2> "$TMP/py.err"
+check "pinyin: pdftotext silent" test ! -s "$TMP/py.err"
+check "pinyin text in both fonts" test "$(grep -c '绿lǜ 女nǚ 驴lǘ 吕lǚ ǖ' "$TMP/py.txt")" -eq 2
+check "pinyin: Song and Kai embedded, subset, with ToUnicode" test "$(pdffonts "$TMP/py.pdf" 2>/dev/null | tail -n +3 | awk '$(NF-4) == "yes" && $(NF-3) == "yes" && $(NF-2) == "yes"' | wc -l)" -eq 2
+mutool draw -o "$TMP/py.png" -r 72 "$TMP/py.pdf" 2> "$TMP/py.merr"
+check "pinyin: mutool draws silently" test "$(grep -v -e 'ICC support is not available' -e '^page ' "$TMP/py.merr" | wc -l)" -eq 0
+# 10. two roles naming one font file and face share one embedded font,
+# which holds the characters of both
+cat > "$TMP/same.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<template title="同字体">
+  <fonts>
+    <font role="hei" file="/usr/share/fonts/truetype/arphic/uming.ttc" face="0"/>
+  </fonts>
+  <body>
+    <heading level="1">标题甲乙丙</heading>
+    <p>正文丁戊己庚</p>
+  </body>
+</template>
+XML
+check "one font for two roles renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/same.xml" "$TMP/same.pdf"
+check "one font for two roles: glyphs of both" python3 tests/e2e/check_fonts.py --glyphs '标题甲乙丙正文丁戊己庚' "$TMP/same.pdf"
+pdftotext "$TMP/same.pdf" "$TMP/same.txt" 2> "$TMP/same.err"
+check "one font for two roles: text of both" sh -c "grep -q '标题甲乙丙' '$TMP/same.txt' && grep -q '正文丁戊己庚' '$TMP/same.txt' && test ! -s '$TMP/same.err'"
 finish
