@@ -290,7 +290,14 @@ int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, str
 	f->used = calloc(65536 / 8, 1);
 	if (!f->cache || !f->used)
 		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
-	const char *name = HPDF_LoadTTFontFromFile2(p->doc, spec->file, (HPDF_UINT)spec->face, HPDF_TRUE);
+	/* a collection (.ttc) has faces; a single font (.ttf) only face 0 */
+	char magic[4] = {0};
+	FILE *fp = fopen(spec->file, "rb");
+	int collection = fp && fread(magic, 1, 4, fp) == 4 && memcmp(magic, "ttcf", 4) == 0;
+	if (fp)
+		fclose(fp);
+	const char *name = collection ? HPDF_LoadTTFontFromFile2(p->doc, spec->file, (HPDF_UINT)spec->face, HPDF_TRUE)
+		: spec->face == 0 ? HPDF_LoadTTFontFromFile(p->doc, spec->file, HPDF_TRUE) : NULL;
 	if (name)
 		f->font = get_font_fast(p->doc, name);
 	if (!f->font) {

@@ -172,4 +172,38 @@ check "one font for two roles renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TM
 check "one font for two roles: glyphs of both" python3 tests/e2e/check_fonts.py --glyphs '标题甲乙丙正文丁戊己庚' "$TMP/same.pdf"
 pdftotext "$TMP/same.pdf" "$TMP/same.txt" 2> "$TMP/same.err"
 check "one font for two roles: text of both" sh -c "grep -q '标题甲乙丙' '$TMP/same.txt' && grep -q '正文丁戊己庚' '$TMP/same.txt' && test ! -s '$TMP/same.err'"
+# 11. a single font (.ttf, here face 0 of UMing taken out of its
+# collection) is loaded as well as a collection's face; it has no face 1
+python3 - "$TMP/uming.ttf" <<'PY'
+import struct, sys
+d = open('/usr/share/fonts/truetype/arphic/uming.ttc', 'rb').read()
+off = struct.unpack('>I', d[12:16])[0]
+n = struct.unpack('>H', d[off + 4:off + 6])[0]
+recs = [struct.unpack('>4sIII', d[off + 12 + 16 * i:off + 28 + 16 * i]) for i in range(n)]
+head, body = bytearray(d[off:off + 12]), bytearray()
+for tag, cs, o, l in recs:
+    head += struct.pack('>4sIII', tag, cs, 12 + 16 * n + len(body), l)
+    body += d[o:o + l] + b'\0' * (-l % 4)
+open(sys.argv[1], 'wb').write(head + body)
+PY
+sed "s|FACE|0|; s|FILE|$TMP/uming.ttf|" > "$TMP/ttf.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<template title="单字体文件">
+  <fonts>
+    <font role="song" file="FILE" face="FACE"/>
+  </fonts>
+  <body>
+    <heading level="1">标题甲乙丙</heading>
+    <p>正文丁戊己庚</p>
+  </body>
+</template>
+XML
+check "a .ttf font renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/ttf.xml" "$TMP/ttf.pdf"
+check ".ttf: embedded, subset, trimmed" python3 tests/e2e/check_fonts.py --glyphs '正文丁戊己庚' "$TMP/ttf.pdf"
+check ".ttf: the UMing face is the one embedded" sh -c "pdffonts '$TMP/ttf.pdf' 2>/dev/null | grep -q 'UMingCN.*yes *yes *yes'"
+check ".ttf: text" sh -c "pdftotext '$TMP/ttf.pdf' - 2>&1 | grep -q '正文丁戊己庚'"
+sed 's|face="0"|face="1"|' "$TMP/ttf.xml" > "$TMP/ttf1.xml"
+"$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/ttf1.xml" "$TMP/ttf1.pdf" > /dev/null 2> "$TMP/ttf1.err"
+check ".ttf face 1: refused" test $? -ne 0
+check ".ttf face 1: the error names the file and face" grep -q "uming.ttf.*第 1 号字面" "$TMP/ttf1.err"
 finish
