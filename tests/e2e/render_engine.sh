@@ -156,11 +156,14 @@ mutool draw -o "$TMP/py.png" -r 72 "$TMP/py.pdf" 2> "$TMP/py.merr"
 check "pinyin: mutool draws silently" test "$(grep -v -e 'ICC support is not available' -e '^page ' "$TMP/py.merr" | wc -l)" -eq 0
 # 10. two roles naming one font file and face share one embedded font,
 # which holds the characters of both
-cat > "$TMP/same.xml" <<'XML'
+# A template of a heading and a paragraph whose one <font> names role $1,
+# file $2 and face $3.
+font_template() {
+	cat <<XML
 <?xml version="1.0" encoding="UTF-8"?>
-<template title="同字体">
+<template title="字体">
   <fonts>
-    <font role="hei" file="/usr/share/fonts/truetype/arphic/uming.ttc" face="0"/>
+    <font role="$1" file="$2" face="$3"/>
   </fonts>
   <body>
     <heading level="1">标题甲乙丙</heading>
@@ -168,6 +171,8 @@ cat > "$TMP/same.xml" <<'XML'
   </body>
 </template>
 XML
+}
+font_template hei /usr/share/fonts/truetype/arphic/uming.ttc 0 > "$TMP/same.xml"
 check "one font for two roles renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/same.xml" "$TMP/same.pdf"
 check "one font for two roles: glyphs of both" python3 tests/e2e/check_fonts.py --glyphs '标题甲乙丙正文丁戊己庚' "$TMP/same.pdf"
 pdftotext "$TMP/same.pdf" "$TMP/same.txt" 2> "$TMP/same.err"
@@ -186,23 +191,12 @@ for tag, cs, o, l in recs:
     body += d[o:o + l] + b'\0' * (-l % 4)
 open(sys.argv[1], 'wb').write(head + body)
 PY
-sed "s|FACE|0|; s|FILE|$TMP/uming.ttf|" > "$TMP/ttf.xml" <<'XML'
-<?xml version="1.0" encoding="UTF-8"?>
-<template title="单字体文件">
-  <fonts>
-    <font role="song" file="FILE" face="FACE"/>
-  </fonts>
-  <body>
-    <heading level="1">标题甲乙丙</heading>
-    <p>正文丁戊己庚</p>
-  </body>
-</template>
-XML
+font_template song "$TMP/uming.ttf" 0 > "$TMP/ttf.xml"
 check "a .ttf font renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/ttf.xml" "$TMP/ttf.pdf"
 check ".ttf: embedded, subset, trimmed" python3 tests/e2e/check_fonts.py --glyphs '正文丁戊己庚' "$TMP/ttf.pdf"
 check ".ttf: the UMing face is the one embedded" sh -c "pdffonts '$TMP/ttf.pdf' 2>/dev/null | grep -q 'UMingCN.*yes *yes *yes'"
 check ".ttf: text" sh -c "pdftotext '$TMP/ttf.pdf' - 2>&1 | grep -q '正文丁戊己庚'"
-sed 's|face="0"|face="1"|' "$TMP/ttf.xml" > "$TMP/ttf1.xml"
+font_template song "$TMP/uming.ttf" 1 > "$TMP/ttf1.xml"
 "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/ttf1.xml" "$TMP/ttf1.pdf" > /dev/null 2> "$TMP/ttf1.err"
 check ".ttf face 1: refused" test $? -ne 0
 check ".ttf face 1: the error names the file and face" grep -q "uming.ttf.*第 1 号字面" "$TMP/ttf1.err"
