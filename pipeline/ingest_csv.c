@@ -3,7 +3,8 @@
  * The file is read in blocks and handed to libcsv one physical line at a
  * time, which keeps the line where each record starts exact (quoted line
  * breaks included) and lets a broken record be cut off at its line's end
- * so the records after it are still read. GB18030 lines are converted to
+ * so the records after it are still read. A line that starts a record and
+ * holds no quote is split at its commas without libcsv, the same way. GB18030 lines are converted to
  * UTF-8 with iconv before parsing; a byte iconv cannot read becomes 0xFF,
  * which is never valid UTF-8, so the one check of every cell finds bad text
  * (E010) whatever the input's encoding. GB18030 never uses the bytes of
@@ -11,8 +12,10 @@
  * its own.
  *
  * Reading and parsing run on a reader thread that fills batches of rows
- * (a few MB each); the calling thread takes the batches in order and runs
- * the row callback, so validating and writing overlap with parsing. Three
+ * (about a megabyte each); the calling thread takes the batches in order
+ * and runs the row callback, so validating and writing overlap with
+ * parsing. The caller's prepare hook (ingest.h) runs on the reader thread
+ * as each row is completed, its result kept in the batch with the row. Three
  * batches circulate, which keeps memory constant. The callback's "stop"
  * reaches the reader at its next hand-over; everything the reader owns
  * (file, parser, iconv, its error) is read by the caller only after the
