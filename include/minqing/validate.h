@@ -6,8 +6,9 @@
  * record ids and of household villages; nothing else grows with records.
  *
  * mq_validate_record fills a caller-owned struct mq_verdict; the normalised
- * record and the messages in it point into the validator's buffers and are
- * valid until the next call. */
+ * record and the messages in it point into the validator's buffers (or
+ * into raw->prepared) and are valid until the next call, and no longer
+ * than the raw record. */
 #ifndef MINQING_VALIDATE_H
 #define MINQING_VALIDATE_H
 
