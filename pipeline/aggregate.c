@@ -853,6 +853,14 @@ void mq_csv_count(FILE *fp, long long v)
 	mq_csv_cell(fp, b, 0);
 }
 
+void mq_csv_count_if(FILE *fp, int known, long long v)
+{
+	if (known)
+		mq_csv_count(fp, v);
+	else
+		mq_csv_cell(fp, NULL, 0);
+}
+
 void mq_csv_rate(FILE *fp, long long num, long long den)
 {
 	char b[32];
@@ -891,10 +899,7 @@ static int write_summary(struct mq_agg *agg, const char *path, int level,
 		mq_csv_count(fp, c->visits);
 		mq_csv_count(fp, c->home_visits);
 		mq_csv_count(fp, c->households_visited);
-		if (c->registered_known)
-			mq_csv_count(fp, c->households_registered);
-		else
-			mq_csv_cell(fp, NULL, 0);
+		mq_csv_count_if(fp, c->registered_known, c->households_registered);
 		mq_csv_rate(fp, c->households_visited, c->registered_known ? c->households_registered : 0);
 		mq_csv_count(fp, c->demands);
 		mq_csv_count(fp, c->resolved);

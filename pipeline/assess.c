@@ -400,10 +400,7 @@ static void cadre_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 	mq_csv_rate(fp, c->sat_positive, c->sat_answers);
 	mq_csv_rate(fp, c->signed_visits, c->diaries);
 	mq_csv_count(fp, c->days_in_village);
-	if (r->has_score)
-		mq_csv_count(fp, r->score);
-	else
-		mq_csv_cell(fp, NULL, 0);
+	mq_csv_count_if(fp, r->has_score, r->score);
 	mq_csv_cell(fp, r->grade, 0);
 	for (int k = 0; k < MQ_ITEM_N; k++)
 		mq_csv_cell(fp, r->item_used[k] ? r->item_text[k] : NULL, 0);
@@ -416,10 +413,7 @@ static void team_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 	mq_csv_cell(fp, t->township, 0);
 	mq_csv_cell(fp, t->village, 0);
 	mq_csv_count(fp, t->cadres);
-	if (t->has_score)
-		mq_csv_count(fp, t->score);
-	else
-		mq_csv_cell(fp, NULL, 0);
+	mq_csv_count_if(fp, t->has_score, t->score);
 	mq_csv_cell(fp, t->grade, 0);
 	mq_csv_rate(fp, t->sat_positive, t->sat_answers);
 }
