@@ -348,18 +348,6 @@ int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp)
 
 /* ---- pages and drawing ---- */
 
-static int grow(unsigned char **buf, size_t *alloc, size_t n)
-{
-	if (n <= *alloc)
-		return 0;
-	unsigned char *b = realloc(*buf, n);
-	if (!b)
-		return MQ_ERR_NOMEM;
-	*buf = b;
-	*alloc = n;
-	return 0;
-}
-
 static char *put_str(char *o, const char *s)
 {
 	size_t n = strlen(s);
@@ -413,17 +401,9 @@ static char *reserve(struct mq_pdf *p, size_t n)
 		p->failed = MQ_ERR_USAGE;
 		return NULL;
 	}
-	if (p->nops + n > p->aops) {
-		size_t na = p->aops ? p->aops : 16384;
-		while (na < p->nops + n)
-			na *= 2;
-		char *o = realloc(p->ops, na);
-		if (!o) {
-			p->failed = MQ_ERR_NOMEM;
-			return NULL;
-		}
-		p->ops = o;
-		p->aops = na;
+	if (mq_grow((void **)&p->ops, &p->aops, p->nops + n, 1)) {
+		p->failed = MQ_ERR_NOMEM;
+		return NULL;
 	}
 	return p->ops + p->nops;
 }
@@ -513,7 +493,7 @@ static int seal(struct mq_pdf *p)
 		return p->failed = MQ_ERR_NOMEM;
 	p->zinit = 1;
 	uLong bound = deflateBound(&p->z, p->nops);
-	if (deflateReset(&p->z) != Z_OK || grow(&p->zbuf, &p->zalloc, bound))
+	if (deflateReset(&p->z) != Z_OK || mq_grow((void **)&p->zbuf, &p->zalloc, bound, 1))
 		return p->failed = MQ_ERR_NOMEM;
 	p->z.next_in = (Bytef *)p->ops;
 	p->z.avail_in = (uInt)p->nops;
@@ -1092,7 +1072,7 @@ static const unsigned char *spill_read(struct mq_pdf *p, off_t off, size_t n)
 	unsigned char *buf = p->sbuf;
 	size_t want = SPILL_BUF;
 	if (n > SPILL_BUF) {
-		if (grow(&p->zbuf, &p->zalloc, n))
+		if (mq_grow((void **)&p->zbuf, &p->zalloc, n, 1))
 			return NULL;
 		buf = p->zbuf;
 		want = n;
@@ -1208,7 +1188,7 @@ static void write_xref(struct mq_pdf *p, struct writer *w, const struct numbers 
 	off_t from = w->xbase + 20, end = w->xbase + 20 * (off_t)n->size;
 	while (from < end && !w->err) {
 		size_t k = end - from > 65536 ? 65536 : (size_t)(end - from);
-		if (grow(&p->zbuf, &p->zalloc, k))
+		if (mq_grow((void **)&p->zbuf, &p->zalloc, k, 1))
 			w->err = MQ_ERR_NOMEM;
 		else if (pread(p->spill, p->zbuf, k, from) != (ssize_t)k)
 			w->err = MQ_ERR_IO;
