@@ -93,16 +93,14 @@ struct mq_validator {
 };
 
 /* What mq_validate_prepare leaves for mq_validate_record: a record with no
- * finding of its own, its normalised text in text[] (off/len, absent:
- * UINT32_MAX) and what check_record computed from it. Plain data, so it
- * can be copied into a reader's batch. */
+ * finding of its own, its normalised text in text[] (off[], absent:
+ * UINT32_MAX) and what check_record computed from it. Copied into a
+ * reader's batch, so rec's pointers are rebuilt from off[] on the way out. */
 struct prepared {
 	uint64_t clean;              /* 0: the record has findings, check it again */
 	uint64_t id_hash, hh_hash, content;   /* first: mq_validate_ahead reads one cache line */
-	int32_t household_size, household_type, visit_mode, status, satisfaction, is_signed, has_income;
-	uint32_t topics;
-	mq_day visit_date, due_date, closed_date;
-	uint32_t off[MQ_NFIELDS], len[MQ_NFIELDS];
+	struct mq_record rec;        /* parsed values and lengths */
+	uint32_t off[MQ_NFIELDS];
 	char text[];
 };
 
@@ -677,19 +675,14 @@ int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_bu
 	struct check *c = &((struct mq_preparer *)preparer)->check;
 	if (check_record(c, raw))
 		return MQ_ERR_NOMEM;
-	struct prepared head = { .clean = c->nfindings == 0 };
+	struct prepared head = { .clean = c->nfindings == 0 && c->norm.len < UINT32_MAX };
 	if (head.clean) {
-		const struct mq_record *r = &c->rec;
-		head = (struct prepared){ 1, c->id_hash, c->hh_hash, c->content, r->household_size,
-					  r->household_type, r->visit_mode, r->status, r->satisfaction,
-					  r->is_signed, r->has_income, r->topics, r->visit_date, r->due_date,
-					  r->closed_date, {0}, {0} };
-		if (c->norm.len >= UINT32_MAX)
-			head.clean = 0;
-		for (int f = 0; f < MQ_NFIELDS; f++) {
-			head.off[f] = r->text[f] ? (uint32_t)c->norm_off[f] : UINT32_MAX;
-			head.len[f] = (uint32_t)r->len[f];
-		}
+		head.id_hash = c->id_hash;
+		head.hh_hash = c->hh_hash;
+		head.content = c->content;
+		head.rec = c->rec;
+		for (int f = 0; f < MQ_NFIELDS; f++)
+			head.off[f] = c->rec.text[f] ? (uint32_t)c->norm_off[f] : UINT32_MAX;
 	}
 	if (mq_buf_add(out, &head, offsetof(struct prepared, text)))
 		return MQ_ERR_NOMEM;
@@ -710,16 +703,11 @@ static int take_prepared(struct check *c, const struct prepared *pr, const struc
 	if (!pr->clean)
 		return 0;
 	struct mq_record *r = &c->rec;
-	*r = (struct mq_record){ .source = raw->source, .line = raw->line, .visit_date = pr->visit_date,
-				 .due_date = pr->due_date, .closed_date = pr->closed_date,
-				 .household_size = pr->household_size, .household_type = pr->household_type,
-				 .visit_mode = pr->visit_mode, .status = pr->status,
-				 .satisfaction = pr->satisfaction, .topics = pr->topics,
-				 .is_signed = pr->is_signed, .has_income = pr->has_income };
-	for (int f = 0; f < MQ_NFIELDS; f++) {
+	*r = pr->rec;
+	r->source = raw->source;
+	r->line = raw->line;
+	for (int f = 0; f < MQ_NFIELDS; f++)
 		r->text[f] = pr->off[f] == UINT32_MAX ? NULL : pr->text + pr->off[f];
-		r->len[f] = pr->len[f];
-	}
 	c->nfindings = 0;
 	c->id_hash = pr->id_hash;
 	c->hh_hash = pr->hh_hash;
