@@ -40,6 +40,15 @@ def text(pdf):
 def flat(t):
     return re.sub(r"\s+", "", t)
 
+def report(pdf):
+    """The report's text as laid out and without white space; None (a
+    failed check) when the file is missing."""
+    check(os.path.exists(pdf), f"exists {pdf}")
+    if not os.path.exists(pdf):
+        return None, None
+    tx = text(pdf)
+    return tx, flat(tx)
+
 def line_with(t, *items):
     """A line holding every item in this order (a table row)."""
     for ln in t.splitlines():
@@ -77,11 +86,9 @@ for month in sys.argv[4:]:
     for t in ts:
         tw = t["township"]
         pdf = os.path.join(rep, f"{tw}_{y:04d}年{m:02d}月_工作小结.pdf")
-        check(os.path.exists(pdf), f"exists {pdf}")
-        if not os.path.exists(pdf):
+        tx, ft = report(pdf)
+        if tx is None:
             continue
-        tx = text(pdf)
-        ft = flat(tx)
         check(f"{tw}{y}年{m}月驻村帮扶民情走访工作小结" in ft, f"title {pdf}")
         want = (f"共开展民情走访{num(t['visits'])}次，其中入户走访{num(t['home_visits'])}次；"
                 f"走访农户{num(t['households_visited'])}户，占在册农户{num(t['households_registered'])}户的{pct(t['coverage'])}。"
@@ -131,11 +138,9 @@ vs = rows(os.path.join(data, "village_summary.csv"))
 lab = label(period)
 for v in vs:
     pdf = os.path.join(rep, f"{v['township']}_{v['village']}_{lab}_台账.pdf")
-    check(os.path.exists(pdf), f"exists {pdf}")
-    if not os.path.exists(pdf):
+    tx, ft = report(pdf)
+    if tx is None:
         continue
-    tx = text(pdf)
-    ft = flat(tx)
     check(f"走访{num(v['visits'])}次" in ft and f"本期走访农户{num(v['households_visited'])}户" in ft,
           f"ledger totals {pdf}")
     rowsv = re.findall(r"^\s*(H\d+)\s+\S+\s+(\d{4}-\d{2}-\d{2})\s", tx, re.M)
@@ -220,11 +225,9 @@ def personal_page(ft, a):
     return ft[start:end if end >= 0 else len(ft)]
 
 def check_assessment(pdf, cadres, tms, what):
-    check(os.path.exists(pdf), f"exists {pdf}")
-    if not os.path.exists(pdf):
-        return
-    tx = text(pdf)
-    ft = flat(tx)
+    tx, ft = report(pdf)
+    if tx is None:
+        return None
     for a in cadres:
         items = [d2(a["item_" + k]) for k in ITEMS]
         check(line_with(tx, a["cadre_name"], *items, a["score"] or "—", a["grade"]), f"{what}: assessment row {a['cadre_name']}")
