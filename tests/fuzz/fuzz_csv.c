@@ -9,6 +9,7 @@
  * does, and a second validator checking them in one go must give the
  * same verdicts. */
 #include "minqing/validate.h"
+#include "fuzz_input.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -58,18 +59,9 @@ static int check_record(const struct mq_raw_record *r, void *ctx)
 	return 0;
 }
 
-static char path[64];
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!path[0])
-		snprintf(path, sizeof path, "/tmp/fuzz_csv.%ld.csv", (long)getpid());
-	FILE *fp = fopen(path, "wb");
-	if (!fp)
-		abort();
-	if (size && fwrite(data, 1, size, fp) != size)
-		abort();
-	fclose(fp);
+	const char *path = fuzz_input_file("csv", data, size);
 	static const enum mq_encoding encodings[] = { MQ_ENC_AUTO, MQ_ENC_GB18030 };
 	for (size_t e = 0; e < 2; e++) {
 		struct seen s = { 0 };

@@ -8,6 +8,7 @@
  * Needs templates/visits.xsd: run from the repository root or set
  * MINQING_TEMPLATES (tests/fuzz/run.sh does). */
 #include "minqing/ingest.h"
+#include "fuzz_input.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -59,21 +60,11 @@ static int touch(const struct mq_raw_record *r, void *ctx)
 	return 0;
 }
 
-static char path[64];
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!path[0]) {
-		snprintf(path, sizeof path, "/tmp/fuzz_xml.%ld.xml", (long)getpid());
-		if (!getenv("MINQING_TEMPLATES"))
-			setenv("MINQING_TEMPLATES", "templates", 1);
-	}
-	FILE *fp = fopen(path, "wb");
-	if (!fp)
-		abort();
-	if (size && fwrite(data, 1, size, fp) != size)
-		abort();
-	fclose(fp);
+	if (!getenv("MINQING_TEMPLATES"))
+		setenv("MINQING_TEMPLATES", "templates", 1);
+	const char *path = fuzz_input_file("xml", data, size);
 
 	static struct seen a, b;
 	memset(&a, 0, sizeof a);
@@ -100,6 +91,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (long i = 0; i < a.n && i < MAXREC; i++)
 		if (a.line[i] != b.line[i] || a.structural[i] != b.structural[i])
 			abort();
-	unlink(path);
 	return 0;
 }

@@ -1,0 +1,28 @@
+/* fuzz_input.h — the readers read files, so a fuzz input is written to a
+ * temporary file of this process first; fuzz_input_file returns its path
+ * (the same for every input of the process), unlinked at exit. */
+#ifndef MQ_FUZZ_INPUT_H
+#define MQ_FUZZ_INPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char fuzz_path[64];
+
+static void fuzz_input_remove(void) { unlink(fuzz_path); }
+
+static const char *fuzz_input_file(const char *name, const uint8_t *data, size_t size)
+{
+	if (!fuzz_path[0]) {
+		snprintf(fuzz_path, sizeof fuzz_path, "/tmp/fuzz_%s.%ld", name, (long)getpid());
+		atexit(fuzz_input_remove);
+	}
+	FILE *fp = fopen(fuzz_path, "wb");
+	if (!fp || (size && fwrite(data, 1, size, fp) != size) || fclose(fp))
+		abort();
+	return fuzz_path;
+}
+
+#endif
