@@ -1,6 +1,7 @@
 # minqing — build, dependencies, demo, tests, benchmarks, fuzzing.
 #
-# Sources: pipeline/*.c (main.c is the CLI, the rest is libminqing.a),
+# Sources: pipeline/<layer>/*.c, one folder per layer (README: code map);
+# pipeline/cli/main.c is the program, the rest is libminqing.a;
 # unit tests tests/unit/test_*.c (one binary each, linked with the library),
 # end-to-end tests tests/e2e/*.sh (run with MINQING=path/to/minqing),
 # fuzz targets tests/fuzz/fuzz_*.c, benchmarks bench/bench_*.sh.
@@ -20,7 +21,7 @@ CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $(PKG_CFLAGS) -DMQ_VERSION='"$(VERSION)"'
 override LDLIBS += $(PKG_LIBS) -lcsv -lhpdf -lm -lpthread
 
-LIB_SRC  := $(filter-out pipeline/main.c,$(sort $(wildcard pipeline/*.c)))
+LIB_SRC  := $(filter-out pipeline/cli/main.c,$(sort $(wildcard pipeline/*/*.c)))
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -38,24 +39,29 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev lib
 
 all: $(BUILD)/minqing $(TEST_BIN) $(TOOL_BIN)
 
-$(BUILD)/obj/%.o: pipeline/%.c $(wildcard include/minqing/*.h pipeline/*.h)
+# -MMD -MP: each object depends on exactly the headers it includes.
+$(BUILD)/obj/%.o: pipeline/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/cli/main.d
 
 $(BUILD)/libminqing.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/minqing: $(BUILD)/obj/main.o $(BUILD)/libminqing.a
+$(BUILD)/minqing: $(BUILD)/obj/cli/main.o $(BUILD)/libminqing.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libminqing.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libminqing.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -MMD -MP -Itests/unit -o $@ $< $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libminqing.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
+
+-include $(TEST_BIN:=.d) $(TOOL_BIN:=.d)
 
 # Installs only what is missing; apt-get update runs once, when something is.
 deps:

@@ -12,6 +12,7 @@ for t in "$BUILD"/tests/test_*; do
 done
 for t in tests/e2e/*.sh; do
 	[ -f "$t" ] || continue
+	[ "$t" = tests/e2e/lib.sh ] && continue # helpers, not a test
 	name=$(basename "$t" .sh)
 	if sh "$t" > "$BUILD/e2e_$name.log" 2>&1; then pass=$((pass+1)); else
 		fail=$((fail+1)); failed="$failed $name"; tail -20 "$BUILD/e2e_$name.log"; fi

@@ -1,12 +1,12 @@
 #!/bin/sh
-# The example case small-utf8 (../shared/examples): figures and assessment
+# The example case small-utf8 (tests/examples/small-utf8, copied from the project's example case): figures and assessment
 # for --period 2024 and 2024-03 (as of 2024-12-31) match expected/ — rows
 # matched by keys, integers exact, rates to 1e-4, item points to 1e-3, the
 # contract's exact columns — through validate + aggregate (the stage run
 # alone) and, once it exists, through `minqing run`, which must write the
 # same bytes.
 . tests/e2e/lib.sh
-EX=${MQ_EXAMPLE:-../shared/examples/small-utf8}
+EX=${MQ_EXAMPLE:-tests/examples/small-utf8}
 FILES="village_summary.csv township_summary.csv county_summary.csv cadre_monthly.csv assessment.csv team_assessment.csv"
 REF="--registry $EX/registry.csv --roster $EX/roster.csv --assignments $EX/assignments.csv"
 INPUTS="$EX/input/visits_1307_T01.xml $EX/input/visits_2024H1.csv $EX/input/visits_2024H2.csv"

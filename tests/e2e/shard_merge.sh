@@ -4,7 +4,7 @@
 # merged, give byte-identical CSVs to one run over all of them; a partial of
 # another period or a damaged one is refused.
 . tests/e2e/lib.sh
-EX=${MQ_EXAMPLE:-../shared/examples/small-utf8}
+EX=${MQ_EXAMPLE:-tests/examples/small-utf8}
 FILES="village_summary.csv township_summary.csv county_summary.csv cadre_monthly.csv assessment.csv team_assessment.csv assessment_facts.csv"
 REF="--registry $EX/registry.csv --roster $EX/roster.csv --assignments $EX/assignments.csv"
 export EX REF MINQING TMP

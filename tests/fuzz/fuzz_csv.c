@@ -8,7 +8,10 @@
  * first read checks records ahead on the reader's thread, as minqing
  * does, and a second validator checking them in one go must give the
  * same verdicts. */
-#include "minqing/validate.h"
+#include "minqing/check/validate.h"
+#include "minqing/core/error.h"
+#include "minqing/core/utf8.h"
+#include "minqing/core/date.h"
 #include "fuzz_input.h"
 
 #include <stdint.h>

@@ -5,8 +5,8 @@
  * the font program. Whatever the bytes, trimming must not crash; a program
  * it accepts must come out as one it accepts again, and no larger;
  * the composite-glyph reader gets the raw bytes too. */
-#include "minqing/util.h"
-#include "../../pipeline/font_trim.h"
+#include "minqing/core/error.h"
+#include "../../pipeline/pdf/font_trim.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -7,7 +7,9 @@
  * which checks that the reader's element table and the XSD say the same.
  * Needs templates/visits.xsd: run from the repository root or set
  * MINQING_TEMPLATES (tests/fuzz/run.sh does). */
-#include "minqing/ingest.h"
+#include "minqing/core/error.h"
+#include "minqing/ingest/ingest.h"
+#include "minqing/core/utf8.h"
 #include "fuzz_input.h"
 
 #include <stdint.h>

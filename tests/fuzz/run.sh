@@ -22,9 +22,9 @@ mkdir -p "$OUT/obj" || die "cannot create $OUT"
 
 # The library once, instrumented for coverage but without libFuzzer's main.
 objs=""
-for src in pipeline/*.c; do
-	[ "$src" = pipeline/main.c ] && continue
-	obj="$OUT/obj/$(basename "$src" .c).o"
+for src in pipeline/*/*.c; do
+	[ "$src" = pipeline/cli/main.c ] && continue
+	obj="$OUT/obj/$(echo "${src#pipeline/}" | tr / _ | sed 's/\.c$//').o"
 	"$CC" $CFLAGS -fsanitize=fuzzer-no-link,$SAN -c -o "$obj" "$src" || die "cannot compile $src"
 	objs="$objs $obj"
 done

@@ -4,9 +4,11 @@
  *   data_half OUT PERIOD AS_OF REGISTRY ROSTER ASSIGNMENTS INPUT...
  * Writes OUT/data/ like run does (accepted, rejects, warnings, the figure
  * CSVs, assessment.csv). Exit 0 or 1 (rejects), 3 on a fatal error. */
-#include "minqing/aggregate.h"
-#include "minqing/assess.h"
-#include "minqing/validate.h"
+#include "minqing/check/validate.h"
+#include "minqing/core/date.h"
+#include "minqing/core/error.h"
+#include "minqing/figures/aggregate.h"
+#include "minqing/figures/assess.h"
 
 #include <stdio.h>
 

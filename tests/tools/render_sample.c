@@ -15,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "minqing/render.h"
-#include "minqing/template.h"
+#include "minqing/core/error.h"
+#include "minqing/pdf/render.h"
+#include "minqing/pdf/template.h"
 
 static const char *const towns[] = {"城关镇", "河口乡", "柳树湾乡", "石门镇", "青山乡", "白马镇",
 				    "龙泉乡", "高桥镇", "新华乡", "东岭乡"};

@@ -2,7 +2,8 @@
 #ifndef MQ_TEST_RECORDS_H
 #define MQ_TEST_RECORDS_H
 #include <string.h>
-#include "minqing/record.h"
+#include "minqing/core/date.h"
+#include "minqing/ingest/record.h"
 
 /* A day from "YYYY-MM-DD" (any accepted form); MQ_NO_DAY for NULL or junk. */
 static inline mq_day day(const char *s)

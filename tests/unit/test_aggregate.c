@@ -4,7 +4,10 @@
  * of their villages) on generated records. */
 #include "check.h"
 #include "records.h"
-#include "minqing/aggregate.h"
+#include "minqing/core/date.h"
+#include "minqing/core/error.h"
+#include "minqing/core/rate.h"
+#include "minqing/figures/aggregate.h"
 
 #include <stdlib.h>
 #include <unistd.h>

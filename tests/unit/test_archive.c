@@ -6,7 +6,12 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "minqing/archive.h"
+#include "minqing/core/buf.h"
+#include "minqing/core/error.h"
+#include "minqing/core/utf8.h"
+#include "minqing/archive/bag.h"
+#include "minqing/archive/verify.h"
+#include "minqing/archive/zip_read.h"
 
 static char *safe(const char *s, int one)
 {

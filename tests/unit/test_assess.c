@@ -4,7 +4,9 @@
  * a team, 无记录), and rubric files that must be refused with file:line. */
 #include "check.h"
 #include "records.h"
-#include "minqing/assess.h"
+#include "minqing/core/date.h"
+#include "minqing/core/error.h"
+#include "minqing/figures/assess.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -6,8 +6,8 @@
 
 #include <stdlib.h>
 
-#include "../../pipeline/font_trim.h"
-#include "minqing/util.h"
+#include "../../pipeline/pdf/font_trim.h"
+#include "minqing/core/error.h"
 
 #define TAG(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 #define NGLYPHS 12

@@ -1,7 +1,8 @@
 /* Unit tests of the CSV reader: RFC 4180 cases, line numbers, encodings,
  * headers, blank rows, broken records, huge fields, reference files. */
 #include "check.h"
-#include "minqing/ingest.h"
+#include "minqing/core/error.h"
+#include "minqing/ingest/ingest.h"
 
 #include <iconv.h>
 #include <stdlib.h>

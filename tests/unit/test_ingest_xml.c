@@ -2,7 +2,9 @@
  * numbers, every E001 case, damage, hostile XML, encodings, huge fields.
  * Runs from the repository root (tests/xml/, templates/visits.xsd). */
 #include "check.h"
-#include "minqing/ingest.h"
+#include "minqing/core/error.h"
+#include "minqing/ingest/ingest.h"
+#include "minqing/core/utf8.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -210,7 +212,7 @@ static void test_mapping(void)
  * duplicate R20240100052 at line 572 */
 static void test_example_count(void)
 {
-	const char *path = "../shared/examples/small-utf8/input/visits_1307_T01.xml";
+	const char *path = "tests/examples/small-utf8/input/visits_1307_T01.xml";
 	if (access(path, R_OK) != 0) {
 		printf("skipping example file test: %s not here\n", path);
 		return;
@@ -245,7 +247,7 @@ static int find_id(const struct mq_raw_record *raw, void *ctx)
 
 static void test_example_ids(void)
 {
-	const char *path = "../shared/examples/small-utf8/input/visits_1307_T01.xml";
+	const char *path = "tests/examples/small-utf8/input/visits_1307_T01.xml";
 	if (access(path, R_OK) != 0)
 		return;
 	struct mq_error err = { 0 };

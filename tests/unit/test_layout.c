@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../pipeline/layout_internal.h"
-#include "minqing/render.h"
-#include "minqing/template.h"
+#include "../../pipeline/pdf/layout_internal.h"
+#include "minqing/core/buf.h"
+#include "minqing/core/error.h"
+#include "minqing/pdf/render.h"
+#include "minqing/pdf/template.h"
 
 /* CJK advance 1, everything else 0.5: widths in "em". */
 static double em_width(void *ctx, uint32_t cp)

@@ -1,7 +1,10 @@
 /* Unit tests of the validator: one case per rule of contract section 3,
  * the order of codes, duplicates, warnings and normalisation. */
 #include "check.h"
-#include "minqing/validate.h"
+#include "minqing/check/validate.h"
+#include "minqing/core/buf.h"
+#include "minqing/core/date.h"
+#include "minqing/core/error.h"
 
 #include <stdlib.h>
 

@@ -1,0 +1,23 @@
+/* bytes.h — reading a word of bytes, for the scanners that look at 8 bytes
+ * a step (UTF-8 checks, hashing). */
+#ifndef MINQING_CORE_BYTES_H
+#define MINQING_CORE_BYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The n (at most 8) bytes at p as a little-endian number. */
+static inline uint64_t mq_load_le(const unsigned char *p, size_t n)
+{
+	uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&w, p, n); /* one load where the machine is little-endian */
+#else
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+#endif
+	return w;
+}
+
+#endif

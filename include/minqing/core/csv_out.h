@@ -1,0 +1,22 @@
+/* csv_out.h — writing CSV (RFC 4180) cells and rows. */
+#ifndef MINQING_CORE_CSV_OUT_H
+#define MINQING_CORE_CSV_OUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "minqing/core/buf.h"
+
+/* CSV writing (RFC 4180, rows end in CRLF): a cell is quoted when it holds
+ * a comma, quote, CR or LF, or starts or ends with white space. */
+void mq_csv_cell(FILE *fp, const char *s, int first); /* s NULL = empty */
+void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first);
+/* The same cell appended to a buffer (for writers that build whole rows);
+ * 0 or the buffer's error. */
+int mq_csv_cell_buf(struct mq_buf *b, const char *s, size_t len, int first);
+void mq_csv_end(FILE *fp);                              /* ends the row */
+void mq_csv_row(FILE *fp, const char *const *cells, size_t n);
+/* Writes the UTF-8 BOM when bom is set. */
+void mq_csv_bom(FILE *fp, int bom);
+
+#endif

@@ -1,0 +1,33 @@
+/* error.h — error codes and the error struct every layer fills.
+ *
+ * Every function that can fail returns 0 on success or a negative MQ_ERR_*
+ * code and, when given a struct mq_error, fills it; the caller owns the
+ * struct. A fatal error of the run maps to exit status 3. */
+#ifndef MINQING_CORE_ERROR_H
+#define MINQING_CORE_ERROR_H
+
+
+/* Error codes; a fatal error of the run maps to exit status 3. */
+enum {
+	MQ_OK = 0,
+	MQ_ERR_IO = -1,     /* a file could not be read or written */
+	MQ_ERR_NOMEM = -2,
+	MQ_ERR_FORMAT = -3, /* a configuration, template or reference file is invalid */
+	MQ_ERR_USAGE = -4,
+	MQ_ERR_LIMIT = -5,  /* input exceeds a safety limit */
+	MQ_ERR_VERIFY = -6, /* a package failed verification */
+};
+
+struct mq_error {
+	int code;          /* 0 when nothing went wrong */
+	char file[512];    /* the subject file, "" when none */
+	long line;         /* 0 when unknown */
+	char message[1024];/* Chinese and English, one line */
+};
+
+/* Fills err (may be NULL) and returns code, so a caller writes
+ * `return mq_fail(err, MQ_ERR_IO, path, 0, "...%s", x);`. */
+int mq_fail(struct mq_error *err, int code, const char *file, long line,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#endif

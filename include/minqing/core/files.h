@@ -1,0 +1,48 @@
+/* files.h — output files written atomically, folders, the staging folder
+ * a run builds its outputs in, and the search for shipped templates. */
+#ifndef MINQING_CORE_FILES_H
+#define MINQING_CORE_FILES_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "minqing/core/error.h"
+
+/* Atomic output: writes go to "PATH.tmp.PID"; mq_out_commit renames it to
+ * PATH, mq_out_abort removes it. A file is never seen half-written. */
+struct mq_out {
+	FILE *fp;
+	char *path, *tmp;
+	long long behind;   /* bytes written back and dropped from the page cache */
+};
+int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err);
+int mq_out_commit(struct mq_out *o, struct mq_error *err); /* closes, fsyncs, renames */
+void mq_out_abort(struct mq_out *o);                        /* closes and unlinks; NULL-safe */
+/* For a file of gigabytes written in one go: given the bytes written so
+ * far, writes back and drops from the page cache what lies well behind
+ * the end (past its first 512 MB), so dirty pages never pile up to where
+ * the kernel throttles the writer. Best effort; errors show at commit. */
+void mq_out_write_behind(struct mq_out *o, long long written);
+
+/* Creates dir and its parents (mode 0777 & ~umask). */
+int mq_mkdirs(const char *dir, struct mq_error *err);
+
+
+
+/* ---- replacing a run's output folder as a whole ----
+ * A run writes into a staging folder inside out_dir (.minqing.tmp.PID);
+ * mq_stage_dir_commit swaps each of its subfolders (data, reports, archive)
+ * with out_dir's in one rename each (RENAME_EXCHANGE), with signals held
+ * off, and removes what it replaced. Other files in out_dir are never
+ * touched. mq_stage_dir_prepare also removes staging folders that killed
+ * runs left behind. */
+int mq_stage_dir_prepare(const char *out_dir, char *stage, size_t stage_size, struct mq_error *err);
+int mq_stage_dir_commit(const char *stage, const char *out_dir, struct mq_error *err);
+/* Finds a file shipped under templates/: in $MINQING_TEMPLATES, then
+ * ./templates, then <program dir>/../share/minqing/templates, then
+ * <program dir>/../templates. 0 and the path in out, or MQ_ERR_IO. */
+int mq_find_template(const char *name, char *out, size_t outlen, struct mq_error *err);
+/* Removes a file tree (no error when it does not exist). */
+int mq_remove_tree(const char *path);
+
+#endif

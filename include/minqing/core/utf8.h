@@ -1,0 +1,18 @@
+/* utf8.h — UTF-8 validity, code point counting and decoding, trimming. */
+#ifndef MINQING_CORE_UTF8_H
+#define MINQING_CORE_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* UTF-8 helpers. mq_utf8_valid: 1 when s[0..len) is valid UTF-8 without NUL.
+ * mq_utf8_count: code points in valid UTF-8. mq_utf8_decode reads one code
+ * point at s (returns its byte length, 0 at invalid input). */
+int mq_utf8_valid(const char *s, size_t len);
+size_t mq_utf8_count(const char *s, size_t len);
+int mq_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Trims space, tab, CR, LF and U+3000 on both sides; returns the new length
+ * and sets *start. */
+size_t mq_trim(const char *s, size_t len, const char **start);
+
+#endif

@@ -1,0 +1,75 @@
+/* reports.h — the reports an office hands in (issue 5): per township and
+ * month the work summary (工作小结), per village the visit ledger (台账),
+ * the assessment report (考核结果) and the data-quality report (数据质量报告),
+ * rendered with the templates under templates/ from what the earlier
+ * stages wrote in one output folder:
+ *   DIR/data/{village,township,county}_summary.csv, cadre_monthly.csv,
+ *   assessment.csv, team_assessment.csv, assessment_facts.csv, counts.csv,
+ *   rejects.csv and accepted.csv (read once, streamed as records),
+ * into DIR/reports/:
+ *   <乡镇>_<YYYY年MM月>_工作小结.pdf          one per township and month
+ *   <乡镇>_<村>_<label>_台账.pdf             one per village and period
+ *   <县>_<label>_年度考核结果.pdf            one per county
+ *   <乡镇>_<label>_年度考核结果.pdf          one per township, with township_reports
+ *   <label>_数据质量报告.pdf                 one per run, rendered last
+ * where label is 2024年03月, 2024年第1季度 or 2024年 (mq_period_label_zh).
+ *
+ * Figures are printed from those CSVs as written; only two things are
+ * computed here, from accepted.csv with the contract's rules: the list of
+ * overdue demands and the ledger rows, and, for a quarter or year run, the
+ * per-month village figures of the monthly summaries (an aggregator per
+ * month, aggregate.h; registered households from village_summary.csv).
+ *
+ * Memory: the visits of the period are kept as compact rows (about 48
+ * bytes each plus interned strings); each PDF's data is built and freed
+ * per document. With jobs > 1 the townships are rendered by that many
+ * child processes (fork), so the layout engine needs no thread safety.
+ *
+ * The result is caller-owned: free it with mq_reports_result_free
+ * (NULL-safe; zero-initialise it; filled as far as rendering got). */
+#ifndef MINQING_REPORTS_H
+#define MINQING_REPORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "minqing/core/error.h"
+
+struct mq_reports_opts {
+	const char *out_dir;        /* DIR: reads DIR/data, writes DIR/reports */
+	const char *period;         /* "2024-03", "2024-Q1", "2024" */
+	const char *unit;           /* 填报单位; NULL: the county of county_summary.csv */
+	const char *templates_dir;  /* NULL: found as mq_find_template does (assess.h) */
+	const char *next_steps_dir; /* <dir>/<乡镇>_<period>.txt; NULL: none */
+	const char *as_of;          /* "YYYY-MM-DD" printed and used as the PDF date;
+				     * NULL: the period's as-of date from counts.csv */
+	int jobs;                   /* ≤ 1: render in this process */
+	int township_reports;       /* also the assessment report of each township */
+};
+
+struct mq_report_file {
+	char *path;                 /* malloc'd */
+	int pages;
+};
+
+struct mq_missing_char {
+	char file[256];             /* PDF base name */
+	char where[128];            /* data set / field / row, Chinese */
+	uint32_t codepoint;
+};
+
+struct mq_reports_result {
+	struct mq_report_file *files;   /* in the order written */
+	size_t nfiles;
+	long long pages;
+	struct mq_missing_char *missing; /* characters the fonts could not show */
+	size_t nmissing;
+};
+
+/* Renders every report of the period. Returns 0 or a negative MQ_ERR_*
+ * with err filled (a missing CSV names its path). */
+int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result *res,
+		      struct mq_error *err);
+void mq_reports_result_free(struct mq_reports_result *res);  /* frees the lists, keeps res */
+
+#endif

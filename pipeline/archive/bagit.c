@@ -1,0 +1,446 @@
+/* bagit.c — the bag in memory: payload list, bag-info fields, safe member
+ * names (NFC, Windows rules), manifest lines and streaming digests. */
+#include "minqing/core/buf.h"
+#include "minqing/core/error.h"
+#include "minqing/core/utf8.h"
+#include "minqing/archive/bag.h"
+
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "archive_nfc.h"
+
+const char mq_bagit_txt[] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+
+/* ---- bag ---- */
+
+static int valid_date(const char *d)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+			return 0;
+	int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
+	if (y < 1980 || y > 2107 || m < 1 || m > 12 || day < 1 || day > mdays[m - 1])
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return !(m == 2 && day == 29 && !leap);
+}
+
+struct mq_bag *mq_bag_new(const char *date, struct mq_error *err)
+{
+	if (!valid_date(date)) {
+		mq_fail(err, MQ_ERR_USAGE, NULL, 0, "日期无效（应为 YYYY-MM-DD，1980–2107）/ invalid date (YYYY-MM-DD, 1980-2107): \"%s\"",
+			date ? date : "");
+		return NULL;
+	}
+	struct mq_bag *bag = calloc(1, sizeof *bag);
+	if (!bag) {
+		mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return NULL;
+	}
+	memcpy(bag->date, date, 11);
+	return bag;
+}
+
+void mq_bag_free(struct mq_bag *bag)
+{
+	if (!bag)
+		return;
+	for (size_t i = 0; i < bag->nfiles; i++) {
+		free(bag->files[i].src);
+		free(bag->files[i].name);
+		free(bag->files[i].expect_sha256);
+	}
+	for (size_t i = 0; i < bag->nfields; i++) {
+		free(bag->fields[i].label);
+		free(bag->fields[i].value);
+	}
+	free(bag->files);
+	free(bag->fields);
+	free(bag);
+}
+
+static int name_taken(const struct mq_bag *bag, const char *name)
+{
+	for (size_t i = 0; i < bag->nfiles; i++)
+		if (strcmp(bag->files[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* "data/a/b.pdf" taken → "data/a/b (2).pdf"; the extension starts at the
+ * last dot of the last component (not at a leading dot). */
+static int unique_name(const struct mq_bag *bag, struct mq_buf *name)
+{
+	if (!name_taken(bag, name->data))
+		return 0;
+	const char *slash = strrchr(name->data, '/');
+	const char *base = slash ? slash + 1 : name->data;
+	const char *dot = strrchr(base, '.');
+	size_t stem = (dot && dot != base) ? (size_t)(dot - name->data) : name->len;
+	struct mq_buf try = {0};
+	for (int n = 2;; n++) {
+		mq_buf_reset(&try);
+		if (mq_buf_add(&try, name->data, stem) ||
+		    mq_buf_printf(&try, " (%d)%s", n, name->data + stem)) {
+			mq_buf_free(&try);
+			return MQ_ERR_NOMEM;
+		}
+		if (!name_taken(bag, try.data))
+			break;
+	}
+	mq_buf_free(name);
+	*name = try;
+	return 0;
+}
+
+int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
+		    const char *expect_sha256, struct mq_error *err)
+{
+	struct mq_buf full = {0};
+	int rc = mq_buf_adds(&full, "data/");
+	if (!rc)
+		rc = mq_archive_safe_name(name, strlen(name), 0, &full);
+	if (rc == MQ_ERR_FORMAT) {
+		mq_buf_free(&full);
+		return mq_fail(err, rc, src, 0, "成员名为空 / empty member name: \"%s\"", name);
+	}
+	if (!rc)
+		rc = unique_name(bag, &full);
+	if (!rc && bag->nfiles == bag->afiles) {
+		size_t na = bag->afiles ? bag->afiles * 2 : 16;
+		struct mq_bag_file *nf = realloc(bag->files, na * sizeof *nf);
+		if (!nf)
+			rc = MQ_ERR_NOMEM;
+		else {
+			bag->files = nf;
+			bag->afiles = na;
+		}
+	}
+	struct mq_bag_file f = {0};
+	if (!rc) {
+		f.src = strdup(src);
+		f.expect_sha256 = expect_sha256 ? strdup(expect_sha256) : NULL;
+		f.name = full.data;
+		full.data = NULL;
+		if (!f.src || (expect_sha256 && !f.expect_sha256))
+			rc = MQ_ERR_NOMEM;
+	}
+	if (rc) {
+		free(f.src);
+		free(f.expect_sha256);
+		free(f.name);
+		mq_buf_free(&full);
+		return mq_fail(err, MQ_ERR_NOMEM, src, 0, "内存不足 / out of memory");
+	}
+	bag->files[bag->nfiles++] = f;
+	return 0;
+}
+
+int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
+		    struct mq_error *err)
+{
+	if (!*label)
+		return mq_fail(err, MQ_ERR_FORMAT, NULL, 0, "bag-info 标签为空 / empty bag-info label");
+	for (const char *p = label; *p; p++)
+		if (*p <= ' ' || *p >= 0x7F || *p == ':')
+			return mq_fail(err, MQ_ERR_FORMAT, NULL, 0,
+				       "bag-info 标签无效 / invalid bag-info label: \"%s\"", label);
+	if (bag->nfields == bag->afields) {
+		size_t na = bag->afields ? bag->afields * 2 : 16;
+		struct mq_bag_field *nf = realloc(bag->fields, na * sizeof *nf);
+		if (!nf)
+			return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		bag->fields = nf;
+		bag->afields = na;
+	}
+	char *l = strdup(label), *v = strdup(value ? value : "");
+	if (!l || !v) {
+		free(l);
+		free(v);
+		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	}
+	for (char *p = v; *p; p++)
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			*p = ' ';
+	bag->fields[bag->nfields].label = l;
+	bag->fields[bag->nfields].value = v;
+	bag->nfields++;
+	return 0;
+}
+
+/* ---- safe names ---- */
+
+static uint32_t nfc_map_single(uint32_t c)
+{
+	size_t lo = 0, hi = sizeof nfc_single / sizeof nfc_single[0];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (nfc_single[mid][0] == c)
+			return nfc_single[mid][1];
+		if (nfc_single[mid][0] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return c;
+}
+
+/* Returns the primary composite of (a, b), or 0. */
+static uint32_t nfc_compose(uint32_t a, uint32_t b)
+{
+	enum { SBASE = 0xAC00, LBASE = 0x1100, VBASE = 0x1161, TBASE = 0x11A7,
+	       LCOUNT = 19, VCOUNT = 21, TCOUNT = 28 };
+	if (a >= LBASE && a < LBASE + LCOUNT && b >= VBASE && b < VBASE + VCOUNT)
+		return SBASE + ((a - LBASE) * VCOUNT + (b - VBASE)) * TCOUNT;
+	if (a >= SBASE && a < SBASE + LCOUNT * VCOUNT * TCOUNT && (a - SBASE) % TCOUNT == 0 &&
+	    b > TBASE && b < TBASE + TCOUNT)
+		return a + (b - TBASE);
+	size_t lo = 0, hi = sizeof nfc_pair / sizeof nfc_pair[0];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const uint32_t *p = nfc_pair[mid];
+		if (p[0] == a && p[1] == b)
+			return p[2];
+		if (p[0] < a || (p[0] == a && p[1] < b))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int put_cp(struct mq_buf *out, uint32_t c)
+{
+	char u[4];
+	int n;
+	if (c < 0x80) { u[0] = (char)c; n = 1; }
+	else if (c < 0x800) { u[0] = (char)(0xC0 | c >> 6); u[1] = (char)(0x80 | (c & 0x3F)); n = 2; }
+	else if (c < 0x10000) { u[0] = (char)(0xE0 | c >> 12); u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (c & 0x3F)); n = 3; }
+	else { u[0] = (char)(0xF0 | c >> 18); u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3F)); u[3] = (char)(0x80 | (c & 0x3F)); n = 4; }
+	return mq_buf_add(out, u, (size_t)n);
+}
+
+static int forbidden(uint32_t c, int one_component)
+{
+	if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
+		return 1;
+	if (c == '/' && one_component)
+		return 1;
+	return c < 0x80 && strchr("<>:\"\\|?*", (int)c) != NULL;
+}
+
+/* Windows device names, matched on the part before the first dot with
+ * trailing spaces ignored, in any case. */
+static int reserved_device(const char *s, size_t len)
+{
+	static const char *const names[] = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"};
+	size_t n = 0;
+	while (n < len && s[n] != '.')
+		n++;
+	while (n && s[n - 1] == ' ')
+		n--;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == n && strncasecmp(s, names[i], n) == 0)
+			return 1;
+	if (n == 4 && (strncasecmp(s, "COM", 3) == 0 || strncasecmp(s, "LPT", 3) == 0) &&
+	    s[3] >= '0' && s[3] <= '9')
+		return 1;
+	/* COM¹ COM² COM³ (U+00B9, U+00B2, U+00B3) are devices too */
+	if (n == 5 && (strncasecmp(s, "COM", 3) == 0 || strncasecmp(s, "LPT", 3) == 0) &&
+	    (unsigned char)s[3] == 0xC2 &&
+	    ((unsigned char)s[4] == 0xB9 || (unsigned char)s[4] == 0xB2 || (unsigned char)s[4] == 0xB3))
+		return 1;
+	return 0;
+}
+
+#define MAX_COMPONENT 240 /* bytes; Windows and ext4 stop at 255 */
+
+/* One component s[0..len) (no "/" unless one_component) → out. */
+static int safe_component(const char *s, size_t len, int one_component, struct mq_buf *out)
+{
+	struct mq_buf c = {0};
+	uint32_t prev = 0;
+	size_t prev_at = 0; /* offset of prev in c */
+	int rc = 0;
+	for (size_t i = 0; i < len && !rc;) {
+		uint32_t cp;
+		int n = mq_utf8_decode(s + i, len - i, &cp);
+		if (!n) {
+			cp = '_';
+			n = 1;
+		}
+		i += (size_t)n;
+		if (forbidden(cp, one_component))
+			cp = '_';
+		cp = nfc_map_single(cp);
+		uint32_t comp = prev ? nfc_compose(prev, cp) : 0;
+		if (comp) {
+			c.len = prev_at;
+			cp = comp;
+		}
+		prev_at = c.len;
+		prev = cp;
+		rc = put_cp(&c, cp);
+	}
+	if (rc)
+		goto done;
+	/* Windows drops trailing dots and spaces: make them visible instead */
+	for (size_t k = c.len; k > 0 && (c.data[k - 1] == '.' || c.data[k - 1] == ' '); k--)
+		c.data[k - 1] = '_';
+	if (c.len > MAX_COMPONENT) {
+		/* keep a short extension, cut the stem at a code-point boundary */
+		const char *dot = strrchr(c.data, '.');
+		size_t ext = dot ? c.len - (size_t)(dot - c.data) : 0;
+		if (ext > 16)
+			ext = 0;
+		size_t keep = MAX_COMPONENT - ext;
+		while (keep && ((unsigned char)c.data[keep] & 0xC0) == 0x80)
+			keep--;
+		memmove(c.data + keep, c.data + c.len - ext, ext);
+		c.len = keep + ext;
+		c.data[c.len] = '\0';
+	}
+	if (c.len && reserved_device(c.data, c.len))
+		rc = mq_buf_addc(out, '_');
+	if (!rc && c.len)
+		rc = mq_buf_add(out, c.data, c.len);
+done:
+	mq_buf_free(&c);
+	return rc;
+}
+
+int mq_archive_safe_name(const char *s, size_t len, int one_component, struct mq_buf *out)
+{
+	size_t start_len = out->len, i = 0;
+	int rc = 0;
+	while (i < len && !rc) {
+		size_t j = i;
+		while (j < len && (one_component || s[j] != '/'))
+			j++;
+		if (j > i) {
+			size_t before = out->len;
+			if (out->len > start_len)
+				rc = mq_buf_addc(out, '/');
+			if (!rc)
+				rc = safe_component(s + i, j - i, one_component, out);
+			if (!rc && out->len == before + (before > start_len)) {
+				out->len = before; /* component vanished */
+				out->data[before] = '\0';
+			}
+		}
+		i = j + 1;
+	}
+	if (rc)
+		return rc;
+	return out->len > start_len ? 0 : MQ_ERR_FORMAT;
+}
+
+/* ---- manifest lines ---- */
+
+int mq_bagit_manifest_line(struct mq_buf *out, const char *hex, const char *path)
+{
+	int rc = mq_buf_adds(out, hex);
+	if (!rc)
+		rc = mq_buf_adds(out, "  ");
+	for (const char *p = path; *p && !rc; p++) {
+		if (*p == '%')
+			rc = mq_buf_adds(out, "%25");
+		else if (*p == '\n')
+			rc = mq_buf_adds(out, "%0A");
+		else if (*p == '\r')
+			rc = mq_buf_adds(out, "%0D");
+		else
+			rc = mq_buf_addc(out, *p);
+	}
+	return rc ? rc : mq_buf_addc(out, '\n');
+}
+
+int mq_bagit_path_decode(const char *s, size_t len, struct mq_buf *out)
+{
+	static const struct { const char *enc; char c; } codes[] = {
+		{"%25", '%'}, {"%0A", '\n'}, {"%0D", '\r'},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < len && !rc;) {
+		size_t k, n = sizeof codes / sizeof codes[0];
+		for (k = 0; k < n; k++)
+			if (len - i >= 3 && strncasecmp(s + i, codes[k].enc, 3) == 0)
+				break;
+		if (k < n) {
+			rc = mq_buf_addc(out, codes[k].c);
+			i += 3;
+		} else {
+			rc = mq_buf_addc(out, s[i]);
+			i++;
+		}
+	}
+	if (!rc && !out->data)
+		rc = mq_buf_add(out, "", 0);
+	return rc;
+}
+
+/* ---- digests ---- */
+
+int mq_digests_init(struct mq_digests *d)
+{
+	d->sha256 = EVP_MD_CTX_new();
+	d->sha512 = EVP_MD_CTX_new();
+	if (!d->sha256 || !d->sha512 ||
+	    EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestInit_ex(d->sha512, EVP_sha512(), NULL) != 1) {
+		mq_digests_free(d);
+		return MQ_ERR_NOMEM;
+	}
+	return 0;
+}
+
+int mq_digests_update(struct mq_digests *d, const void *data, size_t len)
+{
+	if (EVP_DigestUpdate(d->sha256, data, len) != 1 || EVP_DigestUpdate(d->sha512, data, len) != 1)
+		return MQ_ERR_NOMEM;
+	return 0;
+}
+
+static void to_hex(const unsigned char *md, unsigned n, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (unsigned i = 0; i < n; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[2 * n] = '\0';
+}
+
+int mq_digests_final(struct mq_digests *d, char hex256[65], char hex512[129])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	int rc = 0;
+	if (EVP_DigestFinal_ex(d->sha256, md, &n) == 1 && n == 32)
+		to_hex(md, n, hex256);
+	else
+		rc = MQ_ERR_NOMEM;
+	if (EVP_DigestFinal_ex(d->sha512, md, &n) == 1 && n == 64)
+		to_hex(md, n, hex512);
+	else
+		rc = MQ_ERR_NOMEM;
+	mq_digests_free(d);
+	return rc;
+}
+
+void mq_digests_free(struct mq_digests *d)
+{
+	if (!d)
+		return;
+	EVP_MD_CTX_free(d->sha256);
+	EVP_MD_CTX_free(d->sha512);
+	d->sha256 = d->sha512 = NULL;
+}

@@ -1,0 +1,484 @@
+/* validate_out.c — the validate stage as a whole: inputs in, accepted.csv,
+ * rejects.csv and warnings.csv out (contract sections 3 and 6), the run
+ * counts and their summary. */
+#include "minqing/check/validate.h"
+#include "minqing/core/buf.h"
+#include "minqing/core/error.h"
+#include "minqing/core/utf8.h"
+#include "minqing/core/csv_out.h"
+#include "minqing/core/date.h"
+#include "minqing/core/files.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct stage {
+	const struct mq_stage_opts *opts;
+	struct mq_validator *v;
+	struct mq_preparer *prep;     /* the CSV reader's thread's */
+	struct mq_run_counts *counts;
+	struct mq_input_info *input;
+	struct mq_out accepted, rejects, warnings;
+	struct mq_buf clean, other;
+	struct mq_buf accepted_rows;  /* accepted.csv rows not yet handed to stdio */
+	long long accepted_bytes;     /* handed to stdio so far */
+	long long bytes_before, bytes_total;
+	int cb_rc;                 /* the accepted-callback's stop value */
+	int rc;                    /* fatal error inside the record callback */
+	struct mq_error *err;
+};
+
+static const char *const REJECT_HEAD[] = { "source", "line", "record_id", "code", "field", "message" };
+#define OTHER_CELLS_HEADER "其他列"
+
+/* Invalid UTF-8 bytes become U+FFFD so the CSVs we write are always text. */
+static const char *clean_text(struct mq_buf *b, const char *s, size_t n)
+{
+	mq_buf_reset(b);
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		int k = (unsigned char)s[i] < 0x80 ? 1 : mq_utf8_decode(s + i, n - i, &cp);
+		if (k && s[i] != '\0') {
+			mq_buf_add(b, s + i, (size_t)k);
+			i += (size_t)k;
+		} else {
+			mq_buf_adds(b, "\xEF\xBF\xBD");
+			i++;
+		}
+	}
+	mq_buf_add(b, "", 0);
+	return b->data ? b->data : "";
+}
+
+static void write_finding_row(FILE *fp, struct mq_buf *scratch, const struct mq_raw_record *raw,
+			      const char *record_id, size_t idlen, const struct mq_finding *f)
+{
+	char line[24];
+	snprintf(line, sizeof line, "%ld", raw->line);
+	mq_csv_cell(fp, raw->source, 1);
+	mq_csv_cell(fp, line, 0);
+	const char *t = "";
+	size_t tl = record_id ? mq_trim(record_id, idlen, &t) : 0;
+	mq_csv_cell(fp, clean_text(scratch, t, tl), 0);
+	mq_csv_cell(fp, mq_code_names[f->code], 0);
+	mq_csv_cell(fp, f->field >= 0 ? mq_fields[f->field].name : "", 0);
+	struct mq_buf msg = { 0 };
+	mq_buf_printf(&msg, "%s / %s", f->message_zh ? f->message_zh : "", f->message);
+	mq_csv_cell(fp, msg.data, 0);
+	mq_buf_free(&msg);
+}
+
+static void write_reject(struct stage *st, const struct mq_raw_record *raw, const struct mq_finding *f)
+{
+	FILE *fp = st->rejects.fp;
+	write_finding_row(fp, &st->clean, raw, raw->value[MQ_F_RECORD_ID], raw->len[MQ_F_RECORD_ID], f);
+	for (int k = 0; k < MQ_NFIELDS; k++)
+		mq_csv_cell(fp, raw->value[k] ? clean_text(&st->clean, raw->value[k], raw->len[k]) : NULL, 0);
+	/* cells under unknown headers, or past the header, so nothing is lost */
+	mq_buf_reset(&st->other);
+	for (size_t i = 0; i < raw->ncells; i++) {
+		const char *h = i < raw->nheaders ? raw->headers[i] : NULL;
+		if (h && mq_field_lookup(h, strlen(h)) >= 0)
+			continue;
+		if (!raw->cell_len[i])
+			continue;
+		if (st->other.len)
+			mq_buf_adds(&st->other, "\n");
+		if (h)
+			mq_buf_printf(&st->other, "%s=", h);
+		else
+			mq_buf_printf(&st->other, "[%zu]=", i + 1);
+		mq_buf_add(&st->other, raw->cells[i], raw->cell_len[i]);
+	}
+	mq_csv_cell(fp, st->other.len ? clean_text(&st->clean, st->other.data, st->other.len) : NULL, 0);
+	mq_csv_end(fp);
+}
+
+static void write_warning(struct stage *st, const struct mq_raw_record *raw, const struct mq_finding *f)
+{
+	write_finding_row(st->warnings.fp, &st->clean, raw, raw->value[MQ_F_RECORD_ID],
+			  raw->len[MQ_F_RECORD_ID], f);
+	mq_csv_end(st->warnings.fp);
+}
+
+/* accepted.csv is most of what this stage writes: its rows are built in a
+ * buffer and go to the file in large writes (one call per 256 KB instead
+ * of one per cell). */
+#define ACCEPTED_FLUSH (256 << 10)
+
+static void flush_accepted(struct stage *st)
+{
+	struct mq_buf *b = &st->accepted_rows;
+	if (b->len)
+		fwrite_unlocked(b->data, 1, b->len, st->accepted.fp); /* errors: ferror at commit */
+	st->accepted_bytes += (long long)b->len;
+	mq_out_write_behind(&st->accepted, st->accepted_bytes);
+	mq_buf_reset(b);
+}
+
+static int accepted_row(struct mq_buf *b, const struct mq_record *r)
+{
+	int rc = 0;
+	for (int f = 0; f < MQ_NFIELDS && !rc; f++)
+		rc = mq_csv_cell_buf(b, r->text[f], r->len[f], f == 0);
+	return rc ? rc : mq_buf_add(b, "\r\n", 2);
+}
+
+/* A record checked ahead on the CSV reader's thread carries, before the
+ * validator's part, its accepted.csv row when that thread has time to
+ * spare (made there for a record without findings of its own): the
+ * caller's thread then only copies it. */
+struct stage_prep {
+	uint32_t row_off, row_len;    /* from the start of this struct; 0, 0 = none */
+};
+
+static int prepare_record(const struct mq_raw_record *raw, int spare, struct mq_buf *out, void *ctx)
+{
+	struct stage *st = ctx;
+	size_t base = out->len;
+	struct stage_prep sp = { 0, 0 };
+	if (mq_buf_add(out, &sp, sizeof sp) || mq_validate_prepare(raw, spare, out, st->prep))
+		return MQ_ERR_NOMEM;
+	const struct mq_record *r = mq_preparer_record(st->prep);
+	if (!r || !spare)
+		return 0;
+	size_t at = out->len;
+	if (accepted_row(out, r) || out->len - base > UINT32_MAX)
+		return MQ_ERR_NOMEM;
+	sp = (struct stage_prep){ (uint32_t)(at - base), (uint32_t)(out->len - at) };
+	memcpy(out->data + base, &sp, sizeof sp);
+	return 0;
+}
+
+static int write_accepted(struct stage *st, const struct mq_record *r, const struct stage_prep *sp)
+{
+	struct mq_buf *b = &st->accepted_rows;
+	int rc = sp && sp->row_len ? mq_buf_add(b, (const char *)sp + sp->row_off, sp->row_len)
+		: accepted_row(b, r);
+	if (rc)
+		return rc;
+	if (b->len >= ACCEPTED_FLUSH)
+		flush_accepted(st);
+	return 0;
+}
+
+static int on_record(const struct mq_raw_record *raw_in, void *ctx)
+{
+	struct stage *st = ctx;
+	struct mq_verdict vd;
+	const struct stage_prep *sp = raw_in->prepared;
+	struct mq_raw_record with_prep;
+	const struct mq_raw_record *raw = raw_in;
+	if (sp) {
+		with_prep = *raw_in;
+		with_prep.prepared = sp + 1;
+		raw = &with_prep;
+	}
+	int rc = mq_validate_record(st->v, raw, &vd);
+	if (rc) {
+		st->rc = mq_fail(st->err, rc, raw->source, raw->line, "内存不足 / out of memory");
+		return rc;
+	}
+	struct mq_run_counts *c = st->counts;
+	c->read++;
+	st->input->records++;
+	switch (vd.outcome) {
+	case MQ_REJECTED:
+		c->rejected++;
+		c->by_code[vd.reject.code]++;
+		write_reject(st, raw, &vd.reject);
+		break;
+	case MQ_DROPPED:
+		c->dropped++;
+		c->by_code[MQ_W006]++;
+		write_warning(st, raw, &vd.dropped);
+		break;
+	case MQ_ACCEPTED:
+		c->accepted++;
+		for (int i = 0; i < vd.nwarnings; i++) {
+			c->by_code[vd.warnings[i].code]++;
+			write_warning(st, raw, &vd.warnings[i]);
+		}
+		if ((rc = write_accepted(st, &vd.record, sp))) {
+			st->rc = mq_fail(st->err, MQ_ERR_NOMEM, raw->source, raw->line, "内存不足 / out of memory");
+			return st->rc;
+		}
+		if (st->opts->accepted && (st->cb_rc = st->opts->accepted(&vd.record, st->opts->ctx)))
+			return st->cb_rc;
+		break;
+	}
+	if (st->opts->progress && (c->read & 4095) == 0)
+		st->opts->progress(st->bytes_before, st->bytes_total, c->read, st->opts->ctx);
+	return 0;
+}
+
+static void on_ahead(const void *prepared, void *ctx)
+{
+	struct stage *st = ctx;
+	mq_validate_ahead(st->v, (const struct stage_prep *)prepared + 1);
+}
+
+static void on_progress(long long bytes, void *ctx)
+{
+	struct stage *st = ctx;
+	if (st->opts->progress)
+		st->opts->progress(st->bytes_before + bytes, st->bytes_total, st->counts->read, st->opts->ctx);
+}
+
+static void on_unknown_column(const char *source, const char *header, void *ctx)
+{
+	struct stage *st = ctx;
+	if (!st->opts->quiet)
+		fprintf(stderr, "minqing: %s: 未知列“%s”，原样保留在退回记录中 / unknown column \"%s\" kept in rejects\n",
+			source, header, header);
+}
+
+static int open_outputs(struct stage *st, const char *data_dir, struct mq_error *err)
+{
+	struct { struct mq_out *o; const char *name; } outs[] = {
+		{ &st->accepted, "accepted.csv" }, { &st->rejects, "rejects.csv" }, { &st->warnings, "warnings.csv" },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s", data_dir, outs[i].name);
+		int rc = mq_out_open(outs[i].o, path, err);
+		if (rc)
+			return rc;
+		mq_csv_bom(outs[i].o->fp, st->opts->bom);
+	}
+	for (int f = 0; f < MQ_NFIELDS; f++)
+		mq_csv_cell(st->accepted.fp, mq_fields[f].name, f == 0);
+	mq_csv_end(st->accepted.fp);
+	mq_csv_row(st->warnings.fp, REJECT_HEAD, 6);
+	for (int i = 0; i < 6; i++)
+		mq_csv_cell(st->rejects.fp, REJECT_HEAD[i], i == 0);
+	for (int f = 0; f < MQ_NFIELDS; f++)
+		mq_csv_cell(st->rejects.fp, mq_fields[f].zh, 0);
+	mq_csv_cell(st->rejects.fp, OTHER_CELLS_HEADER, 0);
+	mq_csv_end(st->rejects.fp);
+	return 0;
+}
+
+void mq_run_counts_free(struct mq_run_counts *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < c->ninputs; i++)
+		free(c->inputs[i].path);
+	free(c->inputs);
+	c->inputs = NULL;
+	c->ninputs = 0;
+}
+
+int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *opts,
+		       struct mq_run_counts *counts, struct mq_error *err)
+{
+	struct stage st = { .opts = opts, .counts = counts, .err = err };
+	char data_dir[4096];
+	char **paths = NULL;
+	int npaths = 0, rc;
+	memset(counts, 0, sizeof *counts);
+	snprintf(data_dir, sizeof data_dir, "%s/data", opts->out_dir);
+	if ((rc = mq_expand_inputs(inputs, ninputs, &paths, &npaths, err)))
+		return rc;
+	if (npaths == 0) {
+		rc = mq_fail(err, MQ_ERR_USAGE, NULL, 0, "没有输入文件 / no input files");
+		goto out;
+	}
+	counts->inputs = calloc((size_t)npaths, sizeof *counts->inputs);
+	struct mq_validate_opts vopts = { .as_of = opts->as_of, .ref = opts->ref };
+	st.v = mq_validator_new(&vopts);
+	st.prep = mq_preparer_new(&vopts);
+	if (!counts->inputs || !st.v || !st.prep) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		goto out;
+	}
+	for (int i = 0; i < npaths; i++) {
+		FILE *fp = fopen(paths[i], "rb");
+		if (!fp) {
+			rc = mq_fail(err, MQ_ERR_IO, paths[i], 0, "无法读取输入文件 / cannot read input");
+			goto out;
+		}
+		fseek(fp, 0, SEEK_END);
+		st.bytes_total += ftell(fp);
+		fclose(fp);
+	}
+	if ((rc = mq_mkdirs(data_dir, err)) || (rc = open_outputs(&st, data_dir, err)))
+		goto out;
+	struct mq_ingest_opts iopts = { .encoding = opts->encoding, .unknown_column = on_unknown_column,
+					.progress = on_progress, .prepare = prepare_record,
+					.prepare_ctx = &st, .ahead = on_ahead };
+	for (int i = 0; i < npaths; i++) {
+		struct mq_input_info *in = &counts->inputs[counts->ninputs++];
+		in->path = paths[i];
+		paths[i] = NULL;
+		const char *slash = strrchr(in->path, '/');
+		in->name = slash ? slash + 1 : in->path;
+		st.input = in;
+		struct mq_ingest_stats stats = { 0 };
+		rc = mq_ingest_file(in->path, &iopts, on_record, &st, &stats, err);
+		in->blank_rows = stats.blank_rows;
+		in->bytes = stats.bytes;
+		in->encoding = stats.encoding;
+		in->bom = stats.bom;
+		in->is_xml = stats.is_xml;
+		counts->blank_rows += stats.blank_rows;
+		st.bytes_before += stats.bytes;
+		if (st.rc || rc < 0) {
+			rc = st.rc ? st.rc : rc;
+			goto out;
+		}
+		if (st.cb_rc) {
+			rc = st.cb_rc;
+			goto out;
+		}
+	}
+	if (counts->read != counts->accepted + counts->rejected + counts->dropped) {
+		rc = mq_fail(err, MQ_ERR_FORMAT, NULL, 0,
+			     "记录数不平衡 / records do not add up: read %lld != accepted %lld + rejected %lld + dropped %lld",
+			     counts->read, counts->accepted, counts->rejected, counts->dropped);
+		goto out;
+	}
+	flush_accepted(&st);
+	if ((rc = mq_out_commit(&st.accepted, err)) || (rc = mq_out_commit(&st.rejects, err)) ||
+	    (rc = mq_out_commit(&st.warnings, err)))
+		goto out;
+	if (opts->verbose)
+		fprintf(stderr, "minqing: 重复编号索引 / duplicate-id index: %zu bytes\n",
+			mq_validator_index_bytes(st.v));
+out:
+	mq_out_abort(&st.accepted);
+	mq_out_abort(&st.rejects);
+	mq_out_abort(&st.warnings);
+	mq_validator_free(st.v);
+	mq_preparer_free(st.prep);
+	mq_paths_free(paths, npaths);
+	mq_buf_free(&st.clean);
+	mq_buf_free(&st.other);
+	mq_buf_free(&st.accepted_rows);
+	return rc;
+}
+
+static const char *encoding_name(enum mq_encoding e)
+{
+	return e == MQ_ENC_GB18030 ? "GB18030" : "UTF-8";
+}
+
+void mq_print_summary(FILE *fp, const struct mq_run_counts *c)
+{
+	fprintf(fp, "minqing 校验结果 / validation summary\n");
+	for (int i = 0; i < c->ninputs; i++) {
+		const struct mq_input_info *in = &c->inputs[i];
+		fprintf(fp, "  %s: %lld 条记录 records, %lld 空行 blank rows (%s%s)\n", in->name, in->records,
+			in->blank_rows, in->is_xml ? "XML" : encoding_name(in->encoding),
+			in->bom ? " BOM" : "");
+	}
+	fprintf(fp, "  读取 records_read: %lld\n", c->read);
+	fprintf(fp, "  接受 accepted: %lld\n", c->accepted);
+	fprintf(fp, "  退回 rejected: %lld\n", c->rejected);
+	for (int k = MQ_E001; k <= MQ_E012; k++)
+		if (c->by_code[k])
+			fprintf(fp, "    %s: %lld  %s\n", mq_code_names[k], c->by_code[k], mq_code_explain_zh[k]);
+	fprintf(fp, "  重复舍弃 dropped_duplicates: %lld\n", c->dropped);
+	fprintf(fp, "  警告 warnings:");
+	for (int k = MQ_W001; k < MQ_NCODES; k++)
+		fprintf(fp, " %s %lld", mq_code_names[k], c->by_code[k]);
+	fprintf(fp, "\n  跳过空行 blank_rows_skipped: %lld\n", c->blank_rows);
+	fprintf(fp, "  读取 = 接受 + 退回 + 舍弃 / read = accepted + rejected + dropped: %lld = %lld + %lld + %lld\n",
+		c->read, c->accepted, c->rejected, c->dropped);
+}
+
+/* ---- reading accepted.csv back ---- */
+
+struct reread {
+	struct mq_validator *v;
+	int (*fn)(const struct mq_record *rec, void *ctx);
+	void *ctx;
+	struct mq_error *err;
+	const char *path;
+};
+
+static int on_reread(const struct mq_raw_record *raw, void *ctx)
+{
+	struct reread *rr = ctx;
+	struct mq_verdict vd;
+	int rc = mq_validate_record(rr->v, raw, &vd);
+	if (rc)
+		return mq_fail(rr->err, rc, rr->path, raw->line, "内存不足 / out of memory");
+	if (vd.outcome == MQ_REJECTED)
+		return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, raw->line,
+			       "已接受记录不再通过校验（统计日或名册不同？）/ an accepted record no longer validates: %s %s",
+			       mq_code_names[vd.reject.code], vd.reject.message);
+	if (vd.outcome == MQ_DROPPED)
+		return 0;
+	return rr->fn(&vd.record, rr->ctx);
+}
+
+int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *ref,
+		     int (*fn)(const struct mq_record *rec, void *ctx), void *ctx,
+		     struct mq_error *err)
+{
+	struct reread rr = { .fn = fn, .ctx = ctx, .err = err, .path = path };
+	struct mq_validate_opts vopts = { .as_of = as_of, .ref = ref, .reread = 1 };
+	struct mq_preparer *prep = mq_preparer_new(&vopts);
+	rr.v = mq_validator_new(&vopts);
+	int rc;
+	if (!rr.v || !prep) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	} else {
+		struct mq_ingest_opts iopts = { .encoding = MQ_ENC_UTF8, .prepare = mq_validate_prepare,
+						.prepare_ctx = prep };
+		rc = mq_ingest_csv(path, &iopts, on_reread, &rr, NULL, err);
+	}
+	mq_validator_free(rr.v);
+	mq_preparer_free(prep);
+	return rc;
+}
+
+int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
+		    const char *const *extra, int bom, struct mq_error *err)
+{
+	char path[4096], num[32];
+	snprintf(path, sizeof path, "%s/counts.csv", data_dir);
+	struct mq_out o;
+	int rc = mq_out_open(&o, path, err);
+	if (rc)
+		return rc;
+	mq_csv_bom(o.fp, bom);
+	const char *head[] = { "metric", "value" };
+	mq_csv_row(o.fp, head, 2);
+	for (int i = 0; extra && extra[i] && extra[i + 1]; i += 2)
+		mq_csv_row(o.fp, (const char *const[]){ extra[i], extra[i + 1] }, 2);
+	const struct { const char *name; long long value; } totals[] = {
+		{ "records_read", c->read }, { "accepted", c->accepted }, { "rejected", c->rejected },
+		{ "dropped_duplicates", c->dropped }, { "blank_rows_skipped", c->blank_rows },
+	};
+	for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+		snprintf(num, sizeof num, "%lld", totals[i].value);
+		mq_csv_row(o.fp, (const char *const[]){ totals[i].name, num }, 2);
+	}
+	for (int k = 0; k < MQ_NCODES; k++) {
+		snprintf(num, sizeof num, "%lld", c->by_code[k]);
+		mq_csv_row(o.fp, (const char *const[]){ mq_code_names[k], num }, 2);
+	}
+	struct mq_buf key = { 0 };
+	for (int i = 0; i < c->ninputs; i++) {
+		const struct mq_input_info *in = &c->inputs[i];
+		char records[32], blank[32];
+		snprintf(records, sizeof records, "%lld", in->records);
+		snprintf(blank, sizeof blank, "%lld", in->blank_rows);
+		const char *format = in->is_xml ? "XML" : in->encoding == MQ_ENC_GB18030 ? "CSV GB18030"
+				   : in->bom ? "CSV UTF-8 BOM" : "CSV UTF-8";
+		const struct { const char *prefix, *value; } per_input[] = {
+			{ "read", records }, { "path", in->path }, { "format", format }, { "blank", blank },
+		};
+		for (size_t k = 0; k < sizeof per_input / sizeof per_input[0]; k++) {
+			mq_buf_reset(&key);
+			mq_buf_printf(&key, "%s:%s", per_input[k].prefix, in->name);
+			mq_csv_row(o.fp, (const char *const[]){ key.data, per_input[k].value }, 2);
+		}
+	}
+	mq_buf_free(&key);
+	return mq_out_commit(&o, err);
+}

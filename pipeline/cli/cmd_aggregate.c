@@ -1,0 +1,42 @@
+/* cmd_aggregate.c — `minqing aggregate`: the figures and the assessment of
+ * one period from the data/accepted.csv that `minqing validate` wrote in
+ * the same --out folder; with --partial FILE only the partial state. */
+#include "cmd_figures.h"
+#include "minqing/check/validate.h"
+#include "minqing/core/error.h"
+
+#include <stdio.h>
+
+static const char usage_zh[] =
+	"用法 / usage: minqing aggregate --period YYYY-MM|YYYY-Qn|YYYY [--registry F] [--roster F]\n"
+	"       [--assignments F] [--as-of YYYY-MM-DD] [--rubric F] [--no-bom] [--partial FILE] --out DIR\n";
+
+int mq_cmd_aggregate(int argc, char **argv)
+{
+	struct mq_figures_cmd f = { .name = "aggregate", .usage = usage_zh };
+	struct mq_error err = { 0 };
+	char accepted[4300];
+	int status = mq_figures_begin(&f, argc, argv, 0,
+				      "不接受输入文件，读取 --out 下的 data/accepted.csv / "
+				      "takes no inputs: it reads DIR/data/accepted.csv");
+	if (status || (status = mq_figures_load(&f, f.cli.as_of)))
+		goto out;
+	snprintf(accepted, sizeof accepted, "%s/accepted.csv", f.data_dir);
+	if (mq_read_accepted(accepted, f.cli.as_of, &f.ref, mq_agg_accept_cb, f.agg, &err)) {
+		status = mq_cli_fatal(&err);
+		goto out;
+	}
+	if ((status = mq_figures_write(&f)) || f.cli.quiet)
+		goto out;
+	if (f.cli.partial)
+		fprintf(stderr, "部分结果 / partial state: %s（报告期 / period %s，记录 / records %lld）\n",
+			f.cli.partial, f.period.label, mq_agg_records_in_period(f.agg));
+	else
+		fprintf(stderr, "报告期 / period %s：期内记录 / records in period %lld\n输出 / written: %s/"
+			"{village,township,county}_summary.csv, cadre_monthly.csv, assessment.csv, "
+			"team_assessment.csv, assessment_facts.csv\n", f.period.label,
+			mq_agg_records_in_period(f.agg), f.data_dir);
+out:
+	mq_figures_end(&f);
+	return status;
+}

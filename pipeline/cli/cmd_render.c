@@ -1,0 +1,70 @@
+/* cmd_render.c — `minqing render`: the reports of a period (reports.h)
+ * from the figures that `minqing validate` and `minqing aggregate` wrote
+ * in the same --out folder. */
+#include "minqing/cli/cli.h"
+#include "minqing/core/date.h"
+#include "minqing/core/error.h"
+#include "minqing/figures/aggregate.h"
+#include "minqing/reports/reports.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char usage_zh[] =
+	"用法 / usage: minqing render --period YYYY-MM|YYYY-Qn|YYYY [--out DIR] [--jobs N]\n"
+	"       [--unit 填报单位] [--next-steps DIR] [--templates DIR] [--as-of YYYY-MM-DD]\n"
+	"       [--township-reports]\n";
+
+int mq_cmd_render(int argc, char **argv)
+{
+	struct mq_cli cli;
+	struct mq_error err = {0};
+	struct mq_reports_result res = {0};
+	int status = mq_cli_parse(argc, argv, "period out jobs unit next-steps templates as-of quiet verbose config "
+				  "township-reports",
+				  &cli);
+	if (status)
+		goto out;
+	if (cli.ninputs || !cli.period) {
+		fputs(cli.ninputs ? "minqing render: 不接受输入文件，读取 --out 下的 data/ / takes no inputs: it reads DIR/data\n"
+				  : "minqing render: 需要 --period / --period is required\n", stderr);
+		fputs(usage_zh, stderr);
+		status = MQ_EXIT_USAGE;
+		goto out;
+	}
+	char out_dir[4096];
+	struct mq_period period;
+	if (mq_period_parse(cli.period, &period, &err)) {
+		fprintf(stderr, "minqing render: %s\n%s", err.message, usage_zh);
+		status = MQ_EXIT_USAGE;
+		goto out;
+	}
+	if (cli.out)
+		snprintf(out_dir, sizeof out_dir, "%s", cli.out);
+	else
+		snprintf(out_dir, sizeof out_dir, "out/%s", period.label); /* as aggregate names it */
+	struct mq_reports_opts o = {
+		.out_dir = out_dir, .period = cli.period, .unit = cli.unit, .templates_dir = cli.templates,
+		.next_steps_dir = cli.next_steps, .as_of = cli.as_of_text, .jobs = cli.jobs,
+		.township_reports = cli.township_reports,
+	};
+	if (mq_render_reports(&o, &res, &err)) {
+		status = err.code == MQ_ERR_USAGE ? (fprintf(stderr, "minqing render: %s\n", err.message), MQ_EXIT_USAGE)
+						  : mq_cli_fatal(&err);
+		goto out;
+	}
+	if (!cli.quiet) {
+		fprintf(stderr, "报告 / reports: %zu 份 files, %lld 页 pages → %s/reports\n", res.nfiles, res.pages,
+			out_dir);
+		if (res.nmissing)
+			fprintf(stderr, "字体无法显示的字符 / characters the fonts cannot show: %zu（见数据质量报告 / "
+				"listed in the data-quality report）\n", res.nmissing);
+		if (cli.verbose)
+			for (size_t i = 0; i < res.nfiles; i++)
+				fprintf(stderr, "  %s (%d)\n", res.files[i].path, res.files[i].pages);
+	}
+out:
+	mq_reports_result_free(&res);
+	mq_cli_free(&cli);
+	return status;
+}

@@ -1,0 +1,280 @@
+/* cmd_run.c — `minqing run`: every stage in one pass.
+ *
+ * The period's outputs are built in a staging folder beside the output
+ * folder (OUT.tmp.PID) and swapped in only when every stage succeeded, so
+ * a failed or interrupted run leaves the previous outputs as they were.
+ * Ctrl-C or a kill sets a flag the stages look at between records and
+ * between stages; the staging folder is then removed. A staging folder
+ * left by a killed run (SIGKILL) is removed by the next run. */
+#include "minqing/archive/bag.h"
+#include "minqing/check/validate.h"
+#include "minqing/cli/cli.h"
+#include "minqing/core/date.h"
+#include "minqing/core/error.h"
+#include "minqing/core/files.h"
+#include "minqing/core/progress.h"
+#include "minqing/core/rate.h"
+#include "minqing/figures/aggregate.h"
+#include "minqing/figures/assess.h"
+#include "minqing/packages/packages.h"
+#include "minqing/reports/reports.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+struct run {
+	struct mq_cli cli;
+	struct mq_period period;
+	struct mq_reference ref;
+	struct mq_rubric *rubric;
+	struct mq_agg *agg;
+	struct mq_run_counts counts;
+	struct mq_progress progress;
+	struct mq_reports_result reports;
+	char out_dir[4096], stage_dir[4200], data_dir[4300];
+};
+
+static int feed(const struct mq_record *rec, void *ctx)
+{
+	struct run *r = ctx;
+	if (interrupted)
+		return MQ_ERR_USAGE;
+	return mq_agg_add(r->agg, rec);
+}
+
+static void on_progress(long long done, long long total, long long records, void *ctx)
+{
+	struct run *r = ctx;
+	mq_progress_update(&r->progress, done, total, records);
+}
+
+static int digest_file(const char *path, char hex256[65], char hex512[129], struct mq_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
+	struct mq_digests d;
+	int rc = mq_digests_init(&d);
+	static char buf[1 << 16];
+	size_t n;
+	while (!rc && (n = fread(buf, 1, sizeof buf, fp)) > 0)
+		rc = mq_digests_update(&d, buf, n);
+	if (!rc && ferror(fp))
+		rc = MQ_ERR_IO;
+	if (!rc)
+		rc = mq_digests_final(&d, hex256, hex512);
+	mq_digests_free(&d);
+	fclose(fp);
+	return rc ? mq_fail(err, rc, path, 0, "无法计算校验和 / cannot hash the input") : 0;
+}
+
+static int write_run_info(struct run *r, struct mq_error *err)
+{
+	char path[4400], as_of[11];
+	snprintf(path, sizeof path, "%s/run.txt", r->data_dir);
+	mq_date_format(r->cli.as_of, as_of);
+	struct mq_out o;
+	int rc = mq_out_open(&o, path, err);
+	if (rc)
+		return rc;
+	fprintf(o.fp, "period=%s\nas_of=%s\nrecords_read=%lld\naccepted=%lld\nrejected=%lld\ndropped=%lld\n",
+		r->period.label, as_of, r->counts.read, r->counts.accepted, r->counts.rejected, r->counts.dropped);
+	if (r->cli.unit)
+		fprintf(o.fp, "unit=%s\n", r->cli.unit);
+	for (int i = 0; i < r->counts.ninputs; i++) {
+		const char *p = r->counts.inputs[i].path;
+		char hex256[65], hex512[129];
+		if ((rc = digest_file(p, hex256, hex512, err))) {
+			mq_out_abort(&o);
+			return rc;
+		}
+		char *abs = realpath(p, NULL);
+		fprintf(o.fp, "input=%s\t%s\n", abs ? abs : p, hex256);
+		free(abs);
+	}
+	return mq_out_commit(&o, err);
+}
+
+static int write_counts(struct run *r, struct mq_error *err)
+{
+	char run_date[11], period_as_of[11], in_period[32];
+	mq_date_format(r->cli.as_of, run_date);
+	mq_date_format(mq_agg_as_of(r->agg), period_as_of);
+	snprintf(in_period, sizeof in_period, "%lld", mq_agg_records_in_period(r->agg));
+	const char *extra[] = {
+		"period", r->period.label, "as_of_run", run_date, "as_of_period", period_as_of,
+		"registry_given", r->ref.has_registry ? "1" : "0", "roster_given", r->ref.has_roster ? "1" : "0",
+		"assignments_given", r->ref.has_assignments ? "1" : "0", "accepted_in_period", in_period,
+		r->cli.unit ? "unit" : NULL, r->cli.unit, NULL,
+	};
+	return mq_write_counts(r->data_dir, &r->counts, extra, r->cli.bom, err);
+}
+
+/* The stages, in order, each checked for an interruption before it runs. */
+static int run_stages(struct run *r, struct mq_error *err)
+{
+	struct mq_stage_opts vopts = { .out_dir = r->stage_dir, .as_of = r->cli.as_of, .encoding = r->cli.encoding,
+				       .bom = r->cli.bom, .ref = &r->ref, .verbose = r->cli.verbose,
+				       .quiet = r->cli.quiet, .accepted = feed, .ctx = r, .progress = on_progress };
+	int rc;
+	mq_progress_stage(&r->progress, "校验 validate");
+	if ((rc = mq_validate_inputs(r->cli.inputs, r->cli.ninputs, &vopts, &r->counts, err)))
+		return interrupted ? mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted") : rc;
+	mq_progress_done(&r->progress);
+	if (interrupted)
+		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
+	mq_progress_stage(&r->progress, "汇总 aggregate");
+	if ((rc = mq_agg_write_figures(r->agg, r->data_dir, r->cli.bom, err)))
+		return rc;
+	mq_progress_done(&r->progress);
+	mq_progress_stage(&r->progress, "考核 assess");
+	if ((rc = mq_assess_write(r->agg, r->rubric, r->data_dir, r->cli.bom, err)) ||
+	    (rc = write_counts(r, err)) || (rc = write_run_info(r, err)))
+		return rc;
+	mq_progress_done(&r->progress);
+	if (interrupted)
+		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
+	char as_of[11];
+	mq_date_format(mq_agg_as_of(r->agg), as_of);
+	mq_progress_stage(&r->progress, "报告 render");
+	struct mq_reports_opts ropts = { .out_dir = r->stage_dir, .period = r->period.label, .unit = r->cli.unit,
+					 .templates_dir = r->cli.templates, .next_steps_dir = r->cli.next_steps,
+					 .as_of = as_of, .jobs = r->cli.jobs,
+					 .township_reports = r->cli.township_reports };
+	rc = mq_render_reports(&ropts, &r->reports, err);
+	if (rc)
+		return rc;
+	mq_progress_done(&r->progress);
+	if (interrupted)
+		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
+	mq_progress_stage(&r->progress, "归档 archive");
+	struct mq_archive_opts aopts = { .out_dir = r->stage_dir, .period = r->period.label, .as_of = as_of,
+					 .organization = r->cli.unit, .with_inputs = r->cli.with_inputs,
+					 .jobs = r->cli.jobs };
+	if ((rc = mq_archive_period(&aopts, err)))
+		return rc;
+	mq_progress_done(&r->progress);
+	return interrupted ? mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted") : 0;
+}
+
+static void print_outputs(const struct run *r)
+{
+	fprintf(stderr, "输出目录 / output folder: %s\n", r->out_dir);
+	static const char *const files[] = { "accepted", "rejects", "warnings", "village_summary",
+					     "township_summary", "county_summary", "cadre_monthly",
+					     "assessment", "assessment_facts", "team_assessment", "counts" };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		fprintf(stderr, "  %s/data/%s.csv\n", r->out_dir, files[i]);
+	fprintf(stderr, "报告 / reports: %zu 份 files, %lld 页 pages, in %s/reports/\n", r->reports.nfiles,
+		r->reports.pages, r->out_dir);
+	for (size_t i = 0; i < r->reports.nfiles && i < 8; i++) {
+		const char *slash = strrchr(r->reports.files[i].path, '/');
+		fprintf(stderr, "  %s\n", slash ? slash + 1 : r->reports.files[i].path);
+	}
+	if (r->reports.nfiles > 8)
+		fprintf(stderr, "  …\n");
+	if (r->reports.nmissing)
+		fprintf(stderr, "注意 / note: %zu 个字符字体无法显示，见数据质量报告 / characters the fonts cannot show, "
+			"listed in the data-quality report\n", r->reports.nmissing);
+	fprintf(stderr, "档案包 / packages: %s/archive/\n", r->out_dir);
+	size_t n;
+	const struct mq_summary_row *t = mq_agg_townships(r->agg, &n);
+	fprintf(stderr, "各乡镇 / townships (%s):\n", r->period.label);
+	for (size_t i = 0; i < n; i++) {
+		char cov[32], res[32];
+		mq_rate_format(t[i].c.households_visited, t[i].c.registered_known ? t[i].c.households_registered : 0, 4, cov);
+		mq_rate_format(t[i].c.resolved, t[i].c.demands, 4, res);
+		fprintf(stderr, "  %s: 走访 visits %lld, 入户 home %lld, 覆盖率 coverage %s, 诉求 demands %lld, "
+			"办结 resolved %lld, 超期 overdue %lld, 办结率 resolution %s\n",
+			t[i].township, t[i].c.visits, t[i].c.home_visits, cov[0] ? cov : "—", t[i].c.demands,
+			t[i].c.resolved, t[i].c.overdue, res[0] ? res : "—");
+	}
+}
+
+int mq_cmd_run(int argc, char **argv)
+{
+	struct run r = { 0 };
+	struct mq_error err = { 0 };
+	int status = mq_cli_parse(argc, argv,
+				  "registry roster assignments period as-of out config rubric encoding no-bom "
+				  "quiet verbose unit templates next-steps with-inputs jobs township-reports", &r.cli);
+	if (status)
+		goto out;
+	if (r.cli.ninputs == 0) {
+		fprintf(stderr, "minqing run: 需要至少一个输入文件（或配置文件中的 input）/ needs input files\n");
+		status = MQ_EXIT_USAGE;
+		goto out;
+	}
+	/* without --period: the month of the run date, what a clerk reports most */
+	char period_text[16];
+	if (!r.cli.period) {
+		int y, m, d;
+		mq_day_to_ymd(r.cli.as_of, &y, &m, &d);
+		snprintf(period_text, sizeof period_text, "%04d-%02d", y, m);
+		r.cli.period = period_text;
+	}
+	if (mq_period_parse(r.cli.period, &r.period, &err)) {
+		fprintf(stderr, "minqing run: %s\n", err.message);
+		status = MQ_EXIT_USAGE;
+		goto out;
+	}
+	if (r.cli.out)
+		snprintf(r.out_dir, sizeof r.out_dir, "%s", r.cli.out);
+	else
+		snprintf(r.out_dir, sizeof r.out_dir, "out/%s", r.period.label);
+	if (mq_reference_load(&r.ref, r.cli.registry, r.cli.roster, r.cli.assignments, &err) ||
+	    mq_rubric_load(r.cli.rubric, &r.rubric, &err)) {
+		status = mq_cli_fatal(&err);
+		goto out;
+	}
+	if (!(r.agg = mq_agg_new(&r.period, r.cli.as_of, &r.ref))) {
+		status = mq_cli_fatal(&(struct mq_error){ .message = "内存不足 / out of memory" });
+		goto out;
+	}
+	if (mq_stage_dir_prepare(r.out_dir, r.stage_dir, sizeof r.stage_dir, &err)) {
+		status = mq_cli_fatal(&err);
+		goto out;
+	}
+	snprintf(r.data_dir, sizeof r.data_dir, "%s/data", r.stage_dir);
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	mq_progress_init(&r.progress, stderr, r.cli.quiet, r.cli.verbose);
+	int rc = run_stages(&r, &err);
+	if (!rc)
+		rc = mq_stage_dir_commit(r.stage_dir, r.out_dir, &err);
+	if (rc) {
+		mq_progress_done(&r.progress);
+		mq_remove_tree(r.stage_dir);
+		status = mq_cli_fatal(&err);
+		if (interrupted)
+			fprintf(stderr, "minqing: 运行被中断，原有输出未改动 / interrupted: the previous outputs are unchanged\n");
+		goto out;
+	}
+	if (!r.cli.quiet) {
+		mq_print_summary(stderr, &r.counts);
+		print_outputs(&r);
+		if (r.cli.verbose)
+			mq_progress_report(&r.progress);
+	}
+	status = r.counts.rejected ? MQ_EXIT_REJECTS : MQ_EXIT_OK;
+out:
+	mq_reports_result_free(&r.reports);
+	mq_agg_free(r.agg);
+	mq_rubric_free(r.rubric);
+	mq_run_counts_free(&r.counts);
+	mq_reference_free(&r.ref);
+	mq_cli_free(&r.cli);
+	return status;
+}

@@ -1,0 +1,120 @@
+/* csv_out.c — writing CSV cells and rows (csv_out.h). */
+#include "minqing/core/csv_out.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#include <string.h>
+#include <stdint.h>
+
+/* ---- CSV out ---- */
+
+/* 1 when any byte of the 8 in w equals c (exact: the classic zero-byte test). */
+static inline int has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (0x0101010101010101ULL * c);
+	return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+}
+
+/* 1 when the cell must be quoted (RFC 4180, plus white space at its ends,
+ * which readers would trim); eight bytes a step, as notes are long. */
+static int csv_needs_quote(const char *s, size_t len)
+{
+	if (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t')
+		return 1;
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	for (; i + 16 <= len; i += 16) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, comma), _mm_cmpeq_epi8(w, quote)),
+					   _mm_or_si128(_mm_cmpeq_epi8(w, lf), _mm_cmpeq_epi8(w, cr)));
+		if (_mm_movemask_epi8(hit))
+			return 1;
+	}
+#endif
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (has_byte(w, ',') || has_byte(w, '"') || has_byte(w, '\n') || has_byte(w, '\r'))
+			return 1;
+	}
+	for (; i < len; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			return 1;
+	return 0;
+}
+
+void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first)
+{
+	if (!first)
+		putc_unlocked(',', fp);
+	if (!s || !len)
+		return;
+	if (!csv_needs_quote(s, len)) {
+		fwrite_unlocked(s, 1, len, fp);
+		return;
+	}
+	putc_unlocked('"', fp);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			putc_unlocked('"', fp);
+		putc_unlocked(s[i], fp);
+	}
+	putc_unlocked('"', fp);
+}
+
+int mq_csv_cell_buf(struct mq_buf *b, const char *s, size_t len, int first)
+{
+	if (!s)
+		len = 0;
+	/* room for the worst case: a comma, quotes, every byte doubled */
+	if (len > (SIZE_MAX - 3) / 2)
+		return MQ_ERR_LIMIT;
+	int rc = mq_buf_reserve(b, 2 * len + 3);
+	if (rc)
+		return rc;
+	char *p = b->data + b->len;
+	if (!first)
+		*p++ = ',';
+	if (len && csv_needs_quote(s, len)) {
+		*p++ = '"';
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] == '"')
+				*p++ = '"';
+			*p++ = s[i];
+		}
+		*p++ = '"';
+	} else if (len) {
+		memcpy(p, s, len);
+		p += len;
+	}
+	*p = '\0';
+	b->len = (size_t)(p - b->data);
+	return 0;
+}
+
+void mq_csv_cell(FILE *fp, const char *s, int first)
+{
+	mq_csv_cell_n(fp, s, s ? strlen(s) : 0, first);
+}
+
+void mq_csv_end(FILE *fp)
+{
+	fputs("\r\n", fp);
+}
+
+void mq_csv_row(FILE *fp, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		mq_csv_cell(fp, cells[i], i == 0);
+	mq_csv_end(fp);
+}
+
+void mq_csv_bom(FILE *fp, int bom)
+{
+	if (bom)
+		fputs("\xEF\xBB\xBF", fp);
+}
+

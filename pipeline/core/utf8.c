@@ -1,0 +1,113 @@
+/* utf8.c — UTF-8 checks, decoding and trimming (utf8.h). */
+#include "minqing/core/utf8.h"
+
+#include "minqing/core/bytes.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#include <string.h>
+
+/* ---- UTF-8 ---- */
+
+int mq_utf8_decode(const char *str, size_t len, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	if (!len)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	int n;
+	uint32_t c, min;
+	if ((s[0] & 0xE0) == 0xC0) { n = 2; c = s[0] & 0x1F; min = 0x80; }
+	else if ((s[0] & 0xF0) == 0xE0) { n = 3; c = s[0] & 0x0F; min = 0x800; }
+	else if ((s[0] & 0xF8) == 0xF0) { n = 4; c = s[0] & 0x07; min = 0x10000; }
+	else return 0;
+	if ((size_t)n > len)
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int mq_utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (i + 8 <= len) {
+			uint64_t w = mq_load_le((const unsigned char *)s + i, 8);
+			/* eight ASCII bytes, none of them NUL */
+			if ((w & 0x8080808080808080ULL) == 0 &&
+			    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0)
+			return 0; /* NUL is no character of any text a clerk types */
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		/* most Chinese text: a three-byte sequence without the E0/ED edge cases */
+		if (c >= 0xE1 && c != 0xED && c <= 0xEF && i + 2 < len &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80 && ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+			i += 3;
+			continue;
+		}
+		uint32_t cp;
+		int n = mq_utf8_decode(s + i, len - i, &cp);
+		if (!n)
+			return 0;
+		i += (size_t)n;
+	}
+	return 1;
+}
+
+size_t mq_utf8_count(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static size_t space_at(const char *s, size_t len)
+{
+	if (len && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
+		return 1;
+	if (len >= 3 && (unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+	    (unsigned char)s[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+size_t mq_trim(const char *s, size_t len, const char **start)
+{
+	size_t n;
+	while ((n = space_at(s, len))) {
+		s += n;
+		len -= n;
+	}
+	for (;;) {
+		if (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
+			len--;
+		else if (len >= 3 && space_at(s + len - 3, 3) == 3)
+			len -= 3;
+		else
+			break;
+	}
+	*start = s;
+	return len;
+}
+

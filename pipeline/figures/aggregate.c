@@ -1,0 +1,961 @@
+/* aggregate.c — counting accepted records into the figures of contract
+ * section 4, and the rows and CSVs built from the counts. */
+#include "aggregate_internal.h"
+
+#include "minqing/core/error.h"
+#include "minqing/core/buf.h"
+#include "minqing/core/intern.h"
+#include "minqing/core/files.h"
+#include "minqing/core/csv_out.h"
+#include "minqing/core/date.h"
+#include "minqing/core/rate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- hash map on 64-bit keys ---- */
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+int agg_map_init(struct agg_map *m, int is_set)
+{
+	memset(m, 0, sizeof *m);
+	m->is_set = is_set;
+	m->cap = 64;
+	m->keys = calloc(m->cap, sizeof *m->keys);
+	if (!is_set)
+		m->vals = calloc(m->cap, sizeof *m->vals);
+	return (!m->keys || (!is_set && !m->vals)) ? MQ_ERR_NOMEM : 0;
+}
+
+static size_t map_slot(const struct agg_map *m, uint64_t stored)
+{
+	size_t mask = m->cap - 1, i = (size_t)mix64(stored) & mask;
+	while (m->keys[i] && m->keys[i] != stored)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int map_grow(struct agg_map *m)
+{
+	size_t ncap = m->cap * 2;
+	uint64_t *keys = calloc(ncap, sizeof *keys), *vals = NULL;
+	if (!keys)
+		return -1;
+	if (!m->is_set && !(vals = calloc(ncap, sizeof *vals))) {
+		free(keys);
+		return -1;
+	}
+	struct agg_map old = *m;
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = ncap;
+	for (size_t i = 0; i < old.cap; i++) {
+		if (!old.keys[i])
+			continue;
+		size_t j = map_slot(m, old.keys[i]);
+		m->keys[j] = old.keys[i];
+		if (vals)
+			m->vals[j] = old.vals[i];
+	}
+	free(old.keys);
+	free(old.vals);
+	return 0;
+}
+
+size_t agg_map_put(struct agg_map *m, uint64_t key, int *isnew)
+{
+	uint64_t stored = key + 1;
+	size_t i = map_slot(m, stored);
+	if (m->keys[i]) {
+		*isnew = 0;
+		return i;
+	}
+	if ((m->n + 1) * 10 > m->cap * 7) { /* load factor at most 0.7 */
+		if (map_grow(m))
+			return (size_t)-1;
+		i = map_slot(m, stored);
+	}
+	m->keys[i] = stored;
+	m->n++;
+	*isnew = 1;
+	return i;
+}
+
+size_t agg_map_find(const struct agg_map *m, uint64_t key)
+{
+	size_t i = map_slot(m, key + 1);
+	return m->keys[i] ? i : (size_t)-1;
+}
+
+void agg_map_free(struct agg_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- growing arrays ---- */
+
+/* Grows an array of `per` counters an entity from old to n entities, the
+ * new ones zero. */
+static int grow_zeroed(uint64_t **arr, size_t old, size_t n, size_t per)
+{
+	uint64_t *p = realloc(*arr, n * per * sizeof *p);
+	if (!p)
+		return -1;
+	memset(p + old * per, 0, (n - old) * per * sizeof *p);
+	*arr = p;
+	return 0;
+}
+
+long agg_village_index(struct mq_agg *agg, int32_t township, int32_t village)
+{
+	int isnew;
+	size_t slot = agg_map_put(&agg->village_of, AGG_KEY(township, village), &isnew);
+	if (slot == (size_t)-1)
+		return -1;
+	if (!isnew)
+		return (long)agg->village_of.vals[slot];
+	size_t old = agg->avillages;
+	if (mq_grow((void **)&agg->villages, &agg->avillages, agg->nvillages + 1, sizeof *agg->villages))
+		return -1;
+	if (agg->avillages != old &&
+	    grow_zeroed(&agg->vmonths, old, agg->avillages, (size_t)agg->period.nmonths * AGG_VM_N))
+		return -1;
+	size_t idx = agg->nvillages++;
+	struct agg_village *v = &agg->villages[idx];
+	v->township = township;
+	v->village = village;
+	v->ref = agg->ref ? mq_ref_village(agg->ref, mq_intern_str(agg->strs, township),
+					   mq_intern_str(agg->strs, village)) : NULL;
+	agg->village_of.vals[slot] = idx;
+	agg->dirty = 1;
+	return (long)idx;
+}
+
+long agg_cadre_index(struct mq_agg *agg, int32_t id)
+{
+	if ((size_t)id < agg->ncadre_by_str && agg->cadre_by_str[id])
+		return (long)agg->cadre_by_str[id] - 1; /* the per-record fast path */
+	int isnew;
+	size_t slot = agg_map_put(&agg->cadre_of, (uint64_t)(uint32_t)id, &isnew);
+	if (slot == (size_t)-1)
+		return -1;
+	if (!isnew)
+		return (long)agg->cadre_of.vals[slot];
+	size_t old = agg->acadres;
+	if (mq_grow((void **)&agg->cadres, &agg->acadres, agg->ncadres + 1, sizeof *agg->cadres))
+		return -1;
+	if (agg->acadres != old) {
+		if (grow_zeroed(&agg->cmonths, old, agg->acadres, (size_t)agg->period.nmonths * AGG_CM_N) ||
+		    grow_zeroed(&agg->days, old, agg->acadres, agg->day_words))
+			return -1;
+	}
+	size_t idx = agg->ncadres++;
+	struct agg_cadre *c = &agg->cadres[idx];
+	c->id = id;
+	c->ref = agg->ref ? mq_ref_cadre(agg->ref, mq_intern_str(agg->strs, id)) : NULL;
+	c->first = c->last = MQ_NO_DAY;
+	agg->cadre_of.vals[slot] = idx;
+	if ((size_t)id >= agg->ncadre_by_str) {
+		size_t n = agg->ncadre_by_str ? agg->ncadre_by_str : 256;
+		while (n <= (size_t)id)
+			n *= 2;
+		uint32_t *a = realloc(agg->cadre_by_str, n * sizeof *a);
+		if (!a)
+			return -1;
+		memset(a + agg->ncadre_by_str, 0, (n - agg->ncadre_by_str) * sizeof *a);
+		agg->cadre_by_str = a;
+		agg->ncadre_by_str = n;
+	}
+	agg->cadre_by_str[id] = (uint32_t)idx + 1;
+	agg->dirty = 1;
+	return (long)idx;
+}
+
+/* The cache of field f, or NULL for fields looked up in agg->strs. */
+static struct agg_field_cache *agg_field_cache(struct mq_agg *agg, int f)
+{
+	static const int cached[] = { MQ_F_TOWNSHIP, MQ_F_VILLAGE, MQ_F_CADRE_ID, MQ_F_COUNTY, MQ_F_CADRE_NAME };
+	for (int i = 0; i < AGG_NCACHES; i++)
+		if (cached[i] == f)
+			return agg->caches[i].keys ? &agg->caches[i] : NULL;
+	return NULL;
+}
+
+static int32_t intern_s(struct mq_agg *agg, const char *s)
+{
+	return mq_intern_id(agg->strs, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* ---- construction ---- */
+
+static void free_rows(struct mq_agg *agg)
+{
+	free(agg->vrows);
+	free(agg->trows);
+	free(agg->crows);
+	free(agg->tmonths);
+	free(agg->tmonth_counts);
+	free(agg->cadre_rows);
+	free(agg->cm_rows);
+	agg->vrows = agg->trows = agg->crows = NULL;
+	agg->tmonths = NULL;
+	agg->tmonth_counts = NULL;
+	agg->cadre_rows = NULL;
+	agg->cm_rows = NULL;
+	agg->nvrows = agg->ntrows = agg->ncrows = agg->ncadre_rows = agg->ncm_rows = 0;
+}
+
+void mq_agg_free(struct mq_agg *agg)
+{
+	if (!agg)
+		return;
+	free_rows(agg);
+	mq_intern_free(agg->strs);
+	free(agg->villages);
+	free(agg->vmonths);
+	agg_map_free(&agg->village_of);
+	agg_map_free(&agg->households);
+	agg_map_free(&agg->county_votes);
+	free(agg->cadres);
+	free(agg->cmonths);
+	free(agg->days);
+	agg_map_free(&agg->cadre_of);
+	free(agg->cadre_by_str);
+	agg_map_free(&agg->name_votes);
+	agg_map_free(&agg->village_votes);
+	free(agg->assigns);
+	agg_map_free(&agg->assign_of);
+	for (int i = 0; i < AGG_NCACHES; i++) {
+		mq_intern_free(agg->caches[i].keys);
+		free(agg->caches[i].strs_id);
+	}
+	free(agg);
+}
+
+struct mq_agg *mq_agg_new(const struct mq_period *p, mq_day run_date,
+			  const struct mq_reference *ref)
+{
+	struct mq_agg *agg = calloc(1, sizeof *agg);
+	if (!agg)
+		return NULL;
+	agg->period = *p;
+	agg->run_date = run_date;
+	agg->as_of = mq_period_as_of(p, run_date);
+	for (int i = 0; i < p->nmonths && i < 12; i++) {
+		mq_day last;
+		mq_period_month(p, i, NULL, &last, NULL);
+		agg->month_as_of[i] = last < run_date ? last : run_date;
+	}
+	agg->ref = ref;
+	agg->day_words = (size_t)(p->last - p->first + 1 + 63) / 64;
+	agg->dirty = 1;
+	agg->strs = mq_intern_new();
+	for (int i = 0; i < AGG_NCACHES; i++)
+		if (!(agg->caches[i].keys = mq_intern_new()))
+			goto oom;
+	if (!agg->strs || agg_map_init(&agg->village_of, 0) || agg_map_init(&agg->households, 1) ||
+	    agg_map_init(&agg->county_votes, 0) || agg_map_init(&agg->cadre_of, 0) ||
+	    agg_map_init(&agg->name_votes, 0) || agg_map_init(&agg->village_votes, 0) ||
+	    agg_map_init(&agg->assign_of, 0))
+		goto oom;
+	if (ref && ref->has_registry) {
+		for (size_t i = 0; i < ref->nvillages; i++) {
+			int32_t t = intern_s(agg, ref->villages[i].township);
+			int32_t v = intern_s(agg, ref->villages[i].village);
+			if (t < 0 || v < 0 || agg_village_index(agg, t, v) < 0)
+				goto oom;
+			const char *ts = ref->villages[i].township, *vs = ref->villages[i].village;
+			agg->ref_fingerprint += mq_hash(vs, strlen(vs), mq_hash(ts, strlen(ts), 11));
+		}
+	}
+	if (ref && ref->has_roster) {
+		for (size_t i = 0; i < ref->ncadres; i++) {
+			int32_t id = intern_s(agg, ref->cadres[i].cadre_id);
+			if (id < 0 || agg_cadre_index(agg, id) < 0)
+				goto oom;
+			const char *cs = ref->cadres[i].cadre_id;
+			agg->ref_fingerprint += mq_hash(cs, strlen(cs), 13);
+		}
+	}
+	if (ref && ref->has_assignments) {
+		agg->assigns = calloc(ref->nassignments ? ref->nassignments : 1, sizeof *agg->assigns);
+		if (!agg->assigns)
+			goto oom;
+		for (size_t i = 0; i < ref->nassignments; i++) {
+			int32_t c = intern_s(agg, ref->assignments[i].cadre_id);
+			int32_t h = intern_s(agg, ref->assignments[i].household_id);
+			if (c < 0 || h < 0)
+				goto oom;
+			int isnew;
+			size_t slot = agg_map_put(&agg->assign_of, AGG_KEY(c, h), &isnew);
+			if (slot == (size_t)-1)
+				goto oom;
+			if (!isnew)
+				continue; /* a pair listed twice counts once */
+			agg->assign_of.vals[slot] = agg->nassigns;
+			agg->assigns[agg->nassigns].cadre = c;
+			agg->assigns[agg->nassigns].household = h;
+			agg->nassigns++;
+			/* order-independent fingerprint of the distinct pairs */
+			const char *cs = ref->assignments[i].cadre_id, *hs = ref->assignments[i].household_id;
+			agg->ref_fingerprint += mq_hash(hs, strlen(hs), mq_hash(cs, strlen(cs), 7));
+		}
+	}
+	return agg;
+oom:
+	mq_agg_free(agg);
+	return NULL;
+}
+
+const struct mq_period *mq_agg_period(const struct mq_agg *agg) { return &agg->period; }
+mq_day mq_agg_run_date(const struct mq_agg *agg) { return agg->run_date; }
+mq_day mq_agg_as_of(const struct mq_agg *agg) { return agg->as_of; }
+long long mq_agg_records_in_period(const struct mq_agg *agg) { return agg->in_period; }
+
+/* ---- counting one record ---- */
+
+static int vote(struct agg_map *m, uint64_t key)
+{
+	int isnew;
+	size_t slot = agg_map_put(m, key, &isnew);
+	if (slot == (size_t)-1)
+		return MQ_ERR_NOMEM;
+	m->vals[slot]++;
+	return 0;
+}
+
+/* The string id of a record's field. Townships, villages, cadres, counties
+ * and names are few, but agg->strs also holds every household, so a lookup
+ * there misses the processor cache; a small table per field (its own ids
+ * mapped to agg->strs ids) stays in the cache. Households go to agg->strs
+ * directly. */
+static int32_t intern_field(struct mq_agg *agg, const struct mq_record *rec, int f)
+{
+	const char *s = rec->text[f] ? rec->text[f] : "";
+	size_t len = rec->text[f] ? rec->len[f] : 0;
+	struct agg_field_cache *c = agg_field_cache(agg, f);
+	if (!c)
+		return mq_intern_id(agg->strs, s, len);
+	int32_t k = mq_intern_id(c->keys, s, len);
+	if (k < 0)
+		return -1;
+	if ((size_t)k == c->n) { /* new to this field */
+		if (c->n == c->alloc) {
+			size_t n = c->alloc ? c->alloc * 2 : 64;
+			int32_t *p = realloc(c->strs_id, n * sizeof *p);
+			if (!p)
+				return -1;
+			c->strs_id = p;
+			c->alloc = n;
+		}
+		int32_t id = mq_intern_id(agg->strs, s, len);
+		if (id < 0)
+			return -1;
+		c->strs_id[c->n++] = id;
+	}
+	return c->strs_id[k];
+}
+
+int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
+{
+	mq_day day = rec->visit_date;
+	int mi = mq_period_month_of(&agg->period, day);
+	if (mi < 0)
+		return 0; /* outside the period: not counted (contract section 4) */
+	agg->in_period++;
+	agg->dirty = 1;
+
+	/* the household's slot in the big string table is out of cache: start
+	 * loading it now and look it up after the other fields' work */
+	const char *hs = rec->text[MQ_F_HOUSEHOLD_ID] ? rec->text[MQ_F_HOUSEHOLD_ID] : "";
+	size_t hl = rec->text[MQ_F_HOUSEHOLD_ID] ? rec->len[MQ_F_HOUSEHOLD_ID] : 0;
+	uint64_t hh_hash = mq_intern_hash(hs, hl);
+	mq_intern_prefetch(agg->strs, hh_hash, 0);
+	int32_t t = intern_field(agg, rec, MQ_F_TOWNSHIP);
+	int32_t v = intern_field(agg, rec, MQ_F_VILLAGE);
+	int32_t cid = intern_field(agg, rec, MQ_F_CADRE_ID);
+	if (t < 0 || v < 0 || cid < 0)
+		return MQ_ERR_NOMEM;
+	long vi = agg_village_index(agg, t, v);
+	long ci = agg_cadre_index(agg, cid);
+	if (vi < 0 || ci < 0)
+		return MQ_ERR_NOMEM;
+
+	/* resolved / overdue: contract section 4, as of the period's as-of
+	 * date; the month rows as of their month's own as-of date */
+	int demand = rec->text[MQ_F_DEMAND] != NULL;
+	int closed = demand && rec->status == MQ_ST_CLOSED && rec->closed_date != MQ_NO_DAY;
+	int resolved = closed && rec->closed_date <= agg->as_of;
+	int resolved_m = closed && rec->closed_date <= agg->month_as_of[mi];
+	int overdue = demand && !resolved && rec->due_date != MQ_NO_DAY && rec->due_date < agg->as_of;
+	int home = rec->visit_mode == MQ_MODE_HOME;
+	int sat = rec->satisfaction >= 0;
+	int sat_ok = rec->satisfaction == MQ_SAT_SATISFIED || rec->satisfaction == MQ_SAT_BASIC;
+
+	mq_intern_prefetch(agg->strs, hh_hash, 1);
+	struct agg_village *vil = &agg->villages[vi];
+	vil->count[AGG_V_VISITS]++;
+	vil->count[AGG_V_HOME] += home;
+	vil->count[AGG_V_DEMANDS] += demand;
+	vil->count[AGG_V_RESOLVED] += resolved;
+	vil->count[AGG_V_OVERDUE] += overdue;
+	vil->count[AGG_V_SIGNED] += rec->is_signed == 1;
+	vil->count[AGG_V_SAT_N] += sat;
+	vil->count[AGG_V_SAT_OK] += sat_ok;
+	for (uint32_t b = rec->topics, k = 0; b; b >>= 1, k++)
+		if (b & 1)
+			vil->topics[k]++;
+	uint64_t *vm = agg->vmonths + ((size_t)vi * agg->period.nmonths + mi) * AGG_VM_N;
+	vm[AGG_VM_VISITS]++;
+	vm[AGG_VM_HOME] += home;
+	vm[AGG_VM_DEMANDS] += demand;
+	vm[AGG_VM_RESOLVED] += resolved_m;
+
+	int32_t hh = mq_intern_id_h(agg->strs, hs, hl, hh_hash);
+	if (hh < 0)
+		return MQ_ERR_NOMEM;
+	int isnew;
+	if (agg_map_put(&agg->households, AGG_KEY(vi, hh), &isnew) == (size_t)-1)
+		return MQ_ERR_NOMEM;
+	vil->households += isnew;
+	if (rec->text[MQ_F_COUNTY] && !vil->ref) { /* the registry's county wins */
+		int32_t county = intern_field(agg, rec, MQ_F_COUNTY);
+		if (county < 0 || vote(&agg->county_votes, AGG_KEY(vi, county)))
+			return MQ_ERR_NOMEM;
+	}
+
+	struct agg_cadre *c = &agg->cadres[ci];
+	c->count[AGG_C_DIARIES]++;
+	c->count[AGG_C_DEMANDS] += demand;
+	c->count[AGG_C_RESOLVED] += resolved;
+	c->count[AGG_C_SIGNED] += rec->is_signed == 1;
+	c->count[AGG_C_SAT_N] += sat;
+	c->count[AGG_C_SAT_OK] += sat_ok;
+	if (c->first == MQ_NO_DAY || day < c->first)
+		c->first = day;
+	if (c->last == MQ_NO_DAY || day > c->last)
+		c->last = day;
+	uint64_t *cm = agg->cmonths + ((size_t)ci * agg->period.nmonths + mi) * AGG_CM_N;
+	cm[AGG_CM_DIARIES]++;
+	cm[AGG_CM_DEMANDS] += demand;
+	cm[AGG_CM_RESOLVED] += resolved_m;
+	if (mq_mode_in_person(rec->visit_mode)) {
+		unsigned off = (unsigned)(day - agg->period.first);
+		agg->days[(size_t)ci * agg->day_words + off / 64] |= 1ULL << (off % 64);
+	}
+	if (!c->ref) { /* the roster's name and village win */
+		int32_t name = intern_field(agg, rec, MQ_F_CADRE_NAME);
+		if (name < 0 || vote(&agg->name_votes, AGG_KEY(ci, name)) ||
+		    vote(&agg->village_votes, AGG_KEY(ci, vi)))
+			return MQ_ERR_NOMEM;
+	}
+	if (home && agg->nassigns) {
+		size_t slot = agg_map_find(&agg->assign_of, AGG_KEY(cid, hh));
+		if (slot != (size_t)-1) {
+			int quarter = (agg->period.first_month % 12 + mi) / 3;
+			agg->assigns[agg->assign_of.vals[slot]].mask |= (uint8_t)(1u << quarter);
+		}
+	}
+	return 0;
+}
+
+int mq_agg_accept_cb(const struct mq_record *rec, void *ctx)
+{
+	return mq_agg_add(ctx, rec);
+}
+
+/* ---- rows ---- */
+
+static const char *S(const struct mq_agg *agg, int32_t id) { return mq_intern_str(agg->strs, id); }
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_summary(const void *pa, const void *pb)
+{
+	const struct mq_summary_row *a = pa, *b = pb;
+	int c = cmp_str(a->county, b->county);
+	if (!c)
+		c = cmp_str(a->township, b->township);
+	if (!c)
+		c = cmp_str(a->village, b->village);
+	return c;
+}
+
+/* Best of each owner's votes in map (key = owner << 32 | candidate): most
+ * votes, a tie going to the candidate that sorts first by better(). */
+static void best_votes(const struct agg_map *m, int32_t *best, uint64_t *best_n, size_t nowners,
+		       int (*better)(const struct mq_agg *, int32_t, int32_t), const struct mq_agg *agg)
+{
+	for (size_t i = 0; i < nowners; i++) {
+		best[i] = -1;
+		best_n[i] = 0;
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->keys[i])
+			continue;
+		uint64_t key = m->keys[i] - 1;
+		size_t owner = (size_t)(key >> 32);
+		int32_t cand = (int32_t)(uint32_t)key;
+		uint64_t n = m->vals[i];
+		if (owner >= nowners)
+			continue;
+		if (n > best_n[owner] || (n == best_n[owner] && better(agg, cand, best[owner]))) {
+			best[owner] = cand;
+			best_n[owner] = n;
+		}
+	}
+}
+
+static int string_first(const struct mq_agg *agg, int32_t a, int32_t b)
+{
+	return b < 0 || strcmp(S(agg, a), S(agg, b)) < 0;
+}
+
+static int village_first(const struct mq_agg *agg, int32_t a, int32_t b)
+{
+	if (b < 0)
+		return 1;
+	const struct agg_village *va = &agg->villages[a], *vb = &agg->villages[b];
+	int c = strcmp(S(agg, va->township), S(agg, vb->township));
+	return c < 0 || (c == 0 && strcmp(S(agg, va->village), S(agg, vb->village)) < 0);
+}
+
+static int cmp_village_index(const void *pa, const void *pb, void *ctx)
+{
+	const struct mq_summary_row *rows = ctx;
+	return cmp_summary(&rows[*(const size_t *)pa], &rows[*(const size_t *)pb]);
+}
+
+static void add_counts(struct mq_counts *to, const struct mq_counts *from)
+{
+	to->visits += from->visits;
+	to->home_visits += from->home_visits;
+	to->households_visited += from->households_visited;
+	to->households_registered += from->households_registered;
+	to->registered_known |= from->registered_known;
+	to->demands += from->demands;
+	to->resolved += from->resolved;
+	to->overdue += from->overdue;
+	to->signed_visits += from->signed_visits;
+	to->sat_answers += from->sat_answers;
+	to->sat_positive += from->sat_positive;
+	for (int k = 0; k < MQ_TOPIC_N; k++)
+		to->topics[k] += from->topics[k];
+}
+
+static int cmp_cadre_index(const void *pa, const void *pb, void *ctx)
+{
+	const struct mq_agg *agg = ctx;
+	const struct agg_cadre *a = &agg->cadres[*(const size_t *)pa], *b = &agg->cadres[*(const size_t *)pb];
+	return strcmp(mq_intern_str(agg->strs, a->id), mq_intern_str(agg->strs, b->id));
+}
+
+static int popcount_range(const uint64_t *bits, unsigned from, unsigned to /* exclusive */)
+{
+	int n = 0;
+	for (unsigned i = from; i < to; i++)
+		n += (int)((bits[i / 64] >> (i % 64)) & 1);
+	return n;
+}
+
+static int build_village_rows(struct mq_agg *agg)
+{
+	size_t nv = agg->nvillages, nm = (size_t)agg->period.nmonths;
+	int32_t *county = malloc((nv ? nv : 1) * sizeof *county);
+	uint64_t *county_n = malloc((nv ? nv : 1) * sizeof *county_n);
+	size_t *order = malloc((nv ? nv : 1) * sizeof *order);
+	agg->vrows = calloc(nv ? nv : 1, sizeof *agg->vrows);
+	if (!county || !county_n || !order || !agg->vrows)
+		goto oom;
+	best_votes(&agg->county_votes, county, county_n, nv, string_first, agg);
+	for (size_t i = 0; i < nv; i++) {
+		const struct agg_village *v = &agg->villages[i];
+		struct mq_summary_row *r = &agg->vrows[i];
+		r->county = v->ref ? v->ref->county : county[i] >= 0 ? S(agg, county[i]) : "";
+		if (!r->county)
+			r->county = "";
+		r->township = S(agg, v->township);
+		r->village = S(agg, v->village);
+		r->c.visits = (long long)v->count[AGG_V_VISITS];
+		r->c.home_visits = (long long)v->count[AGG_V_HOME];
+		r->c.households_visited = (long long)v->households;
+		r->c.registered_known = v->ref && v->ref->households >= 0;
+		r->c.households_registered = r->c.registered_known ? v->ref->households : 0;
+		r->c.demands = (long long)v->count[AGG_V_DEMANDS];
+		r->c.resolved = (long long)v->count[AGG_V_RESOLVED];
+		r->c.overdue = (long long)v->count[AGG_V_OVERDUE];
+		r->c.signed_visits = (long long)v->count[AGG_V_SIGNED];
+		r->c.sat_answers = (long long)v->count[AGG_V_SAT_N];
+		r->c.sat_positive = (long long)v->count[AGG_V_SAT_OK];
+		for (int k = 0; k < MQ_TOPIC_N; k++)
+			r->c.topics[k] = (long long)v->topics[k];
+	}
+	/* sort indexes by the rows' keys; months are looked up through them */
+	for (size_t i = 0; i < nv; i++)
+		order[i] = i;
+	qsort_r(order, nv, sizeof *order, cmp_village_index, agg->vrows);
+	{
+		struct mq_summary_row *sorted = malloc((nv ? nv : 1) * sizeof *sorted);
+		if (!sorted)
+			goto oom;
+		for (size_t i = 0; i < nv; i++)
+			sorted[i] = agg->vrows[order[i]];
+		free(agg->vrows);
+		agg->vrows = sorted;
+	}
+	agg->nvrows = nv;
+
+	/* townships and counties: consecutive runs of the sorted villages */
+	agg->trows = calloc(nv ? nv : 1, sizeof *agg->trows);
+	agg->crows = calloc(nv ? nv : 1, sizeof *agg->crows);
+	agg->tmonths = calloc(nv ? nv : 1, sizeof *agg->tmonths);
+	agg->tmonth_counts = calloc((nv ? nv : 1) * nm, sizeof *agg->tmonth_counts);
+	if (!agg->trows || !agg->crows || !agg->tmonths || !agg->tmonth_counts)
+		goto oom;
+	for (size_t i = 0; i < nv; i++) {
+		const struct mq_summary_row *r = &agg->vrows[i];
+		if (!agg->ntrows || cmp_str(agg->trows[agg->ntrows - 1].county, r->county) ||
+		    cmp_str(agg->trows[agg->ntrows - 1].township, r->township)) {
+			struct mq_summary_row *t = &agg->trows[agg->ntrows];
+			t->county = r->county;
+			t->township = r->township;
+			agg->tmonths[agg->ntrows].county = r->county;
+			agg->tmonths[agg->ntrows].township = r->township;
+			agg->tmonths[agg->ntrows].months = agg->tmonth_counts + agg->ntrows * nm;
+			agg->ntrows++;
+		}
+		add_counts(&agg->trows[agg->ntrows - 1].c, &r->c);
+		const uint64_t *vm = agg->vmonths + order[i] * nm * AGG_VM_N;
+		struct mq_month_counts *tm = agg->tmonths[agg->ntrows - 1].months;
+		for (size_t m = 0; m < nm; m++) {
+			tm[m].visits += (long long)vm[m * AGG_VM_N + AGG_VM_VISITS];
+			tm[m].home_visits += (long long)vm[m * AGG_VM_N + AGG_VM_HOME];
+			tm[m].demands += (long long)vm[m * AGG_VM_N + AGG_VM_DEMANDS];
+			tm[m].resolved += (long long)vm[m * AGG_VM_N + AGG_VM_RESOLVED];
+		}
+		if (!agg->ncrows || cmp_str(agg->crows[agg->ncrows - 1].county, r->county)) {
+			agg->crows[agg->ncrows].county = r->county;
+			agg->ncrows++;
+		}
+		add_counts(&agg->crows[agg->ncrows - 1].c, &r->c);
+	}
+	free(county);
+	free(county_n);
+	free(order);
+	return 0;
+oom:
+	free(county);
+	free(county_n);
+	free(order);
+	return MQ_ERR_NOMEM;
+}
+
+static int build_cadre_rows(struct mq_agg *agg)
+{
+	size_t nc = agg->ncadres, nm = (size_t)agg->period.nmonths, alloc = nc ? nc : 1;
+	int rc = MQ_ERR_NOMEM;
+	int32_t *name = malloc(alloc * sizeof *name), *vil = malloc(alloc * sizeof *vil);
+	uint64_t *name_n = malloc(alloc * sizeof *name_n), *vil_n = malloc(alloc * sizeof *vil_n);
+	size_t *order = malloc(alloc * sizeof *order);
+	long long *assigned = calloc(alloc, sizeof *assigned), *hits = calloc(alloc, sizeof *hits);
+	uint8_t *range = calloc(alloc, 1);
+	int *nq = calloc(alloc, sizeof *nq);
+	agg->cadre_rows = calloc(alloc, sizeof *agg->cadre_rows);
+	if (!name || !vil || !name_n || !vil_n || !order || !assigned || !hits || !range || !nq ||
+	    !agg->cadre_rows)
+		goto done;
+	best_votes(&agg->name_votes, name, name_n, nc, string_first, agg);
+	best_votes(&agg->village_votes, vil, vil_n, nc, village_first, agg);
+
+	/* coverage: (assigned household, quarter) pairs over the quarters from
+	 * the quarter of the cadre's first record in the period to that of the
+	 * last (contract section 5); quarters are numbered 0–3 in the year */
+	for (size_t i = 0; i < nc; i++) {
+		const struct agg_cadre *c = &agg->cadres[i];
+		if (c->first == MQ_NO_DAY)
+			continue;
+		int qa = (agg->period.first_month % 12 + mq_period_month_of(&agg->period, c->first)) / 3;
+		int qb = (agg->period.first_month % 12 + mq_period_month_of(&agg->period, c->last)) / 3;
+		for (int q = qa; q <= qb; q++)
+			range[i] |= (uint8_t)(1u << q);
+		nq[i] = qb - qa + 1;
+	}
+	for (size_t a = 0; a < agg->nassigns; a++) {
+		size_t slot = agg_map_find(&agg->cadre_of, (uint64_t)(uint32_t)agg->assigns[a].cadre);
+		if (slot == (size_t)-1)
+			continue;
+		size_t ci = (size_t)agg->cadre_of.vals[slot];
+		assigned[ci]++;
+		hits[ci] += __builtin_popcount(agg->assigns[a].mask & range[ci]);
+	}
+
+	/* listed: roster cadres always, others when they have records */
+	size_t n = 0, nrows_month = 0;
+	for (size_t i = 0; i < nc; i++)
+		if (agg->cadres[i].ref || agg->cadres[i].count[AGG_C_DIARIES])
+			order[n++] = i;
+	qsort_r(order, n, sizeof *order, cmp_cadre_index, agg);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		const struct agg_cadre *c = &agg->cadres[i];
+		struct mq_cadre_row *r = &agg->cadre_rows[k];
+		r->cadre_id = S(agg, c->id);
+		r->in_roster = c->ref != NULL;
+		if (c->ref) {
+			r->cadre_name = c->ref->cadre_name;
+			r->role = c->ref->role;
+			r->unit = c->ref->unit;
+			r->township = c->ref->township;
+			r->village = c->ref->village;
+			r->resident = c->ref->resident;
+		} else {
+			r->cadre_name = name[i] >= 0 ? S(agg, name[i]) : "";
+			r->township = vil[i] >= 0 ? S(agg, agg->villages[vil[i]].township) : "";
+			r->village = vil[i] >= 0 ? S(agg, agg->villages[vil[i]].village) : "";
+		}
+		if (!r->cadre_name)
+			r->cadre_name = "";
+		if (!r->township)
+			r->township = "";
+		if (!r->village)
+			r->village = "";
+		r->diaries = (long long)c->count[AGG_C_DIARIES];
+		r->demands = (long long)c->count[AGG_C_DEMANDS];
+		r->resolved = (long long)c->count[AGG_C_RESOLVED];
+		r->signed_visits = (long long)c->count[AGG_C_SIGNED];
+		r->sat_answers = (long long)c->count[AGG_C_SAT_N];
+		r->sat_positive = (long long)c->count[AGG_C_SAT_OK];
+		r->days_in_village = popcount_range(agg->days + i * agg->day_words, 0,
+						    (unsigned)(agg->period.last - agg->period.first + 1));
+		const uint64_t *cm = agg->cmonths + i * nm * AGG_CM_N;
+		for (size_t m = 0; m < nm; m++) {
+			uint64_t d = cm[m * AGG_CM_N + AGG_CM_DIARIES];
+			r->month_diaries[m] = (int)d;
+			r->months_with_records += d > 0;
+			r->months_quota_met += d >= MQ_DIARY_QUOTA;
+			nrows_month += c->ref || d > 0;
+		}
+		r->assigned_households = assigned[i];
+		r->coverage_pairs = assigned[i] * nq[i];
+		r->coverage_hits = hits[i];
+	}
+	agg->ncadre_rows = n;
+
+	/* cadre_monthly: by cadre_id, then month; each month as of its own
+	 * as-of date (counted that way in mq_agg_add) */
+	agg->cm_rows = calloc(nrows_month ? nrows_month : 1, sizeof *agg->cm_rows);
+	if (!agg->cm_rows)
+		goto done;
+	size_t m_out = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct mq_cadre_row *r = &agg->cadre_rows[k];
+		size_t i = order[k];
+		const uint64_t *cm = agg->cmonths + i * nm * AGG_CM_N;
+		const uint64_t *bits = agg->days + i * agg->day_words;
+		for (size_t m = 0; m < nm; m++) {
+			uint64_t d = cm[m * AGG_CM_N + AGG_CM_DIARIES];
+			if (!r->in_roster && !d)
+				continue;
+			struct mq_cadre_month_row *o = &agg->cm_rows[m_out++];
+			mq_day mf, ml;
+			mq_period_month(&agg->period, (int)m, &mf, &ml, o->month);
+			o->cadre_id = r->cadre_id;
+			o->cadre_name = r->cadre_name;
+			o->township = r->township;
+			o->village = r->village;
+			o->diaries = (long long)d;
+			o->quota_met = d >= MQ_DIARY_QUOTA;
+			o->days_in_village = popcount_range(bits, (unsigned)(mf - agg->period.first),
+							    (unsigned)(ml - agg->period.first + 1));
+			o->demands = (long long)cm[m * AGG_CM_N + AGG_CM_DEMANDS];
+			o->resolved = (long long)cm[m * AGG_CM_N + AGG_CM_RESOLVED];
+		}
+	}
+	agg->ncm_rows = m_out;
+	rc = 0;
+done:
+	free(name);
+	free(vil);
+	free(name_n);
+	free(vil_n);
+	free(order);
+	free(assigned);
+	free(hits);
+	free(range);
+	free(nq);
+	return rc;
+}
+
+static int compute(struct mq_agg *agg)
+{
+	if (!agg->dirty)
+		return 0;
+	free_rows(agg);
+	int rc = build_village_rows(agg);
+	if (!rc)
+		rc = build_cadre_rows(agg);
+	if (rc) {
+		free_rows(agg);
+		return rc;
+	}
+	agg->dirty = 0;
+	return 0;
+}
+
+#define ROWS(fn, type, field, count)                                  \
+	const type *fn(struct mq_agg *agg, size_t *n)                 \
+	{                                                             \
+		if (compute(agg)) {                                   \
+			*n = 0;                                       \
+			return NULL;                                  \
+		}                                                     \
+		*n = agg->count;                                      \
+		return agg->field;                                    \
+	}
+ROWS(mq_agg_villages, struct mq_summary_row, vrows, nvrows)
+ROWS(mq_agg_townships, struct mq_summary_row, trows, ntrows)
+ROWS(mq_agg_counties, struct mq_summary_row, crows, ncrows)
+ROWS(mq_agg_cadre_months, struct mq_cadre_month_row, cm_rows, ncm_rows)
+ROWS(mq_agg_cadres, struct mq_cadre_row, cadre_rows, ncadre_rows)
+ROWS(mq_agg_township_months, struct mq_township_months, tmonths, ntrows)
+
+/* ---- CSV ---- */
+
+static const char *const summary_cols[] = {
+	"period", "county", "township", "village", "visits", "home_visits",
+	"households_visited", "households_registered", "coverage", "demands",
+	"resolved", "overdue", "resolution_rate", "signed_rate", "satisfaction_rate",
+};
+
+int mq_summary_header(int level, const char **cells, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof summary_cols / sizeof *summary_cols; i++) {
+		if ((level >= 1 && i == 3) || (level >= 2 && i == 2))
+			continue;
+		if (n < max)
+			cells[n] = summary_cols[i];
+		n++;
+	}
+	return (int)n;
+}
+
+
+static int write_summary(struct mq_agg *agg, const char *path, int level,
+			 const struct mq_summary_row *rows, size_t n, int bom, struct mq_error *err)
+{
+	struct mq_out o;
+	int rc = mq_out_open(&o, path, err);
+	if (rc)
+		return rc;
+	FILE *fp = o.fp;
+	mq_csv_bom(fp, bom);
+	const char *cells[16];
+	int nc = mq_summary_header(level, cells, 16);
+	for (int i = 0; i < nc; i++)
+		mq_csv_cell(fp, cells[i], i == 0);
+	char topic[64];
+	for (int k = 0; k < MQ_TOPIC_N; k++) {
+		snprintf(topic, sizeof topic, "topic_%s", mq_topics[k]);
+		mq_csv_cell(fp, topic, 0);
+	}
+	mq_csv_end(fp);
+	for (size_t i = 0; i < n; i++) {
+		const struct mq_summary_row *r = &rows[i];
+		const struct mq_counts *c = &r->c;
+		mq_csv_cell(fp, agg->period.label, 1);
+		mq_csv_cell(fp, r->county, 0);
+		if (level < 2)
+			mq_csv_cell(fp, r->township, 0);
+		if (level < 1)
+			mq_csv_cell(fp, r->village, 0);
+		mq_csv_count(fp, c->visits);
+		mq_csv_count(fp, c->home_visits);
+		mq_csv_count(fp, c->households_visited);
+		mq_csv_count_if(fp, c->registered_known, c->households_registered);
+		mq_csv_rate(fp, c->households_visited, c->registered_known ? c->households_registered : 0);
+		mq_csv_count(fp, c->demands);
+		mq_csv_count(fp, c->resolved);
+		mq_csv_count(fp, c->overdue);
+		mq_csv_rate(fp, c->resolved, c->demands);
+		mq_csv_rate(fp, c->signed_visits, c->visits);
+		mq_csv_rate(fp, c->sat_positive, c->sat_answers);
+		for (int k = 0; k < MQ_TOPIC_N; k++)
+			mq_csv_count(fp, c->topics[k]);
+		mq_csv_end(fp);
+	}
+	return mq_out_commit(&o, err);
+}
+
+static const char *const cadre_month_cols[] = {
+	"period", "month", "cadre_id", "cadre_name", "township", "village", "diaries",
+	"quota_met", "days_in_village", "demands", "resolved", "resolution_rate",
+};
+
+static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, struct mq_error *err)
+{
+	size_t n;
+	const struct mq_cadre_month_row *rows = mq_agg_cadre_months(agg, &n);
+	if (!rows && agg->dirty)
+		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	struct mq_out o;
+	int rc = mq_out_open(&o, path, err);
+	if (rc)
+		return rc;
+	FILE *fp = o.fp;
+	mq_csv_bom(fp, bom);
+	mq_csv_row(fp, cadre_month_cols, sizeof cadre_month_cols / sizeof *cadre_month_cols);
+	for (size_t i = 0; i < n; i++) {
+		const struct mq_cadre_month_row *r = &rows[i];
+		mq_csv_cell(fp, agg->period.label, 1);
+		mq_csv_cell(fp, r->month, 0);
+		mq_csv_cell(fp, r->cadre_id, 0);
+		mq_csv_cell(fp, r->cadre_name, 0);
+		mq_csv_cell(fp, r->township, 0);
+		mq_csv_cell(fp, r->village, 0);
+		mq_csv_count(fp, r->diaries);
+		mq_csv_count(fp, r->quota_met);
+		mq_csv_count(fp, r->days_in_village);
+		mq_csv_count(fp, r->demands);
+		mq_csv_count(fp, r->resolved);
+		mq_csv_rate(fp, r->resolved, r->demands);
+		mq_csv_end(fp);
+	}
+	return mq_out_commit(&o, err);
+}
+
+int mq_agg_write_figures(struct mq_agg *agg, const char *data_dir, int bom, struct mq_error *err)
+{
+	if (compute(agg))
+		return mq_fail(err, MQ_ERR_NOMEM, data_dir, 0, "内存不足 / out of memory");
+	int rc = mq_mkdirs(data_dir, err);
+	if (rc)
+		return rc;
+	static const char *const names[] = { "village_summary.csv", "township_summary.csv",
+					     "county_summary.csv" };
+	const struct mq_summary_row *rows[] = { agg->vrows, agg->trows, agg->crows };
+	size_t counts[] = { agg->nvrows, agg->ntrows, agg->ncrows };
+	char path[4096];
+	for (int level = 0; level < 3; level++) {
+		snprintf(path, sizeof path, "%s/%s", data_dir, names[level]);
+		rc = write_summary(agg, path, level, rows[level], counts[level], bom, err);
+		if (rc)
+			return rc;
+	}
+	snprintf(path, sizeof path, "%s/cadre_monthly.csv", data_dir);
+	return write_cadre_monthly(agg, path, bom, err);
+}

@@ -1,0 +1,942 @@
+/* ingest_csv.c — the CSV reader (contract sections 1 and 2), on libcsv.
+ *
+ * The file is read in blocks and handed to libcsv one physical line at a
+ * time, which keeps the line where each record starts exact (quoted line
+ * breaks included) and lets a broken record be cut off at its line's end
+ * so the records after it are still read. A line that starts a record and
+ * holds no quote is split at its commas without libcsv, the same way. GB18030 lines are converted to
+ * UTF-8 with iconv before parsing; a byte iconv cannot read becomes 0xFF,
+ * which is never valid UTF-8, so the one check of every cell finds bad text
+ * (E010) whatever the input's encoding. GB18030 never uses the bytes of
+ * comma, quote, CR or LF inside a character, so a line can be converted on
+ * its own.
+ *
+ * Reading and parsing run on a reader thread that fills batches of rows
+ * (about a megabyte each); the calling thread takes the batches in order
+ * and runs the row callback, so validating and writing overlap with
+ * parsing. The caller's prepare hook (ingest.h) runs on the reader thread
+ * as each row is completed, its result kept in the batch with the row. Three
+ * batches circulate, which keeps memory constant. The callback's "stop"
+ * reaches the reader at its next hand-over; everything the reader owns
+ * (file, parser, iconv, its error) is read by the caller only after the
+ * thread has been joined.
+ *
+ * UTF-8 is checked a whole line at a time: removing ASCII bytes (quotes,
+ * commas, spaces, line breaks) from valid UTF-8 leaves valid UTF-8, so
+ * when every line a row came from is valid, every cell of it is. Only the
+ * cells of other rows are checked one by one (struct row.valid_text). */
+#include "minqing/core/buf.h"
+#include "minqing/core/error.h"
+#include "minqing/ingest/ingest.h"
+#include "minqing/core/utf8.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_BLOCK (1 << 20)
+#define MAX_RECORD (16 << 20) /* bytes one record may span before it is cut off */
+#define MAX_CELL_BYTES (MAX_RECORD + 1024) /* cell bytes of one record, NULs included */
+#define SNIFF_BYTES (1 << 20)
+#define BATCH_BYTES (1 << 20) /* cell bytes after which a batch is handed over */
+#define NBATCH 3              /* one being filled, one queued, one being read */
+
+/* ---- batches: whole rows parsed by the reader thread ---- */
+
+struct cell_ref {
+	uint32_t off, len;           /* into batch.bytes; the cell is NUL-terminated */
+};
+
+struct row_ref {
+	long line;                   /* where the record starts */
+	size_t first, ncells;        /* batch.cells[first .. first + ncells) */
+	const char *structural, *structural_zh; /* static messages (E001) or NULL */
+	int valid_text;              /* 1: every line of the row was valid UTF-8 */
+	uint32_t prep_off, prep_len; /* the prep hook's bytes in batch.prep */
+};
+
+struct batch {
+	struct mq_buf bytes;
+	struct cell_ref *cells;
+	size_t ncells, acells;
+	struct row_ref *rows;
+	size_t nrows, arows;
+	struct mq_buf prep;          /* the prep hook's results, 8-byte aligned */
+	long long bytes_read;        /* file bytes read when it was handed over */
+	int last;                    /* the reader's final batch */
+};
+
+static void batch_reset(struct batch *b)
+{
+	mq_buf_reset(&b->bytes);
+	mq_buf_reset(&b->prep);
+	b->ncells = b->nrows = 0;
+	b->last = 0;
+}
+
+static void batch_free(struct batch *b)
+{
+	mq_buf_free(&b->bytes);
+	mq_buf_free(&b->prep);
+	free(b->cells);
+	free(b->rows);
+}
+
+/* The reader thread hands filled batches to the caller through this ring. */
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch b[NBATCH];
+	unsigned head, count;        /* filled batches: b[head], … (count of them) */
+	int stop;                    /* the caller stopped: the reader quits */
+};
+
+/* One row as the callbacks see it; valid during the callback. */
+struct row {
+	long line;
+	const char *structural, *structural_zh;
+	size_t ncells;
+	const char *const *cell;     /* NUL-terminated */
+	const size_t *len;
+	int valid_text;              /* 1: every cell is valid UTF-8 (else unknown) */
+	const void *prep;            /* what the prep hook made of it, or NULL */
+};
+
+typedef int (*row_fn)(const struct row *row, void *ctx);
+/* Work on the reader's thread per row: appends to out what the row
+ * callback will find in row->prep; spare: the reader is ahead (it waited
+ * for the caller at its last hand-over). */
+typedef int (*row_prep_fn)(const struct row *row, int spare, struct mq_buf *out, void *ctx);
+
+/* Per-row pointer and length arrays, sized for the widest row seen. */
+struct row_view {
+	const char **cell;
+	size_t *len;
+	size_t alloc;
+};
+
+static int view_row(struct row_view *v, const struct batch *b, const struct row_ref *rr, struct row *out)
+{
+	if (rr->ncells > v->alloc) {
+		size_t n = rr->ncells * 2;
+		const char **c = realloc(v->cell, n * sizeof *c);
+		if (!c)
+			return MQ_ERR_NOMEM;
+		v->cell = c;
+		size_t *l = realloc(v->len, n * sizeof *l);
+		if (!l)
+			return MQ_ERR_NOMEM;
+		v->len = l;
+		v->alloc = n;
+	}
+	for (size_t i = 0; i < rr->ncells; i++) {
+		const struct cell_ref *c = &b->cells[rr->first + i];
+		v->cell[i] = b->bytes.data + c->off;
+		v->len[i] = c->len;
+	}
+	*out = (struct row){ rr->line, rr->structural, rr->structural_zh, rr->ncells,
+			     v->cell, v->len, rr->valid_text,
+			     rr->prep_len ? b->prep.data + rr->prep_off : NULL };
+	return 0;
+}
+
+/* ---- the reader: lines to rows ---- */
+
+struct row_reader {
+	const char *path;
+	FILE *fp;
+	struct csv_parser parser;
+	iconv_t cd;                  /* (iconv_t)-1 for UTF-8 input */
+	struct queue *q;
+	struct batch *b;             /* the batch being filled */
+	size_t rec_cells;            /* cells of the open record already in b */
+	size_t rec_cell_bytes;       /* and their bytes */
+	struct mq_buf conv;          /* converted line */
+	long line;                   /* physical line being fed */
+	long rec_line;               /* line where the current record began */
+	size_t rec_bytes;
+	int line_valid;              /* the line being fed is valid UTF-8 */
+	int rec_valid;               /* every line of the open record was */
+	int nomem;
+	const char *broken, *broken_zh; /* E001 of the open record, after a recovery */
+	struct mq_buf field;         /* a broken field being put back together */
+	int stopped;                 /* the caller asked to stop */
+	long long bytes_read;
+	enum mq_encoding enc;
+	int bom;
+	int rc;                      /* the reader's error, with err */
+	struct mq_error err;
+	const struct mq_ingest_opts *opts;
+	row_prep_fn prep;            /* may be NULL */
+	void *prep_ctx;
+	struct row_view prep_view;
+	int waited;                  /* the last hand-over found the queue full */
+};
+
+static void on_cell(void *s, size_t len, void *data)
+{
+	struct row_reader *r = data;
+	struct batch *b = r->b;
+	if (r->nomem)
+		return;
+	/* the same bound as one capped buffer per record */
+	if (r->rec_cell_bytes + len + 1 > MAX_CELL_BYTES ||
+	    (b->ncells == b->acells && mq_grow((void **)&b->cells, &b->acells, b->acells + 1, sizeof *b->cells))) {
+		r->nomem = 1;
+		return;
+	}
+	size_t off = b->bytes.len;
+	if (mq_buf_add(&b->bytes, s ? s : "", s ? len : 0) || mq_buf_addc(&b->bytes, '\0')) {
+		r->nomem = 1;
+		return;
+	}
+	b->cells[b->ncells++] = (struct cell_ref){ (uint32_t)off, (uint32_t)(s ? len : 0) };
+	r->rec_cells++;
+	r->rec_cell_bytes += len + 1;
+}
+
+/* Runs the prep hook on a row just completed, its bytes 8-byte aligned. */
+static void prep_row(struct row_reader *r, struct row_ref *rr)
+{
+	struct batch *b = r->b;
+	struct row row;
+	size_t off = (b->prep.len + 7) & ~(size_t)7;
+	if (view_row(&r->prep_view, b, rr, &row) || mq_buf_add(&b->prep, "\0\0\0\0\0\0\0", off - b->prep.len) ||
+	    r->prep(&row, r->waited, &b->prep, r->prep_ctx) || b->prep.len > UINT32_MAX) {
+		r->nomem = 1;
+		return;
+	}
+	rr->prep_off = (uint32_t)off;
+	rr->prep_len = (uint32_t)(b->prep.len - off);
+}
+
+static void emit(struct row_reader *r, const char *structural, const char *structural_zh)
+{
+	struct batch *b = r->b;
+	if (!r->nomem && b->nrows == b->arows && mq_grow((void **)&b->rows, &b->arows, b->arows + 1, sizeof *b->rows))
+		r->nomem = 1;
+	if (!r->nomem) {
+		struct row_ref *rr = &b->rows[b->nrows++];
+		*rr = (struct row_ref){ r->rec_line, b->ncells - r->rec_cells, r->rec_cells,
+					structural, structural_zh, r->rec_valid, 0, 0 };
+		if (r->prep)
+			prep_row(r, rr);
+	}
+	r->rec_cells = r->rec_cell_bytes = 0;
+	r->rec_bytes = 0;
+	r->broken = r->broken_zh = NULL;
+	/* the rest of this line belongs to the next record */
+	r->rec_valid = r->line_valid;
+}
+
+static void on_row(int c, void *data)
+{
+	struct row_reader *r = data;
+	(void)c;
+	emit(r, r->broken, r->broken_zh);
+}
+
+/* Hands over a record the parser could not finish, with the part of the
+ * open field it holds (up to a spreadsheet cell's worth) as its last cell.
+ * The cut may split a character, so its cells are checked one by one. */
+#define KEEP_OPEN_FIELD 32767
+static void cut_record(struct row_reader *r, const char *msg, const char *msg_zh)
+{
+	size_t n = r->parser.entry_pos < KEEP_OPEN_FIELD ? r->parser.entry_pos : KEEP_OPEN_FIELD;
+	if (n)
+		on_cell(r->parser.entry_buf, n, r);
+	r->rec_valid = 0;
+	emit(r, msg, msg_zh);
+}
+
+static int reset_parser(struct row_reader *r)
+{
+	csv_free(&r->parser);
+	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI))
+		return -1;
+	return 0;
+}
+
+/* Converts one GB18030 line to UTF-8 into r->conv, 0xFF for unreadable bytes. */
+static int convert_line(struct row_reader *r, const char *s, size_t n)
+{
+	mq_buf_reset(&r->conv);
+	char *in = (char *)s;
+	size_t inleft = n;
+	iconv(r->cd, NULL, NULL, NULL, NULL);
+	while (inleft) {
+		char out[4096], *op = out;
+		size_t outleft = sizeof out;
+		size_t rc = iconv(r->cd, &in, &inleft, &op, &outleft);
+		int e = errno;
+		if (mq_buf_add(&r->conv, out, (size_t)(op - out)))
+			return -1;
+		if (rc == (size_t)-1 && e != E2BIG) {
+			/* EILSEQ or EINVAL (truncated at line end): mark and skip one byte */
+			if (mq_buf_addc(&r->conv, (char)0xFF))
+				return -1;
+			in++;
+			inleft--;
+		}
+	}
+	return 0;
+}
+
+static const char *const MSG_AFTER_QUOTE = "characters after a closing quote";
+static const char *const MSG_AFTER_QUOTE_ZH = "引号结束后还有字符";
+static const char *const MSG_STRAY_QUOTE = "quote inside an unquoted field";
+static const char *const MSG_STRAY_QUOTE_ZH = "未加引号的字段中出现引号";
+
+/* libcsv's parser states (libcsv.c): after a delimiter, and after a quote
+ * inside a quoted field. */
+#define LIBCSV_FIELD_NOT_BEGUN 1
+#define LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
+
+/* After a parse error at s[*pos] (text after a closing quote, or a quote in
+ * an unquoted field) the record is marked E001 and read on as a spreadsheet
+ * reads it: the field runs on to the next comma, and the fields after it,
+ * quoted line breaks and all, still belong to this record. Without a comma
+ * the record ends with this line. Sets *pos where parsing goes on. */
+static int recover_field(struct row_reader *r, const char *s, size_t n, size_t *pos)
+{
+	if (!r->broken) {
+		int stray = s[*pos] == '"' && !r->parser.quoted;
+		r->broken = stray ? MSG_STRAY_QUOTE : MSG_AFTER_QUOTE;
+		r->broken_zh = stray ? MSG_STRAY_QUOTE_ZH : MSG_AFTER_QUOTE_ZH;
+	}
+	size_t end = *pos;
+	while (end < n && s[end] != ',' && s[end] != '\r' && s[end] != '\n')
+		end++;
+	/* after a closing quote libcsv holds that quote and any spaces after
+	 * it at the end of the field, in case the quote was a doubled one */
+	size_t len = r->parser.entry_pos, quote = len;
+	if (r->parser.quoted && r->parser.pstate == LIBCSV_FIELD_MIGHT_HAVE_ENDED && len > r->parser.spaces)
+		quote = len - r->parser.spaces - 1;
+	mq_buf_reset(&r->field);
+	if (mq_buf_add(&r->field, r->parser.entry_buf, quote) ||
+	    (quote < len && mq_buf_add(&r->field, r->parser.entry_buf + quote + 1, len - quote - 1)) ||
+	    mq_buf_add(&r->field, s + *pos, end - *pos))
+		return -1;
+	on_cell(r->field.data, r->field.len, r);
+	r->rec_valid = 0; /* the cells are checked one by one */
+	if (end < n && s[end] == ',') {
+		r->parser.pstate = LIBCSV_FIELD_NOT_BEGUN;
+		r->parser.quoted = 0;
+		r->parser.spaces = 0;
+		r->parser.entry_pos = 0;
+		r->parser.status = CSV_SUCCESS;
+		*pos = end + 1;
+		return 0;
+	}
+	emit(r, r->broken, r->broken_zh);
+	*pos = n;
+	return reset_parser(r);
+}
+
+/* A line that starts a record and holds no quote and no CR before its end
+ * is split at its commas here, exactly as libcsv would split it (each cell
+ * trimmed of spaces and tabs; a line of nothing but those is no row): most
+ * lines of a large export, copied once instead of byte by byte. Returns 1
+ * when the line was taken, 0 to leave it to libcsv. */
+static int split_plain_line(struct row_reader *r, const char *s, size_t n)
+{
+	struct batch *b = r->b;
+	if (r->parser.pstate != 0 || !n || s[n - 1] != '\n')
+		return 0;
+	size_t body = n - 1;
+	if (body && s[body - 1] == '\r')
+		body--;
+	if (r->rec_cell_bytes + body + 1 > MAX_CELL_BYTES || memchr(s, '"', body) || memchr(s, '\r', body))
+		return 0;
+	size_t lead = 0;
+	while (lead < body && (s[lead] == ' ' || s[lead] == '\t'))
+		lead++;
+	if (lead == body)
+		return 1;
+	size_t base = b->bytes.len;
+	if (mq_buf_add(&b->bytes, s, body) || mq_buf_addc(&b->bytes, '\0')) {
+		r->nomem = 1;
+		return 1;
+	}
+	char *d = b->bytes.data + base;
+	for (size_t start = 0;;) {
+		char *comma = memchr(d + start, ',', body - start);
+		size_t end = comma ? (size_t)(comma - d) : body, a = start, z = end;
+		while (a < z && (d[a] == ' ' || d[a] == '\t'))
+			a++;
+		while (z > a && (d[z - 1] == ' ' || d[z - 1] == '\t'))
+			z--;
+		d[z] = '\0';
+		if (b->ncells == b->acells && mq_grow((void **)&b->cells, &b->acells, b->acells + 1, sizeof *b->cells)) {
+			r->nomem = 1;
+			return 1;
+		}
+		b->cells[b->ncells++] = (struct cell_ref){ (uint32_t)(base + a), (uint32_t)(z - a) };
+		r->rec_cells++;
+		if (!comma)
+			break;
+		start = end + 1;
+	}
+	r->rec_cell_bytes += body + 1;
+	emit(r, r->broken, r->broken_zh);
+	return 1;
+}
+
+/* Feeds one physical line (with its terminator) to libcsv. */
+static int feed_line(struct row_reader *r, const char *s, size_t n)
+{
+	if (r->cd != (iconv_t)-1) {
+		if (convert_line(r, s, n))
+			return MQ_ERR_NOMEM;
+		s = r->conv.data ? r->conv.data : "";
+		n = r->conv.len;
+	}
+	if (r->parser.pstate == 0) {
+		r->rec_line = r->line;
+		r->rec_valid = 1;
+	}
+	r->line_valid = mq_utf8_valid(s, n);
+	r->rec_valid &= r->line_valid;
+	r->rec_bytes += n;
+	if (split_plain_line(r, s, n))
+		return r->nomem ? MQ_ERR_NOMEM : 0;
+	/* libcsv grows a field by a fixed step (128 bytes): a multi-megabyte
+	 * field would take a hundred thousand reallocs, each a copy under
+	 * ASan; a step as big as the field so far makes the growth geometric */
+	if (r->parser.entry_size > r->parser.blk_size)
+		csv_set_blk_size(&r->parser, r->parser.entry_size);
+	size_t pos = 0;
+	for (;;) {
+		size_t done = csv_parse(&r->parser, s + pos, n - pos, on_cell, on_row, r);
+		if (r->nomem)
+			return MQ_ERR_NOMEM;
+		if (done == n - pos)
+			break;
+		if (csv_error(&r->parser) != CSV_EPARSE)
+			return MQ_ERR_NOMEM;
+		pos += done;
+		if (recover_field(r, s, n, &pos))
+			return MQ_ERR_NOMEM;
+		if (pos == n)
+			break;
+	}
+	if (r->parser.pstate != 0 && r->rec_bytes > MAX_RECORD) {
+		cut_record(r, "record longer than 16 MB (an unterminated quote?)",
+			   "记录超过16MB（引号未闭合？）");
+		if (reset_parser(r))
+			return MQ_ERR_NOMEM;
+	}
+	return r->nomem ? MQ_ERR_NOMEM : 0;
+}
+
+/* Hands the filled batch to the caller and takes the next free one; sets
+ * r->stopped when the caller has stopped. */
+static void hand_over(struct row_reader *r, int last)
+{
+	struct queue *q = r->q;
+	r->b->bytes_read = r->bytes_read;
+	r->b->last = last;
+	pthread_mutex_lock(&q->mu);
+	q->count++;
+	pthread_cond_broadcast(&q->cv);
+	r->waited = q->count == NBATCH;
+	while (q->count == NBATCH && !q->stop)
+		pthread_cond_wait(&q->cv, &q->mu);
+	r->stopped = q->stop;
+	if (!r->stopped)
+		r->b = &q->b[(q->head + q->count) % NBATCH];
+	pthread_mutex_unlock(&q->mu);
+	if (!r->stopped)
+		batch_reset(r->b);
+}
+
+/* A batch goes when it is full and holds no part of an open record. */
+static void maybe_hand_over(struct row_reader *r)
+{
+	if (r->b->bytes.len >= BATCH_BYTES && r->rec_cells == 0)
+		hand_over(r, 0);
+}
+
+static void sniff_encoding(const unsigned char *s, size_t n, enum mq_encoding *enc)
+{
+	/* Valid multibyte UTF-8 sequences outnumber invalid bytes by far in a
+	 * UTF-8 file, even one with a few damaged cells; in GB18030 text they
+	 * almost never occur. */
+	size_t good = 0, bad = 0, i = 0;
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		int k = mq_utf8_decode((const char *)s + i, n - i, &cp);
+		if (k) {
+			good++;
+			i += (size_t)k;
+		} else {
+			if (n - i >= 4)
+				bad++;
+			i++;
+		}
+	}
+	*enc = bad > good ? MQ_ENC_GB18030 : MQ_ENC_UTF8;
+}
+
+/* The first block: BOM and encoding. */
+static int start_file(struct row_reader *r, char *buf, size_t n, size_t *start)
+{
+	enum mq_encoding enc = r->opts ? r->opts->encoding : MQ_ENC_AUTO;
+	r->bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
+	*start = 0;
+	if (r->bom) {
+		*start = 3;
+		if (enc == MQ_ENC_AUTO)
+			enc = MQ_ENC_UTF8;
+	}
+	if (enc == MQ_ENC_AUTO)
+		sniff_encoding((unsigned char *)buf, n < SNIFF_BYTES ? n : SNIFF_BYTES, &enc);
+	r->enc = enc;
+	if (enc == MQ_ENC_GB18030) {
+		r->cd = iconv_open("UTF-8", "GB18030");
+		if (r->cd == (iconv_t)-1)
+			return mq_fail(&r->err, MQ_ERR_IO, r->path, 0, "系统不支持GB18030转换 / iconv lacks GB18030");
+	}
+	return 0;
+}
+
+/* Reads the whole file into batches of rows (the reader thread's work).
+ * Returns 0 or a negative code with r->err filled. */
+static int parse_file(struct row_reader *r)
+{
+	struct mq_buf block = { 0 };
+	int rc = 0;
+	size_t start, n;
+	char *buf = malloc(READ_BLOCK);
+	if (!buf)
+		return MQ_ERR_NOMEM;
+	n = fread(buf, 1, READ_BLOCK, r->fp);
+	if ((rc = start_file(r, buf, n, &start)))
+		goto out;
+
+	/* lines: keep the unfinished tail of each block in `block` */
+	for (;;) {
+		if (mq_buf_add(&block, buf + start, n - start)) {
+			rc = MQ_ERR_NOMEM;
+			goto out;
+		}
+		r->bytes_read += (long long)n;
+		start = 0;
+		size_t pos = 0;
+		char *nl;
+		while (!r->stopped && (nl = memchr(block.data + pos, '\n', block.len - pos))) {
+			size_t len = (size_t)(nl - (block.data + pos)) + 1;
+			if ((rc = feed_line(r, block.data + pos, len)))
+				goto out;
+			pos += len;
+			r->line++;
+			maybe_hand_over(r);
+		}
+		if (r->stopped)
+			goto out;
+		memmove(block.data, block.data + pos, block.len - pos);
+		block.len -= pos;
+		if (block.len > MAX_RECORD) {
+			/* one line without a line break this long: cut it off */
+			if ((rc = feed_line(r, block.data, block.len)))
+				goto out;
+			if (r->parser.pstate != 0) {
+				cut_record(r, "line longer than 16 MB", "一行超过16MB");
+				if (reset_parser(r)) {
+					rc = MQ_ERR_NOMEM;
+					goto out;
+				}
+			}
+			block.len = 0;
+			maybe_hand_over(r);
+		}
+		if (n < READ_BLOCK)
+			break;
+		n = fread(buf, 1, READ_BLOCK, r->fp);
+		if (n == 0)
+			break;
+	}
+	if (ferror(r->fp)) {
+		rc = mq_fail(&r->err, MQ_ERR_IO, r->path, 0, "读取输入文件出错 / read error");
+		goto out;
+	}
+	if (block.len && (rc = feed_line(r, block.data, block.len)))
+		goto out;
+	if (csv_fini(&r->parser, on_cell, on_row, r))
+		cut_record(r, "unterminated quote", "引号未闭合");
+	if (r->nomem)
+		rc = MQ_ERR_NOMEM;
+out:
+	free(buf);
+	mq_buf_free(&block);
+	if (rc == MQ_ERR_NOMEM)
+		mq_fail(&r->err, rc, r->path, r->line, "内存不足 / out of memory");
+	return rc;
+}
+
+static void *reader_main(void *arg)
+{
+	struct row_reader *r = arg;
+	r->rc = parse_file(r);
+	if (!r->stopped)
+		hand_over(r, 1);
+	return NULL;
+}
+
+/* ---- the caller's side: batches to row callbacks ---- */
+
+/* How many rows ahead opts->ahead sees a row: enough for its memory loads
+ * to arrive before the row's turn. */
+#define AHEAD 8
+
+/* Takes batches in order and calls fn per row until the last batch or
+ * until fn returns non-zero (returned; the reader is then told to stop). */
+static int consume(struct queue *q, row_fn fn, void *ctx, const struct mq_ingest_opts *opts,
+		   void *opts_ctx)
+{
+	struct row_view view = { 0 };
+	long long reported = 0;
+	int rc = 0, last = 0;
+	while (!rc && !last) {
+		pthread_mutex_lock(&q->mu);
+		while (q->count == 0)
+			pthread_cond_wait(&q->cv, &q->mu);
+		struct batch *b = &q->b[q->head];
+		pthread_mutex_unlock(&q->mu);
+		for (size_t i = 0; !rc && i < b->nrows; i++) {
+			struct row row;
+			const struct row_ref *next = i + AHEAD < b->nrows ? &b->rows[i + AHEAD] : NULL;
+			if (opts && opts->ahead && next && next->prep_len)
+				opts->ahead(b->prep.data + next->prep_off, opts_ctx);
+			/* the reader's thread wrote the rows: fetch them early */
+			if (i + 2 * AHEAD < b->nrows) {
+				const struct row_ref *later = &b->rows[i + 2 * AHEAD];
+				if (later->prep_len)
+					__builtin_prefetch(b->prep.data + later->prep_off);
+				if (later->ncells)
+					__builtin_prefetch(b->bytes.data + b->cells[later->first].off);
+			}
+			rc = view_row(&view, b, &b->rows[i], &row);
+			if (!rc)
+				rc = fn(&row, ctx);
+		}
+		last = b->last;
+		if (!rc && opts && opts->progress && b->bytes_read != reported) {
+			reported = b->bytes_read;
+			opts->progress(reported, opts_ctx);
+		}
+		pthread_mutex_lock(&q->mu);
+		q->head = (q->head + 1) % NBATCH;
+		q->count--;
+		if (rc)
+			q->stop = 1;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+	}
+	free(view.cell);
+	free(view.len);
+	return rc;
+}
+
+/* Starts the reader thread with asynchronous signals blocked in it, so
+ * Ctrl-C and kill reach the calling thread as before. */
+static int start_reader(pthread_t *th, struct row_reader *r)
+{
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
+	sigset_t all, old;
+	sigfillset(&all);
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+		sigdelset(&all, faults[i]);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(th, NULL, reader_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/* Reads the whole file as rows. The first row is a row like any other.
+ * Returns 0, fn's non-zero value, or a negative code with err filled. */
+static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_prep_fn prep, row_fn fn,
+		     void *ctx, void *opts_ctx, struct mq_ingest_stats *stats, struct mq_error *err)
+{
+	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+	struct row_reader r = { .path = path, .cd = (iconv_t)-1, .line = 1, .opts = opts, .q = &q,
+				.b = &q.b[0], .enc = MQ_ENC_UTF8, .prep = prep, .prep_ctx = ctx };
+	pthread_t th;
+	int rc;
+	r.fp = fopen(path, "rb");
+	if (!r.fp)
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
+	if (csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI)) {
+		fclose(r.fp);
+		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	}
+	if (start_reader(&th, &r)) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "无法启动读取线程 / cannot start the reader thread");
+	} else {
+		rc = consume(&q, fn, ctx, opts, opts_ctx);
+		pthread_join(th, NULL);
+		/* the reader's error counts only when the rows before it all went through */
+		if (!rc && r.rc) {
+			if (err)
+				*err = r.err;
+			rc = r.rc;
+		}
+	}
+	if (stats) {
+		stats->encoding = r.enc;
+		stats->bom = r.bom;
+		stats->bytes = r.bytes_read;
+	}
+	if (r.cd != (iconv_t)-1)
+		iconv_close(r.cd);
+	csv_free(&r.parser);
+	fclose(r.fp);
+	mq_buf_free(&r.conv);
+	mq_buf_free(&r.field);
+	free(r.prep_view.cell);
+	free(r.prep_view.len);
+	for (int i = 0; i < NBATCH; i++)
+		batch_free(&q.b[i]);
+	pthread_mutex_destroy(&q.mu);
+	pthread_cond_destroy(&q.cv);
+	return rc;
+}
+
+static int row_is_blank(const struct row *r)
+{
+	for (size_t i = 0; i < r->ncells; i++) {
+		const char *t;
+		if (mq_trim(r->cell[i], r->len[i], &t))
+			return 0;
+	}
+	return 1;
+}
+
+/* 1 when cell i holds valid UTF-8. */
+static int cell_valid(const struct row *r, size_t i)
+{
+	return r->valid_text || mq_utf8_valid(r->cell[i], r->len[i]);
+}
+
+/* ---- visit records ---- */
+
+struct visit_reader {
+	const char *source;
+	const struct mq_ingest_opts *opts;
+	mq_record_fn fn;
+	void *ctx;
+	struct mq_ingest_stats *stats;
+	int have_header;            /* the column map is built (by the reader's thread with prepare) */
+	int header_passed;          /* the caller's side has seen the header row */
+	size_t ncols;
+	int *col_field;             /* column -> field or -1 */
+	struct mq_buf header_bytes;
+	const char **headers;
+};
+
+static int take_header(struct visit_reader *v, const struct row *r)
+{
+	v->ncols = r->ncells;
+	v->col_field = malloc((v->ncols ? v->ncols : 1) * sizeof *v->col_field);
+	v->headers = malloc((v->ncols ? v->ncols : 1) * sizeof *v->headers);
+	size_t *off = malloc((v->ncols ? v->ncols : 1) * sizeof *off);
+	int rc = !v->col_field || !v->headers || !off ? MQ_ERR_NOMEM : 0;
+	for (size_t i = 0; !rc && i < v->ncols; i++) {
+		off[i] = v->header_bytes.len;
+		rc = mq_buf_add(&v->header_bytes, r->cell[i], r->len[i] + 1); /* with its NUL */
+	}
+	for (size_t i = 0; !rc && i < v->ncols; i++) {
+		const char *h;
+		size_t hl = mq_trim(r->cell[i], r->len[i], &h);
+		v->headers[i] = v->header_bytes.data + off[i];
+		v->col_field[i] = mq_field_lookup(h, hl);
+		if (v->col_field[i] < 0 && v->opts && v->opts->unknown_column)
+			v->opts->unknown_column(v->source, v->headers[i], v->ctx);
+	}
+	free(off);
+	v->have_header = !rc;
+	return rc;
+}
+
+/* The record a row holds; 0 when the row is blank (no record). A row the
+ * reader's thread prepared is a record: its cells need no second look. */
+static int row_record(const struct visit_reader *v, const struct row *r, struct mq_raw_record *rec,
+		      char msg[96], char msg_zh[96])
+{
+	const char *structural = r->structural, *structural_zh = r->structural_zh;
+	if (!structural && !r->prep && row_is_blank(r))
+		return 0;
+	*rec = (struct mq_raw_record){ .source = v->source, .line = r->line };
+	if (!structural && r->ncells != v->ncols) {
+		snprintf(msg, 96, "wrong number of cells: %zu, header has %zu", r->ncells, v->ncols);
+		snprintf(msg_zh, 96, "单元格数不对：%zu个，表头有%zu个", r->ncells, v->ncols);
+		structural = msg;
+		structural_zh = msg_zh;
+	}
+	rec->structural = structural;
+	rec->structural_zh = structural_zh;
+	/* the rightmost column of a field wins, so a fixed rejects.csv, whose
+	 * leading record_id column repeats 记录编号, imports as edited */
+	size_t ncols = r->ncells < v->ncols ? r->ncells : v->ncols;
+	for (size_t i = 0; i < ncols; i++) {
+		int f = v->col_field[i];
+		if (f < 0)
+			continue;
+		rec->value[f] = r->cell[i];
+		rec->len[f] = r->len[i];
+		rec->bad_text[f] = !cell_valid(r, i);
+	}
+	rec->ncells = r->ncells;
+	rec->cells = r->cell;
+	rec->cell_len = r->len;
+	rec->headers = v->headers;
+	rec->nheaders = v->ncols;
+	return 1;
+}
+
+/* The reader's thread: the header row, then each record prepared ahead. */
+static int prep_visit_row(const struct row *r, int spare, struct mq_buf *out, void *ctx)
+{
+	struct visit_reader *v = ctx;
+	struct mq_raw_record rec;
+	char msg[96], msg_zh[96];
+	if (!v->have_header)
+		return r->structural ? 0 : take_header(v, r);
+	if (!row_record(v, r, &rec, msg, msg_zh))
+		return 0;
+	return v->opts->prepare(&rec, spare, out, v->opts->prepare_ctx);
+}
+
+static int on_visit_row(const struct row *r, void *ctx)
+{
+	struct visit_reader *v = ctx;
+	struct mq_raw_record rec;
+	char msg[96], msg_zh[96];
+	if (!v->header_passed && !r->structural) {
+		v->header_passed = 1;
+		return v->have_header ? 0 : take_header(v, r) ? MQ_ERR_NOMEM : 0;
+	}
+	if (!row_record(v, r, &rec, msg, msg_zh)) {
+		if (v->stats)
+			v->stats->blank_rows++;
+		return 0;
+	}
+	rec.prepared = r->prep;
+	if (v->stats)
+		v->stats->records++;
+	return v->fn(&rec, v->ctx);
+}
+
+int mq_ingest_csv(const char *path, const struct mq_ingest_opts *opts,
+		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
+		  struct mq_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	struct visit_reader v = { .source = slash ? slash + 1 : path, .opts = opts, .fn = fn,
+				  .ctx = ctx, .stats = stats };
+	int rc = read_rows(path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
+			   stats, err);
+	if (rc == MQ_ERR_NOMEM)
+		mq_fail(err, rc, path, 0, "内存不足 / out of memory");
+	free(v.col_field);
+	free(v.headers);
+	mq_buf_free(&v.header_bytes);
+	return rc;
+}
+
+/* ---- reference files ---- */
+
+struct ref_reader {
+	const char *path;
+	const struct mq_ref_column *cols;
+	int ncols;
+	int *col_of;               /* reference column -> CSV column or -1 */
+	int have_header;
+	mq_ref_row_fn fn;
+	void *ctx;
+	struct mq_error *err;
+	const char **cells;
+	size_t *lens;
+};
+
+static int ref_header(struct ref_reader *rr, const struct row *r)
+{
+	for (int c = 0; c < rr->ncols; c++) {
+		rr->col_of[c] = -1;
+		for (size_t i = 0; i < r->ncells; i++) {
+			const char *h;
+			size_t hl = mq_trim(r->cell[i], r->len[i], &h);
+			const char *names[] = { rr->cols[c].name, rr->cols[c].zh, rr->cols[c].zh2 };
+			for (int k = 0; k < 3; k++)
+				if (names[k] && strlen(names[k]) == hl && strncasecmp(names[k], h, hl) == 0)
+					rr->col_of[c] = (int)i;
+		}
+		if (rr->col_of[c] < 0 && rr->cols[c].required)
+			return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, 1,
+				       "缺少列“%s”（%s）/ missing column \"%s\"", rr->cols[c].zh,
+				       rr->cols[c].name, rr->cols[c].name);
+	}
+	rr->have_header = 1;
+	return 0;
+}
+
+static int on_ref_row(const struct row *r, void *ctx)
+{
+	struct ref_reader *rr = ctx;
+	long line = r->line;
+	if (r->structural)
+		return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, line, "%s / %s", r->structural_zh, r->structural);
+	if (!rr->have_header)
+		return ref_header(rr, r);
+	if (row_is_blank(r))
+		return 0;
+	for (int c = 0; c < rr->ncols; c++) {
+		int i = rr->col_of[c];
+		const char *s = "";
+		size_t n = 0;
+		if (i >= 0 && (size_t)i < r->ncells) {
+			if (!cell_valid(r, (size_t)i))
+				return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, line,
+					       "列“%s”含有无效字符 / invalid text in column \"%s\"",
+					       rr->cols[c].zh, rr->cols[c].name);
+			n = mq_trim(r->cell[i], r->len[i], &s);
+		}
+		if (!n && rr->cols[c].required)
+			return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, line,
+				       "“%s”为空 / \"%s\" is empty", rr->cols[c].zh, rr->cols[c].name);
+		rr->cells[c] = s;
+		rr->lens[c] = n;
+	}
+	return rr->fn(rr->cells, rr->lens, line, rr->ctx);
+}
+
+int mq_read_reference(const char *path, const struct mq_ref_column *cols, int ncols,
+		      mq_ref_row_fn fn, void *ctx, struct mq_error *err)
+{
+	struct ref_reader rr = { .path = path, .cols = cols, .ncols = ncols, .fn = fn, .ctx = ctx,
+				 .err = err };
+	rr.col_of = calloc((size_t)ncols, sizeof *rr.col_of);
+	rr.cells = calloc((size_t)ncols, sizeof *rr.cells);
+	rr.lens = calloc((size_t)ncols, sizeof *rr.lens);
+	int rc;
+	if (!rr.col_of || !rr.cells || !rr.lens)
+		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	else
+		rc = read_rows(path, NULL, NULL, on_ref_row, &rr, NULL, NULL, err);
+	if (rc > 0) /* a row callback's error code travels back positive-free */
+		rc = MQ_ERR_FORMAT;
+	if (!rc && !rr.have_header)
+		rc = mq_fail(err, MQ_ERR_FORMAT, path, 0, "文件为空 / the file is empty");
+	free(rr.col_of);
+	free(rr.cells);
+	free(rr.lens);
+	return rc;
+}

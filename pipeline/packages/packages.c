@@ -1,0 +1,776 @@
+/* archive_stage.c — the archive stage of a run: reads what the earlier
+ * stages wrote in OUT (the CSVs and run.txt in data/, the PDFs in reports/) and
+ * writes one package per township and one for the county to OUT/archive.
+ * A township's rows of each CSV are split into OUT/archive/.tmp.PID in one
+ * pass per CSV (rows copied byte for byte), and removed at the end. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "minqing/archive/bag.h"
+#include "minqing/core/buf.h"
+#include "minqing/core/date.h"
+#include "minqing/core/error.h"
+#include "minqing/core/files.h"
+#include "minqing/figures/aggregate.h"
+#include "minqing/packages/packages.h"
+
+#ifndef MQ_VERSION
+#define MQ_VERSION "unknown"
+#endif
+
+#define RECORD_MAX (64u << 20) /* one CSV record (a diary may be long, not this long) */
+#define FIELD_MAX 4096
+#define OPEN_MAX_SPLIT 64 /* township files open at once while splitting */
+
+/* The CSVs of contract section 6 and assessment_facts.csv (assess.h), in
+ * the order they are read. */
+static const struct {
+	const char *file;
+	int per_township; /* filtered by the township column for a township package */
+} csvs[] = {
+	{"accepted.csv", 1},         {"rejects.csv", 0},     {"warnings.csv", 0},
+	{"village_summary.csv", 1},  {"township_summary.csv", 1}, {"county_summary.csv", 1},
+	{"cadre_monthly.csv", 1},    {"assessment.csv", 1},  {"team_assessment.csv", 1},
+	{"assessment_facts.csv", 1},
+};
+enum { NCSV = sizeof csvs / sizeof csvs[0] };
+
+static const char DIR_REPORTS[] = "报告", DIR_DATA[] = "数据", DIR_INPUTS[] = "原始输入";
+
+/* ---- run.txt ---- */
+
+struct run_input {
+	char *path, *sha256;
+};
+
+struct run_info {
+	char *kv[7]; /* see run_keys */
+	struct run_input *inputs;
+	size_t ninputs;
+};
+
+static const char *const run_keys[] = {"period", "as_of", "records_read", "accepted", "rejected",
+				       "dropped", "unit"};
+enum { RUN_PERIOD, RUN_AS_OF, RUN_READ, RUN_ACCEPTED, RUN_REJECTED, RUN_DROPPED, RUN_UNIT };
+
+static void run_info_free(struct run_info *ri)
+{
+	for (size_t k = 0; k < 7; k++)
+		free(ri->kv[k]);
+	for (size_t i = 0; i < ri->ninputs; i++) {
+		free(ri->inputs[i].path);
+		free(ri->inputs[i].sha256);
+	}
+	free(ri->inputs);
+	memset(ri, 0, sizeof *ri);
+}
+
+/* A missing run.txt is not an error (a stage run alone may not have one). */
+static int run_info_read(const char *path, struct run_info *ri, struct mq_error *err)
+{
+	memset(ri, 0, sizeof *ri);
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	int rc = 0;
+	while (!rc && (n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		const char *val = eq + 1;
+		if (!strcmp(line, "input")) {
+			char *tab = strchr(val, '\t');
+			struct run_input *ni = realloc(ri->inputs, (ri->ninputs + 1) * sizeof *ni);
+			if (!ni) {
+				rc = MQ_ERR_NOMEM;
+				break;
+			}
+			ri->inputs = ni;
+			struct run_input *in = &ri->inputs[ri->ninputs];
+			in->path = tab ? strndup(val, (size_t)(tab - val)) : strdup(val);
+			in->sha256 = tab && tab[1] ? strdup(tab + 1) : NULL;
+			ri->ninputs++;
+			if (!in->path || (tab && tab[1] && !in->sha256))
+				rc = MQ_ERR_NOMEM;
+			continue;
+		}
+		for (size_t k = 0; k < 7; k++)
+			if (!strcmp(line, run_keys[k])) {
+				free(ri->kv[k]);
+				if (!(ri->kv[k] = strdup(val)))
+					rc = MQ_ERR_NOMEM;
+			}
+	}
+	free(line);
+	if (!rc && ferror(fp))
+		rc = mq_fail(err, MQ_ERR_IO, path, lineno, "读取出错 / read error");
+	else if (rc)
+		rc = mq_fail(err, rc, path, lineno, "内存不足 / out of memory");
+	fclose(fp);
+	if (rc)
+		run_info_free(ri);
+	return rc;
+}
+
+/* ---- CSV records, raw ---- */
+
+struct rec_reader {
+	FILE *fp;
+	char *buf;
+	size_t len, pos;
+	int bom;
+};
+
+static int reader_open(struct rec_reader *r, const char *path, struct mq_error *err)
+{
+	memset(r, 0, sizeof *r);
+	r->fp = fopen(path, "rb");
+	if (!r->fp)
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", strerror(errno));
+	r->buf = malloc(1 << 18);
+	if (!r->buf) {
+		fclose(r->fp);
+		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	}
+	r->len = fread(r->buf, 1, 1 << 18, r->fp);
+	if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
+		r->bom = 1;
+		r->pos = 3;
+	}
+	return 0;
+}
+
+static void reader_close(struct rec_reader *r)
+{
+	if (r->fp)
+		fclose(r->fp);
+	free(r->buf);
+	memset(r, 0, sizeof *r);
+}
+
+/* Reads one record (up to and including its LF outside quotes) into rec.
+ * Returns 1, 0 at the end, or a negative code. */
+static int next_record(struct rec_reader *r, struct mq_buf *rec)
+{
+	int quoted = 0;
+	mq_buf_reset(rec);
+	for (;;) {
+		if (r->pos == r->len) {
+			if (ferror(r->fp))
+				return MQ_ERR_IO;
+			r->len = fread(r->buf, 1, 1 << 18, r->fp);
+			r->pos = 0;
+			if (!r->len)
+				return ferror(r->fp) ? MQ_ERR_IO : rec->len > 0;
+		}
+		size_t start = r->pos, i = r->pos;
+		int done = 0;
+		for (; i < r->len; i++) {
+			if (r->buf[i] == '"')
+				quoted = !quoted;
+			else if (r->buf[i] == '\n' && !quoted) {
+				i++;
+				done = 1;
+				break;
+			}
+		}
+		int rc = mq_buf_add(rec, r->buf + start, i - start);
+		r->pos = i;
+		if (rc)
+			return rc;
+		if (done)
+			return 1;
+	}
+}
+
+/* Copies the unquoted field k of rec into out ("" when it has fewer). */
+static int record_field(const struct mq_buf *rec, size_t k, struct mq_buf *out)
+{
+	const char *s = rec->data;
+	size_t n = rec->len, i = 0;
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	mq_buf_reset(out);
+	for (size_t f = 0;; f++) {
+		int quoted = i < n && s[i] == '"';
+		if (quoted)
+			i++;
+		for (; i < n; i++) {
+			if (quoted && s[i] == '"') {
+				if (i + 1 < n && s[i + 1] == '"')
+					i++;
+				else {
+					quoted = 0;
+					continue;
+				}
+			} else if (!quoted && s[i] == ',') {
+				break;
+			}
+			if (f == k && mq_buf_addc(out, s[i]))
+				return MQ_ERR_LIMIT;
+		}
+		if (f == k || i >= n)
+			break;
+		i++; /* the comma */
+	}
+	return out->data ? 0 : mq_buf_add(out, "", 0);
+}
+
+/* Index of the column named name in the header record, or -1. */
+static long header_column(const struct mq_buf *hdr, const char *name)
+{
+	struct mq_buf cell = {.cap = FIELD_MAX};
+	long found = -1;
+	size_t fields = 1;
+	int quoted = 0;
+	for (size_t i = 0; i < hdr->len; i++) {
+		if (hdr->data[i] == '"')
+			quoted = !quoted;
+		else if (hdr->data[i] == ',' && !quoted)
+			fields++;
+	}
+	for (size_t k = 0; k < fields && found < 0; k++)
+		if (record_field(hdr, k, &cell) == 0 && strcmp(cell.data, name) == 0)
+			found = (long)k;
+	mq_buf_free(&cell);
+	return found;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted distinct values of column col of a CSV; a missing file or column
+ * gives none. The strings are malloc'ed; the caller frees them. */
+static int distinct_values(const char *path, const char *col, char ***out, size_t *nout,
+			   struct mq_error *err)
+{
+	*out = NULL;
+	*nout = 0;
+	struct rec_reader r;
+	if (access(path, F_OK))
+		return 0;
+	int rc = reader_open(&r, path, err);
+	if (rc)
+		return rc;
+	struct mq_buf rec = {.cap = RECORD_MAX}, cell = {.cap = FIELD_MAX};
+	char **v = NULL;
+	size_t n = 0, a = 0;
+	long k = -1;
+	rc = next_record(&r, &rec);
+	if (rc == 1)
+		k = header_column(&rec, col);
+	while (k >= 0 && (rc = next_record(&r, &rec)) == 1) {
+		if (record_field(&rec, (size_t)k, &cell)) {
+			rc = MQ_ERR_LIMIT;
+			break;
+		}
+		if (!cell.len)
+			continue;
+		size_t j;
+		for (j = 0; j < n && strcmp(v[j], cell.data); j++)
+			;
+		if (j < n)
+			continue;
+		if (n == a) {
+			a = a ? 2 * a : 16;
+			char **nv = realloc(v, a * sizeof *nv);
+			if (!nv) {
+				rc = MQ_ERR_NOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (!(v[n++] = strdup(cell.data))) {
+			n--;
+			rc = MQ_ERR_NOMEM;
+			break;
+		}
+	}
+	reader_close(&r);
+	mq_buf_free(&rec);
+	mq_buf_free(&cell);
+	if (rc < 0) {
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		return mq_fail(err, rc, path, 0, rc == MQ_ERR_IO ? "读取出错 / read error"
+				   : rc == MQ_ERR_LIMIT ? "记录过长 / record too long" : "内存不足 / out of memory");
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_str);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* ---- the stage ---- */
+
+struct stage {
+	const struct mq_archive_opts *o;
+	struct run_info run;
+	char label[64], as_of[11];
+	char **towns;
+	size_t ntowns;
+	char *county;     /* package name of the county */
+	char **reports;   /* file names in OUT/reports, sorted */
+	size_t nreports;
+	char *tmp;        /* OUT/archive/.tmp.PID */
+	/* split[t * NCSV + c]: township t's rows of CSV c, NULL when not split */
+	char **split;
+};
+
+static char *path_join(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + (c ? strlen(c) + 1 : 0) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s%s%s", a, b, c ? "/" : "", c ? c : "");
+	return p;
+}
+
+static int list_reports(struct stage *s, struct mq_error *err)
+{
+	char *dir = path_join(s->o->out_dir, "reports", NULL);
+	if (!dir)
+		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	DIR *d = opendir(dir);
+	int rc = 0;
+	if (!d) {
+		rc = errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, dir, 0, "无法读取目录 / cannot read folder: %s", strerror(errno));
+		free(dir);
+		return rc;
+	}
+	size_t a = 0;
+	struct dirent *e;
+	while (!rc && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".pdf"))
+			continue;
+		if (s->nreports == a) {
+			a = a ? 2 * a : 32;
+			char **nr = realloc(s->reports, a * sizeof *nr);
+			if (!nr) {
+				rc = MQ_ERR_NOMEM;
+				break;
+			}
+			s->reports = nr;
+		}
+		if (!(s->reports[s->nreports] = strdup(e->d_name)))
+			rc = MQ_ERR_NOMEM;
+		else
+			s->nreports++;
+	}
+	closedir(d);
+	free(dir);
+	if (rc)
+		return mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+	if (s->nreports)
+		qsort(s->reports, s->nreports, sizeof *s->reports, cmp_str);
+	return 0;
+}
+
+static int close_all(FILE **fps, size_t n)
+{
+	int bad = 0;
+	for (size_t i = 0; i < n; i++)
+		if (fps[i]) {
+			bad |= ferror(fps[i]) != 0;
+			bad |= fclose(fps[i]) != 0;
+			fps[i] = NULL;
+		}
+	return bad;
+}
+
+/* Splits CSV c by its township column into one file per township; rows of
+ * a township not in s->towns are left out of every township file. */
+static int split_csv(struct stage *s, size_t c, struct mq_error *err)
+{
+	char *src = path_join(s->o->out_dir, "data", csvs[c].file);
+	if (!src)
+		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	int rc = 0;
+	if (access(src, F_OK)) {
+		free(src);
+		return 0;
+	}
+	struct mq_buf hdr = {.cap = RECORD_MAX}, rec = {.cap = RECORD_MAX}, cell = {.cap = FIELD_MAX};
+	FILE *fps[OPEN_MAX_SPLIT] = {0};
+	for (size_t lo = 0; lo < s->ntowns && !rc; lo += OPEN_MAX_SPLIT) {
+		size_t hi = lo + OPEN_MAX_SPLIT < s->ntowns ? lo + OPEN_MAX_SPLIT : s->ntowns;
+		struct rec_reader r;
+		rc = reader_open(&r, src, err);
+		if (rc)
+			break;
+		long k = -1;
+		int got = next_record(&r, &hdr);
+		if (got == 1)
+			k = header_column(&hdr, "township");
+		if (k < 0) { /* no township column: not split (county_summary.csv) */
+			reader_close(&r);
+			rc = got < 0 ? mq_fail(err, got, src, 0, "读取出错 / read error") : 0;
+			break;
+		}
+		for (size_t t = lo; t < hi && !rc; t++) {
+			char dir[32];
+			snprintf(dir, sizeof dir, "%zu", t);
+			char *sub = path_join(s->tmp, dir, NULL);
+			char *dst = sub ? path_join(s->tmp, dir, csvs[c].file) : NULL;
+			if (!dst) {
+				free(sub);
+				rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+				break;
+			}
+			if (mkdir(sub, 0777) && errno != EEXIST)
+				rc = mq_fail(err, MQ_ERR_IO, sub, 0, "无法创建目录 / cannot create folder: %s", strerror(errno));
+			free(sub);
+			s->split[t * NCSV + c] = dst;
+			if (!rc && !(fps[t - lo] = fopen(dst, "wb")))
+				rc = mq_fail(err, MQ_ERR_IO, dst, 0, "无法写入 / cannot write: %s", strerror(errno));
+			if (!rc) {
+				if (r.bom)
+					fputs("\xEF\xBB\xBF", fps[t - lo]);
+				fwrite(hdr.data, 1, hdr.len, fps[t - lo]);
+			}
+		}
+		while (!rc && (got = next_record(&r, &rec)) == 1) {
+			if (record_field(&rec, (size_t)k, &cell)) {
+				rc = mq_fail(err, MQ_ERR_LIMIT, src, 0, "字段过长 / field too long");
+				break;
+			}
+			char *key = cell.data;
+			char **hit = bsearch(&key, s->towns + lo, hi - lo, sizeof *s->towns, cmp_str);
+			if (hit)
+				fwrite(rec.data, 1, rec.len, fps[hit - s->towns - lo]);
+		}
+		if (!rc && got < 0)
+			rc = mq_fail(err, got, src, 0, got == MQ_ERR_IO ? "读取出错 / read error" : "记录过长或内存不足 / record too long, or out of memory");
+		reader_close(&r);
+		if (close_all(fps, OPEN_MAX_SPLIT) && !rc)
+			rc = mq_fail(err, MQ_ERR_IO, s->tmp, 0, "写入临时文件失败 / cannot write temporary file");
+	}
+	close_all(fps, OPEN_MAX_SPLIT);
+	mq_buf_free(&hdr);
+	mq_buf_free(&rec);
+	mq_buf_free(&cell);
+	free(src);
+	return rc;
+}
+
+static void remove_tmp(struct stage *s)
+{
+	if (!s->tmp)
+		return;
+	for (size_t t = 0; s->split && t < s->ntowns; t++) {
+		for (size_t c = 0; c < NCSV; c++)
+			if (s->split[t * NCSV + c])
+				unlink(s->split[t * NCSV + c]);
+		char dir[32];
+		snprintf(dir, sizeof dir, "%zu", t);
+		char *sub = path_join(s->tmp, dir, NULL);
+		if (sub)
+			rmdir(sub);
+		free(sub);
+	}
+	rmdir(s->tmp);
+}
+
+static int add_info(struct stage *s, struct mq_bag *bag, const char *owner, const char *desc,
+		    struct mq_error *err)
+{
+	struct mq_buf v = {0};
+	const char *org = s->o->organization ? s->o->organization
+			  : s->run.kv[RUN_UNIT] ? s->run.kv[RUN_UNIT] : s->county;
+	int rc = mq_bag_add_info(bag, "Source-Organization", org, err);
+	if (!rc && (rc = mq_buf_printf(&v, "%s%s民情日记档案包：%s", owner, s->label, desc)) == 0)
+		rc = mq_bag_add_info(bag, "External-Description", v.data, err);
+	mq_buf_reset(&v);
+	if (!rc && (rc = mq_buf_printf(&v, "%s_%s", owner, s->label)) == 0)
+		rc = mq_bag_add_info(bag, "Internal-Sender-Identifier", v.data, err);
+	if (!rc)
+		rc = mq_bag_add_info(bag, "Period", s->o->period, err);
+	static const struct { int key; const char *label; } counts[] = {
+		{RUN_READ, "Records-Read"}, {RUN_ACCEPTED, "Records-Accepted"},
+		{RUN_REJECTED, "Records-Rejected"}, {RUN_DROPPED, "Records-Dropped"},
+	};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0] && !rc; i++)
+		if (s->run.kv[counts[i].key])
+			rc = mq_bag_add_info(bag, counts[i].label, s->run.kv[counts[i].key], err);
+	if (!rc)
+		rc = mq_bag_add_info(bag, "Bag-Software-Agent", "minqing " MQ_VERSION, err);
+	for (size_t i = 0; i < s->run.ninputs && !rc; i++) {
+		const char *slash = strrchr(s->run.inputs[i].path, '/');
+		mq_buf_reset(&v);
+		rc = mq_buf_printf(&v, "%s %s", s->run.inputs[i].sha256 ? s->run.inputs[i].sha256 : "-",
+				   slash ? slash + 1 : s->run.inputs[i].path);
+		if (!rc)
+			rc = mq_bag_add_info(bag, "Input-File", v.data, err);
+	}
+	mq_buf_free(&v);
+	if (rc && !err->code)
+		rc = mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+	return rc;
+}
+
+static int add_in(struct mq_bag *bag, const char *src, const char *dir, const char *name,
+		  const char *sha, struct mq_error *err)
+{
+	struct mq_buf n = {0};
+	if (mq_buf_printf(&n, "%s/%s", dir, name)) {
+		mq_buf_free(&n);
+		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	}
+	int rc = mq_bag_add_file(bag, src, n.data, sha, err);
+	mq_buf_free(&n);
+	return rc;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* town: index into s->towns, or -1 for the county package. Sets *zip_out
+ * (malloc'ed) and *bytes when written. */
+static int write_package(struct stage *s, long town, char **zip_out, uint64_t *bytes,
+			 struct mq_error *err)
+{
+	const char *owner = town < 0 ? s->county : s->towns[town];
+	struct mq_bag *bag = mq_bag_new(s->as_of, err);
+	if (!bag)
+		return err->code;
+	int rc = add_info(s, bag, owner, town < 0
+			  ? "全县各乡镇工作小结、村台账、年度考核结果、统计报表、受理记录、退回记录、警告与数据质量报告。"
+			  : "本乡镇工作小结、村台账、统计报表、受理记录、退回记录、警告与数据质量报告。", err);
+	char *reports = path_join(s->o->out_dir, "reports", NULL);
+	struct mq_buf prefix = {0};
+	if (!rc && (!reports || mq_buf_printf(&prefix, "%s_", owner)))
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	for (size_t i = 0; i < s->nreports && !rc; i++) {
+		const char *r = s->reports[i];
+		if (town >= 0 && strncmp(r, prefix.data, prefix.len) && !has_suffix(r, "_数据质量报告.pdf"))
+			continue;
+		char *src = path_join(reports, r, NULL);
+		rc = src ? add_in(bag, src, DIR_REPORTS, r, NULL, err)
+			 : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		free(src);
+	}
+	for (size_t c = 0; c < NCSV && !rc; c++) {
+		char *src = NULL;
+		if (town < 0 || !csvs[c].per_township)
+			src = path_join(s->o->out_dir, "data", csvs[c].file);
+		else if (s->split[(size_t)town * NCSV + c])
+			src = strdup(s->split[(size_t)town * NCSV + c]);
+		else
+			continue;
+		if (!src)
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		else if (!access(src, F_OK))
+			rc = add_in(bag, src, DIR_DATA, csvs[c].file, NULL, err);
+		free(src);
+	}
+	for (size_t i = 0; i < s->run.ninputs && s->o->with_inputs && !rc; i++) {
+		const struct run_input *in = &s->run.inputs[i];
+		const char *slash = strrchr(in->path, '/');
+		rc = add_in(bag, in->path, DIR_INPUTS, slash ? slash + 1 : in->path, in->sha256, err);
+	}
+	mq_buf_reset(&prefix);
+	char *archive = path_join(s->o->out_dir, "archive", NULL);
+	if (!rc && (!archive || mq_buf_printf(&prefix, "%s_%s_档案包.zip", owner, s->label)))
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	struct mq_buf zip = {0};
+	if (!rc && (mq_buf_printf(&zip, "%s/", archive) ||
+		    mq_archive_safe_name(prefix.data, prefix.len, 1, &zip)))
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	if (!rc)
+		rc = mq_archive_write(zip.data, bag, bytes, err);
+	if (!rc) {
+		*zip_out = zip.data;
+		zip.data = NULL;
+	}
+	mq_buf_free(&zip);
+	mq_buf_free(&prefix);
+	free(archive);
+	free(reports);
+	mq_bag_free(bag);
+	return rc;
+}
+
+/* ---- packages written by a few threads (each package is independent) ---- */
+
+struct job {
+	char *zip;
+	uint64_t bytes;
+};
+
+struct pool {
+	struct stage *s;
+	struct job *jobs; /* jobs[0] is the county (the largest), then townships */
+	size_t njobs, next;
+	int rc;
+	struct mq_error err;
+	pthread_mutex_t mu;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		size_t j = p->next++;
+		int stop = p->rc || j >= p->njobs;
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			return NULL;
+		struct mq_error e = {0};
+		int rc = write_package(p->s, (long)j - 1, &p->jobs[j].zip, &p->jobs[j].bytes, &e);
+		if (rc) {
+			pthread_mutex_lock(&p->mu);
+			if (!p->rc) {
+				p->rc = rc;
+				p->err = e;
+			}
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+}
+
+static int write_packages(struct stage *s, struct mq_error *err)
+{
+	struct pool p = {.s = s, .njobs = s->ntowns + 1};
+	p.jobs = calloc(p.njobs, sizeof *p.jobs);
+	if (!p.jobs)
+		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	pthread_mutex_init(&p.mu, NULL);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = s->o->jobs > 0 ? (size_t)s->o->jobs : cpus > 1 ? (size_t)(cpus < 4 ? cpus : 4) : 1;
+	if (nthreads > p.njobs)
+		nthreads = p.njobs;
+	/* libcrypto initialises itself lazily: do it here, before the threads */
+	struct mq_digests warm = {0};
+	if (mq_digests_init(&warm) == 0)
+		mq_digests_free(&warm);
+	pthread_t tid[16];
+	size_t started = 0;
+	if (nthreads > 16)
+		nthreads = 16;
+	for (size_t t = 1; t < nthreads; t++)
+		if (pthread_create(&tid[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p); /* this thread works too */
+	for (size_t t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&p.mu);
+	int rc = p.rc;
+	if (rc)
+		*err = p.err;
+	/* report in a fixed order: townships, then the county */
+	for (size_t k = 1; k <= p.njobs && !rc && s->o->on_package; k++) {
+		struct job *j = &p.jobs[k % p.njobs];
+		s->o->on_package(s->o->ctx, j->zip, j->bytes);
+	}
+	for (size_t j = 0; j < p.njobs; j++)
+		free(p.jobs[j].zip);
+	free(p.jobs);
+	return rc;
+}
+
+int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
+{
+	struct stage s = {.o = o};
+	struct mq_period period;
+	char last[11];
+	char *path = NULL, *archive = NULL;
+	char **counties = NULL;
+	size_t ncounties = 0;
+	if (mq_period_parse(o->period, &period, NULL))
+		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "期间无效（应为 YYYY-MM、YYYY-Qn 或 YYYY）/ invalid period (YYYY-MM, YYYY-Qn or YYYY): \"%s\"",
+			       o->period ? o->period : "");
+	mq_period_label_zh(&period, s.label, sizeof s.label);
+	mq_date_format(period.last, last);
+	int rc = (path = path_join(o->out_dir, "data", "run.txt")) ? run_info_read(path, &s.run, err)
+		 : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	free(path);
+	if (rc)
+		return rc;
+	if (!rc && s.run.kv[RUN_PERIOD] && strcmp(s.run.kv[RUN_PERIOD], period.label))
+		rc = mq_fail(err, MQ_ERR_USAGE, NULL, 0, "期间 %s 与 run.txt 中的 %s 不符 / period %s differs from %s in run.txt",
+			     o->period, s.run.kv[RUN_PERIOD], o->period, s.run.kv[RUN_PERIOD]);
+	snprintf(s.as_of, sizeof s.as_of, "%s", o->as_of ? o->as_of : s.run.kv[RUN_AS_OF] ? s.run.kv[RUN_AS_OF] : last);
+
+	path = rc ? NULL : path_join(o->out_dir, "data", "township_summary.csv");
+	if (!rc && !path)
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	if (!rc && access(path, R_OK))
+		rc = mq_fail(err, MQ_ERR_IO, path, 0, "找不到乡镇汇总表，请先运行 aggregate / township summary missing: run aggregate first");
+	if (!rc)
+		rc = distinct_values(path, "township", &s.towns, &s.ntowns, err);
+	free(path);
+	path = rc ? NULL : path_join(o->out_dir, "data", "county_summary.csv");
+	if (!rc && !path)
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	if (!rc)
+		rc = distinct_values(path, "county", &counties, &ncounties, err);
+	free(path);
+	if (!rc) {
+		/* one county: its name; otherwise the unit of the run, else 全部 */
+		const char *name = ncounties == 1 ? counties[0] : s.run.kv[RUN_UNIT] ? s.run.kv[RUN_UNIT] : "全部";
+		if (!(s.county = strdup(name)))
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	}
+	if (!rc)
+		rc = list_reports(&s, err);
+	if (!rc && !(archive = path_join(o->out_dir, "archive", NULL)))
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	if (!rc)
+		rc = mq_mkdirs(archive, err);
+	if (!rc) {
+		char sub[48];
+		snprintf(sub, sizeof sub, ".tmp.%ld", (long)getpid());
+		s.tmp = path_join(archive, sub, NULL);
+		s.split = calloc(s.ntowns * NCSV + 1, sizeof *s.split);
+		if (!s.tmp || !s.split)
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		else if (mkdir(s.tmp, 0700) && errno != EEXIST)
+			rc = mq_fail(err, MQ_ERR_IO, s.tmp, 0, "无法创建目录 / cannot create folder: %s", strerror(errno));
+	}
+	for (size_t c = 0; c < NCSV && !rc && s.ntowns; c++)
+		if (csvs[c].per_township)
+			rc = split_csv(&s, c, err);
+	if (!rc)
+		rc = write_packages(&s, err);
+
+	remove_tmp(&s);
+	for (size_t i = 0; s.split && i < s.ntowns * NCSV; i++)
+		free(s.split[i]);
+	free(s.split);
+	free(s.tmp);
+	for (size_t i = 0; i < s.ntowns; i++)
+		free(s.towns[i]);
+	free(s.towns);
+	for (size_t i = 0; i < ncounties; i++)
+		free(counties[i]);
+	free(counties);
+	for (size_t i = 0; i < s.nreports; i++)
+		free(s.reports[i]);
+	free(s.reports);
+	free(s.county);
+	free(archive);
+	run_info_free(&s.run);
+	return rc;
+}

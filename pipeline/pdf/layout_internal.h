@@ -1,0 +1,189 @@
+/* layout_internal.h — private to the template, layout, pdf and render
+ * modules: the parsed template tree, the CJK line breaker and the thin
+ * drawing interface over libharu (pdf.c is the only file that sees hpdf.h).
+ *
+ * A parsed template lives in its own arena; every pointer in it stays valid
+ * until mq_template_free. struct mq_lines is caller-owned and reused. */
+#ifndef MINQING_LAYOUT_INTERNAL_H
+#define MINQING_LAYOUT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "minqing/core/arena.h"
+#include "minqing/core/buf.h"
+#include "minqing/core/error.h"
+#include "minqing/pdf/template.h"
+
+/* ---- template tree ---- */
+
+enum mq_font_role { MQ_FONT_SONG, MQ_FONT_HEI, MQ_FONT_KAI, MQ_FONT_ROLES };
+enum mq_align { MQ_ALIGN_LEFT, MQ_ALIGN_CENTER, MQ_ALIGN_RIGHT, MQ_ALIGN_JUSTIFY };
+
+struct mq_font_spec {
+	const char *file, *package;
+	int face;
+	long line;         /* template line, 0 for a built-in default */
+};
+
+struct mq_style {
+	const char *name;
+	int font;          /* enum mq_font_role */
+	double size, leading;               /* points */
+	double indent;                      /* first-line indent in em */
+	double space_before, space_after;   /* points */
+	uint8_t rgb[3];
+	int align;                          /* enum mq_align */
+};
+
+/* A condition: "field op value", "nonempty(set)" or "empty(set)". The
+ * value side may hold {placeholders}, expanded in the enclosing context. */
+enum mq_cond_kind { MQ_COND_NONE, MQ_COND_CMP, MQ_COND_NONEMPTY, MQ_COND_EMPTY };
+enum mq_cmp_op { MQ_OP_EQ, MQ_OP_NE, MQ_OP_LT, MQ_OP_LE, MQ_OP_GT, MQ_OP_GE };
+struct mq_cond {
+	int kind, op;
+	const char *lhs, *rhs;
+};
+
+struct mq_when {
+	struct mq_cond cond;
+	int style;
+};
+
+struct mq_column {
+	const char *field, *header, *format;
+	double share;
+	int align;
+	int total;         /* 1: sum this column in the totals row */
+	struct mq_when *when;
+	int nwhen;
+};
+
+enum mq_block_kind {
+	MQ_B_TITLE, MQ_B_HEADING, MQ_B_PARA, MQ_B_KV, MQ_B_TABLE, MQ_B_BAR,
+	MQ_B_SIGN, MQ_B_BREAK, MQ_B_EACH, MQ_B_IF, MQ_B_SPACE
+};
+
+struct mq_block {
+	int kind;
+	long line;
+	int style;                 /* text style (title, heading, p, table body) */
+	const char *text;          /* title / heading / paragraph template */
+	int level, number;         /* heading level 1..3; auto numbering */
+	const char *data;          /* bound data set */
+	struct mq_cond where;      /* row filter of the bound set */
+	struct mq_cond cond;       /* if */
+	/* table */
+	struct mq_column *cols;
+	int ncols, head_style, total_style, total_label_col;
+	const char *total_label;
+	struct mq_when *rowwhen;
+	int nrowwhen;
+	/* bar chart */
+	const char *label, *value, *format;
+	double max, bar_height;
+	uint8_t bar_rgb[3];
+	/* key-value list: keys[i] / vals[i]; key style in head_style */
+	const char **keys, **vals;
+	int nitems;
+	double key_width;          /* em */
+	/* signature: unit, preparer, reviewer, date */
+	const char *sign[4];
+	/* each / if */
+	const char *bookmark;      /* each: title template; heading: non-NULL = bookmarked */
+	int newpage;
+	double space;              /* space block height, points */
+	struct mq_block *child;    /* array of nchild */
+	int nchild;
+	struct mq_block *alt;      /* if: else branch */
+	int nalt;
+};
+
+struct mq_template {
+	struct mq_arena *arena;
+	const char *path;
+	const char *title;         /* template's own title attribute, may be "" */
+	double page_w, page_h;     /* points, after orientation */
+	double margin[4];          /* top, right, bottom, left, points */
+	struct mq_font_spec fonts[MQ_FONT_ROLES];
+	struct mq_style *styles;
+	int nstyles;
+	const char *hdr[3], *ftr[3];   /* left, center, right templates (NULL = none) */
+	int hdr_style, ftr_style, hdr_rule;
+	const char *info[4];       /* title, author, subject, keywords */
+	struct mq_block *body;
+	int nbody;
+};
+
+int mq_template_style(const struct mq_template *t, const char *name); /* index or -1 */
+
+/* ---- formats ---- */
+
+/* Appends value formatted by fmt ("" / NULL = text) to out; an empty value
+ * gives "—". Returns 0, MQ_ERR_NOMEM, or MQ_ERR_FORMAT for an unknown fmt. */
+int mq_format_value(struct mq_buf *out, const char *value, const char *fmt);
+int mq_format_known(const char *fmt);  /* 1 when fmt names a format */
+
+/* ---- line breaking ---- */
+
+/* Advance width in points of code point cp at the caller's size. */
+typedef double (*mq_width_fn)(void *ctx, uint32_t cp);
+
+struct mq_line {
+	size_t start, end;   /* byte range in the text, trailing spaces excluded */
+	double width;        /* points, without the indent */
+	int nchars;          /* code points in [start, end) */
+	int last;            /* the paragraph's last line */
+};
+
+struct mq_lines {
+	struct mq_line *v;
+	size_t n, alloc;
+};
+
+/* Breaks text[0..len) into lines at most `width` wide, the first line
+ * narrowed by `indent`: breaks between CJK characters and after spaces,
+ * never before a line-start-prohibited or after a line-end-prohibited
+ * character; a run that cannot fit anywhere is cut where it overflows.
+ * A '\n' forces a break. Fills out (reset first). 0 or MQ_ERR_NOMEM. */
+int mq_break_lines(const char *text, size_t len, double width, double indent,
+		   mq_width_fn fn, void *ctx, struct mq_lines *out);
+void mq_lines_free(struct mq_lines *l);
+int mq_is_cjk(uint32_t cp);
+int mq_no_line_start(uint32_t cp);
+int mq_no_line_end(uint32_t cp);
+
+/* ---- drawing (pdf.c) ---- */
+
+struct mq_pdf;
+struct mq_pdf_info {
+	const char *title, *author, *subject, *keywords; /* UTF-8, may be NULL */
+	int has_date;
+	int year, month, day, hour, minute, second;      /* UTC */
+};
+
+int mq_pdf_new(struct mq_pdf **out, struct mq_error *err);
+/* Loads a font role on first use; later calls return at once. */
+int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec,
+		struct mq_error *err);
+double mq_pdf_width(struct mq_pdf *p, int role, uint32_t cp);   /* em (1000 units = 1) */
+int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp);   /* 1 when drawable */
+int mq_pdf_add_page(struct mq_pdf *p, double w, double h);       /* page index or <0 */
+int mq_pdf_use_page(struct mq_pdf *p, int index);
+int mq_pdf_page_count(const struct mq_pdf *p);
+void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
+		 double x, double y, const char *s, size_t len, double char_space);
+void mq_pdf_rect(struct mq_pdf *p, double x, double y, double w, double h,
+		 const uint8_t fill[3]);
+void mq_pdf_line(struct mq_pdf *p, double x1, double y1, double x2, double y2,
+		 double width);
+/* Adds a bookmark under parent (-1 = top level) pointing at (page, y);
+ * returns its id or <0. */
+int mq_pdf_outline(struct mq_pdf *p, int parent, const char *title, int page, double y);
+int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *info,
+		struct mq_error *err);
+void mq_pdf_free(struct mq_pdf *p);
+/* Frees the per-process font metric cache (no document may be open). */
+void mq_pdf_cache_free(void);
+
+#endif

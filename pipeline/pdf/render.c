@@ -1,0 +1,1072 @@
+/* render.c — walks a template's blocks with the bound data, lays them out
+ * page by page (flowing paragraphs, splitting tables with the header row
+ * repeated, keeping headings with what follows) and draws through pdf.c.
+ * Only the current block is held in memory; headers and footers, which
+ * need the page count, are drawn on every page once the body is done. */
+#include "minqing/core/buf.h"
+#include "minqing/core/error.h"
+#include "minqing/core/intern.h"
+#include "minqing/pdf/render.h"
+#include "minqing/core/utf8.h"
+
+#include "layout_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <stdio.h>
+
+#define MAX_WARNINGS 1000
+#define OUTLINE_DEPTH 16
+#define CELL_PAD_X 3.0
+#define CELL_PAD_Y 2.5
+#define RULE 0.5
+
+static const uint8_t black[3] = {0, 0, 0};
+static const uint8_t head_fill[3] = {0xE6, 0xE6, 0xE6};
+
+/* One level of data context: a row of a data set, innermost first. */
+struct frame {
+	const struct mq_dataset *set;
+	size_t row;
+	const struct frame *up;
+};
+
+/* Where a piece of text came from, for coverage warnings. */
+struct prov {
+	const char *set;
+	long row;
+	const char *field;
+};
+
+struct rctx {
+	const struct mq_template *t;
+	const struct mq_data *d;
+	struct mq_pdf *pdf;
+	struct mq_error *err;
+	struct mq_render_result *res;
+	double x0, x1, ytop, ybot, y;
+	int at_top;                /* nothing drawn yet on the current page */
+	int page_no, page_total;   /* for {page} / {pages} in header and footer */
+	struct mq_buf scratch, fmt;
+	struct mq_lines lines;
+	int counters[3];
+	int ostack[OUTLINE_DEPTH], odepth[OUTLINE_DEPTH], nostack, obase;
+	uint64_t *seen;            /* warning keys already reported (open addressing) */
+	size_t nseen, aseen;
+	/* per-table scratch, grown on demand */
+	struct mq_buf *cell_text;
+	struct mq_lines *cell_lines;
+	int *cell_style;
+	int ncells;
+};
+
+static int nomem(struct rctx *r) { return mq_fail(r->err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory"); }
+
+static int tmpl_fail(struct rctx *r, const struct mq_block *b, const char *msg, const char *what)
+{
+	return mq_fail(r->err, MQ_ERR_FORMAT, r->t->path, b->line, "%s: %s", msg, what ? what : "");
+}
+
+/* ---- warnings ---- */
+
+static int seen_before(struct rctx *r, uint64_t key)
+{
+	if (!key)
+		key = 1;
+	if (r->nseen * 2 >= r->aseen) {
+		size_t na = r->aseen ? r->aseen * 2 : 256;
+		uint64_t *n = calloc(na, sizeof *n);
+		if (!n)
+			return -1;
+		for (size_t i = 0; i < r->aseen; i++) {
+			if (!r->seen[i])
+				continue;
+			size_t j = r->seen[i] & (na - 1);
+			while (n[j])
+				j = (j + 1) & (na - 1);
+			n[j] = r->seen[i];
+		}
+		free(r->seen);
+		r->seen = n;
+		r->aseen = na;
+	}
+	size_t j = key & (r->aseen - 1);
+	for (; r->seen[j]; j = (j + 1) & (r->aseen - 1))
+		if (r->seen[j] == key)
+			return 1;
+	r->seen[j] = key;
+	r->nseen++;
+	return 0;
+}
+
+static int warn(struct rctx *r, const struct prov *pv, uint32_t cp)
+{
+	char key[256];
+	int kl = snprintf(key, sizeof key, "%s\x1f%ld\x1f%s\x1f%X", pv->set, pv->row, pv->field, (unsigned)cp);
+	int s = seen_before(r, mq_hash(key, (size_t)(kl < (int)sizeof key ? kl : (int)sizeof key - 1), 7));
+	if (s < 0)
+		return nomem(r);
+	if (s)
+		return 0;
+	struct mq_render_result *res = r->res;
+	res->nwarnings_total++;
+	if (res->nwarnings >= MAX_WARNINGS)
+		return 0;
+	if (!res->warnings && !(res->warnings = calloc(MAX_WARNINGS, sizeof *res->warnings)))
+		return nomem(r);
+	struct mq_render_warning *w = &res->warnings[res->nwarnings++];
+	snprintf(w->dataset, sizeof w->dataset, "%s", pv->set);
+	snprintf(w->field, sizeof w->field, "%s", pv->field);
+	w->row = pv->row;
+	w->codepoint = cp;
+	snprintf(w->message, sizeof w->message,
+		 "字体无法显示字符 U+%04X（%s%s第 %ld 行 %s），以 [U+%04X] 代替 / "
+		 "font cannot show U+%04X (set \"%s\" row %ld field \"%s\"), drawn as [U+%04X]",
+		 (unsigned)cp, pv->set, *pv->set ? " " : "", pv->row + 1, pv->field, (unsigned)cp,
+		 (unsigned)cp, pv->set, pv->row + 1, pv->field, (unsigned)cp);
+	return 0;
+}
+
+/* ---- text expansion ---- */
+
+static int use_font(struct rctx *r, int role)
+{
+	return mq_pdf_font(r->pdf, role, &r->t->fonts[role], r->err);
+}
+
+/* Appends s to out, replacing what the font cannot show by [U+XXXX]. */
+static int cover(struct rctx *r, int role, const char *s, size_t len, const struct prov *pv,
+		 struct mq_buf *out)
+{
+	if (role < 0)
+		return mq_buf_add(out, s, len) ? nomem(r) : 0;
+	int rc = use_font(r, role);
+	for (size_t i = 0; i < len && !rc; ) {
+		uint32_t cp;
+		int n = mq_utf8_decode(s + i, len - i, &cp);
+		if (!n) {
+			cp = 0xFFFD;
+			n = 1;
+		}
+		if (cp == '\t')
+			rc = mq_buf_addc(out, ' ');
+		else if (cp == '\n')
+			rc = mq_buf_addc(out, '\n');
+		else if (cp == '\r')
+			rc = 0;
+		else if (mq_pdf_has_glyph(r->pdf, role, cp))
+			rc = mq_buf_add(out, s + i, (size_t)n);
+		else if (!(rc = warn(r, pv, cp)))
+			rc = mq_buf_printf(out, "[U+%04X]", (unsigned)cp);
+		if (rc > 0)
+			rc = nomem(r);
+		i += (size_t)n;
+	}
+	return rc < 0 ? rc : (rc ? nomem(r) : 0);
+}
+
+/* Finds name in the context: the innermost row first, then scalars. */
+static const char *lookup(struct rctx *r, const struct frame *fr, const char *name, struct prov *pv)
+{
+	static char num[32];
+	for (; fr; fr = fr->up) {
+		int i = mq_dataset_field(fr->set, name);
+		if (i >= 0) {
+			*pv = (struct prov){mq_dataset_name(fr->set), (long)fr->row, mq_dataset_field_name(fr->set, (size_t)i)};
+			return mq_dataset_value(fr->set, fr->row, (size_t)i);
+		}
+	}
+	*pv = (struct prov){"", -1, name};
+	if (r->page_no && (strcmp(name, "page") == 0 || strcmp(name, "pages") == 0)) {
+		snprintf(num, sizeof num, "%d", name[4] ? r->page_total : r->page_no);
+		return num;
+	}
+	const char *v = mq_data_get(r->d, name);
+	if (!v && strcmp(name, "title") == 0)
+		v = r->t->title;
+	return v ? v : "";
+}
+
+/* Expands {name|format} placeholders of tmpl into out; role >= 0 also
+ * checks every character against that font. */
+static int expand(struct rctx *r, const struct frame *fr, const char *tmpl, int role, struct mq_buf *out)
+{
+	static const struct prov literal = {"", -1, ""};
+	const char *p = tmpl;
+	int rc = 0;
+	while (*p && !rc) {
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			rc = cover(r, role, p, 1, &literal, out);
+			p += 2;
+			continue;
+		}
+		if (*p != '{') {
+			size_t n = strcspn(p, "{}");
+			if (!n)
+				n = 1;
+			rc = cover(r, role, p, n, &literal, out);
+			p += n;
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		if (!end)
+			break;  /* rejected at load */
+		char name[128], fmt[32] = "";
+		const char *bar = memchr(p, '|', (size_t)(end - p));
+		size_t nl = (size_t)((bar ? bar : end) - p - 1);
+		if (nl >= sizeof name)
+			nl = sizeof name - 1;
+		memcpy(name, p + 1, nl);
+		name[nl] = '\0';
+		if (bar) {
+			size_t fl = (size_t)(end - bar - 1);
+			if (fl >= sizeof fmt)
+				fl = sizeof fmt - 1;
+			memcpy(fmt, bar + 1, fl);
+			fmt[fl] = '\0';
+		}
+		struct prov pv;
+		const char *v = lookup(r, fr, name, &pv);
+		mq_buf_reset(&r->fmt);
+		if (mq_format_value(&r->fmt, v, fmt))
+			return nomem(r);
+		rc = cover(r, role, r->fmt.data, r->fmt.len, &pv, out);
+		p = end + 1;
+	}
+	return rc;
+}
+
+/* ---- conditions ---- */
+
+static int parse_number(const char *s, double *v)
+{
+	char *end;
+	if (!*s)
+		return 0;
+	*v = strtod(s, &end);
+	return *end == '\0';
+}
+
+static int compare(const char *a, int op, const char *b)
+{
+	double x, y;
+	int c;
+	if (parse_number(a, &x) && parse_number(b, &y))
+		c = x < y ? -1 : x > y;
+	else
+		c = strcmp(a, b);
+	switch (op) {
+	case MQ_OP_EQ: return c == 0;
+	case MQ_OP_NE: return c != 0;
+	case MQ_OP_LT: return c < 0;
+	case MQ_OP_LE: return c <= 0;
+	case MQ_OP_GT: return c > 0;
+	default: return c >= 0;
+	}
+}
+
+static int row_passes(struct rctx *r, const struct mq_cond *c, const struct frame *row, const struct frame *outer, int *ok);
+
+/* Evaluates c: lhs is looked up from `here` (a row or the context), the
+ * value side is expanded in `outer`. */
+static int eval_cond(struct rctx *r, const struct mq_cond *c, const struct frame *here,
+		     const struct frame *outer, const struct mq_cond *filter, int *ok)
+{
+	*ok = 1;
+	if (c->kind == MQ_COND_NONE)
+		return 0;
+	if (c->kind == MQ_COND_NONEMPTY || c->kind == MQ_COND_EMPTY) {
+		const struct mq_dataset *s = mq_data_find(r->d, c->lhs);
+		size_t n = 0;
+		for (size_t i = 0; s && i < mq_dataset_rows(s) && !n; i++) {
+			struct frame f = {s, i, outer};
+			int pass;
+			int rc = row_passes(r, filter, &f, outer, &pass);
+			if (rc)
+				return rc;
+			n += pass;
+		}
+		*ok = (c->kind == MQ_COND_NONEMPTY) == (n > 0);
+		return 0;
+	}
+	struct prov pv;
+	const char *lhs = lookup(r, here, c->lhs, &pv);
+	struct mq_buf rhs = {0};
+	int rc = expand(r, outer, c->rhs, -1, &rhs);
+	if (!rc)
+		*ok = compare(lhs, c->op, rhs.data ? rhs.data : "");
+	mq_buf_free(&rhs);
+	return rc;
+}
+
+static int row_passes(struct rctx *r, const struct mq_cond *c, const struct frame *row,
+		      const struct frame *outer, int *ok)
+{
+	static const struct mq_cond none = {0};
+	return eval_cond(r, c, row, outer, &none, ok);
+}
+
+/* ---- pages ---- */
+
+static int new_page(struct rctx *r)
+{
+	const struct mq_template *t = r->t;
+	int rc = mq_pdf_add_page(r->pdf, t->page_w, t->page_h);
+	if (rc < 0)
+		return rc == MQ_ERR_LIMIT ? mq_fail(r->err, rc, "", 0, "页数超过上限 / too many pages")
+					  : mq_fail(r->err, MQ_ERR_IO, "", 0, "无法新建页面 / cannot add a page");
+	r->y = r->ytop;
+	r->at_top = 1;
+	return 0;
+}
+
+/* Starts a new page unless h points still fit below y. */
+static int ensure(struct rctx *r, double h)
+{
+	if (r->y - h >= r->ybot - 0.01 || r->at_top)
+		return 0;
+	return new_page(r);
+}
+
+static double baseline(double top, double leading, double size)
+{
+	return top - leading / 2 - 0.36 * size;
+}
+
+struct wctx {
+	struct mq_pdf *pdf;
+	int role;
+	double size;
+};
+
+static double width_of(void *ctx, uint32_t cp)
+{
+	struct wctx *w = ctx;
+	return mq_pdf_width(w->pdf, w->role, cp) * w->size;
+}
+
+static double text_width(struct rctx *r, const struct mq_style *s, const char *txt, size_t len)
+{
+	struct wctx w = {r->pdf, s->font, s->size};
+	double sum = 0;
+	for (size_t i = 0; i < len; ) {
+		uint32_t cp;
+		int n = mq_utf8_decode(txt + i, len - i, &cp);
+		if (!n)
+			break;
+		sum += width_of(&w, cp);
+		i += (size_t)n;
+	}
+	return sum;
+}
+
+static int break_text(struct rctx *r, const struct mq_style *s, const char *txt, size_t len,
+		      double width, double indent, struct mq_lines *out)
+{
+	struct wctx w = {r->pdf, s->font, s->size};
+	return mq_break_lines(txt, len, width, indent, width_of, &w, out) ? nomem(r) : 0;
+}
+
+/* Draws one broken line inside [x, x + width] with the style's alignment. */
+static void draw_line(struct rctx *r, const struct mq_style *s, int align, const char *txt,
+		      const struct mq_line *ln, double x, double width, double indent, double top)
+{
+	double avail = width - indent, dx = indent, cs = 0;
+	if (align == MQ_ALIGN_CENTER)
+		dx += (avail - ln->width) / 2;
+	else if (align == MQ_ALIGN_RIGHT)
+		dx += avail - ln->width;
+	else if (align == MQ_ALIGN_JUSTIFY && !ln->last && ln->nchars > 1 && avail > ln->width)
+		cs = (avail - ln->width) / (ln->nchars - 1);
+	mq_pdf_text(r->pdf, s->font, s->size, s->rgb, x + dx, baseline(top, s->leading, s->size),
+		    txt + ln->start, ln->end - ln->start, cs);
+}
+
+/* Flows text (already expanded) in style s across pages. */
+static int flow(struct rctx *r, const struct mq_style *s, const char *txt, size_t len, double keep)
+{
+	double width = r->x1 - r->x0, indent = s->indent * s->size;
+	int rc = break_text(r, s, txt, len, width, indent, &r->lines);
+	if (rc)
+		return rc;
+	if (!r->at_top)
+		r->y -= s->space_before;
+	if ((rc = ensure(r, s->leading + keep)))
+		return rc;
+	for (size_t i = 0; i < r->lines.n; i++) {
+		if ((rc = ensure(r, s->leading)))
+			return rc;
+		draw_line(r, s, s->align, txt, &r->lines.v[i], r->x0, width, i ? 0 : indent, r->y);
+		r->y -= s->leading;
+		r->at_top = 0;
+	}
+	r->y -= s->space_after;
+	return 0;
+}
+
+/* ---- blocks ---- */
+
+static int render_blocks(struct rctx *r, const struct mq_block *b, int n, const struct frame *fr);
+
+static void cn_number(int n, char *out, size_t size)
+{
+	static const char *const digit[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+	if (n < 10)
+		snprintf(out, size, "%s", digit[n]);
+	else if (n < 20)
+		snprintf(out, size, "十%s", n % 10 ? digit[n % 10] : "");
+	else if (n < 100)
+		snprintf(out, size, "%s十%s", digit[n / 10], n % 10 ? digit[n % 10] : "");
+	else
+		snprintf(out, size, "%d", n);
+}
+
+/* Adds a bookmark at the current position, `depth` levels deep. */
+static int bookmark(struct rctx *r, const char *title, int depth)
+{
+	while (r->nostack && r->odepth[r->nostack - 1] >= depth)
+		r->nostack--;
+	int parent = r->nostack ? r->ostack[r->nostack - 1] : -1;
+	int id = mq_pdf_outline(r->pdf, parent, title, mq_pdf_page_count(r->pdf) - 1, r->y);
+	if (id < 0)
+		return mq_fail(r->err, MQ_ERR_IO, "", 0, "无法添加书签 / cannot add a bookmark");
+	if (r->nostack < OUTLINE_DEPTH) {
+		r->ostack[r->nostack] = id;
+		r->odepth[r->nostack++] = depth;
+	}
+	return 0;
+}
+
+static int do_text_block(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+{
+	const struct mq_style *s = &r->t->styles[b->style];
+	struct mq_buf *txt = &r->scratch;
+	char num[64] = "";
+	mq_buf_reset(txt);
+	if (b->kind == MQ_B_HEADING && b->number) {
+		int lv = b->level - 1;
+		r->counters[lv]++;
+		for (int i = lv + 1; i < 3; i++)
+			r->counters[i] = 0;
+		char cn[32];
+		cn_number(r->counters[lv], cn, sizeof cn);
+		if (lv == 0)
+			snprintf(num, sizeof num, "%s、", cn);
+		else if (lv == 1)
+			snprintf(num, sizeof num, "（%s）", cn);
+		else
+			snprintf(num, sizeof num, "%d．", r->counters[lv]);
+	}
+	int rc = cover(r, s->font, num, strlen(num), &(struct prov){"", -1, ""}, txt);
+	if (!rc)
+		rc = expand(r, fr, b->text, s->font, txt);
+	if (rc)
+		return rc;
+	if (b->kind != MQ_B_HEADING)
+		return flow(r, s, txt->data, txt->len, 0);
+	/* a heading keeps two body lines below it on the same page */
+	const struct mq_style *body = &r->t->styles[mq_template_style(r->t, "body")];
+	if (!r->at_top)
+		r->y -= s->space_before;
+	if ((rc = ensure(r, s->leading + s->space_after + 2 * body->leading)))
+		return rc;
+	if (b->bookmark && (rc = bookmark(r, txt->data, r->obase + b->level)))
+		return rc;
+	struct mq_style flat = *s;
+	flat.space_before = 0;
+	return flow(r, &flat, txt->data, txt->len, 0);
+}
+
+static int grow_cells(struct rctx *r, int n)
+{
+	if (n <= r->ncells)
+		return 0;
+	struct mq_buf *t = realloc(r->cell_text, (size_t)n * sizeof *t);
+	if (!t)
+		return nomem(r);
+	r->cell_text = t;
+	struct mq_lines *l = realloc(r->cell_lines, (size_t)n * sizeof *l);
+	if (!l)
+		return nomem(r);
+	r->cell_lines = l;
+	int *st = realloc(r->cell_style, (size_t)n * sizeof *st);
+	if (!st)
+		return nomem(r);
+	r->cell_style = st;
+	for (int i = r->ncells; i < n; i++) {
+		memset(&r->cell_text[i], 0, sizeof r->cell_text[i]);
+		memset(&r->cell_lines[i], 0, sizeof r->cell_lines[i]);
+	}
+	r->ncells = n;
+	return 0;
+}
+
+struct table_geom {
+	double x[65];              /* column edges */
+	int ncols;
+};
+/* Breaks the cells [off, off + ncols) in their columns: the tallest cell's
+ * line count in *levels, the row's line pitch in *lead. */
+static int measure_row(struct rctx *r, const struct table_geom *g, int off, int *levels, double *lead)
+{
+	*lead = 0;
+	*levels = 1;
+	for (int c = 0; c < g->ncols; c++) {
+		const struct mq_style *s = &r->t->styles[r->cell_style[off + c]];
+		const struct mq_buf *txt = &r->cell_text[off + c];
+		int rc = use_font(r, s->font);
+		if (!rc)
+			rc = break_text(r, s, txt->data ? txt->data : "", txt->len,
+					g->x[c + 1] - g->x[c] - 2 * CELL_PAD_X, 0, &r->cell_lines[off + c]);
+		if (rc)
+			return rc;
+		if ((int)r->cell_lines[off + c].n > *levels)
+			*levels = (int)r->cell_lines[off + c].n;
+		if (s->leading > *lead)
+			*lead = s->leading;
+	}
+	return 0;
+}
+
+/* Draws line levels [from, to) of the row in cells [off, ...) at y, with
+ * its rules; a row drawn whole has short cells centred vertically. */
+static void draw_row(struct rctx *r, const struct table_geom *g, const int *aligns, int off,
+		     int from, int to, int levels, double lead, int fill)
+{
+	double h = (to - from) * lead + 2 * CELL_PAD_Y, top = r->y;
+	if (fill)
+		mq_pdf_rect(r->pdf, g->x[0], top - h, g->x[g->ncols] - g->x[0], h, head_fill);
+	for (int c = 0; c < g->ncols; c++) {
+		const struct mq_style *s = &r->t->styles[r->cell_style[off + c]];
+		const struct mq_lines *ls = &r->cell_lines[off + c];
+		int n = (int)ls->n;
+		double y = top - CELL_PAD_Y;
+		if (from == 0 && to == levels)
+			y -= (levels - n) * lead / 2;
+		for (int k = from; k < to && k < n; k++)
+			draw_line(r, s, aligns[c], r->cell_text[off + c].data, &ls->v[k], g->x[c] + CELL_PAD_X,
+				  g->x[c + 1] - g->x[c] - 2 * CELL_PAD_X, 0, y - (k - from) * lead);
+	}
+	mq_pdf_line(r->pdf, g->x[0], top, g->x[g->ncols], top, RULE);
+	mq_pdf_line(r->pdf, g->x[0], top - h, g->x[g->ncols], top - h, RULE);
+	for (int c = 0; c <= g->ncols; c++)
+		mq_pdf_line(r->pdf, g->x[c], top, g->x[c], top - h, RULE);
+	r->y -= h;
+	r->at_top = 0;
+}
+
+struct table_run {
+	const struct mq_block *b;
+	const struct table_geom *g;
+	int head_aligns[64];
+	double head_h;
+	int rows_here;     /* body rows drawn since the header on this page */
+};
+
+/* The header row lives in cells [ncols, 2 * ncols), so redrawing it on a
+ * new page leaves the body row being laid out untouched. */
+static int draw_header(struct rctx *r, struct table_run *tr)
+{
+	int levels;
+	double lead;
+	int rc = measure_row(r, tr->g, tr->b->ncols, &levels, &lead);
+	if (rc)
+		return rc;
+	tr->head_h = levels * lead + 2 * CELL_PAD_Y;
+	draw_row(r, tr->g, tr->head_aligns, tr->b->ncols, 0, levels, levels, lead, 1);
+	tr->rows_here = 0;
+	return 0;
+}
+
+/* Draws the body row in cells [0, ncols): on this page when it fits, else
+ * on the next one after the header; a row taller than a page is split. */
+static int emit_row(struct rctx *r, struct table_run *tr, const int *aligns)
+{
+	int levels, rc;
+	double lead;
+	if ((rc = measure_row(r, tr->g, 0, &levels, &lead)))
+		return rc;
+	int page_cap = (int)floor((r->ytop - r->ybot - tr->head_h - 2 * CELL_PAD_Y) / lead + 1e-6);
+	int from = 0;
+	while (from < levels) {
+		int fit = (int)floor((r->y - r->ybot - 2 * CELL_PAD_Y) / lead + 1e-6);
+		int rest = levels - from;
+		if (fit >= rest) {
+			draw_row(r, tr->g, aligns, 0, from, levels, levels, lead, 0);
+			break;
+		}
+		if (tr->rows_here > 0 && (fit < 1 || (from == 0 && rest <= page_cap))) {
+			if ((rc = new_page(r)) || (rc = draw_header(r, tr)))
+				return rc;
+			continue;
+		}
+		if (fit < 1)
+			fit = 1;
+		draw_row(r, tr->g, aligns, 0, from, from + fit, levels, lead, 0);
+		tr->rows_here++;
+		from += fit;
+		if ((rc = new_page(r)) || (rc = draw_header(r, tr)))
+			return rc;
+	}
+	tr->rows_here++;
+	return 0;
+}
+
+static int pick_style(struct rctx *r, const struct mq_when *w, int n, const struct frame *row,
+		      const struct frame *outer, int *style)
+{
+	for (int i = 0; i < n; i++) {
+		int ok, rc = row_passes(r, &w[i].cond, row, outer, &ok);
+		if (rc)
+			return rc;
+		if (ok) {
+			*style = w[i].style;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Fills body cells from one row: conditional row style, then per cell. */
+static int fill_cells(struct rctx *r, const struct mq_block *b, const struct mq_dataset *set,
+		      const int *fidx, const struct frame *f)
+{
+	int row_style = b->style;
+	int rc = pick_style(r, b->rowwhen, b->nrowwhen, f, f->up, &row_style);
+	for (int c = 0; c < b->ncols && !rc; c++) {
+		const struct mq_column *col = &b->cols[c];
+		r->cell_style[c] = row_style;
+		if ((rc = pick_style(r, col->when, col->nwhen, f, f->up, &r->cell_style[c])))
+			return rc;
+		mq_buf_reset(&r->fmt);
+		const char *v = mq_dataset_value(set, f->row, (size_t)fidx[c]);
+		if (mq_format_value(&r->fmt, v, col->format))
+			return nomem(r);
+		mq_buf_reset(&r->cell_text[c]);
+		struct prov pv = {mq_dataset_name(set), (long)f->row, col->field};
+		rc = cover(r, r->t->styles[r->cell_style[c]].font, r->fmt.data, r->fmt.len, &pv, &r->cell_text[c]);
+	}
+	return rc;
+}
+
+static const struct mq_dataset *bound_set(struct rctx *r, const struct mq_block *b, int *rc)
+{
+	const struct mq_dataset *s = b->data ? mq_data_find(r->d, b->data) : NULL;
+	*rc = s ? 0 : tmpl_fail(r, b, "数据集不存在 / data set not supplied", b->data ? b->data : "(data)");
+	return s;
+}
+
+static int do_table(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+{
+	int rc;
+	const struct mq_dataset *set = bound_set(r, b, &rc);
+	if (rc)
+		return rc;
+	if (b->ncols > 64)
+		return tmpl_fail(r, b, "列数过多 / too many columns", "");
+	int fidx[64], aligns[64];
+	double share = 0, sums[64] = {0};
+	for (int c = 0; c < b->ncols; c++) {
+		fidx[c] = mq_dataset_field(set, b->cols[c].field);
+		if (fidx[c] < 0)
+			return tmpl_fail(r, b, "数据集中没有该字段 / field not in data set", b->cols[c].field);
+		share += b->cols[c].share;
+		aligns[c] = b->cols[c].align;
+	}
+	struct table_geom g = {.ncols = b->ncols};
+	g.x[0] = r->x0;
+	for (int c = 0; c < b->ncols; c++)
+		g.x[c + 1] = g.x[c] + (r->x1 - r->x0) * b->cols[c].share / share;
+	if ((rc = grow_cells(r, 2 * b->ncols)))
+		return rc;
+	struct table_run tr = {.b = b, .g = &g};
+	const struct mq_style *hs = &r->t->styles[b->head_style];
+	for (int c = 0; c < b->ncols; c++) {
+		int k = b->ncols + c;
+		mq_buf_reset(&r->cell_text[k]);
+		r->cell_style[k] = b->head_style;
+		tr.head_aligns[c] = hs->align;
+		if ((rc = expand(r, fr, b->cols[c].header, hs->font, &r->cell_text[k])))
+			return rc;
+	}
+	const struct mq_style *s = &r->t->styles[b->style];
+	if (!r->at_top)
+		r->y -= s->space_before;
+	/* the header and two rows stay together */
+	if ((rc = ensure(r, 3 * (s->leading + 2 * CELL_PAD_Y))) || (rc = draw_header(r, &tr)))
+		return rc;
+	for (size_t i = 0; i < mq_dataset_rows(set); i++) {
+		struct frame f = {set, i, fr};
+		int ok;
+		if ((rc = row_passes(r, &b->where, &f, fr, &ok)))
+			return rc;
+		if (!ok)
+			continue;
+		if ((rc = fill_cells(r, b, set, fidx, &f)) || (rc = emit_row(r, &tr, aligns)))
+			return rc;
+		for (int c = 0; c < b->ncols; c++) {
+			double v;
+			if (b->cols[c].total && parse_number(mq_dataset_value(set, i, (size_t)fidx[c]), &v))
+				sums[c] += v;
+		}
+	}
+	if (b->total_label_col >= 0) {
+		static const struct prov none = {"", -1, ""};
+		int font = r->t->styles[b->total_style].font;
+		for (int c = 0; c < b->ncols && !rc; c++) {
+			mq_buf_reset(&r->cell_text[c]);
+			r->cell_style[c] = b->total_style;
+			char num[64];
+			snprintf(num, sizeof num, "%.10g", sums[c]);
+			mq_buf_reset(&r->fmt);
+			if (c == b->total_label_col)
+				rc = cover(r, font, b->total_label, strlen(b->total_label), &none, &r->cell_text[c]);
+			else if (b->cols[c].total && !mq_format_value(&r->fmt, num, b->cols[c].format))
+				rc = cover(r, font, r->fmt.data, r->fmt.len, &none, &r->cell_text[c]);
+		}
+		if (rc || (rc = emit_row(r, &tr, aligns)))
+			return rc;
+	}
+	r->y -= s->space_after;
+	return 0;
+}
+
+static int do_bar(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+{
+	int rc;
+	const struct mq_dataset *set = bound_set(r, b, &rc);
+	if (rc)
+		return rc;
+	int li = mq_dataset_field(set, b->label), vi = mq_dataset_field(set, b->value);
+	if (li < 0 || vi < 0)
+		return tmpl_fail(r, b, "数据集中没有该字段 / field not in data set", li < 0 ? b->label : b->value);
+	const struct mq_style *s = &r->t->styles[b->style];
+	if ((rc = use_font(r, s->font)))
+		return rc;
+	double max = b->max;
+	for (size_t i = 0; b->max <= 0 && i < mq_dataset_rows(set); i++) {
+		double v;
+		if (parse_number(mq_dataset_value(set, i, (size_t)vi), &v) && v > max)
+			max = v;
+	}
+	if (max <= 0)
+		max = 1;
+	double W = r->x1 - r->x0, label_w = W * 0.24, value_w = W * 0.14;
+	double bar_x = r->x0 + label_w + 6, bar_w = W - label_w - value_w - 12;
+	double bh = b->bar_height > 0 ? b->bar_height : s->leading * 0.6;
+	if (!r->at_top)
+		r->y -= s->space_before;
+	for (size_t i = 0; i < mq_dataset_rows(set); i++) {
+		struct frame f = {set, i, fr};
+		int ok;
+		if ((rc = row_passes(r, &b->where, &f, fr, &ok)))
+			return rc;
+		if (!ok)
+			continue;
+		if ((rc = ensure(r, s->leading)))
+			return rc;
+		struct prov pv = {mq_dataset_name(set), (long)i, b->label};
+		struct mq_buf *t = &r->scratch;
+		mq_buf_reset(t);
+		mq_buf_reset(&r->fmt);
+		if (mq_format_value(&r->fmt, mq_dataset_value(set, i, (size_t)li), ""))
+			return nomem(r);
+		if ((rc = cover(r, s->font, r->fmt.data, r->fmt.len, &pv, t)))
+			return rc;
+		/* a label too long for its column keeps its first line */
+		if ((rc = break_text(r, s, t->data, t->len, label_w, 0, &r->lines)))
+			return rc;
+		const struct mq_line *ln = &r->lines.v[0];
+		double base = baseline(r->y, s->leading, s->size);
+		mq_pdf_text(r->pdf, s->font, s->size, black, r->x0 + label_w - ln->width, base,
+			    t->data + ln->start, ln->end - ln->start, 0);
+		double v = 0;
+		parse_number(mq_dataset_value(set, i, (size_t)vi), &v);
+		double len = v > 0 ? bar_w * (v > max ? 1 : v / max) : 0;
+		mq_buf_reset(t);
+		mq_buf_reset(&r->fmt);
+		if (mq_format_value(&r->fmt, mq_dataset_value(set, i, (size_t)vi), b->format))
+			return nomem(r);
+		pv.field = b->value;
+		if ((rc = cover(r, s->font, r->fmt.data, r->fmt.len, &pv, t)))
+			return rc;
+		mq_pdf_text(r->pdf, s->font, s->size, black, bar_x + len + 4, base, t->data, t->len, 0);
+		if (len > 0)
+			mq_pdf_rect(r->pdf, bar_x, r->y - (s->leading + bh) / 2, len, bh, b->bar_rgb);
+		mq_pdf_line(r->pdf, bar_x, r->y, bar_x, r->y - s->leading, RULE);
+		r->y -= s->leading;
+		r->at_top = 0;
+	}
+	r->y -= s->space_after;
+	return 0;
+}
+
+static int do_kv(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+{
+	const struct mq_style *ks = &r->t->styles[b->head_style], *vs = &r->t->styles[b->style];
+	int rc;
+	double kw = b->key_width * ks->size;
+	if (!r->at_top)
+		r->y -= vs->space_before;
+	for (int i = 0; i < b->nitems; i++) {
+		struct mq_buf key = {0};
+		rc = expand(r, fr, b->keys[i], ks->font, &key);
+		if (!rc) {
+			mq_buf_reset(&r->scratch);
+			rc = expand(r, fr, b->vals[i], vs->font, &r->scratch);
+		}
+		if (!rc)
+			rc = break_text(r, vs, r->scratch.data ? r->scratch.data : "", r->scratch.len,
+					r->x1 - r->x0 - kw, 0, &r->lines);
+		double lead = vs->leading > ks->leading ? vs->leading : ks->leading;
+		if (!rc)
+			rc = ensure(r, lead);
+		if (!rc && key.len)
+			mq_pdf_text(r->pdf, ks->font, ks->size, ks->rgb, r->x0, baseline(r->y, lead, ks->size),
+				    key.data, key.len, 0);
+		mq_buf_free(&key);
+		for (size_t k = 0; !rc && k < r->lines.n; k++) {
+			if (k && (rc = ensure(r, lead)))
+				break;
+			const struct mq_line *ln = &r->lines.v[k];
+			mq_pdf_text(r->pdf, vs->font, vs->size, vs->rgb, r->x0 + kw, baseline(r->y, lead, vs->size),
+				    r->scratch.data + ln->start, ln->end - ln->start, 0);
+			r->y -= lead;
+			r->at_top = 0;
+		}
+		if (rc)
+			return rc;
+	}
+	r->y -= vs->space_after;
+	return 0;
+}
+
+static int do_signature(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+{
+	static const char *const labels[4] = {"填报单位：", "填报人：", "审核人：", "日期："};
+	/* rows: unit | date, preparer | reviewer */
+	static const int order[4] = {0, 3, 1, 2};
+	const struct mq_style *s = &r->t->styles[b->style];
+	double col = (r->x1 - r->x0) / 2;
+	int rc = use_font(r, s->font);
+	if (rc)
+		return rc;
+	if (!r->at_top)
+		r->y -= s->space_before;
+	if ((rc = ensure(r, 2 * s->leading)))
+		return rc;
+	for (int k = 0; k < 4; k++) {
+		int i = order[k];
+		double x = r->x0 + (k % 2) * col, base = baseline(r->y, s->leading, s->size);
+		mq_buf_reset(&r->scratch);
+		if ((rc = cover(r, s->font, labels[i], strlen(labels[i]), &(struct prov){"", -1, ""}, &r->scratch)))
+			return rc;
+		double lw = text_width(r, s, r->scratch.data, r->scratch.len);
+		size_t at = r->scratch.len;
+		if ((rc = expand(r, fr, b->sign[i], s->font, &r->scratch)))
+			return rc;
+		mq_pdf_text(r->pdf, s->font, s->size, s->rgb, x, base, r->scratch.data, r->scratch.len, 0);
+		if (at == r->scratch.len)
+			mq_pdf_line(r->pdf, x + lw, base - 3, x + col - s->size, base - 3, RULE);
+		if (k % 2) {
+			r->y -= s->leading;
+			r->at_top = 0;
+		}
+	}
+	r->y -= s->space_after;
+	return 0;
+}
+
+static int do_each(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+{
+	int rc;
+	const struct mq_dataset *set = bound_set(r, b, &rc);
+	if (rc)
+		return rc;
+	int saved_n = r->nostack, saved_base = r->obase;
+	int depth = (r->nostack ? r->odepth[r->nostack - 1] : 0) + 1;
+	for (size_t i = 0; i < mq_dataset_rows(set) && !rc; i++) {
+		struct frame f = {set, i, fr};
+		int ok;
+		if ((rc = row_passes(r, &b->where, &f, fr, &ok)) || !ok)
+			continue;
+		if (b->newpage && !r->at_top && (rc = new_page(r)))
+			break;
+		r->nostack = saved_n;
+		r->obase = saved_base;
+		if (b->bookmark) {
+			/* keep the bookmark on the page where the section starts */
+			const struct mq_style *body = &r->t->styles[mq_template_style(r->t, "body")];
+			struct mq_buf t = {0};
+			if ((rc = ensure(r, 3 * body->leading)))
+				break;
+			if (!(rc = expand(r, &f, b->bookmark, -1, &t)))
+				rc = bookmark(r, t.data ? t.data : "", depth);
+			mq_buf_free(&t);
+			r->obase = depth;
+		}
+		if (!rc)
+			rc = render_blocks(r, b->child, b->nchild, &f);
+	}
+	r->nostack = saved_n;
+	r->obase = saved_base;
+	return rc;
+}
+
+static int render_block(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+{
+	int ok, rc;
+	switch (b->kind) {
+	case MQ_B_TITLE: case MQ_B_HEADING: case MQ_B_PARA:
+		return do_text_block(r, b, fr);
+	case MQ_B_TABLE:
+		return do_table(r, b, fr);
+	case MQ_B_BAR:
+		return do_bar(r, b, fr);
+	case MQ_B_KV:
+		return do_kv(r, b, fr);
+	case MQ_B_SIGN:
+		return do_signature(r, b, fr);
+	case MQ_B_BREAK:
+		return r->at_top ? 0 : new_page(r);
+	case MQ_B_SPACE:
+		if (!r->at_top)
+			r->y -= b->space;
+		return 0;
+	case MQ_B_EACH:
+		return do_each(r, b, fr);
+	case MQ_B_IF:
+		if ((rc = eval_cond(r, &b->cond, fr, fr, &b->where, &ok)))
+			return rc;
+		return ok ? render_blocks(r, b->child, b->nchild, fr) : render_blocks(r, b->alt, b->nalt, fr);
+	default:
+		return 0;
+	}
+}
+
+static int render_blocks(struct rctx *r, const struct mq_block *b, int n, const struct frame *fr)
+{
+	for (int i = 0; i < n; i++) {
+		int rc = render_block(r, &b[i], fr);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Header and footer on every page, now that the page count is known. */
+static int draw_margins(struct rctx *r)
+{
+	const struct mq_template *t = r->t;
+	const struct mq_style *hs = &t->styles[t->hdr_style], *fs = &t->styles[t->ftr_style];
+	double hy = t->page_h - t->margin[0] + hs->leading + 8, fy = t->margin[2] - 2 * fs->leading;
+	r->page_total = mq_pdf_page_count(r->pdf);
+	for (int p = 0; p < r->page_total; p++) {
+		mq_pdf_use_page(r->pdf, p);
+		r->page_no = p + 1;
+		for (int part = 0; part < 6; part++) {
+			const char *tmpl = part < 3 ? t->hdr[part] : t->ftr[part - 3];
+			const struct mq_style *s = part < 3 ? hs : fs;
+			if (!tmpl)
+				continue;
+			mq_buf_reset(&r->scratch);
+			int rc = expand(r, NULL, tmpl, s->font, &r->scratch);
+			if (rc)
+				return rc;
+			double w = text_width(r, s, r->scratch.data, r->scratch.len);
+			double x = part % 3 == 0 ? r->x0 : part % 3 == 1 ? (r->x0 + r->x1 - w) / 2 : r->x1 - w;
+			double top = part < 3 ? hy : fy;
+			mq_pdf_text(r->pdf, s->font, s->size, s->rgb, x, baseline(top, s->leading, s->size),
+				    r->scratch.data, r->scratch.len, 0);
+		}
+		if ((t->hdr[0] || t->hdr[1] || t->hdr[2]) && t->hdr_rule)
+			mq_pdf_line(r->pdf, r->x0, hy - hs->leading - 2, r->x1, hy - hs->leading - 2, RULE);
+	}
+	r->page_no = 0;
+	return 0;
+}
+
+static int doc_date(const struct mq_render_opts *o, struct mq_pdf_info *info, struct mq_error *err)
+{
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	if (o && o->date) {
+		if (sscanf(o->date, "%4d-%2d-%2d", &info->year, &info->month, &info->day) != 3 ||
+		    info->month < 1 || info->month > 12 || info->day < 1 || info->day > 31)
+			return mq_fail(err, MQ_ERR_USAGE, "", 0, "日期无效 / invalid date \"%s\"", o->date);
+		info->has_date = 1;
+	} else if (env && *env) {
+		char *end;
+		long long v = strtoll(env, &end, 10);
+		struct tm tm;
+		time_t tt = (time_t)v;
+		if (*end || v < 0 || !gmtime_r(&tt, &tm))
+			return mq_fail(err, MQ_ERR_USAGE, "", 0, "SOURCE_DATE_EPOCH 无效 / invalid SOURCE_DATE_EPOCH");
+		*info = (struct mq_pdf_info){.has_date = 1, .year = tm.tm_year + 1900, .month = tm.tm_mon + 1,
+					     .day = tm.tm_mday, .hour = tm.tm_hour, .minute = tm.tm_min,
+					     .second = tm.tm_sec};
+	}
+	return 0;
+}
+
+void mq_render_result_free(struct mq_render_result *r)
+{
+	if (!r)
+		return;
+	free(r->warnings);
+	r->warnings = NULL;
+	r->nwarnings = r->nwarnings_total = 0;
+}
+
+void mq_render_cache_free(void) { mq_pdf_cache_free(); }
+
+int mq_render_pdf(const struct mq_template *t, const struct mq_data *d, const char *out_path,
+		  const struct mq_render_opts *opts, struct mq_render_result *result,
+		  struct mq_error *err)
+{
+	struct mq_render_result local = {0};
+	struct rctx r = {.t = t, .d = d, .err = err, .res = result ? result : &local};
+	struct mq_pdf_info info = {0};
+	struct mq_buf infos[4] = {{0}};
+	int rc = doc_date(opts, &info, err);
+	if (rc)
+		return rc;
+	r.res->pages = 0;
+	r.x0 = t->margin[3];
+	r.x1 = t->page_w - t->margin[1];
+	r.ytop = t->page_h - t->margin[0];
+	r.ybot = t->margin[2];
+	if ((rc = mq_pdf_new(&r.pdf, err)) || (rc = new_page(&r)))
+		goto done;
+	if ((rc = render_blocks(&r, t->body, t->nbody, NULL)) || (rc = draw_margins(&r)))
+		goto done;
+	for (int i = 0; i < 4 && !rc; i++)
+		if (t->info[i])
+			rc = expand(&r, NULL, t->info[i], -1, &infos[i]);
+	if (rc)
+		goto done;
+	info.title = infos[0].len ? infos[0].data : lookup(&r, NULL, "title", &(struct prov){0});
+	info.author = opts && opts->author ? opts->author : infos[1].data;
+	info.subject = infos[2].data;
+	info.keywords = infos[3].data;
+	r.res->pages = mq_pdf_page_count(r.pdf);
+	rc = mq_pdf_save(r.pdf, out_path, &info, err);
+done:
+	for (int i = 0; i < 4; i++)
+		mq_buf_free(&infos[i]);
+	for (int i = 0; i < r.ncells; i++) {
+		mq_buf_free(&r.cell_text[i]);
+		mq_lines_free(&r.cell_lines[i]);
+	}
+	free(r.cell_text);
+	free(r.cell_lines);
+	free(r.cell_style);
+	free(r.seen);
+	mq_buf_free(&r.scratch);
+	mq_buf_free(&r.fmt);
+	mq_lines_free(&r.lines);
+	mq_pdf_free(r.pdf);
+	mq_render_result_free(&local);
+	return rc;
+}

@@ -1,0 +1,801 @@
+/* reports.c — the render stage: reads the figure CSVs and accepted.csv of
+ * one output folder, hands each township (and the county) to a builder,
+ * in this process or in --jobs child processes, and renders the
+ * data-quality report last. See reports.h. */
+#include "reports_internal.h"
+
+#include "minqing/check/validate.h"
+#include "minqing/core/arena.h"
+#include "minqing/core/buf.h"
+#include "minqing/core/error.h"
+#include "minqing/core/intern.h"
+#include "minqing/figures/assess.h"
+#include "minqing/ingest/ingest.h"
+#include "minqing/pdf/render.h"
+#include "minqing/core/utf8.h"
+#include "minqing/core/date.h"
+#include "minqing/core/files.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---- small helpers ---- */
+
+const char *rp_str(const struct rp_ctx *c, int32_t id)
+{
+	return id < 0 ? "" : mq_intern_str(c->strings, id);
+}
+
+/* "0.8185" → 8185 ten-thousandths; -1 when empty or unreadable. */
+static long rate_units(const char *rate)
+{
+	if (!rate || !*rate)
+		return -1;
+	long whole = 0, frac = 0;
+	int digits = 0;
+	const char *p = rate;
+	while (*p >= '0' && *p <= '9' && whole < 100000)
+		whole = whole * 10 + (*p++ - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if (digits < 4) {
+				frac = frac * 10 + (*p - '0');
+				digits++;
+			}
+	if (*p)
+		return -1;
+	while (digits++ < 4)
+		frac *= 10;
+	return whole * 10000 + frac;
+}
+
+void rp_pct_num(const char *rate, char out[16])
+{
+	long u = rate_units(rate);
+	if (u < 0) {
+		out[0] = '\0';
+		return;
+	}
+	int t = (int)((u + 5) / 10); /* tenths of a percent, half up (contract section 4) */
+	snprintf(out, 16, "%d.%d", t / 10 % 10000000, t % 10);
+}
+
+void rp_pct(const char *rate, char out[16])
+{
+	rp_pct_num(rate, out);
+	if (*out)
+		strcat(out, "%");
+}
+
+void rp_zh(const char *msg, char *out, size_t outlen)
+{
+	const char *sep = strstr(msg, " / ");
+	size_t n = sep ? (size_t)(sep - msg) : strlen(msg);
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, msg, n);
+	out[n] = '\0';
+}
+
+int rp_setf(struct mq_data *d, struct mq_error *err, const char *name, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return mq_data_set(d, name, buf, err);
+}
+
+int rp_add_set(struct mq_data *d, const char *name, const char *fields,
+	       struct mq_dataset **out, struct mq_error *err)
+{
+	char buf[1024];
+	const char *f[64];
+	size_t n = 0;
+	snprintf(buf, sizeof buf, "%s", fields);
+	for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok && n < 64;
+	     tok = strtok_r(NULL, " ", &save))
+		f[n++] = tok;
+	return mq_data_add_set(d, name, f, n, out, err);
+}
+
+const char *rp_cell(const struct rp_table *t, size_t row, const char *col)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (strcmp(t->names[i], col) == 0)
+			return row < t->nrows && t->cells[row * (size_t)t->ncols + (size_t)i]
+				       ? t->cells[row * (size_t)t->ncols + (size_t)i] : "";
+	return "";
+}
+
+/* ---- reading the CSVs ---- */
+
+struct table_load {
+	struct rp_table *t;
+	struct mq_arena *arena;
+};
+
+static int on_table_row(const char *const *cells, const size_t *lens, long line, void *ctx)
+{
+	(void)line;
+	struct table_load *L = ctx;
+	struct rp_table *t = L->t;
+	t->seen++;
+	if (t->limit && t->nrows >= t->limit)
+		return 0;
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		const char **cells = realloc(t->cells, cap * (size_t)t->ncols * sizeof *cells);
+		if (!cells)
+			return MQ_ERR_NOMEM;
+		t->cells = cells;
+		t->cap = cap;
+	}
+	for (int i = 0; i < t->ncols; i++) {
+		char *s = mq_arena_strndup(L->arena, cells[i], lens[i]);
+		if (!s)
+			return MQ_ERR_NOMEM;
+		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = s;
+	}
+	t->nrows++;
+	return 0;
+}
+
+/* Reads data_dir/file with the columns in `cols` (space-separated; a
+ * leading '?' marks an optional one). */
+static int load_table(struct rp_ctx *c, struct rp_table *t, const char *file, const char *cols,
+		      size_t limit, struct mq_error *err)
+{
+	char path[4400], buf[2048];
+	struct mq_ref_column spec[64];
+	snprintf(path, sizeof path, "%s/%s", c->data_dir, file);
+	snprintf(buf, sizeof buf, "%s", cols);
+	t->path = mq_arena_strndup(c->arena, path, strlen(path));
+	t->names = mq_arena_alloc(c->arena, 64 * sizeof *t->names);
+	if (!t->path || !t->names)
+		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	t->ncols = 0;
+	t->limit = limit;
+	for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok && t->ncols < 64;
+	     tok = strtok_r(NULL, " ", &save)) {
+		int opt = *tok == '?';
+		const char *name = mq_arena_strndup(c->arena, tok + opt, strlen(tok + opt));
+		if (!name)
+			return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		spec[t->ncols] = (struct mq_ref_column){name, name, NULL, !opt};
+		t->names[t->ncols++] = name;
+	}
+	if (access(path, R_OK) != 0)
+		return mq_fail(err, MQ_ERR_IO, path, 0,
+			       "找不到 %s，请先运行 minqing validate 和 minqing aggregate（同一 --out 目录）"
+			       " / %s missing: run validate and aggregate with the same --out first",
+			       file, file);
+	struct table_load L = {t, c->arena};
+	int rc = mq_read_reference(path, spec, t->ncols, on_table_row, &L, err);
+	if (rc && err && !err->message[0])
+		mq_fail(err, rc, path, 0, "读取失败 / cannot read");
+	return rc;
+}
+
+static const char *counts_get(const struct rp_ctx *c, const char *metric)
+{
+	for (size_t i = 0; i < c->counts.nrows; i++)
+		if (strcmp(c->counts.cells[i * 2], metric) == 0)
+			return c->counts.cells[i * 2 + 1];
+	return NULL;
+}
+
+static int load_tables(struct rp_ctx *c, struct mq_error *err)
+{
+	char topics[512] = "", sums[1024];
+	for (int i = 0; i < MQ_TOPIC_N; i++) {
+		size_t n = strlen(topics);
+		snprintf(topics + n, sizeof topics - n, " topic_%s", mq_topics[i]);
+	}
+	static const char figures[] = "period visits home_visits households_visited "
+		"?households_registered ?coverage demands resolved overdue ?resolution_rate "
+		"?signed_rate ?satisfaction_rate";
+	int rc;
+	snprintf(sums, sizeof sums, "%s county township village%s", figures, topics);
+	if ((rc = load_table(c, &c->village, "village_summary.csv", sums, 0, err)))
+		return rc;
+	snprintf(sums, sizeof sums, "%s county township%s", figures, topics);
+	if ((rc = load_table(c, &c->township, "township_summary.csv", sums, 0, err)))
+		return rc;
+	snprintf(sums, sizeof sums, "%s county%s", figures, topics);
+	if ((rc = load_table(c, &c->county, "county_summary.csv", sums, 0, err)) ||
+	    (rc = load_table(c, &c->cadre_monthly, "cadre_monthly.csv",
+			     "period month cadre_id ?cadre_name ?township ?village diaries quota_met "
+			     "days_in_village demands resolved ?resolution_rate", 0, err)) ||
+	    (rc = load_table(c, &c->assessment, "assessment.csv",
+			     "period cadre_id ?cadre_name ?role ?township ?village diaries demands "
+			     "resolved ?resolution_rate ?satisfaction_rate ?signed_rate days_in_village "
+			     "?score ?grade ?item_diary ?item_resolution ?item_coverage "
+			     "?item_satisfaction ?item_signatures ?item_presence", 0, err)) ||
+	    (rc = load_table(c, &c->team, "team_assessment.csv",
+			     "period ?county ?township ?village cadres ?team_score ?team_grade "
+			     "?satisfaction_rate", 0, err)) ||
+	    (rc = load_table(c, &c->facts, "assessment_facts.csv",
+			     "period cadre_id diaries months_with_records months_quota_met demands "
+			     "resolved assigned_households coverage_pairs coverage_hits sat_answers "
+			     "sat_positive signed_visits resident_role days_in_village days_in_period "
+			     "?days_required", 0, err)) ||
+	    (rc = load_table(c, &c->counts, "counts.csv", "metric ?value", 0, err)) ||
+	    (rc = load_table(c, &c->rejects, "rejects.csv",
+			     "source line ?record_id code ?field ?message", 200, err)))
+		return rc;
+	/* the figures must be of the period asked for */
+	const struct rp_table *tabs[] = {&c->village, &c->township, &c->county, &c->cadre_monthly,
+					 &c->assessment, &c->facts};
+	for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
+		if (tabs[i]->nrows && strcmp(rp_cell(tabs[i], 0, "period"), c->period.label) != 0)
+			return mq_fail(err, MQ_ERR_USAGE, tabs[i]->path, 2,
+				       "汇总结果属于期间 %s，不是 %s：请先以 --period %s 运行 minqing aggregate"
+				       " / figures are for period %s, not %s",
+				       rp_cell(tabs[i], 0, "period"), c->period.label, c->period.label,
+				       rp_cell(tabs[i], 0, "period"), c->period.label);
+	const char *run = counts_get(c, "as_of_run");
+	if (!run || mq_date_parse(run, strlen(run), &c->run_date))
+		return mq_fail(err, MQ_ERR_FORMAT, c->counts.path, 0,
+			       "counts.csv 缺少 as_of_run / counts.csv has no as_of_run");
+	c->as_of = mq_period_as_of(&c->period, c->run_date);
+	if (c->o->as_of && mq_date_parse(c->o->as_of, strlen(c->o->as_of), &c->as_of))
+		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "日期无法识别 / bad date: %s", c->o->as_of);
+	mq_date_format(c->as_of, c->as_of_text);
+	return 0;
+}
+
+/* ---- the visits of the period, from accepted.csv ---- */
+
+static int32_t intern(struct rp_ctx *c, const struct mq_record *r, int f)
+{
+	if (!r->text[f] || !r->len[f])
+		return -1;
+	return mq_intern_id(c->strings, r->text[f], r->len[f]);
+}
+
+struct visit_reader {
+	struct rp_ctx *c;
+	struct mq_intern *village_keys;  /* "township\x1fvillage" → village index */
+	uint32_t seq;
+	int nomem;
+};
+
+static int on_accepted(const struct mq_record *r, void *ctx)
+{
+	struct visit_reader *vr = ctx;
+	struct rp_ctx *c = vr->c;
+	uint32_t seq = vr->seq++;
+	if (r->visit_date < c->period.first || r->visit_date > c->period.last)
+		return 0;
+	if (c->month_agg) {
+		int m = mq_period_month_of(&c->period, r->visit_date);
+		if (m >= 0 && c->month_agg[m] && mq_agg_add(c->month_agg[m], r))
+			return MQ_ERR_NOMEM;
+	}
+	char key[512];
+	int n = snprintf(key, sizeof key, "%.*s\x1f%.*s", (int)r->len[MQ_F_TOWNSHIP],
+			 r->text[MQ_F_TOWNSHIP] ? r->text[MQ_F_TOWNSHIP] : "",
+			 (int)r->len[MQ_F_VILLAGE], r->text[MQ_F_VILLAGE] ? r->text[MQ_F_VILLAGE] : "");
+	int32_t v = mq_intern_find(vr->village_keys, key, (size_t)n);
+	if (v < 0)
+		return 0; /* not in village_summary: figures of another run */
+	if (mq_grow((void **)&c->visits, &c->cap_visits, c->nvisits + 1, sizeof *c->visits))
+		return MQ_ERR_NOMEM;
+	struct rp_visit *x = &c->visits[c->nvisits];
+	*x = (struct rp_visit){
+		.village = v, .household = intern(c, r, MQ_F_HOUSEHOLD_ID),
+		.householder = intern(c, r, MQ_F_HOUSEHOLDER), .cadre = intern(c, r, MQ_F_CADRE_NAME),
+		.demand = intern(c, r, MQ_F_DEMAND), .date = r->visit_date, .due = r->due_date,
+		.closed = r->closed_date, .seq = seq, .topics = (uint16_t)r->topics,
+		.mode = (int8_t)r->visit_mode, .status = (int8_t)r->status, .is_signed = (int8_t)r->is_signed,
+	};
+	if (x->cadre < 0)
+		x->cadre = intern(c, r, MQ_F_CADRE_ID);
+	if ((r->text[MQ_F_HOUSEHOLD_ID] && r->len[MQ_F_HOUSEHOLD_ID] && x->household < 0) ||
+	    (r->text[MQ_F_DEMAND] && r->len[MQ_F_DEMAND] && x->demand < 0))
+		return MQ_ERR_NOMEM;
+	c->nvisits++;
+	return 0;
+}
+
+static int cmp_visit(const void *a, const void *b, void *ctx)
+{
+	const struct rp_visit *x = a, *y = b;
+	const struct rp_ctx *c = ctx;
+	if (x->village != y->village)
+		return x->village < y->village ? -1 : 1;
+	if (x->household != y->household) {
+		int d = strcmp(rp_str(c, x->household), rp_str(c, y->household));
+		if (d)
+			return d;
+	}
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int load_visits(struct rp_ctx *c, struct mq_error *err)
+{
+	struct visit_reader vr = {.c = c};
+	int rc = 0;
+	vr.village_keys = mq_intern_new();
+	c->nvillages = c->village.nrows;
+	c->villages = calloc(c->nvillages ? c->nvillages : 1, sizeof *c->villages);
+	if (!vr.village_keys || !c->villages) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < c->nvillages; i++) {
+		char key[512];
+		struct rp_village *v = &c->villages[i];
+		v->county = rp_cell(&c->village, i, "county");
+		v->township = rp_cell(&c->village, i, "township");
+		v->village = rp_cell(&c->village, i, "village");
+		v->row = i;
+		int n = snprintf(key, sizeof key, "%s\x1f%s", v->township, v->village);
+		if (mq_intern_id(vr.village_keys, key, (size_t)n) < 0) {
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			goto out;
+		}
+	}
+	if (c->period.kind != MQ_PERIOD_MONTH) {
+		c->month_agg = calloc((size_t)c->period.nmonths, sizeof *c->month_agg);
+		if (!c->month_agg) {
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			goto out;
+		}
+		for (int m = 0; m < c->period.nmonths; m++) {
+			mq_day f, l;
+			char label[8];
+			struct mq_period mp;
+			mq_period_month(&c->period, m, &f, &l, label);
+			if (f > c->run_date)
+				continue; /* a month not begun at the run date gets no summary */
+			if (mq_period_parse(label, &mp, err) ||
+			    !(c->month_agg[m] = mq_agg_new(&mp, c->run_date, NULL))) {
+				rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+				goto out;
+			}
+		}
+	}
+	/* the period's visits (the villages' `visits` summed) in one exact
+	 * allocation: no doubling slack and no copy at the memory peak */
+	long long want = 0;
+	for (size_t i = 0; i < c->village.nrows; i++)
+		want += atoll(rp_cell(&c->village, i, "visits"));
+	if (want > 0 && !c->visits && (c->visits = malloc((size_t)want * sizeof *c->visits)))
+		c->cap_visits = (size_t)want;
+	char path[4400];
+	snprintf(path, sizeof path, "%s/accepted.csv", c->data_dir);
+	rc = mq_read_accepted(path, c->run_date, NULL, on_accepted, &vr, err);
+	if (rc == MQ_ERR_NOMEM || (rc && !err->message[0]))
+		mq_fail(err, rc, path, 0, "读取失败 / cannot read accepted.csv");
+	if (rc)
+		goto out;
+	if (c->nvisits)
+		qsort_r(c->visits, c->nvisits, sizeof *c->visits, cmp_visit, c);
+	for (size_t i = 0; i < c->nvisits; i++) {
+		struct rp_village *v = &c->villages[c->visits[i].village];
+		if (!v->count)
+			v->first = i;
+		v->count++;
+	}
+out:
+	mq_intern_free(vr.village_keys);
+	return rc;
+}
+
+/* ---- rendering one document ---- */
+
+static const char *const set_zh[][2] = {
+	{"villages", "分村表"}, {"cadres", "干部表"}, {"overdue", "逾期诉求表"},
+	{"visits", "走访记录"}, {"households", "农户"}, {"teams", "工作队表"},
+	{"rejects", "退回记录"}, {"next_steps", "下一步工作"}, {"problems", "存在的问题"},
+};
+
+int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_data *d,
+	      const char *file, int unit, int index, rp_emit_fn emit, void *sink,
+	      struct mq_error *err)
+{
+	struct rp_doc doc = {.unit = unit, .index = index};
+	struct mq_render_result rr = {0};
+	struct mq_render_opts ro = {.date = c->as_of_text};
+	snprintf(doc.path, sizeof doc.path, "%s/%s", c->reports_dir, file);
+	int rc = mq_render_pdf(t, d, doc.path, &ro, &rr, err);
+	if (rc)
+		goto out;
+	doc.pages = rr.pages;
+	if (rr.nwarnings) {
+		doc.missing = calloc(rr.nwarnings, sizeof *doc.missing);
+		if (!doc.missing) {
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < rr.nwarnings; i++) {
+		const struct mq_render_warning *w = &rr.warnings[i];
+		struct mq_missing_char *m = &doc.missing[doc.nmissing++];
+		const char *set = w->dataset;
+		for (size_t k = 0; k < sizeof set_zh / sizeof *set_zh; k++)
+			if (strcmp(set, set_zh[k][0]) == 0)
+				set = set_zh[k][1];
+		snprintf(m->file, sizeof m->file, "%s", file);
+		if (w->row >= 0)
+			snprintf(m->where, sizeof m->where, "%s第%ld行", set, w->row + 1);
+		else
+			snprintf(m->where, sizeof m->where, "%s", *set ? set : "正文");
+		m->codepoint = w->codepoint;
+	}
+	rc = emit(sink, &doc);
+out:
+	free(doc.missing);
+	mq_render_result_free(&rr);
+	return rc;
+}
+
+int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
+		  const char *period, struct mq_error *err)
+{
+	struct mq_dataset *set;
+	int rc = rp_add_set(d, "next_steps", "text", &set, err);
+	if (rc || !c->o->next_steps_dir)
+		return rc;
+	char path[4400], line[8192];
+	snprintf(path, sizeof path, "%s/%s_%s.txt", c->o->next_steps_dir, township, period);
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s",
+						     strerror(errno));
+	long n = 0;
+	while (!rc && fgets(line, sizeof line, fp)) {
+		const char *s;
+		char *p = line;
+		n++;
+		if (n == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+		    (unsigned char)p[2] == 0xBF)
+			p += 3;
+		size_t len = mq_trim(p, strlen(p), &s);
+		while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+			len = mq_trim(s, len - 1, &s);
+		if (!len)
+			continue;
+		if (!mq_utf8_valid(s, len)) {
+			rc = mq_fail(err, MQ_ERR_FORMAT, path, n, "不是 UTF-8 文本 / not UTF-8 text");
+			break;
+		}
+		char *text = mq_arena_strndup(c->arena, s, len);
+		const char *v[] = {text};
+		rc = text ? mq_dataset_add_row(set, v, err) : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	}
+	fclose(fp);
+	return rc;
+}
+
+/* ---- collecting documents: in process, or through a pipe from a child ---- */
+
+struct collector {
+	struct rp_doc *docs;
+	size_t n, cap;
+};
+
+static int collect(void *sink, const struct rp_doc *doc)
+{
+	struct collector *col = sink;
+	if (mq_grow((void **)&col->docs, &col->cap, col->n + 1, sizeof *col->docs))
+		return MQ_ERR_NOMEM;
+	struct rp_doc *d = &col->docs[col->n];
+	*d = *doc;
+	d->missing = NULL;
+	if (doc->nmissing) {
+		d->missing = malloc(doc->nmissing * sizeof *d->missing);
+		if (!d->missing)
+			return MQ_ERR_NOMEM;
+		memcpy(d->missing, doc->missing, doc->nmissing * sizeof *d->missing);
+	}
+	col->n++;
+	return 0;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return MQ_ERR_IO;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *p, size_t n)
+{
+	char *s = p;
+	while (n) {
+		ssize_t r = read(fd, s, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r == 0 ? 1 : MQ_ERR_IO;
+		s += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Pipe record: 'D' + struct rp_doc + missing[], or 'E' + struct mq_error. */
+static int pipe_emit(void *sink, const struct rp_doc *doc)
+{
+	int fd = *(int *)sink;
+	char tag = 'D';
+	if (write_all(fd, &tag, 1) || write_all(fd, doc, sizeof *doc) ||
+	    (doc->nmissing && write_all(fd, doc->missing, doc->nmissing * sizeof *doc->missing)))
+		return MQ_ERR_IO;
+	return 0;
+}
+
+static void ctx_free(struct rp_ctx *c);
+
+static int run_unit(struct rp_ctx *c, int unit, size_t ntownships, const char *const *townships,
+		    rp_emit_fn emit, void *sink, struct mq_error *err)
+{
+	if ((size_t)unit >= ntownships)
+		return rp_assessment_docs(c, unit, emit, sink, err);
+	int rc = rp_township_docs(c, townships[unit], unit, emit, sink, err);
+	/* after the township's summaries (0…11) and ledgers (100…) */
+	if (!rc && c->o->township_reports)
+		rc = rp_assessment_township_doc(c, townships[unit], unit, 1 << 30, emit, sink, err);
+	return rc;
+}
+
+static int cmp_doc(const void *a, const void *b)
+{
+	const struct rp_doc *x = a, *y = b;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownships,
+			const char *const *townships, struct collector *col, struct mq_error *err)
+{
+	pid_t pids[64];
+	int fds[64], started = 0, rc = 0;
+	fflush(NULL);
+	for (int k = 0; k < jobs; k++) {
+		int p[2];
+		if (pipe(p)) {
+			rc = mq_fail(err, MQ_ERR_IO, NULL, 0, "pipe: %s", strerror(errno));
+			break;
+		}
+		pid_t pid = fork();
+		if (pid < 0) {
+			close(p[0]);
+			close(p[1]);
+			rc = mq_fail(err, MQ_ERR_IO, NULL, 0, "fork: %s", strerror(errno));
+			break;
+		}
+		if (pid == 0) {
+			close(p[0]);
+			for (int i = 0; i < started; i++)
+				close(fds[i]);
+			struct mq_error cerr = {0};
+			int crc = 0;
+			for (int u = k; u < nunits && !crc; u += jobs)
+				crc = run_unit(c, u, ntownships, townships, pipe_emit, &p[1], &cerr);
+			if (crc) {
+				char tag = 'E';
+				if (!cerr.code)
+					mq_fail(&cerr, crc, NULL, 0, "内存不足或写入失败 / out of memory or write error");
+				if (write_all(p[1], &tag, 1) == 0)
+					(void)write_all(p[1], &cerr, sizeof cerr);
+			}
+			close(p[1]);
+			free(col->docs);
+			free((void *)townships);
+			ctx_free(c);
+			_exit(crc ? 3 : 0);
+		}
+		close(p[1]);
+		pids[started] = pid;
+		fds[started++] = p[0];
+	}
+	for (int k = 0; k < started; k++) {
+		char tag;
+		int r;
+		while ((r = read_all(fds[k], &tag, 1)) == 0) {
+			struct rp_doc doc;
+			if (tag == 'E') {
+				struct mq_error cerr;
+				if (read_all(fds[k], &cerr, sizeof cerr) == 0 && !rc) {
+					*err = cerr;
+					rc = cerr.code ? cerr.code : MQ_ERR_IO;
+				}
+				break;
+			}
+			if (read_all(fds[k], &doc, sizeof doc)) {
+				r = MQ_ERR_IO;
+				break;
+			}
+			struct mq_missing_char *m = NULL;
+			if (doc.nmissing) {
+				m = malloc(doc.nmissing * sizeof *m);
+				if (!m || read_all(fds[k], m, doc.nmissing * sizeof *m)) {
+					free(m);
+					r = MQ_ERR_IO;
+					break;
+				}
+			}
+			doc.missing = m;
+			int crc = collect(col, &doc);
+			free(m);
+			if (crc && !rc)
+				rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		}
+		close(fds[k]);
+		int status = 0;
+		while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!rc && (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status)))
+			rc = mq_fail(err, MQ_ERR_IO, NULL, 0, "报告子进程失败 / a report process failed");
+	}
+	return rc;
+}
+
+/* ---- the stage ---- */
+
+static int load_template(struct rp_ctx *c, const char *name, struct mq_template **t,
+			 struct mq_error *err)
+{
+	char path[4400];
+	if (c->o->templates_dir)
+		snprintf(path, sizeof path, "%s/%s", c->o->templates_dir, name);
+	else {
+		int rc = mq_find_template(name, path, sizeof path, err);
+		if (rc)
+			return rc;
+	}
+	return mq_template_load(path, NULL, t, err);
+}
+
+/* rubric.xml from --templates when given, else found as templates are */
+static int load_rubric(struct rp_ctx *c, struct mq_error *err)
+{
+	char path[4400];
+	if (c->o->templates_dir)
+		snprintf(path, sizeof path, "%s/rubric.xml", c->o->templates_dir);
+	return mq_rubric_load(c->o->templates_dir ? path : NULL, &c->rubric, err);
+}
+
+static void ctx_free(struct rp_ctx *c)
+{
+	struct rp_table *tabs[] = {&c->village, &c->township, &c->county, &c->cadre_monthly,
+				   &c->assessment, &c->team, &c->facts, &c->counts, &c->rejects};
+	for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
+		free(tabs[i]->cells);
+	for (int m = 0; c->month_agg && m < c->period.nmonths; m++)
+		mq_agg_free(c->month_agg[m]);
+	free(c->month_agg);
+	free(c->villages);
+	free(c->visits);
+	mq_template_free(c->t_summary);
+	mq_template_free(c->t_ledger);
+	mq_template_free(c->t_assess);
+	mq_template_free(c->t_quality);
+	mq_rubric_free(c->rubric);
+	mq_intern_free(c->strings);
+	mq_arena_free(c->arena);
+}
+
+static int add_doc_to_result(struct mq_reports_result *res, const struct rp_doc *d)
+{
+	struct mq_report_file *nf = realloc(res->files, (res->nfiles + 1) * sizeof *nf);
+	if (!nf)
+		return MQ_ERR_NOMEM;
+	res->files = nf;
+	if (!(nf[res->nfiles].path = strdup(d->path)))
+		return MQ_ERR_NOMEM;
+	nf[res->nfiles++].pages = d->pages;
+	res->pages += d->pages;
+	if (d->nmissing) {
+		struct mq_missing_char *nm = realloc(res->missing, (res->nmissing + d->nmissing) * sizeof *nm);
+		if (!nm)
+			return MQ_ERR_NOMEM;
+		res->missing = nm;
+		memcpy(nm + res->nmissing, d->missing, d->nmissing * sizeof *nm);
+		res->nmissing += d->nmissing;
+	}
+	return 0;
+}
+
+static int result_emit(void *sink, const struct rp_doc *doc)
+{
+	return add_doc_to_result(sink, doc);
+}
+
+int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result *res,
+		      struct mq_error *err)
+{
+	struct rp_ctx c = {.o = o};
+	struct collector col = {0};
+	const char **townships = NULL;
+	int rc;
+	if (!o->out_dir || !o->period)
+		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "需要 --out 和 --period / out dir and period required");
+	if ((rc = mq_period_parse(o->period, &c.period, err)))
+		return rc;
+	mq_period_label_zh(&c.period, c.label, sizeof c.label);
+	c.arena = mq_arena_new();
+	c.strings = mq_intern_new();
+	if (!c.arena || !c.strings) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		goto out;
+	}
+	snprintf(c.data_dir, sizeof c.data_dir, "%s/data", o->out_dir);
+	snprintf(c.reports_dir, sizeof c.reports_dir, "%s/reports", o->out_dir);
+	if ((rc = load_tables(&c, err)) || (rc = load_visits(&c, err)) ||
+	    (rc = load_template(&c, "monthly_summary.xml", &c.t_summary, err)) ||
+	    (rc = load_template(&c, "village_ledger.xml", &c.t_ledger, err)) ||
+	    (rc = load_template(&c, "assessment_report.xml", &c.t_assess, err)) ||
+	    (rc = load_template(&c, "data_quality.xml", &c.t_quality, err)) ||
+	    (rc = load_rubric(&c, err)) ||
+	    (rc = mq_mkdirs(c.reports_dir, err)))
+		goto out;
+	size_t nt = c.township.nrows;
+	townships = calloc(nt ? nt : 1, sizeof *townships);
+	if (!townships) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nt; i++)
+		townships[i] = rp_cell(&c.township, i, "township");
+	int nunits = (int)nt + 1, jobs = o->jobs < 1 ? 1 : o->jobs > 64 ? 64 : o->jobs;
+	if (jobs > nunits)
+		jobs = nunits;
+	if (jobs <= 1) {
+		for (int u = 0; u < nunits && !rc; u++)
+			rc = run_unit(&c, u, nt, townships, collect, &col, err);
+		if (rc == MQ_ERR_NOMEM && !err->message[0])
+			mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+	} else {
+		rc = run_children(&c, jobs, nunits, nt, townships, &col, err);
+	}
+	if (rc)
+		goto out;
+	if (col.n)
+		qsort(col.docs, col.n, sizeof *col.docs, cmp_doc);
+	for (size_t i = 0; i < col.n && !rc; i++)
+		if (add_doc_to_result(res, &col.docs[i]))
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	if (!rc)
+		rc = rp_quality_doc(&c, res, nunits, result_emit, res, err);
+	if (rc == MQ_ERR_NOMEM && !err->message[0])
+		mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+out:
+	for (size_t i = 0; i < col.n; i++)
+		free(col.docs[i].missing);
+	free(col.docs);
+	free(townships);
+	ctx_free(&c);
+	return rc;
+}
+
+void mq_reports_result_free(struct mq_reports_result *res)
+{
+	if (!res)
+		return;
+	for (size_t i = 0; i < res->nfiles; i++)
+		free(res->files[i].path);
+	free(res->files);
+	free(res->missing);
+	*res = (struct mq_reports_result){0};
+}
