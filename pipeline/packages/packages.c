@@ -16,7 +16,6 @@
 #include "minqing/core/date.h"
 #include "minqing/core/error.h"
 #include "minqing/core/files.h"
-#include "minqing/figures/aggregate.h"
 #include "minqing/packages/packages.h"
 
 #ifndef MQ_VERSION
