@@ -53,6 +53,12 @@ static void test_safe_names(void)
 		{"\xef\xa4\x80", 0, "\xe8\xb1\x88"},
 		{"\xe2\x84\xab", 0, "\xc3\x85"},
 		{"\xe1\x84\x80\xe1\x85\xa1\xe1\x86\xa8", 0, "\xea\xb0\x81"},
+		/* canonical order first (Python's unicodedata agrees): ḋ + dot
+		 * below → ḍ + dot above; q + dot above + dot below reordered;
+		 * U+0F73 decomposes and stays apart (composition exclusion) */
+		{"\xe1\xb8\x8b\xcc\xa3", 0, "\xe1\xb8\x8d\xcc\x87"},
+		{"q\xcc\x87\xcc\xa3", 0, "q\xcc\xa3\xcc\x87"},
+		{"\xe0\xbd\xb3", 0, "\xe0\xbd\xb1\xe0\xbd\xb2"},
 		{"", 0, "<error>"},
 		{"///", 0, "<error>"},
 	};
