@@ -34,10 +34,17 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev lib
             fonts-arphic-ukai poppler-utils qpdf unzip libarchive-tools mupdf-tools \
             parallel python3 clang libclang-rt-14-dev valgrind time libutf8proc-dev
 
-.PHONY: all deps demo check test test-san bench fuzz install clean
+.PHONY: all man deps demo check test test-san bench fuzz install clean
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/minqing $(TEST_BIN) $(TOOL_BIN)
+all: $(BUILD)/minqing $(TEST_BIN) $(TOOL_BIN) man
+
+# The man pages (English, Chinese) and the bash completion, made from the
+# command table in pipeline/cli/cli.c; the Debian package installs them.
+MAN_OUT := $(BUILD)/man/minqing.1 $(BUILD)/man/zh_CN/minqing.1 $(BUILD)/bash-completion/minqing
+man: $(MAN_OUT)
+$(MAN_OUT) &: $(BUILD)/tools/gen_docs
+	$(BUILD)/tools/gen_docs $(BUILD)
 
 # -MMD -MP: each object depends on exactly the headers it includes.
 $(BUILD)/obj/%.o: pipeline/%.c

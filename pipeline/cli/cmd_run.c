@@ -205,11 +205,11 @@ int mq_cmd_run(int argc, char **argv)
 {
 	struct run r = { 0 };
 	struct mq_error err = { 0 };
-	int status = mq_cli_parse(argc, argv,
-				  "registry roster assignments period as-of out config rubric encoding no-bom "
-				  "quiet verbose unit templates next-steps with-inputs jobs township-reports", &r.cli);
-	if (status)
+	int status = mq_cli_parse(argc, argv, &r.cli);
+	if (status) {
+		status = mq_cli_exit(status);
 		goto out;
+	}
 	if (r.cli.ninputs == 0) {
 		fprintf(stderr, "minqing run: 需要至少一个输入文件（或配置文件中的 input）/ needs input files\n");
 		status = MQ_EXIT_USAGE;
