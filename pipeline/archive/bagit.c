@@ -40,7 +40,7 @@ struct mq_bag *mq_bag_new(const char *date, struct mq_error *err)
 	}
 	struct mq_bag *bag = calloc(1, sizeof *bag);
 	if (!bag) {
-		mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		mq_fail_nomem(err, NULL, 0);
 		return NULL;
 	}
 	memcpy(bag->date, date, 11);
@@ -83,7 +83,7 @@ static int unique_name(const struct mq_bag *bag, struct mq_buf *name)
 	const char *base = slash ? slash + 1 : name->data;
 	const char *dot = strrchr(base, '.');
 	size_t stem = (dot && dot != base) ? (size_t)(dot - name->data) : name->len;
-	struct mq_buf try = {0};
+	struct mq_buf try = MQ_BUF_INIT;
 	for (int n = 2;; n++) {
 		mq_buf_reset(&try);
 		if (mq_buf_add(&try, name->data, stem) ||
@@ -102,7 +102,7 @@ static int unique_name(const struct mq_bag *bag, struct mq_buf *name)
 int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		    const char *expect_sha256, struct mq_error *err)
 {
-	struct mq_buf full = {0};
+	struct mq_buf full = MQ_BUF_INIT;
 	int rc = mq_buf_adds(&full, "data/");
 	if (!rc)
 		rc = mq_archive_safe_name(name, strlen(name), 0, &full);
@@ -126,9 +126,8 @@ int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 	if (!rc) {
 		f.src = strdup(src);
 		f.expect_sha256 = expect_sha256 ? strdup(expect_sha256) : NULL;
-		f.name = full.data;
-		full.data = NULL;
-		if (!f.src || (expect_sha256 && !f.expect_sha256))
+		f.name = mq_buf_detach(&full);
+		if (!f.src || !f.name || (expect_sha256 && !f.expect_sha256))
 			rc = MQ_ERR_NOMEM;
 	}
 	if (rc) {
@@ -136,7 +135,7 @@ int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		free(f.expect_sha256);
 		free(f.name);
 		mq_buf_free(&full);
-		return mq_fail(err, MQ_ERR_NOMEM, src, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, src, 0);
 	}
 	bag->files[bag->nfiles++] = f;
 	return 0;
@@ -155,7 +154,7 @@ int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
 		size_t na = bag->afields ? bag->afields * 2 : 16;
 		struct mq_bag_field *nf = realloc(bag->fields, na * sizeof *nf);
 		if (!nf)
-			return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, NULL, 0);
 		bag->fields = nf;
 		bag->afields = na;
 	}
@@ -163,7 +162,7 @@ int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
 	if (!l || !v) {
 		free(l);
 		free(v);
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	}
 	for (char *p = v; *p; p++)
 		if (*p == '\r' || *p == '\n' || *p == '\t')
@@ -217,7 +216,7 @@ static int reserved_device(const char *s, size_t len)
  * Windows. */
 static int safe_component(const char *s, size_t len, int one_component, struct mq_buf *out)
 {
-	struct mq_buf c = {0};
+	struct mq_buf c = MQ_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < len && !rc;) {
 		uint32_t cp;

@@ -359,7 +359,7 @@ static int allowed_in(const struct mq_cli_option *o, int required, void *ctx)
 void mq_cli_print_usage(const char *name, FILE *fp)
 {
 	const struct mq_command *c = mq_command_find(name);
-	struct mq_buf u = { 0 };
+	struct mq_buf u = MQ_BUF_INIT;
 	if (c && !mq_command_usage(c, &u))
 		fputs(u.data, fp);
 	mq_buf_free(&u);

@@ -42,7 +42,7 @@ int mq_figures_load(struct mq_figures_cmd *f, mq_day run_date)
 	    (!f->cli.partial && mq_rubric_load(f->cli.rubric, &f->rubric, &err)))
 		return mq_cli_fatal(&err);
 	if (!(f->agg = mq_agg_new(&f->period, run_date, &f->ref))) {
-		mq_fail(&err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		mq_fail_nomem(&err, NULL, 0);
 		return mq_cli_fatal(&err);
 	}
 	return 0;

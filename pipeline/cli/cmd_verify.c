@@ -90,7 +90,7 @@ int mq_cmd_verify(int argc, char **argv)
 	int nfiles = cli.ninputs;
 
 	status = MQ_EXIT_OK;
-	struct mq_buf report = {0};
+	struct mq_buf report = MQ_BUF_INIT;
 	for (int f = 0; f < nfiles; f++) {
 		struct mq_error err = {0};
 		struct mq_verify_result res;

@@ -9,7 +9,7 @@
  * statuses and what each command does. */
 static int help(FILE *fp)
 {
-	struct mq_buf b = { 0 };
+	struct mq_buf b = MQ_BUF_INIT;
 	int rc = mq_buf_adds(&b, "minqing — 民情日记汇总、考核、报告与归档 / visit-diary figures, assessment, reports "
 			     "and archive\n\n用法 / usage:\n");
 	for (int i = 0; !rc && i < mq_ncommands; i++)

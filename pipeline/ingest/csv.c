@@ -456,7 +456,7 @@ static int rewind_to_quote(struct row_reader *r, size_t start, const char *cur, 
 		return -1;
 	r->rec_valid = 0;
 	emit(r, m->en, m->zh);
-	struct mq_buf next = { 0 };
+	struct mq_buf next = MQ_BUF_INIT;
 	if (mq_buf_add(&next, p + after, r->praw.len - after) || mq_buf_add(&next, cur, ncur) ||
 	    mq_buf_add(&next, r->again.data + r->again_pos, r->again.len - r->again_pos)) {
 		mq_buf_free(&next);
@@ -813,7 +813,7 @@ static int start_file(struct row_reader *r, char *buf, size_t n, size_t *start)
  * Returns 0 or a negative code with r->err filled. */
 static int parse_file(struct row_reader *r)
 {
-	struct mq_buf block = { 0 };
+	struct mq_buf block = MQ_BUF_INIT;
 	int rc = 0;
 	size_t start, n;
 	char *buf = malloc(READ_BLOCK);
@@ -874,7 +874,7 @@ out:
 	free(buf);
 	mq_buf_free(&block);
 	if (rc == MQ_ERR_NOMEM)
-		mq_fail(&r->err, rc, r->path, r->line, "内存不足 / out of memory");
+		mq_fail(&r->err, rc, r->path, r->line, "%s", mq_nomem_message);
 	return rc;
 }
 
@@ -972,7 +972,7 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_pr
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
 	if (parser_init(&r.parser)) {
 		fclose(r.fp);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	if (start_reader(&th, &r)) {
 		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "无法启动读取线程 / cannot start the reader thread");
@@ -1148,7 +1148,7 @@ int mq_ingest_csv(const char *path, const struct mq_ingest_opts *opts,
 	int rc = read_rows(path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
 			   stats, err);
 	if (rc == MQ_ERR_NOMEM)
-		mq_fail(err, rc, path, 0, "内存不足 / out of memory");
+		mq_fail(err, rc, path, 0, "%s", mq_nomem_message);
 	free(v.col_field);
 	free(v.headers);
 	mq_buf_free(&v.header_bytes);
@@ -1231,7 +1231,7 @@ int mq_read_reference(const char *path, const struct mq_ref_column *cols, int nc
 	rr.lens = calloc((size_t)ncols, sizeof *rr.lens);
 	int rc;
 	if (!rr.col_of || !rr.cells || !rr.lens)
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 	else
 		rc = read_rows(path, NULL, NULL, on_ref_row, &rr, NULL, NULL, err);
 	if (rc > 0) /* a row callback's error code travels back positive-free */

@@ -192,7 +192,7 @@ static int load_schema(xmlSchemaPtr *schema, xmlDocPtr *xsd_doc, struct mq_error
 		xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewDocParserCtxt(doc);
 		if (!pctxt) {
 			xmlFreeDoc(doc);
-			return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, path, 0);
 		}
 		xmlSchemaSetParserStructuredErrors(pctxt, schema_parse_error, msg);
 		*schema = xmlSchemaParse(pctxt);
@@ -897,7 +897,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	st = calloc(1, sizeof *st);
 	buf = malloc(XML_CHUNK);
 	if (!st || !buf) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	const char *base = strrchr(path, '/');
@@ -914,7 +914,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	st->vctxt = xmlSchemaNewValidCtxt(schema);
 	st->doc = xmlNewDoc(BAD_CAST "1.0");
 	if (!st->vctxt || !st->doc) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	xmlSchemaSetValidStructuredErrors(st->vctxt, schema_valid_error, st);
@@ -946,7 +946,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	xmlSetStructuredErrorFunc(st, on_global_error);
 	st->ctxt = xmlCreatePushParserCtxt(&sax, st, buf, (int)n, path);
 	if (!st->ctxt) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE */
@@ -977,7 +977,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 			break;
 	}
 	if (st->nomem) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	if (st->damaged && !st->stop_rc) {
@@ -988,7 +988,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		emit_damage(st);
 	}
 	if (st->nomem)
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 	else
 		rc = st->stop_rc;
 	if (stats) {

@@ -74,7 +74,7 @@ static int man_page(struct mq_buf *b, int zh)
 			       zh ? "用户命令" : "User Commands", zh ? "名称" : "NAME") ||
 		 roff(b, t[0]) || mq_buf_printf(b, "\n.SH %s\n", t[1]);
 	for (int i = 0; !rc && i < mq_ncommands; i++) {
-		struct mq_buf syn = { 0 };
+		struct mq_buf syn = MQ_BUF_INIT;
 		rc = mq_command_synopsis(&mq_commands[i], &syn) || mq_buf_adds(b, ".nf\n") || roff(b, syn.data) ||
 		     mq_buf_adds(b, "\n.fi\n");
 		mq_buf_free(&syn);
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 			return 3;
 		}
 	}
-	struct mq_buf en = { 0 }, zh = { 0 }, comp = { 0 };
+	struct mq_buf en = MQ_BUF_INIT, zh = MQ_BUF_INIT, comp = MQ_BUF_INIT;
 	int rc = man_page(&en, 0) || man_page(&zh, 1) || completion(&comp);
 	if (rc)
 		fputs("gen_docs: out of memory\n", stderr);

@@ -323,7 +323,7 @@ static void test_quote_left_open(void)
 	/* a quote left open early in a big file swallows no rows: every
 	 * physical line after the one it was opened on is a record again,
 	 * up to the next quote too (which would otherwise close it) */
-	struct mq_buf b = { 0 };
+	struct mq_buf b = MQ_BUF_INIT;
 	mq_buf_adds(&b, HEAD "R0,2024-01-02,镇,\"left open\n");
 	for (int i = 1; i <= 3000; i++) {
 		mq_buf_printf(&b, "R%d,2024-01-02,镇,ok\n", i);
