@@ -1,5 +1,6 @@
-/* archive.c — writes a bag as a reproducible ZIP and reads ZIP members as
- * streams. The only file that includes minizip (and zlib) headers. */
+/* zip.c — writes a bag as a reproducible ZIP (bag.h) and reads ZIP members
+ * as streams (zip_read.h): the archive layer's one user of minizip and
+ * zlib. */
 #include "minqing/archive/bag.h"
 #include "minqing/archive/zip_read.h"
 #include "minqing/core/buf.h"

@@ -1,8 +1,9 @@
 /* cmd_run.c — `minqing run`: every stage in one pass.
  *
- * The period's outputs are built in a staging folder beside the output
- * folder (OUT.tmp.PID) and swapped in only when every stage succeeded, so
- * a failed or interrupted run leaves the previous outputs as they were.
+ * The period's outputs are built in a staging folder inside the output
+ * folder (OUT/.minqing.tmp.PID, files.h) and swapped in only when every
+ * stage succeeded, so a failed or interrupted run leaves the previous
+ * outputs as they were.
  * Ctrl-C or a kill sets a flag the stages look at between records and
  * between stages; the staging folder is then removed. A staging folder
  * left by a killed run (SIGKILL) is removed by the next run. */

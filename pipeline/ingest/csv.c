@@ -1,11 +1,13 @@
-/* ingest_csv.c — the CSV reader (contract sections 1 and 2), on libcsv.
+/* csv.c — the CSV reader (contract sections 1 and 2), on libcsv.
  *
  * The file is read in blocks and handed to libcsv one physical line at a
  * time, which keeps the line where each record starts exact (quoted line
  * breaks included) and lets a broken record be cut off at its line's end
- * so the records after it are still read. A line that starts a record and
- * holds no quote is split at its commas without libcsv, the same way. GB18030 lines are converted to
- * UTF-8 with iconv before parsing; a byte iconv cannot read becomes 0xFF,
+ * so the records after it are still read; libcsv only through its public
+ * API (what the parser holds is known from its callbacks and the text fed
+ * since, see praw). A line that starts a record and holds no quote is split
+ * at its commas without libcsv, the same way (csv_plain.h). GB18030 lines
+ * are converted to UTF-8 with iconv before parsing; a byte iconv cannot read becomes 0xFF,
  * which is never valid UTF-8, so the one check of every cell finds bad text
  * (E010) whatever the input's encoding. GB18030 never uses the bytes of
  * comma, quote, CR or LF inside a character, so a line can be converted on

@@ -1,4 +1,4 @@
-/* ingest_xml.c — the XML reader (contract section 1, "XML").
+/* xml.c — the XML reader (contract section 1, "XML").
  *
  * Parsing: libxml2's SAX2 push parser, fed 64 KiB at a time. Not
  * xmlTextReader: the reader parses ahead in 512-byte chunks and, when it
@@ -35,7 +35,7 @@
  * value errors (datatype, facet, missing child or attribute) are left to
  * the validator. The XSD is found in $MINQING_TEMPLATES, ./templates,
  * ../share/minqing/templates or ../templates beside the executable
- * (mq_find_template in util.h); missing, it is a fatal error naming the places looked in.
+ * (mq_find_template in core/files.h); missing, it is a fatal error naming the places looked in.
  *
  * Damage: a file that is not well-formed is read up to the damage; the
  * records before it are handed over, and the rest of the file becomes ONE

@@ -1,4 +1,4 @@
-/* archive_stage.c — the archive stage of a run: reads what the earlier
+/* packages.c — the archive stage of a run: reads what the earlier
  * stages wrote in OUT (the CSVs and run.txt in data/, the PDFs in reports/) and
  * writes one package per township and one for the county to OUT/archive.
  * A township's rows of each CSV are split into OUT/archive/.tmp.PID in one
