@@ -43,7 +43,7 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev lib
             fonts-arphic-ukai poppler-utils qpdf unzip libarchive-tools mupdf-tools \
             parallel python3 clang libclang-rt-14-dev valgrind time libutf8proc-dev
 
-.PHONY: all man deps demo check test test-san test-ubsan bench fuzz install clean
+.PHONY: all man deps deps-peers demo check test test-san test-ubsan bench bench-peers fuzz install clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/minqing $(TEST_BIN) $(TOOL_BIN) $(FUZZ_BIN) man
@@ -123,6 +123,16 @@ test-ubsan:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@for b in bench/bench_*.sh; do BUILD=$(BUILD) sh $$b || exit 1; done
+
+# DuckDB beside the data half (not part of make check): Debian's nodejs and
+# npm, and DuckDB's Node package pinned in bench/peers/package.json.
+deps-peers:
+	@if command -v node >/dev/null && command -v npm >/dev/null; then echo "deps-peers: node and npm present"; \
+	else $(MAKE) --no-print-directory deps DEB_PKGS="nodejs npm"; fi
+
+bench-peers: deps deps-peers
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh bench/peers/run.sh
 
 FUZZ_SECONDS ?= 60
 fuzz: deps
