@@ -103,9 +103,9 @@ demo: deps
 # and a UBSan build with clang, which also finds arithmetic on null
 # pointers that gcc lets pass.
 check: deps
-	@$(MAKE) --no-print-directory test
-	@$(MAKE) --no-print-directory test-san
-	@$(MAKE) --no-print-directory test-ubsan
+	@$(MAKE) -j2 --no-print-directory test
+	@$(MAKE) -j2 --no-print-directory test-san
+	@$(MAKE) -j2 --no-print-directory test-ubsan
 
 test: all
 	@BUILD=$(BUILD) sh tests/run.sh
