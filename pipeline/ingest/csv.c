@@ -966,7 +966,13 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_pr
 {
 	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 	struct row_reader r = { .path = path, .cd = (iconv_t)-1, .line = 1, .opts = opts, .q = &q,
-				.b = &q.b[0], .enc = MQ_ENC_UTF8, .prep = prep, .prep_ctx = ctx };
+				.b = &q.b[0], .enc = MQ_ENC_UTF8, .prep = prep, .prep_ctx = ctx,
+				.conv = MQ_BUF_INIT, .field = MQ_BUF_INIT, .praw = MQ_BUF_INIT,
+				.again = MQ_BUF_INIT };
+	for (int i = 0; i < NBATCH; i++) {
+		mq_buf_init(&q.b[i].bytes);
+		mq_buf_init(&q.b[i].prep);
+	}
 	pthread_t th;
 	int rc;
 	r.fp = fopen(path, "rb");
