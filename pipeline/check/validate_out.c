@@ -11,13 +11,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct stage {
 	const struct mq_stage_opts *opts;
 	struct mq_validator *v;
 	struct mq_preparer *prep;     /* the CSV reader's thread's */
 	struct mq_run_counts *counts;
-	struct mq_input_info *input;
+	struct mq_input_info *input;  /* where records are counted: the file or its sheet */
+	int file_index;               /* the input file's entry */
 	struct mq_out accepted, rejects, warnings;
 	struct mq_buf clean, other;
 	struct mq_buf accepted_rows;  /* accepted.csv rows not yet handed to stdio */
@@ -185,16 +187,19 @@ static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 	st->input->records++;
 	switch (vd.outcome) {
 	case MQ_REJECTED:
+		st->input->rejected++;
 		c->rejected++;
 		c->by_code[vd.reject.code]++;
 		write_reject(st, raw, &vd.reject);
 		break;
 	case MQ_DROPPED:
+		st->input->dropped++;
 		c->dropped++;
 		c->by_code[MQ_W006]++;
 		write_warning(st, raw, &vd.dropped);
 		break;
 	case MQ_ACCEPTED:
+		st->input->accepted++;
 		c->accepted++;
 		for (int i = 0; i < vd.nwarnings; i++) {
 			c->by_code[vd.warnings[i].code]++;
@@ -260,15 +265,60 @@ static int open_outputs(struct stage *st, const char *data_dir, struct mq_error 
 	return 0;
 }
 
+/* A new entry in counts->inputs (zeroed; path owned by it), or NULL. */
+static struct mq_input_info *add_input(struct mq_run_counts *c, char *path, const char *label)
+{
+	if (c->ninputs == c->ainputs) {
+		int na = c->ainputs ? c->ainputs * 2 : 8;
+		struct mq_input_info *p = realloc(c->inputs, (size_t)na * sizeof *p);
+		if (!p)
+			return NULL;
+		c->inputs = p;
+		c->ainputs = na;
+	}
+	struct mq_input_info *in = &c->inputs[c->ninputs];
+	memset(in, 0, sizeof *in);
+	in->label = label ? strdup(label) : NULL;
+	if (label && !in->label)
+		return NULL;
+	in->path = path;
+	const char *slash = strrchr(path, '/');
+	in->name = in->label ? in->label : slash ? slash + 1 : path;
+	c->ninputs++;
+	return in;
+}
+
+/* The workbook reader starts a sheet, or lists one it does not read. */
+static int on_sheet(const char *source, const char *skip_zh, const char *skip_en, void *ctx)
+{
+	struct stage *st = ctx;
+	struct mq_input_info *file = &st->counts->inputs[st->file_index];
+	char *path = strdup(file->path);
+	struct mq_input_info *in = path ? add_input(st->counts, path, source) : NULL;
+	if (!in) {
+		free(path);
+		return st->rc = mq_fail(st->err, MQ_ERR_NOMEM, source, 0, "内存不足 / out of memory");
+	}
+	st->counts->inputs[st->file_index].workbook = 1;
+	in->format = "XLSX";
+	in->skip_zh = skip_zh;
+	in->skip_en = skip_en;
+	if (!skip_zh)
+		st->input = in;
+	return 0;
+}
+
 void mq_run_counts_free(struct mq_run_counts *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < c->ninputs; i++)
+	for (int i = 0; i < c->ninputs; i++) {
 		free(c->inputs[i].path);
+		free(c->inputs[i].label);
+	}
 	free(c->inputs);
 	c->inputs = NULL;
-	c->ninputs = 0;
+	c->ninputs = c->ainputs = 0;
 }
 
 int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *opts,
@@ -276,53 +326,53 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 {
 	struct stage st = { .opts = opts, .counts = counts, .err = err };
 	char data_dir[4096];
-	char **paths = NULL;
-	int npaths = 0, rc;
+	char **paths = NULL, **skipped = NULL;
+	int npaths = 0, nskipped = 0, rc;
 	memset(counts, 0, sizeof *counts);
 	snprintf(data_dir, sizeof data_dir, "%s/data", opts->out_dir);
-	if ((rc = mq_expand_inputs(inputs, ninputs, &paths, &npaths, err)))
+	if ((rc = mq_expand_inputs(inputs, ninputs, &paths, &npaths, &skipped, &nskipped, err)))
 		return rc;
 	if (npaths == 0) {
 		rc = mq_fail(err, MQ_ERR_USAGE, NULL, 0, "没有输入文件 / no input files");
 		goto out;
 	}
-	counts->inputs = calloc((size_t)npaths, sizeof *counts->inputs);
 	struct mq_validate_opts vopts = { .as_of = opts->as_of, .ref = opts->ref };
 	st.v = mq_validator_new(&vopts);
 	st.prep = mq_preparer_new(&vopts);
-	if (!counts->inputs || !st.v || !st.prep) {
+	if (!st.v || !st.prep) {
 		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 		goto out;
 	}
+	/* sizes for the progress line; a pipe has none (each input is read once) */
 	for (int i = 0; i < npaths; i++) {
-		FILE *fp = fopen(paths[i], "rb");
-		if (!fp) {
-			rc = mq_fail(err, MQ_ERR_IO, paths[i], 0, "无法读取输入文件 / cannot read input");
-			goto out;
-		}
-		fseek(fp, 0, SEEK_END);
-		st.bytes_total += ftell(fp);
-		fclose(fp);
+		struct stat sb;
+		if (strcmp(paths[i], "-") && stat(paths[i], &sb) == 0 && S_ISREG(sb.st_mode))
+			st.bytes_total += sb.st_size;
 	}
 	if ((rc = mq_mkdirs(data_dir, err)) || (rc = open_outputs(&st, data_dir, err)))
 		goto out;
 	struct mq_ingest_opts iopts = { .encoding = opts->encoding, .unknown_column = on_unknown_column,
 					.progress = on_progress, .prepare = prepare_record,
-					.prepare_ctx = &st, .ahead = on_ahead };
+					.prepare_ctx = &st, .ahead = on_ahead, .sheet = on_sheet };
 	for (int i = 0; i < npaths; i++) {
-		struct mq_input_info *in = &counts->inputs[counts->ninputs++];
-		in->path = paths[i];
+		struct mq_input_info *in = add_input(counts, paths[i], NULL);
+		if (!in) {
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			goto out;
+		}
 		paths[i] = NULL;
-		const char *slash = strrchr(in->path, '/');
-		in->name = slash ? slash + 1 : in->path;
+		st.file_index = counts->ninputs - 1;
 		st.input = in;
 		struct mq_ingest_stats stats = { 0 };
 		rc = mq_ingest_file(in->path, &iopts, on_record, &st, &stats, err);
+		in = &counts->inputs[st.file_index];   /* the sheets' entries may have moved it */
 		in->blank_rows = stats.blank_rows;
 		in->bytes = stats.bytes;
 		in->encoding = stats.encoding;
 		in->bom = stats.bom;
 		in->is_xml = stats.is_xml;
+		in->empty = stats.empty;
+		in->format = stats.format;
 		counts->blank_rows += stats.blank_rows;
 		st.bytes_before += stats.bytes;
 		if (st.rc || rc < 0) {
@@ -333,6 +383,16 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 			rc = st.cb_rc;
 			goto out;
 		}
+	}
+	for (int i = 0; i < nskipped; i++) {
+		struct mq_input_info *in = add_input(counts, skipped[i], NULL);
+		if (!in) {
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			goto out;
+		}
+		skipped[i] = NULL;
+		in->skip_zh = "不是 .csv/.tsv/.xml/.xlsx 文件，未读取";
+		in->skip_en = "not a .csv/.tsv/.xml/.xlsx file, not read";
 	}
 	if (counts->read != counts->accepted + counts->rejected + counts->dropped) {
 		rc = mq_fail(err, MQ_ERR_FORMAT, NULL, 0,
@@ -354,15 +414,22 @@ out:
 	mq_validator_free(st.v);
 	mq_preparer_free(st.prep);
 	mq_paths_free(paths, npaths);
+	mq_paths_free(skipped, nskipped);
 	mq_buf_free(&st.clean);
 	mq_buf_free(&st.other);
 	mq_buf_free(&st.accepted_rows);
 	return rc;
 }
 
-static const char *encoding_name(enum mq_encoding e)
+/* What an input was read as, for the summary and counts.csv. */
+static const char *input_format(const struct mq_input_info *in)
 {
-	return e == MQ_ENC_GB18030 ? "GB18030" : "UTF-8";
+	if (in->empty)
+		return "empty";
+	if (in->format)
+		return in->format;
+	return in->is_xml ? "XML" : in->encoding == MQ_ENC_GB18030 ? "CSV GB18030"
+		: in->bom ? "CSV UTF-8 BOM" : "CSV UTF-8";
 }
 
 void mq_print_summary(FILE *fp, const struct mq_run_counts *c)
@@ -370,14 +437,21 @@ void mq_print_summary(FILE *fp, const struct mq_run_counts *c)
 	fprintf(fp, "minqing 校验结果 / validation summary\n");
 	for (int i = 0; i < c->ninputs; i++) {
 		const struct mq_input_info *in = &c->inputs[i];
-		fprintf(fp, "  %s: %lld 条记录 records, %lld 空行 blank rows (%s%s)\n", in->name, in->records,
-			in->blank_rows, in->is_xml ? "XML" : encoding_name(in->encoding),
-			in->bom ? " BOM" : "");
+		if (in->skip_zh)
+			fprintf(fp, "  %s: %s / %s\n", in->name, in->skip_zh, in->skip_en);
+		else if (in->empty)
+			fprintf(fp, "  %s: 空文件，没有记录 / empty file, no records\n", in->name);
+		else if (in->workbook)
+			fprintf(fp, "  %s: 工作簿 workbook (%s)\n", in->name, input_format(in));
+		else
+			fprintf(fp, "  %s: %lld 条记录 records = %lld 接受 accepted + %lld 退回 rejected + %lld 舍弃 dropped, "
+				"%lld 空行 blank rows (%s)\n", in->name, in->records, in->accepted, in->rejected,
+				in->dropped, in->blank_rows, input_format(in));
 	}
 	fprintf(fp, "  读取 records_read: %lld\n", c->read);
 	fprintf(fp, "  接受 accepted: %lld\n", c->accepted);
 	fprintf(fp, "  退回 rejected: %lld\n", c->rejected);
-	for (int k = MQ_E001; k <= MQ_E012; k++)
+	for (int k = MQ_E001; k <= MQ_E013; k++)
 		if (c->by_code[k])
 			fprintf(fp, "    %s: %lld  %s\n", mq_code_names[k], c->by_code[k], mq_code_explain_zh[k]);
 	fprintf(fp, "  重复舍弃 dropped_duplicates: %lld\n", c->dropped);
@@ -468,8 +542,7 @@ int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
 		char records[32], blank[32];
 		snprintf(records, sizeof records, "%lld", in->records);
 		snprintf(blank, sizeof blank, "%lld", in->blank_rows);
-		const char *format = in->is_xml ? "XML" : in->encoding == MQ_ENC_GB18030 ? "CSV GB18030"
-				   : in->bom ? "CSV UTF-8 BOM" : "CSV UTF-8";
+		const char *format = in->skip_en ? "not read" : input_format(in);
 		const struct { const char *prefix, *value; } per_input[] = {
 			{ "read", records }, { "path", in->path }, { "format", format }, { "blank", blank },
 		};

@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
@@ -92,9 +93,15 @@ static int write_run_info(struct run *r, struct mq_error *err)
 	if (r->cli.unit)
 		fprintf(o.fp, "unit=%s\n", r->cli.unit);
 	for (int i = 0; i < r->counts.ninputs; i++) {
-		const char *p = r->counts.inputs[i].path;
-		char hex256[65], hex512[129];
-		if ((rc = digest_file(p, hex256, hex512, err))) {
+		const struct mq_input_info *in = &r->counts.inputs[i];
+		const char *p = in->path;
+		char hex256[65] = "-", hex512[129];
+		struct stat sb;
+		/* a sheet is its file's; a pipe was read once and is gone */
+		if (in->label || in->skip_zh)
+			continue;
+		if (strcmp(p, "-") && stat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (rc = digest_file(p, hex256, hex512, err))) {
 			mq_out_abort(&o);
 			return rc;
 		}

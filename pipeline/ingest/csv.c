@@ -29,6 +29,7 @@
 #include "minqing/core/error.h"
 #include "minqing/ingest/ingest.h"
 #include "minqing/core/utf8.h"
+#include "ingest_internal.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -663,7 +664,7 @@ static int start_reader(pthread_t *th, struct row_reader *r)
 
 /* Reads the whole file as rows. The first row is a row like any other.
  * Returns 0, fn's non-zero value, or a negative code with err filled. */
-static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_prep_fn prep, row_fn fn,
+static int read_rows(FILE *fp, const char *path, const struct mq_ingest_opts *opts, row_prep_fn prep, row_fn fn,
 		     void *ctx, void *opts_ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
 	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
@@ -671,11 +672,12 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_pr
 				.b = &q.b[0], .enc = MQ_ENC_UTF8, .prep = prep, .prep_ctx = ctx };
 	pthread_t th;
 	int rc;
-	r.fp = fopen(path, "rb");
+	r.fp = fp ? fp : fopen(path, "rb");
 	if (!r.fp)
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
 	if (csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI)) {
-		fclose(r.fp);
+		if (!fp)
+			fclose(r.fp);
 		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
 	}
 	if (start_reader(&th, &r)) {
@@ -698,7 +700,8 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_pr
 	if (r.cd != (iconv_t)-1)
 		iconv_close(r.cd);
 	csv_free(&r.parser);
-	fclose(r.fp);
+	if (!fp)
+		fclose(r.fp);
 	mq_buf_free(&r.conv);
 	mq_buf_free(&r.field);
 	free(r.prep_view.cell);
@@ -835,14 +838,13 @@ static int on_visit_row(const struct row *r, void *ctx)
 	return v->fn(&rec, v->ctx);
 }
 
-int mq_ingest_csv(const char *path, const struct mq_ingest_opts *opts,
-		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
-		  struct mq_error *err)
+int mq_ingest_csv_fp(FILE *fp, const char *path, const struct mq_ingest_opts *opts,
+		     mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
 	const char *slash = strrchr(path, '/');
 	struct visit_reader v = { .source = slash ? slash + 1 : path, .opts = opts, .fn = fn,
 				  .ctx = ctx, .stats = stats };
-	int rc = read_rows(path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
+	int rc = read_rows(fp, path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
 			   stats, err);
 	if (rc == MQ_ERR_NOMEM)
 		mq_fail(err, rc, path, 0, "内存不足 / out of memory");
@@ -930,7 +932,7 @@ int mq_read_reference(const char *path, const struct mq_ref_column *cols, int nc
 	if (!rr.col_of || !rr.cells || !rr.lens)
 		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
 	else
-		rc = read_rows(path, NULL, NULL, on_ref_row, &rr, NULL, NULL, err);
+		rc = read_rows(NULL, path, NULL, NULL, on_ref_row, &rr, NULL, NULL, err);
 	if (rc > 0) /* a row callback's error code travels back positive-free */
 		rc = MQ_ERR_FORMAT;
 	if (!rc && !rr.have_header)
