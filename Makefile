@@ -12,7 +12,7 @@ BUILD   ?= build
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS    := libxml-2.0 zlib minizip libcrypto
+PKGS    := libxml-2.0 zlib minizip libcrypto xlsxwriter freexl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -32,7 +32,8 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev libcsv-dev \
             zlib1g-dev libminizip-dev libssl-dev fonts-arphic-uming fonts-wqy-zenhei \
             fonts-arphic-ukai poppler-utils qpdf unzip libarchive-tools mupdf-tools \
-            parallel python3 clang libclang-rt-14-dev valgrind time
+            parallel python3 clang libclang-rt-14-dev valgrind time \
+            libxlsxwriter-dev libfreexl-dev python3-openpyxl
 
 .PHONY: all deps demo check test test-san bench fuzz install clean
 .DEFAULT_GOAL := all

@@ -8,10 +8,21 @@
 #include "minqing/core/csv_out.h"
 #include "minqing/core/date.h"
 #include "minqing/core/files.h"
+#include "minqing/core/xlsx_out.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* The cells of a rejects row for rejects.xlsx, collected as rejects.csv
+ * is written (the same text). */
+#define REJECT_COLS (6 + MQ_NFIELDS + 1)
+struct xlsx_row {
+	struct mq_buf text;
+	size_t off[REJECT_COLS], len[REJECT_COLS];
+	int has[REJECT_COLS];
+	int n;
+};
 
 struct stage {
 	const struct mq_stage_opts *opts;
@@ -21,6 +32,10 @@ struct stage {
 	struct mq_input_info *input;  /* where records are counted: the file or its sheet */
 	int file_index;               /* the input file's entry */
 	struct mq_out accepted, rejects, warnings;
+	struct mq_xlsx *rejects_xlsx; /* data/rejects.xlsx: the rows of rejects.csv, all text */
+	struct xlsx_row xrow;
+	struct mq_error xlsx_err;     /* its first failure, reported at the end */
+	int xlsx_failed;
 	struct mq_buf clean, other;
 	struct mq_buf accepted_rows;  /* accepted.csv rows not yet handed to stdio */
 	long long accepted_bytes;     /* handed to stdio so far */
@@ -32,6 +47,7 @@ struct stage {
 
 static const char *const REJECT_HEAD[] = { "source", "line", "record_id", "code", "field", "message" };
 #define OTHER_CELLS_HEADER "其他列"
+#define REJECTS_SHEET "退回记录"
 
 /* Invalid UTF-8 bytes become U+FFFD so the CSVs we write are always text. */
 static const char *clean_text(struct mq_buf *b, const char *s, size_t n)
@@ -53,30 +69,54 @@ static const char *clean_text(struct mq_buf *b, const char *s, size_t n)
 	return b->data ? b->data : "";
 }
 
-static void write_finding_row(FILE *fp, struct mq_buf *scratch, const struct mq_raw_record *raw,
+static void row_cell(struct xlsx_row *x, const char *s)
+{
+	if (!x || x->n >= REJECT_COLS)
+		return;
+	int i = x->n++;
+	x->has[i] = s != NULL;
+	x->off[i] = x->text.len;
+	x->len[i] = s ? strlen(s) : 0;
+	if (s && (mq_buf_add(&x->text, s, x->len[i]) || mq_buf_addc(&x->text, '\0')))
+		x->has[i] = 0;
+}
+
+/* A CSV cell (first: the row's first) that goes to the workbook row too. */
+static void both_cell(FILE *fp, struct xlsx_row *x, const char *s, int first)
+{
+	mq_csv_cell(fp, s, first);
+	row_cell(x, s);
+}
+
+static void write_finding_row(FILE *fp, struct mq_buf *scratch, struct xlsx_row *x, const struct mq_raw_record *raw,
 			      const char *record_id, size_t idlen, const struct mq_finding *f)
 {
 	char line[24];
 	snprintf(line, sizeof line, "%ld", raw->line);
-	mq_csv_cell(fp, raw->source, 1);
-	mq_csv_cell(fp, line, 0);
+	both_cell(fp, x, raw->source, 1);
+	both_cell(fp, x, line, 0);
 	const char *t = "";
 	size_t tl = record_id ? mq_trim(record_id, idlen, &t) : 0;
-	mq_csv_cell(fp, clean_text(scratch, t, tl), 0);
-	mq_csv_cell(fp, mq_code_names[f->code], 0);
-	mq_csv_cell(fp, f->field >= 0 ? mq_fields[f->field].name : "", 0);
+	both_cell(fp, x, clean_text(scratch, t, tl), 0);
+	both_cell(fp, x, mq_code_names[f->code], 0);
+	both_cell(fp, x, f->field >= 0 ? mq_fields[f->field].name : "", 0);
 	struct mq_buf msg = { 0 };
 	mq_buf_printf(&msg, "%s / %s", f->message_zh ? f->message_zh : "", f->message);
-	mq_csv_cell(fp, msg.data, 0);
+	both_cell(fp, x, msg.data, 0);
 	mq_buf_free(&msg);
 }
 
 static void write_reject(struct stage *st, const struct mq_raw_record *raw, const struct mq_finding *f)
 {
 	FILE *fp = st->rejects.fp;
-	write_finding_row(fp, &st->clean, raw, raw->value[MQ_F_RECORD_ID], raw->len[MQ_F_RECORD_ID], f);
+	struct xlsx_row *x = st->rejects_xlsx ? &st->xrow : NULL;
+	if (x) {
+		mq_buf_reset(&x->text);
+		x->n = 0;
+	}
+	write_finding_row(fp, &st->clean, x, raw, raw->value[MQ_F_RECORD_ID], raw->len[MQ_F_RECORD_ID], f);
 	for (int k = 0; k < MQ_NFIELDS; k++)
-		mq_csv_cell(fp, raw->value[k] ? clean_text(&st->clean, raw->value[k], raw->len[k]) : NULL, 0);
+		both_cell(fp, x, raw->value[k] ? clean_text(&st->clean, raw->value[k], raw->len[k]) : NULL, 0);
 	/* cells under unknown headers, or past the header, so nothing is lost */
 	mq_buf_reset(&st->other);
 	for (size_t i = 0; i < raw->ncells; i++) {
@@ -93,13 +133,22 @@ static void write_reject(struct stage *st, const struct mq_raw_record *raw, cons
 			mq_buf_printf(&st->other, "[%zu]=", i + 1);
 		mq_buf_add(&st->other, raw->cells[i], raw->cell_len[i]);
 	}
-	mq_csv_cell(fp, st->other.len ? clean_text(&st->clean, st->other.data, st->other.len) : NULL, 0);
+	both_cell(fp, x, st->other.len ? clean_text(&st->clean, st->other.data, st->other.len) : NULL, 0);
 	mq_csv_end(fp);
+	if (x && !st->xlsx_failed) {
+		const char *cells[REJECT_COLS];
+		for (int i = 0; i < REJECT_COLS; i++)
+			cells[i] = i < x->n && x->has[i] ? x->text.data + x->off[i] : NULL;
+		/* the field at fault is marked where the clerk edits it */
+		int marked = f->field >= 0 ? 6 + f->field : -1;
+		if (mq_xlsx_row(st->rejects_xlsx, cells, NULL, NULL, marked, &st->xlsx_err))
+			st->xlsx_failed = 1;
+	}
 }
 
 static void write_warning(struct stage *st, const struct mq_raw_record *raw, const struct mq_finding *f)
 {
-	write_finding_row(st->warnings.fp, &st->clean, raw, raw->value[MQ_F_RECORD_ID],
+	write_finding_row(st->warnings.fp, &st->clean, NULL, raw, raw->value[MQ_F_RECORD_ID],
 			  raw->len[MQ_F_RECORD_ID], f);
 	mq_csv_end(st->warnings.fp);
 }
@@ -262,7 +311,18 @@ static int open_outputs(struct stage *st, const char *data_dir, struct mq_error 
 		mq_csv_cell(st->rejects.fp, mq_fields[f].zh, 0);
 	mq_csv_cell(st->rejects.fp, OTHER_CELLS_HEADER, 0);
 	mq_csv_end(st->rejects.fp);
-	return 0;
+	const char *head[REJECT_COLS];
+	for (int i = 0; i < 6; i++)
+		head[i] = REJECT_HEAD[i];
+	for (int f = 0; f < MQ_NFIELDS; f++)
+		head[6 + f] = mq_fields[f].zh;
+	head[REJECT_COLS - 1] = OTHER_CELLS_HEADER;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/rejects.xlsx", data_dir);
+	st->rejects_xlsx = mq_xlsx_open(path, st->opts->as_of, err);
+	if (!st->rejects_xlsx)
+		return MQ_ERR_IO;
+	return mq_xlsx_sheet(st->rejects_xlsx, REJECTS_SHEET, head, REJECT_COLS, 5, err);
 }
 
 /* A new entry in counts->inputs (zeroed; path owned by it), or NULL. */
@@ -401,6 +461,16 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 		goto out;
 	}
 	flush_accepted(&st);
+	/* the workbook first: a failure to write it leaves the CSVs as they were */
+	if (st.xlsx_failed) {
+		*err = st.xlsx_err;
+		rc = st.xlsx_err.code ? st.xlsx_err.code : MQ_ERR_IO;
+		goto out;
+	}
+	rc = mq_xlsx_commit(st.rejects_xlsx, err);
+	st.rejects_xlsx = NULL;
+	if (rc)
+		goto out;
 	if ((rc = mq_out_commit(&st.accepted, err)) || (rc = mq_out_commit(&st.rejects, err)) ||
 	    (rc = mq_out_commit(&st.warnings, err)))
 		goto out;
@@ -411,6 +481,8 @@ out:
 	mq_out_abort(&st.accepted);
 	mq_out_abort(&st.rejects);
 	mq_out_abort(&st.warnings);
+	mq_xlsx_abort(st.rejects_xlsx);
+	mq_buf_free(&st.xrow.text);
 	mq_validator_free(st.v);
 	mq_preparer_free(st.prep);
 	mq_paths_free(paths, npaths);
