@@ -16,6 +16,7 @@
 #include "minqing/core/rate.h"
 #include "minqing/figures/aggregate.h"
 #include "minqing/figures/assess.h"
+#include "minqing/figures/figures_xlsx.h"
 #include "minqing/packages/packages.h"
 #include "minqing/reports/reports.h"
 
@@ -146,7 +147,7 @@ static int run_stages(struct run *r, struct mq_error *err)
 	mq_progress_done(&r->progress);
 	mq_progress_stage(&r->progress, "考核 assess");
 	if ((rc = mq_assess_write(r->agg, r->rubric, r->data_dir, r->cli.bom, err)) ||
-	    (rc = write_counts(r, err)) || (rc = write_run_info(r, err)))
+	    (rc = mq_figures_xlsx(r->data_dir, r->cli.as_of, err)) || (rc = write_counts(r, err)) || (rc = write_run_info(r, err)))
 		return rc;
 	mq_progress_done(&r->progress);
 	if (interrupted)
