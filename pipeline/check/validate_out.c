@@ -360,7 +360,7 @@ static int on_sheet(const char *source, const char *skip_zh, const char *skip_en
 		return st->rc = mq_fail(st->err, MQ_ERR_NOMEM, source, 0, "内存不足 / out of memory");
 	}
 	st->counts->inputs[st->file_index].workbook = 1;
-	in->format = "XLSX";
+	in->format = "sheet";
 	in->skip_zh = skip_zh;
 	in->skip_en = skip_en;
 	if (!skip_zh)

@@ -399,6 +399,39 @@ static int read_workbook(struct input *in, const struct mq_ingest_opts *opts, mq
 	return rc;
 }
 
+/* FreeXL reads by path: a regular file through our descriptor, anything
+ * else copied to a temporary file first. */
+static int read_xls(struct input *in, const struct mq_ingest_opts *opts, mq_record_fn fn, void *ctx,
+		    struct mq_ingest_stats *stats, struct mq_error *err)
+{
+	char path[64];
+	if (in->regular) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", in->fd);
+		return mq_ingest_xls(path, in->path, opts, fn, ctx, stats, err);
+	}
+	const char *dir = getenv("TMPDIR");
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s/minqing-xls-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return mq_fail(err, MQ_ERR_IO, tmp, 0, "无法写入临时文件 / cannot write a temporary file: %s",
+			       strerror(errno));
+	char buf[1 << 16];
+	ssize_t k;
+	int rc = 0;
+	while (!rc && (k = raw_read(in, buf, sizeof buf)) > 0)
+		if (write(fd, buf, (size_t)k) != k)
+			rc = mq_fail(err, MQ_ERR_IO, tmp, 0, "无法写入临时文件 / cannot write a temporary file: %s",
+				     strerror(errno));
+	if (!rc && k < 0)
+		rc = stream_error(in, MQ_ERR_IO, err);
+	close(fd);
+	if (!rc)
+		rc = mq_ingest_xls(tmp, in->path, opts, fn, ctx, stats, err);
+	unlink(tmp);
+	return rc;
+}
+
 static int find_utf16le(const unsigned char *s, size_t n, const char *ascii)
 {
 	size_t m = strlen(ascii);
@@ -443,8 +476,7 @@ int mq_ingest_file(const char *path, const struct mq_ingest_opts *opts,
 				     "an encrypted (password-protected) workbook: remove the password in Excel/WPS and "
 				     "save it as .xlsx");
 		else
-			rc = refuse(err, path, "旧版 Excel 工作簿（.xls）或其他 Office 文件",
-				    "a legacy Excel workbook (.xls) or another Office file");
+			rc = read_xls(&in, opts, fn, ctx, stats, err);
 		break;
 	case MQ_KIND_ZIP:
 		stats->format = "XLSX";
@@ -525,7 +557,7 @@ static int push(char ***out, int *n, int *alloc, char *s)
  * README.txt, a PDF) is listed as skipped, not read. */
 static int known_extension(const char *name)
 {
-	static const char *const ext[] = { ".csv", ".tsv", ".xml", ".xlsx", ".xlsm" };
+	static const char *const ext[] = { ".csv", ".tsv", ".xml", ".xlsx", ".xlsm", ".xls" };
 	size_t n = strlen(name);
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
 		size_t k = strlen(ext[i]);

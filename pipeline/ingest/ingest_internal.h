@@ -57,5 +57,12 @@ int mq_sheet_row(struct mq_sheet_rows *s, long line, const char *const *cells, c
 /* 1 when the sheet had a recognised header row. */
 int mq_sheet_rows_found(const struct mq_sheet_rows *s);
 void mq_sheet_rows_free(struct mq_sheet_rows *s);
+/* A number as Excel's General format shows it: 5, 4800.5, 1.30722198001011E+17
+ * (15 significant digits at most). */
+void mq_sheet_general(double v, char out[40]);
+
+/* A legacy .xls workbook (FreeXL) at path, a regular file. */
+int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ingest_opts *opts,
+		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err);
 
 #endif

@@ -10,6 +10,8 @@
 #include "minqing/core/utf8.h"
 #include "ingest_internal.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,3 +159,19 @@ int mq_sheet_row(struct mq_sheet_rows *s, long line, const char *const *cells, c
 		s->stats->records++;
 	return s->fn(&rec, s->ctx);
 }
+
+/* Excel's General format, which shows at most 15 significant digits. */
+void mq_sheet_general(double v, char out[40])
+{
+	if (v == floor(v) && fabs(v) < 1e15) {
+		snprintf(out, 40, "%.0f", v);
+	} else {
+		snprintf(out, 40, "%.15g", v);
+		char *e = strchr(out, 'e');
+		if (e)
+			*e = 'E';
+	}
+	if (strcmp(out, "-0") == 0)
+		strcpy(out, "0");
+}
+

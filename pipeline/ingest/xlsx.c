@@ -443,21 +443,6 @@ static int read_strings(struct xlsx *x)
 
 /* ---- cell values ---- */
 
-/* Excel's General format, which shows at most 15 significant digits. */
-static void format_general(double v, char out[40])
-{
-	if (v == floor(v) && fabs(v) < 1e15) {
-		snprintf(out, 40, "%.0f", v);
-	} else {
-		snprintf(out, 40, "%.15g", v);
-		char *e = strchr(out, 'e');
-		if (e)
-			*e = 'E';
-	}
-	if (strcmp(out, "-0") == 0)
-		strcpy(out, "0");
-}
-
 /* A date serial: days since 1899-12-30, with 1900's nonexistent
  * 29 February kept by Excel at 60; or since 1904-01-01. */
 static void format_date(double serial, int date1904, char out[40])
@@ -561,7 +546,7 @@ static void cell_text(struct xlsx *x, const char *type, long style, const char *
 		if (style >= 0 && (size_t)style < x->nstyles && x->date_style[style] && d >= 0 && d < 2958466)
 			format_date(d, x->date1904, num);
 		else
-			format_general(d, num);
+			mq_sheet_general(d, num);
 		*out = num;
 		*outlen = strlen(num);
 	} else if (strcmp(type, "s") == 0) {

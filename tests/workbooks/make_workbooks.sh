@@ -5,6 +5,7 @@
 #                  that are broken as CSV (E001), UTF-8 with BOM
 #   records.xlsx   records.csv opened and saved by LibreOffice Calc
 #   records.xls    the same as Excel 97-2003
+#   records.txt    the same as Excel's "Unicode text": tab-separated UTF-16LE
 #   clerk.xlsx     a clerk's 登记表 (title row, Chinese headers, date cells, a
 #                  household id typed as a number, a TRUE/FALSE column, an id
 #                  of 18 digits typed as a number, a second sheet without a
@@ -20,7 +21,9 @@ import csv, sys
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""), strict=False))
 head, body = rows[0], rows[1:]
 keep = [r for r in body if len(r) == len(head) and not any('"' in c and c.count('"') % 2 for c in r)]
-keep = [r for r in keep if r[0] not in ("R20240600200", "R20240400204", "R20240600207")]
+# the three broken as CSV, and R20240600203 and R20240200201 whose long notes
+# FreeXL 1.0.6 cannot read back from an .xls (README "Workbooks")
+keep = [r for r in keep if r[0] not in ("R20240600200", "R20240400204", "R20240600207", "R20240600203", "R20240200201")]
 with open("records.csv", "w", encoding="utf-8-sig", newline="") as f:
     csv.writer(f, lineterminator="\r\n").writerows([head] + keep)
 PY
@@ -62,6 +65,8 @@ PY
 cp records.csv "$TMP/records.csv"
 soffice --headless --infilter="CSV:44,34,76,1" --convert-to xlsx --outdir "$TMP/x" "$TMP/records.csv" >/dev/null 2>&1
 soffice --headless --infilter="CSV:44,34,76,1" --convert-to xls --outdir "$TMP/x" "$TMP/records.csv" >/dev/null 2>&1
+soffice --headless --infilter="CSV:44,34,76,1" --convert-to 'txt:Text - txt - csv (StarCalc):9,34,65535' \
+	--outdir "$TMP/x" "$TMP/records.csv" >/dev/null 2>&1
 soffice --headless --convert-to xlsx --outdir "$TMP/x" "$TMP/clerk.xlsx" >/dev/null 2>&1
-cp "$TMP/x/records.xlsx" "$TMP/x/records.xls" "$TMP/x/clerk.xlsx" .
-ls -l records.csv records.xlsx records.xls clerk.xlsx
+cp "$TMP/x/records.xlsx" "$TMP/x/records.xls" "$TMP/x/records.txt" "$TMP/x/clerk.xlsx" .
+ls -l records.csv records.xlsx records.xls records.txt clerk.xlsx
