@@ -6,6 +6,9 @@
 #   records.xlsx   records.csv opened and saved by LibreOffice Calc
 #   records.xls    the same as Excel 97-2003
 #   records.txt    the same as Excel's "Unicode text": tab-separated UTF-16LE
+#   rejects_fixed_lo.xlsx  minqing's rejects.xlsx of a CSV whose household id
+#                  was turned into 1.30722E+17, the id typed again as text in
+#                  the cell and saved by LibreOffice Calc (needs build/minqing)
 #   clerk.xlsx     a clerk's 登记表 (title row, Chinese headers, date cells, a
 #                  household id typed as a number, a TRUE/FALSE column, an id
 #                  of 18 digits typed as a number, a second sheet without a
@@ -68,5 +71,14 @@ soffice --headless --infilter="CSV:44,34,76,1" --convert-to xls --outdir "$TMP/x
 soffice --headless --infilter="CSV:44,34,76,1" --convert-to 'txt:Text - txt - csv (StarCalc):9,34,65535' \
 	--outdir "$TMP/x" "$TMP/records.csv" >/dev/null 2>&1
 soffice --headless --convert-to xlsx --outdir "$TMP/x" "$TMP/clerk.xlsx" >/dev/null 2>&1
-cp "$TMP/x/records.xlsx" "$TMP/x/records.xls" "$TMP/x/records.txt" "$TMP/x/clerk.xlsx" .
-ls -l records.csv records.xlsx records.xls records.txt clerk.xlsx
+cat > "$TMP/e013.csv" <<'CSV'
+record_id,visit_date,township,village,cadre_id,cadre_name,household_id,householder,household_type,visit_mode,signed
+R1,2024-03-01,石桥乡,河口村,C1,王强,1.30722E+17,张三,脱贫户,电话,是
+CSV
+../../build/minqing validate "$TMP/e013.csv" --as-of 2024-12-31 --out "$TMP/v" --quiet || true
+/usr/bin/python3 ../e2e/check_workbooks.py fix "$TMP/v/data/rejects.xlsx" "$TMP/rejects_fixed_lo.xlsx" \
+	"R1=户编号=130722198001011234"
+mkdir -p "$TMP/lo"
+soffice --headless --convert-to xlsx --outdir "$TMP/lo" "$TMP/rejects_fixed_lo.xlsx" >/dev/null 2>&1
+cp "$TMP/x/records.xlsx" "$TMP/x/records.xls" "$TMP/x/records.txt" "$TMP/x/clerk.xlsx" "$TMP/lo/rejects_fixed_lo.xlsx" .
+ls -l records.csv records.xlsx records.xls records.txt clerk.xlsx rejects_fixed_lo.xlsx
