@@ -451,8 +451,8 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 			goto out;
 		}
 		skipped[i] = NULL;
-		in->skip_zh = "不是 .csv/.tsv/.xml/.xlsx 文件，未读取";
-		in->skip_en = "not a .csv/.tsv/.xml/.xlsx file, not read";
+		in->skip_zh = "不是 .csv/.tsv/.xml/.xlsx/.xls 文件，未读取";
+		in->skip_en = "not a .csv/.tsv/.xml/.xlsx/.xls file, not read";
 	}
 	if (counts->read != counts->accepted + counts->rejected + counts->dropped) {
 		rc = mq_fail(err, MQ_ERR_FORMAT, NULL, 0,
