@@ -514,7 +514,11 @@ void mq_print_summary(FILE *fp, const struct mq_run_counts *c)
 		else if (in->empty)
 			fprintf(fp, "  %s: 空文件，没有记录 / empty file, no records\n", in->name);
 		else if (in->workbook)
-			fprintf(fp, "  %s: 工作簿 workbook (%s)\n", in->name, input_format(in));
+			fprintf(fp, "  %s: 工作簿 workbook (%s), %lld 空行 blank rows\n", in->name, input_format(in),
+				in->blank_rows);
+		else if (in->label)   /* a sheet: its blank rows are counted with its workbook */
+			fprintf(fp, "  %s: %lld 条记录 records = %lld 接受 accepted + %lld 退回 rejected + %lld 舍弃 dropped\n",
+				in->name, in->records, in->accepted, in->rejected, in->dropped);
 		else
 			fprintf(fp, "  %s: %lld 条记录 records = %lld 接受 accepted + %lld 退回 rejected + %lld 舍弃 dropped, "
 				"%lld 空行 blank rows (%s)\n", in->name, in->records, in->accepted, in->rejected,
