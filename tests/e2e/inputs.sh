@@ -30,6 +30,15 @@ $MINQING validate "$TMP/fifo" $V --out "$TMP/fifo_out" 2>/dev/null
 check "a FIFO with a writer: every record (UTF-16 text)" cmp -s "$TMP/fifo_out/data/accepted.csv" "$TMP/file/data/accepted.csv"
 wait
 
+python3 -c "
+import csv, sys
+rows = csv.reader(open(sys.argv[1], encoding='utf-8-sig', newline=''))
+w = csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline=''), delimiter='\t', lineterminator='\r\n')
+w.writerows(rows)" $WB/records.csv "$TMP/records.tsv"
+$MINQING validate "$TMP/records.tsv" $V --out "$TMP/tsv" 2>/dev/null
+check "tab-separated UTF-8 (notes with commas and quotes): every record" cmp -s "$TMP/tsv/data/accepted.csv" "$TMP/file/data/accepted.csv"
+check "tab-separated UTF-8: format named" has_count "$TMP/tsv/data/counts.csv" "format:records.tsv,TSV UTF-8"
+
 # ---- refused whole: exit 3, the previous outputs untouched ----
 cp -r "$TMP/file" "$TMP/prev"
 refused() {   # refused DESCRIPTION FILE TEXT: exit 3, message with TEXT, prev/ unchanged
