@@ -615,7 +615,7 @@ int mq_expand_inputs(char **inputs, int n, char ***out, int *nout, char ***skipp
 			}
 		}
 		closedir(d);
-		if (np > first)
+		if (np > first) /* an empty folder: paths may still be NULL */
 			qsort(paths + first, (size_t)(np - first), sizeof *paths, cmp_str);
 		if (ns > sfirst)
 			qsort(skip + sfirst, (size_t)(ns - sfirst), sizeof *skip, cmp_str);
