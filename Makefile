@@ -12,7 +12,7 @@ BUILD   ?= build
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS    := libxml-2.0 zlib minizip libcrypto libutf8proc
+PKGS    := libxml-2.0 zlib minizip libcrypto libutf8proc xlsxwriter freexl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -41,7 +41,8 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev libcsv-dev \
             zlib1g-dev libminizip-dev libssl-dev fonts-arphic-uming fonts-wqy-zenhei \
             fonts-arphic-ukai poppler-utils qpdf unzip libarchive-tools mupdf-tools \
-            parallel python3 clang libclang-rt-14-dev valgrind time libutf8proc-dev
+            parallel python3 clang libclang-rt-14-dev valgrind time libutf8proc-dev \
+            libxlsxwriter-dev libfreexl-dev python3-openpyxl
 
 .PHONY: all man deps deps-peers demo check test test-san test-ubsan bench bench-peers fuzz install clean
 .DEFAULT_GOAL := all

@@ -3,11 +3,14 @@
 
     python3 tests/gen_samples.py [--out samples] [--seed 20240101]
 
-Standard library only and deterministic: the same seed writes byte-identical
-files. The generated files are committed; re-run this after changing it.
+Deterministic: the same seed writes byte-identical files (the workbook needs
+python3-openpyxl, everything else the standard library). The generated
+files are committed; re-run this after changing it.
 
 Writes visits_2024.csv (townships 1-2, Chinese headers, GB18030, CRLF, as
-Excel on a Chinese Windows saves it), visits_township3.xml (township 3, the
+Excel on a Chinese Windows saves it) but for 石桥乡's December, which is
+石桥乡_2024年12月_民情日记.xlsx (a clerk's 登记表: title rows, Chinese
+headers, date cells), visits_township3.xml (township 3, the
 XML export of the contract, UTF-8), registry.csv, roster.csv,
 assignments.csv, and the expectations of the deliberate faults:
 expected_rejects.csv and expected_warnings.csv (record_id,code; the W006
@@ -602,6 +605,14 @@ def write_visits(g, out):
     rows.insert(len(rows) // 3, [None, [""] * len(FIELDS)])
     rows.append([None, [""] * len(FIELDS)])
 
+    # 石桥乡's December as the township's own workbook (no deliberate fault in it)
+    in_book = [row for row in rows if row[0] is not None and id(row[0]) not in used
+               and row[0]["township"] == "石桥乡" and row[0]["_date"].month == 12
+               and row[0]["_date"].year == 2024 and all(isinstance(c, str) for c in row[1])]
+    write_workbook(os.path.join(out, WORKBOOK), [row[1] for row in in_book])
+    book_ids = {id(row) for row in in_book}
+    rows = [row for row in rows if id(row) not in book_ids]
+
     with open(os.path.join(out, "visits_2024.csv"), "wb") as f:
         f.write(",".join(HEADERS).encode("gb18030") + b"\r\n")
         for _, cells in rows:
@@ -624,12 +635,68 @@ def write_visits(g, out):
         f.write("record_id,code\n")
         for rid, code in sorted(warnings + dropped):
             f.write("%s,%s\n" % (rid, code))
-    nrec = sum(1 for _, c in rows if any(c)) + len(xml_recs)
+    nrec = sum(1 for _, c in rows if any(c)) + len(xml_recs) + len(in_book)
     with open(os.path.join(out, "expected_summary.txt"), "w", encoding="utf-8") as f:
         f.write("read %d\naccepted %d\nrejected %d\ndropped %d\nblank_rows %d\nW001 %d\nW002 %d\n"
                 "dropped_ids %s\n" % (
                     nrec, nrec - len(rejects) - len(dropped), len(rejects), len(dropped), 2,
                     len(g.w001), 1, " ".join(x[0] for x in dropped)))
+
+
+WORKBOOK = "石桥乡_2024年12月_民情日记.xlsx"
+
+
+def parse_date(s):
+    """The date a clerk typed in one of rdate's forms, or None."""
+    import re
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s)
+    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def write_workbook(path, rows):
+    """A township clerk's 登记表 as Excel keeps it: a title row, a line of who
+    filled it in, Chinese headers, dates as date cells, numbers as numbers.
+    Written with openpyxl; the ZIP and document dates are fixed so the file is
+    byte-identical on every run."""
+    import io
+    import zipfile
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "12月"
+    ws.append(["石桥乡2024年12月民情日记登记表"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    ws.append(["填报单位：石桥乡人民政府", None, None, None, None, None, None, None,
+               "填报日期：2025年1月3日"])
+    ws.append(HEADERS)
+    C = {f: i for i, f in enumerate(FIELDS)}
+    for cells in rows:
+        out = []
+        for f, v in zip(FIELDS, cells):
+            if f in ("visit_date", "due_date", "closed_date") and parse_date(v):
+                out.append(parse_date(v))
+            elif f in ("household_size", "per_capita_income") and v.isdigit():
+                out.append(int(v))
+            else:
+                out.append(v if v != "" else None)
+        ws.append(out)
+        r = ws.max_row
+        for f in ("visit_date", "due_date", "closed_date"):
+            ws.cell(row=r, column=C[f] + 1).number_format = 'yyyy"年"m"月"d"日"'
+    stamp = dt.datetime(2025, 1, 3, 9, 0, 0)
+    wb.properties.created = wb.properties.modified = stamp
+    buf = io.BytesIO()
+    wb.save(buf)
+    # openpyxl stamps the ZIP entries and dcterms:modified with the clock
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                import re
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-03T09:00:00Z", data)
+            z = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 3, 9, 0, 0))
+            z.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(z, data)
 
 
 def xesc(s, attr=False):

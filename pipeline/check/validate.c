@@ -22,7 +22,7 @@
 
 const char *const mq_code_names[MQ_NCODES] = {
 	"E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008",
-	"E009", "E010", "E011", "E012", "W001", "W002", "W006",
+	"E009", "E010", "E011", "E012", "E013", "W001", "W002", "W006",
 };
 
 const char *const mq_code_explain_zh[MQ_NCODES] = {
@@ -38,6 +38,7 @@ const char *const mq_code_explain_zh[MQ_NCODES] = {
 	"含有不是有效文字的字节（编码错误）",
 	"内容超过长度上限",
 	"条件必填项缺失：有诉求却无办结时限或办理状态，已办结却无办结日期",
+	"编号已被电子表格改成科学计数法或超过15位的数字，末尾数字已丢失",
 	"干部不在干部花名册中",
 	"同一户编号出现在两个行政村",
 	"与已接受记录完全相同的重复记录，已舍弃",
@@ -564,8 +565,52 @@ static void add_warning(struct mq_validator *v, struct mq_verdict *out, enum mq_
 	out->warnings[i] = (struct mq_finding){ code, field, v->warn_en[i], v->warn_zh[i] };
 }
 
+/* E013 (contract section 3): a spreadsheet shows a number of more than 11
+ * digits as 1.30722E+17 and keeps only 15 significant digits: an id in
+ * that form has lost its digits for good. */
+static int scientific_notation(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (!digits || i == n || (s[i] != 'E' && s[i] != 'e'))
+		return 0;
+	i++;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	if (i == n)
+		return 0;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static void check_spreadsheet_ids(struct check *c)
+{
+	static const int ids[] = { MQ_F_RECORD_ID, MQ_F_HOUSEHOLD_ID, MQ_F_CADRE_ID };
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		int f = ids[i];
+		const char *s = norm_text(c, f);
+		if (!s || !scientific_notation(s, c->norm_len[f]))
+			continue;
+		char zh[256];
+		snprintf(zh, sizeof zh, "%s（%s）“%.40s”已被电子表格改成科学计数法，原编号的数字已丢失；"
+			 "请把该列设置单元格格式为“文本”后重新输入编号", FZH(f), FNAME(f), s);
+		add_finding(c, MQ_E013, f, zh,
+			    "%s \"%.40s\" was turned into scientific notation by a spreadsheet and has lost its digits: "
+			    "format the column as Text and type the ids again", FNAME(f), s);
+	}
+}
+
 static void check_cross_field(struct check *c, struct mq_record *r, const char *const *present)
 {
+	check_spreadsheet_ids(c);
 	const mq_day as_of = c->as_of;
 	/* E012: what a demand or a closed status needs */
 	if (present[MQ_F_DEMAND]) {

@@ -8,17 +8,34 @@
 #include "minqing/core/csv_out.h"
 #include "minqing/core/date.h"
 #include "minqing/core/files.h"
+#include "minqing/core/xlsx_out.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* The cells of a rejects row for rejects.xlsx, collected as rejects.csv
+ * is written (the same text). */
+#define REJECT_COLS (6 + MQ_NFIELDS + 1)
+struct xlsx_row {
+	struct mq_buf text;
+	size_t off[REJECT_COLS], len[REJECT_COLS];
+	int has[REJECT_COLS];
+	int n;
+};
 
 struct stage {
 	const struct mq_stage_opts *opts;
 	struct mq_validator *v;
 	struct mq_preparer *prep;     /* the CSV reader's thread's */
 	struct mq_run_counts *counts;
-	struct mq_input_info *input;
+	struct mq_input_info *input;  /* where records are counted: the file or its sheet */
+	int file_index;               /* the input file's entry */
 	struct mq_out accepted, rejects, warnings;
+	struct mq_xlsx *rejects_xlsx; /* data/rejects.xlsx: the rows of rejects.csv, all text */
+	struct xlsx_row xrow;
+	struct mq_error xlsx_err;     /* its first failure, reported at the end */
+	int xlsx_failed;
 	struct mq_buf clean, other;
 	struct mq_buf accepted_rows;  /* accepted.csv rows not yet handed to stdio */
 	long long accepted_bytes;     /* handed to stdio so far */
@@ -30,6 +47,7 @@ struct stage {
 
 static const char *const REJECT_HEAD[] = { "source", "line", "record_id", "code", "field", "message" };
 #define OTHER_CELLS_HEADER "其他列"
+#define REJECTS_SHEET "退回记录"
 
 /* Invalid UTF-8 bytes become U+FFFD so the CSVs we write are always text. */
 static const char *clean_text(struct mq_buf *b, const char *s, size_t n)
@@ -51,30 +69,54 @@ static const char *clean_text(struct mq_buf *b, const char *s, size_t n)
 	return b->data ? b->data : "";
 }
 
-static void write_finding_row(FILE *fp, struct mq_buf *scratch, const struct mq_raw_record *raw,
+static void row_cell(struct xlsx_row *x, const char *s)
+{
+	if (!x || x->n >= REJECT_COLS)
+		return;
+	int i = x->n++;
+	x->has[i] = s != NULL;
+	x->off[i] = x->text.len;
+	x->len[i] = s ? strlen(s) : 0;
+	if (s && (mq_buf_add(&x->text, s, x->len[i]) || mq_buf_addc(&x->text, '\0')))
+		x->has[i] = 0;
+}
+
+/* A CSV cell (first: the row's first) that goes to the workbook row too. */
+static void both_cell(FILE *fp, struct xlsx_row *x, const char *s, int first)
+{
+	mq_csv_cell(fp, s, first);
+	row_cell(x, s);
+}
+
+static void write_finding_row(FILE *fp, struct mq_buf *scratch, struct xlsx_row *x, const struct mq_raw_record *raw,
 			      const char *record_id, size_t idlen, const struct mq_finding *f)
 {
 	char line[24];
 	snprintf(line, sizeof line, "%ld", raw->line);
-	mq_csv_cell(fp, raw->source, 1);
-	mq_csv_cell(fp, line, 0);
+	both_cell(fp, x, raw->source, 1);
+	both_cell(fp, x, line, 0);
 	const char *t = "";
 	size_t tl = record_id ? mq_trim(record_id, idlen, &t) : 0;
-	mq_csv_cell(fp, clean_text(scratch, t, tl), 0);
-	mq_csv_cell(fp, mq_code_names[f->code], 0);
-	mq_csv_cell(fp, f->field >= 0 ? mq_fields[f->field].name : "", 0);
+	both_cell(fp, x, clean_text(scratch, t, tl), 0);
+	both_cell(fp, x, mq_code_names[f->code], 0);
+	both_cell(fp, x, f->field >= 0 ? mq_fields[f->field].name : "", 0);
 	struct mq_buf msg = MQ_BUF_INIT;
 	mq_buf_printf(&msg, "%s / %s", f->message_zh ? f->message_zh : "", f->message);
-	mq_csv_cell(fp, msg.data, 0);
+	both_cell(fp, x, msg.data, 0);
 	mq_buf_free(&msg);
 }
 
 static void write_reject(struct stage *st, const struct mq_raw_record *raw, const struct mq_finding *f)
 {
 	FILE *fp = st->rejects.fp;
-	write_finding_row(fp, &st->clean, raw, raw->value[MQ_F_RECORD_ID], raw->len[MQ_F_RECORD_ID], f);
+	struct xlsx_row *x = st->rejects_xlsx ? &st->xrow : NULL;
+	if (x) {
+		mq_buf_reset(&x->text);
+		x->n = 0;
+	}
+	write_finding_row(fp, &st->clean, x, raw, raw->value[MQ_F_RECORD_ID], raw->len[MQ_F_RECORD_ID], f);
 	for (int k = 0; k < MQ_NFIELDS; k++)
-		mq_csv_cell(fp, raw->value[k] ? clean_text(&st->clean, raw->value[k], raw->len[k]) : NULL, 0);
+		both_cell(fp, x, raw->value[k] ? clean_text(&st->clean, raw->value[k], raw->len[k]) : NULL, 0);
 	/* cells under unknown headers, or past the header, so nothing is lost */
 	mq_buf_reset(&st->other);
 	for (size_t i = 0; i < raw->ncells; i++) {
@@ -91,13 +133,22 @@ static void write_reject(struct stage *st, const struct mq_raw_record *raw, cons
 			mq_buf_printf(&st->other, "[%zu]=", i + 1);
 		mq_buf_add(&st->other, raw->cells[i], raw->cell_len[i]);
 	}
-	mq_csv_cell(fp, st->other.len ? clean_text(&st->clean, st->other.data, st->other.len) : NULL, 0);
+	both_cell(fp, x, st->other.len ? clean_text(&st->clean, st->other.data, st->other.len) : NULL, 0);
 	mq_csv_end(fp);
+	if (x && !st->xlsx_failed) {
+		const char *cells[REJECT_COLS];
+		for (int i = 0; i < REJECT_COLS; i++)
+			cells[i] = i < x->n && x->has[i] ? x->text.data + x->off[i] : NULL;
+		/* the field at fault is marked where the clerk edits it */
+		int marked = f->field >= 0 ? 6 + f->field : -1;
+		if (mq_xlsx_row(st->rejects_xlsx, cells, NULL, NULL, marked, &st->xlsx_err))
+			st->xlsx_failed = 1;
+	}
 }
 
 static void write_warning(struct stage *st, const struct mq_raw_record *raw, const struct mq_finding *f)
 {
-	write_finding_row(st->warnings.fp, &st->clean, raw, raw->value[MQ_F_RECORD_ID],
+	write_finding_row(st->warnings.fp, &st->clean, NULL, raw, raw->value[MQ_F_RECORD_ID],
 			  raw->len[MQ_F_RECORD_ID], f);
 	mq_csv_end(st->warnings.fp);
 }
@@ -185,16 +236,19 @@ static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 	st->input->records++;
 	switch (vd.outcome) {
 	case MQ_REJECTED:
+		st->input->rejected++;
 		c->rejected++;
 		c->by_code[vd.reject.code]++;
 		write_reject(st, raw, &vd.reject);
 		break;
 	case MQ_DROPPED:
+		st->input->dropped++;
 		c->dropped++;
 		c->by_code[MQ_W006]++;
 		write_warning(st, raw, &vd.dropped);
 		break;
 	case MQ_ACCEPTED:
+		st->input->accepted++;
 		c->accepted++;
 		for (int i = 0; i < vd.nwarnings; i++) {
 			c->by_code[vd.warnings[i].code]++;
@@ -257,6 +311,60 @@ static int open_outputs(struct stage *st, const char *data_dir, struct mq_error 
 		mq_csv_cell(st->rejects.fp, mq_fields[f].zh, 0);
 	mq_csv_cell(st->rejects.fp, OTHER_CELLS_HEADER, 0);
 	mq_csv_end(st->rejects.fp);
+	const char *head[REJECT_COLS];
+	for (int i = 0; i < 6; i++)
+		head[i] = REJECT_HEAD[i];
+	for (int f = 0; f < MQ_NFIELDS; f++)
+		head[6 + f] = mq_fields[f].zh;
+	head[REJECT_COLS - 1] = OTHER_CELLS_HEADER;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/rejects.xlsx", data_dir);
+	st->rejects_xlsx = mq_xlsx_open(path, st->opts->as_of, err);
+	if (!st->rejects_xlsx)
+		return MQ_ERR_IO;
+	return mq_xlsx_sheet(st->rejects_xlsx, REJECTS_SHEET, head, REJECT_COLS, 5, err);
+}
+
+/* A new entry in counts->inputs (zeroed; path owned by it), or NULL. */
+static struct mq_input_info *add_input(struct mq_run_counts *c, char *path, const char *label)
+{
+	if (c->ninputs == c->ainputs) {
+		int na = c->ainputs ? c->ainputs * 2 : 8;
+		struct mq_input_info *p = realloc(c->inputs, (size_t)na * sizeof *p);
+		if (!p)
+			return NULL;
+		c->inputs = p;
+		c->ainputs = na;
+	}
+	struct mq_input_info *in = &c->inputs[c->ninputs];
+	memset(in, 0, sizeof *in);
+	in->label = label ? strdup(label) : NULL;
+	if (label && !in->label)
+		return NULL;
+	in->path = path;
+	const char *slash = strrchr(path, '/');
+	in->name = in->label ? in->label : slash ? slash + 1 : path;
+	c->ninputs++;
+	return in;
+}
+
+/* The workbook reader starts a sheet, or lists one it does not read. */
+static int on_sheet(const char *source, const char *skip_zh, const char *skip_en, void *ctx)
+{
+	struct stage *st = ctx;
+	struct mq_input_info *file = &st->counts->inputs[st->file_index];
+	char *path = strdup(file->path);
+	struct mq_input_info *in = path ? add_input(st->counts, path, source) : NULL;
+	if (!in) {
+		free(path);
+		return st->rc = mq_fail(st->err, MQ_ERR_NOMEM, source, 0, "内存不足 / out of memory");
+	}
+	st->counts->inputs[st->file_index].workbook = 1;
+	in->format = "sheet";
+	in->skip_zh = skip_zh;
+	in->skip_en = skip_en;
+	if (!skip_zh)
+		st->input = in;
 	return 0;
 }
 
@@ -264,11 +372,13 @@ void mq_run_counts_free(struct mq_run_counts *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < c->ninputs; i++)
+	for (int i = 0; i < c->ninputs; i++) {
 		free(c->inputs[i].path);
+		free(c->inputs[i].label);
+	}
 	free(c->inputs);
 	c->inputs = NULL;
-	c->ninputs = 0;
+	c->ninputs = c->ainputs = 0;
 }
 
 int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *opts,
@@ -276,53 +386,53 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 {
 	struct stage st = { .opts = opts, .counts = counts, .err = err };
 	char data_dir[4096];
-	char **paths = NULL;
-	int npaths = 0, rc;
+	char **paths = NULL, **skipped = NULL;
+	int npaths = 0, nskipped = 0, rc;
 	memset(counts, 0, sizeof *counts);
 	snprintf(data_dir, sizeof data_dir, "%s/data", opts->out_dir);
-	if ((rc = mq_expand_inputs(inputs, ninputs, &paths, &npaths, err)))
+	if ((rc = mq_expand_inputs(inputs, ninputs, &paths, &npaths, &skipped, &nskipped, err)))
 		return rc;
 	if (npaths == 0) {
 		rc = mq_fail(err, MQ_ERR_USAGE, NULL, 0, "没有输入文件 / no input files");
 		goto out;
 	}
-	counts->inputs = calloc((size_t)npaths, sizeof *counts->inputs);
 	struct mq_validate_opts vopts = { .as_of = opts->as_of, .ref = opts->ref };
 	st.v = mq_validator_new(&vopts);
 	st.prep = mq_preparer_new(&vopts);
-	if (!counts->inputs || !st.v || !st.prep) {
+	if (!st.v || !st.prep) {
 		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
+	/* sizes for the progress line; a pipe has none (each input is read once) */
 	for (int i = 0; i < npaths; i++) {
-		FILE *fp = fopen(paths[i], "rb");
-		if (!fp) {
-			rc = mq_fail(err, MQ_ERR_IO, paths[i], 0, "无法读取输入文件 / cannot read input");
-			goto out;
-		}
-		fseek(fp, 0, SEEK_END);
-		st.bytes_total += ftell(fp);
-		fclose(fp);
+		struct stat sb;
+		if (strcmp(paths[i], "-") && stat(paths[i], &sb) == 0 && S_ISREG(sb.st_mode))
+			st.bytes_total += sb.st_size;
 	}
 	if ((rc = mq_mkdirs(data_dir, err)) || (rc = open_outputs(&st, data_dir, err)))
 		goto out;
 	struct mq_ingest_opts iopts = { .encoding = opts->encoding, .unknown_column = on_unknown_column,
 					.progress = on_progress, .prepare = prepare_record,
-					.prepare_ctx = &st, .ahead = on_ahead };
+					.prepare_ctx = &st, .ahead = on_ahead, .sheet = on_sheet };
 	for (int i = 0; i < npaths; i++) {
-		struct mq_input_info *in = &counts->inputs[counts->ninputs++];
-		in->path = paths[i];
+		struct mq_input_info *in = add_input(counts, paths[i], NULL);
+		if (!in) {
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			goto out;
+		}
 		paths[i] = NULL;
-		const char *slash = strrchr(in->path, '/');
-		in->name = slash ? slash + 1 : in->path;
+		st.file_index = counts->ninputs - 1;
 		st.input = in;
 		struct mq_ingest_stats stats = { 0 };
 		rc = mq_ingest_file(in->path, &iopts, on_record, &st, &stats, err);
+		in = &counts->inputs[st.file_index];   /* the sheets' entries may have moved it */
 		in->blank_rows = stats.blank_rows;
 		in->bytes = stats.bytes;
 		in->encoding = stats.encoding;
 		in->bom = stats.bom;
 		in->is_xml = stats.is_xml;
+		in->empty = stats.empty;
+		in->format = stats.format;
 		counts->blank_rows += stats.blank_rows;
 		st.bytes_before += stats.bytes;
 		if (st.rc || rc < 0) {
@@ -334,6 +444,16 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 			goto out;
 		}
 	}
+	for (int i = 0; i < nskipped; i++) {
+		struct mq_input_info *in = add_input(counts, skipped[i], NULL);
+		if (!in) {
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			goto out;
+		}
+		skipped[i] = NULL;
+		in->skip_zh = "不是 .csv/.tsv/.xml/.xlsx/.xls 文件，未读取";
+		in->skip_en = "not a .csv/.tsv/.xml/.xlsx/.xls file, not read";
+	}
 	if (counts->read != counts->accepted + counts->rejected + counts->dropped) {
 		rc = mq_fail(err, MQ_ERR_FORMAT, NULL, 0,
 			     "记录数不平衡 / records do not add up: read %lld != accepted %lld + rejected %lld + dropped %lld",
@@ -341,6 +461,16 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 		goto out;
 	}
 	flush_accepted(&st);
+	/* the workbook first: a failure to write it leaves the CSVs as they were */
+	if (st.xlsx_failed) {
+		*err = st.xlsx_err;
+		rc = st.xlsx_err.code ? st.xlsx_err.code : MQ_ERR_IO;
+		goto out;
+	}
+	rc = mq_xlsx_commit(st.rejects_xlsx, err);
+	st.rejects_xlsx = NULL;
+	if (rc)
+		goto out;
 	if ((rc = mq_out_commit(&st.accepted, err)) || (rc = mq_out_commit(&st.rejects, err)) ||
 	    (rc = mq_out_commit(&st.warnings, err)))
 		goto out;
@@ -351,18 +481,27 @@ out:
 	mq_out_abort(&st.accepted);
 	mq_out_abort(&st.rejects);
 	mq_out_abort(&st.warnings);
+	mq_xlsx_abort(st.rejects_xlsx);
+	mq_buf_free(&st.xrow.text);
 	mq_validator_free(st.v);
 	mq_preparer_free(st.prep);
 	mq_paths_free(paths, npaths);
+	mq_paths_free(skipped, nskipped);
 	mq_buf_free(&st.clean);
 	mq_buf_free(&st.other);
 	mq_buf_free(&st.accepted_rows);
 	return rc;
 }
 
-static const char *encoding_name(enum mq_encoding e)
+/* What an input was read as, for the summary and counts.csv. */
+static const char *input_format(const struct mq_input_info *in)
 {
-	return e == MQ_ENC_GB18030 ? "GB18030" : "UTF-8";
+	if (in->empty)
+		return "empty";
+	if (in->format)
+		return in->format;
+	return in->is_xml ? "XML" : in->encoding == MQ_ENC_GB18030 ? "CSV GB18030"
+		: in->bom ? "CSV UTF-8 BOM" : "CSV UTF-8";
 }
 
 void mq_print_summary(FILE *fp, const struct mq_run_counts *c)
@@ -370,14 +509,25 @@ void mq_print_summary(FILE *fp, const struct mq_run_counts *c)
 	fprintf(fp, "minqing 校验结果 / validation summary\n");
 	for (int i = 0; i < c->ninputs; i++) {
 		const struct mq_input_info *in = &c->inputs[i];
-		fprintf(fp, "  %s: %lld 条记录 records, %lld 空行 blank rows (%s%s)\n", in->name, in->records,
-			in->blank_rows, in->is_xml ? "XML" : encoding_name(in->encoding),
-			in->bom ? " BOM" : "");
+		if (in->skip_zh)
+			fprintf(fp, "  %s: %s / %s\n", in->name, in->skip_zh, in->skip_en);
+		else if (in->empty)
+			fprintf(fp, "  %s: 空文件，没有记录 / empty file, no records\n", in->name);
+		else if (in->workbook)
+			fprintf(fp, "  %s: 工作簿 workbook (%s), %lld 空行 blank rows\n", in->name, input_format(in),
+				in->blank_rows);
+		else if (in->label)   /* a sheet: its blank rows are counted with its workbook */
+			fprintf(fp, "  %s: %lld 条记录 records = %lld 接受 accepted + %lld 退回 rejected + %lld 舍弃 dropped\n",
+				in->name, in->records, in->accepted, in->rejected, in->dropped);
+		else
+			fprintf(fp, "  %s: %lld 条记录 records = %lld 接受 accepted + %lld 退回 rejected + %lld 舍弃 dropped, "
+				"%lld 空行 blank rows (%s)\n", in->name, in->records, in->accepted, in->rejected,
+				in->dropped, in->blank_rows, input_format(in));
 	}
 	fprintf(fp, "  读取 records_read: %lld\n", c->read);
 	fprintf(fp, "  接受 accepted: %lld\n", c->accepted);
 	fprintf(fp, "  退回 rejected: %lld\n", c->rejected);
-	for (int k = MQ_E001; k <= MQ_E012; k++)
+	for (int k = MQ_E001; k <= MQ_E013; k++)
 		if (c->by_code[k])
 			fprintf(fp, "    %s: %lld  %s\n", mq_code_names[k], c->by_code[k], mq_code_explain_zh[k]);
 	fprintf(fp, "  重复舍弃 dropped_duplicates: %lld\n", c->dropped);
@@ -468,8 +618,7 @@ int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
 		char records[32], blank[32];
 		snprintf(records, sizeof records, "%lld", in->records);
 		snprintf(blank, sizeof blank, "%lld", in->blank_rows);
-		const char *format = in->is_xml ? "XML" : in->encoding == MQ_ENC_GB18030 ? "CSV GB18030"
-				   : in->bom ? "CSV UTF-8 BOM" : "CSV UTF-8";
+		const char *format = in->skip_en ? "not read" : input_format(in);
 		const struct { const char *prefix, *value; } per_input[] = {
 			{ "read", records }, { "path", in->path }, { "format", format }, { "blank", blank },
 		};

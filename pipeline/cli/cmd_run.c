@@ -17,6 +17,7 @@
 #include "minqing/core/rate.h"
 #include "minqing/figures/aggregate.h"
 #include "minqing/figures/assess.h"
+#include "minqing/figures/figures_xlsx.h"
 #include "minqing/packages/packages.h"
 #include "minqing/reports/reports.h"
 
@@ -24,6 +25,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
@@ -93,9 +95,15 @@ static int write_run_info(struct run *r, struct mq_error *err)
 	if (r->cli.unit)
 		fprintf(o.fp, "unit=%s\n", r->cli.unit);
 	for (int i = 0; i < r->counts.ninputs; i++) {
-		const char *p = r->counts.inputs[i].path;
-		char hex256[65], hex512[129];
-		if ((rc = digest_file(p, hex256, hex512, err))) {
+		const struct mq_input_info *in = &r->counts.inputs[i];
+		const char *p = in->path;
+		char hex256[65] = "-", hex512[129];
+		struct stat sb;
+		/* a sheet is its file's; a pipe was read once and is gone */
+		if (in->label || in->skip_zh)
+			continue;
+		if (strcmp(p, "-") && stat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (rc = digest_file(p, hex256, hex512, err))) {
 			mq_out_abort(&o);
 			return rc;
 		}
@@ -140,7 +148,7 @@ static int run_stages(struct run *r, struct mq_error *err)
 	mq_progress_done(&r->progress);
 	mq_progress_stage(&r->progress, "考核 assess");
 	if ((rc = mq_assess_write(r->agg, r->rubric, r->data_dir, r->cli.bom, err)) ||
-	    (rc = write_counts(r, err)) || (rc = write_run_info(r, err)))
+	    (rc = mq_figures_xlsx(r->data_dir, r->cli.as_of, err)) || (rc = write_counts(r, err)) || (rc = write_run_info(r, err)))
 		return rc;
 	mq_progress_done(&r->progress);
 	if (interrupted)

@@ -32,6 +32,7 @@
 #include "minqing/ingest/ingest.h"
 #include "minqing/core/utf8.h"
 #include "csv_plain.h"
+#include "ingest_internal.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -961,7 +962,7 @@ static int start_reader(pthread_t *th, struct row_reader *r)
 
 /* Reads the whole file as rows. The first row is a row like any other.
  * Returns 0, fn's non-zero value, or a negative code with err filled. */
-static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_prep_fn prep, row_fn fn,
+static int read_rows(FILE *fp, const char *path, const struct mq_ingest_opts *opts, row_prep_fn prep, row_fn fn,
 		     void *ctx, void *opts_ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
 	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
@@ -975,11 +976,12 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_pr
 	}
 	pthread_t th;
 	int rc;
-	r.fp = fopen(path, "rb");
+	r.fp = fp ? fp : fopen(path, "rb");
 	if (!r.fp)
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
 	if (parser_init(&r.parser)) {
-		fclose(r.fp);
+		if (!fp)
+			fclose(r.fp);
 		return mq_fail_nomem(err, path, 0);
 	}
 	if (start_reader(&th, &r)) {
@@ -1002,7 +1004,8 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_pr
 	if (r.cd != (iconv_t)-1)
 		iconv_close(r.cd);
 	csv_free(&r.parser);
-	fclose(r.fp);
+	if (!fp)
+		fclose(r.fp);
 	mq_buf_free(&r.conv);
 	mq_buf_free(&r.field);
 	mq_buf_free(&r.praw);
@@ -1146,14 +1149,13 @@ static int on_visit_row(const struct row *r, void *ctx)
 	return v->fn(&rec, v->ctx);
 }
 
-int mq_ingest_csv(const char *path, const struct mq_ingest_opts *opts,
-		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
-		  struct mq_error *err)
+int mq_ingest_csv_fp(FILE *fp, const char *path, const struct mq_ingest_opts *opts,
+		     mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
 	const char *slash = strrchr(path, '/');
 	struct visit_reader v = { .source = slash ? slash + 1 : path, .opts = opts, .fn = fn,
 				  .ctx = ctx, .stats = stats };
-	int rc = read_rows(path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
+	int rc = read_rows(fp, path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
 			   stats, err);
 	if (rc == MQ_ERR_NOMEM)
 		mq_fail(err, rc, path, 0, "%s", mq_nomem_message);
@@ -1241,7 +1243,7 @@ int mq_read_reference(const char *path, const struct mq_ref_column *cols, int nc
 	if (!rr.col_of || !rr.cells || !rr.lens)
 		rc = mq_fail_nomem(err, path, 0);
 	else
-		rc = read_rows(path, NULL, NULL, on_ref_row, &rr, NULL, NULL, err);
+		rc = read_rows(NULL, path, NULL, NULL, on_ref_row, &rr, NULL, NULL, err);
 	if (rc > 0) /* a row callback's error code travels back positive-free */
 		rc = MQ_ERR_FORMAT;
 	if (!rc && !rr.have_header)

@@ -56,6 +56,7 @@
 #include "minqing/core/error.h"
 #include "minqing/core/files.h"
 #include "minqing/ingest/ingest.h"
+#include "ingest_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -868,29 +869,20 @@ static enum mq_encoding declared_encoding(const char *s, size_t n)
 	return MQ_ENC_UTF8;
 }
 
-int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
-		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
-		  struct mq_error *err)
+int mq_ingest_xml_fp(FILE *fp, const char *path, const struct mq_ingest_opts *opts,
+		     mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
 	struct xml_state *st = NULL;
 	xmlSchemaPtr schema = NULL;
 	xmlDocPtr xsd_doc = NULL;
 	char *buf = NULL;
-	int fd = -1, rc = 0, global_set = 0;
+	int rc = 0, global_set = 0;
 	xmlStructuredErrorFunc old_serror = xmlStructuredError;
 	void *old_serror_ctx = xmlStructuredErrorContext;
 
 	if (stats)
 		memset(stats, 0, sizeof *stats);
 	xmlInitParser();
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取文件 / cannot read file: %s", strerror(errno));
-	struct stat sb;
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return mq_fail(err, MQ_ERR_IO, path, 0, "不是普通文件 / not a regular file");
-	}
 	rc = load_schema(&schema, &xsd_doc, err);
 	if (rc)
 		goto out;
@@ -932,11 +924,12 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	sax.internalSubset = on_doctype;
 	sax.serror = on_error;
 
-	/* the XML declaration, for the encoding the file says it is in */
-	ssize_t n = pread(fd, buf, 512, 0);
-	enum mq_encoding declared = n > 0 ? declared_encoding(buf, (size_t)n) : MQ_ENC_UTF8;
-	n = n < 0 ? n : read(fd, buf, 4);
-	if (n < 0) {
+	/* the XML declaration, for the encoding the file says it is in; the
+	 * parser starts on 4 bytes and gets the rest of this head after */
+	ssize_t head = (ssize_t)fread(buf, 1, 512, fp);
+	enum mq_encoding declared = head > 0 ? declared_encoding(buf, (size_t)head) : MQ_ENC_UTF8;
+	ssize_t n = head < 4 ? head : 4;
+	if (ferror(fp)) {
 		rc = mq_fail(err, MQ_ERR_IO, path, 0, "读取失败 / read failed: %s", strerror(errno));
 		goto out;
 	}
@@ -958,12 +951,12 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 			xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET);
 		check_parser(st, 0);
 	}
-	long long total = n, next_progress = XML_PROGRESS_EVERY;
+	if (head > n)
+		check_parser(st, xmlParseChunk(st->ctxt, buf + n, (int)(head - n), 0));
+	long long total = head, next_progress = XML_PROGRESS_EVERY;
 	while (!st->halted && !st->damaged) {
-		n = read(fd, buf, XML_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
+		n = (ssize_t)fread(buf, 1, XML_CHUNK, fp);
+		if (ferror(fp)) {
 			rc = mq_fail(err, MQ_ERR_IO, path, 0, "读取失败 / read failed: %s", strerror(errno));
 			goto out;
 		}
@@ -981,7 +974,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		goto out;
 	}
 	if (st->damaged && !st->stop_rc) {
-		if (sb.st_size == 0) {
+		if (total == 0) {
 			snprintf(st->damage_en, sizeof st->damage_en, "XML document is empty");
 			snprintf(st->damage_zh, sizeof st->damage_zh, "XML 文件为空");
 		}
@@ -993,7 +986,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		rc = st->stop_rc;
 	if (stats) {
 		stats->records = st->records;
-		stats->bytes = (long long)sb.st_size;
+		stats->bytes = total;
 		stats->encoding = opts && opts->encoding == MQ_ENC_GB18030 ? MQ_ENC_GB18030
 										: declared;
 		stats->bom = bom;
@@ -1020,6 +1013,5 @@ out:
 	xmlSchemaFree(schema);
 	xmlFreeDoc(xsd_doc);
 	free(buf);
-	close(fd);
 	return rc;
 }

@@ -583,6 +583,21 @@ static int write_package(struct stage *s, long town, char **zip_out, uint64_t *b
 			rc = add_in(bag, src, DIR_DATA, csvs[c].file, NULL, err);
 		free(src);
 	}
+	/* the workbooks: rejects.xlsx like rejects.csv in every package, the
+	 * county-wide figures.xlsx in the county's */
+	static const struct { const char *file; int county_only; } books[] = {
+		{ "rejects.xlsx", 0 }, { "figures.xlsx", 1 },
+	};
+	for (size_t b = 0; b < sizeof books / sizeof books[0] && !rc; b++) {
+		if (town >= 0 && books[b].county_only)
+			continue;
+		char *src = path_join(s->o->out_dir, "data", books[b].file);
+		if (!src)
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		else if (!access(src, F_OK))
+			rc = add_in(bag, src, DIR_DATA, books[b].file, NULL, err);
+		free(src);
+	}
 	for (size_t i = 0; i < s->run.ninputs && s->o->with_inputs && !rc; i++) {
 		const struct run_input *in = &s->run.inputs[i];
 		const char *slash = strrchr(in->path, '/');

@@ -12,7 +12,7 @@ S=samples
 REF="--registry $S/registry.csv --roster $S/roster.csv --assignments $S/assignments.csv --as-of 2024-12-31"
 Y=$TMP/year; M=$TMP/month; D=$TMP/dec
 
-"$MINQING" validate $S/visits_2024.csv $S/visits_township3.xml --registry $S/registry.csv \
+"$MINQING" validate $S/visits_2024.csv $S/visits_township3.xml $S/石桥乡_2024年12月_民情日记.xlsx --registry $S/registry.csv \
 	--roster $S/roster.csv --as-of 2024-12-31 --out "$Y" --quiet
 check "validate exit 1 (samples hold rejects)" [ $? -eq 1 ]
 mkdir -p "$M" "$D" && cp -r "$Y/data" "$M/" && cp -r "$Y/data" "$D/"

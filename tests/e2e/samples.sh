@@ -3,10 +3,11 @@
 # README promises, and minqing validate rejects exactly the listed records.
 . tests/e2e/lib.sh
 
-# the committed files are the generator's output, byte for byte
-python3 tests/gen_samples.py --out "$TMP/gen" > "$TMP/gen.log" 2>&1
+# the committed files are the generator's output, byte for byte (Debian's
+# python3: the workbook is written with python3-openpyxl)
+/usr/bin/python3 tests/gen_samples.py --out "$TMP/gen" > "$TMP/gen.log" 2>&1
 check "gen_samples runs" test $? -eq 0
-for f in visits_2024.csv visits_township3.xml registry.csv roster.csv assignments.csv \
+for f in visits_2024.csv visits_township3.xml 石桥乡_2024年12月_民情日记.xlsx registry.csv roster.csv assignments.csv \
 	 expected_rejects.csv expected_warnings.csv expected_summary.txt; do
 	check "samples/$f equals the generator's output" cmp -s "samples/$f" "$TMP/gen/$f"
 done
@@ -28,7 +29,7 @@ check "XML is well-formed" xmllint --noout samples/visits_township3.xml
 
 # minqing validate finds exactly the deliberate faults
 if [ -x "$MINQING" ]; then
-	"$MINQING" validate samples/visits_2024.csv samples/visits_township3.xml \
+	"$MINQING" validate samples/visits_2024.csv samples/visits_township3.xml samples/石桥乡_2024年12月_民情日记.xlsx \
 		--registry samples/registry.csv --roster samples/roster.csv --as-of 2024-12-31 \
 		--out "$TMP/out" > "$TMP/validate.log" 2>&1
 	check "validate exits 1 (some rejected)" test $? -eq 1

@@ -25,7 +25,7 @@
  * this order is the one a rejected record is filed under. */
 enum mq_code {
 	MQ_E001, MQ_E002, MQ_E003, MQ_E004, MQ_E005, MQ_E006, MQ_E007, MQ_E008,
-	MQ_E009, MQ_E010, MQ_E011, MQ_E012, MQ_W001, MQ_W002, MQ_W006, MQ_NCODES
+	MQ_E009, MQ_E010, MQ_E011, MQ_E012, MQ_E013, MQ_W001, MQ_W002, MQ_W006, MQ_NCODES
 };
 extern const char *const mq_code_names[MQ_NCODES];    /* "E001", … */
 extern const char *const mq_code_explain_zh[MQ_NCODES];/* plain Chinese explanation */
@@ -90,12 +90,21 @@ struct mq_run_counts {
 	long long read, accepted, rejected, dropped, blank_rows;
 	long long by_code[MQ_NCODES];
 	int ninputs;
+	int ainputs;                    /* allocated entries of inputs */
+	/* One per input file, one per sheet of a workbook (after its file's
+	 * entry) and one per file a folder held that was not read. */
 	struct mq_input_info {
 		char *path;                 /* as given */
-		const char *name;           /* base name (points into path) */
+		const char *name;           /* base name (into path), or label */
+		char *label;                /* a sheet's "file.xlsx:工作表名" (owned) or NULL */
 		long long records, blank_rows, bytes;
+		long long accepted, rejected, dropped;
 		enum mq_encoding encoding;
 		int bom, is_xml;
+		int empty;                  /* no bytes, or only white space */
+		int workbook;               /* a workbook's own entry: its sheets follow */
+		const char *format;         /* static: "XLSX", "TSV UTF-16", … or NULL */
+		const char *skip_zh, *skip_en; /* static: why it was not read, or NULL */
 	} *inputs;
 };
 void mq_run_counts_free(struct mq_run_counts *c);

@@ -1,7 +1,10 @@
-/* ingest.h — reading visit records from CSV and XML files as a stream.
+/* ingest.h — reading visit records from CSV, XML and workbook files as a
+ * stream.
  *
- * mq_ingest_file reads one input (CSV or XML, chosen by content) and calls
- * the callback once per record, in file order. The raw record and every
+ * mq_ingest_file reads one input (CSV, tab-separated text, XML or an .xlsx
+ * workbook, chosen by content; README "Input formats") and calls the
+ * callback once per record, in file order. An input is opened and read
+ * once, so pipes and `-` (standard input) work. The raw record and every
  * pointer in it belong to the reader and are valid only during the callback.
  * Memory is constant per record: nothing is kept after the callback returns.
  *
@@ -39,6 +42,11 @@ struct mq_ingest_opts {
 	 * NULL), so the memory it will look up can start loading; gets the
 	 * ctx given to the reader. */
 	void (*ahead)(const void *prepared, void *ctx);
+	/* Workbooks (may be NULL): called with each sheet's source name
+	 * ("file.xlsx:工作表名") before its records, skip NULL; and once for
+	 * each sheet that is not read, skip_zh/skip_en saying why. Gets the
+	 * ctx given to the reader; non-zero stops reading (returned). */
+	int (*sheet)(const char *source, const char *skip_zh, const char *skip_en, void *ctx);
 };
 
 struct mq_ingest_stats {
@@ -48,13 +56,17 @@ struct mq_ingest_stats {
 	enum mq_encoding encoding;  /* what was read (detected or forced) */
 	int bom;                    /* 1 when the file began with a UTF-8 BOM */
 	int is_xml;
+	int empty;                  /* 1: no bytes or only white space (no records) */
+	const char *format;         /* static: "XLSX", "TSV UTF-16", … or NULL (CSV/XML by the fields above) */
 };
 
 /* Returns 0 to go on, non-zero to stop reading (that value is returned). */
 typedef int (*mq_record_fn)(const struct mq_raw_record *rec, void *ctx);
 
-/* Reads path (CSV or XML by content); returns 0, the callback's non-zero
- * value, or a negative MQ_ERR_* with err filled. stats may be NULL. */
+/* Reads path (by content; "-" is standard input); returns 0, the callback's
+ * non-zero value, or a negative MQ_ERR_* with err filled: MQ_ERR_FORMAT
+ * when the input is no kind we read (a PDF, an image, an encrypted
+ * workbook), before any record. stats may be NULL. */
 int mq_ingest_file(const char *path, const struct mq_ingest_opts *opts,
 		   mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
 		   struct mq_error *err);
@@ -67,10 +79,12 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
 		  struct mq_error *err);
 
-/* Expands inputs: a folder becomes its regular files in file-name (byte)
- * order, a file stays itself. *out is a malloc'd array of malloc'd paths;
- * free with mq_paths_free. */
-int mq_expand_inputs(char **inputs, int n, char ***out, int *nout, struct mq_error *err);
+/* Expands inputs: a folder becomes its regular files named .csv, .tsv,
+ * .xml, .xlsx or .xlsm in file-name (byte) order, a file stays itself.
+ * *out is a malloc'd array of malloc'd paths, and so is *skipped (the other
+ * files of the folders; skipped may be NULL); free with mq_paths_free. */
+int mq_expand_inputs(char **inputs, int n, char ***out, int *nout, char ***skipped, int *nskipped,
+		     struct mq_error *err);
 void mq_paths_free(char **paths, int n);
 
 /* Reads a small reference CSV (registry, roster, assignments: contract
