@@ -22,6 +22,7 @@
 #define CELL_PAD_X 3.0
 #define CELL_PAD_Y 2.5
 #define RULE 0.5
+#define FIT_MAX 0.3        /* share of the width a fit="content" column may take */
 
 static const uint8_t black[3] = {0, 0, 0};
 static const uint8_t head_fill[3] = {0xE6, 0xE6, 0xE6};
@@ -363,32 +364,88 @@ static double text_width(struct rctx *r, const struct mq_style *s, const char *t
 }
 
 static int break_text(struct rctx *r, const struct mq_style *s, const char *txt, size_t len,
-		      double width, double indent, struct mq_lines *out)
+		      double width, double indent, int flags, struct mq_lines *out)
 {
 	struct wctx w = {r->pdf, s->font, s->size};
-	return mq_break_lines(txt, len, width, indent, width_of, &w, out) ? nomem(r) : 0;
+	return mq_break_lines(txt, len, width, indent, flags, width_of, &w, out) ? nomem(r) : 0;
 }
 
-/* Draws one broken line inside [x, x + width] with the style's alignment. */
+/* Draws [s, s + len) from x as runs of one kind of gap: a justified line
+ * widens only the gaps mq_gap_stretches allows (one text run with a
+ * character spacing per run of such gaps), and a mark squeezed before
+ * another (mq_punct_squeeze) starts the next run half an em early. */
+static void draw_runs(struct rctx *r, const struct mq_style *st, double x, double base,
+		      const char *s, size_t len, double extra)
+{
+	struct wctx w = {r->pdf, st->font, st->size};
+	size_t run = 0, i = 0;
+	double run_x = x, pos = x;
+	int mode = -1;             /* gaps inside the current run: 1 stretch, 0 not */
+	uint32_t prev = 0;
+	while (i < len) {
+		uint32_t cp;
+		int n = mq_utf8_decode(s + i, len - i, &cp);
+		if (!n) {
+			cp = 0xFFFD;
+			n = 1;
+		}
+		if (i > run) {
+			int st_gap = extra > 0 && mq_gap_stretches(prev, cp), sq = mq_punct_squeeze(prev, cp);
+			double adv = width_of(&w, prev) + (st_gap ? extra : 0) - (sq ? width_of(&w, prev) / 2 : 0);
+			if (sq || (mode >= 0 && mode != st_gap)) {
+				mq_pdf_text(r->pdf, st->font, st->size, st->rgb, run_x, base, s + run, i - run,
+					    mode == 1 ? extra : 0);
+				run = i;
+				run_x = pos + adv;
+				mode = -1;
+			} else {
+				mode = st_gap;
+			}
+			pos += adv;
+		}
+		prev = cp;
+		i += (size_t)n;
+	}
+	if (len > run)
+		mq_pdf_text(r->pdf, st->font, st->size, st->rgb, run_x, base, s + run, len - run, mode == 1 ? extra : 0);
+}
+
+/* Draws one broken line inside [x, x + width] with the style's alignment;
+ * a paragraph's last line is never spread. */
 static void draw_line(struct rctx *r, const struct mq_style *s, int align, const char *txt,
 		      const struct mq_line *ln, double x, double width, double indent, double top)
 {
-	double avail = width - indent, dx = indent, cs = 0;
+	double avail = width - indent, dx = indent, extra = 0;
+	const char *t = txt + ln->start;
+	size_t len = ln->end - ln->start;
 	if (align == MQ_ALIGN_CENTER)
 		dx += (avail - ln->width) / 2;
 	else if (align == MQ_ALIGN_RIGHT)
 		dx += avail - ln->width;
-	else if (align == MQ_ALIGN_JUSTIFY && !ln->last && ln->nchars > 1 && avail > ln->width)
-		cs = (avail - ln->width) / (ln->nchars - 1);
-	mq_pdf_text(r->pdf, s->font, s->size, s->rgb, x + dx, baseline(top, s->leading, s->size),
-		    txt + ln->start, ln->end - ln->start, cs);
+	else if (align == MQ_ALIGN_JUSTIFY && !ln->last && ln->nchars > 1 && avail > ln->width) {
+		int gaps = 0;
+		uint32_t prev = 0, cp;
+		for (size_t i = 0; i < len; ) {
+			int n = mq_utf8_decode(t + i, len - i, &cp);
+			if (!n) {
+				cp = 0xFFFD;
+				n = 1;
+			}
+			gaps += i > 0 && mq_gap_stretches(prev, cp);
+			prev = cp;
+			i += (size_t)n;
+		}
+		if (gaps)
+			extra = (avail - ln->width) / gaps;
+	}
+	draw_runs(r, s, x + dx, baseline(top, s->leading, s->size), t, len, extra);
 }
 
 /* Flows text (already expanded) in style s across pages. */
 static int flow(struct rctx *r, const struct mq_style *s, const char *txt, size_t len, double keep)
 {
 	double width = r->x1 - r->x0, indent = s->indent * s->size;
-	int rc = break_text(r, s, txt, len, width, indent, &r->lines);
+	int rc = break_text(r, s, txt, len, width, indent, 0, &r->lines);
 	if (rc)
 		return rc;
 	if (!r->at_top)
@@ -505,6 +562,7 @@ static int grow_cells(struct rctx *r, int n)
 
 struct table_geom {
 	double x[65];              /* column edges */
+	int flags[64];             /* line-break flags of the body cells */
 	int ncols;
 };
 /* Breaks the cells [off, off + ncols) in their columns: the tallest cell's
@@ -519,7 +577,8 @@ static int measure_row(struct rctx *r, const struct table_geom *g, int off, int 
 		int rc = use_font(r, s->font);
 		if (!rc)
 			rc = break_text(r, s, txt->data ? txt->data : "", txt->len,
-					g->x[c + 1] - g->x[c] - 2 * CELL_PAD_X, 0, &r->cell_lines[off + c]);
+					g->x[c + 1] - g->x[c] - 2 * CELL_PAD_X, 0, off ? 0 : g->flags[c],
+					&r->cell_lines[off + c]);
 		if (rc)
 			return rc;
 		if ((int)r->cell_lines[off + c].n > *levels)
@@ -658,6 +717,59 @@ static const struct mq_dataset *bound_set(struct rctx *r, const struct mq_block 
 	return s;
 }
 
+/* Column edges: shares of the width, except that a fit="content" column
+ * gets at least its widest unbreakable value (or header word), taken from
+ * the other columns in proportion to their shares. */
+static int table_widths(struct rctx *r, const struct mq_block *b, const struct mq_dataset *set,
+			const int *fidx, double share, const struct frame *fr, struct table_geom *g)
+{
+	double W = r->x1 - r->x0, w[64], fixed = 0, rest_share = 0;
+	int rc = 0;
+	for (int c = 0; c < b->ncols; c++) {
+		const struct mq_column *col = &b->cols[c];
+		w[c] = W * col->share / share;
+		g->flags[c] = col->wrap;
+		if (!col->fit) {
+			rest_share += col->share;
+			continue;
+		}
+		const struct mq_style *bs = &r->t->styles[b->style], *hs = &r->t->styles[b->head_style];
+		struct wctx wb = {r->pdf, bs->font, bs->size}, wh = {r->pdf, hs->font, hs->size};
+		if ((rc = use_font(r, bs->font)) || (rc = use_font(r, hs->font)))
+			return rc;
+		double need = mq_widest_unbreakable(col->header, strlen(col->header), 0, width_of, &wh);
+		for (size_t i = 0; i < mq_dataset_rows(set); i++) {
+			struct frame f = {set, i, fr};
+			int ok;
+			if ((rc = row_passes(r, &b->where, &f, fr, &ok)))
+				return rc;
+			if (!ok)
+				continue;
+			mq_buf_reset(&r->fmt);
+			if (mq_format_value(&r->fmt, mq_dataset_value(set, i, (size_t)fidx[c]), col->format))
+				return nomem(r);
+			double u = mq_widest_unbreakable(r->fmt.data, r->fmt.len, col->wrap, width_of, &wb);
+			if (u > need)
+				need = u;
+		}
+		need += 2 * CELL_PAD_X + 0.5;
+		/* a freak value (a whole line as a record id) is cut instead */
+		if (need > W * FIT_MAX)
+			need = W * FIT_MAX;
+		if (need > w[c])
+			w[c] = need;
+		fixed += w[c];
+	}
+	double left = W - fixed;
+	for (int c = 0; c < b->ncols; c++)
+		if (!b->cols[c].fit && rest_share > 0 && left > 0)
+			w[c] = left * b->cols[c].share / rest_share;
+	g->x[0] = r->x0;
+	for (int c = 0; c < b->ncols; c++)
+		g->x[c + 1] = g->x[c] + w[c];
+	return 0;
+}
+
 static int do_table(struct rctx *r, const struct mq_block *b, const struct frame *fr)
 {
 	int rc;
@@ -676,9 +788,8 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 		aligns[c] = b->cols[c].align;
 	}
 	struct table_geom g = {.ncols = b->ncols};
-	g.x[0] = r->x0;
-	for (int c = 0; c < b->ncols; c++)
-		g.x[c + 1] = g.x[c] + (r->x1 - r->x0) * b->cols[c].share / share;
+	if ((rc = table_widths(r, b, set, fidx, share, fr, &g)))
+		return rc;
 	if ((rc = grow_cells(r, 2 * b->ncols)))
 		return rc;
 	struct table_run tr = {.b = b, .g = &g};
@@ -708,7 +819,7 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 			return rc;
 		for (int c = 0; c < b->ncols; c++) {
 			double v;
-			if (b->cols[c].total && parse_number(mq_dataset_value(set, i, (size_t)fidx[c]), &v))
+			if (b->cols[c].total == MQ_TOTAL_SUM && parse_number(mq_dataset_value(set, i, (size_t)fidx[c]), &v))
 				sums[c] += v;
 		}
 	}
@@ -723,7 +834,9 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 			mq_buf_reset(&r->fmt);
 			if (c == b->total_label_col)
 				rc = cover(r, font, b->total_label, strlen(b->total_label), &none, &r->cell_text[c]);
-			else if (b->cols[c].total && !mq_format_value(&r->fmt, num, b->cols[c].format))
+			else if (b->cols[c].total == MQ_TOTAL_VALUE)
+				rc = expand(r, fr, b->cols[c].total_value, font, &r->cell_text[c]);
+			else if (b->cols[c].total == MQ_TOTAL_SUM && !mq_format_value(&r->fmt, num, b->cols[c].format))
 				rc = cover(r, font, r->fmt.data, r->fmt.len, &none, &r->cell_text[c]);
 		}
 		if (rc || (rc = emit_row(r, &tr, aligns)))
@@ -776,7 +889,7 @@ static int do_bar(struct rctx *r, const struct mq_block *b, const struct frame *
 		if ((rc = cover(r, s->font, r->fmt.data, r->fmt.len, &pv, t)))
 			return rc;
 		/* a label too long for its column keeps its first line */
-		if ((rc = break_text(r, s, t->data, t->len, label_w, 0, &r->lines)))
+		if ((rc = break_text(r, s, t->data, t->len, label_w, 0, 0, &r->lines)))
 			return rc;
 		const struct mq_line *ln = &r->lines.v[0];
 		double base = baseline(r->y, s->leading, s->size);
@@ -819,7 +932,7 @@ static int do_kv(struct rctx *r, const struct mq_block *b, const struct frame *f
 		}
 		if (!rc)
 			rc = break_text(r, vs, r->scratch.data ? r->scratch.data : "", r->scratch.len,
-					r->x1 - r->x0 - kw, 0, &r->lines);
+					r->x1 - r->x0 - kw, 0, 0, &r->lines);
 		double lead = vs->leading > ks->leading ? vs->leading : ks->leading;
 		if (!rc)
 			rc = ensure(r, lead);

@@ -562,7 +562,14 @@ static int parse_table(struct loader *L, xmlNode *n, struct mq_block *b)
 		const char *al = attr(L, c, "align", NULL);
 		col->align = al ? parse_align(al)
 				: (strcmp(col->format, "") && strcmp(col->format, "text") ? MQ_ALIGN_RIGHT : MQ_ALIGN_LEFT);
-		col->total = strcmp(attr(L, c, "total", "none"), "sum") == 0;
+		col->wrap = strcmp(attr(L, c, "wrap", "text"), "list") == 0 ? MQ_BREAK_LIST : 0;
+		col->fit = strcmp(attr(L, c, "fit", "share"), "content") == 0;
+		const char *tot = attr(L, c, "total", "none");
+		col->total = strcmp(tot, "sum") == 0 ? MQ_TOTAL_SUM : strcmp(tot, "value") == 0 ? MQ_TOTAL_VALUE
+										: MQ_TOTAL_NONE;
+		col->total_value = attr(L, c, "total-value", "");
+		if (col->total == MQ_TOTAL_VALUE && (rc = check_placeholders(L, c, col->total_value)))
+			return rc;
 		if (!mq_format_known(col->format))
 			return fail_at(L, c, MQ_ERR_FORMAT, "未知格式 / unknown format", col->format);
 		if ((rc = parse_whens(L, c, &col->when, &col->nwhen)))

@@ -41,6 +41,22 @@ check "year run, March summaries vs aggregate --period 2024-03" \
 check "year run, December summaries vs aggregate --period 2024-12" \
 	python3 "$HERE/check_reports.py" "$D/data" "$Y/reports" 2024 2024-12
 
+# the example case (data these reports were never tuned on): every figure of
+# every report of the month and of the year against the CSVs of its run
+EX=tests/examples/small-utf8
+EXREF="--registry $EX/registry.csv --roster $EX/roster.csv --assignments $EX/assignments.csv --as-of 2024-12-31"
+"$MINQING" validate $EX/input/* --registry $EX/registry.csv --roster $EX/roster.csv --as-of 2024-12-31 \
+	--out "$TMP/ex" --quiet
+check "example: validate exit 1 (it holds rejects)" [ $? -eq 1 ]
+for p in 2024-03 2024; do
+	mkdir -p "$TMP/ex$p" && cp -r "$TMP/ex/data" "$TMP/ex$p/"
+	check "example: aggregate + render $p" sh -c "'$MINQING' aggregate --period $p $EXREF --out '$TMP/ex$p' --quiet &&
+		'$MINQING' render --period $p --out '$TMP/ex$p' --quiet"
+done
+check "example 2024-03: every report vs its CSVs" python3 "$HERE/check_reports.py" "$TMP/ex2024-03/data" "$TMP/ex2024-03/reports" 2024-03 2024-03
+check "example 2024: every report vs its CSVs (March summaries)" \
+	python3 "$HERE/check_reports.py" "$TMP/ex2024-03/data" "$TMP/ex2024/reports" 2024 2024-03
+
 # --township-reports: an assessment report per township too, holding only
 # that township's cadres and teams (check_reports.py checks every such PDF
 # it finds); through `minqing run` they go into the township's package
