@@ -34,6 +34,7 @@ struct mq_style {
 	double space_before, space_after;   /* points */
 	uint8_t rgb[3];
 	int align;                          /* enum mq_align */
+	int keep_next;                      /* a caption: never ends a page */
 };
 
 /* A condition: "field op value", "nonempty(set)" or "empty(set)". The

@@ -49,6 +49,12 @@ struct rctx {
 	struct mq_render_result *res;
 	double x0, x1, ytop, ybot, y;
 	int at_top;                /* nothing drawn yet on the current page */
+	int only_keep;             /* the page holds only headings and captions so far */
+	/* the blocks after the one being drawn (and their context): what a
+	 * heading or a caption must keep on its page */
+	const struct mq_block *next;
+	int nnext;
+	const struct frame *next_fr;
 	int page_no, page_total;   /* for {page} / {pages} in header and footer */
 	struct mq_buf scratch, fmt;
 	struct mq_lines lines;
@@ -320,6 +326,7 @@ static int new_page(struct rctx *r)
 					  : mq_fail(r->err, MQ_ERR_IO, "", 0, "无法新建页面 / cannot add a page");
 	r->y = r->ytop;
 	r->at_top = 1;
+	r->only_keep = 1;
 	return 0;
 }
 
@@ -441,7 +448,9 @@ static void draw_line(struct rctx *r, const struct mq_style *s, int align, const
 	draw_runs(r, s, x + dx, baseline(top, s->leading, s->size), t, len, extra);
 }
 
-/* Flows text (already expanded) in style s across pages. */
+/* Flows text (already expanded) in style s across pages: at least two
+ * lines of a paragraph on each side of a page break; keep > 0 (a
+ * caption) keeps the whole text on the page with keep points below it. */
 static int flow(struct rctx *r, const struct mq_style *s, const char *txt, size_t len, double keep)
 {
 	double width = r->x1 - r->x0, indent = s->indent * s->size;
@@ -450,17 +459,98 @@ static int flow(struct rctx *r, const struct mq_style *s, const char *txt, size_
 		return rc;
 	if (!r->at_top)
 		r->y -= s->space_before;
-	if ((rc = ensure(r, s->leading + keep)))
+	size_t n = r->lines.n, i = 0;
+	if (keep > 0 && (rc = ensure(r, (double)n * s->leading + s->space_after + keep)))
 		return rc;
-	for (size_t i = 0; i < r->lines.n; i++) {
-		if ((rc = ensure(r, s->leading)))
+	while (i < n) {
+		size_t rest = n - i;
+		double room = (r->y - r->ybot + 0.01) / s->leading;
+		size_t fit = room < 0 ? 0 : (size_t)floor(room);
+		if (fit >= rest) {
+			fit = rest;
+		} else if (!r->at_top) {
+			if (rest - fit < 2)
+				fit = rest >= 2 ? rest - 2 : 0;
+			if (fit < 2 || fit < (rest < 2 ? rest : 2)) {
+				if ((rc = new_page(r)))
+					return rc;
+				continue;
+			}
+		} else {
+			/* a paragraph longer than a page */
+			if (fit < 1)
+				fit = 1;
+			if (rest - fit < 2 && fit > 2)
+				fit = rest - 2;
+		}
+		for (size_t k = 0; k < fit; k++, i++) {
+			draw_line(r, s, s->align, txt, &r->lines.v[i], r->x0, width, i ? 0 : indent, r->y);
+			r->y -= s->leading;
+			r->at_top = 0;
+		}
+		if (i < n && (rc = new_page(r)))
 			return rc;
-		draw_line(r, s, s->align, txt, &r->lines.v[i], r->x0, width, i ? 0 : indent, r->y);
-		r->y -= s->leading;
-		r->at_top = 0;
 	}
 	r->y -= s->space_after;
 	return 0;
+}
+
+static int eval_cond(struct rctx *r, const struct mq_cond *c, const struct frame *here,
+		     const struct frame *outer, const struct mq_cond *filter, int *ok);
+
+/* The height the start of blocks b[0..n) needs on a page: two lines of a
+ * paragraph, a table's header and two rows, a heading or caption with
+ * what it keeps. An estimate from styles (texts are not broken). */
+static double start_height(struct rctx *r, const struct mq_block *b, int n, const struct frame *fr,
+			   int depth)
+{
+	if (n <= 0 || depth > 8)
+		return 0;
+	const struct mq_style *s = &r->t->styles[b->style];
+	int ok;
+	switch (b->kind) {
+	case MQ_B_TITLE: case MQ_B_HEADING:
+		return s->space_before + s->leading + s->space_after + start_height(r, b + 1, n - 1, fr, depth + 1);
+	case MQ_B_PARA:
+		if (s->keep_next)
+			return s->space_before + s->leading + s->space_after + start_height(r, b + 1, n - 1, fr, depth + 1);
+		return s->space_before + 2 * s->leading;
+	case MQ_B_TABLE:
+		return s->space_before + 3 * (s->leading + 2 * CELL_PAD_Y);
+	case MQ_B_BAR: case MQ_B_KV: case MQ_B_SIGN:
+		return s->space_before + 2 * s->leading;
+	case MQ_B_SPACE:
+		return b->space + start_height(r, b + 1, n - 1, fr, depth + 1);
+	case MQ_B_IF:
+		if (eval_cond(r, &b->cond, fr, fr, &b->where, &ok))
+			return 0;
+		if (ok ? b->nchild : b->nalt)
+			return ok ? start_height(r, b->child, b->nchild, fr, depth + 1)
+				  : start_height(r, b->alt, b->nalt, fr, depth + 1);
+		return start_height(r, b + 1, n - 1, fr, depth + 1);
+	case MQ_B_EACH: {
+		const struct mq_dataset *set = b->data ? mq_data_find(r->d, b->data) : NULL;
+		for (size_t i = 0; set && i < mq_dataset_rows(set); i++) {
+			struct frame f = {set, i, fr};
+			if (eval_cond(r, &b->where, &f, fr, &(struct mq_cond){0}, &ok))
+				return 0;
+			/* sections on pages of their own: what leads into
+			 * them goes to the top of the first one */
+			if (ok && b->newpage)
+				return r->ytop - r->ybot + 1;
+			if (ok)
+				return start_height(r, b->child, b->nchild, &f, depth + 1);
+		}
+		return start_height(r, b + 1, n - 1, fr, depth + 1);
+	}
+	default:
+		return 0;
+	}
+}
+
+static double next_height(struct rctx *r)
+{
+	return start_height(r, r->next, r->nnext, r->next_fr, 0);
 }
 
 /* ---- blocks ---- */
@@ -521,19 +611,26 @@ static int do_text_block(struct rctx *r, const struct mq_block *b, const struct 
 		rc = expand(r, fr, b->text, s->font, txt);
 	if (rc)
 		return rc;
-	if (b->kind != MQ_B_HEADING)
-		return flow(r, s, txt->data, txt->len, 0);
-	/* a heading keeps two body lines below it on the same page */
-	const struct mq_style *body = &r->t->styles[mq_template_style(r->t, "body")];
+	int keeps = b->kind != MQ_B_PARA || s->keep_next, only_keep = r->only_keep;
+	if (b->kind != MQ_B_HEADING) {
+		rc = flow(r, s, txt->data, txt->len, keeps ? next_height(r) + 0.01 : 0);
+		r->only_keep = only_keep && keeps;
+		return rc;
+	}
+	/* a heading moves to the next page with the start of what follows */
 	if (!r->at_top)
 		r->y -= s->space_before;
-	if ((rc = ensure(r, s->leading + s->space_after + 2 * body->leading)))
+	if ((rc = ensure(r, s->leading + s->space_after + next_height(r))))
 		return rc;
+	only_keep = r->only_keep;
 	if (b->bookmark && (rc = bookmark(r, txt->data, r->obase + b->level)))
 		return rc;
 	struct mq_style flat = *s;
 	flat.space_before = 0;
-	return flow(r, &flat, txt->data, txt->len, 0);
+	flat.keep_next = 0;
+	rc = flow(r, &flat, txt->data, txt->len, 0);
+	r->only_keep = only_keep;
+	return rc;
 }
 
 static int grow_cells(struct rctx *r, int n)
@@ -1000,13 +1097,17 @@ static int do_each(struct rctx *r, const struct mq_block *b, const struct frame 
 		return rc;
 	int saved_n = r->nostack, saved_base = r->obase;
 	int depth = (r->nostack ? r->odepth[r->nostack - 1] : 0) + 1;
+	int first = 1;
 	for (size_t i = 0; i < mq_dataset_rows(set) && !rc; i++) {
 		struct frame f = {set, i, fr};
 		int ok;
 		if ((rc = row_passes(r, &b->where, &f, fr, &ok)) || !ok)
 			continue;
-		if (b->newpage && !r->at_top && (rc = new_page(r)))
+		/* a page holding only headings goes on with the first section:
+		 * no page holds only a heading */
+		if (b->newpage && !r->at_top && !(first && r->only_keep) && (rc = new_page(r)))
 			break;
+		first = 0;
 		r->nostack = saved_n;
 		r->obase = saved_base;
 		if (b->bookmark) {
@@ -1061,12 +1162,29 @@ static int render_block(struct rctx *r, const struct mq_block *b, const struct f
 
 static int render_blocks(struct rctx *r, const struct mq_block *b, int n, const struct frame *fr)
 {
-	for (int i = 0; i < n; i++) {
-		int rc = render_block(r, &b[i], fr);
-		if (rc)
-			return rc;
+	const struct mq_block *after = r->next;
+	int nafter = r->nnext, rc = 0;
+	const struct frame *after_fr = r->next_fr;
+	for (int i = 0; i < n && !rc; i++) {
+		if (i + 1 < n) {
+			r->next = &b[i + 1];
+			r->nnext = n - i - 1;
+			r->next_fr = fr;
+		} else {
+			r->next = after;
+			r->nnext = nafter;
+			r->next_fr = after_fr;
+		}
+		rc = render_block(r, &b[i], fr);
+		if (!rc && b[i].kind != MQ_B_TITLE && b[i].kind != MQ_B_HEADING && b[i].kind != MQ_B_PARA &&
+		    b[i].kind != MQ_B_IF && b[i].kind != MQ_B_EACH && b[i].kind != MQ_B_SPACE &&
+		    b[i].kind != MQ_B_BREAK)
+			r->only_keep = 0;
 	}
-	return 0;
+	r->next = after;
+	r->nnext = nafter;
+	r->next_fr = after_fr;
+	return rc;
 }
 
 /* Header and footer on every page, now that the page count is known. */

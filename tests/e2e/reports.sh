@@ -97,6 +97,10 @@ for f in "$M"/reports/*.pdf; do
 	mutool draw -F txt -o /dev/null "$f" 2> "$TMP/mu.err"
 	check "mutool silent $(basename "$f")" [ "$(grep -v -e 'ICC support is not available' -e '^page ' "$TMP/mu.err" | wc -l)" -eq 0 ]
 done
+check "page breaks of every report (headings, captions)" python3 "$HERE/check_pages.py" "$Y"/reports/*工作小结.pdf \
+	"$Y"/reports/*考核结果.pdf "$Y"/reports/*质量报告.pdf "$M"/reports/*工作小结.pdf "$M"/reports/*考核结果.pdf
+check "page breaks of every ledger (below its running header)" python3 "$HERE/check_pages.py" --header-lines=1 \
+	"$Y"/reports/*台账.pdf "$M"/reports/*台账.pdf
 check "font programs trimmed and valid in every report" python3 "$HERE/check_fonts.py" "$Y"/reports/*.pdf "$M"/reports/*.pdf
 f="$M/reports/石桥乡_山后村_2024年03月_台账.pdf"
 check "a village ledger under 150 KB ($(wc -c < "$f") bytes; ~490 KB with whole font programs)" \
