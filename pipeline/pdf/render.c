@@ -498,6 +498,28 @@ static int flow(struct rctx *r, const struct mq_style *s, const char *txt, size_
 static int eval_cond(struct rctx *r, const struct mq_cond *c, const struct frame *here,
 		     const struct frame *outer, const struct mq_cond *filter, int *ok);
 
+/* Rows a table prints: those its filter passes, and its totals row. */
+static int table_rows(struct rctx *r, const struct mq_block *b, const struct mq_dataset *set,
+		      const struct frame *fr, size_t *n)
+{
+	static const struct mq_cond none = {0};
+	*n = b->total_label_col >= 0;
+	for (size_t i = 0; set && i < mq_dataset_rows(set); i++) {
+		struct frame f = {set, i, fr};
+		int ok, rc = eval_cond(r, &b->where, &f, fr, &none, &ok);
+		if (rc)
+			return rc;
+		*n += ok;
+	}
+	return 0;
+}
+
+/* Body rows that stay with a table's header on its first page. */
+static size_t keep_rows(size_t nrows)
+{
+	return nrows <= 3 ? nrows : 2;
+}
+
 /* The height the start of blocks b[0..n) needs on a page: two lines of a
  * paragraph, a table's header and two rows, a heading or caption with
  * what it keeps. An estimate from styles (texts are not broken). */
@@ -515,8 +537,12 @@ static double start_height(struct rctx *r, const struct mq_block *b, int n, cons
 		if (s->keep_next)
 			return s->space_before + s->leading + s->space_after + start_height(r, b + 1, n - 1, fr, depth + 1);
 		return s->space_before + 2 * s->leading;
-	case MQ_B_TABLE:
-		return s->space_before + 3 * (s->leading + 2 * CELL_PAD_Y);
+	case MQ_B_TABLE: {
+		size_t nrows = 0;
+		if (table_rows(r, b, b->data ? mq_data_find(r->d, b->data) : NULL, fr, &nrows))
+			return 0;
+		return s->space_before + (double)(1 + keep_rows(nrows)) * (s->leading + 2 * CELL_PAD_Y);
+	}
 	case MQ_B_BAR: case MQ_B_KV: case MQ_B_SIGN:
 		return s->space_before + 2 * s->leading;
 	case MQ_B_SPACE:
@@ -807,6 +833,67 @@ static int fill_cells(struct rctx *r, const struct mq_block *b, const struct mq_
 	return rc;
 }
 
+/* Fills the totals row: the label, the sums, the values the caller gives. */
+static int fill_totals(struct rctx *r, const struct mq_block *b, const double *sums, const struct frame *fr)
+{
+	static const struct prov none = {"", -1, ""};
+	int font = r->t->styles[b->total_style].font, rc = 0;
+	for (int c = 0; c < b->ncols && !rc; c++) {
+		mq_buf_reset(&r->cell_text[c]);
+		r->cell_style[c] = b->total_style;
+		char num[64];
+		snprintf(num, sizeof num, "%.10g", sums[c]);
+		mq_buf_reset(&r->fmt);
+		if (c == b->total_label_col)
+			rc = cover(r, font, b->total_label, strlen(b->total_label), &none, &r->cell_text[c]);
+		else if (b->cols[c].total == MQ_TOTAL_VALUE)
+			rc = expand(r, fr, b->cols[c].total_value, font, &r->cell_text[c]);
+		else if (b->cols[c].total == MQ_TOTAL_SUM && !mq_format_value(&r->fmt, num, b->cols[c].format))
+			rc = cover(r, font, r->fmt.data, r->fmt.len, &none, &r->cell_text[c]);
+	}
+	return rc;
+}
+
+static int row_height(struct rctx *r, const struct table_geom *g, double *h)
+{
+	int levels;
+	double lead;
+	int rc = measure_row(r, g, 0, &levels, &lead);
+	*h = levels * lead + 2 * CELL_PAD_Y;
+	return rc;
+}
+
+/* Before the last row but one (row f): when it fits on this page and the
+ * last row would not, both go to the next page, so that a table's last
+ * row never stands alone. */
+static int keep_last_row(struct rctx *r, struct table_run *tr, const struct mq_dataset *set,
+			 const int *fidx, const struct frame *f, const double *sums)
+{
+	const struct mq_block *b = tr->b;
+	double h_last = 0, h_this = 0;
+	int rc = 0;
+	if (b->total_label_col >= 0) {
+		rc = fill_totals(r, b, sums, f->up);
+	} else {
+		for (size_t j = f->row + 1; j < mq_dataset_rows(set); j++) {
+			struct frame n = {set, j, f->up};
+			int ok;
+			if ((rc = row_passes(r, &b->where, &n, f->up, &ok)) || ok) {
+				if (!rc)
+					rc = fill_cells(r, b, set, fidx, &n);
+				break;
+			}
+		}
+	}
+	if (rc || (rc = row_height(r, tr->g, &h_last)) || (rc = fill_cells(r, b, set, fidx, f)) ||
+	    (rc = row_height(r, tr->g, &h_this)))
+		return rc;
+	if (r->y - h_this >= r->ybot - 0.01 && r->y - h_this - h_last < r->ybot - 0.01 &&
+	    ((rc = new_page(r)) || (rc = draw_header(r, tr))))
+		return rc;
+	return 0;
+}
+
 static const struct mq_dataset *bound_set(struct rctx *r, const struct mq_block *b, int *rc)
 {
 	const struct mq_dataset *s = b->data ? mq_data_find(r->d, b->data) : NULL;
@@ -902,8 +989,12 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 	const struct mq_style *s = &r->t->styles[b->style];
 	if (!r->at_top)
 		r->y -= s->space_before;
-	/* the header and two rows stay together */
-	if ((rc = ensure(r, 3 * (s->leading + 2 * CELL_PAD_Y))) || (rc = draw_header(r, &tr)))
+	size_t nrows = 0, k = 0;
+	if ((rc = table_rows(r, b, set, fr, &nrows)))
+		return rc;
+	/* the header and two rows stay together (three rows: all of them, as
+	 * the last row never stands alone) */
+	if ((rc = ensure(r, (1 + keep_rows(nrows)) * (s->leading + 2 * CELL_PAD_Y))) || (rc = draw_header(r, &tr)))
 		return rc;
 	for (size_t i = 0; i < mq_dataset_rows(set); i++) {
 		struct frame f = {set, i, fr};
@@ -912,33 +1003,19 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 			return rc;
 		if (!ok)
 			continue;
+		if (k + 2 == nrows && tr.rows_here > 1 && (rc = keep_last_row(r, &tr, set, fidx, &f, sums)))
+			return rc;
 		if ((rc = fill_cells(r, b, set, fidx, &f)) || (rc = emit_row(r, &tr, aligns)))
 			return rc;
+		k++;
 		for (int c = 0; c < b->ncols; c++) {
 			double v;
 			if (b->cols[c].total == MQ_TOTAL_SUM && parse_number(mq_dataset_value(set, i, (size_t)fidx[c]), &v))
 				sums[c] += v;
 		}
 	}
-	if (b->total_label_col >= 0) {
-		static const struct prov none = {"", -1, ""};
-		int font = r->t->styles[b->total_style].font;
-		for (int c = 0; c < b->ncols && !rc; c++) {
-			mq_buf_reset(&r->cell_text[c]);
-			r->cell_style[c] = b->total_style;
-			char num[64];
-			snprintf(num, sizeof num, "%.10g", sums[c]);
-			mq_buf_reset(&r->fmt);
-			if (c == b->total_label_col)
-				rc = cover(r, font, b->total_label, strlen(b->total_label), &none, &r->cell_text[c]);
-			else if (b->cols[c].total == MQ_TOTAL_VALUE)
-				rc = expand(r, fr, b->cols[c].total_value, font, &r->cell_text[c]);
-			else if (b->cols[c].total == MQ_TOTAL_SUM && !mq_format_value(&r->fmt, num, b->cols[c].format))
-				rc = cover(r, font, r->fmt.data, r->fmt.len, &none, &r->cell_text[c]);
-		}
-		if (rc || (rc = emit_row(r, &tr, aligns)))
-			return rc;
-	}
+	if (b->total_label_col >= 0 && ((rc = fill_totals(r, b, sums, fr)) || (rc = emit_row(r, &tr, aligns))))
+		return rc;
 	r->y -= s->space_after;
 	return 0;
 }

@@ -367,10 +367,20 @@ def check_assessment(pdf, cadres, tms, what):
     return ft
 
 county = rows(os.path.join(data, "county_summary.csv"))[0]["county"]
-check_assessment(os.path.join(rep, f"{county}_{lab}_年度考核结果.pdf"), ass, teams, county)
+# a year is 年度考核, any other period 阶段考核 (file <unit>_<label>_考核结果.pdf)
+year = re.fullmatch(r"\d{4}", period) is not None
+kind, suffix = ("年度考核", "年度考核结果") if year else ("阶段考核", "考核结果")
+ft = check_assessment(os.path.join(rep, f"{county}_{lab}_{suffix}.pdf"), ass, teams, county)
+if ft is not None:
+    check(f"驻村干部{kind}结果" in ft and ("年度考核结果" not in ft if not year else True), f"assessment named {kind}")
+    check(f"本次考核按《{rub.get('name')}》（第{rub.get('version')}版）评分" in ft and "rubric.xml" not in ft,
+          "the rubric named by its title and version, not a path")
+    n = sum(1 for a in ass)
+    for lab_ in ("本人签字", "考核组意见", "单位盖章"):
+        check(ft.count(lab_) == n, f"every 个人考核表 ends with {lab_} ({ft.count(lab_)} for {n} cadres)")
 # a township's report (--township-reports): its cadres and teams, no other's
 for tw in sorted({t["township"] for t in rows(os.path.join(data, "township_summary.csv"))}):
-    pdf = os.path.join(rep, f"{tw}_{lab}_年度考核结果.pdf")
+    pdf = os.path.join(rep, f"{tw}_{lab}_{suffix}.pdf")
     if not os.path.exists(pdf):
         continue
     mine = [a for a in ass if a["township"] == tw]

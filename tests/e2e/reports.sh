@@ -28,7 +28,7 @@ check "year: 3 townships x 12 summaries + 16 ledgers + assessment + quality = 54
 for f in 柳林镇_2024年03月_工作小结.pdf 柳林镇_河口村_2024年_台账.pdf 清河县_2024年_年度考核结果.pdf 2024年_数据质量报告.pdf; do
 	check "year file $f" [ -s "$Y/reports/$f" ]
 done
-for f in 石桥乡_2024年03月_工作小结.pdf 石桥乡_山后村_2024年03月_台账.pdf 清河县_2024年03月_年度考核结果.pdf 2024年03月_数据质量报告.pdf; do
+for f in 石桥乡_2024年03月_工作小结.pdf 石桥乡_山后村_2024年03月_台账.pdf 清河县_2024年03月_考核结果.pdf 2024年03月_数据质量报告.pdf; do
 	check "month file $f" [ -s "$M/reports/$f" ]
 done
 n=$(ls "$M/reports" | wc -l)
@@ -64,9 +64,9 @@ R=$TMP/run
 "$MINQING" run --config $S/county.conf --period 2024-03 --township-reports --out "$R" --quiet
 check "run 2024-03 --township-reports: exit 1 (samples hold rejects)" [ $? -eq 1 ]
 for t in 柳林镇 石桥乡 东岗乡; do
-	check "township assessment $t" [ -s "$R/reports/${t}_2024年03月_年度考核结果.pdf" ]
+	check "township assessment $t" [ -s "$R/reports/${t}_2024年03月_考核结果.pdf" ]
 	unzip -l "$R/archive/${t}_2024年03月_档案包.zip" > "$TMP/zl" 2>&1
-	check "$t package holds its assessment report" grep -q "${t}_2024年03月_年度考核结果.pdf" "$TMP/zl"
+	check "$t package holds its assessment report" grep -q "${t}_2024年03月_考核结果.pdf" "$TMP/zl"
 done
 n=$(ls "$R/reports" | wc -l)
 check "month with township reports: 21 + 3 = 24 files ($n)" [ "$n" -eq 24 ]
