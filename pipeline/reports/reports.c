@@ -439,6 +439,8 @@ out:
 	return rc;
 }
 
+#define NEXT_STEPS_MAX (1 << 20)   /* a page of text, not a data file */
+
 int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 		  const char *period, struct mq_error *err)
 {
@@ -446,34 +448,29 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 	int rc = rp_add_set(d, "next_steps", "text", &set, err);
 	if (rc || !c->o->next_steps_dir)
 		return rc;
-	char path[4400], line[8192];
+	char path[4400];
 	snprintf(path, sizeof path, "%s/%s_%s.txt", c->o->next_steps_dir, township, period);
-	FILE *fp = fopen(path, "r");
-	if (!fp)
+	if (access(path, F_OK) != 0)
 		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s",
 						     strerror(errno));
-	long n = 0;
-	while (!rc && fgets(line, sizeof line, fp)) {
-		const char *s;
-		char *p = line;
-		n++;
-		if (n == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-		    (unsigned char)p[2] == 0xBF)
-			p += 3;
-		size_t len = mq_trim(p, strlen(p), &s);
-		while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+	/* UTF-8 with or without a BOM, or GB18030 / GBK as Notepad and WPS
+	 * save it: the CSV reader's detection (ingest.h) */
+	struct mq_buf text = {0};
+	if ((rc = mq_read_text(path, NEXT_STEPS_MAX, &text, NULL, err)))
+		return rc;
+	for (const char *p = text.data ? text.data : "", *end = p + text.len; !rc && p < end; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *s;
+		size_t len = mq_trim(p, (size_t)((nl ? nl : end) - p), &s);
+		p = nl ? nl + 1 : end;
+		while (len && s[len - 1] == '\r')
 			len = mq_trim(s, len - 1, &s);
 		if (!len)
 			continue;
-		if (!mq_utf8_valid(s, len)) {
-			rc = mq_fail(err, MQ_ERR_FORMAT, path, n, "不是 UTF-8 文本 / not UTF-8 text");
-			break;
-		}
-		char *text = mq_arena_strndup(c->arena, s, len);
-		const char *v[] = {text};
-		rc = text ? mq_dataset_add_row(set, v, err) : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		char *line = mq_arena_strndup(c->arena, s, len);
+		const char *v[] = {line};
+		rc = line ? mq_dataset_add_row(set, v, err) : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 	}
-	fclose(fp);
+	mq_buf_free(&text);
 	return rc;
 }
 

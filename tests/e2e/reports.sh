@@ -76,12 +76,33 @@ check "render --township-reports --jobs 1" "$MINQING" render --period 2024-03 --
 	--next-steps $S/next_steps --township-reports --quiet
 check "byte-identical to run's render (--jobs 1 and default)" diff -r "$R/reports" "$TMP/t1/reports"
 
+pdftotext "$M/reports/柳林镇_2024年03月_工作小结.pdf" "$TMP/ml.txt"
 # next steps: set in when the township wrote them, left out without a gap otherwise
 t=$(pdftotext "$Y/reports/柳林镇_2024年03月_工作小结.pdf" - | tr -d ' \n')
 check "next steps in 柳林镇 2024-03" sh -c "echo '$t' | grep -q '六、下一步工作一是对本月诉求办结率偏低的问题'"
 check "data quality is 七 after next steps" sh -c "echo '$t' | grep -q '七、数据质量'"
 t=$(pdftotext "$Y/reports/柳林镇_2024年04月_工作小结.pdf" - | tr -d ' \n')
 check "no next steps in 柳林镇 2024-04" sh -c "! echo '$t' | grep -q '下一步工作' && echo '$t' | grep -q '六、数据质量'"
+
+# next steps saved in GBK (Notepad's and WPS's default) or with a BOM read as UTF-8 are
+# set in the same; UTF-16 stops with a message that says how to save the file
+mkdir -p "$TMP/nsgbk" "$TMP/nsbom" "$TMP/ns16" "$TMP/mg" "$TMP/mb" "$TMP/m16"
+for f in $S/next_steps/*.txt; do
+	b=$(basename "$f")
+	sed '1s/^\xEF\xBB\xBF//' "$f" | iconv -f UTF-8 -t GBK > "$TMP/nsgbk/$b"
+	{ printf '\357\273\277'; sed '1s/^\xEF\xBB\xBF//' "$f"; } > "$TMP/nsbom/$b"
+	sed '1s/^\xEF\xBB\xBF//' "$f" | iconv -f UTF-8 -t UTF-16 > "$TMP/ns16/$b"
+done
+for v in gbk bom; do
+	out=$TMP/m$(echo $v | cut -c1); mkdir -p "$out" && cp -r "$M/data" "$out/"
+	check "render with next steps in $v" "$MINQING" render --period 2024-03 --out "$out" --next-steps "$TMP/ns$v" --quiet
+	pdftotext "$out/reports/柳林镇_2024年03月_工作小结.pdf" "$TMP/m$v.txt"
+	check "next steps in $v: the summary's text as from UTF-8" diff "$TMP/m$v.txt" "$TMP/ml.txt"
+done
+cp -r "$M/data" "$TMP/m16/"
+"$MINQING" render --period 2024-03 --out "$TMP/m16" --next-steps "$TMP/ns16" --quiet 2> "$TMP/m16.err"
+check "next steps in UTF-16: exit 3" [ $? -eq 3 ]
+check "next steps in UTF-16: the file named, how to save it" grep -q "_2024-03.txt: UTF-16 文本.*另存为 UTF-8 或 GBK" "$TMP/m16.err"
 
 # PDF health
 for f in "$Y"/reports/*.pdf "$M"/reports/*.pdf; do
