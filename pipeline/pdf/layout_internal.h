@@ -116,7 +116,9 @@ struct mq_template {
 	struct mq_font_spec fonts[MQ_FONT_ROLES];
 	struct mq_style *styles;
 	int nstyles;
-	const char *hdr[3], *ftr[3];   /* left, center, right templates (NULL = none) */
+	/* left, center, right, outer templates (NULL = none); outer is at the
+	 * right of odd pages and the left of even ones (double-sided print) */
+	const char *hdr[4], *ftr[4];
 	int hdr_style, ftr_style, hdr_rule;
 	const char *info[4];       /* title, author, subject, keywords */
 	struct mq_block *body;

@@ -1274,22 +1274,27 @@ static int draw_margins(struct rctx *r)
 	for (int p = 0; p < r->page_total; p++) {
 		mq_pdf_use_page(r->pdf, p);
 		r->page_no = p + 1;
-		for (int part = 0; part < 6; part++) {
-			const char *tmpl = part < 3 ? t->hdr[part] : t->ftr[part - 3];
-			const struct mq_style *s = part < 3 ? hs : fs;
+		for (int part = 0; part < 8; part++) {
+			const char *tmpl = part < 4 ? t->hdr[part] : t->ftr[part - 4];
+			const struct mq_style *s = part < 4 ? hs : fs;
 			if (!tmpl)
 				continue;
 			mq_buf_reset(&r->scratch);
 			int rc = expand(r, NULL, tmpl, s->font, &r->scratch);
 			if (rc)
 				return rc;
-			double w = text_width(r, s, r->scratch.data, r->scratch.len);
-			double x = part % 3 == 0 ? r->x0 : part % 3 == 1 ? (r->x0 + r->x1 - w) / 2 : r->x1 - w;
-			double top = part < 3 ? hy : fy;
+			double w = text_width(r, s, r->scratch.data, r->scratch.len), x;
+			switch (part % 4) {
+			case 0: x = r->x0; break;
+			case 1: x = (r->x0 + r->x1 - w) / 2; break;
+			case 2: x = r->x1 - w; break;
+			default: x = r->page_no % 2 ? r->x1 - w - s->size : r->x0 + s->size; break;
+			}
+			double top = part < 4 ? hy : fy;
 			mq_pdf_text(r->pdf, s->font, s->size, s->rgb, x, baseline(top, s->leading, s->size),
 				    r->scratch.data, r->scratch.len, 0);
 		}
-		if ((t->hdr[0] || t->hdr[1] || t->hdr[2]) && t->hdr_rule)
+		if ((t->hdr[0] || t->hdr[1] || t->hdr[2] || t->hdr[3]) && t->hdr_rule)
 			mq_pdf_line(r->pdf, r->x0, hy - hs->leading - 2, r->x1, hy - hs->leading - 2, RULE);
 	}
 	r->page_no = 0;

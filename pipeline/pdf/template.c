@@ -775,8 +775,8 @@ static int parse_page(struct loader *L, xmlNode *n)
 
 static int parse_hf(struct loader *L, xmlNode *n, const char **parts, int *style, const char *defstyle)
 {
-	static const char *const names[3] = {"left", "center", "right"};
-	for (int i = 0; i < 3; i++) {
+	static const char *const names[4] = {"left", "center", "right", "outer"};
+	for (int i = 0; i < 4; i++) {
 		parts[i] = attr(L, n, names[i], NULL);
 		int rc = parts[i] ? check_placeholders(L, n, parts[i]) : 0;
 		if (rc)

@@ -122,6 +122,8 @@ check "page breaks of every report (headings, captions)" python3 "$HERE/check_pa
 	"$Y"/reports/*考核结果.pdf "$Y"/reports/*质量报告.pdf "$M"/reports/*工作小结.pdf "$M"/reports/*考核结果.pdf
 check "page breaks of every ledger (below its running header)" python3 "$HERE/check_pages.py" --header-lines=1 \
 	"$Y"/reports/*台账.pdf "$M"/reports/*台账.pdf
+check "GB/T 9704: title 22 pt, body 16 pt, page numbers 14 pt at the outer edge" python3 "$HERE/check_gbt9704.py" \
+	"$M"/reports/*工作小结.pdf "$M"/reports/*考核结果.pdf "$Y"/reports/*考核结果.pdf
 check "font programs trimmed and valid in every report" python3 "$HERE/check_fonts.py" "$Y"/reports/*.pdf "$M"/reports/*.pdf
 f="$M/reports/石桥乡_山后村_2024年03月_台账.pdf"
 check "a village ledger under 150 KB ($(wc -c < "$f") bytes; ~490 KB with whole font programs)" \
