@@ -159,8 +159,9 @@ struct mq_lines {
 int mq_break_lines(const char *text, size_t len, double width, double indent, int flags,
 		   mq_width_fn fn, void *ctx, struct mq_lines *out);
 /* flags: a list ("吃穿、基本医疗、务工就业") breaks after "、" only, unless
- * no such break fits the line. */
-enum { MQ_BREAK_LIST = 1 };
+ * no such break fits the line; MQ_BREAK_NONE breaks only where nothing
+ * else fits (a name, with fit="content" its column holds it whole). */
+enum { MQ_BREAK_LIST = 1, MQ_BREAK_NONE = 2 };   /* NONE: a name, a short word: never broken */
 /* The widest piece of text no break may fall inside (a record id, a
  * number, a word): what a column sized from its content must hold. */
 double mq_widest_unbreakable(const char *text, size_t len, int flags, mq_width_fn fn, void *ctx);

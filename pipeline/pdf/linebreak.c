@@ -84,6 +84,8 @@ static int break_ok(uint32_t a, uint32_t b, int flags)
 {
 	if (is_space(b) || mq_no_line_start(b) || mq_no_line_end(a))
 		return 0;
+	if (flags & MQ_BREAK_NONE)
+		return 0;
 	if (is_space(a))
 		return 1;
 	if (flags & MQ_BREAK_LIST)
@@ -103,9 +105,9 @@ double mq_widest_unbreakable(const char *text, size_t len, int flags, mq_width_f
 			cp = 0xFFFD;
 			n = 1;
 		}
-		if (cp == '\n' || is_space(cp) || (prev && break_ok(prev, cp, flags)))
+		if (cp == '\n' || (is_space(cp) && !(flags & MQ_BREAK_NONE)) || (prev && break_ok(prev, cp, flags)))
 			w = 0;
-		if (cp != '\n' && !is_space(cp))
+		if (cp != '\n' && (!is_space(cp) || (flags & MQ_BREAK_NONE)))
 			w += fn(ctx, cp) - (prev && mq_punct_squeeze(prev, cp) ? fn(ctx, prev) / 2 : 0);
 		if (w > max)
 			max = w;

@@ -901,9 +901,9 @@ static const struct mq_dataset *bound_set(struct rctx *r, const struct mq_block 
 	return s;
 }
 
-/* Column edges: shares of the width, except that a fit="content" column
- * gets at least its widest unbreakable value (or header word), taken from
- * the other columns in proportion to their shares. */
+/* Column edges: a fit="content" column is as wide as its widest
+ * unbreakable value (or header word); the other columns share the rest in
+ * proportion to their widths. */
 static int table_widths(struct rctx *r, const struct mq_block *b, const struct mq_dataset *set,
 			const int *fidx, double share, const struct frame *fr, struct table_geom *g)
 {
@@ -940,8 +940,7 @@ static int table_widths(struct rctx *r, const struct mq_block *b, const struct m
 		/* a freak value (a whole line as a record id) is cut instead */
 		if (need > W * FIT_MAX)
 			need = W * FIT_MAX;
-		if (need > w[c])
-			w[c] = need;
+		w[c] = need;
 		fixed += w[c];
 	}
 	double left = W - fixed;

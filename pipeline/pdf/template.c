@@ -562,7 +562,8 @@ static int parse_table(struct loader *L, xmlNode *n, struct mq_block *b)
 		const char *al = attr(L, c, "align", NULL);
 		col->align = al ? parse_align(al)
 				: (strcmp(col->format, "") && strcmp(col->format, "text") ? MQ_ALIGN_RIGHT : MQ_ALIGN_LEFT);
-		col->wrap = strcmp(attr(L, c, "wrap", "text"), "list") == 0 ? MQ_BREAK_LIST : 0;
+		const char *wrap = attr(L, c, "wrap", "text");
+		col->wrap = strcmp(wrap, "list") == 0 ? MQ_BREAK_LIST : strcmp(wrap, "none") == 0 ? MQ_BREAK_NONE : 0;
 		col->fit = strcmp(attr(L, c, "fit", "share"), "content") == 0;
 		const char *tot = attr(L, c, "total", "none");
 		col->total = strcmp(tot, "sum") == 0 ? MQ_TOTAL_SUM : strcmp(tot, "value") == 0 ? MQ_TOTAL_VALUE

@@ -45,7 +45,7 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 	    (rc = mq_data_set(d, "as_of", c->as_of_text, err)) ||
 	    (rc = rp_add_set(d, "households", "household_id householder visits demands", &hs, err)) ||
 	    (rc = rp_add_set(d, "visits", "household_id householder date cadre mode topics demand status closed "
-			     "signed", &vs, err)))
+			     "signed measure log", &vs, err)))
 		goto out;
 	size_t nh = 0, demands = 0, resolved = 0, overdue = 0;
 	for (size_t i = v->first; i < v->first + v->count && !rc;) {
@@ -76,7 +76,8 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 			nd += y->demand >= 0;
 			const char *row[] = {rp_str(c, y->household), rp_str(c, y->householder), date, rp_str(c, y->cadre),
 					     y->mode >= 0 ? mq_visit_modes[y->mode] : "", topics,
-					     rp_str(c, y->demand), status, closed, y->is_signed ? "是" : "否"};
+					     rp_str(c, y->demand), status, closed, y->is_signed ? "是" : "否",
+					     rp_str(c, y->measure), y->log ? y->log : ""};
 			if ((rc = mq_dataset_add_row(vs, row, err)))
 				break;
 		}

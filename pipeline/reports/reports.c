@@ -259,6 +259,30 @@ static int32_t intern(struct rp_ctx *c, const struct mq_record *r, int f)
 	return mq_intern_id(c->strings, r->text[f], r->len[f]);
 }
 
+/* The first LOG_EXCERPT characters of 日志内容 for the ledger (the whole
+ * diary stays in accepted.csv), "…" when cut; NULL when empty. */
+#define LOG_EXCERPT 12
+static const char *log_excerpt(struct rp_ctx *c, const struct mq_record *r, int *nomem)
+{
+	const char *s = r->text[MQ_F_NOTES];
+	size_t len = s ? r->len[MQ_F_NOTES] : 0, i = 0;
+	*nomem = 0;
+	if (!len)
+		return NULL;
+	for (int n = 0; i < len && n < LOG_EXCERPT; n++) {
+		uint32_t cp;
+		int k = mq_utf8_decode(s + i, len - i, &cp);
+		i += k ? (size_t)k : 1;
+	}
+	char buf[LOG_EXCERPT * 4 + 8];
+	memcpy(buf, s, i);
+	if (i < len)
+		memcpy(buf + i, "…", strlen("…")), i += strlen("…");
+	const char *out = mq_arena_strndup(c->arena, buf, i);
+	*nomem = out == NULL;
+	return out;
+}
+
 struct visit_reader {
 	struct rp_ctx *c;
 	struct mq_intern *village_keys;  /* "township\x1fvillage" → village index */
@@ -295,6 +319,11 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 		.closed = r->closed_date, .seq = seq, .topics = (uint16_t)r->topics,
 		.mode = (int8_t)r->visit_mode, .status = (int8_t)r->status, .is_signed = (int8_t)r->is_signed,
 	};
+	int nomem;
+	x->measure = intern(c, r, MQ_F_MEASURE);
+	x->log = log_excerpt(c, r, &nomem);
+	if (nomem || (r->text[MQ_F_MEASURE] && r->len[MQ_F_MEASURE] && x->measure < 0))
+		return MQ_ERR_NOMEM;
 	if (x->cadre < 0)
 		x->cadre = intern(c, r, MQ_F_CADRE_ID);
 	if ((r->text[MQ_F_HOUSEHOLD_ID] && r->len[MQ_F_HOUSEHOLD_ID] && x->household < 0) ||

@@ -216,14 +216,21 @@ for v in vs:
     closed = [r for r in mine if r["demand"] and r["status"] == "已办结" and r["closed_date"]]
     on_time = [r for r in closed if datetime.date.fromisoformat(r["closed_date"]) <= period_as_of]
     late = [r for r in closed if datetime.date.fromisoformat(r["closed_date"]) > period_as_of]
-    body = ft.split("办结日期签字", 1)[1] if "办结日期签字" in ft else ""
+    body = ft.split("（一户一档）。", 1)[1] if mine else ""
     check(len(on_time) == int(v["resolved"]), f"resolved from accepted.csv {len(on_time)} = village_summary {v['resolved']} {pdf}")
     check(body.count("已办结") == int(v["resolved"]), f"ledger rows 已办结 {body.count('已办结')} = resolved {v['resolved']} {pdf}")
     check(body.count("期后办结") == len(late) and all(r["closed_date"] in body for r in late),
           f"ledger 期后办结 {body.count('期后办结')} = closed after the as-of date {len(late)} {pdf}")
     check(f"收集群众诉求{num(v['demands'])}件，截至{period_as_of.year}年{period_as_of.month}月{period_as_of.day}日已办结{num(v['resolved'])}件、逾期未办结{num(v['overdue'])}件" in ft,
           f"ledger demands, resolved, overdue {pdf}")
-    numbers_explained(tx, forms(*v.values()) | {"1"}, pdf)
+    # 帮扶措施 and the start of 日志内容 of every visit; the signature lines at the end
+    check(all(flat(r["measure"])[:5] in ft for r in mine if r["measure"]), f"ledger 帮扶措施 of every visit {pdf}")
+    check(all(flat(r["notes"])[:5] in ft for r in mine if r["notes"]), f"ledger 日志内容 excerpt of every visit {pdf}")
+    tail = ft[ft.rfind("H"):] if mine else ft
+    check(all(k in tail for k in ("走访干部：", "村党组织书记：", "乡镇审核：")), f"ledger ends with the signature lines {pdf}")
+    # numbers inside the visits' own words (an excerpt may cut one short)
+    quoted = {x[:k] for r in mine for f in ("demand", "measure", "notes") for x in NUM.findall(r[f]) for k in range(1, len(x) + 1)}
+    numbers_explained(tx, forms(*v.values()) | {"1"} | quoted, pdf)
 
 # ---- assessment ----
 ass = rows(os.path.join(data, "assessment.csv"))

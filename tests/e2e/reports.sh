@@ -104,6 +104,12 @@ cp -r "$M/data" "$TMP/m16/"
 check "next steps in UTF-16: exit 3" [ $? -eq 3 ]
 check "next steps in UTF-16: the file named, how to save it" grep -q "_2024-03.txt: UTF-16 文本.*另存为 UTF-8 或 GBK" "$TMP/m16.err"
 
+# the ledger's landscape pages: 25 to 30 visits a full page (at least 20 with any font)
+pdftotext -layout "$Y/reports/柳林镇_河口村_2024年_台账.pdf" - | awk 'BEGIN { RS = "\f" }
+	{ n = 0; m = split($0, l, "\n"); for (i = 1; i <= m; i++) if (l[i] ~ /^ *H[0-9]+ /) n++; c[NR] = n }
+	END { for (i = 2; i < NR - 1; i++) { s += c[i]; k++; if (c[i] < 20 || c[i] > 32) bad = 1 } printf "%.1f", s / k; exit bad }' > "$TMP/vpp"
+check "ledger: 20 to 32 visits on every full page (mean $(cat "$TMP/vpp"))" [ $? -eq 0 ]
+
 # PDF health
 for f in "$Y"/reports/*.pdf "$M"/reports/*.pdf; do
 	qpdf --check "$f" > "$TMP/qpdf" 2>&1
