@@ -807,7 +807,7 @@ int mq_read_text(const char *path, size_t max, struct mq_buf *out, enum mq_encod
 			rc = mq_fail(err, MQ_ERR_LIMIT, path, 0, "文件过大（上限 %zu 字节） / file larger than %zu bytes",
 				     max, max);
 		else if (mq_buf_add(&raw, block, n))
-			rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, path, 0);
 	}
 	if (!rc && ferror(fp))
 		rc = mq_fail(err, MQ_ERR_IO, path, 0, "读取出错 / read error");
@@ -832,7 +832,7 @@ int mq_read_text(const char *path, size_t max, struct mq_buf *out, enum mq_encod
 			size_t room = sizeof chunk;
 			size_t r = iconv(cd, &in, &left, &o, &room);
 			if (mq_buf_add(out, chunk, (size_t)(o - chunk)))
-				rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+				rc = mq_fail_nomem(err, path, 0);
 			else if (r == (size_t)-1 && errno != E2BIG)
 				rc = mq_fail(err, MQ_ERR_FORMAT, path, 0, "既不是 UTF-8 也不是 GB18030 文本（第 %zu 字节），%s",
 					     (size_t)(in - raw.data) + 1, how);
@@ -840,12 +840,12 @@ int mq_read_text(const char *path, size_t max, struct mq_buf *out, enum mq_encod
 		if (cd != (iconv_t)-1)
 			iconv_close(cd);
 	} else if (!rc && mq_buf_add(out, raw.data + start, raw.len - start)) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 	}
 	if (!rc && out->len && !mq_utf8_valid(out->data, out->len))
 		rc = mq_fail(err, MQ_ERR_FORMAT, path, 0, "不是有效的 UTF-8 或 GB18030 文本，%s", how);
 	if (!rc && mq_buf_addc(out, '\0'))
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 	if (!rc)
 		out->len--;
 	if (!rc && found)
