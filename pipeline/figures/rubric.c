@@ -228,6 +228,8 @@ static int read_item(struct mq_rubric *r, xmlNode *n, struct mq_error *err)
 static int read_doc(struct mq_rubric *r, xmlNode *root, struct mq_error *err)
 {
 	int rc;
+	r->title = arena_prop(r, root, "name");
+	r->version = arena_prop(r, root, "version");
 	for (xmlNode *n = root->children; n; n = n->next) {
 		if (is_elem(n, "items")) {
 			for (xmlNode *c = n->children; c; c = c->next)

@@ -790,6 +790,71 @@ static void sniff_encoding(const unsigned char *s, size_t n, enum mq_encoding *e
 	*enc = bad > good ? MQ_ENC_GB18030 : MQ_ENC_UTF8;
 }
 
+int mq_read_text(const char *path, size_t max, struct mq_buf *out, enum mq_encoding *found,
+		 struct mq_error *err)
+{
+	static const char how[] = "请用记事本或 WPS 另存为 UTF-8 或 GBK 编码 / "
+				  "save it as UTF-8 or GBK (Notepad, WPS: Save As)";
+	struct mq_buf raw = {0};
+	char block[8192];
+	size_t n;
+	int rc = 0;
+	mq_buf_reset(out);
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", strerror(errno));
+	while (!rc && (n = fread(block, 1, sizeof block, fp)) > 0) {
+		if (raw.len + n > max)
+			rc = mq_fail(err, MQ_ERR_LIMIT, path, 0, "文件过大（上限 %zu 字节） / file larger than %zu bytes",
+				     max, max);
+		else if (mq_buf_add(&raw, block, n))
+			rc = mq_fail_nomem(err, path, 0);
+	}
+	if (!rc && ferror(fp))
+		rc = mq_fail(err, MQ_ERR_IO, path, 0, "读取出错 / read error");
+	fclose(fp);
+	const unsigned char *u = (const unsigned char *)raw.data;
+	size_t start = 0;
+	enum mq_encoding enc = MQ_ENC_UTF8;
+	if (!rc && raw.len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+		rc = mq_fail(err, MQ_ERR_FORMAT, path, 0, "UTF-16 文本，%s", how);
+	if (!rc && raw.len >= 3 && memcmp(u, "\xEF\xBB\xBF", 3) == 0)
+		start = 3;
+	else if (!rc)
+		sniff_encoding(u, raw.len, &enc);
+	if (!rc && enc == MQ_ENC_GB18030) {
+		iconv_t cd = iconv_open("UTF-8", "GB18030");
+		if (cd == (iconv_t)-1)
+			rc = mq_fail(err, MQ_ERR_IO, path, 0, "系统不支持GB18030转换 / iconv lacks GB18030");
+		char *in = raw.data;
+		size_t left = raw.len;
+		while (!rc && left) {
+			char chunk[4096], *o = chunk;
+			size_t room = sizeof chunk;
+			size_t r = iconv(cd, &in, &left, &o, &room);
+			if (mq_buf_add(out, chunk, (size_t)(o - chunk)))
+				rc = mq_fail_nomem(err, path, 0);
+			else if (r == (size_t)-1 && errno != E2BIG)
+				rc = mq_fail(err, MQ_ERR_FORMAT, path, 0, "既不是 UTF-8 也不是 GB18030 文本（第 %zu 字节），%s",
+					     (size_t)(in - raw.data) + 1, how);
+		}
+		if (cd != (iconv_t)-1)
+			iconv_close(cd);
+	} else if (!rc && mq_buf_add(out, raw.data + start, raw.len - start)) {
+		rc = mq_fail_nomem(err, path, 0);
+	}
+	if (!rc && out->len && !mq_utf8_valid(out->data, out->len))
+		rc = mq_fail(err, MQ_ERR_FORMAT, path, 0, "不是有效的 UTF-8 或 GB18030 文本，%s", how);
+	if (!rc && mq_buf_addc(out, '\0'))
+		rc = mq_fail_nomem(err, path, 0);
+	if (!rc)
+		out->len--;
+	if (!rc && found)
+		*found = enc;
+	mq_buf_free(&raw);
+	return rc;
+}
+
 /* The first block: BOM and encoding. */
 static int start_file(struct row_reader *r, char *buf, size_t n, size_t *start)
 {

@@ -34,6 +34,7 @@ struct mq_style {
 	double space_before, space_after;   /* points */
 	uint8_t rgb[3];
 	int align;                          /* enum mq_align */
+	int keep_next;                      /* a caption: never ends a page */
 };
 
 /* A condition: "field op value", "nonempty(set)" or "empty(set)". The
@@ -50,11 +51,18 @@ struct mq_when {
 	int style;
 };
 
+/* A totals cell: nothing, the column's sum, or a value the caller gives
+ * (a rate recomputed from the sums, which a sum of rates is not). */
+enum mq_total { MQ_TOTAL_NONE, MQ_TOTAL_SUM, MQ_TOTAL_VALUE };
+
 struct mq_column {
 	const char *field, *header, *format;
 	double share;
 	int align;
-	int total;         /* 1: sum this column in the totals row */
+	int wrap;          /* line-break flags of its body cells (MQ_BREAK_LIST) */
+	int fit;           /* 1: at least as wide as its widest unbreakable value */
+	int total;         /* enum mq_total: what the totals row shows here */
+	const char *total_value;   /* MQ_TOTAL_VALUE: template expanded in the table's context */
 	struct mq_when *when;
 	int nwhen;
 };
@@ -108,7 +116,9 @@ struct mq_template {
 	struct mq_font_spec fonts[MQ_FONT_ROLES];
 	struct mq_style *styles;
 	int nstyles;
-	const char *hdr[3], *ftr[3];   /* left, center, right templates (NULL = none) */
+	/* left, center, right, outer templates (NULL = none); outer is at the
+	 * right of odd pages and the left of even ones (double-sided print) */
+	const char *hdr[4], *ftr[4];
 	int hdr_style, ftr_style, hdr_rule;
 	const char *info[4];       /* title, author, subject, keywords */
 	struct mq_block *body;
@@ -146,8 +156,22 @@ struct mq_lines {
  * never before a line-start-prohibited or after a line-end-prohibited
  * character; a run that cannot fit anywhere is cut where it overflows.
  * A '\n' forces a break. Fills out (reset first). 0 or MQ_ERR_NOMEM. */
-int mq_break_lines(const char *text, size_t len, double width, double indent,
+int mq_break_lines(const char *text, size_t len, double width, double indent, int flags,
 		   mq_width_fn fn, void *ctx, struct mq_lines *out);
+/* flags: a list ("吃穿、基本医疗、务工就业") breaks after "、" only, unless
+ * no such break fits the line; MQ_BREAK_NONE breaks only where nothing
+ * else fits (a name, with fit="content" its column holds it whole). */
+enum { MQ_BREAK_LIST = 1, MQ_BREAK_NONE = 2 };   /* NONE: a name, a short word: never broken */
+/* The widest piece of text no break may fall inside (a record id, a
+ * number, a word): what a column sized from its content must hold. */
+double mq_widest_unbreakable(const char *text, size_t len, int flags, mq_width_fn fn, void *ctx);
+/* 1 when a justified line may widen the gap between a and b (between CJK
+ * characters, at CJK/Latin boundaries, at spaces: never inside a word or
+ * a number). */
+int mq_gap_stretches(uint32_t a, uint32_t b);
+/* 1 when a is full-width punctuation followed by another mark, so a is
+ * set on half its advance ("）、", "。”"). */
+int mq_punct_squeeze(uint32_t a, uint32_t b);
 void mq_lines_free(struct mq_lines *l);
 int mq_is_cjk(uint32_t cp);
 int mq_no_line_start(uint32_t cp);

@@ -1,4 +1,4 @@
-/* layout.c — Chinese line breaking (禁则) over a caller-supplied metric. */
+/* linebreak.c — Chinese line breaking (禁则, clreq) over a caller-supplied metric. */
 #include "layout_internal.h"
 
 #include "minqing/core/error.h"
@@ -49,13 +49,72 @@ int mq_is_cjk(uint32_t cp)
 }
 
 static int is_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == 0x3000; }
+static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
 
-/* May a line break fall between a and b? */
-static int break_ok(uint32_t a, uint32_t b)
+/* Full-width punctuation whose ink sits on one half of its em (clreq
+ * 3.1.6): a closing or middle mark followed by another mark gives up the
+ * empty half of its advance, as in "）、" or "。”". */
+static const uint32_t closing[] = {
+	0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0xFF09, 0x300D, 0x300F,
+	0x201D, 0x2019, 0x300B, 0x3009, 0x3011, 0x3015, 0x3017, 0xFF3D, 0xFF5D,
+};
+static const uint32_t opening[] = {
+	0xFF08, 0x300C, 0x300E, 0x201C, 0x2018, 0x300A, 0x3008, 0x3010, 0x3014, 0x3016, 0xFF3B, 0xFF5B,
+};
+#define NELEM(a) (sizeof a / sizeof *a)
+
+int mq_punct_squeeze(uint32_t a, uint32_t b)
+{
+	return in_set(closing, NELEM(closing), a) &&
+	       (in_set(closing, NELEM(closing), b) || in_set(opening, NELEM(opening), b));
+}
+
+int mq_gap_stretches(uint32_t a, uint32_t b)
+{
+	/* clreq 3.8: spread between CJK characters and at CJK/Latin
+	 * boundaries (and Latin word spaces), never inside a word or number */
+	return mq_is_cjk(a) || mq_is_cjk(b) || is_space(a) || is_space(b);
+}
+
+/* May a line break fall between a and b? Inside a Latin or digit run
+ * only after a space or after / _ . - when no digit follows (a path, a
+ * file or a record name; never "3.6" or "2024-03-05"); in a list (flags
+ * MQ_BREAK_LIST) CJK text breaks only after "、". */
+static int break_ok(uint32_t a, uint32_t b, int flags)
 {
 	if (is_space(b) || mq_no_line_start(b) || mq_no_line_end(a))
 		return 0;
-	return is_space(a) || mq_is_cjk(a) || mq_is_cjk(b);
+	if (flags & MQ_BREAK_NONE)
+		return 0;
+	if (is_space(a))
+		return 1;
+	if (flags & MQ_BREAK_LIST)
+		return a == 0x3001;
+	if (mq_is_cjk(a) || mq_is_cjk(b))
+		return 1;
+	return (a == '/' || a == '_' || a == '.' || a == '-') && !is_digit(b);
+}
+
+double mq_widest_unbreakable(const char *text, size_t len, int flags, mq_width_fn fn, void *ctx)
+{
+	double w = 0, max = 0;
+	uint32_t prev = 0, cp;
+	for (size_t i = 0; i < len; ) {
+		int n = mq_utf8_decode(text + i, len - i, &cp);
+		if (!n) {
+			cp = 0xFFFD;
+			n = 1;
+		}
+		if (cp == '\n' || (is_space(cp) && !(flags & MQ_BREAK_NONE)) || (prev && break_ok(prev, cp, flags)))
+			w = 0;
+		if (cp != '\n' && (!is_space(cp) || (flags & MQ_BREAK_NONE)))
+			w += fn(ctx, cp) - (prev && mq_punct_squeeze(prev, cp) ? fn(ctx, prev) / 2 : 0);
+		if (w > max)
+			max = w;
+		prev = cp;
+		i += (size_t)n;
+	}
+	return max;
 }
 
 void mq_lines_free(struct mq_lines *l)
@@ -84,7 +143,7 @@ static int next_cp(const char *s, size_t len, size_t i, uint32_t *cp)
 	return 1;
 }
 
-int mq_break_lines(const char *text, size_t len, double width, double indent,
+int mq_break_lines(const char *text, size_t len, double width, double indent, int flags,
 		   mq_width_fn fn, void *ctx, struct mq_lines *out)
 {
 	out->n = 0;
@@ -108,6 +167,10 @@ int mq_break_lines(const char *text, size_t len, double width, double indent,
 		size_t brk_end = 0, brk_next = 0;
 		double brk_w = 0;
 		int brk_n = 0, have_brk = 0;
+		/* in a list, the best ordinary break when no "、" fits */
+		size_t any_end = 0, any_next = 0;
+		double any_w = 0;
+		int any_n = 0, any_brk = 0;
 		/* width up to the last non-space character */
 		double w_ink = 0;
 		size_t ink_end = start;
@@ -122,14 +185,22 @@ int mq_break_lines(const char *text, size_t len, double width, double indent,
 				forced = 1;
 				break;
 			}
-			if (nch && break_ok(prev, cp)) {
+			if (nch && break_ok(prev, cp, flags)) {
 				have_brk = 1;
 				brk_end = ink_end;
 				brk_w = w_ink;
 				brk_n = ink_n;
 				brk_next = pos;
+			} else if (nch && (flags & MQ_BREAK_LIST) && break_ok(prev, cp, 0)) {
+				any_brk = 1;
+				any_end = ink_end;
+				any_w = w_ink;
+				any_n = ink_n;
+				any_next = pos;
 			}
 			double cw = fn(ctx, cp);
+			if (nch && mq_punct_squeeze(prev, cp))
+				w -= fn(ctx, prev) / 2;
 			if (!is_space(cp) && nch && w + cw > avail + 1e-6) {
 				overflow = 1;
 				break;
@@ -156,6 +227,13 @@ int mq_break_lines(const char *text, size_t len, double width, double indent,
 			if (i >= len)
 				break;
 			continue;
+		}
+		if (!(have_brk && brk_end > start) && any_brk && any_end > start) {
+			have_brk = 1;
+			brk_end = any_end;
+			brk_w = any_w;
+			brk_n = any_n;
+			brk_next = any_next;
 		}
 		if (have_brk && brk_end > start) {
 			if (push_line(out, start, brk_end, brk_w, brk_n, 0))

@@ -22,6 +22,7 @@
 #define CELL_PAD_X 3.0
 #define CELL_PAD_Y 2.5
 #define RULE 0.5
+#define FIT_MAX 0.3        /* share of the width a fit="content" column may take */
 
 static const uint8_t black[3] = {0, 0, 0};
 static const uint8_t head_fill[3] = {0xE6, 0xE6, 0xE6};
@@ -48,6 +49,12 @@ struct rctx {
 	struct mq_render_result *res;
 	double x0, x1, ytop, ybot, y;
 	int at_top;                /* nothing drawn yet on the current page */
+	int only_keep;             /* the page holds only headings and captions so far */
+	/* the blocks after the one being drawn (and their context): what a
+	 * heading or a caption must keep on its page */
+	const struct mq_block *next;
+	int nnext;
+	const struct frame *next_fr;
 	int page_no, page_total;   /* for {page} / {pages} in header and footer */
 	struct mq_buf scratch, fmt;
 	struct mq_lines lines;
@@ -319,6 +326,7 @@ static int new_page(struct rctx *r)
 					  : mq_fail(r->err, MQ_ERR_IO, "", 0, "无法新建页面 / cannot add a page");
 	r->y = r->ytop;
 	r->at_top = 1;
+	r->only_keep = 1;
 	return 0;
 }
 
@@ -363,47 +371,212 @@ static double text_width(struct rctx *r, const struct mq_style *s, const char *t
 }
 
 static int break_text(struct rctx *r, const struct mq_style *s, const char *txt, size_t len,
-		      double width, double indent, struct mq_lines *out)
+		      double width, double indent, int flags, struct mq_lines *out)
 {
 	struct wctx w = {r->pdf, s->font, s->size};
-	return mq_break_lines(txt, len, width, indent, width_of, &w, out) ? nomem(r) : 0;
+	return mq_break_lines(txt, len, width, indent, flags, width_of, &w, out) ? nomem(r) : 0;
 }
 
-/* Draws one broken line inside [x, x + width] with the style's alignment. */
+/* Draws [s, s + len) from x as runs of one kind of gap: a justified line
+ * widens only the gaps mq_gap_stretches allows (one text run with a
+ * character spacing per run of such gaps), and a mark squeezed before
+ * another (mq_punct_squeeze) starts the next run half an em early. */
+static void draw_runs(struct rctx *r, const struct mq_style *st, double x, double base,
+		      const char *s, size_t len, double extra)
+{
+	struct wctx w = {r->pdf, st->font, st->size};
+	size_t run = 0, i = 0;
+	double run_x = x, pos = x;
+	int mode = -1;             /* gaps inside the current run: 1 stretch, 0 not */
+	uint32_t prev = 0;
+	while (i < len) {
+		uint32_t cp;
+		int n = mq_utf8_decode(s + i, len - i, &cp);
+		if (!n) {
+			cp = 0xFFFD;
+			n = 1;
+		}
+		if (i > run) {
+			int st_gap = extra > 0 && mq_gap_stretches(prev, cp), sq = mq_punct_squeeze(prev, cp);
+			double adv = width_of(&w, prev) + (st_gap ? extra : 0) - (sq ? width_of(&w, prev) / 2 : 0);
+			if (sq || (mode >= 0 && mode != st_gap)) {
+				mq_pdf_text(r->pdf, st->font, st->size, st->rgb, run_x, base, s + run, i - run,
+					    mode == 1 ? extra : 0);
+				run = i;
+				run_x = pos + adv;
+				mode = -1;
+			} else {
+				mode = st_gap;
+			}
+			pos += adv;
+		}
+		prev = cp;
+		i += (size_t)n;
+	}
+	if (len > run)
+		mq_pdf_text(r->pdf, st->font, st->size, st->rgb, run_x, base, s + run, len - run, mode == 1 ? extra : 0);
+}
+
+/* Draws one broken line inside [x, x + width] with the style's alignment;
+ * a paragraph's last line is never spread. */
 static void draw_line(struct rctx *r, const struct mq_style *s, int align, const char *txt,
 		      const struct mq_line *ln, double x, double width, double indent, double top)
 {
-	double avail = width - indent, dx = indent, cs = 0;
+	double avail = width - indent, dx = indent, extra = 0;
+	const char *t = txt + ln->start;
+	size_t len = ln->end - ln->start;
 	if (align == MQ_ALIGN_CENTER)
 		dx += (avail - ln->width) / 2;
 	else if (align == MQ_ALIGN_RIGHT)
 		dx += avail - ln->width;
-	else if (align == MQ_ALIGN_JUSTIFY && !ln->last && ln->nchars > 1 && avail > ln->width)
-		cs = (avail - ln->width) / (ln->nchars - 1);
-	mq_pdf_text(r->pdf, s->font, s->size, s->rgb, x + dx, baseline(top, s->leading, s->size),
-		    txt + ln->start, ln->end - ln->start, cs);
+	else if (align == MQ_ALIGN_JUSTIFY && !ln->last && ln->nchars > 1 && avail > ln->width) {
+		int gaps = 0;
+		uint32_t prev = 0, cp;
+		for (size_t i = 0; i < len; ) {
+			int n = mq_utf8_decode(t + i, len - i, &cp);
+			if (!n) {
+				cp = 0xFFFD;
+				n = 1;
+			}
+			gaps += i > 0 && mq_gap_stretches(prev, cp);
+			prev = cp;
+			i += (size_t)n;
+		}
+		if (gaps)
+			extra = (avail - ln->width) / gaps;
+	}
+	draw_runs(r, s, x + dx, baseline(top, s->leading, s->size), t, len, extra);
 }
 
-/* Flows text (already expanded) in style s across pages. */
+/* Flows text (already expanded) in style s across pages: at least two
+ * lines of a paragraph on each side of a page break; keep > 0 (a
+ * caption) keeps the whole text on the page with keep points below it. */
 static int flow(struct rctx *r, const struct mq_style *s, const char *txt, size_t len, double keep)
 {
 	double width = r->x1 - r->x0, indent = s->indent * s->size;
-	int rc = break_text(r, s, txt, len, width, indent, &r->lines);
+	int rc = break_text(r, s, txt, len, width, indent, 0, &r->lines);
 	if (rc)
 		return rc;
 	if (!r->at_top)
 		r->y -= s->space_before;
-	if ((rc = ensure(r, s->leading + keep)))
+	size_t n = r->lines.n, i = 0;
+	if (keep > 0 && (rc = ensure(r, (double)n * s->leading + s->space_after + keep)))
 		return rc;
-	for (size_t i = 0; i < r->lines.n; i++) {
-		if ((rc = ensure(r, s->leading)))
+	while (i < n) {
+		size_t rest = n - i;
+		double room = (r->y - r->ybot + 0.01) / s->leading;
+		size_t fit = room < 0 ? 0 : (size_t)floor(room);
+		if (fit >= rest) {
+			fit = rest;
+		} else if (!r->at_top) {
+			if (rest - fit < 2)
+				fit = rest >= 2 ? rest - 2 : 0;
+			if (fit < 2 || fit < (rest < 2 ? rest : 2)) {
+				if ((rc = new_page(r)))
+					return rc;
+				continue;
+			}
+		} else {
+			/* a paragraph longer than a page */
+			if (fit < 1)
+				fit = 1;
+			if (rest - fit < 2 && fit > 2)
+				fit = rest - 2;
+		}
+		for (size_t k = 0; k < fit; k++, i++) {
+			draw_line(r, s, s->align, txt, &r->lines.v[i], r->x0, width, i ? 0 : indent, r->y);
+			r->y -= s->leading;
+			r->at_top = 0;
+		}
+		if (i < n && (rc = new_page(r)))
 			return rc;
-		draw_line(r, s, s->align, txt, &r->lines.v[i], r->x0, width, i ? 0 : indent, r->y);
-		r->y -= s->leading;
-		r->at_top = 0;
 	}
 	r->y -= s->space_after;
 	return 0;
+}
+
+static int eval_cond(struct rctx *r, const struct mq_cond *c, const struct frame *here,
+		     const struct frame *outer, const struct mq_cond *filter, int *ok);
+
+/* Rows a table prints: those its filter passes, and its totals row. */
+static int table_rows(struct rctx *r, const struct mq_block *b, const struct mq_dataset *set,
+		      const struct frame *fr, size_t *n)
+{
+	static const struct mq_cond none = {0};
+	*n = b->total_label_col >= 0;
+	for (size_t i = 0; set && i < mq_dataset_rows(set); i++) {
+		struct frame f = {set, i, fr};
+		int ok, rc = eval_cond(r, &b->where, &f, fr, &none, &ok);
+		if (rc)
+			return rc;
+		*n += ok;
+	}
+	return 0;
+}
+
+/* Body rows that stay with a table's header on its first page. */
+static size_t keep_rows(size_t nrows)
+{
+	return nrows <= 3 ? nrows : 2;
+}
+
+/* The height the start of blocks b[0..n) needs on a page: two lines of a
+ * paragraph, a table's header and two rows, a heading or caption with
+ * what it keeps. An estimate from styles (texts are not broken). */
+static double start_height(struct rctx *r, const struct mq_block *b, int n, const struct frame *fr,
+			   int depth)
+{
+	if (n <= 0 || depth > 8)
+		return 0;
+	const struct mq_style *s = &r->t->styles[b->style];
+	int ok;
+	switch (b->kind) {
+	case MQ_B_TITLE: case MQ_B_HEADING:
+		return s->space_before + s->leading + s->space_after + start_height(r, b + 1, n - 1, fr, depth + 1);
+	case MQ_B_PARA:
+		if (s->keep_next)
+			return s->space_before + s->leading + s->space_after + start_height(r, b + 1, n - 1, fr, depth + 1);
+		return s->space_before + 2 * s->leading;
+	case MQ_B_TABLE: {
+		size_t nrows = 0;
+		if (table_rows(r, b, b->data ? mq_data_find(r->d, b->data) : NULL, fr, &nrows))
+			return 0;
+		return s->space_before + (double)(1 + keep_rows(nrows)) * (s->leading + 2 * CELL_PAD_Y);
+	}
+	case MQ_B_BAR: case MQ_B_KV: case MQ_B_SIGN:
+		return s->space_before + 2 * s->leading;
+	case MQ_B_SPACE:
+		return b->space + start_height(r, b + 1, n - 1, fr, depth + 1);
+	case MQ_B_IF:
+		if (eval_cond(r, &b->cond, fr, fr, &b->where, &ok))
+			return 0;
+		if (ok ? b->nchild : b->nalt)
+			return ok ? start_height(r, b->child, b->nchild, fr, depth + 1)
+				  : start_height(r, b->alt, b->nalt, fr, depth + 1);
+		return start_height(r, b + 1, n - 1, fr, depth + 1);
+	case MQ_B_EACH: {
+		const struct mq_dataset *set = b->data ? mq_data_find(r->d, b->data) : NULL;
+		for (size_t i = 0; set && i < mq_dataset_rows(set); i++) {
+			struct frame f = {set, i, fr};
+			if (eval_cond(r, &b->where, &f, fr, &(struct mq_cond){0}, &ok))
+				return 0;
+			/* sections on pages of their own: what leads into
+			 * them goes to the top of the first one */
+			if (ok && b->newpage)
+				return r->ytop - r->ybot + 1;
+			if (ok)
+				return start_height(r, b->child, b->nchild, &f, depth + 1);
+		}
+		return start_height(r, b + 1, n - 1, fr, depth + 1);
+	}
+	default:
+		return 0;
+	}
+}
+
+static double next_height(struct rctx *r)
+{
+	return start_height(r, r->next, r->nnext, r->next_fr, 0);
 }
 
 /* ---- blocks ---- */
@@ -464,19 +637,26 @@ static int do_text_block(struct rctx *r, const struct mq_block *b, const struct 
 		rc = expand(r, fr, b->text, s->font, txt);
 	if (rc)
 		return rc;
-	if (b->kind != MQ_B_HEADING)
-		return flow(r, s, txt->data, txt->len, 0);
-	/* a heading keeps two body lines below it on the same page */
-	const struct mq_style *body = &r->t->styles[mq_template_style(r->t, "body")];
+	int keeps = b->kind != MQ_B_PARA || s->keep_next, only_keep = r->only_keep;
+	if (b->kind != MQ_B_HEADING) {
+		rc = flow(r, s, txt->data, txt->len, keeps ? next_height(r) + 0.01 : 0);
+		r->only_keep = only_keep && keeps;
+		return rc;
+	}
+	/* a heading moves to the next page with the start of what follows */
 	if (!r->at_top)
 		r->y -= s->space_before;
-	if ((rc = ensure(r, s->leading + s->space_after + 2 * body->leading)))
+	if ((rc = ensure(r, s->leading + s->space_after + next_height(r))))
 		return rc;
+	only_keep = r->only_keep;
 	if (b->bookmark && (rc = bookmark(r, txt->data, r->obase + b->level)))
 		return rc;
 	struct mq_style flat = *s;
 	flat.space_before = 0;
-	return flow(r, &flat, txt->data, txt->len, 0);
+	flat.keep_next = 0;
+	rc = flow(r, &flat, txt->data, txt->len, 0);
+	r->only_keep = only_keep;
+	return rc;
 }
 
 static int grow_cells(struct rctx *r, int n)
@@ -505,6 +685,7 @@ static int grow_cells(struct rctx *r, int n)
 
 struct table_geom {
 	double x[65];              /* column edges */
+	int flags[64];             /* line-break flags of the body cells */
 	int ncols;
 };
 /* Breaks the cells [off, off + ncols) in their columns: the tallest cell's
@@ -519,7 +700,8 @@ static int measure_row(struct rctx *r, const struct table_geom *g, int off, int 
 		int rc = use_font(r, s->font);
 		if (!rc)
 			rc = break_text(r, s, txt->data ? txt->data : "", txt->len,
-					g->x[c + 1] - g->x[c] - 2 * CELL_PAD_X, 0, &r->cell_lines[off + c]);
+					g->x[c + 1] - g->x[c] - 2 * CELL_PAD_X, 0, off ? 0 : g->flags[c],
+					&r->cell_lines[off + c]);
 		if (rc)
 			return rc;
 		if ((int)r->cell_lines[off + c].n > *levels)
@@ -651,11 +833,124 @@ static int fill_cells(struct rctx *r, const struct mq_block *b, const struct mq_
 	return rc;
 }
 
+/* Fills the totals row: the label, the sums, the values the caller gives. */
+static int fill_totals(struct rctx *r, const struct mq_block *b, const double *sums, const struct frame *fr)
+{
+	static const struct prov none = {"", -1, ""};
+	int font = r->t->styles[b->total_style].font, rc = 0;
+	for (int c = 0; c < b->ncols && !rc; c++) {
+		mq_buf_reset(&r->cell_text[c]);
+		r->cell_style[c] = b->total_style;
+		char num[64];
+		snprintf(num, sizeof num, "%.10g", sums[c]);
+		mq_buf_reset(&r->fmt);
+		if (c == b->total_label_col)
+			rc = cover(r, font, b->total_label, strlen(b->total_label), &none, &r->cell_text[c]);
+		else if (b->cols[c].total == MQ_TOTAL_VALUE)
+			rc = expand(r, fr, b->cols[c].total_value, font, &r->cell_text[c]);
+		else if (b->cols[c].total == MQ_TOTAL_SUM && !mq_format_value(&r->fmt, num, b->cols[c].format))
+			rc = cover(r, font, r->fmt.data, r->fmt.len, &none, &r->cell_text[c]);
+	}
+	return rc;
+}
+
+static int row_height(struct rctx *r, const struct table_geom *g, double *h)
+{
+	int levels;
+	double lead;
+	int rc = measure_row(r, g, 0, &levels, &lead);
+	*h = levels * lead + 2 * CELL_PAD_Y;
+	return rc;
+}
+
+/* Before the last row but one (row f): when it fits on this page and the
+ * last row would not, both go to the next page, so that a table's last
+ * row never stands alone. */
+static int keep_last_row(struct rctx *r, struct table_run *tr, const struct mq_dataset *set,
+			 const int *fidx, const struct frame *f, const double *sums)
+{
+	const struct mq_block *b = tr->b;
+	double h_last = 0, h_this = 0;
+	int rc = 0;
+	if (b->total_label_col >= 0) {
+		rc = fill_totals(r, b, sums, f->up);
+	} else {
+		for (size_t j = f->row + 1; j < mq_dataset_rows(set); j++) {
+			struct frame n = {set, j, f->up};
+			int ok;
+			if ((rc = row_passes(r, &b->where, &n, f->up, &ok)) || ok) {
+				if (!rc)
+					rc = fill_cells(r, b, set, fidx, &n);
+				break;
+			}
+		}
+	}
+	if (rc || (rc = row_height(r, tr->g, &h_last)) || (rc = fill_cells(r, b, set, fidx, f)) ||
+	    (rc = row_height(r, tr->g, &h_this)))
+		return rc;
+	if (r->y - h_this >= r->ybot - 0.01 && r->y - h_this - h_last < r->ybot - 0.01 &&
+	    ((rc = new_page(r)) || (rc = draw_header(r, tr))))
+		return rc;
+	return 0;
+}
+
 static const struct mq_dataset *bound_set(struct rctx *r, const struct mq_block *b, int *rc)
 {
 	const struct mq_dataset *s = b->data ? mq_data_find(r->d, b->data) : NULL;
 	*rc = s ? 0 : tmpl_fail(r, b, "数据集不存在 / data set not supplied", b->data ? b->data : "(data)");
 	return s;
+}
+
+/* Column edges: a fit="content" column is as wide as its widest
+ * unbreakable value (or header word); the other columns share the rest in
+ * proportion to their widths. */
+static int table_widths(struct rctx *r, const struct mq_block *b, const struct mq_dataset *set,
+			const int *fidx, double share, const struct frame *fr, struct table_geom *g)
+{
+	double W = r->x1 - r->x0, w[64], fixed = 0, rest_share = 0;
+	int rc = 0;
+	for (int c = 0; c < b->ncols; c++) {
+		const struct mq_column *col = &b->cols[c];
+		w[c] = W * col->share / share;
+		g->flags[c] = col->wrap;
+		if (!col->fit) {
+			rest_share += col->share;
+			continue;
+		}
+		const struct mq_style *bs = &r->t->styles[b->style], *hs = &r->t->styles[b->head_style];
+		struct wctx wb = {r->pdf, bs->font, bs->size}, wh = {r->pdf, hs->font, hs->size};
+		if ((rc = use_font(r, bs->font)) || (rc = use_font(r, hs->font)))
+			return rc;
+		double need = mq_widest_unbreakable(col->header, strlen(col->header), 0, width_of, &wh);
+		for (size_t i = 0; i < mq_dataset_rows(set); i++) {
+			struct frame f = {set, i, fr};
+			int ok;
+			if ((rc = row_passes(r, &b->where, &f, fr, &ok)))
+				return rc;
+			if (!ok)
+				continue;
+			mq_buf_reset(&r->fmt);
+			if (mq_format_value(&r->fmt, mq_dataset_value(set, i, (size_t)fidx[c]), col->format))
+				return nomem(r);
+			double u = mq_widest_unbreakable(r->fmt.data, r->fmt.len, col->wrap, width_of, &wb);
+			if (u > need)
+				need = u;
+		}
+		need += 2 * CELL_PAD_X + 0.5;
+		/* a freak value (a whole line as a record id) is cut instead */
+		if (need > W * FIT_MAX)
+			need = W * FIT_MAX;
+		w[c] = need;
+		fixed += w[c];
+	}
+	double left = W - fixed;
+	for (int c = 0; c < b->ncols; c++)
+		if (!b->cols[c].fit && rest_share > 0 && left > 0)
+			w[c] = left * b->cols[c].share / rest_share;
+	g->x[0] = r->x0;
+	for (int c = 0; c < b->ncols; c++)
+		g->x[c + 1] = g->x[c] + w[c];
+	return 0;
 }
 
 static int do_table(struct rctx *r, const struct mq_block *b, const struct frame *fr)
@@ -676,9 +971,8 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 		aligns[c] = b->cols[c].align;
 	}
 	struct table_geom g = {.ncols = b->ncols};
-	g.x[0] = r->x0;
-	for (int c = 0; c < b->ncols; c++)
-		g.x[c + 1] = g.x[c] + (r->x1 - r->x0) * b->cols[c].share / share;
+	if ((rc = table_widths(r, b, set, fidx, share, fr, &g)))
+		return rc;
 	if ((rc = grow_cells(r, 2 * b->ncols)))
 		return rc;
 	struct table_run tr = {.b = b, .g = &g};
@@ -694,8 +988,12 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 	const struct mq_style *s = &r->t->styles[b->style];
 	if (!r->at_top)
 		r->y -= s->space_before;
-	/* the header and two rows stay together */
-	if ((rc = ensure(r, 3 * (s->leading + 2 * CELL_PAD_Y))) || (rc = draw_header(r, &tr)))
+	size_t nrows = 0, k = 0;
+	if ((rc = table_rows(r, b, set, fr, &nrows)))
+		return rc;
+	/* the header and two rows stay together (three rows: all of them, as
+	 * the last row never stands alone) */
+	if ((rc = ensure(r, (1 + keep_rows(nrows)) * (s->leading + 2 * CELL_PAD_Y))) || (rc = draw_header(r, &tr)))
 		return rc;
 	for (size_t i = 0; i < mq_dataset_rows(set); i++) {
 		struct frame f = {set, i, fr};
@@ -704,31 +1002,19 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 			return rc;
 		if (!ok)
 			continue;
+		if (k + 2 == nrows && tr.rows_here > 1 && (rc = keep_last_row(r, &tr, set, fidx, &f, sums)))
+			return rc;
 		if ((rc = fill_cells(r, b, set, fidx, &f)) || (rc = emit_row(r, &tr, aligns)))
 			return rc;
+		k++;
 		for (int c = 0; c < b->ncols; c++) {
 			double v;
-			if (b->cols[c].total && parse_number(mq_dataset_value(set, i, (size_t)fidx[c]), &v))
+			if (b->cols[c].total == MQ_TOTAL_SUM && parse_number(mq_dataset_value(set, i, (size_t)fidx[c]), &v))
 				sums[c] += v;
 		}
 	}
-	if (b->total_label_col >= 0) {
-		static const struct prov none = {"", -1, ""};
-		int font = r->t->styles[b->total_style].font;
-		for (int c = 0; c < b->ncols && !rc; c++) {
-			mq_buf_reset(&r->cell_text[c]);
-			r->cell_style[c] = b->total_style;
-			char num[64];
-			snprintf(num, sizeof num, "%.10g", sums[c]);
-			mq_buf_reset(&r->fmt);
-			if (c == b->total_label_col)
-				rc = cover(r, font, b->total_label, strlen(b->total_label), &none, &r->cell_text[c]);
-			else if (b->cols[c].total && !mq_format_value(&r->fmt, num, b->cols[c].format))
-				rc = cover(r, font, r->fmt.data, r->fmt.len, &none, &r->cell_text[c]);
-		}
-		if (rc || (rc = emit_row(r, &tr, aligns)))
-			return rc;
-	}
+	if (b->total_label_col >= 0 && ((rc = fill_totals(r, b, sums, fr)) || (rc = emit_row(r, &tr, aligns))))
+		return rc;
 	r->y -= s->space_after;
 	return 0;
 }
@@ -776,7 +1062,7 @@ static int do_bar(struct rctx *r, const struct mq_block *b, const struct frame *
 		if ((rc = cover(r, s->font, r->fmt.data, r->fmt.len, &pv, t)))
 			return rc;
 		/* a label too long for its column keeps its first line */
-		if ((rc = break_text(r, s, t->data, t->len, label_w, 0, &r->lines)))
+		if ((rc = break_text(r, s, t->data, t->len, label_w, 0, 0, &r->lines)))
 			return rc;
 		const struct mq_line *ln = &r->lines.v[0];
 		double base = baseline(r->y, s->leading, s->size);
@@ -819,7 +1105,7 @@ static int do_kv(struct rctx *r, const struct mq_block *b, const struct frame *f
 		}
 		if (!rc)
 			rc = break_text(r, vs, r->scratch.data ? r->scratch.data : "", r->scratch.len,
-					r->x1 - r->x0 - kw, 0, &r->lines);
+					r->x1 - r->x0 - kw, 0, 0, &r->lines);
 		double lead = vs->leading > ks->leading ? vs->leading : ks->leading;
 		if (!rc)
 			rc = ensure(r, lead);
@@ -887,13 +1173,17 @@ static int do_each(struct rctx *r, const struct mq_block *b, const struct frame 
 		return rc;
 	int saved_n = r->nostack, saved_base = r->obase;
 	int depth = (r->nostack ? r->odepth[r->nostack - 1] : 0) + 1;
+	int first = 1;
 	for (size_t i = 0; i < mq_dataset_rows(set) && !rc; i++) {
 		struct frame f = {set, i, fr};
 		int ok;
 		if ((rc = row_passes(r, &b->where, &f, fr, &ok)) || !ok)
 			continue;
-		if (b->newpage && !r->at_top && (rc = new_page(r)))
+		/* a page holding only headings goes on with the first section:
+		 * no page holds only a heading */
+		if (b->newpage && !r->at_top && !(first && r->only_keep) && (rc = new_page(r)))
 			break;
+		first = 0;
 		r->nostack = saved_n;
 		r->obase = saved_base;
 		if (b->bookmark) {
@@ -948,12 +1238,29 @@ static int render_block(struct rctx *r, const struct mq_block *b, const struct f
 
 static int render_blocks(struct rctx *r, const struct mq_block *b, int n, const struct frame *fr)
 {
-	for (int i = 0; i < n; i++) {
-		int rc = render_block(r, &b[i], fr);
-		if (rc)
-			return rc;
+	const struct mq_block *after = r->next;
+	int nafter = r->nnext, rc = 0;
+	const struct frame *after_fr = r->next_fr;
+	for (int i = 0; i < n && !rc; i++) {
+		if (i + 1 < n) {
+			r->next = &b[i + 1];
+			r->nnext = n - i - 1;
+			r->next_fr = fr;
+		} else {
+			r->next = after;
+			r->nnext = nafter;
+			r->next_fr = after_fr;
+		}
+		rc = render_block(r, &b[i], fr);
+		if (!rc && b[i].kind != MQ_B_TITLE && b[i].kind != MQ_B_HEADING && b[i].kind != MQ_B_PARA &&
+		    b[i].kind != MQ_B_IF && b[i].kind != MQ_B_EACH && b[i].kind != MQ_B_SPACE &&
+		    b[i].kind != MQ_B_BREAK)
+			r->only_keep = 0;
 	}
-	return 0;
+	r->next = after;
+	r->nnext = nafter;
+	r->next_fr = after_fr;
+	return rc;
 }
 
 /* Header and footer on every page, now that the page count is known. */
@@ -966,22 +1273,27 @@ static int draw_margins(struct rctx *r)
 	for (int p = 0; p < r->page_total; p++) {
 		mq_pdf_use_page(r->pdf, p);
 		r->page_no = p + 1;
-		for (int part = 0; part < 6; part++) {
-			const char *tmpl = part < 3 ? t->hdr[part] : t->ftr[part - 3];
-			const struct mq_style *s = part < 3 ? hs : fs;
+		for (int part = 0; part < 8; part++) {
+			const char *tmpl = part < 4 ? t->hdr[part] : t->ftr[part - 4];
+			const struct mq_style *s = part < 4 ? hs : fs;
 			if (!tmpl)
 				continue;
 			mq_buf_reset(&r->scratch);
 			int rc = expand(r, NULL, tmpl, s->font, &r->scratch);
 			if (rc)
 				return rc;
-			double w = text_width(r, s, r->scratch.data, r->scratch.len);
-			double x = part % 3 == 0 ? r->x0 : part % 3 == 1 ? (r->x0 + r->x1 - w) / 2 : r->x1 - w;
-			double top = part < 3 ? hy : fy;
+			double w = text_width(r, s, r->scratch.data, r->scratch.len), x;
+			switch (part % 4) {
+			case 0: x = r->x0; break;
+			case 1: x = (r->x0 + r->x1 - w) / 2; break;
+			case 2: x = r->x1 - w; break;
+			default: x = r->page_no % 2 ? r->x1 - w - s->size : r->x0 + s->size; break;
+			}
+			double top = part < 4 ? hy : fy;
 			mq_pdf_text(r->pdf, s->font, s->size, s->rgb, x, baseline(top, s->leading, s->size),
 				    r->scratch.data, r->scratch.len, 0);
 		}
-		if ((t->hdr[0] || t->hdr[1] || t->hdr[2]) && t->hdr_rule)
+		if ((t->hdr[0] || t->hdr[1] || t->hdr[2] || t->hdr[3]) && t->hdr_rule)
 			mq_pdf_line(r->pdf, r->x0, hy - hs->leading - 2, r->x1, hy - hs->leading - 2, RULE);
 	}
 	r->page_no = 0;

@@ -284,24 +284,24 @@ struct loader {
 
 /* Built-in styles; a template's <style> overrides or adds to them. */
 static const struct mq_style default_styles[] = {
-	/* name       font          size  lead  ind  before after  rgb          align */
-	{"title",     MQ_FONT_SONG, 22,   36,   0,   0,  18, {0, 0, 0},       MQ_ALIGN_CENTER},
-	{"subtitle",  MQ_FONT_KAI,  16,   28,   0,   0,  12, {0, 0, 0},       MQ_ALIGN_CENTER},
-	{"h1",        MQ_FONT_HEI,  16,   30,   0,   6,   2, {0, 0, 0},       MQ_ALIGN_LEFT},
-	{"h2",        MQ_FONT_KAI,  16,   30,   0,   4,   2, {0, 0, 0},       MQ_ALIGN_LEFT},
-	{"h3",        MQ_FONT_SONG, 16,   30,   0,   2,   0, {0, 0, 0},       MQ_ALIGN_LEFT},
-	{"body",      MQ_FONT_SONG, 16,   28,   2,   0,   0, {0, 0, 0},       MQ_ALIGN_JUSTIFY},
-	{"note",      MQ_FONT_KAI,  12,   20,   2,   0,   0, {0, 0, 0},       MQ_ALIGN_JUSTIFY},
-	{"table",     MQ_FONT_SONG, 10.5, 15,   0,   6,   8, {0, 0, 0},       MQ_ALIGN_LEFT},
-	{"th",        MQ_FONT_HEI,  10.5, 15,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_CENTER},
-	{"total",     MQ_FONT_HEI,  10.5, 15,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_LEFT},
-	{"alert",     MQ_FONT_SONG, 10.5, 15,   0,   0,   0, {0xC0, 0, 0},    MQ_ALIGN_LEFT},
-	{"kv-key",    MQ_FONT_HEI,  14,   26,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_LEFT},
-	{"kv",        MQ_FONT_SONG, 14,   26,   0,   4,   8, {0, 0, 0},       MQ_ALIGN_LEFT},
-	{"bar",       MQ_FONT_SONG, 10.5, 20,   0,   6,   8, {0x44, 0x72, 0xC4}, MQ_ALIGN_LEFT},
-	{"signature", MQ_FONT_SONG, 14,   32,   0,  18,   0, {0, 0, 0},       MQ_ALIGN_LEFT},
-	{"header",    MQ_FONT_SONG, 10.5, 14,   0,   0,   0, {0x40, 0x40, 0x40}, MQ_ALIGN_CENTER},
-	{"footer",    MQ_FONT_SONG, 10.5, 14,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_CENTER},
+	/* name       font          size  lead  ind  before after  rgb          align, keep */
+	{"title",     MQ_FONT_SONG, 22,   36,   0,   0,  18, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
+	{"subtitle",  MQ_FONT_KAI,  16,   28,   0,   0,  12, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
+	{"h1",        MQ_FONT_HEI,  16,   30,   0,   6,   2, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
+	{"h2",        MQ_FONT_KAI,  16,   30,   0,   4,   2, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
+	{"h3",        MQ_FONT_SONG, 16,   30,   0,   2,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
+	{"body",      MQ_FONT_SONG, 16,   28,   2,   0,   0, {0, 0, 0},       MQ_ALIGN_JUSTIFY, 0},
+	{"note",      MQ_FONT_KAI,  12,   20,   2,   0,   0, {0, 0, 0},       MQ_ALIGN_JUSTIFY, 0},
+	{"table",     MQ_FONT_SONG, 10.5, 15,   0,   6,   8, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
+	{"th",        MQ_FONT_HEI,  10.5, 15,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
+	{"total",     MQ_FONT_HEI,  10.5, 15,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
+	{"alert",     MQ_FONT_SONG, 10.5, 15,   0,   0,   0, {0xC0, 0, 0},    MQ_ALIGN_LEFT, 0},
+	{"kv-key",    MQ_FONT_HEI,  14,   26,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
+	{"kv",        MQ_FONT_SONG, 14,   26,   0,   4,   8, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
+	{"bar",       MQ_FONT_SONG, 10.5, 20,   0,   6,   8, {0x44, 0x72, 0xC4}, MQ_ALIGN_LEFT, 0},
+	{"signature", MQ_FONT_SONG, 14,   32,   0,  18,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
+	{"header",    MQ_FONT_SONG, 10.5, 14,   0,   0,   0, {0x40, 0x40, 0x40}, MQ_ALIGN_CENTER, 0},
+	{"footer",    MQ_FONT_SONG, 10.5, 14,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
 };
 
 static const struct {
@@ -562,7 +562,15 @@ static int parse_table(struct loader *L, xmlNode *n, struct mq_block *b)
 		const char *al = attr(L, c, "align", NULL);
 		col->align = al ? parse_align(al)
 				: (strcmp(col->format, "") && strcmp(col->format, "text") ? MQ_ALIGN_RIGHT : MQ_ALIGN_LEFT);
-		col->total = strcmp(attr(L, c, "total", "none"), "sum") == 0;
+		const char *wrap = attr(L, c, "wrap", "text");
+		col->wrap = strcmp(wrap, "list") == 0 ? MQ_BREAK_LIST : strcmp(wrap, "none") == 0 ? MQ_BREAK_NONE : 0;
+		col->fit = strcmp(attr(L, c, "fit", "share"), "content") == 0;
+		const char *tot = attr(L, c, "total", "none");
+		col->total = strcmp(tot, "sum") == 0 ? MQ_TOTAL_SUM : strcmp(tot, "value") == 0 ? MQ_TOTAL_VALUE
+										: MQ_TOTAL_NONE;
+		col->total_value = attr(L, c, "total-value", "");
+		if (col->total == MQ_TOTAL_VALUE && (rc = check_placeholders(L, c, col->total_value)))
+			return rc;
 		if (!mq_format_known(col->format))
 			return fail_at(L, c, MQ_ERR_FORMAT, "未知格式 / unknown format", col->format);
 		if ((rc = parse_whens(L, c, &col->when, &col->nwhen)))
@@ -732,6 +740,9 @@ static int parse_style(struct loader *L, xmlNode *n)
 	s->indent = attr_num(L, n, "indent", s->indent);
 	s->space_before = attr_num(L, n, "space-before", s->space_before);
 	s->space_after = attr_num(L, n, "space-after", s->space_after);
+	const char *keep = attr(L, n, "keep-with-next", NULL);
+	if (keep)
+		s->keep_next = strcmp(keep, "true") == 0;
 	parse_rgb(attr(L, n, "color", NULL), s->rgb);
 	const char *al = attr(L, n, "align", NULL);
 	if (al)
@@ -765,8 +776,8 @@ static int parse_page(struct loader *L, xmlNode *n)
 
 static int parse_hf(struct loader *L, xmlNode *n, const char **parts, int *style, const char *defstyle)
 {
-	static const char *const names[3] = {"left", "center", "right"};
-	for (int i = 0; i < 3; i++) {
+	static const char *const names[4] = {"left", "center", "right", "outer"};
+	for (int i = 0; i < 4; i++) {
 		parts[i] = attr(L, n, names[i], NULL);
 		int rc = parts[i] ? check_placeholders(L, n, parts[i]) : 0;
 		if (rc)

@@ -151,8 +151,11 @@ static int rubric_sets(struct rp_ctx *c, struct mq_data *d, const struct mq_rubr
 				  "得分四舍五入取整。%s本期没有走访记录的干部不评分，等次为“%s”。",
 				  text.data ? text.data : "", veto, r->no_record)) == 0)
 		rc = mq_data_set(d, "veto_text", veto, err);
-	if (!rc)
-		rc = mq_data_set(d, "rubric_file", r->path, err);
+	/* named by its title and version, not by a path on this machine */
+	if (!rc && r->title && r->version)
+		rc = rp_setf(d, err, "rubric_name", "《%s》（第%s版）", r->title, r->version);
+	else if (!rc)
+		rc = rp_setf(d, err, "rubric_name", "《%s》", r->title ? r->title : "考核评分细则");
 	mq_buf_free(&text);
 	(void)c;
 	return rc;
@@ -265,7 +268,9 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		ncad += keep[i] != NULL;
 	for (size_t i = 0; i < T->nrows; i++)
 		nteam += tkeep[i] != NULL;
-	if ((rc = rp_setf(d, err, "title", "%s%s驻村干部考核结果", area, period_text)) ||
+	if ((rc = rp_setf(d, err, "title", "%s%s驻村干部%s结果", area, period_text,
+			  c->period.kind == MQ_PERIOD_YEAR ? "年度考核" : "阶段考核")) ||
+	    (rc = mq_data_set(d, "kind", c->period.kind == MQ_PERIOD_YEAR ? "年度考核" : "阶段考核", err)) ||
 	    (rc = mq_data_set(d, "county", area, err)) ||
 	    (rc = mq_data_set(d, "unit", c->o->unit ? c->o->unit : area, err)) ||
 	    (rc = mq_data_set(d, "period_text", period_text, err)) ||
@@ -292,6 +297,17 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 			     "days_required presence",
 			     &cs, err)) ||
 	    (rc = rp_add_set(d, "items", "cadre_id item basis full points", &is, err)))
+		goto out;
+	/* the rows the 个人考核表 ends with, room to sign and a date line */
+	struct mq_dataset *ss;
+	static const char *const sign_rows[] = {"本人签字", "考核组意见", "单位盖章"};
+	if ((rc = rp_add_set(d, "sign_rows", "label space", &ss, err)))
+		goto out;
+	for (size_t i = 0; i < sizeof sign_rows / sizeof *sign_rows && !rc; i++) {
+		const char *row[] = {sign_rows[i], "年　　月　　日"};
+		rc = mq_dataset_add_row(ss, row, err);
+	}
+	if (rc)
 		goto out;
 	for (size_t i = 0; i < T->nrows && !rc; i++) {
 		if (!tkeep[i])
@@ -426,7 +442,9 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		}
 	}
 	char file[1024];
-	snprintf(file, sizeof file, "%s_%s_年度考核结果.pdf", area, c->label);
+	/* a year is 年度考核; any other period 阶段考核 */
+	snprintf(file, sizeof file, "%s_%s_%s.pdf", area, c->label,
+		 c->period.kind == MQ_PERIOD_YEAR ? "年度考核结果" : "考核结果");
 	if (!rc)
 		rc = rp_render(c, c->t_assess, d, file, unit, index, emit, sink, err);
 out:

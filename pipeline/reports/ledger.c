@@ -45,28 +45,39 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 	    (rc = mq_data_set(d, "as_of", c->as_of_text, err)) ||
 	    (rc = rp_add_set(d, "households", "household_id householder visits demands", &hs, err)) ||
 	    (rc = rp_add_set(d, "visits", "household_id householder date cadre mode topics demand status closed "
-			     "signed", &vs, err)))
+			     "signed measure log", &vs, err)))
 		goto out;
-	size_t nh = 0, demands = 0;
+	size_t nh = 0, demands = 0, resolved = 0, overdue = 0;
 	for (size_t i = v->first; i < v->first + v->count && !rc;) {
 		size_t j = i, nd = 0;
 		int32_t holder = -1;
 		const struct rp_visit *x = &c->visits[i];
 		for (; j < v->first + v->count && c->visits[j].household == x->household; j++) {
 			const struct rp_visit *y = &c->visits[j];
-			char date[11], closed[11] = "", topics[256];
+			char date[11], closed[32] = "", topics[256];
+			const char *status = y->demand >= 0 && y->status >= 0 ? mq_statuses[y->status] : "";
 			mq_date_format(y->date, date);
 			if (y->closed != MQ_NO_DAY)
 				mq_date_format(y->closed, closed);
+			/* the status on the as-of date (contract section 4): a
+			 * closure after it is still open then, noted as 期后办结 */
+			int is_closed = y->demand >= 0 && y->status == MQ_ST_CLOSED && y->closed != MQ_NO_DAY;
+			if (is_closed && y->closed > c->as_of) {
+				status = "未办结";
+				memmove(closed + strlen("期后办结 "), closed, 11);
+				memcpy(closed, "期后办结 ", strlen("期后办结 "));
+			}
+			resolved += is_closed && y->closed <= c->as_of;
+			overdue += y->demand >= 0 && !(is_closed && y->closed <= c->as_of) && y->due != MQ_NO_DAY &&
+				   y->due < c->as_of;
 			topics_text(y->topics, topics, sizeof topics);
 			if (y->householder >= 0)
 				holder = y->householder;
 			nd += y->demand >= 0;
 			const char *row[] = {rp_str(c, y->household), rp_str(c, y->householder), date, rp_str(c, y->cadre),
 					     y->mode >= 0 ? mq_visit_modes[y->mode] : "", topics,
-					     rp_str(c, y->demand),
-					     y->demand >= 0 && y->status >= 0 ? mq_statuses[y->status] : "",
-					     closed, y->is_signed ? "是" : "否"};
+					     rp_str(c, y->demand), status, closed, y->is_signed ? "是" : "否",
+					     rp_str(c, y->measure), y->log ? y->log : ""};
 			if ((rc = mq_dataset_add_row(vs, row, err)))
 				break;
 		}
@@ -84,7 +95,9 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 	snprintf(file, sizeof file, "%s_%s_%s_台账.pdf", v->township, v->village, c->label);
 	if (!rc && !(rc = rp_setf(d, err, "households_n", "%zu", nh)) &&
 	    !(rc = rp_setf(d, err, "visits_n", "%zu", v->count)) &&
-	    !(rc = rp_setf(d, err, "demands_n", "%zu", demands)))
+	    !(rc = rp_setf(d, err, "demands_n", "%zu", demands)) &&
+	    !(rc = rp_setf(d, err, "resolved_n", "%zu", resolved)) &&
+	    !(rc = rp_setf(d, err, "overdue_n", "%zu", overdue)))
 		rc = rp_render(c, c->t_ledger, d, file, unit, index, emit, sink, err);
 out:
 	if (rc > 0)

@@ -259,6 +259,30 @@ static int32_t intern(struct rp_ctx *c, const struct mq_record *r, int f)
 	return mq_intern_id(c->strings, r->text[f], r->len[f]);
 }
 
+/* The first LOG_EXCERPT characters of 日志内容 for the ledger (the whole
+ * diary stays in accepted.csv), "…" when cut; NULL when empty. */
+#define LOG_EXCERPT 12
+static const char *log_excerpt(struct rp_ctx *c, const struct mq_record *r, int *nomem)
+{
+	const char *s = r->text[MQ_F_NOTES];
+	size_t len = s ? r->len[MQ_F_NOTES] : 0, i = 0;
+	*nomem = 0;
+	if (!len)
+		return NULL;
+	for (int n = 0; i < len && n < LOG_EXCERPT; n++) {
+		uint32_t cp;
+		int k = mq_utf8_decode(s + i, len - i, &cp);
+		i += k ? (size_t)k : 1;
+	}
+	char buf[LOG_EXCERPT * 4 + 8];
+	memcpy(buf, s, i);
+	if (i < len)
+		memcpy(buf + i, "…", strlen("…")), i += strlen("…");
+	const char *out = mq_arena_strndup(c->arena, buf, i);
+	*nomem = out == NULL;
+	return out;
+}
+
 struct visit_reader {
 	struct rp_ctx *c;
 	struct mq_intern *village_keys;  /* "township\x1fvillage" → village index */
@@ -295,6 +319,11 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 		.closed = r->closed_date, .seq = seq, .topics = (uint16_t)r->topics,
 		.mode = (int8_t)r->visit_mode, .status = (int8_t)r->status, .is_signed = (int8_t)r->is_signed,
 	};
+	int nomem;
+	x->measure = intern(c, r, MQ_F_MEASURE);
+	x->log = log_excerpt(c, r, &nomem);
+	if (nomem || (r->text[MQ_F_MEASURE] && r->len[MQ_F_MEASURE] && x->measure < 0))
+		return MQ_ERR_NOMEM;
 	if (x->cadre < 0)
 		x->cadre = intern(c, r, MQ_F_CADRE_ID);
 	if ((r->text[MQ_F_HOUSEHOLD_ID] && r->len[MQ_F_HOUSEHOLD_ID] && x->household < 0) ||
@@ -439,6 +468,8 @@ out:
 	return rc;
 }
 
+#define NEXT_STEPS_MAX (1 << 20)   /* a page of text, not a data file */
+
 int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 		  const char *period, struct mq_error *err)
 {
@@ -446,34 +477,29 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 	int rc = rp_add_set(d, "next_steps", "text", &set, err);
 	if (rc || !c->o->next_steps_dir)
 		return rc;
-	char path[4400], line[8192];
+	char path[4400];
 	snprintf(path, sizeof path, "%s/%s_%s.txt", c->o->next_steps_dir, township, period);
-	FILE *fp = fopen(path, "r");
-	if (!fp)
+	if (access(path, F_OK) != 0)
 		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s",
 						     strerror(errno));
-	long n = 0;
-	while (!rc && fgets(line, sizeof line, fp)) {
-		const char *s;
-		char *p = line;
-		n++;
-		if (n == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-		    (unsigned char)p[2] == 0xBF)
-			p += 3;
-		size_t len = mq_trim(p, strlen(p), &s);
-		while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+	/* UTF-8 with or without a BOM, or GB18030 / GBK as Notepad and WPS
+	 * save it: the CSV reader's detection (ingest.h) */
+	struct mq_buf text = {0};
+	if ((rc = mq_read_text(path, NEXT_STEPS_MAX, &text, NULL, err)))
+		return rc;
+	for (const char *p = text.data ? text.data : "", *end = p + text.len; !rc && p < end; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *s;
+		size_t len = mq_trim(p, (size_t)((nl ? nl : end) - p), &s);
+		p = nl ? nl + 1 : end;
+		while (len && s[len - 1] == '\r')
 			len = mq_trim(s, len - 1, &s);
 		if (!len)
 			continue;
-		if (!mq_utf8_valid(s, len)) {
-			rc = mq_fail(err, MQ_ERR_FORMAT, path, n, "不是 UTF-8 文本 / not UTF-8 text");
-			break;
-		}
-		char *text = mq_arena_strndup(c->arena, s, len);
-		const char *v[] = {text};
-		rc = text ? mq_dataset_add_row(set, v, err) : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		char *line = mq_arena_strndup(c->arena, s, len);
+		const char *v[] = {line};
+		rc = line ? mq_dataset_add_row(set, v, err) : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 	}
-	fclose(fp);
+	mq_buf_free(&text);
 	return rc;
 }
 

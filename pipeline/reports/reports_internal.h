@@ -30,7 +30,8 @@ const char *rp_cell(const struct rp_table *t, size_t row, const char *col); /* "
 /* One accepted record of the period, compact (strings interned). */
 struct rp_visit {
 	int32_t village;             /* index into ctx->villages */
-	int32_t household, householder, cadre, demand; /* intern ids, -1 none */
+	int32_t household, householder, cadre, demand, measure; /* intern ids, -1 none */
+	const char *log;             /* the start of 日志内容 (arena), NULL none */
 	mq_day date, due, closed;
 	uint32_t seq;                /* order in accepted.csv: ties in date order */
 	uint16_t topics;

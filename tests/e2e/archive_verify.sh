@@ -56,7 +56,7 @@ def pdf(path, text):
     open(path, "wb").write(body)
 for name in ["油篓沟乡_2024年03月_工作小结", "油篓沟乡_玻璃彩村_2024年03月_台账", "油篓沟乡_德胜村_2024年03月_台账",
              "小二台镇_2024年03月_工作小结", "小二台镇_小二台村_2024年03月_台账",
-             "张北县_2024年03月_年度考核结果", "2024年03月_数据质量报告"]:
+             "张北县_2024年03月_考核结果", "2024年03月_数据质量报告"]:
     pdf(os.path.join(out, "reports", name + ".pdf"), name.encode("unicode_escape").decode())
 open(os.path.join(inputs, "走访记录 三月.csv"), "w").write("record_id\nR1\n")
 open(os.path.join(inputs, "visits.xml"), "w").write("<visits version='1'/>\n")
@@ -136,7 +136,7 @@ for n in ["data/报告/油篓沟乡_2024年03月_工作小结.pdf", "data/报告
           "data/数据/village_summary.csv", "data/数据/township_summary.csv", "data/数据/cadre_monthly.csv",
           "data/原始输入/走访记录 三月.csv", "data/原始输入/visits.xml"]:
     if n not in names: fail("township package lacks " + n)
-for n in ["data/报告/小二台镇_2024年03月_工作小结.pdf", "data/报告/张北县_2024年03月_年度考核结果.pdf",
+for n in ["data/报告/小二台镇_2024年03月_工作小结.pdf", "data/报告/张北县_2024年03月_考核结果.pdf",
           "data/数据/county_summary.csv"]:
     if n in names: fail("township package holds " + n)
 acc = z.read("data/数据/accepted.csv").decode("utf-8")

@@ -47,6 +47,9 @@ def report(pdf):
     if not os.path.exists(pdf):
         return None, None
     tx = text(pdf)
+    # justification never spreads the letters of a word or a number (clreq)
+    spread = re.search(r"(?<![A-Za-z])[A-Za-z] [a-z] [a-z]|\d \.\d|\d\. \d|\d \d %|\d %", tx)
+    check(spread is None, f"no spread Latin or digits in {pdf}: {spread and spread.group(0)!r}")
     return tx, flat(tx)
 
 def line_with(t, *items):
@@ -61,6 +64,32 @@ def line_with(t, *items):
         else:
             return True
     return False
+
+NUM = re.compile(r"(?<![0-9A-Za-z_.,])\d[\d,]*(?:\.\d+)?%?")
+
+def numbers_explained(tx, allowed, what):
+    """Every number the report prints (dates, record and household ids,
+    table and figure numbers and page numbers taken out) is one the CSVs
+    give for it: a figure that contradicts the CSVs fails."""
+    t = re.sub(r"—\s*\d+\s*—", " ", tx)
+    t = re.sub(r"\d{4}-\d{2}-\d{2}|\d{4}\s*年\s*(\d{1,2}\s*月\s*(\d{1,2}\s*日)?|第\d季度)?", " ", t)
+    t = re.sub(r"[A-Z]\d{3,}|[表图]\d+|U\+[0-9A-F]{4}|UTF-8", " ", t)
+    bad = sorted({n for n in NUM.findall(t) if n not in allowed})
+    check(not bad, f"{what}: numbers not in the CSVs: {bad[:12]}")
+
+def forms(*vals):
+    """The printed forms of CSV values: counts with thousands commas, rates as percentages."""
+    out = set()
+    for v in vals:
+        if v is None or v == "":
+            continue
+        v = str(v)
+        out.add(v)
+        if re.fullmatch(r"-?\d+", v):
+            out.add(num(v))
+        elif re.fullmatch(r"-?\d+\.\d+", v):
+            out.add(pct(v))
+    return out
 
 fig, rep, period = sys.argv[1], sys.argv[2], sys.argv[3]
 data = os.path.join(os.path.dirname(rep.rstrip("/")), "data")
@@ -105,11 +134,27 @@ for month in sys.argv[4:]:
             check(line_with(tx, v["village"], num(v["demands"]), num(v["resolved"]), num(v["overdue"]),
                             pct(v["resolution_rate"]), pct(v["signed_rate"]), pct(v["satisfaction_rate"])),
                   f"table 2 row {v['village']} {pdf}")
+        # the 合计 rows: sums of the villages, rates those of the township (recomputed from the sums)
+        mine = [v for v in vs if v["township"] == tw]
+        sm = lambda k: num(str(sum(int(v[k]) for v in mine)))
+        check(all(sm(k) == num(t[k]) for k in ("visits", "home_visits", "households_visited", "demands", "resolved", "overdue")),
+              f"village rows sum to the township row {pdf}")
+        check(line_with(tx, "合计", num(t["visits"]), num(t["home_visits"]), num(t["households_visited"]),
+                        num(t["households_registered"]), pct(t["coverage"])), f"table 1 合计 with coverage {pdf}")
+        check(line_with(tx, "合计", num(t["demands"]), num(t["resolved"]), num(t["overdue"]), pct(t["resolution_rate"]),
+                        pct(t["signed_rate"]), pct(t["satisfaction_rate"])), f"table 2 合计 with rates {pdf}")
+        allowed = forms(*[x for r in [t] + mine for x in r.values()])
+        allowed |= {str(i) for i in range(1, 13)} | {"80%", "10", f"{y}", f"{m:02d}"}
+        allowed |= forms(*[x for c in cm if c["township"] == tw for x in c.values()])
+        allowed |= forms(*[x for k, x in counts.items() if k in ("records_read", "accepted", "rejected", "dropped_duplicates")])
+        allowed |= {pct(v["coverage"]).rstrip("%") for v in mine}   # the bar chart's values
+        allowed |= {num(str(int(t["demands"]) - int(t["resolved"]))), str(sum(1 for c in cm if c["township"] == tw and c["quota_met"] == "0"))}
         for k, name in enumerate(["吃穿", "义务教育", "基本医疗", "住房安全", "饮水安全", "产业发展", "务工就业", "政策宣传", "矛盾调解", "其他"]):
             check(line_with(tx, name, num(t["topic_" + name])), f"topic {name} {pdf}")
         for c in (r for r in cm if r["township"] == tw):
             q = "达标" if c["quota_met"] == "1" else "未达标"
-            check(line_with(tx, c["cadre_name"], c["village"], num(c["diaries"]), q, num(c["days_in_village"])),
+            check(line_with(tx, c["cadre_name"], c["village"], num(c["diaries"]), q, num(c["days_in_village"]),
+                            num(c["demands"]), num(c["resolved"]), pct(c["resolution_rate"])),
                   f"cadre row {c['cadre_name']} {pdf}")
             if c["quota_met"] == "0":
                 check(f"{c['cadre_name']}（{c['village']}）{c['diaries']}篇" in ft, f"under quota named {c['cadre_name']} {pdf}")
@@ -129,6 +174,8 @@ for month in sys.argv[4:]:
         got = re.findall(r"(H\d+)\s+\S+\s+.*?(\d{4}-\d{2}-\d{2})\s+(\d+)", sec)
         check(sorted((h, dd, int(n)) for h, dd, n in got) == sorted((h, dd, n) for h, dd, n, _ in exp),
               f"overdue list equals the data in {pdf}: {len(got)} vs {len(exp)}")
+        allowed |= {str(n) for _, _, n, _ in exp} | {num(str(len(exp)))}
+        numbers_explained(tx, allowed, pdf)
         check("五、存在的问题" in tx and len(tx.split("五、存在的问题")[1].split("、数据质量")[0].strip()) > 10, f"problems not empty {pdf}")
         check(f"读取走访记录{num(counts['records_read'])}条，接受{num(counts['accepted'])}条，退回{num(counts['rejected'])}条" in ft,
               f"data quality section {pdf}")
@@ -136,6 +183,22 @@ for month in sys.argv[4:]:
 # ---- ledgers ----
 vs = rows(os.path.join(data, "village_summary.csv"))
 lab = label(period)
+def period_last_day(p):
+    y = int(p[:4])
+    if re.fullmatch(r"\d{4}-\d{2}", p):
+        m = int(p[5:])
+    elif "Q" in p.upper():
+        m = 3 * int(p[-1])
+    else:
+        m = 12
+    return datetime.date(y + m // 12, m % 12 + 1, 1) - datetime.timedelta(days=1)
+# contract section 4: the period's last day, or the run date when earlier
+period_as_of = min(period_last_day(period), as_of_run)
+if "as_of_period" in counts:
+    check(counts["as_of_period"] == period_as_of.isoformat(), f"counts.csv as_of_period {counts['as_of_period']}")
+def in_period(d):
+    return d[:len(period)] == period if "Q" not in period.upper() else \
+        d[:4] == period[:4] and (int(d[5:7]) - 1) // 3 + 1 == int(period[-1])
 for v in vs:
     pdf = os.path.join(rep, f"{v['township']}_{v['village']}_{lab}_台账.pdf")
     tx, ft = report(pdf)
@@ -148,6 +211,26 @@ for v in vs:
     check(rowsv == sorted(rowsv), f"ledger rows by household, then date {pdf}")
     hh = [h for i, (h, _) in enumerate(rowsv) if i == 0 or rowsv[i - 1][0] != h]
     check(len(hh) == int(v["households_visited"]) and hh == sorted(hh), f"households {len(hh)} in order {pdf}")
+    # status on the period's as-of date (contract section 4): a closure after it is not 已办结
+    mine = [r for r in accepted if r["village"] == v["village"] and r["township"] == v["township"] and in_period(r["visit_date"])]
+    closed = [r for r in mine if r["demand"] and r["status"] == "已办结" and r["closed_date"]]
+    on_time = [r for r in closed if datetime.date.fromisoformat(r["closed_date"]) <= period_as_of]
+    late = [r for r in closed if datetime.date.fromisoformat(r["closed_date"]) > period_as_of]
+    body = ft.split("（一户一档）。", 1)[1] if mine else ""
+    check(len(on_time) == int(v["resolved"]), f"resolved from accepted.csv {len(on_time)} = village_summary {v['resolved']} {pdf}")
+    check(body.count("已办结") == int(v["resolved"]), f"ledger rows 已办结 {body.count('已办结')} = resolved {v['resolved']} {pdf}")
+    check(body.count("期后办结") == len(late) and all(r["closed_date"] in body for r in late),
+          f"ledger 期后办结 {body.count('期后办结')} = closed after the as-of date {len(late)} {pdf}")
+    check(f"收集群众诉求{num(v['demands'])}件，截至{period_as_of.year}年{period_as_of.month}月{period_as_of.day}日已办结{num(v['resolved'])}件、逾期未办结{num(v['overdue'])}件" in ft,
+          f"ledger demands, resolved, overdue {pdf}")
+    # 帮扶措施 and the start of 日志内容 of every visit; the signature lines at the end
+    check(all(flat(r["measure"])[:5] in ft for r in mine if r["measure"]), f"ledger 帮扶措施 of every visit {pdf}")
+    check(all(flat(r["notes"])[:5] in ft for r in mine if r["notes"]), f"ledger 日志内容 excerpt of every visit {pdf}")
+    tail = ft[ft.rfind("H"):] if mine else ft
+    check(all(k in tail for k in ("走访干部：", "村党组织书记：", "乡镇审核：")), f"ledger ends with the signature lines {pdf}")
+    # numbers inside the visits' own words (an excerpt may cut one short)
+    quoted = {x[:k] for r in mine for f in ("demand", "measure", "notes") for x in NUM.findall(r[f]) for k in range(1, len(x) + 1)}
+    numbers_explained(tx, forms(*v.values()) | {"1"} | quoted, pdf)
 
 # ---- assessment ----
 ass = rows(os.path.join(data, "assessment.csv"))
@@ -270,13 +353,41 @@ def check_assessment(pdf, cadres, tms, what):
     for g, n in grades.items():
         check(f"{g}{n}人" in ft, f"{what}: grade count {g}{n}人")
     check(f"驻村帮扶干部{len(cadres)}人、村工作队{len(tms)}个" in ft, f"{what}: {len(cadres)} cadres, {len(tms)} teams")
+    # every other number: the rubric's, the CSVs' or the points recomputed above
+    allowed = {str(len(cadres)), str(len(tms)), "100", "80%"} | {str(n) for n in grades.values()}
+    allowed |= {str(sum(1 for t in tms if t["team_grade"] == g)) for g in {t["team_grade"] for t in tms}}
+    allowed |= {v for i in R.values() for k, v in i.attrib.items() if k != "id"}
+    allowed |= {v for b in rub.iter("band") for k, v in b.attrib.items() if k != "grade"}
+    for a in cadres:
+        f = facts[a["cadre_id"]]
+        allowed |= forms(*a.values()) | forms(*f.values()) | {d2(a["item_" + k]) for k in ITEMS}
+        if f["days_required"]:
+            allowed.add(half_up(f["days_required"], 1))
+        if int(f["coverage_pairs"]):
+            allowed.add(pct(half_up(F(int(f["coverage_hits"]), int(f["coverage_pairs"])), 4)))
+        used = [k for k in ITEMS if a["item_" + k] != ""]
+        wsum = sum(F(R[k].get("weight")) for k in used)
+        allowed |= {half_up(F(R[k].get("weight")) * 100 / wsum, 2) for k in used}
+    for t in tms:
+        allowed |= forms(*t.values())
+    numbers_explained(tx, allowed, what)
     return ft
 
 county = rows(os.path.join(data, "county_summary.csv"))[0]["county"]
-check_assessment(os.path.join(rep, f"{county}_{lab}_年度考核结果.pdf"), ass, teams, county)
+# a year is 年度考核, any other period 阶段考核 (file <unit>_<label>_考核结果.pdf)
+year = re.fullmatch(r"\d{4}", period) is not None
+kind, suffix = ("年度考核", "年度考核结果") if year else ("阶段考核", "考核结果")
+ft = check_assessment(os.path.join(rep, f"{county}_{lab}_{suffix}.pdf"), ass, teams, county)
+if ft is not None:
+    check(f"驻村干部{kind}结果" in ft and ("年度考核结果" not in ft if not year else True), f"assessment named {kind}")
+    check(f"本次考核按《{rub.get('name')}》（第{rub.get('version')}版）评分" in ft and "rubric.xml" not in ft,
+          "the rubric named by its title and version, not a path")
+    n = sum(1 for a in ass)
+    for lab_ in ("本人签字", "考核组意见", "单位盖章"):
+        check(ft.count(lab_) == n, f"every 个人考核表 ends with {lab_} ({ft.count(lab_)} for {n} cadres)")
 # a township's report (--township-reports): its cadres and teams, no other's
 for tw in sorted({t["township"] for t in rows(os.path.join(data, "township_summary.csv"))}):
-    pdf = os.path.join(rep, f"{tw}_{lab}_年度考核结果.pdf")
+    pdf = os.path.join(rep, f"{tw}_{lab}_{suffix}.pdf")
     if not os.path.exists(pdf):
         continue
     mine = [a for a in ass if a["township"] == tw]
@@ -288,16 +399,32 @@ for tw in sorted({t["township"] for t in rows(os.path.join(data, "township_summa
 
 # ---- data quality ----
 pdf = os.path.join(rep, f"{lab}_数据质量报告.pdf")
-tx = text(pdf)
-ft = flat(tx)
+tx, ft = report(pdf)
 check(f"读取记录{num(counts['records_read'])}条=接受{num(counts['accepted'])}条+退回{num(counts['rejected'])}条+重复舍弃{num(counts['dropped_duplicates'])}条，核对相符" in ft,
       "read = accepted + rejected + dropped")
 for code in [k for k in counts if re.fullmatch(r"[EW]\d{3}", k) and counts[k] != "0"]:
     check(line_with(tx, code, num(counts[code])) or re.search(code + r".*\n.*\b" + counts[code] + r"\b", tx) is not None,
           f"code {code} count {counts[code]}")
 rej = rows(os.path.join(data, "rejects.csv"))
-for r in rej[:200]:
-    check(line_with(tx, r["line"], r["record_id"], r["code"]) if r["record_id"] else line_with(tx, r["line"], r["code"]),
+listed = rej[:200]
+if len(rej) <= 200:
+    check(f"共退回{num(counts['rejected'])}条，下表全部列出" in ft, "data quality: 全部列出 when every reject is listed")
+else:
+    check(f"共退回{num(counts['rejected'])}条，下表列出前200条" in ft, "data quality: the first 200 listed")
+# one date throughout: the period's as-of date
+dates = {(int(a), int(b), int(c)) for a, b, c in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", ft)} - {(2013, 1, 1)}  # E008's rule
+quoted = {(int(a), int(b), int(c)) for r in rej for a, b, c in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", r["message"])}
+check(dates - quoted == {(period_as_of.year, period_as_of.month, period_as_of.day)},
+      f"data quality: one date {period_as_of}, found {sorted(dates - quoted)}")
+allowed = forms(*counts.values()) | {"1", "2", "3", "4", "0", "45", "30", "100", "200"}
+for r in rej:
+    allowed |= forms(r["line"]) | set(NUM.findall(r["message"]))
+numbers_explained(tx, allowed, pdf)
+for r in listed:
+    # an id too long to be one (E011) is cut to lines in its cell: its start is on the row
+    rid = r["record_id"] if len(r["record_id"]) <= 24 else ""
+    check((line_with(tx, r["line"], rid, r["code"]) if rid else line_with(tx, r["line"], r["code"])) and
+          r["record_id"][:24] in ft,
           f"reject {r['source']}:{r['line']}")
 
 print(f"{passed} passed, {failed} failed")

@@ -28,7 +28,7 @@ check "year: 3 townships x 12 summaries + 16 ledgers + assessment + quality = 54
 for f in 柳林镇_2024年03月_工作小结.pdf 柳林镇_河口村_2024年_台账.pdf 清河县_2024年_年度考核结果.pdf 2024年_数据质量报告.pdf; do
 	check "year file $f" [ -s "$Y/reports/$f" ]
 done
-for f in 石桥乡_2024年03月_工作小结.pdf 石桥乡_山后村_2024年03月_台账.pdf 清河县_2024年03月_年度考核结果.pdf 2024年03月_数据质量报告.pdf; do
+for f in 石桥乡_2024年03月_工作小结.pdf 石桥乡_山后村_2024年03月_台账.pdf 清河县_2024年03月_考核结果.pdf 2024年03月_数据质量报告.pdf; do
 	check "month file $f" [ -s "$M/reports/$f" ]
 done
 n=$(ls "$M/reports" | wc -l)
@@ -41,6 +41,22 @@ check "year run, March summaries vs aggregate --period 2024-03" \
 check "year run, December summaries vs aggregate --period 2024-12" \
 	python3 "$HERE/check_reports.py" "$D/data" "$Y/reports" 2024 2024-12
 
+# the example case (data these reports were never tuned on): every figure of
+# every report of the month and of the year against the CSVs of its run
+EX=tests/examples/small-utf8
+EXREF="--registry $EX/registry.csv --roster $EX/roster.csv --assignments $EX/assignments.csv --as-of 2024-12-31"
+"$MINQING" validate $EX/input/* --registry $EX/registry.csv --roster $EX/roster.csv --as-of 2024-12-31 \
+	--out "$TMP/ex" --quiet
+check "example: validate exit 1 (it holds rejects)" [ $? -eq 1 ]
+for p in 2024-03 2024; do
+	mkdir -p "$TMP/ex$p" && cp -r "$TMP/ex/data" "$TMP/ex$p/"
+	check "example: aggregate + render $p" sh -c "'$MINQING' aggregate --period $p $EXREF --out '$TMP/ex$p' --quiet &&
+		'$MINQING' render --period $p --out '$TMP/ex$p' --quiet"
+done
+check "example 2024-03: every report vs its CSVs" python3 "$HERE/check_reports.py" "$TMP/ex2024-03/data" "$TMP/ex2024-03/reports" 2024-03 2024-03
+check "example 2024: every report vs its CSVs (March summaries)" \
+	python3 "$HERE/check_reports.py" "$TMP/ex2024-03/data" "$TMP/ex2024/reports" 2024 2024-03
+
 # --township-reports: an assessment report per township too, holding only
 # that township's cadres and teams (check_reports.py checks every such PDF
 # it finds); through `minqing run` they go into the township's package
@@ -48,9 +64,9 @@ R=$TMP/run
 "$MINQING" run --config $S/county.conf --period 2024-03 --township-reports --out "$R" --quiet
 check "run 2024-03 --township-reports: exit 1 (samples hold rejects)" [ $? -eq 1 ]
 for t in 柳林镇 石桥乡 东岗乡; do
-	check "township assessment $t" [ -s "$R/reports/${t}_2024年03月_年度考核结果.pdf" ]
+	check "township assessment $t" [ -s "$R/reports/${t}_2024年03月_考核结果.pdf" ]
 	unzip -l "$R/archive/${t}_2024年03月_档案包.zip" > "$TMP/zl" 2>&1
-	check "$t package holds its assessment report" grep -q "${t}_2024年03月_年度考核结果.pdf" "$TMP/zl"
+	check "$t package holds its assessment report" grep -q "${t}_2024年03月_考核结果.pdf" "$TMP/zl"
 done
 n=$(ls "$R/reports" | wc -l)
 check "month with township reports: 21 + 3 = 24 files ($n)" [ "$n" -eq 24 ]
@@ -60,12 +76,39 @@ check "render --township-reports --jobs 1" "$MINQING" render --period 2024-03 --
 	--next-steps $S/next_steps --township-reports --quiet
 check "byte-identical to run's render (--jobs 1 and default)" diff -r "$R/reports" "$TMP/t1/reports"
 
+pdftotext "$M/reports/柳林镇_2024年03月_工作小结.pdf" "$TMP/ml.txt"
 # next steps: set in when the township wrote them, left out without a gap otherwise
 t=$(pdftotext "$Y/reports/柳林镇_2024年03月_工作小结.pdf" - | tr -d ' \n')
 check "next steps in 柳林镇 2024-03" sh -c "echo '$t' | grep -q '六、下一步工作一是对本月诉求办结率偏低的问题'"
 check "data quality is 七 after next steps" sh -c "echo '$t' | grep -q '七、数据质量'"
 t=$(pdftotext "$Y/reports/柳林镇_2024年04月_工作小结.pdf" - | tr -d ' \n')
 check "no next steps in 柳林镇 2024-04" sh -c "! echo '$t' | grep -q '下一步工作' && echo '$t' | grep -q '六、数据质量'"
+
+# next steps saved in GBK (Notepad's and WPS's default) or with a BOM read as UTF-8 are
+# set in the same; UTF-16 stops with a message that says how to save the file
+mkdir -p "$TMP/nsgbk" "$TMP/nsbom" "$TMP/ns16" "$TMP/mg" "$TMP/mb" "$TMP/m16"
+for f in $S/next_steps/*.txt; do
+	b=$(basename "$f")
+	sed '1s/^\xEF\xBB\xBF//' "$f" | iconv -f UTF-8 -t GBK > "$TMP/nsgbk/$b"
+	{ printf '\357\273\277'; sed '1s/^\xEF\xBB\xBF//' "$f"; } > "$TMP/nsbom/$b"
+	sed '1s/^\xEF\xBB\xBF//' "$f" | iconv -f UTF-8 -t UTF-16 > "$TMP/ns16/$b"
+done
+for v in gbk bom; do
+	out=$TMP/m$(echo $v | cut -c1); mkdir -p "$out" && cp -r "$M/data" "$out/"
+	check "render with next steps in $v" "$MINQING" render --period 2024-03 --out "$out" --next-steps "$TMP/ns$v" --quiet
+	pdftotext "$out/reports/柳林镇_2024年03月_工作小结.pdf" "$TMP/m$v.txt"
+	check "next steps in $v: the summary's text as from UTF-8" diff "$TMP/m$v.txt" "$TMP/ml.txt"
+done
+cp -r "$M/data" "$TMP/m16/"
+"$MINQING" render --period 2024-03 --out "$TMP/m16" --next-steps "$TMP/ns16" --quiet 2> "$TMP/m16.err"
+check "next steps in UTF-16: exit 3" [ $? -eq 3 ]
+check "next steps in UTF-16: the file named, how to save it" grep -q "_2024-03.txt: UTF-16 文本.*另存为 UTF-8 或 GBK" "$TMP/m16.err"
+
+# the ledger's landscape pages: 25 to 30 visits a full page (at least 20 with any font)
+pdftotext -layout "$Y/reports/柳林镇_河口村_2024年_台账.pdf" - | awk 'BEGIN { RS = "\f" }
+	{ n = 0; m = split($0, l, "\n"); for (i = 1; i <= m; i++) if (l[i] ~ /^ *H[0-9]+ /) n++; c[NR] = n }
+	END { for (i = 2; i < NR - 1; i++) { s += c[i]; k++; if (c[i] < 20 || c[i] > 32) bad = 1 } printf "%.1f", s / k; exit bad }' > "$TMP/vpp"
+check "ledger: 20 to 32 visits on every full page (mean $(cat "$TMP/vpp"))" [ $? -eq 0 ]
 
 # PDF health
 for f in "$Y"/reports/*.pdf "$M"/reports/*.pdf; do
@@ -81,6 +124,12 @@ for f in "$M"/reports/*.pdf; do
 	mutool draw -F txt -o /dev/null "$f" 2> "$TMP/mu.err"
 	check "mutool silent $(basename "$f")" [ "$(grep -v -e 'ICC support is not available' -e '^page ' "$TMP/mu.err" | wc -l)" -eq 0 ]
 done
+check "page breaks of every report (headings, captions)" python3 "$HERE/check_pages.py" "$Y"/reports/*工作小结.pdf \
+	"$Y"/reports/*考核结果.pdf "$Y"/reports/*质量报告.pdf "$M"/reports/*工作小结.pdf "$M"/reports/*考核结果.pdf
+check "page breaks of every ledger (below its running header)" python3 "$HERE/check_pages.py" --header-lines=1 \
+	"$Y"/reports/*台账.pdf "$M"/reports/*台账.pdf
+check "GB/T 9704: title 22 pt, body 16 pt, page numbers 14 pt at the outer edge" python3 "$HERE/check_gbt9704.py" \
+	"$M"/reports/*工作小结.pdf "$M"/reports/*考核结果.pdf "$Y"/reports/*考核结果.pdf
 check "font programs trimmed and valid in every report" python3 "$HERE/check_fonts.py" "$Y"/reports/*.pdf "$M"/reports/*.pdf
 f="$M/reports/石桥乡_山后村_2024年03月_台账.pdf"
 check "a village ledger under 150 KB ($(wc -c < "$f") bytes; ~490 KB with whole font programs)" \

@@ -25,7 +25,7 @@ static char out[1024];
 static const char *brk_join(const char *s, double width, double indent)
 {
 	size_t o = 0;
-	CHECK_INT(mq_break_lines(s, strlen(s), width, indent, em_width, NULL, &L), 0);
+	CHECK_INT(mq_break_lines(s, strlen(s), width, indent, 0, em_width, NULL, &L), 0);
 	for (size_t i = 0; i < L.n; i++) {
 		if (i)
 			out[o++] = '|';
@@ -92,6 +92,49 @@ static const char *fmt(const char *v, const char *f)
 	if (mq_format_value(&b, v, f))
 		return "(error)";
 	return b.data;
+}
+
+/* clreq: Latin runs break only at spaces and after / _ . - (no digit
+ * next); lists after "、"; squeezed punctuation pairs; what a justified
+ * line may spread. */
+static void test_clreq(void)
+{
+	CHECK_STR(brk_join("ab_cd.xml", 3, 0), "ab_cd.|xml");
+	CHECK_STR(brk_join("data/rejects.csv", 4, 0), "data/|rejects.|csv");
+	CHECK_STR(brk_join("data-set", 2.5, 0), "data-|set");
+	/* a number or a date never breaks at its . or - */
+	CHECK_STR(brk_join("x 2024-03-05", 5, 0), "x|2024-03-05");
+	CHECK_STR(brk_join("a 12.5%", 2.5, 0), "a|12.5%");
+	/* a list breaks after 、, inside an item only when nothing else fits */
+	size_t o = 0;
+	const char *list = "吃穿、基本医疗、务工就业";
+	CHECK_INT(mq_break_lines(list, strlen(list), 6, 0, MQ_BREAK_LIST, em_width, NULL, &L), 0);
+	for (size_t i = 0; i < L.n; i++) {
+		if (i)
+			out[o++] = '|';
+		memcpy(out + o, list + L.v[i].start, L.v[i].end - L.v[i].start);
+		o += L.v[i].end - L.v[i].start;
+	}
+	out[o] = '\0';
+	CHECK_STR(out, "吃穿、|基本医疗、|务工就业");
+	CHECK_STR(brk_join(list, 6, 0), "吃穿、基本医|疗、务工就业");
+	/* "）、" and "。”": the first mark takes half its advance */
+	CHECK_STR(brk_join("一）、二", 3.5, 0), "一）、二");
+	CHECK_STR(brk_join("一）二三", 3.5, 0), "一）二|三");
+	CHECK_INT(mq_punct_squeeze(0xFF09, 0x3001), 1);
+	CHECK_INT(mq_punct_squeeze(0x3002, 0x201D), 1);
+	CHECK_INT(mq_punct_squeeze(0x4E00, 0x3001), 0);
+	CHECK_INT(mq_punct_squeeze(0xFF0C, 0x4E00), 0);
+	/* justification spreads CJK gaps and CJK/Latin boundaries only */
+	CHECK_INT(mq_gap_stretches('1', '.'), 0);
+	CHECK_INT(mq_gap_stretches('E', 'x'), 0);
+	CHECK_INT(mq_gap_stretches(0x7528, 'E'), 1);
+	CHECK_INT(mq_gap_stretches(0x4E00, 0x4E8C), 1);
+	/* a column sized from its content holds its widest unbreakable piece */
+	const char *id = "H130703020015 吃穿";
+	CHECK(mq_widest_unbreakable(id, strlen(id), 0, em_width, NULL) == 6.5);
+	const char *path = "samples/visits_township3.xml";
+	CHECK(mq_widest_unbreakable(path, strlen(path), 0, em_width, NULL) == 5.0);
 }
 
 static void test_formats(void)
@@ -184,6 +227,7 @@ static void test_template_errors(void)
 int main(void)
 {
 	test_breaking();
+	test_clreq();
 	test_formats();
 	test_data();
 	test_template_errors();

@@ -82,6 +82,7 @@ struct mq_grade_scale {
 
 struct mq_rubric {
 	char path[4096];
+	const char *title, *version;    /* <rubric name version>, NULL when absent */
 	struct mq_rubric_item items[MQ_ITEM_N];
 	struct mq_grade_scale cadre, team;
 	int has_veto;

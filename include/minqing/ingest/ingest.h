@@ -79,6 +79,16 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
 		  struct mq_error *err);
 
+/* Reads a small text file whole (at most max bytes) with the CSV reader's
+ * encoding rules: a UTF-8 BOM is dropped, UTF-8 or GB18030 (GBK) detected
+ * as for a CSV, GB18030 converted. out (reset first; the caller frees it
+ * with mq_buf_free) holds the text as UTF-8, NUL-terminated; *found (may
+ * be NULL) what was read. Returns 0, MQ_ERR_IO (unreadable, errno kept),
+ * MQ_ERR_LIMIT (larger than max) or MQ_ERR_FORMAT (neither UTF-8 nor
+ * GB18030, UTF-16: the message says how to save it). */
+int mq_read_text(const char *path, size_t max, struct mq_buf *out, enum mq_encoding *found,
+		 struct mq_error *err);
+
 /* Expands inputs: a folder becomes its regular files named .csv, .tsv,
  * .xml, .xlsx or .xlsm in file-name (byte) order, a file stays itself.
  * *out is a malloc'd array of malloc'd paths, and so is *skipped (the other
