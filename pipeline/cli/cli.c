@@ -6,6 +6,7 @@
  * command line win over the file. */
 #include "minqing/cli/cli.h"
 #include "minqing/core/error.h"
+#include "minqing/core/files.h"
 #include "minqing/core/utf8.h"
 #include "minqing/core/date.h"
 
@@ -42,6 +43,7 @@ static const struct option_def {
 	{ "with-inputs", OPT_FLAG, offsetof(struct mq_cli, with_inputs) },
 	{ "township-reports", OPT_FLAG, offsetof(struct mq_cli, township_reports) },
 	{ "jobs", OPT_INT, offsetof(struct mq_cli, jobs) },
+	{ "copy", OPT_PATH, offsetof(struct mq_cli, copy) },  /* templates --copy DIR */
 };
 
 /* Strings the parser allocated (config values), freed by mq_cli_free. */
@@ -276,6 +278,8 @@ int mq_cli_parse(int argc, char **argv, const char *allowed, struct mq_cli *cli)
 		if (rc)
 			return rc;
 	}
+	/* the first place templates are searched in (core/files.h) */
+	mq_templates_set_dir(cli->templates);
 	cli->as_of = today();
 	if (cli->as_of_text && mq_date_parse(cli->as_of_text, strlen(cli->as_of_text), &cli->as_of))
 		return usage_error(cmd, "--as-of 不是有效日期 / is not a valid date: %s", cli->as_of_text);

@@ -17,6 +17,7 @@ static const struct command {
 	{ "render", mq_cmd_render, "按期间生成报告（PDF）/ render the period's reports (PDF)" },
 	{ "archive", mq_cmd_archive, "为期间写出档案包（BagIt ZIP）/ write the period's documentation packages" },
 	{ "verify", mq_cmd_verify, "校验档案包 / verify documentation packages" },
+	{ "templates", mq_cmd_templates, "模板查找位置，复制模板以便修改 / where templates are found, copy them to edit" },
 };
 
 static const char usage[] =
@@ -36,6 +37,7 @@ static const char usage[] =
 	"              [--templates DIR] [--as-of D] [--township-reports]\n"
 	"  minqing archive --period P [--out DIR] [--with-inputs]\n"
 	"  minqing verify PACKAGE.zip...\n"
+	"  minqing templates [--copy DIR]\n"
 	"\n"
 	"退出码 / exit status: 0 全部接受 all accepted, 1 有退回记录 some records rejected,\n"
 	"  2 用法错误 usage error, 3 严重错误 fatal error (nothing half-written is left)\n";

@@ -17,6 +17,7 @@ int mq_cmd_run(int argc, char **argv);
 int mq_cmd_render(int argc, char **argv);
 int mq_cmd_archive(int argc, char **argv);
 int mq_cmd_verify(int argc, char **argv);
+int mq_cmd_templates(int argc, char **argv);
 
 #endif
 
@@ -29,7 +30,7 @@ struct mq_cli {
 	char **inputs;              /* positional arguments (borrowed from argv) */
 	int ninputs;
 	const char *registry, *roster, *assignments, *out, *period, *config, *rubric,
-		*partial, *as_of_text, *unit, *templates, *next_steps;
+		*partial, *as_of_text, *unit, *templates, *next_steps, *copy;
 	enum mq_encoding encoding;
 	int bom;                    /* 1 unless --no-bom */
 	int quiet, verbose, with_inputs, jobs;
