@@ -36,7 +36,7 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev lib
             fonts-arphic-ukai poppler-utils qpdf unzip libarchive-tools mupdf-tools \
             parallel python3 clang libclang-rt-14-dev valgrind time
 
-.PHONY: all deps demo check test test-san bench fuzz install uninstall deb check-deb clean
+.PHONY: all deps deps-arm64 demo check test test-san bench fuzz install uninstall deb check-deb check-arm64 clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/minqing $(TEST_BIN) $(TOOL_BIN)
@@ -76,6 +76,23 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all Debian packages present"; fi
+
+# Only when asked (large): what `make deb ARCH=arm64` and `make check-arm64`
+# need: Debian's cross compiler, the :arm64 development packages of the
+# libraries (multiarch: dpkg --add-architecture arm64) and qemu-user-static
+# to run the arm64 program and tests here.
+DEV_PKGS_ARM64 := libxml2-dev libhpdf-dev libcsv-dev zlib1g-dev libminizip-dev libssl-dev
+deps-arm64:
+	@SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	dpkg --print-foreign-architectures | grep -qx arm64 || $$SUDO dpkg --add-architecture arm64; \
+	missing=""; for p in crossbuild-essential-arm64 qemu-user-static $(DEV_PKGS_ARM64:=:arm64); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps-arm64: installing$$missing"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps-arm64: all present"; fi
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -146,6 +163,14 @@ deb:
 # left. Slow and changes the system, so not part of make check.
 check-deb: deb
 	@BUILD=$(BUILD) DEB=build/minqing_$(VERSION)_$(ARCH).deb sh tests/deb/check_deb.sh
+
+# The arm64 build under qemu-user-static: its unit tests, and one run of
+# the samples whose outputs must equal the amd64 program's byte for byte.
+ARM64_BUILD := build/arm64
+check-arm64: all
+	@$(MAKE) --no-print-directory BUILD=$(ARM64_BUILD) CC=aarch64-linux-gnu-gcc \
+	  PKG_CONFIG=aarch64-linux-gnu-pkg-config all
+	@BUILD=$(BUILD) ARM64_BUILD=$(ARM64_BUILD) sh tests/deb/check_arm64.sh
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -7,6 +7,7 @@
 
 #include "minqing/cli/cli.h"
 #include "minqing/core/error.h"
+#include "minqing/core/progress.h"
 #include "minqing/packages/packages.h"
 
 static const char usage[] =
@@ -16,7 +17,8 @@ static const char usage[] =
 	"  --with-inputs   包含 run.txt 列出的输入文件 / add the input files listed in run.txt\n"
 	"  --as-of D       档案日期 / bag date (默认 / default: run.txt, else the period's last day)\n"
 	"  --org NAME      Source-Organization (默认 / default: run.txt unit, else the county)\n"
-	"  --jobs N        同时写出的档案包数 / packages written at once (默认 / default: CPUs, at most 4)\n";
+	"  --jobs N        同时写出的档案包数 / packages written at once (默认 / default: CPUs, at most 4)\n"
+	"  --quiet         不显示进度 / no progress\n";
 
 static void print_package(void *ctx, const char *zip, uint64_t bytes)
 {
@@ -26,7 +28,8 @@ static void print_package(void *ctx, const char *zip, uint64_t bytes)
 
 int mq_cmd_archive(int argc, char **argv)
 {
-	struct mq_archive_opts o = {.on_package = print_package};
+	struct mq_archive_opts o = {.on_package = print_package, .progress = mq_progress_cb};
+	int quiet = 0;
 	static const struct { const char *name; size_t field; } valued[] = {
 		{"--period", offsetof(struct mq_archive_opts, period)},
 		{"--out", offsetof(struct mq_archive_opts, out_dir)},
@@ -52,6 +55,10 @@ int mq_cmd_archive(int argc, char **argv)
 		}
 		if (!strcmp(a, "--with-inputs")) {
 			o.with_inputs = 1;
+			continue;
+		}
+		if (!strcmp(a, "--quiet")) {
+			quiet = 1;
 			continue;
 		}
 		size_t k, nv = sizeof valued / sizeof valued[0];
@@ -82,7 +89,12 @@ int mq_cmd_archive(int argc, char **argv)
 		o.out_dir = outbuf;
 	}
 	struct mq_error err = {0};
+	struct mq_progress progress;
+	mq_progress_init(&progress, stderr, quiet, 0);
+	mq_progress_stage_of(&progress, "归档 archive", MQ_PROGRESS_BYTES);
+	o.progress_ctx = &progress;
 	int rc = mq_archive_period(&o, &err);
+	mq_progress_done(&progress);
 	fflush(stdout);
 	if (rc) {
 		if (err.file[0])
