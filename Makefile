@@ -85,7 +85,7 @@ DEV_PKGS_ARM64 := libxml2-dev libhpdf-dev libcsv-dev zlib1g-dev libminizip-dev l
 deps-arm64:
 	@SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	dpkg --print-foreign-architectures | grep -qx arm64 || $$SUDO dpkg --add-architecture arm64; \
-	missing=""; for p in crossbuild-essential-arm64 qemu-user-static $(DEV_PKGS_ARM64:=:arm64); do \
+	missing=""; for p in crossbuild-essential-arm64 qemu-user-static pkgconf:arm64 $(DEV_PKGS_ARM64:=:arm64); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
