@@ -153,9 +153,11 @@ int mq_cmd_templates(int argc, char **argv)
 {
 	struct mq_cli cli;
 	struct mq_error err = { 0 };
-	int status = mq_cli_parse(argc, argv, "copy templates config", &cli);
-	if (status)
+	int status = mq_cli_parse(argc, argv, &cli);
+	if (status) {
+		status = mq_cli_exit(status);
 		goto out;
+	}
 	if (cli.ninputs) {
 		fprintf(stderr, "minqing templates: 多余的参数 / unexpected argument \"%s\"\n", cli.inputs[0]);
 		status = MQ_EXIT_USAGE;

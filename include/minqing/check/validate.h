@@ -134,7 +134,6 @@ int mq_read_accepted_progress(const char *path, mq_day as_of, const struct mq_re
 			      void (*progress)(long long done, long long total, long long records, void *ctx),
 			      void *progress_ctx, struct mq_error *err);
 
-#endif
 
 /* Writes data_dir/counts.csv (metric,value): the leading pairs in
  * `extra` (key, value, …, NULL), then records_read, accepted, rejected,
@@ -143,3 +142,5 @@ int mq_read_accepted_progress(const char *path, mq_day as_of, const struct mq_re
  * (XML, CSV UTF-8, CSV UTF-8 BOM or CSV GB18030) and `blank:NAME`. */
 int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
 		    const char *const *extra, int bom, struct mq_error *err);
+
+#endif
