@@ -10,11 +10,13 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
+PKG_CONFIG ?= pkg-config
+# the package version too (debian/changelog must agree: tests/deb/check_deb.sh)
 VERSION := 0.1.0
 
 PKGS    := libxml-2.0 zlib minizip libcrypto libutf8proc xlsxwriter freexl
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 # WERROR=1 (CI) makes every warning an error.
@@ -44,7 +46,7 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev lib
             parallel python3 clang libclang-rt-14-dev valgrind time libutf8proc-dev \
             libxlsxwriter-dev libfreexl-dev python3-openpyxl
 
-.PHONY: all man deps deps-peers demo check test test-san test-ubsan bench bench-peers fuzz install clean
+.PHONY: all man deps deps-peers deps-arm64 demo check test test-san test-ubsan bench bench-peers fuzz install uninstall deb check-deb check-arm64 clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/minqing $(TEST_BIN) $(TOOL_BIN) $(FUZZ_BIN) man
@@ -59,7 +61,7 @@ $(MAN_OUT) &: $(BUILD)/tools/gen_docs
 # -MMD -MP: each object depends on exactly the headers it includes.
 $(BUILD)/obj/%.o: pipeline/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/obj/cli/main.d
 
@@ -95,6 +97,23 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all Debian packages present"; fi
+
+# Only when asked (large): what `make deb ARCH=arm64` and `make check-arm64`
+# need: Debian's cross compiler, the :arm64 development packages of the
+# libraries (multiarch: dpkg --add-architecture arm64) and qemu-user-static
+# to run the arm64 program and tests here.
+DEV_PKGS_ARM64 := libxml2-dev libhpdf-dev libcsv-dev zlib1g-dev libminizip-dev libssl-dev libutf8proc-dev
+deps-arm64:
+	@SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	dpkg --print-foreign-architectures | grep -qx arm64 || $$SUDO dpkg --add-architecture arm64; \
+	missing=""; for p in crossbuild-essential-arm64 qemu-user-static pkgconf:arm64 $(DEV_PKGS_ARM64:=:arm64); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps-arm64: installing$$missing"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps-arm64: all present"; fi
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -139,10 +158,58 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
+# Installed layout (the .deb is this with PREFIX=/usr): the program, the
+# templates and rubric (found from the program's folder: ../share/minqing),
+# the samples as examples, and the man pages and bash completion that
+# `make man` generates from the usage table, when they have been made.
+BINDIR      = $(PREFIX)/bin
+DATADIR     = $(PREFIX)/share/minqing
+DOCDIR      = $(PREFIX)/share/doc/minqing
+MANDIR      = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+GEN_MAN_EN  := build/man/minqing.1
+GEN_MAN_ZH  := build/man/zh_CN/minqing.1
+GEN_BASHCOMP := build/bash-completion/minqing
+
 install: $(BUILD)/minqing
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/minqing/templates
-	install -m 755 $(BUILD)/minqing $(DESTDIR)$(PREFIX)/bin/minqing
-	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/minqing/templates/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DOCDIR)/examples/next_steps
+	install -m 755 $(BUILD)/minqing $(DESTDIR)$(BINDIR)/minqing
+	install -m 644 templates/* $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(filter-out samples/next_steps,$(wildcard samples/*)) $(DESTDIR)$(DOCDIR)/examples/
+	install -m 644 samples/next_steps/* $(DESTDIR)$(DOCDIR)/examples/next_steps/
+	if [ -f $(GEN_MAN_EN) ]; then install -D -m 644 $(GEN_MAN_EN) $(DESTDIR)$(MANDIR)/man1/minqing.1; fi
+	if [ -f $(GEN_MAN_ZH) ]; then install -D -m 644 $(GEN_MAN_ZH) $(DESTDIR)$(MANDIR)/zh_CN/man1/minqing.1; fi
+	if [ -f $(GEN_BASHCOMP) ]; then install -D -m 644 $(GEN_BASHCOMP) $(DESTDIR)$(BASHCOMPDIR)/minqing; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/minqing $(DESTDIR)$(MANDIR)/man1/minqing.1 \
+	      $(DESTDIR)$(MANDIR)/zh_CN/man1/minqing.1 $(DESTDIR)$(BASHCOMPDIR)/minqing
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+
+# The Debian package, built by debhelper from debian/ (see README: why) into
+# build/minqing_$(VERSION)_$(ARCH).deb; the objects go to build/deb/$(ARCH).
+# ARCH=arm64 cross-builds (make deps-arm64 first).
+ARCH ?= $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
+deb:
+	dpkg-checkbuilddeps -a$(ARCH)
+	dh_clean
+	dpkg-architecture -a$(ARCH) -f -c debian/rules binary
+	@echo "deb: build/minqing_$(VERSION)_$(ARCH).deb"
+
+# Installs the package on this machine (dpkg -i, needs root), runs the demo
+# from / with the installed files only, removes it and checks nothing is
+# left. Slow and changes the system, so not part of make check.
+check-deb: deb
+	@BUILD=$(BUILD) DEB=build/minqing_$(VERSION)_$(ARCH).deb sh tests/deb/check_deb.sh
+
+# The arm64 build under qemu-user-static: its unit tests, and one run of
+# the samples whose outputs must equal the amd64 program's byte for byte.
+ARM64_BUILD := build/arm64
+check-arm64: all
+	@$(MAKE) --no-print-directory BUILD=$(ARM64_BUILD) CC=aarch64-linux-gnu-gcc \
+	  PKG_CONFIG=aarch64-linux-gnu-pkg-config $(ARM64_BUILD)/minqing $(TEST_SRC:tests/unit/%.c=$(ARM64_BUILD)/tests/%)
+	@BUILD=$(BUILD) ARM64_BUILD=$(ARM64_BUILD) sh tests/deb/check_arm64.sh
 
 clean:
 	rm -rf build build-san build-ubsan build-fuzz

@@ -41,6 +41,8 @@ struct check {
 	struct member *m;
 	size_t n;
 	size_t *sorted; /* indexes of m by name */
+	const char *root; /* "NAME/" when the bag was zipped inside its folder, else "" */
+	size_t root_len;
 	struct mq_buf *report;
 	struct mq_verify_result *res;
 };
@@ -76,16 +78,27 @@ static int cmp_named(const void *a, const void *b)
 	return cmp_entries(((const struct named *)a)->e, ((const struct named *)b)->e);
 }
 
+/* Compares a member's name with the bag's root followed by name. */
+static int cmp_rooted(const struct check *c, const struct mq_zip_entry *e, const char *name, size_t len)
+{
+	size_t n = e->name_len < c->root_len ? e->name_len : c->root_len;
+	int r = memcmp(e->name, c->root, n);
+	if (r || e->name_len < c->root_len)
+		return r ? r : -1;
+	const char *rest = e->name + c->root_len;
+	size_t rest_len = e->name_len - c->root_len;
+	n = rest_len < len ? rest_len : len;
+	r = memcmp(rest, name, n);
+	return r ? r : (rest_len > len) - (rest_len < len);
+}
+
+/* The member of the bag named name (a path inside the bag). */
 static struct member *find(struct check *c, const char *name, size_t len)
 {
 	size_t lo = 0, hi = c->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		const struct mq_zip_entry *e = c->m[c->sorted[mid]].e;
-		size_t n = e->name_len < len ? e->name_len : len;
-		int r = memcmp(e->name, name, n);
-		if (!r)
-			r = (e->name_len > len) - (e->name_len < len);
+		int r = cmp_rooted(c, c->m[c->sorted[mid]].e, name, len);
 		if (!r)
 			return &c->m[c->sorted[mid]];
 		if (r < 0)
@@ -224,9 +237,9 @@ static int read_all(struct check *c, struct mq_zip_reader *z, const struct mq_ve
 			return problem(c, "拒绝 / refused: %s: %s", m->e->name, e.message);
 		}
 		if (!m->payload && m->text.len >= TAG_FILE_MAX)
-			rc = problem(c, "标签文件过大 / tag file too large: %s", m->e->name);
+			rc = problem(c, "标签文件过大 / tag file too large: %s", m->e->name + c->root_len);
 		else
-			rc = problem(c, "损坏 / damaged: %s (%s)", m->e->name, e.message);
+			rc = problem(c, "损坏 / damaged: %s (%s)", m->e->name + c->root_len, e.message);
 		if (rc)
 			return rc;
 	}
@@ -331,7 +344,7 @@ static int check_bag(struct check *c)
 		for (size_t i = 0; i < c->n && !rc; i++) {
 			struct member *m = &c->m[i];
 			if (m->payload && !m->listed[algs[a].slot])
-				rc = problem(c, "多余 / extra: %s (不在 / not in %s)", m->e->name, name);
+				rc = problem(c, "多余 / extra: %s (不在 / not in %s)", m->e->name + c->root_len, name);
 		}
 	}
 	int any_tag = 0;
@@ -349,9 +362,9 @@ static int check_bag(struct check *c)
 		rc = problem(c, "缺少 / missing: tagmanifest-sha256.txt");
 	for (size_t i = 0; i < c->n && !rc && any_tag; i++) {
 		struct member *m = &c->m[i];
-		const char *nm = m->e->name;
+		const char *nm = m->e->name + c->root_len;
 		if (!m->payload && !m->tag_listed && strncmp(nm, "tagmanifest-", 12) != 0 &&
-		    nm[m->e->name_len - 1] != '/')
+		    m->e->name[m->e->name_len - 1] != '/')
 			rc = problem(c, "多余 / extra: %s (不在标签清单中 / not in the tag manifest)", nm);
 	}
 	/* Payload-Oxum: octets.streamcount of data/ */
@@ -376,6 +389,34 @@ static int check_bag(struct check *c)
 	return rc;
 }
 
+/* A bag zipped with its folder ("NAME/bagit.txt", "NAME/data/…", as
+ * minqing writes it and as zipping an extracted bag gives) is read inside
+ * that folder: when there is no top-level bagit.txt, every member lies
+ * under one first folder and that folder holds bagit.txt. */
+static void find_root(struct check *c)
+{
+	c->root = "";
+	c->root_len = 0;
+	if (c->n == 0 || find(c, "bagit.txt", 9))
+		return;
+	const struct mq_zip_entry *first = c->m[c->sorted[0]].e;
+	const char *slash = memchr(first->name, '/', first->name_len);
+	if (!slash)
+		return;
+	size_t len = (size_t)(slash - first->name) + 1;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct mq_zip_entry *e = c->m[i].e;
+		if (e->name_len < len || memcmp(e->name, first->name, len) != 0)
+			return;
+	}
+	c->root = first->name;
+	c->root_len = len;
+	if (!find(c, "bagit.txt", 9)) {
+		c->root = "";
+		c->root_len = 0;
+	}
+}
+
 int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 		      struct mq_verify_result *res, struct mq_buf *report,
 		      struct mq_error *err)
@@ -387,7 +428,7 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 	}
 	memset(res, 0, sizeof *res);
 	struct mq_zip_reader *z = NULL;
-	struct check c = {.report = report, .res = res};
+	struct check c = {.report = report, .res = res, .root = ""};
 	int rc = mq_zip_open(zip_path, lim->entries_max, &z, err);
 	if (rc == MQ_ERR_LIMIT) {
 		res->refused = 1;
@@ -404,12 +445,8 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 		rc = mq_fail_nomem(err, zip_path, 0);
 		goto out;
 	}
-	for (size_t i = 0; i < c.n; i++) {
+	for (size_t i = 0; i < c.n; i++)
 		c.m[i].e = mq_zip_get(z, i);
-		const struct mq_zip_entry *e = c.m[i].e;
-		c.m[i].payload = strncmp(e->name, "data/", 5) == 0 && e->name_len &&
-				 e->name[e->name_len - 1] != '/';
-	}
 	struct named *byname = calloc(c.n + 1, sizeof *byname);
 	if (!byname) {
 		rc = mq_fail_nomem(err, zip_path, 0);
@@ -422,6 +459,13 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 		c.sorted[i] = byname[i].index;
 	free(byname);
 	res->members = c.n;
+	find_root(&c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct mq_zip_entry *e = c.m[i].e;
+		c.m[i].payload = e->name_len > c.root_len &&
+				 strncmp(e->name + c.root_len, "data/", 5) == 0 &&
+				 e->name[e->name_len - 1] != '/';
+	}
 
 	size_t before = res->problems;
 	rc = screen(&c, lim);

@@ -78,6 +78,8 @@ static int io_error(voidpf opaque, voidpf stream)
 
 struct writer {
 	zipFile zf;
+	const struct mq_bag *bag;
+	struct mq_buf name; /* the member's name under the bag's root */
 	zip_fileinfo info;
 	unsigned char *buf, *scratch;
 	z_stream probe;
@@ -108,6 +110,12 @@ static int worth_deflating(struct writer *w, const unsigned char *data, size_t l
 
 static int open_entry(struct writer *w, const char *name, int deflated, int zip64)
 {
+	if (w->bag->root) {
+		mq_buf_reset(&w->name);
+		if (mq_buf_printf(&w->name, "%s/%s", w->bag->root, name))
+			return ZIP_INTERNALERROR;
+		name = w->name.data;
+	}
 	return zipOpenNewFileInZip4_64(w->zf, name, &w->info, NULL, 0, NULL, 0, NULL,
 				       deflated ? Z_DEFLATED : 0, deflated ? MQ_ARCHIVE_LEVEL : 0, 0,
 				       -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, NULL, 0, VERSION_MADE_BY,
@@ -159,6 +167,8 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 			goto out;
 		}
 		total += n;
+		if (w->bag->on_bytes)
+			w->bag->on_bytes(n, w->bag->on_bytes_ctx);
 		n = fread(w->buf, 1, IO_CHUNK, fp);
 	}
 	if (ferror(fp)) {
@@ -245,7 +255,7 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 		     uint64_t *payload_bytes, struct mq_error *err)
 {
 	struct mq_out out;
-	struct writer w = {0};
+	struct writer w = {.bag = bag};
 	struct mq_buf tags[4] = {{0}};
 	size_t *order = calloc(bag->nfiles + 1, sizeof *order);
 	struct hashed *h = calloc(bag->nfiles + 1, sizeof *h);
@@ -327,6 +337,7 @@ done:
 		deflateEnd(&w.probe);
 	for (int t = 0; t < 4; t++)
 		mq_buf_free(&tags[t]);
+	mq_buf_free(&w.name);
 	free(order);
 	free(h);
 	free(w.buf);

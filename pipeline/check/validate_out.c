@@ -11,6 +11,7 @@
 #include "minqing/core/xlsx_out.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -40,6 +41,7 @@ struct stage {
 	struct mq_buf accepted_rows;  /* accepted.csv rows not yet handed to stdio */
 	long long accepted_bytes;     /* handed to stdio so far */
 	long long bytes_before, bytes_total;
+	long long bytes_cur;        /* of the file being read, as its reader last said */
 	int cb_rc;                 /* the accepted-callback's stop value */
 	int rc;                    /* fatal error inside the record callback */
 	struct mq_error *err;
@@ -263,7 +265,7 @@ static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 		break;
 	}
 	if (st->opts->progress && (c->read & 4095) == 0)
-		st->opts->progress(st->bytes_before, st->bytes_total, c->read, st->opts->ctx);
+		st->opts->progress(st->bytes_before + st->bytes_cur, st->bytes_total, c->read, st->opts->ctx);
 	return 0;
 }
 
@@ -276,6 +278,7 @@ static void on_ahead(const void *prepared, void *ctx)
 static void on_progress(long long bytes, void *ctx)
 {
 	struct stage *st = ctx;
+	st->bytes_cur = bytes;
 	if (st->opts->progress)
 		st->opts->progress(st->bytes_before + bytes, st->bytes_total, st->counts->read, st->opts->ctx);
 }
@@ -435,6 +438,7 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 		in->format = stats.format;
 		counts->blank_rows += stats.blank_rows;
 		st.bytes_before += stats.bytes;
+		st.bytes_cur = 0;
 		if (st.rc || rc < 0) {
 			rc = st.rc ? st.rc : rc;
 			goto out;
@@ -547,7 +551,17 @@ struct reread {
 	void *ctx;
 	struct mq_error *err;
 	const char *path;
+	void (*progress)(long long done, long long total, long long records, void *ctx);
+	void *progress_ctx;
+	long long bytes, total, records;
 };
+
+static void on_reread_bytes(long long bytes, void *ctx)
+{
+	struct reread *rr = ctx;
+	rr->bytes = bytes;
+	rr->progress(bytes, rr->total, rr->records, rr->progress_ctx);
+}
 
 static int on_reread(const struct mq_raw_record *raw, void *ctx)
 {
@@ -560,6 +574,8 @@ static int on_reread(const struct mq_raw_record *raw, void *ctx)
 		return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, raw->line,
 			       "已接受记录不再通过校验（统计日或名册不同？）/ an accepted record no longer validates: %s %s",
 			       mq_code_names[vd.reject.code], vd.reject.message);
+	if (rr->progress && (++rr->records & 4095) == 0)
+		rr->progress(rr->bytes, rr->total, rr->records, rr->progress_ctx);
 	if (vd.outcome == MQ_DROPPED)
 		return 0;
 	return rr->fn(&vd.record, rr->ctx);
@@ -569,7 +585,19 @@ int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *
 		     int (*fn)(const struct mq_record *rec, void *ctx), void *ctx,
 		     struct mq_error *err)
 {
-	struct reread rr = { .fn = fn, .ctx = ctx, .err = err, .path = path };
+	return mq_read_accepted_progress(path, as_of, ref, fn, ctx, NULL, NULL, err);
+}
+
+int mq_read_accepted_progress(const char *path, mq_day as_of, const struct mq_reference *ref,
+			      int (*fn)(const struct mq_record *rec, void *ctx), void *ctx,
+			      void (*progress)(long long done, long long total, long long records, void *ctx),
+			      void *progress_ctx, struct mq_error *err)
+{
+	struct reread rr = { .fn = fn, .ctx = ctx, .err = err, .path = path, .progress = progress,
+			     .progress_ctx = progress_ctx };
+	struct stat st;
+	if (progress && stat(path, &st) == 0)
+		rr.total = st.st_size;
 	struct mq_validate_opts vopts = { .as_of = as_of, .ref = ref, .reread = 1 };
 	struct mq_preparer *prep = mq_preparer_new(&vopts);
 	rr.v = mq_validator_new(&vopts);
@@ -578,7 +606,7 @@ int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *
 		rc = mq_fail_nomem(err, path, 0);
 	} else {
 		struct mq_ingest_opts iopts = { .encoding = MQ_ENC_UTF8, .prepare = mq_validate_prepare,
-						.prepare_ctx = prep };
+						.prepare_ctx = prep, .progress = progress ? on_reread_bytes : NULL };
 		rc = mq_ingest_csv(path, &iopts, on_reread, &rr, NULL, err);
 	}
 	mq_validator_free(rr.v);

@@ -7,6 +7,7 @@
 #include "minqing/cli/cli.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
+#include "minqing/core/files.h"
 #include "minqing/core/utf8.h"
 #include "minqing/core/date.h"
 
@@ -53,6 +54,8 @@ const struct mq_cli_option mq_cli_options[] = {
 	{ "max-total-size", MQ_OPT_TEXT, F(max_total), "N", "全部成员上限（默认 16G）",
 	  "limit for all members (default 16G)" },
 	{ "max-ratio", MQ_OPT_TEXT, F(max_ratio), "N", "压缩比上限（默认 200）", "compression ratio limit (default 200)" },
+	{ "copy", MQ_OPT_PATH, F(copy), "DIR", "把安装的模板复制到 DIR 以便修改（不覆盖）",
+	  "write the installed templates into DIR for editing (overwrites nothing)" },
 	{ "quiet", MQ_OPT_FLAG, F(quiet), NULL, "不显示进度", "no progress on stderr" },
 	{ "verbose", MQ_OPT_FLAG, F(verbose), NULL, "显示每个环节的用时", "the time of each stage on stderr" },
 	{ "help", MQ_OPT_HELP, 0, NULL, "显示本命令的用法", "print this command's usage" },
@@ -77,10 +80,12 @@ const struct mq_command mq_commands[] = {
 	{ "render", mq_cmd_render, "",
 	  "=period out jobs unit next-steps templates as-of township-reports config quiet verbose",
 	  "按期间生成报告（PDF）", "render the period's reports (PDF)" },
-	{ "archive", mq_cmd_archive, "", "=period out with-inputs as-of org jobs",
+	{ "archive", mq_cmd_archive, "", "=period out with-inputs as-of org jobs quiet",
 	  "为期间写出档案包（BagIt ZIP）", "write the period's documentation packages" },
 	{ "verify", mq_cmd_verify, "PACKAGE.zip...", "max-member-size max-total-size max-ratio",
 	  "校验档案包", "verify documentation packages" },
+	{ "templates", mq_cmd_templates, "", "copy templates config",
+	  "模板的查找位置；复制模板以便修改", "where templates are found; copy them to edit" },
 };
 const int mq_ncommands = (int)(sizeof mq_commands / sizeof mq_commands[0]);
 
@@ -422,6 +427,8 @@ int mq_cli_parse(int argc, char **argv, struct mq_cli *cli)
 		if (rc)
 			return rc;
 	}
+	/* the first place templates are searched in (core/files.h) */
+	mq_templates_set_dir(cli->templates);
 	cli->as_of = today();
 	if (cli->as_of_text && mq_date_parse(cli->as_of_text, strlen(cli->as_of_text), &cli->as_of))
 		return usage_error(cmd, "--as-of 不是有效日期 / is not a valid date: %s", cli->as_of_text);

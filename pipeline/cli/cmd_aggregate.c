@@ -4,6 +4,7 @@
 #include "cmd_figures.h"
 #include "minqing/check/validate.h"
 #include "minqing/core/error.h"
+#include "minqing/core/progress.h"
 
 #include <stdio.h>
 
@@ -18,17 +19,23 @@ int mq_cmd_aggregate(int argc, char **argv)
 	if (status || (status = mq_figures_load(&f, f.cli.as_of)))
 		goto out;
 	snprintf(accepted, sizeof accepted, "%s/accepted.csv", f.data_dir);
-	if (mq_read_accepted(accepted, f.cli.as_of, &f.ref, mq_agg_accept_cb, f.agg, &err)) {
+	struct mq_progress progress;
+	mq_progress_init(&progress, stderr, f.cli.quiet, 0);
+	mq_progress_stage(&progress, "汇总 aggregate");
+	int rc = mq_read_accepted_progress(accepted, f.cli.as_of, &f.ref, mq_agg_accept_cb, f.agg,
+					   mq_progress_cb, &progress, &err);
+	mq_progress_done(&progress);
+	if (rc) {
 		status = mq_cli_fatal(&err);
 		goto out;
 	}
 	if ((status = mq_figures_write(&f)) || f.cli.quiet)
 		goto out;
 	if (f.cli.partial)
-		fprintf(stderr, "部分结果 / partial state: %s（报告期 / period %s，记录 / records %lld）\n",
+		printf("部分结果 / partial state: %s（报告期 / period %s，记录 / records %lld）\n",
 			f.cli.partial, f.period.label, mq_agg_records_in_period(f.agg));
 	else
-		fprintf(stderr, "报告期 / period %s：期内记录 / records in period %lld\n输出 / written: %s/"
+		printf("报告期 / period %s：期内记录 / records in period %lld\n输出 / written: %s/"
 			"{village,township,county}_summary.csv, cadre_monthly.csv, assessment.csv, "
 			"team_assessment.csv, assessment_facts.csv\n", f.period.label,
 			mq_agg_records_in_period(f.agg), f.data_dir);

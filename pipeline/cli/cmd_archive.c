@@ -4,6 +4,7 @@
 
 #include "minqing/cli/cli.h"
 #include "minqing/core/error.h"
+#include "minqing/core/progress.h"
 #include "minqing/packages/packages.h"
 
 static void print_package(void *ctx, const char *zip, uint64_t bytes)
@@ -14,7 +15,7 @@ static void print_package(void *ctx, const char *zip, uint64_t bytes)
 
 int mq_cmd_archive(int argc, char **argv)
 {
-	struct mq_archive_opts o = {.on_package = print_package};
+	struct mq_archive_opts o = {.on_package = print_package, .progress = mq_progress_cb};
 	struct mq_cli cli;
 	int status = mq_cli_parse(argc, argv, &cli);
 	if (status)
@@ -48,7 +49,12 @@ int mq_cmd_archive(int argc, char **argv)
 		o.out_dir = outbuf;
 	}
 	struct mq_error err = {0};
+	struct mq_progress progress;
+	mq_progress_init(&progress, stderr, cli.quiet, 0);
+	mq_progress_stage_of(&progress, "归档 archive", MQ_PROGRESS_BYTES);
+	o.progress_ctx = &progress;
 	int rc = mq_archive_period(&o, &err);
+	mq_progress_done(&progress);
 	status = MQ_EXIT_OK;
 	fflush(stdout);
 	if (rc) {

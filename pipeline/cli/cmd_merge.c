@@ -34,7 +34,7 @@ int mq_cmd_merge(int argc, char **argv)
 	}
 	if ((status = mq_figures_write(&f)) || f.cli.quiet || f.cli.partial)
 		goto out;
-	fprintf(stderr, "合并 / merged %d 个部分结果 / partials：期内记录 / records in period %lld\n"
+	printf("合并 / merged %d 个部分结果 / partials：期内记录 / records in period %lld\n"
 		"输出 / written: %s\n", f.cli.ninputs, mq_agg_records_in_period(f.agg), f.data_dir);
 out:
 	mq_figures_end(&f);

@@ -4,6 +4,7 @@
 #include "minqing/cli/cli.h"
 #include "minqing/core/date.h"
 #include "minqing/core/error.h"
+#include "minqing/core/progress.h"
 #include "minqing/figures/aggregate.h"
 #include "minqing/reports/reports.h"
 
@@ -42,22 +43,28 @@ int mq_cmd_render(int argc, char **argv)
 	struct mq_reports_opts o = {
 		.out_dir = out_dir, .period = cli.period, .unit = cli.unit, .templates_dir = cli.templates,
 		.next_steps_dir = cli.next_steps, .as_of = cli.as_of_text, .jobs = cli.jobs,
-		.township_reports = cli.township_reports,
+		.township_reports = cli.township_reports, .progress = mq_progress_cb,
 	};
-	if (mq_render_reports(&o, &res, &err)) {
+	struct mq_progress progress;
+	mq_progress_init(&progress, stderr, cli.quiet, cli.verbose);
+	mq_progress_stage_of(&progress, "报告 render", MQ_PROGRESS_PAGES);
+	o.progress_ctx = &progress;
+	int rc = mq_render_reports(&o, &res, &err);
+	mq_progress_done(&progress);
+	if (rc) {
 		status = err.code == MQ_ERR_USAGE ? (fprintf(stderr, "minqing render: %s\n", err.message), MQ_EXIT_USAGE)
 						  : mq_cli_fatal(&err);
 		goto out;
 	}
 	if (!cli.quiet) {
-		fprintf(stderr, "报告 / reports: %zu 份 files, %lld 页 pages → %s/reports\n", res.nfiles, res.pages,
+		printf("报告 / reports: %zu 份 files, %lld 页 pages → %s/reports\n", res.nfiles, res.pages,
 			out_dir);
 		if (res.nmissing)
 			fprintf(stderr, "字体无法显示的字符 / characters the fonts cannot show: %zu（见数据质量报告 / "
 				"listed in the data-quality report）\n", res.nmissing);
 		if (cli.verbose)
 			for (size_t i = 0; i < res.nfiles; i++)
-				fprintf(stderr, "  %s (%d)\n", res.files[i].path, res.files[i].pages);
+				printf("  %s (%d)\n", res.files[i].path, res.files[i].pages);
 	}
 out:
 	mq_reports_result_free(&res);

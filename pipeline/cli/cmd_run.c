@@ -155,55 +155,58 @@ static int run_stages(struct run *r, struct mq_error *err)
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
 	char as_of[11];
 	mq_date_format(mq_agg_as_of(r->agg), as_of);
-	mq_progress_stage(&r->progress, "报告 render");
+	mq_progress_stage_of(&r->progress, "报告 render", MQ_PROGRESS_PAGES);
 	struct mq_reports_opts ropts = { .out_dir = r->stage_dir, .period = r->period.label, .unit = r->cli.unit,
 					 .templates_dir = r->cli.templates, .next_steps_dir = r->cli.next_steps,
 					 .as_of = as_of, .jobs = r->cli.jobs,
-					 .township_reports = r->cli.township_reports };
+					 .township_reports = r->cli.township_reports,
+					 .progress = mq_progress_cb, .progress_ctx = &r->progress };
 	rc = mq_render_reports(&ropts, &r->reports, err);
 	if (rc)
 		return rc;
 	mq_progress_done(&r->progress);
 	if (interrupted)
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
-	mq_progress_stage(&r->progress, "归档 archive");
+	mq_progress_stage_of(&r->progress, "归档 archive", MQ_PROGRESS_BYTES);
 	struct mq_archive_opts aopts = { .out_dir = r->stage_dir, .period = r->period.label, .as_of = as_of,
 					 .organization = r->cli.unit, .with_inputs = r->cli.with_inputs,
-					 .jobs = r->cli.jobs };
+					 .jobs = r->cli.jobs, .progress = mq_progress_cb,
+					 .progress_ctx = &r->progress };
 	if ((rc = mq_archive_period(&aopts, err)))
 		return rc;
 	mq_progress_done(&r->progress);
 	return interrupted ? mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted") : 0;
 }
 
+/* The run summary: what was written where, on stdout. */
 static void print_outputs(const struct run *r)
 {
-	fprintf(stderr, "输出目录 / output folder: %s\n", r->out_dir);
+	printf("输出目录 / output folder: %s\n", r->out_dir);
 	static const char *const files[] = { "accepted", "rejects", "warnings", "village_summary",
 					     "township_summary", "county_summary", "cadre_monthly",
 					     "assessment", "assessment_facts", "team_assessment", "counts" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-		fprintf(stderr, "  %s/data/%s.csv\n", r->out_dir, files[i]);
-	fprintf(stderr, "报告 / reports: %zu 份 files, %lld 页 pages, in %s/reports/\n", r->reports.nfiles,
+		printf("  %s/data/%s.csv\n", r->out_dir, files[i]);
+	printf("报告 / reports: %zu 份 files, %lld 页 pages, in %s/reports/\n", r->reports.nfiles,
 		r->reports.pages, r->out_dir);
 	for (size_t i = 0; i < r->reports.nfiles && i < 8; i++) {
 		const char *slash = strrchr(r->reports.files[i].path, '/');
-		fprintf(stderr, "  %s\n", slash ? slash + 1 : r->reports.files[i].path);
+		printf("  %s\n", slash ? slash + 1 : r->reports.files[i].path);
 	}
 	if (r->reports.nfiles > 8)
-		fprintf(stderr, "  …\n");
+		printf("  …\n");
 	if (r->reports.nmissing)
 		fprintf(stderr, "注意 / note: %zu 个字符字体无法显示，见数据质量报告 / characters the fonts cannot show, "
 			"listed in the data-quality report\n", r->reports.nmissing);
-	fprintf(stderr, "档案包 / packages: %s/archive/\n", r->out_dir);
+	printf("档案包 / packages: %s/archive/\n", r->out_dir);
 	size_t n;
 	const struct mq_summary_row *t = mq_agg_townships(r->agg, &n);
-	fprintf(stderr, "各乡镇 / townships (%s):\n", r->period.label);
+	printf("各乡镇 / townships (%s):\n", r->period.label);
 	for (size_t i = 0; i < n; i++) {
 		char cov[32], res[32];
 		mq_rate_format(t[i].c.households_visited, t[i].c.registered_known ? t[i].c.households_registered : 0, 4, cov);
 		mq_rate_format(t[i].c.resolved, t[i].c.demands, 4, res);
-		fprintf(stderr, "  %s: 走访 visits %lld, 入户 home %lld, 覆盖率 coverage %s, 诉求 demands %lld, "
+		printf("  %s: 走访 visits %lld, 入户 home %lld, 覆盖率 coverage %s, 诉求 demands %lld, "
 			"办结 resolved %lld, 超期 overdue %lld, 办结率 resolution %s\n",
 			t[i].township, t[i].c.visits, t[i].c.home_visits, cov[0] ? cov : "—", t[i].c.demands,
 			t[i].c.resolved, t[i].c.overdue, res[0] ? res : "—");
@@ -272,7 +275,7 @@ int mq_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (!r.cli.quiet) {
-		mq_print_summary(stderr, &r.counts);
+		mq_print_summary(stdout, &r.counts);
 		print_outputs(&r);
 		if (r.cli.verbose)
 			mq_progress_report(&r.progress);

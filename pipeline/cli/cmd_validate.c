@@ -4,6 +4,7 @@
 #include "minqing/core/date.h"
 #include "minqing/core/error.h"
 #include "minqing/core/files.h"
+#include "minqing/core/progress.h"
 
 #include <stdio.h>
 
@@ -35,13 +36,19 @@ int mq_cmd_validate(int argc, char **argv)
 		status = mq_cli_fatal(&err);
 		goto out;
 	}
+	struct mq_progress progress;
+	mq_progress_init(&progress, stderr, cli.quiet, cli.verbose);
 	struct mq_stage_opts opts = { .out_dir = stage, .as_of = cli.as_of, .encoding = cli.encoding,
-				      .bom = cli.bom, .ref = &ref, .verbose = cli.verbose, .quiet = cli.quiet };
+				      .bom = cli.bom, .ref = &ref, .verbose = cli.verbose, .quiet = cli.quiet,
+				      .ctx = &progress, .progress = mq_progress_cb };
 	snprintf(data_dir, sizeof data_dir, "%s/data", stage);
 	mq_date_format(cli.as_of, as_of);
 	const char *extra[] = { "as_of_run", as_of, "registry_given", ref.has_registry ? "1" : "0",
 				"roster_given", ref.has_roster ? "1" : "0", NULL };
-	if (mq_validate_inputs(cli.inputs, cli.ninputs, &opts, &counts, &err) ||
+	mq_progress_stage(&progress, "校验 validate");
+	int rc = mq_validate_inputs(cli.inputs, cli.ninputs, &opts, &counts, &err);
+	mq_progress_done(&progress);
+	if (rc ||
 	    mq_write_counts(data_dir, &counts, extra, cli.bom, &err) ||
 	    mq_stage_dir_commit(stage, out_dir, &err)) {
 		mq_remove_tree(stage);
@@ -49,11 +56,11 @@ int mq_cmd_validate(int argc, char **argv)
 		goto out;
 	}
 	if (!cli.quiet) {
-		mq_print_summary(stderr, &counts);
-		fprintf(stderr, "输出 / written:\n");
+		mq_print_summary(stdout, &counts);
+		printf("输出 / written:\n");
 		static const char *const files[] = { "accepted", "rejects", "warnings", "counts" };
 		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-			fprintf(stderr, "  %s/data/%s.csv\n", out_dir, files[i]);
+			printf("  %s/data/%s.csv\n", out_dir, files[i]);
 	}
 	status = counts.rejected ? MQ_EXIT_REJECTS : MQ_EXIT_OK;
 out:

@@ -179,34 +179,76 @@ int mq_stage_dir_commit(const char *stage, const char *out_dir, struct mq_error 
 
 /* ---- template files ---- */
 
+static const char *templates_option; /* --templates or the config file's templates */
+
+void mq_templates_set_dir(const char *dir)
+{
+	templates_option = dir && *dir ? dir : NULL;
+}
+
+/* The places of the search, first wins (README: where templates come from).
+ * Never the current folder: a ./templates lying about must not replace
+ * the office's templates by accident. */
+static const char *const template_places[MQ_TEMPLATE_PLACES] = {
+	"--templates", "$MINQING_TEMPLATES", "$XDG_DATA_HOME/minqing/templates", "installed", "checkout",
+};
+
+int mq_template_dir(int place, char *out, size_t outlen, const char **what)
+{
+	const char *v = NULL;
+	out[0] = '\0';
+	if (place < 0 || place >= MQ_TEMPLATE_PLACES)
+		return -1;
+	*what = template_places[place];
+	switch (place) {
+	case 0:
+		v = templates_option;
+		break;
+	case 1:
+		v = getenv("MINQING_TEMPLATES");
+		break;
+	case 2:
+		/* XDG base directories: a relative XDG_DATA_HOME is ignored */
+		if ((v = getenv("XDG_DATA_HOME")) && v[0] == '/')
+			snprintf(out, outlen, "%s/minqing/templates", v);
+		else if ((v = getenv("HOME")) && v[0] == '/')
+			snprintf(out, outlen, "%s/.local/share/minqing/templates", v);
+		return 0;
+	default: {
+		/* beside the program: /usr/bin/minqing -> /usr/share/minqing/templates;
+		 * build/minqing of a checkout -> templates/ */
+		char exe[PATH_MAX];
+		ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+		char *slash = len > 0 ? (exe[len] = '\0', strrchr(exe, '/')) : NULL;
+		if (slash) {
+			*slash = '\0'; /* the program's folder, then its parent */
+			if ((slash = strrchr(exe, '/')))
+				*slash = '\0';
+			else
+				snprintf(exe, sizeof exe, "..");
+			snprintf(out, outlen, place == 3 ? "%s/share/minqing/templates" : "%s/templates", exe);
+		}
+		return 0;
+	}
+	}
+	if (v && *v)
+		snprintf(out, outlen, "%s", v);
+	return 0;
+}
+
 int mq_find_template(const char *name, char *out, size_t outlen, struct mq_error *err)
 {
-	char dirs[4][PATH_MAX];
-	int n = 0;
-	const char *env = getenv("MINQING_TEMPLATES");
-	if (env && *env)
-		snprintf(dirs[n++], PATH_MAX, "%s", env);
-	snprintf(dirs[n++], PATH_MAX, "templates");
-	char exe[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len > 0) {
-		exe[len] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(dirs[n++], PATH_MAX, "%.3000s/../share/minqing/templates", exe);
-			/* a program run from the build folder of a checkout */
-			snprintf(dirs[n++], PATH_MAX, "%.3000s/../templates", exe);
-		}
-	}
-	char tried[4 * PATH_MAX] = "";
-	for (int i = 0; i < n; i++) {
-		snprintf(out, outlen, "%s/%s", dirs[i], name);
+	char tried[4 * PATH_MAX] = "", dir[PATH_MAX];
+	const char *what;
+	for (int i = 0; mq_template_dir(i, dir, sizeof dir, &what) == 0; i++) {
+		if (!dir[0])
+			continue;
+		snprintf(out, outlen, "%s/%s", dir, name);
 		struct stat st;
 		if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
 			return 0;
 		size_t used = strlen(tried);
-		snprintf(tried + used, sizeof tried - used, "%s%s", i ? ", " : "", out);
+		snprintf(tried + used, sizeof tried - used, "%s%s", used ? ", " : "", out);
 	}
 	return mq_fail(err, MQ_ERR_IO, name, 0, "找不到模板文件 / template file not found: %s (looked at %.900s)",
 		       name, tried);

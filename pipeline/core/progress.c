@@ -1,4 +1,4 @@
-/* progress.c — progress lines on stderr and stage timings. */
+/* progress.c — progress lines on stderr and stage timings (progress.h). */
 #include "minqing/core/progress.h"
 
 #include <string.h>
@@ -12,6 +12,16 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* How each unit is shown: the count, and the rate per second. */
+static const struct unit_text {
+	const char *count, *rate;
+	double scale;
+} units[] = {
+	[MQ_PROGRESS_RECORDS] = { "%.0f 条 records", "%.0f 条/秒 per s", 1 },
+	[MQ_PROGRESS_PAGES] = { "%.0f 页 pages", "%.0f 页/秒 per s", 1 },
+	[MQ_PROGRESS_BYTES] = { "%.1f MB", "%.1f MB/s", 1e6 },
+};
+
 void mq_progress_init(struct mq_progress *p, FILE *fp, int quiet, int verbose)
 {
 	memset(p, 0, sizeof *p);
@@ -22,15 +32,37 @@ void mq_progress_init(struct mq_progress *p, FILE *fp, int quiet, int verbose)
 	p->start = now();
 }
 
-void mq_progress_stage(struct mq_progress *p, const char *name)
+void mq_progress_stage_of(struct mq_progress *p, const char *name, enum mq_progress_unit unit)
 {
 	mq_progress_done(p);
 	p->stage = name;
+	p->unit = unit;
 	p->stage_start = now();
 	p->last_draw = 0;
-	p->last_quarter = -1;
+	p->last_quarter = 0;
+	p->drawn = 0;
 	if (!p->quiet && !p->tty)
 		fprintf(p->fp, "minqing: %s …\n", name);
+}
+
+void mq_progress_stage(struct mq_progress *p, const char *name)
+{
+	mq_progress_stage_of(p, name, MQ_PROGRESS_RECORDS);
+}
+
+/* "剩余 left M:SS", or "--:--" before there is a rate to go by */
+static void time_left(char *out, size_t n, double elapsed, long long done, long long total)
+{
+	if (done <= 0 || elapsed < 0.05) {
+		snprintf(out, n, "剩余 left --:--");
+		return;
+	}
+	double left = total > done ? elapsed * (double)(total - done) / (double)done : 0;
+	long s = (long)(left + 0.5);
+	if (s >= 3600)
+		snprintf(out, n, "剩余 left %ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(out, n, "剩余 left %ld:%02ld", s / 60, s % 60);
 }
 
 void mq_progress_update(struct mq_progress *p, long long done, long long total, long long records)
@@ -38,25 +70,35 @@ void mq_progress_update(struct mq_progress *p, long long done, long long total, 
 	if (p->quiet || !p->stage)
 		return;
 	double t = now(), elapsed = t - p->stage_start;
+	if (total < done)
+		total = done;
 	int pct = total > 0 ? (int)(done * 100 / total) : 0;
-	if (pct > 100)
-		pct = 100;
+	const struct unit_text *u = &units[p->unit];
+	double count = (double)(p->unit == MQ_PROGRESS_RECORDS ? records : done) / u->scale;
+	char left[48], shown[48], rate[48];
+	time_left(left, sizeof left, elapsed, done, total);
+	snprintf(shown, sizeof shown, u->count, count);
+	snprintf(rate, sizeof rate, u->rate, elapsed > 0 ? count / elapsed : 0);
 	if (!p->tty) {
+		/* a plain line at 25, 50 and 75 % */
 		if (pct / 25 > p->last_quarter && pct < 100) {
 			p->last_quarter = pct / 25;
-			if (p->last_quarter > 0)
-				fprintf(p->fp, "minqing: %s %d%%, %lld 条记录 records\n", p->stage, pct, records);
+			fprintf(p->fp, "minqing: %s %d%%, %s, %s\n", p->stage, pct, shown, left);
 		}
 		return;
 	}
 	if (t - p->last_draw < 0.2)
 		return;
 	p->last_draw = t;
-	double rate = elapsed > 0 ? (double)records / elapsed : 0;
-	double left = done > 0 && total > done ? elapsed * (double)(total - done) / (double)done : 0;
-	fprintf(p->fp, "\r%s  %3d%%  %lld 条 records  %.0f 条/秒 per s  剩余 left %d:%02d   ", p->stage, pct,
-		records, rate, (int)left / 60, (int)left % 60);
+	p->drawn = 1;
+	/* \033[K clears what a longer line before left behind */
+	fprintf(p->fp, "\r\033[K%s  %3d%%  %s  %s  %s", p->stage, pct, shown, rate, left);
 	fflush(p->fp);
+}
+
+void mq_progress_cb(long long done, long long total, long long records, void *ctx)
+{
+	mq_progress_update(ctx, done, total, records);
 }
 
 void mq_progress_done(struct mq_progress *p)
@@ -68,8 +110,9 @@ void mq_progress_done(struct mq_progress *p)
 		p->names[p->nstages] = p->stage;
 		p->seconds[p->nstages++] = secs;
 	}
-	if (!p->quiet && p->tty)
-		fprintf(p->fp, "\r%s  完成 done  %.1f 秒 s%30s\n", p->stage, secs, "");
+	if (!p->quiet)
+		fprintf(p->fp, p->tty ? "\r\033[K%s  完成 done  %.1f 秒 s\n" : "minqing: %s 完成 done %.1f 秒 s\n",
+			p->stage, secs);
 	p->stage = NULL;
 }
 

@@ -33,9 +33,8 @@
  * does not know is rebuilt as a small tree and validated against the XSD;
  * a schema error of structure becomes its E001 with libxml2's message,
  * value errors (datatype, facet, missing child or attribute) are left to
- * the validator. The XSD is found in $MINQING_TEMPLATES, ./templates,
- * ../share/minqing/templates or ../templates beside the executable
- * (mq_find_template in core/files.h); missing, it is a fatal error naming the places looked in.
+ * the validator. The XSD is found as templates are (mq_find_template in
+ * core/files.h); missing, it is a fatal error naming the places looked in.
  *
  * Damage: a file that is not well-formed is read up to the damage; the
  * records before it are handed over, and the rest of the file becomes ONE

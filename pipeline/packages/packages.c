@@ -544,9 +544,9 @@ static int has_suffix(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* town: index into s->towns, or -1 for the county package. Sets *zip_out
- * (malloc'ed) and *bytes when written. */
-static int write_package(struct stage *s, long town, char **zip_out, uint64_t *bytes,
+/* The bag of a package. town: index into s->towns, or -1 for the county
+ * package. Sets *bag_out and *zip_out (malloc'ed), nothing on failure. */
+static int build_package(struct stage *s, long town, struct mq_bag **bag_out, char **zip_out,
 			 struct mq_error *err)
 {
 	const char *owner = town < 0 ? s->county : s->towns[town];
@@ -603,18 +603,23 @@ static int write_package(struct stage *s, long town, char **zip_out, uint64_t *b
 		const char *slash = strrchr(in->path, '/');
 		rc = add_in(bag, in->path, DIR_INPUTS, slash ? slash + 1 : in->path, in->sha256, err);
 	}
+	/* the package's one top-level folder is named like the package */
 	mq_buf_reset(&prefix);
-	char *archive = path_join(s->o->out_dir, "archive", NULL);
-	if (!rc && (!archive || mq_buf_printf(&prefix, "%s_%s_档案包.zip", owner, s->label)))
-		rc = mq_fail_nomem(err, NULL, 0);
-	struct mq_buf zip = MQ_BUF_INIT;
-	if (!rc && (mq_buf_printf(&zip, "%s/", archive) ||
-		    mq_archive_safe_name(prefix.data, prefix.len, 1, &zip)))
+	if (!rc && mq_buf_printf(&prefix, "%s_%s_档案包", owner, s->label))
 		rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc)
-		rc = mq_archive_write(zip.data, bag, bytes, err);
+		rc = mq_bag_set_root(bag, prefix.data, err);
+	char *archive = path_join(s->o->out_dir, "archive", NULL);
+	struct mq_buf zip = MQ_BUF_INIT;
+	if (!rc && (!archive || mq_buf_printf(&prefix, ".zip") || mq_buf_printf(&zip, "%s/", archive) ||
+		    mq_archive_safe_name(prefix.data, prefix.len, 1, &zip)))
+		rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc && !(*zip_out = mq_buf_detach(&zip)))
 		rc = mq_fail_nomem(err, NULL, 0);
+	if (!rc) {
+		*bag_out = bag;
+		bag = NULL;
+	}
 	mq_buf_free(&zip);
 	mq_buf_free(&prefix);
 	free(archive);
@@ -626,6 +631,7 @@ static int write_package(struct stage *s, long town, char **zip_out, uint64_t *b
 /* ---- packages written by a few threads (each package is independent) ---- */
 
 struct job {
+	struct mq_bag *bag;
 	char *zip;
 	uint64_t bytes;
 };
@@ -633,11 +639,22 @@ struct job {
 struct pool {
 	struct stage *s;
 	struct job *jobs; /* jobs[0] is the county (the largest), then townships */
-	size_t njobs, next;
+	size_t njobs, next, written;
 	int rc;
 	struct mq_error err;
 	pthread_mutex_t mu;
+	long long done, total; /* payload bytes, for progress */
 };
+
+/* A chunk of payload written by some thread: progress under the lock. */
+static void on_bytes(uint64_t n, void *ctx)
+{
+	struct pool *p = ctx;
+	pthread_mutex_lock(&p->mu);
+	p->done += (long long)n;
+	p->s->o->progress(p->done, p->total, (long long)p->written, p->s->o->progress_ctx);
+	pthread_mutex_unlock(&p->mu);
+}
 
 static void *worker(void *arg)
 {
@@ -650,15 +667,14 @@ static void *worker(void *arg)
 		if (stop)
 			return NULL;
 		struct mq_error e = {0};
-		int rc = write_package(p->s, (long)j - 1, &p->jobs[j].zip, &p->jobs[j].bytes, &e);
-		if (rc) {
-			pthread_mutex_lock(&p->mu);
-			if (!p->rc) {
-				p->rc = rc;
-				p->err = e;
-			}
-			pthread_mutex_unlock(&p->mu);
+		int rc = mq_archive_write(p->jobs[j].zip, p->jobs[j].bag, &p->jobs[j].bytes, &e);
+		pthread_mutex_lock(&p->mu);
+		p->written++;
+		if (rc && !p->rc) {
+			p->rc = rc;
+			p->err = e;
 		}
+		pthread_mutex_unlock(&p->mu);
 	}
 }
 
@@ -669,35 +685,52 @@ static int write_packages(struct stage *s, struct mq_error *err)
 	if (!p.jobs)
 		return mq_fail_nomem(err, NULL, 0);
 	pthread_mutex_init(&p.mu, NULL);
+	/* every bag first: the bytes to package are known before any is written */
+	int rc = 0;
+	for (size_t j = 0; j < p.njobs && !rc; j++) {
+		rc = build_package(s, (long)j - 1, &p.jobs[j].bag, &p.jobs[j].zip, err);
+		for (size_t f = 0; !rc && f < p.jobs[j].bag->nfiles; f++) {
+			struct stat st;
+			if (stat(p.jobs[j].bag->files[f].src, &st) == 0)
+				p.total += st.st_size;
+		}
+		if (!rc && s->o->progress) {
+			p.jobs[j].bag->on_bytes = on_bytes;
+			p.jobs[j].bag->on_bytes_ctx = &p;
+		}
+	}
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nthreads = s->o->jobs > 0 ? (size_t)s->o->jobs : cpus > 1 ? (size_t)(cpus < 4 ? cpus : 4) : 1;
 	if (nthreads > p.njobs)
 		nthreads = p.njobs;
-	/* libcrypto initialises itself lazily: do it here, before the threads */
-	struct mq_digests warm = {0};
-	if (mq_digests_init(&warm) == 0)
-		mq_digests_free(&warm);
-	pthread_t tid[16];
-	size_t started = 0;
-	if (nthreads > 16)
-		nthreads = 16;
-	for (size_t t = 1; t < nthreads; t++)
-		if (pthread_create(&tid[started], NULL, worker, &p) == 0)
-			started++;
-	worker(&p); /* this thread works too */
-	for (size_t t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	if (!rc) {
+		/* libcrypto initialises itself lazily: do it here, before the threads */
+		struct mq_digests warm = {0};
+		if (mq_digests_init(&warm) == 0)
+			mq_digests_free(&warm);
+		pthread_t tid[16];
+		size_t started = 0;
+		if (nthreads > 16)
+			nthreads = 16;
+		for (size_t t = 1; t < nthreads; t++)
+			if (pthread_create(&tid[started], NULL, worker, &p) == 0)
+				started++;
+		worker(&p); /* this thread works too */
+		for (size_t t = 0; t < started; t++)
+			pthread_join(tid[t], NULL);
+		if ((rc = p.rc))
+			*err = p.err;
+	}
 	pthread_mutex_destroy(&p.mu);
-	int rc = p.rc;
-	if (rc)
-		*err = p.err;
 	/* report in a fixed order: townships, then the county */
 	for (size_t k = 1; k <= p.njobs && !rc && s->o->on_package; k++) {
 		struct job *j = &p.jobs[k % p.njobs];
 		s->o->on_package(s->o->ctx, j->zip, j->bytes);
 	}
-	for (size_t j = 0; j < p.njobs; j++)
+	for (size_t j = 0; j < p.njobs; j++) {
+		mq_bag_free(p.jobs[j].bag);
 		free(p.jobs[j].zip);
+	}
 	free(p.jobs);
 	return rc;
 }

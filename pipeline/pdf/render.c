@@ -47,6 +47,7 @@ struct rctx {
 	struct mq_pdf *pdf;
 	struct mq_error *err;
 	struct mq_render_result *res;
+	const struct mq_render_opts *opts; /* may be NULL */
 	double x0, x1, ytop, ybot, y;
 	int at_top;                /* nothing drawn yet on the current page */
 	int only_keep;             /* the page holds only headings and captions so far */
@@ -327,6 +328,8 @@ static int new_page(struct rctx *r)
 	r->y = r->ytop;
 	r->at_top = 1;
 	r->only_keep = 1;
+	if (r->opts && r->opts->on_page)
+		r->opts->on_page(r->opts->on_page_ctx);
 	return 0;
 }
 
@@ -1338,7 +1341,7 @@ int mq_render_pdf(const struct mq_template *t, const struct mq_data *d, const ch
 		  struct mq_error *err)
 {
 	struct mq_render_result local = {0};
-	struct rctx r = {.t = t, .d = d, .err = err, .res = result ? result : &local};
+	struct rctx r = {.t = t, .d = d, .err = err, .res = result ? result : &local, .opts = opts};
 	struct mq_pdf_info info = {0};
 	struct mq_buf infos[4] = {{0}};
 	int rc = doc_date(opts, &info, err);

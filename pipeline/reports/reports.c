@@ -17,6 +17,7 @@
 #include "minqing/core/files.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,7 +435,7 @@ int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_dat
 {
 	struct rp_doc doc = {.unit = unit, .index = index};
 	struct mq_render_result rr = {0};
-	struct mq_render_opts ro = {.date = c->as_of_text};
+	struct mq_render_opts ro = {.date = c->as_of_text, .on_page = c->on_page, .on_page_ctx = c->page_sink};
 	snprintf(doc.path, sizeof doc.path, "%s/%s", c->reports_dir, file);
 	int rc = mq_render_pdf(t, d, doc.path, &ro, &rr, err);
 	if (rc)
@@ -508,13 +509,26 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 struct collector {
 	struct rp_doc *docs;
 	size_t n, cap;
+	const struct mq_reports_opts *o;
+	long long pages, planned;    /* pages begun so far and planned: progress */
 };
+
+/* A page begun, in this process or in a child (read from its pipe). */
+static void collect_page(void *sink)
+{
+	struct collector *col = sink;
+	col->pages++;
+	if (col->o->progress)
+		col->o->progress(col->pages, col->planned, (long long)col->n, col->o->progress_ctx);
+}
 
 static int collect(void *sink, const struct rp_doc *doc)
 {
 	struct collector *col = sink;
 	if (mq_grow((void **)&col->docs, &col->cap, col->n + 1, sizeof *col->docs))
 		return MQ_ERR_NOMEM;
+	if (col->o->progress)
+		col->o->progress(col->pages, col->planned, (long long)col->n + 1, col->o->progress_ctx);
 	struct rp_doc *d = &col->docs[col->n];
 	*d = *doc;
 	d->missing = NULL;
@@ -558,7 +572,14 @@ static int read_all(int fd, void *p, size_t n)
 	return 0;
 }
 
-/* Pipe record: 'D' + struct rp_doc + missing[], or 'E' + struct mq_error. */
+/* Pipe record: 'D' + struct rp_doc + missing[], 'P' (a page begun, for
+ * progress) or 'E' + struct mq_error. */
+static void pipe_page(void *sink)
+{
+	char tag = 'P';
+	(void)write_all(*(int *)sink, &tag, 1); /* progress only: a failure shows at the next document */
+}
+
 static int pipe_emit(void *sink, const struct rp_doc *doc)
 {
 	int fd = *(int *)sink;
@@ -591,6 +612,46 @@ static int cmp_doc(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Reads one record of a child's pipe into col: 0 after a document, 1 at
+ * the end (EOF, or the child's error copied into *rc and err), or
+ * MQ_ERR_IO. */
+static int read_doc(int fd, struct collector *col, int *rc, struct mq_error *err)
+{
+	char tag;
+	int r = read_all(fd, &tag, 1);
+	if (r)
+		return r;
+	if (tag == 'P') {
+		collect_page(col);
+		return 0;
+	}
+	if (tag == 'E') {
+		struct mq_error cerr;
+		if (read_all(fd, &cerr, sizeof cerr) == 0 && !*rc) {
+			*err = cerr;
+			*rc = cerr.code ? cerr.code : MQ_ERR_IO;
+		}
+		return 1;
+	}
+	struct rp_doc doc;
+	if (read_all(fd, &doc, sizeof doc))
+		return MQ_ERR_IO;
+	struct mq_missing_char *m = NULL;
+	if (doc.nmissing) {
+		m = malloc(doc.nmissing * sizeof *m);
+		if (!m || read_all(fd, m, doc.nmissing * sizeof *m)) {
+			free(m);
+			return MQ_ERR_IO;
+		}
+	}
+	doc.missing = m;
+	int crc = collect(col, &doc);
+	free(m);
+	if (crc && !*rc)
+		*rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	return 0;
+}
+
 static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownships,
 			const char *const *townships, struct collector *col, struct mq_error *err)
 {
@@ -614,6 +675,10 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 			close(p[0]);
 			for (int i = 0; i < started; i++)
 				close(fds[i]);
+			if (c->o->progress) {
+				c->on_page = pipe_page;
+				c->page_sink = &p[1];
+			}
 			struct mq_error cerr = {0};
 			int crc = 0;
 			for (int u = k; u < nunits && !crc; u += jobs)
@@ -635,49 +700,64 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 		pids[started] = pid;
 		fds[started++] = p[0];
 	}
+	/* documents are read as any child finishes one, so progress moves */
+	struct pollfd pfd[64];
+	int r_end[64], open_fds = started;
 	for (int k = 0; k < started; k++) {
-		char tag;
-		int r;
-		while ((r = read_all(fds[k], &tag, 1)) == 0) {
-			struct rp_doc doc;
-			if (tag == 'E') {
-				struct mq_error cerr;
-				if (read_all(fds[k], &cerr, sizeof cerr) == 0 && !rc) {
-					*err = cerr;
-					rc = cerr.code ? cerr.code : MQ_ERR_IO;
-				}
-				break;
-			}
-			if (read_all(fds[k], &doc, sizeof doc)) {
-				r = MQ_ERR_IO;
-				break;
-			}
-			struct mq_missing_char *m = NULL;
-			if (doc.nmissing) {
-				m = malloc(doc.nmissing * sizeof *m);
-				if (!m || read_all(fds[k], m, doc.nmissing * sizeof *m)) {
-					free(m);
-					r = MQ_ERR_IO;
-					break;
-				}
-			}
-			doc.missing = m;
-			int crc = collect(col, &doc);
-			free(m);
-			if (crc && !rc)
-				rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		pfd[k] = (struct pollfd){ .fd = fds[k], .events = POLLIN };
+		r_end[k] = 0;
+	}
+	while (open_fds > 0) {
+		if (poll(pfd, (nfds_t)started, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			for (int k = 0; k < started; k++)
+				if (pfd[k].fd >= 0)
+					r_end[k] = MQ_ERR_IO;
+			break;
 		}
+		for (int k = 0; k < started; k++) {
+			if (pfd[k].fd < 0 || !pfd[k].revents)
+				continue;
+			int r = read_doc(fds[k], col, &rc, err);
+			if (r) {
+				r_end[k] = r;
+				pfd[k].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	for (int k = 0; k < started; k++) {
 		close(fds[k]);
 		int status = 0;
 		while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
 			;
-		if (!rc && (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status)))
+		if (!rc && (r_end[k] < 0 || !WIFEXITED(status) || WEXITSTATUS(status)))
 			rc = mq_fail(err, MQ_ERR_IO, NULL, 0, "报告子进程失败 / a report process failed");
 	}
 	return rc;
 }
 
 /* ---- the stage ---- */
+
+/* Pages planned, for the progress line only (the files never depend on
+ * it), as measured on generated and sample data: a monthly summary 3 pages
+ * and one per two villages, for each month begun by the run date; a ledger
+ * a page and one per 16 visits; the assessment 2 pages, one per cadre and
+ * one per five teams (twice with township reports); the quality report 5. */
+static long long plan_pages(const struct rp_ctx *c)
+{
+	int months = 0;
+	for (int m = 0; m < c->period.nmonths; m++) {
+		int ym = c->period.first_month + m;
+		months += mq_day_from_ymd(ym / 12, ym % 12 + 1, 1) <= c->run_date;
+	}
+	long long pages = months * (3LL * (long long)c->township.nrows + (long long)c->nvillages / 2) + 5;
+	for (size_t v = 0; v < c->nvillages; v++)
+		pages += 1 + (long long)c->villages[v].count / 16;
+	long long assess = 2 + (long long)c->assessment.nrows + (long long)c->team.nrows / 5;
+	return pages + assess * (c->o->township_reports ? 2 : 1);
+}
 
 static int load_template(struct rp_ctx *c, const char *name, struct mq_template **t,
 			 struct mq_error *err)
@@ -752,7 +832,7 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		      struct mq_error *err)
 {
 	struct rp_ctx c = {.o = o};
-	struct collector col = {0};
+	struct collector col = {.o = o};
 	const char **townships = NULL;
 	int rc;
 	if (!o->out_dir || !o->period)
@@ -776,6 +856,7 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	    (rc = load_rubric(&c, err)) ||
 	    (rc = mq_mkdirs(c.reports_dir, err)))
 		goto out;
+	col.planned = plan_pages(&c);
 	size_t nt = c.township.nrows;
 	townships = calloc(nt ? nt : 1, sizeof *townships);
 	if (!townships) {
@@ -788,6 +869,10 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	if (jobs > nunits)
 		jobs = nunits;
 	if (jobs <= 1) {
+		if (o->progress) {
+			c.on_page = collect_page;
+			c.page_sink = &col;
+		}
 		for (int u = 0; u < nunits && !rc; u++)
 			rc = run_unit(&c, u, nt, townships, collect, &col, err);
 		if (rc == MQ_ERR_NOMEM && !err->message[0])
@@ -804,6 +889,8 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 	if (!rc)
 		rc = rp_quality_doc(&c, res, nunits, result_emit, res, err);
+	if (!rc && o->progress)
+		o->progress(res->pages, res->pages, (long long)res->nfiles, o->progress_ctx);
 	if (rc == MQ_ERR_NOMEM && !err->message[0])
 		mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
 out:

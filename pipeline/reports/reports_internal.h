@@ -63,6 +63,8 @@ struct rp_ctx {
 	struct mq_agg **month_agg;
 	struct mq_template *t_summary, *t_ledger, *t_assess, *t_quality;
 	struct mq_rubric *rubric;     /* the assessment's rubric file (assess.h) */
+	void (*on_page)(void *sink);  /* each page begun, for progress (may be NULL) */
+	void *page_sink;
 };
 
 /* One document rendered; emitted to the parent (or the result) in order. */

@@ -87,16 +87,31 @@ for z in "$YL" "$XE" "$CO"; do
 	check "unzip -t $(basename "$z")" sh -c 'unzip -t "$1" | grep -q "No errors detected"' _ "$z"
 done
 bsdtar -tf "$YL" > "$TMP/bsdtar.txt" 2>&1
-check "bsdtar lists the Chinese names" grep -qx "data/报告/油篓沟乡_2024年03月_工作小结.pdf" "$TMP/bsdtar.txt"
-check "bsdtar lists an input with a space" grep -qx "data/原始输入/走访记录 三月.csv" "$TMP/bsdtar.txt"
+# each package holds its bag in one folder named like the package
+R=油篓沟乡_2024年03月_档案包
+check "bsdtar lists the Chinese names" grep -qx "$R/data/报告/油篓沟乡_2024年03月_工作小结.pdf" "$TMP/bsdtar.txt"
+check "bsdtar lists an input with a space" grep -qx "$R/data/原始输入/走访记录 三月.csv" "$TMP/bsdtar.txt"
+check "every member under the package's folder" test -z "$(grep -v "^$R/" "$TMP/bsdtar.txt")"
 
 check "python zipfile: flags, names, contents" python3 - "$YL" "$XE" "$CO" "$TMP/inputs" <<'EOF'
 import sys, zipfile, hashlib, os
 yl, xe, co, inputs = sys.argv[1:5]
 def fail(msg):
     print("python check failed:", msg); sys.exit(1)
+class Bag:
+    # a package read inside its one top-level folder, named like the package
+    def __init__(self, path):
+        self.z = zipfile.ZipFile(path)
+        self.root = os.path.basename(path)[:-4] + "/"
+        for n in self.z.namelist():
+            if not n.startswith(self.root): fail("outside the folder: " + n)
+    def namelist(self): return [n[len(self.root):] for n in self.z.namelist()]
+    def infolist(self): return self.z.infolist()
+    def getinfo(self, n): return self.z.getinfo(self.root + n)
+    def read(self, n): return self.z.read(self.root + n)
+    def testzip(self): return self.z.testzip()
 for path in (yl, xe, co):
-    z = zipfile.ZipFile(path)
+    z = Bag(path)
     if z.testzip() is not None: fail("testzip " + path)
     names = z.namelist()
     for i in z.infolist():
@@ -128,7 +143,7 @@ for path in (yl, xe, co):
     for n in payload:
         i = z.getinfo(n)
         if n.endswith(".pdf") and i.compress_type != zipfile.ZIP_STORED and i.compress_size >= i.file_size: fail("pdf grew")
-z = zipfile.ZipFile(yl)
+z = Bag(yl)
 names = set(z.namelist())
 for n in ["data/报告/油篓沟乡_2024年03月_工作小结.pdf", "data/报告/油篓沟乡_玻璃彩村_2024年03月_台账.pdf",
           "data/报告/油篓沟乡_德胜村_2024年03月_台账.pdf", "data/报告/2024年03月_数据质量报告.pdf",
@@ -148,11 +163,11 @@ if '"走访，""双孢菇""\r\n第二行"' not in acc: fail("quoted cell not cop
 vs = z.read("data/数据/village_summary.csv").decode()
 if "小二台" in vs or vs.count("\r\n") != 3: fail("village_summary filter: %r" % vs)
 if b"R9" not in z.read("data/数据/rejects.csv"): fail("rejects")
-x = zipfile.ZipFile(xe)
+x = Bag(xe)
 acc = x.read("data/数据/accepted.csv").decode()
 if [r.split(",")[0] for r in acc.split("\r\n")[1:] if r] != ["R2"]: fail("second township accepted")
 if "data/报告/油篓沟乡_2024年03月_工作小结.pdf" in x.namelist(): fail("other township's report")
-c = zipfile.ZipFile(co)
+c = Bag(co)
 cn = c.namelist()
 if len([n for n in cn if n.startswith("data/报告/")]) != 7: fail("county reports")
 if c.read("data/数据/accepted.csv").count(b"\r\nR") != 4: fail("county accepted")
@@ -162,8 +177,9 @@ EOF
 # extracted PDFs are intact
 mkdir "$TMP/x"
 (cd "$TMP/x" && unzip -q "$YL")
-check "extracted PDF passes qpdf --check" qpdf --check "$TMP/x/data/报告/油篓沟乡_2024年03月_工作小结.pdf" > /dev/null
-check "extracted PDF is the original" cmp -s "$TMP/x/data/报告/2024年03月_数据质量报告.pdf" "$OUT/reports/2024年03月_数据质量报告.pdf"
+check "extract here gives one folder, named like the package" test "$(ls -A "$TMP/x")" = "$R"
+check "extracted PDF passes qpdf --check" qpdf --check "$TMP/x/$R/data/报告/油篓沟乡_2024年03月_工作小结.pdf" > /dev/null
+check "extracted PDF is the original" cmp -s "$TMP/x/$R/data/报告/2024年03月_数据质量报告.pdf" "$OUT/reports/2024年03月_数据质量报告.pdf"
 
 # ---- byte-identical re-run (inputs touched: timestamps must not leak) ----
 sha256sum "$A"/*.zip > "$TMP/first.sha"
@@ -193,7 +209,7 @@ zi = zipfile.ZipFile(src)
 with zipfile.ZipFile(dst, "w") as zo:
     for i in zi.infolist():
         data = zi.read(i)
-        if i.filename == "data/报告/油篓沟乡_德胜村_2024年03月_台账.pdf":
+        if i.filename.endswith("/data/报告/油篓沟乡_德胜村_2024年03月_台账.pdf"):
             data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
         zo.writestr(i, data)
 EOF
@@ -206,7 +222,7 @@ python3 - "$YL" "$TMP/crc.zip" <<'EOF'
 import sys, zipfile
 src, dst = sys.argv[1:3]
 raw = bytearray(open(src, "rb").read())
-i = zipfile.ZipFile(src).getinfo("data/报告/2024年03月_数据质量报告.pdf")
+i = zipfile.ZipFile(src).getinfo("油篓沟乡_2024年03月_档案包/data/报告/2024年03月_数据质量报告.pdf")
 start = i.header_offset + 30 + len(i.filename.encode()) + 40
 raw[start] ^= 0x20
 open(dst, "wb").write(raw)
@@ -217,7 +233,7 @@ python3 - "$YL" "$TMP/crc2.zip" <<'EOF'
 import sys, zipfile
 src, dst = sys.argv[1:3]
 raw = bytearray(open(src, "rb").read())
-i = zipfile.ZipFile(src).getinfo("data/数据/rejects.csv")
+i = zipfile.ZipFile(src).getinfo("油篓沟乡_2024年03月_档案包/data/数据/rejects.csv")
 assert i.compress_type == zipfile.ZIP_STORED
 raw[i.header_offset + 30 + len(i.filename.encode()) + 60] ^= 0x01
 open(dst, "wb").write(raw)
@@ -229,7 +245,8 @@ python3 - "$YL" "$TMP" <<'EOF'
 import sys, zipfile
 src, tmp = sys.argv[1:3]
 # writestr() changes the ZipInfo it is given: open the source afresh each time
-gone = "data/报告/油篓沟乡_玻璃彩村_2024年03月_台账.pdf"
+root = "油篓沟乡_2024年03月_档案包/"
+gone = root + "data/报告/油篓沟乡_玻璃彩村_2024年03月_台账.pdf"
 zi = zipfile.ZipFile(src)
 with zipfile.ZipFile(tmp + "/removed.zip", "w") as zo:
     for i in zi.infolist():
@@ -240,8 +257,20 @@ for name, extra in (("added.zip", "data/报告/补充说明.txt"), ("tagadded.zi
     with zipfile.ZipFile(tmp + "/" + name, "w") as zo:
         for i in zi.infolist():
             zo.writestr(i, zi.read(i))
-        zo.writestr(extra, "后加的文件")
+        zo.writestr(root + extra, "后加的文件")
+# the bag without its folder (as packages were zipped before), and in a
+# folder of another name (an extracted bag zipped again): both verify
+for name, new_root in (("flat.zip", ""), ("renamed.zip", "我的档案包/")):
+    zi = zipfile.ZipFile(src)
+    with zipfile.ZipFile(tmp + "/" + name, "w") as zo:
+        for i in zi.infolist():
+            data = zi.read(i)
+            i.filename = new_root + i.filename[len(root):]
+            zo.writestr(i, data)
 EOF
+check "a bag zipped without its folder verifies" "$MINQING" verify "$TMP/flat.zip"
+check "a bag zipped in a folder of another name verifies" "$MINQING" verify "$TMP/renamed.zip"
+
 vfail "removed file fails, named" 1 "缺少 / missing: data/报告/油篓沟乡_玻璃彩村_2024年03月_台账.pdf" "$TMP/removed.zip"
 check "removed file: Payload-Oxum differs" grep -q "Payload-Oxum" "$TMP/vf.out"
 vfail "added file fails, named" 1 "多余 / extra: data/报告/补充说明.txt" "$TMP/added.zip"
@@ -325,7 +354,7 @@ check "changed input: no temporary files" test "$(ls -A "$A" | wc -l)" -eq 3
 sed -i 's/^period=.*/period=2024-Q1/' "$OUT/data/run.txt"
 check "quarter archive" "$MINQING" archive --period 2024-Q1 --out "$OUT" --as-of 2024-03-20 > /dev/null 2>&1
 check "quarter label in the name" test -s "$A/油篓沟乡_2024年第1季度_档案包.zip"
-check "quarter as-of is the bag date" sh -c 'unzip -p "$1" bag-info.txt | grep -qx "Bagging-Date: 2024-03-20"' _ "$A/油篓沟乡_2024年第1季度_档案包.zip"
+check "quarter as-of is the bag date" sh -c 'unzip -p "$1" 油篓沟乡_2024年第1季度_档案包/bag-info.txt | grep -qx "Bagging-Date: 2024-03-20"' _ "$A/油篓沟乡_2024年第1季度_档案包.zip"
 # names made safe in the package: Windows characters and devices, NFC
 O2=$TMP/out2
 mkdir -p "$O2/data" "$O2/reports"
@@ -337,7 +366,8 @@ printf 'period=2024-03\nas_of=2024-03-31\ninput=%s\t%s\n' "$TMP/inputs/CON.csv" 
 check "archive with awkward names" "$MINQING" archive --period 2024-03 --out "$O2" --with-inputs > /dev/null 2>&1
 check "awkward names made safe" python3 - "$O2/archive/油篓沟乡_2024年03月_档案包.zip" <<'EOF'
 import sys, zipfile, unicodedata
-names = zipfile.ZipFile(sys.argv[1]).namelist()
+root = "油篓沟乡_2024年03月_档案包/"
+names = [n[len(root):] for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith(root)]
 want = ["data/报告/油篓沟乡_a_b_村__2024年03月_台账.pdf", "data/报告/油篓沟乡_Caf\u00e9村_2024年03月_台账.pdf",
         "data/原始输入/_CON.csv"]
 for w in want:

@@ -4,7 +4,7 @@
 # completion agree: all are made from the table in pipeline/cli/cli.c.
 . "$(dirname "$0")/lib.sh"
 BUILD=${BUILD:-build}
-CMDS="run validate aggregate merge render archive verify"
+CMDS="run validate aggregate merge render archive verify templates"
 
 for c in $CMDS; do
 	"$MINQING" "$c" --help > "$TMP/help_$c" 2>&1

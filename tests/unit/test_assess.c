@@ -485,6 +485,8 @@ static void test_facts(void)
 
 int main(void)
 {
+	/* run from the checkout: the templates are not beside build/tests/ */
+	setenv("MINQING_TEMPLATES", "templates", 0);
 	snprintf(dir, sizeof dir, "/tmp/mq_test_assess.XXXXXX");
 	if (!mkdtemp(dir))
 		return 1;

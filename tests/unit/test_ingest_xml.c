@@ -3,6 +3,7 @@
  * Runs from the repository root (tests/xml/, templates/visits.xsd). */
 #include "check.h"
 #include "minqing/core/error.h"
+#include "minqing/core/files.h"
 #include "minqing/ingest/ingest.h"
 #include "minqing/core/utf8.h"
 
@@ -443,37 +444,58 @@ static void test_root_and_empty(void)
 	got_free(&g);
 }
 
+/* The search of core/files.h: --templates, $MINQING_TEMPLATES,
+ * $XDG_DATA_HOME/minqing/templates, beside the program; never ./templates. */
 static void test_xsd_lookup(void)
 {
 	struct got g = { 0 };
 	struct mq_error err = { 0 };
-	/* $MINQING_TEMPLATES first: a folder without the XSD hides nothing,
-	 * ./templates is still found */
-	setenv("MINQING_TEMPLATES", "tests/xml", 1);
-	CHECK_INT(mq_ingest_xml("tests/xml/mapping.xml", NULL, collect, &g, NULL, &err), 0);
-	got_free(&g);
-	/* a broken XSD named by $MINQING_TEMPLATES is fatal, naming it */
+	char cwd[4096], real_xsd[4200], mapping[4200];
+	CHECK(getcwd(cwd, sizeof cwd) != NULL);
+	snprintf(real_xsd, sizeof real_xsd, "%s/templates/visits.xsd", cwd);
+	snprintf(mapping, sizeof mapping, "%s/tests/xml/mapping.xml", cwd);
+	/* the office's folder under $XDG_DATA_HOME holds the good XSD */
+	mkdir(tmp("xdg"), 0777);
+	mkdir(tmp("xdg/minqing"), 0777);
+	mkdir(tmp("xdg/minqing/templates"), 0777);
+	CHECK_INT(symlink(real_xsd, tmp("xdg/minqing/templates/visits.xsd")), 0);
+	setenv("XDG_DATA_HOME", tmp("xdg"), 1);
+	/* a broken XSD in ./templates of the current folder */
 	const char *xsd_dir = tmp("xsd");
 	mkdir(xsd_dir, 0777);
-	write_file(tmp("xsd/visits.xsd"), "<xs:schema", 10);
-	setenv("MINQING_TEMPLATES", xsd_dir, 1);
-	CHECK_INT(mq_ingest_xml("tests/xml/mapping.xml", NULL, collect, &g, NULL, &err), MQ_ERR_FORMAT);
-	CHECK(strstr(err.file, "xsd/visits.xsd") != NULL);
-	CHECK_INT(g.n, 0);
-	unlink(tmp("xsd/visits.xsd"));
-	/* missing everywhere: fatal, the message names where it looked */
-	char cwd[4096];
-	CHECK(getcwd(cwd, sizeof cwd) != NULL);
-	char mapping[4200];
-	snprintf(mapping, sizeof mapping, "%s/tests/xml/mapping.xml", cwd);
+	mkdir(tmp("xsd/templates"), 0777);
+	write_file(tmp("xsd/templates/visits.xsd"), "<xs:schema", 10);
 	CHECK_INT(chdir(xsd_dir), 0);
+	/* $MINQING_TEMPLATES first: a folder without the XSD hides nothing, the
+	 * XDG folder is next, ./templates is never looked at */
+	setenv("MINQING_TEMPLATES", tmp("xsd"), 1);
+	CHECK_INT(mq_ingest_xml(mapping, NULL, collect, &g, NULL, &err), 0);
+	CHECK_INT(g.n, 3);
+	got_free(&g);
+	/* a broken XSD named by --templates (place 0) is fatal, naming it */
+	mq_templates_set_dir(tmp("xsd/templates"));
+	CHECK_INT(mq_ingest_xml(mapping, NULL, collect, &g, NULL, &err), MQ_ERR_FORMAT);
+	CHECK(strstr(err.file, "xsd/templates/visits.xsd") != NULL);
+	CHECK_INT(g.n, 0);
+	mq_templates_set_dir(NULL);
+	/* missing everywhere: fatal, the message names where it looked */
+	unlink(tmp("xdg/minqing/templates/visits.xsd"));
+	setenv("MINQING_TEMPLATES", tmp("xsd"), 1);
 	CHECK_INT(mq_ingest_xml(mapping, NULL, collect, &g, NULL, &err), MQ_ERR_IO);
 	CHECK(strstr(err.message, "xsd/visits.xsd") != NULL);
-	CHECK(strstr(err.message, "templates/visits.xsd") != NULL);
+	CHECK(strstr(err.message, "xdg/minqing/templates/visits.xsd") != NULL);
+	CHECK(strstr(err.message, "share/minqing/templates/visits.xsd") != NULL);
+	CHECK(strstr(err.message, "xsd/templates/visits.xsd") == NULL);
 	CHECK_INT(g.n, 0);
 	CHECK_INT(chdir(cwd), 0);
+	unlink(tmp("xsd/templates/visits.xsd"));
+	rmdir(tmp("xsd/templates"));
 	rmdir(xsd_dir);
-	unsetenv("MINQING_TEMPLATES");
+	rmdir(tmp("xdg/minqing/templates"));
+	rmdir(tmp("xdg/minqing"));
+	rmdir(tmp("xdg"));
+	unsetenv("XDG_DATA_HOME");
+	setenv("MINQING_TEMPLATES", "templates", 1);
 }
 
 static void test_hostile(void)
@@ -644,6 +666,8 @@ static void test_encodings(void)
 
 int main(void)
 {
+	/* run from the checkout: the templates are not beside build/tests/ */
+	setenv("MINQING_TEMPLATES", "templates", 0);
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/mq_xml_test.XXXXXX");
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");

@@ -11,6 +11,7 @@
  * renames it to the ZIP's path when complete.
  *
  * Package layout (fixed, so the same inputs give a byte-identical ZIP):
+ * every member under the bag's root folder when it has one (ROOT/…);
  * payload members "data/…" in byte order of their names, then bagit.txt,
  * bag-info.txt, manifest-sha256.txt, manifest-sha512.txt and
  * tagmanifest-sha256.txt. Every entry carries the UTF-8 name flag
@@ -52,6 +53,13 @@ struct mq_bag_field {
 
 struct mq_bag {
 	char date[11]; /* YYYY-MM-DD: Bagging-Date and every entry's timestamp */
+	char *root;    /* NULL, or the one top-level folder every member is
+			* written under ("ROOT/bagit.txt", "ROOT/data/…"), so
+			* "extract here" gives one folder; set by mq_bag_set_root */
+	/* Called after each chunk of payload is written (may be NULL), with
+	 * its bytes and on_bytes_ctx, from the thread that writes the bag. */
+	void (*on_bytes)(uint64_t bytes, void *ctx);
+	void *on_bytes_ctx;
 	struct mq_bag_file *files;
 	size_t nfiles, afiles;
 	struct mq_bag_field *fields;
@@ -70,6 +78,11 @@ void mq_bag_free(struct mq_bag *bag); /* NULL-safe */
  * Returns 0, MQ_ERR_FORMAT (name empty after sanitising) or MQ_ERR_NOMEM. */
 int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		    const char *expect_sha256, struct mq_error *err);
+
+/* Puts every member under the folder root (made safe as one component,
+ * mq_archive_safe_name). Returns 0, MQ_ERR_FORMAT (nothing left of it) or
+ * MQ_ERR_NOMEM. */
+int mq_bag_set_root(struct mq_bag *bag, const char *root, struct mq_error *err);
 
 /* Appends "label: value" to bag-info.txt. label: printable ASCII without
  * ':' (else MQ_ERR_FORMAT); CR, LF and tabs in value become spaces.

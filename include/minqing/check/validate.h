@@ -136,6 +136,12 @@ void mq_print_summary(FILE *fp, const struct mq_run_counts *c);
 int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *ref,
 		     int (*fn)(const struct mq_record *rec, void *ctx), void *ctx,
 		     struct mq_error *err);
+/* The same, calling progress (may be NULL) now and then with the bytes of
+ * the file read, its size, the records read and progress_ctx. */
+int mq_read_accepted_progress(const char *path, mq_day as_of, const struct mq_reference *ref,
+			      int (*fn)(const struct mq_record *rec, void *ctx), void *ctx,
+			      void (*progress)(long long done, long long total, long long records, void *ctx),
+			      void *progress_ctx, struct mq_error *err);
 
 
 /* Writes data_dir/counts.csv (metric,value): the leading pairs in

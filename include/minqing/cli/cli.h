@@ -30,6 +30,7 @@ int mq_cmd_run(int argc, char **argv);
 int mq_cmd_render(int argc, char **argv);
 int mq_cmd_archive(int argc, char **argv);
 int mq_cmd_verify(int argc, char **argv);
+int mq_cmd_templates(int argc, char **argv);
 
 /* ---- options shared by the commands ---- */
 
@@ -37,7 +38,7 @@ struct mq_cli {
 	char **inputs;              /* positional arguments (borrowed from argv) */
 	int ninputs;
 	const char *registry, *roster, *assignments, *out, *period, *config, *rubric,
-		*partial, *as_of_text, *unit, *templates, *next_steps, *org,
+		*partial, *as_of_text, *unit, *templates, *next_steps, *org, *copy,
 		*max_member, *max_total, *max_ratio;
 	enum mq_encoding encoding;
 	int bom;                    /* 1 unless --no-bom */

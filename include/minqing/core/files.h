@@ -1,5 +1,5 @@
 /* files.h — output files written atomically, folders, the staging folder
- * a run builds its outputs in, and the search for shipped templates. */
+ * a run builds its outputs in, and the search for templates. */
 #ifndef MINQING_CORE_FILES_H
 #define MINQING_CORE_FILES_H
 
@@ -38,9 +38,23 @@ int mq_mkdirs(const char *dir, struct mq_error *err);
  * runs left behind. */
 int mq_stage_dir_prepare(const char *out_dir, char *stage, size_t stage_size, struct mq_error *err);
 int mq_stage_dir_commit(const char *stage, const char *out_dir, struct mq_error *err);
-/* Finds a file shipped under templates/: in $MINQING_TEMPLATES, then
- * ./templates, then <program dir>/../share/minqing/templates, then
- * <program dir>/../templates. 0 and the path in out, or MQ_ERR_IO. */
+/* Templates (report templates, their XSDs, visits.xsd, rubric.xml) are
+ * searched file by file in these places, first wins:
+ *   0 the folder of --templates or the config file (mq_templates_set_dir),
+ *   1 $MINQING_TEMPLATES (for tests and development),
+ *   2 $XDG_DATA_HOME/minqing/templates (else ~/.local/share/...): an
+ *     office's own edited copies,
+ *   3 <program dir>/../share/minqing/templates: the installed ones,
+ *   4 <program dir>/../templates: a program run from a checkout's build/.
+ * Never the current folder. */
+#define MQ_TEMPLATE_PLACES 5
+/* Sets place 0 (borrowed, must outlive the searches; NULL or "" clears). */
+void mq_templates_set_dir(const char *dir);
+/* The folder of a place into out ("" when the place names none) and its
+ * name into *what; 0, or -1 past the last place. */
+int mq_template_dir(int place, char *out, size_t outlen, const char **what);
+/* Finds a template file: 0 and its path in out, or MQ_ERR_IO naming every
+ * path tried. */
 int mq_find_template(const char *name, char *out, size_t outlen, struct mq_error *err);
 /* Removes a file tree (no error when it does not exist). */
 int mq_remove_tree(const char *path);

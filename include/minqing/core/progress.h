@@ -1,9 +1,14 @@
 /* progress.h — what a long run tells the person waiting for it.
  *
- * On a terminal one line is redrawn in place: stage, percent of input
- * bytes, records per second and time left. Otherwise (a log file, CI) a
- * plain line is printed at each quarter. Nothing is printed with quiet.
- * The timings of every stage are kept for --verbose and the benchmarks. */
+ * On a terminal one line is redrawn in place (at most five times a
+ * second): stage, percent done, what was counted so far (records, pages
+ * or bytes), the rate and the time left, estimated from the rate so far
+ * ("--:--" until there is one); when the stage ends the line is cleared
+ * and replaced by "stage done N s". Otherwise (a log file, CI) plain lines
+ * are printed: the stage starting, each quarter reached, the stage done.
+ * Nothing is printed with quiet. The timings of every stage are kept for
+ * --verbose and the benchmarks. The struct is not thread-safe: callers
+ * with threads report from one thread or under a lock. */
 #ifndef MINQING_PROGRESS_H
 #define MINQING_PROGRESS_H
 
@@ -11,20 +16,31 @@
 
 #define MQ_PROGRESS_MAX_STAGES 12
 
+/* What a stage counts: validate and aggregate input bytes (showing
+ * records), render pages, archive bytes packaged. */
+enum mq_progress_unit { MQ_PROGRESS_RECORDS, MQ_PROGRESS_PAGES, MQ_PROGRESS_BYTES };
+
 struct mq_progress {
 	FILE *fp;
 	int tty, quiet, verbose;
 	const char *stage;
+	enum mq_progress_unit unit;
 	double start, stage_start, last_draw;
-	int last_quarter;
+	int last_quarter, drawn;
 	int nstages;
 	const char *names[MQ_PROGRESS_MAX_STAGES];
 	double seconds[MQ_PROGRESS_MAX_STAGES];
 };
 
 void mq_progress_init(struct mq_progress *p, FILE *fp, int quiet, int verbose);
-void mq_progress_stage(struct mq_progress *p, const char *name);  /* starts a stage */
+/* Ends the stage before (if any) and starts one counting in unit. */
+void mq_progress_stage(struct mq_progress *p, const char *name);  /* counts records */
+void mq_progress_stage_of(struct mq_progress *p, const char *name, enum mq_progress_unit unit);
+/* done of total (bytes, pages; total an estimate may be exceeded) and the
+ * count shown: records for MQ_PROGRESS_RECORDS, else ignored (done is shown). */
 void mq_progress_update(struct mq_progress *p, long long done, long long total, long long records);
+/* mq_progress_update as a stage callback: ctx is the struct mq_progress. */
+void mq_progress_cb(long long done, long long total, long long records, void *ctx);
 void mq_progress_done(struct mq_progress *p);                     /* ends the stage (idempotent) */
 void mq_progress_report(const struct mq_progress *p);             /* seconds and share per stage */
 

@@ -93,7 +93,7 @@ struct mq_rubric {
 };
 
 /* Loads and validates a rubric (path NULL: rubric.xml found as templates
- * are: $MINQING_TEMPLATES, ./templates, <exe dir>/../share/minqing/templates).
+ * are, mq_find_template in core/files.h).
  * Errors (MQ_ERR_IO, MQ_ERR_FORMAT) name the file and line. */
 int mq_rubric_load(const char *path, struct mq_rubric **out, struct mq_error *err);
 void mq_rubric_free(struct mq_rubric *r);

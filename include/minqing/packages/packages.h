@@ -20,10 +20,16 @@ struct mq_archive_opts {
 	/* called after each package is written (may be NULL) */
 	void (*on_package)(void *ctx, const char *zip_path, uint64_t payload_bytes);
 	void *ctx;
+	/* Called now and then (may be NULL; from one thread at a time) with the
+	 * payload bytes packaged so far, those of every package, the packages
+	 * written, and progress_ctx. */
+	void (*progress)(long long done, long long total, long long packages, void *ctx);
+	void *progress_ctx;
 };
 
 /* Writes one package per township and one for the county into
- * out_dir/archive: a township package holds the reports whose name starts
+ * out_dir/archive, each holding its bag in one top-level folder named like
+ * the package (<乡镇>_<期间>_档案包/bagit.txt, …/data/…): a township package holds the reports whose name starts
  * with "<township>_", the data-quality report, its rows of each CSV that
  * has a township column (accepted records and figures), the run's rejects
  * and warnings, and with with_inputs the inputs of run.txt; the county

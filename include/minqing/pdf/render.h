@@ -27,6 +27,8 @@
 struct mq_render_opts {
 	const char *date;      /* "YYYY-MM-DD" for CreationDate/ModDate; NULL: SOURCE_DATE_EPOCH or none */
 	const char *author;    /* overrides the template's <info author>; NULL keeps it */
+	void (*on_page)(void *ctx); /* called as each page is begun (may be NULL): progress */
+	void *on_page_ctx;
 };
 
 struct mq_render_warning {

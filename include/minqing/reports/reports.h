@@ -45,6 +45,12 @@ struct mq_reports_opts {
 				     * NULL: the period's as-of date from counts.csv */
 	int jobs;                   /* ≤ 1: render in this process */
 	int township_reports;       /* also the assessment report of each township */
+	/* Called in the calling process after each document (may be NULL):
+	 * pages written so far, pages planned (estimated before rendering from
+	 * the rows each document prints; never below the pages written), the
+	 * documents written, and progress_ctx. */
+	void (*progress)(long long pages, long long planned, long long docs, void *ctx);
+	void *progress_ctx;
 };
 
 struct mq_report_file {
