@@ -1,1 +1,0 @@
-build-ubsan/fuzz/fuzz_csv: tests/fuzz/replay.c

@@ -1,1 +1,0 @@
-build-ubsan/fuzz/fuzz_csv_plain: tests/fuzz/replay.c

@@ -1,1 +1,0 @@
-build-ubsan/fuzz/fuzz_font: tests/fuzz/replay.c

@@ -1,1 +1,0 @@
-build-ubsan/fuzz/fuzz_xml: tests/fuzz/replay.c

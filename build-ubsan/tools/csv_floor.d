@@ -1,1 +1,0 @@
-build-ubsan/tools/csv_floor: tests/tools/csv_floor.c

@@ -1,1 +1,0 @@
-build-ubsan/tools/gen_visits: tests/tools/gen_visits.c
