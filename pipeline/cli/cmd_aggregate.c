@@ -21,8 +21,13 @@ int mq_cmd_aggregate(int argc, char **argv)
 				      "takes no inputs: it reads DIR/data/accepted.csv");
 	if (status || (status = mq_figures_load(&f, f.cli.as_of)))
 		goto out;
+	if (f.rubric && !(f.tally = mq_tally_new(f.rubric, &f.period))) {
+		mq_fail(&err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		status = mq_cli_fatal(&err);
+		goto out;
+	}
 	snprintf(accepted, sizeof accepted, "%s/accepted.csv", f.data_dir);
-	if (mq_read_accepted(accepted, f.cli.as_of, &f.ref, mq_agg_accept_cb, f.agg, &err)) {
+	if (mq_read_accepted(accepted, f.cli.as_of, &f.ref, mq_figures_accept, &f, &err)) {
 		status = mq_cli_fatal(&err);
 		goto out;
 	}
