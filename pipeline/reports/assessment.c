@@ -409,8 +409,13 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		const char *grade = rp_cell(A, i, "grade"), *score = rp_cell(A, i, "score");
 		const char *plain = *score ? mq_rubric_grade(r, &r->cadre, atoi(score), 0) : NULL;
 		int vetoed = plain && strcmp(plain, grade) != 0;
-		if (vetoed)
+		int item_vetoes = 0; /* vetoes on items: the CSVs do not say which one fired */
+		for (int k = 0; k < r->nvetoes; k++)
+			item_vetoes += r->vetoes[k].item >= 0;
+		if (vetoed && !item_vetoes)
 			snprintf(veto, sizeof veto, "取消评优资格：群众满意率%s，低于要求", pr[1]);
+		else if (vetoed)
+			snprintf(veto, sizeof veto, "取消评优资格：未达到否决条件的要求（见附录）");
 		const char *role = rp_cell(A, i, "role");
 		int resident = strcmp(FACT("resident_role"), "1") == 0;
 		char presence[256];
@@ -494,14 +499,16 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 				snprintf(cnt, sizeof cnt, "%s_count", it->id);
 				snprintf(req, sizeof req, "%s_target", it->id);
 				dec1(FACT(req), target);
-				if (!*pts[k])
-					snprintf(basis, sizeof basis, "%s%s%s%s，不计", filt, it->kind == MQ_KIND_DAYS ? "的日期" : "",
-						 FACT(cnt), it->kind == MQ_KIND_DAYS ? "天" : "次");
-				else
-					snprintf(basis, sizeof basis, "%s%s%s%s，应达%s%s", filt,
-						 it->kind == MQ_KIND_DAYS ? "的日期" : "", FACT(cnt),
-						 it->kind == MQ_KIND_DAYS ? "天" : "次", target,
-						 it->kind == MQ_KIND_DAYS ? "天" : "次");
+				{
+					int days = it->kind == MQ_KIND_DAYS;
+					const char *unit = days ? "天" : "次";
+					if (!*pts[k])
+						snprintf(basis, sizeof basis, "%s的%s%s%s，不计", filt, days ? "日期" : "记录",
+							 FACT(cnt), unit);
+					else
+						snprintf(basis, sizeof basis, "%s的%s%s%s，应达%s%s", filt,
+							 days ? "日期" : "记录", FACT(cnt), unit, target, unit);
+				}
 				break;
 			default:
 				filter_text(&it->match, filt, sizeof filt);
