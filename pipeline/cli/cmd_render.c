@@ -13,7 +13,7 @@
 static const char usage_zh[] =
 	"用法 / usage: minqing render --period YYYY-MM|YYYY-Qn|YYYY [--out DIR] [--jobs N]\n"
 	"       [--unit 填报单位] [--next-steps DIR] [--templates DIR] [--as-of YYYY-MM-DD]\n"
-	"       [--township-reports] [--rubric F]\n";
+	"       [--township-reports] [--rubric F] [--assignments F]\n";
 
 int mq_cmd_render(int argc, char **argv)
 {
@@ -21,7 +21,7 @@ int mq_cmd_render(int argc, char **argv)
 	struct mq_error err = {0};
 	struct mq_reports_result res = {0};
 	int status = mq_cli_parse(argc, argv, "period out jobs unit next-steps templates as-of quiet verbose config "
-				  "township-reports rubric",
+				  "township-reports rubric assignments",
 				  &cli);
 	if (status)
 		goto out;
@@ -45,6 +45,7 @@ int mq_cmd_render(int argc, char **argv)
 		snprintf(out_dir, sizeof out_dir, "out/%s", period.label); /* as aggregate names it */
 	struct mq_reports_opts o = {
 		.out_dir = out_dir, .period = cli.period, .unit = cli.unit, .templates_dir = cli.templates, .rubric = cli.rubric,
+		.assignments = cli.assignments,
 		.next_steps_dir = cli.next_steps, .as_of = cli.as_of_text, .jobs = cli.jobs,
 		.township_reports = cli.township_reports,
 	};

@@ -151,7 +151,8 @@ static int run_stages(struct run *r, struct mq_error *err)
 	mq_progress_stage(&r->progress, "报告 render");
 	struct mq_reports_opts ropts = { .out_dir = r->stage_dir, .period = r->period.label, .unit = r->cli.unit,
 					 .templates_dir = r->cli.templates,
-					 .rubric = r->cli.rubric, .next_steps_dir = r->cli.next_steps,
+					 .rubric = r->cli.rubric, .assignments = r->cli.assignments,
+					 .next_steps_dir = r->cli.next_steps,
 					 .as_of = as_of, .jobs = r->cli.jobs,
 					 .township_reports = r->cli.township_reports };
 	rc = mq_render_reports(&ropts, &r->reports, err);

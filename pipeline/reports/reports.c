@@ -283,6 +283,8 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 	struct visit_reader *vr = ctx;
 	struct rp_ctx *c = vr->c;
 	uint32_t seq = vr->seq++;
+	if (c->weekly && rp_weekly_record(c, r))
+		return MQ_ERR_NOMEM;
 	if (r->visit_date < c->period.first || r->visit_date > c->period.last)
 		return 0;
 	if (c->month_agg) {
@@ -566,6 +568,8 @@ static int run_unit(struct rp_ctx *c, int unit, size_t ntownships, const char *c
 	/* after the township's summaries (0…11) and ledgers (100…) */
 	if (!rc && c->o->township_reports)
 		rc = rp_assessment_township_doc(c, townships[unit], unit, 1 << 30, emit, sink, err);
+	if (!rc && c->weekly)
+		rc = rp_weekly_doc(c, townships[unit], unit, (1 << 30) + 1, emit, sink, err);
 	return rc;
 }
 
@@ -704,6 +708,8 @@ static void ctx_free(struct rp_ctx *c)
 	mq_template_free(c->t_ledger);
 	mq_template_free(c->t_assess);
 	mq_template_free(c->t_quality);
+	mq_template_free(c->t_weekly);
+	rp_weekly_free(c->weekly);
 	mq_rubric_free(c->rubric);
 	mq_intern_free(c->strings);
 	mq_arena_free(c->arena);
@@ -755,7 +761,9 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	}
 	snprintf(c.data_dir, sizeof c.data_dir, "%s/data", o->out_dir);
 	snprintf(c.reports_dir, sizeof c.reports_dir, "%s/reports", o->out_dir);
-	if ((rc = load_rubric(&c, err)) || (rc = load_tables(&c, err)) || (rc = load_visits(&c, err)) ||
+	if ((rc = load_rubric(&c, err)) || (rc = load_tables(&c, err)) || (rc = rp_weekly_begin(&c, err)) ||
+	    (rc = load_visits(&c, err)) || (rc = rp_weekly_write_csv(&c, err)) ||
+	    (c.weekly && (rc = load_template(&c, "weekly_check.xml", &c.t_weekly, err))) ||
 	    (rc = load_template(&c, "monthly_summary.xml", &c.t_summary, err)) ||
 	    (rc = load_template(&c, "village_ledger.xml", &c.t_ledger, err)) ||
 	    (rc = load_template(&c, "assessment_report.xml", &c.t_assess, err)) ||
