@@ -167,6 +167,32 @@ struct wk_row {
 
 static const struct wk_cadre no_stats;
 
+/* The cadre's assigned households without a 入户走访 by the cadre this
+ * quarter: their number, and when list is given "H1（户主）、H2…" in it;
+ * -1 on OOM. */
+static long long unvisited(const struct rp_ctx *c, const char *id, struct mq_buf *list)
+{
+	const struct rp_weekly *w = c->weekly;
+	long long n = 0;
+	for (size_t k = 0; k < w->ref.nassignments; k++) {
+		const struct mq_assignment *a = &w->ref.assignments[k];
+		char key[256];
+		int len = snprintf(key, sizeof key, "%s\x1f%s", a->cadre_id, a->household_id);
+		if (strcmp(a->cadre_id, id) != 0 || len <= 0 || (size_t)len >= sizeof key ||
+		    mq_intern_find(w->home_pairs, key, (size_t)len) >= 0)
+			continue;
+		n++;
+		if (!list)
+			continue;
+		int32_t h = mq_intern_find(w->households, a->household_id, strlen(a->household_id));
+		const char *who = h >= 0 && (size_t)h < w->ahouseholders ? rp_str(c, w->householders[h]) : "";
+		if (mq_buf_printf(list, "%s%s%s%s%s", list->len ? "、" : "", a->household_id, *who ? "（" : "",
+				  who, *who ? "）" : ""))
+			return -1;
+	}
+	return n;
+}
+
 static void cadre_row(const struct rp_ctx *c, size_t i, struct wk_row *out)
 {
 	const struct rp_weekly *w = c->weekly;
@@ -185,14 +211,7 @@ static void cadre_row(const struct rp_ctx *c, size_t i, struct wk_row *out)
 	mq_rate_format(out->s->signed_, out->s->visits, 4, out->signed_rate);
 	mq_rate_format(out->s->sat_ok, out->s->sat_n, 4, out->sat_rate);
 	out->sat_short = out->s->sat_n > 0 && out->s->sat_ok * w->sat_target.den < w->sat_target.num * out->s->sat_n;
-	for (size_t k = 0; k < w->ref.nassignments; k++) {
-		const struct mq_assignment *a = &w->ref.assignments[k];
-		if (strcmp(a->cadre_id, id) != 0)
-			continue;
-		char key[256];
-		int n = snprintf(key, sizeof key, "%s\x1f%s", a->cadre_id, a->household_id);
-		out->unvisited += n > 0 && (size_t)n < sizeof key && mq_intern_find(w->home_pairs, key, (size_t)n) < 0;
-	}
+	out->unvisited = unvisited(c, id, NULL);
 }
 
 int rp_weekly_write_csv(struct rp_ctx *c, struct mq_error *err)
@@ -359,18 +378,8 @@ int rp_weekly_doc(struct rp_ctx *c, const char *township, int unit, int index, r
 		/* the cadre's assigned households without a 入户走访 this quarter, on one row */
 		const char *id = rp_cell(T, i, "cadre_id");
 		mq_buf_reset(&hh);
-		for (size_t k = 0; k < w->ref.nassignments && !rc; k++) {
-			const struct mq_assignment *a = &w->ref.assignments[k];
-			char key[256];
-			int n = snprintf(key, sizeof key, "%s\x1f%s", a->cadre_id, a->household_id);
-			if (strcmp(a->cadre_id, id) != 0 || n <= 0 || (size_t)n >= sizeof key ||
-			    mq_intern_find(w->home_pairs, key, (size_t)n) >= 0)
-				continue;
-			int32_t h = mq_intern_find(w->households, a->household_id, strlen(a->household_id));
-			const char *who = h >= 0 && (size_t)h < w->ahouseholders ? rp_str(c, w->householders[h]) : "";
-			rc = mq_buf_printf(&hh, "%s%s%s%s%s", hh.len ? "、" : "", a->household_id, *who ? "（" : "",
-					   who, *who ? "）" : "");
-		}
+		if (unvisited(c, id, &hh) < 0)
+			rc = MQ_ERR_NOMEM;
 		if (!rc && hh.len) {
 			const char *hr[] = { name, unv, hh.data };
 			rc = mq_dataset_add_row(hs, hr, err);

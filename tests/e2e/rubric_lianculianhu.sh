@@ -1,11 +1,11 @@
 #!/bin/sh
 # The 联村联户 rubric of samples/ (general items: 座谈 and 集中宣讲 counts, days
 # in the village) on a small hand-made input: the scores, grades, items and
-# facts computed by hand in tests/cases/lianculianhu/README; the personal
+# facts computed by hand in tests/rubric/lianculianhu/README; the personal
 # pages print each item's basis by the rubric's names; a bad rubric is
 # refused with its file:line; merging partials cannot score general items.
 . tests/e2e/lib.sh
-CASE=tests/cases/lianculianhu
+CASE=tests/rubric/lianculianhu
 RUBRIC=samples/lianculianhu_rubric.xml
 $MINQING run "$CASE/visits.csv" --roster "$CASE/roster.csv" --rubric "$RUBRIC" --period 2024 \
 	--as-of 2024-12-31 --out "$TMP/out" --quiet 2> "$TMP/run.log"

@@ -340,16 +340,24 @@ static void test_presence(const struct mq_rubric *rub)
 	mq_reference_free(&ref);
 }
 
-static int rubric_error(const char *text, long *line, char *msg, size_t msglen)
+/* Writes text to dir/name and loads it as a rubric: 0 or the error. */
+static int load_text(const char *name, const char *text, struct mq_rubric **r, struct mq_error *err)
 {
 	char path[128];
-	snprintf(path, sizeof path, "%s/rubric.xml", dir);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
 	FILE *fp = fopen(path, "w");
+	if (!fp)
+		return MQ_ERR_IO;
 	fputs(text, fp);
 	fclose(fp);
+	return mq_rubric_load(path, r, err);
+}
+
+static int rubric_error(const char *text, long *line, char *msg, size_t msglen)
+{
 	struct mq_rubric *r = NULL;
 	struct mq_error err = { 0 };
-	int rc = mq_rubric_load(path, &r, &err);
+	int rc = load_text("rubric.xml", text, &r, &err);
 	mq_rubric_free(r);
 	*line = err.line;
 	snprintf(msg, msglen, "%s|%s", err.file, err.message);
@@ -442,19 +450,16 @@ static void test_default_rubric(const struct mq_rubric *r)
  * quarter under way; each item_* recomputes from the facts. */
 static void test_facts(void)
 {
-	char path[256], text[2048];
-	snprintf(path, sizeof path, "%s/rubric12.xml", dir);
+	char text[2048];
 	snprintf(text, sizeof text, "%s%s%s", head,
 		 "<item id=\"diary\" weight=\"25\" quota=\"12\"/>\n"
 		 "<item id=\"coverage\" weight=\"20\"/>\n<item id=\"signatures\" weight=\"5\"/>\n"
 		 "<item id=\"presence\" weight=\"10\" days-per-year=\"220\"><role>第一书记</role></item>\n",
 		 tail);
-	FILE *fp = fopen(path, "w");
-	fputs(text, fp);
-	fclose(fp);
 	struct mq_rubric *rub = NULL;
 	struct mq_error err = { 0 };
-	CHECK_INT(mq_rubric_load(path, &rub, &err), 0);
+	CHECK_INT(load_text("rubric12.xml", text, &rub, &err), 0);
+	FILE *fp;
 	char roster[128], assign[128];
 	snprintf(roster, sizeof roster, "%s/roster.csv", dir);
 	snprintf(assign, sizeof assign, "%s/assignments.csv", dir);
@@ -477,7 +482,7 @@ static void test_facts(void)
 	cadre_records(agg, "F", "甲镇", "一村", "2024-05", 11, 0, 0, 0, 0);
 	struct mq_assessment *as = NULL;
 	CHECK_INT(mq_assess(agg, rub, NULL, &as, &err), 0);
-	char data[128], line[1024];
+	char data[128], line[1024], path[256];
 	snprintf(data, sizeof data, "%s/facts", dir);
 	CHECK_INT(as ? mq_assessment_write(as, data, 1, &err) : -1, 0);
 	snprintf(path, sizeof path, "%s/assessment_facts.csv", data);
@@ -537,16 +542,12 @@ static void insert_before(char *text, const char *at, const char *what)
 
 static struct mq_rubric *general_rubric(void)
 {
-	char path[256], text[4096];
-	snprintf(path, sizeof path, "%s/general.xml", dir);
+	char text[4096];
 	snprintf(text, sizeof text, "%s%s%s", head, general_items, tail);
 	insert_before(text, "<veto ", "<veto item=\"talks\" below=\"0.5\" grade=\"优秀\"/>\n");
-	FILE *fp = fopen(path, "w");
-	fputs(text, fp);
-	fclose(fp);
 	struct mq_rubric *rub = NULL;
 	struct mq_error err = { 0 };
-	CHECK_INT(mq_rubric_load(path, &rub, &err), 0);
+	CHECK_INT(load_text("general.xml", text, &rub, &err), 0);
 	if (!rub)
 		fprintf(stderr, "%s:%ld: %s\n", err.file, err.line, err.message);
 	return rub;
