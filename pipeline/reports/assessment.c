@@ -344,6 +344,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 	    (rc = rp_setf(d, err, "cadres_n", "%zu", ncad)) ||
 	    (rc = rp_setf(d, err, "teams_n", "%zu", nteam)) ||
 	    (rc = mq_data_set(d, "whole_year", c->period.kind == MQ_PERIOD_YEAR ? "1" : "0", err)) ||
+	    (rc = mq_data_set(d, "general", r->general ? "1" : "0", err)) ||
 	    (rc = rubric_sets(c, d, r, err)))
 		goto out;
 	if ((rc = count_grades(&b, A, "grade", &r->cadre, r->no_record, "人", keep, A->nrows)) ||
@@ -360,7 +361,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 			     "score grade vetoed veto diaries months months_met quota demands resolved "
 			     "resolution_rate assigned pairs hits coverage_rate sat_answers sat_positive "
 			     "satisfaction_rate signed signed_rate days_in_village days_in_period "
-			     "days_required presence",
+			     "days_required presence general",
 			     &cs, err)) ||
 	    (rc = rp_add_set(d, "items", "cadre_id item basis full points", &is, err)))
 		goto out;
@@ -425,6 +426,13 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		else
 			snprintf(presence, sizeof presence, "%s天（非驻村角色，不考核驻村天数）",
 				 FACT("days_in_village"));
+		/* the points of the rubric's general items, by name, for the table
+		 * that only a rubric with such items prints */
+		mq_buf_reset(&b);
+		for (int k = 0; k < r->nitems && !rc; k++)
+			if (r->items[k].kind >= MQ_ITEM_N)
+				rc = mq_buf_printf(&b, "%s%s %s", b.len ? "，" : "", r->items[k].name, *pts[k] ? pts[k] : "—");
+		const char *general = b.data ? b.data : "";
 		const char *row[] = {id, rp_cell(A, i, "cadre_name"), *role ? role : "（不在花名册）",
 				     rp_cell(A, i, "township"), rp_cell(A, i, "village"),
 				     named[0], named[1], named[2], named[3], named[4], named[5], score, grade,
@@ -435,7 +443,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 				     *pr[3] ? pr[3] : "—", FACT("sat_answers"), FACT("sat_positive"),
 				     *pr[1] ? pr[1] : "—", FACT("signed_visits"), *pr[2] ? pr[2] : "—",
 				     FACT("days_in_village"), FACT("days_in_period"), resident ? required : "",
-				     presence};
+				     presence, general};
 		if ((rc = mq_dataset_add_row(cs, row, err)))
 			break;
 		/* full points of an item: its weight scaled up to 100 over the
