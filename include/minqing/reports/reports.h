@@ -42,7 +42,7 @@ struct mq_reports_opts {
 	const char *out_dir;        /* DIR: reads DIR/data, writes DIR/reports */
 	const char *period;         /* "2024-03", "2024-Q1", "2024" */
 	const char *unit;           /* 填报单位; NULL: the county of county_summary.csv */
-	const char *templates_dir;  /* NULL: found as mq_find_template does (assess.h) */
+	const char *templates_dir;  /* NULL: found as mq_find_template does (core/files.h) */
 	const char *assignments;    /* the weekly check's assigned households; NULL: none */
 	const char *rubric;         /* the rubric the assessment used; NULL: rubric.xml of
 				     * templates_dir, else found as templates are */
