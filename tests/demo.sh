@@ -13,6 +13,13 @@ for period in 2024 2024-03; do
 	if [ $rc -gt 1 ]; then status=$rc; fi
 	echo
 done
+# a second assessment of the year with the county's own rules (联村联户)
+echo "=== minqing run --config samples/county.conf --period 2024 --rubric samples/lianculianhu_rubric.xml"
+$MINQING run --config samples/county.conf --period 2024 --rubric samples/lianculianhu_rubric.xml \
+	--out out/2024-联村联户
+rc=$?
+if [ $rc -gt 1 ]; then status=$rc; fi
+echo
 [ $status -eq 0 ] || { echo "demo failed (exit $status)"; exit $status; }
 echo "=== 输出 / outputs"
 for period in 2024 2024-03; do
@@ -27,3 +34,5 @@ for period in 2024 2024-03; do
 	ls out/$period/archive | sed 's/^/    /'
 	echo "  检查 / check one: $MINQING verify out/$period/archive/*.zip"
 done
+echo "out/2024-联村联户/      联村联户考核细则下的年度考核 / the year assessed with samples/lianculianhu_rubric.xml:"
+echo "    data/assessment.csv (item_talks, item_lectures, item_village_days …), reports/*_年度考核结果.pdf"

@@ -78,7 +78,7 @@ const struct mq_command mq_commands[] = {
 	  "=period registry roster assignments as-of rubric partial out config no-bom quiet",
 	  "合并分片汇总状态", "merge partial aggregation states" },
 	{ "render", mq_cmd_render, "",
-	  "=period out jobs unit next-steps templates as-of township-reports config quiet verbose",
+	  "=period out jobs unit next-steps templates as-of township-reports rubric assignments config quiet verbose",
 	  "按期间生成报告（PDF）", "render the period's reports (PDF)" },
 	{ "archive", mq_cmd_archive, "", "=period out with-inputs as-of org jobs quiet",
 	  "为期间写出档案包（BagIt ZIP）", "write the period's documentation packages" },

@@ -18,11 +18,16 @@ int mq_cmd_aggregate(int argc, char **argv)
 				      "takes no inputs: it reads DIR/data/accepted.csv");
 	if (status || (status = mq_figures_load(&f, f.cli.as_of)))
 		goto out;
+	if (f.rubric && !(f.tally = mq_tally_new(f.rubric, &f.period))) {
+		mq_fail(&err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		status = mq_cli_fatal(&err);
+		goto out;
+	}
 	snprintf(accepted, sizeof accepted, "%s/accepted.csv", f.data_dir);
 	struct mq_progress progress;
 	mq_progress_init(&progress, stderr, f.cli.quiet, 0);
 	mq_progress_stage(&progress, "汇总 aggregate");
-	int rc = mq_read_accepted_progress(accepted, f.cli.as_of, &f.ref, mq_agg_accept_cb, f.agg,
+	int rc = mq_read_accepted_progress(accepted, f.cli.as_of, &f.ref, mq_figures_accept, &f,
 					   mq_progress_cb, &progress, &err);
 	mq_progress_done(&progress);
 	if (rc) {

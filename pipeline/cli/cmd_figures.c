@@ -49,12 +49,19 @@ int mq_figures_load(struct mq_figures_cmd *f, mq_day run_date)
 	return 0;
 }
 
+int mq_figures_accept(const struct mq_record *rec, void *ctx)
+{
+	struct mq_figures_cmd *f = ctx;
+	int rc = mq_agg_add(f->agg, rec);
+	return rc || !f->tally ? rc : mq_tally_add(f->tally, rec);
+}
+
 int mq_figures_write(struct mq_figures_cmd *f)
 {
 	struct mq_error err = { 0 };
 	if (f->cli.partial ? mq_agg_write_partial(f->agg, f->cli.partial, &err)
 			   : mq_agg_write_figures(f->agg, f->data_dir, f->cli.bom, &err) ||
-				     mq_assess_write(f->agg, f->rubric, f->data_dir, f->cli.bom, &err) ||
+				     mq_assess_write(f->agg, f->rubric, f->tally, f->data_dir, f->cli.bom, &err) ||
 				     mq_figures_xlsx(f->data_dir, f->cli.as_of, &err))
 		return mq_cli_fatal(&err);
 	return 0;
@@ -63,6 +70,7 @@ int mq_figures_write(struct mq_figures_cmd *f)
 void mq_figures_end(struct mq_figures_cmd *f)
 {
 	mq_agg_free(f->agg);
+	mq_tally_free(f->tally);
 	mq_rubric_free(f->rubric);
 	mq_reference_free(&f->ref);
 	mq_cli_free(&f->cli);

@@ -19,6 +19,7 @@ struct mq_figures_cmd {
 	struct mq_reference ref;
 	struct mq_rubric *rubric;   /* NULL with --partial */
 	struct mq_agg *agg;
+	struct mq_tally *tally;     /* NULL with --partial and in merge */
 	char out_dir[4096], data_dir[4200];
 };
 
@@ -30,6 +31,9 @@ int mq_figures_begin(struct mq_figures_cmd *f, int argc, char **argv, int want_i
 /* Loads the reference data and (without --partial) the rubric, and makes
  * the aggregator for run_date. */
 int mq_figures_load(struct mq_figures_cmd *f, mq_day run_date);
+/* Feeds one accepted record to the aggregator and the tally (ctx: the
+ * struct mq_figures_cmd), shaped as mq_read_accepted's callback. */
+int mq_figures_accept(const struct mq_record *rec, void *ctx);
 /* Writes the partial state (--partial FILE), else the figures and the
  * assessment into data_dir. */
 int mq_figures_write(struct mq_figures_cmd *f);

@@ -41,7 +41,8 @@ int mq_cmd_render(int argc, char **argv)
 	else
 		snprintf(out_dir, sizeof out_dir, "out/%s", period.label); /* as aggregate names it */
 	struct mq_reports_opts o = {
-		.out_dir = out_dir, .period = cli.period, .unit = cli.unit, .templates_dir = cli.templates,
+		.out_dir = out_dir, .period = cli.period, .unit = cli.unit, .templates_dir = cli.templates, .rubric = cli.rubric,
+		.assignments = cli.assignments,
 		.next_steps_dir = cli.next_steps, .as_of = cli.as_of_text, .jobs = cli.jobs,
 		.township_reports = cli.township_reports, .progress = mq_progress_cb,
 	};

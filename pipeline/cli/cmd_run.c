@@ -41,6 +41,7 @@ struct run {
 	struct mq_reference ref;
 	struct mq_rubric *rubric;
 	struct mq_agg *agg;
+	struct mq_tally *tally;     /* the rubric's general items */
 	struct mq_run_counts counts;
 	struct mq_progress progress;
 	struct mq_reports_result reports;
@@ -52,7 +53,8 @@ static int feed(const struct mq_record *rec, void *ctx)
 	struct run *r = ctx;
 	if (interrupted)
 		return MQ_ERR_USAGE;
-	return mq_agg_add(r->agg, rec);
+	int rc = mq_agg_add(r->agg, rec);
+	return rc ? rc : mq_tally_add(r->tally, rec);
 }
 
 static void on_progress(long long done, long long total, long long records, void *ctx)
@@ -147,7 +149,7 @@ static int run_stages(struct run *r, struct mq_error *err)
 		return rc;
 	mq_progress_done(&r->progress);
 	mq_progress_stage(&r->progress, "考核 assess");
-	if ((rc = mq_assess_write(r->agg, r->rubric, r->data_dir, r->cli.bom, err)) ||
+	if ((rc = mq_assess_write(r->agg, r->rubric, r->tally, r->data_dir, r->cli.bom, err)) ||
 	    (rc = mq_figures_xlsx(r->data_dir, r->cli.as_of, err)) || (rc = write_counts(r, err)) || (rc = write_run_info(r, err)))
 		return rc;
 	mq_progress_done(&r->progress);
@@ -157,7 +159,9 @@ static int run_stages(struct run *r, struct mq_error *err)
 	mq_date_format(mq_agg_as_of(r->agg), as_of);
 	mq_progress_stage_of(&r->progress, "报告 render", MQ_PROGRESS_PAGES);
 	struct mq_reports_opts ropts = { .out_dir = r->stage_dir, .period = r->period.label, .unit = r->cli.unit,
-					 .templates_dir = r->cli.templates, .next_steps_dir = r->cli.next_steps,
+					 .templates_dir = r->cli.templates,
+					 .rubric = r->cli.rubric, .assignments = r->cli.assignments,
+					 .next_steps_dir = r->cli.next_steps,
 					 .as_of = as_of, .jobs = r->cli.jobs,
 					 .township_reports = r->cli.township_reports,
 					 .progress = mq_progress_cb, .progress_ctx = &r->progress };
@@ -249,7 +253,8 @@ int mq_cmd_run(int argc, char **argv)
 		status = mq_cli_fatal(&err);
 		goto out;
 	}
-	if (!(r.agg = mq_agg_new(&r.period, r.cli.as_of, &r.ref))) {
+	if (!(r.agg = mq_agg_new(&r.period, r.cli.as_of, &r.ref)) ||
+	    !(r.tally = mq_tally_new(r.rubric, &r.period))) {
 		status = mq_cli_fatal(&(struct mq_error){ .message = "内存不足 / out of memory" });
 		goto out;
 	}
@@ -284,6 +289,7 @@ int mq_cmd_run(int argc, char **argv)
 out:
 	mq_reports_result_free(&r.reports);
 	mq_agg_free(r.agg);
+	mq_tally_free(r.tally);
 	mq_rubric_free(r.rubric);
 	mq_run_counts_free(&r.counts);
 	mq_reference_free(&r.ref);

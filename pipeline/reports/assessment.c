@@ -11,7 +11,10 @@
 #include "minqing/core/error.h"
 #include "minqing/core/rate.h"
 #include "minqing/figures/assess.h"
+#include "minqing/ingest/record.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +90,100 @@ static int count_grades(struct mq_buf *b, const struct rp_table *t, const char *
 	return rc;
 }
 
+/* A filter of a general item in words: "走访方式为座谈或集中宣讲、有诉求". */
+static void filter_text(const struct mq_filter *f, char *out, size_t len)
+{
+	static const struct { const char *lead; const char *const *values; size_t off; } sets[] = {
+		{"走访方式为", mq_visit_modes, offsetof(struct mq_filter, modes)},
+		{"户类型为", mq_household_types, offsetof(struct mq_filter, household_types)},
+		{"走访事项含", mq_topics, offsetof(struct mq_filter, topics)},
+		{"满意度为", mq_satisfactions, offsetof(struct mq_filter, satisfactions)},
+	};
+	out[0] = '\0';
+	for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+		uint32_t set = *(const uint32_t *)((const char *)f + sets[k].off);
+		if (!set)
+			continue;
+		snprintf(out + strlen(out), len - strlen(out), "%s%s", *out ? "、" : "", sets[k].lead);
+		for (int i = 0, n = 0; sets[k].values[i]; i++)
+			if (set >> i & 1)
+				snprintf(out + strlen(out), len - strlen(out), "%s%s", n++ ? "或" : "", sets[k].values[i]);
+	}
+	if (f->demand >= 0)
+		snprintf(out + strlen(out), len - strlen(out), "%s%s", *out ? "、" : "", f->demand ? "有诉求" : "无诉求");
+	if (f->is_signed >= 0)
+		snprintf(out + strlen(out), len - strlen(out), "%s%s", *out ? "、" : "",
+			 f->is_signed ? "受访人已签字" : "受访人未签字");
+	if (!*out)
+		snprintf(out, len, "全部走访");
+}
+
+/* The target of a count or days item in words: "每年12次（按考核期间天数折算）". */
+static void general_target_text(const struct mq_rubric_item *it, const char *unit, char *out, size_t len)
+{
+	char n[32];
+	ratio_text(it->per_month.den ? it->per_month : it->per_year, n, sizeof n);
+	if (it->per_month.den)
+		snprintf(out, len, "每月%s%s", n, unit);
+	else
+		snprintf(out, len, "每年%s%s（按考核期间天数折算）", n, unit);
+}
+
+/* How an item scores, from the rubric's own data (the appendix table). */
+static void item_rule(const struct mq_rubric_item *it, char *rule, size_t len)
+{
+	char t[32], f[256], g[256], target[128];
+	switch (it->kind) {
+	case MQ_ITEM_DIARY:
+		snprintf(rule, len, "每月民情日记不少于%d篇的月数÷有记录的月数", it->quota);
+		break;
+	case MQ_ITEM_RESOLUTION:
+		ratio_pct(it->target, t, sizeof t);
+		snprintf(rule, len, "诉求办结率÷%s，达到%s得满分", t, t);
+		break;
+	case MQ_ITEM_COVERAGE:
+		snprintf(rule, len, "包联农户每季度至少入户走访一次的比例");
+		break;
+	case MQ_ITEM_SATISFACTION:
+		snprintf(rule, len, "群众满意率（满意和基本满意÷有评价的走访）");
+		break;
+	case MQ_ITEM_SIGNATURES:
+		snprintf(rule, len, "受访人签字的走访÷全部走访");
+		break;
+	case MQ_ITEM_PRESENCE:
+		ratio_text(it->days_per_year, t, sizeof t);
+		snprintf(rule, len, "驻村天数÷（全年%s天按期间天数折算），满额得满分", t);
+		break;
+	case MQ_KIND_COUNT:
+		filter_text(&it->match, f, sizeof f);
+		general_target_text(it, "次", target, sizeof target);
+		snprintf(rule, len, "%s的记录数÷目标（%s），达到目标得满分", f, target);
+		break;
+	case MQ_KIND_DAYS:
+		filter_text(&it->match, f, sizeof f);
+		general_target_text(it, "天", target, sizeof target);
+		snprintf(rule, len, "%s的不同日期数÷目标（%s），达到目标得满分", f, target);
+		break;
+	default:
+		filter_text(&it->match, f, sizeof f);
+		filter_text(&it->among, g, sizeof g);
+		ratio_pct(it->target, t, sizeof t);
+		snprintf(rule, len, "%s的记录中%s的比例÷%s，达到%s得满分", g, f, t, t);
+		break;
+	}
+}
+
+/* A veto rule in words. */
+static void veto_rule(const struct mq_rubric *r, const struct mq_veto *v, char *out, size_t len)
+{
+	char p[32];
+	ratio_pct(v->below, p, sizeof p);
+	if (v->item < 0)
+		snprintf(out, len, "群众满意率低于%s的，取消评优资格（“%s”降一档）。", p, v->grade);
+	else
+		snprintf(out, len, "“%s”完成比例低于%s的，“%s”降一档。", r->items[v->item].name, p, v->grade);
+}
+
 static int rubric_sets(struct rp_ctx *c, struct mq_data *d, const struct mq_rubric *r,
 		       struct mq_error *err)
 {
@@ -96,34 +193,11 @@ static int rubric_sets(struct rp_ctx *c, struct mq_data *d, const struct mq_rubr
 	    (rc = rp_add_set(d, "bands", "scale grade min max", &bs, err)))
 		return rc;
 	struct mq_buf text = {0};
-	for (int i = 0; i < MQ_ITEM_N && !rc; i++) {
+	for (int i = 0; i < r->nitems && !rc; i++) {
 		const struct mq_rubric_item *it = &r->items[i];
-		if (!it->present)
-			continue;
-		char w[32], t[32], rule[256], roles[256] = "";
+		char w[32], rule[768], roles[256] = "";
 		ratio_text(it->weight, w, sizeof w);
-		switch (i) {
-		case MQ_ITEM_DIARY:
-			snprintf(rule, sizeof rule, "每月民情日记不少于%d篇的月数÷有记录的月数", it->quota);
-			break;
-		case MQ_ITEM_RESOLUTION:
-			ratio_pct(it->target, t, sizeof t);
-			snprintf(rule, sizeof rule, "诉求办结率÷%s，达到%s得满分", t, t);
-			break;
-		case MQ_ITEM_COVERAGE:
-			snprintf(rule, sizeof rule, "包联农户每季度至少入户走访一次的比例");
-			break;
-		case MQ_ITEM_SATISFACTION:
-			snprintf(rule, sizeof rule, "群众满意率（满意和基本满意÷有评价的走访）");
-			break;
-		case MQ_ITEM_SIGNATURES:
-			snprintf(rule, sizeof rule, "受访人签字的走访÷全部走访");
-			break;
-		default:
-			ratio_text(it->days_per_year, t, sizeof t);
-			snprintf(rule, sizeof rule, "驻村天数÷（全年%s天按期间天数折算），满额得满分", t);
-			break;
-		}
+		item_rule(it, rule, sizeof rule);
 		for (int k = 0; k < it->nroles; k++)
 			snprintf(roles + strlen(roles), sizeof roles - strlen(roles), "%s%s", k ? "、" : "", it->roles[k]);
 		const char *row[] = {it->name, w, rule, *roles ? roles : "全部干部"};
@@ -141,12 +215,9 @@ static int rubric_sets(struct rp_ctx *c, struct mq_data *d, const struct mq_rubr
 			const char *row[] = {names[s], sc[s]->bands[b].grade, lo, hi};
 			rc = mq_dataset_add_row(bs, row, err);
 		}
-	char veto[256] = "未设否决条件。";
-	if (r->has_veto) {
-		char p[32];
-		ratio_pct(r->veto_below, p, sizeof p);
-		snprintf(veto, sizeof veto, "群众满意率低于%s的，取消评优资格（“%s”降一档）。", p, r->veto_grade);
-	}
+	char veto[1024] = "未设否决条件。";
+	for (int k = 0; k < r->nvetoes; k++)
+		veto_rule(r, &r->vetoes[k], veto + (k ? strlen(veto) : 0), sizeof veto - (k ? strlen(veto) : 0));
 	if (!rc && (rc = rp_setf(d, err, "rubric_text", "考核满分100分：%s。无法计算的项目不计分，其余项目的权重按比例放大到100分，"
 				  "得分四舍五入取整。%s本期没有走访记录的干部不评分，等次为“%s”。",
 				  text.data ? text.data : "", veto, r->no_record)) == 0)
@@ -278,6 +349,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 	    (rc = rp_setf(d, err, "cadres_n", "%zu", ncad)) ||
 	    (rc = rp_setf(d, err, "teams_n", "%zu", nteam)) ||
 	    (rc = mq_data_set(d, "whole_year", c->period.kind == MQ_PERIOD_YEAR ? "1" : "0", err)) ||
+	    (rc = mq_data_set(d, "general", r->general ? "1" : "0", err)) ||
 	    (rc = rubric_sets(c, d, r, err)))
 		goto out;
 	if ((rc = count_grades(&b, A, "grade", &r->cadre, r->no_record, "人", keep, A->nrows)) ||
@@ -294,7 +366,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 			     "score grade vetoed veto diaries months months_met quota demands resolved "
 			     "resolution_rate assigned pairs hits coverage_rate sat_answers sat_positive "
 			     "satisfaction_rate signed signed_rate days_in_village days_in_period "
-			     "days_required presence",
+			     "days_required presence general",
 			     &cs, err)) ||
 	    (rc = rp_add_set(d, "items", "cadre_id item basis full points", &is, err)))
 		goto out;
@@ -321,9 +393,9 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 				     score, grade, p, vetoed ? "取消评优资格" : ""};
 		rc = mq_dataset_add_row(ts, row, err);
 	}
-	const struct mq_rubric_item *diary = &r->items[MQ_ITEM_DIARY];
+	const struct mq_rubric_item *diary = mq_rubric_named(r, MQ_ITEM_DIARY);
 	char quota[16];
-	snprintf(quota, sizeof quota, "%d", diary->present ? diary->quota : MQ_DIARY_QUOTA);
+	snprintf(quota, sizeof quota, "%d", diary ? diary->quota : MQ_DIARY_QUOTA);
 	for (size_t i = 0; i < A->nrows && !rc; i++) {
 		if (!keep[i])
 			continue;
@@ -336,12 +408,16 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 			break;
 		}
 #define FACT(col) rp_cell(F, f, col)
-		char pts[MQ_ITEM_N][24], pr[4][16], required[24], veto[160] = "";
-		for (int k = 0; k < MQ_ITEM_N; k++) {
-			char col[32];
-			snprintf(col, sizeof col, "item_%s", mq_item_ids[k]);
+		/* points of every item of the rubric, and of the six named ones
+		 * for the fixed columns of the cadre table */
+		char pts[MQ_MAX_ITEMS][24], named[MQ_ITEM_N][24], pr[4][16], required[24], veto[160] = "";
+		for (int k = 0; k < r->nitems; k++) {
+			char col[64];
+			snprintf(col, sizeof col, "item_%s", r->items[k].id);
 			dec2(rp_cell(A, i, col), pts[k]);
 		}
+		for (int k = 0; k < MQ_ITEM_N; k++)
+			snprintf(named[k], sizeof named[k], "%s", r->named[k] >= 0 ? pts[r->named[k]] : "");
 		rp_pct(rp_cell(A, i, "resolution_rate"), pr[0]);
 		rp_pct(rp_cell(A, i, "satisfaction_rate"), pr[1]);
 		rp_pct(rp_cell(A, i, "signed_rate"), pr[2]);
@@ -350,8 +426,13 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		const char *grade = rp_cell(A, i, "grade"), *score = rp_cell(A, i, "score");
 		const char *plain = *score ? mq_rubric_grade(r, &r->cadre, atoi(score), 0) : NULL;
 		int vetoed = plain && strcmp(plain, grade) != 0;
-		if (vetoed)
+		int item_vetoes = 0; /* vetoes on items: the CSVs do not say which one fired */
+		for (int k = 0; k < r->nvetoes; k++)
+			item_vetoes += r->vetoes[k].item >= 0;
+		if (vetoed && !item_vetoes)
 			snprintf(veto, sizeof veto, "取消评优资格：群众满意率%s，低于要求", pr[1]);
+		else if (vetoed)
+			snprintf(veto, sizeof veto, "取消评优资格：未达到否决条件的要求（见附录）");
 		const char *role = rp_cell(A, i, "role");
 		int resident = strcmp(FACT("resident_role"), "1") == 0;
 		char presence[256];
@@ -361,9 +442,16 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		else
 			snprintf(presence, sizeof presence, "%s天（非驻村角色，不考核驻村天数）",
 				 FACT("days_in_village"));
+		/* the points of the rubric's general items, by name, for the table
+		 * that only a rubric with such items prints */
+		mq_buf_reset(&b);
+		for (int k = 0; k < r->nitems && !rc; k++)
+			if (r->items[k].kind >= MQ_ITEM_N)
+				rc = mq_buf_printf(&b, "%s%s %s", b.len ? "，" : "", r->items[k].name, *pts[k] ? pts[k] : "—");
+		const char *general = b.data ? b.data : "";
 		const char *row[] = {id, rp_cell(A, i, "cadre_name"), *role ? role : "（不在花名册）",
 				     rp_cell(A, i, "township"), rp_cell(A, i, "village"),
-				     pts[0], pts[1], pts[2], pts[3], pts[4], pts[5], score, grade,
+				     named[0], named[1], named[2], named[3], named[4], named[5], score, grade,
 				     vetoed ? "1" : "0", veto, FACT("diaries"), FACT("months_with_records"),
 				     FACT("months_quota_met"), quota, FACT("demands"), FACT("resolved"),
 				     *pr[0] ? pr[0] : "—",
@@ -371,14 +459,14 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 				     *pr[3] ? pr[3] : "—", FACT("sat_answers"), FACT("sat_positive"),
 				     *pr[1] ? pr[1] : "—", FACT("signed_visits"), *pr[2] ? pr[2] : "—",
 				     FACT("days_in_village"), FACT("days_in_period"), resident ? required : "",
-				     presence};
+				     presence, general};
 		if ((rc = mq_dataset_add_row(cs, row, err)))
 			break;
 		/* full points of an item: its weight scaled up to 100 over the
 		 * items used (those with points), so points = full × fraction */
 		long long wn = 0, wd = 1; /* the sum of those weights, exact */
-		for (int k = 0; k < MQ_ITEM_N; k++)
-			if (r->items[k].present && *pts[k]) {
+		for (int k = 0; k < r->nitems; k++)
+			if (*pts[k]) {
 				struct mq_ratio w = r->items[k].weight;
 				wn = wn * w.den + w.num * wd;
 				wd *= w.den;
@@ -387,18 +475,15 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 				wd /= g;
 			}
 		/* the facts behind each item, as the formula the points come from */
-		for (int k = 0; k < MQ_ITEM_N && !rc; k++) {
+		for (int k = 0; k < r->nitems && !rc; k++) {
 			const struct mq_rubric_item *it = &r->items[k];
-			char basis[512];
-			if (!it->present)
-				continue;
-			switch (k) {
+			char basis[768], target[32], filt[256], among[256], cnt[64], req[24], pct[16];
+			switch (it->kind) {
 			case MQ_ITEM_DIARY:
 				snprintf(basis, sizeof basis, "有记录%s个月，其中%s个月不少于%d篇",
 					 FACT("months_with_records"), FACT("months_quota_met"), it->quota);
 				break;
-			case MQ_ITEM_RESOLUTION: {
-				char target[32];
+			case MQ_ITEM_RESOLUTION:
 				ratio_pct(it->target, target, sizeof target);
 				if (*pr[0])
 					snprintf(basis, sizeof basis, "诉求%s件，办结%s件，办结率%s，达到%s得满分",
@@ -406,7 +491,6 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 				else
 					snprintf(basis, sizeof basis, "无诉求，不计");
 				break;
-			}
 			case MQ_ITEM_COVERAGE:
 				if (*pr[3])
 					snprintf(basis, sizeof basis, "应入户走访%s户次，已走访%s户次，覆盖率%s",
@@ -425,21 +509,52 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 				snprintf(basis, sizeof basis, "走访%s次，受访人签字%s次，签字率%s", FACT("diaries"),
 					 FACT("signed_visits"), *pr[2] ? pr[2] : "—");
 				break;
-			default:
+			case MQ_ITEM_PRESENCE:
 				if (resident)
 					snprintf(basis, sizeof basis, "驻村%s天，应驻%s天（期间%s天）",
 						 FACT("days_in_village"), required, FACT("days_in_period"));
 				else
 					snprintf(basis, sizeof basis, "非驻村角色，不计");
 				break;
+			case MQ_KIND_COUNT:
+			case MQ_KIND_DAYS:
+				/* the general items: the rubric's filter and target, the facts' counts */
+				filter_text(&it->match, filt, sizeof filt);
+				snprintf(cnt, sizeof cnt, "%s_count", it->id);
+				snprintf(req, sizeof req, "%s_target", it->id);
+				dec1(FACT(req), target);
+				{
+					int days = it->kind == MQ_KIND_DAYS;
+					const char *unit = days ? "天" : "次";
+					if (!*pts[k])
+						snprintf(basis, sizeof basis, "%s的%s%s%s，不计", filt, days ? "日期" : "记录",
+							 FACT(cnt), unit);
+					else
+						snprintf(basis, sizeof basis, "%s的%s%s%s，应达%s%s", filt,
+							 days ? "日期" : "记录", FACT(cnt), unit, target, unit);
+				}
+				break;
+			default:
+				filter_text(&it->match, filt, sizeof filt);
+				filter_text(&it->among, among, sizeof among);
+				snprintf(cnt, sizeof cnt, "%s_count", it->id);
+				snprintf(req, sizeof req, "%s_among", it->id);
+				ratio_pct(it->target, target, sizeof target);
+				pct_of(FACT(cnt), FACT(req), pct);
+				if (*pct && *pts[k])
+					snprintf(basis, sizeof basis, "%s%s次，其中%s%s次，比例%s，达到%s得满分", among,
+						 FACT(req), filt, FACT(cnt), pct, target);
+				else
+					snprintf(basis, sizeof basis, "%s%s次，不计", among, *FACT(req) ? FACT(req) : "0");
+				break;
 			}
-#undef FACT
 			char full[32] = "不计";
 			if (*pts[k] && wn > 0)
 				mq_rate_format(it->weight.num * wd * 100, it->weight.den * wn, 2, full);
 			const char *irow[] = {id, it->name, basis, full, *pts[k] ? pts[k] : "—"};
 			rc = mq_dataset_add_row(is, irow, err);
 		}
+#undef FACT
 	}
 	char file[1024];
 	/* a year is 年度考核; any other period 阶段考核 */

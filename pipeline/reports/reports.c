@@ -193,7 +193,7 @@ static const char *counts_get(const struct rp_ctx *c, const char *metric)
 
 static int load_tables(struct rp_ctx *c, struct mq_error *err)
 {
-	char topics[512] = "", sums[1024];
+	char topics[512] = "", sums[1024], items[1024] = "", facts[1024] = "";
 	for (int i = 0; i < MQ_TOPIC_N; i++) {
 		size_t n = strlen(topics);
 		snprintf(topics + n, sizeof topics - n, " topic_%s", mq_topics[i]);
@@ -202,6 +202,26 @@ static int load_tables(struct rp_ctx *c, struct mq_error *err)
 		"?households_registered ?coverage demands resolved overdue ?resolution_rate "
 		"?signed_rate ?satisfaction_rate";
 	int rc;
+	/* the columns of the rubric's items (assess.h) */
+	for (int i = 0; i < c->rubric->nitems; i++) {
+		const struct mq_rubric_item *it = &c->rubric->items[i];
+		size_t n = strlen(items);
+		snprintf(items + n, sizeof items - n, " ?item_%s", it->id);
+		n = strlen(facts);
+		if (it->kind >= MQ_ITEM_N)
+			snprintf(facts + n, sizeof facts - n, " ?%s_count ?%s_%s", it->id, it->id,
+				 it->kind == MQ_KIND_RATE ? "among" : "target");
+	}
+	char assessment_cols[1536], facts_cols[1536];
+	snprintf(assessment_cols, sizeof assessment_cols, "%s%s",
+		 "period cadre_id ?cadre_name ?role ?township ?village diaries demands "
+		 "resolved ?resolution_rate ?satisfaction_rate ?signed_rate days_in_village "
+		 "?score ?grade", items);
+	snprintf(facts_cols, sizeof facts_cols, "%s%s",
+		 "period cadre_id diaries months_with_records months_quota_met demands "
+		 "resolved assigned_households coverage_pairs coverage_hits sat_answers "
+		 "sat_positive signed_visits resident_role days_in_village days_in_period "
+		 "?days_required", facts);
 	snprintf(sums, sizeof sums, "%s county township village%s", figures, topics);
 	if ((rc = load_table(c, &c->village, "village_summary.csv", sums, 0, err)))
 		return rc;
@@ -213,19 +233,11 @@ static int load_tables(struct rp_ctx *c, struct mq_error *err)
 	    (rc = load_table(c, &c->cadre_monthly, "cadre_monthly.csv",
 			     "period month cadre_id ?cadre_name ?township ?village diaries quota_met "
 			     "days_in_village demands resolved ?resolution_rate", 0, err)) ||
-	    (rc = load_table(c, &c->assessment, "assessment.csv",
-			     "period cadre_id ?cadre_name ?role ?township ?village diaries demands "
-			     "resolved ?resolution_rate ?satisfaction_rate ?signed_rate days_in_village "
-			     "?score ?grade ?item_diary ?item_resolution ?item_coverage "
-			     "?item_satisfaction ?item_signatures ?item_presence", 0, err)) ||
+	    (rc = load_table(c, &c->assessment, "assessment.csv", assessment_cols, 0, err)) ||
 	    (rc = load_table(c, &c->team, "team_assessment.csv",
 			     "period ?county ?township ?village cadres ?team_score ?team_grade "
 			     "?satisfaction_rate", 0, err)) ||
-	    (rc = load_table(c, &c->facts, "assessment_facts.csv",
-			     "period cadre_id diaries months_with_records months_quota_met demands "
-			     "resolved assigned_households coverage_pairs coverage_hits sat_answers "
-			     "sat_positive signed_visits resident_role days_in_village days_in_period "
-			     "?days_required", 0, err)) ||
+	    (rc = load_table(c, &c->facts, "assessment_facts.csv", facts_cols, 0, err)) ||
 	    (rc = load_table(c, &c->counts, "counts.csv", "metric ?value", 0, err)) ||
 	    (rc = load_table(c, &c->rejects, "rejects.csv",
 			     "source line ?record_id code ?field ?message", 200, err)))
@@ -296,6 +308,8 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 	struct visit_reader *vr = ctx;
 	struct rp_ctx *c = vr->c;
 	uint32_t seq = vr->seq++;
+	if (c->weekly && rp_weekly_record(c, r))
+		return MQ_ERR_NOMEM;
 	if (r->visit_date < c->period.first || r->visit_date > c->period.last)
 		return 0;
 	if (c->month_agg) {
@@ -601,6 +615,8 @@ static int run_unit(struct rp_ctx *c, int unit, size_t ntownships, const char *c
 	/* after the township's summaries (0…11) and ledgers (100…) */
 	if (!rc && c->o->township_reports)
 		rc = rp_assessment_township_doc(c, townships[unit], unit, 1 << 30, emit, sink, err);
+	if (!rc && c->weekly)
+		rc = rp_weekly_doc(c, townships[unit], unit, (1 << 30) + 1, emit, sink, err);
 	return rc;
 }
 
@@ -773,13 +789,14 @@ static int load_template(struct rp_ctx *c, const char *name, struct mq_template 
 	return mq_template_load(path, NULL, t, err);
 }
 
-/* rubric.xml from --templates when given, else found as templates are */
+/* the run's --rubric, else rubric.xml from --templates when given, else
+ * found as templates are */
 static int load_rubric(struct rp_ctx *c, struct mq_error *err)
 {
 	char path[4400];
 	if (c->o->templates_dir)
 		snprintf(path, sizeof path, "%s/rubric.xml", c->o->templates_dir);
-	return mq_rubric_load(c->o->templates_dir ? path : NULL, &c->rubric, err);
+	return mq_rubric_load(c->o->rubric ? c->o->rubric : c->o->templates_dir ? path : NULL, &c->rubric, err);
 }
 
 static void ctx_free(struct rp_ctx *c)
@@ -797,6 +814,8 @@ static void ctx_free(struct rp_ctx *c)
 	mq_template_free(c->t_ledger);
 	mq_template_free(c->t_assess);
 	mq_template_free(c->t_quality);
+	mq_template_free(c->t_weekly);
+	rp_weekly_free(c->weekly);
 	mq_rubric_free(c->rubric);
 	mq_intern_free(c->strings);
 	mq_arena_free(c->arena);
@@ -848,12 +867,13 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	}
 	snprintf(c.data_dir, sizeof c.data_dir, "%s/data", o->out_dir);
 	snprintf(c.reports_dir, sizeof c.reports_dir, "%s/reports", o->out_dir);
-	if ((rc = load_tables(&c, err)) || (rc = load_visits(&c, err)) ||
+	if ((rc = load_rubric(&c, err)) || (rc = load_tables(&c, err)) || (rc = rp_weekly_begin(&c, err)) ||
+	    (rc = load_visits(&c, err)) || (rc = rp_weekly_write_csv(&c, err)) ||
+	    (c.weekly && (rc = load_template(&c, "weekly_check.xml", &c.t_weekly, err))) ||
 	    (rc = load_template(&c, "monthly_summary.xml", &c.t_summary, err)) ||
 	    (rc = load_template(&c, "village_ledger.xml", &c.t_ledger, err)) ||
 	    (rc = load_template(&c, "assessment_report.xml", &c.t_assess, err)) ||
 	    (rc = load_template(&c, "data_quality.xml", &c.t_quality, err)) ||
-	    (rc = load_rubric(&c, err)) ||
 	    (rc = mq_mkdirs(c.reports_dir, err)))
 		goto out;
 	col.planned = plan_pages(&c);

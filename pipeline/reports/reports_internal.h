@@ -14,6 +14,7 @@
 #include "minqing/reports/reports.h"
 
 struct mq_rubric;
+struct rp_weekly;
 
 /* A CSV read with named columns; cells are trimmed copies in the arena. */
 struct rp_table {
@@ -61,10 +62,11 @@ struct rp_ctx {
 	size_t nvisits, cap_visits;
 	/* per month of the period: village figures (quarter and year runs) */
 	struct mq_agg **month_agg;
-	struct mq_template *t_summary, *t_ledger, *t_assess, *t_quality;
+	struct mq_template *t_summary, *t_ledger, *t_assess, *t_quality, *t_weekly;
 	struct mq_rubric *rubric;     /* the assessment's rubric file (assess.h) */
 	void (*on_page)(void *sink);  /* each page begun, for progress (may be NULL) */
 	void *page_sink;
+	struct rp_weekly *weekly;     /* the weekly check's state; NULL when not due */
 };
 
 /* One document rendered; emitted to the parent (or the result) in order. */
@@ -108,6 +110,16 @@ int rp_assessment_docs(struct rp_ctx *c, int unit, rp_emit_fn emit, void *sink,
 		       struct mq_error *err);                           /* reports_assessment.c */
 int rp_assessment_township_doc(struct rp_ctx *c, const char *township, int unit, int index,
 			       rp_emit_fn emit, void *sink, struct mq_error *err); /* reports_assessment.c */
+/* The weekly check (weekly.c): due when the run date falls inside a month
+ * period; begin (after the tables, before the visits) makes the state,
+ * record sees every accepted record, write_csv writes weekly_check.csv. */
+int rp_weekly_active(const struct rp_ctx *c);
+int rp_weekly_begin(struct rp_ctx *c, struct mq_error *err);
+int rp_weekly_record(struct rp_ctx *c, const struct mq_record *r);
+int rp_weekly_write_csv(struct rp_ctx *c, struct mq_error *err);
+int rp_weekly_doc(struct rp_ctx *c, const char *township, int unit, int index, rp_emit_fn emit,
+		  void *sink, struct mq_error *err);
+void rp_weekly_free(struct rp_weekly *w);
 int rp_quality_doc(struct rp_ctx *c, const struct mq_reports_result *res, int unit,
 		   rp_emit_fn emit, void *sink, struct mq_error *err);  /* reports_quality.c */
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-enum { HOME = 1, PHONE, WECHAT, MEETING, TALK };
+enum { HOME = 1, PHONE, WECHAT, MEETING /* 座谈 */, TALK /* 集中宣讲 */ };
 enum { SAT = 1, BASIC, UNSAT };
 enum { CLOSED = 1, IN_PROGRESS };
 
@@ -21,7 +21,7 @@ struct r {
 	const char *closed;
 };
 
-static void add(struct mq_agg *agg, struct r x)
+static void make_rec(struct mq_record *out, struct r x)
 {
 	struct mq_record rec;
 	memset(&rec, 0, sizeof rec);
@@ -38,7 +38,34 @@ static void add(struct mq_agg *agg, struct r x)
 	rec.satisfaction = x.sat - 1;
 	rec.status = x.status - 1;
 	rec.is_signed = !x.unsigned_;
+	*out = rec;
+}
+
+static void add(struct mq_agg *agg, struct r x)
+{
+	struct mq_record rec;
+	make_rec(&rec, x);
 	CHECK_INT(mq_agg_add(agg, &rec), 0);
+}
+
+/* The same record to the aggregator and the tally of the general items. */
+static void add2(struct mq_agg *agg, struct mq_tally *t, struct r x)
+{
+	struct mq_record rec;
+	make_rec(&rec, x);
+	CHECK_INT(mq_agg_add(agg, &rec), 0);
+	CHECK_INT(mq_tally_add(t, &rec), 0);
+}
+
+/* n records of a cadre from day `from` of a month, one a day */
+static void days_of(struct mq_agg *agg, struct mq_tally *t, const char *cadre, const char *month,
+		    int from, int n, int mode, int unsigned_)
+{
+	for (int i = 0; i < n; i++) {
+		char d[16];
+		snprintf(d, sizeof d, "%s-%02d", month, from + i);
+		add2(agg, t, (struct r){ .date = d, .cadre = cadre, .mode = mode, .unsigned_ = unsigned_ });
+	}
 }
 
 /* n records of a cadre on days 1..n of a month: `sat` of them satisfied,
@@ -129,7 +156,7 @@ static void test_scores_teams_veto(const struct mq_rubric *rub)
 
 	struct mq_assessment *as;
 	struct mq_error err = { 0 };
-	CHECK_INT(mq_assess(agg, rub, &as, &err), 0);
+	CHECK_INT(mq_assess(agg, rub, NULL, &as, &err), 0);
 	const struct mq_assessment_row *a = row(as, "A");
 	CHECK(a != NULL);
 	if (a) {
@@ -296,7 +323,7 @@ static void test_presence(const struct mq_rubric *rub)
 		mq_date_format(p->first + cases[k].days + 1, d);
 		add(agg, (struct r){ .date = d, .cadre = "P", .mode = WECHAT, .sat = SAT });
 		struct mq_assessment *as;
-		CHECK_INT(mq_assess(agg, rub, &as, NULL), 0);
+		CHECK_INT(mq_assess(agg, rub, NULL, &as, NULL), 0);
 		const struct mq_assessment_row *r = row(as, "P");
 		CHECK(r != NULL);
 		if (r) {
@@ -313,16 +340,24 @@ static void test_presence(const struct mq_rubric *rub)
 	mq_reference_free(&ref);
 }
 
-static int rubric_error(const char *text, long *line, char *msg, size_t msglen)
+/* Writes text to dir/name and loads it as a rubric: 0 or the error. */
+static int load_text(const char *name, const char *text, struct mq_rubric **r, struct mq_error *err)
 {
 	char path[128];
-	snprintf(path, sizeof path, "%s/rubric.xml", dir);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
 	FILE *fp = fopen(path, "w");
+	if (!fp)
+		return MQ_ERR_IO;
 	fputs(text, fp);
 	fclose(fp);
+	return mq_rubric_load(path, r, err);
+}
+
+static int rubric_error(const char *text, long *line, char *msg, size_t msglen)
+{
 	struct mq_rubric *r = NULL;
 	struct mq_error err = { 0 };
-	int rc = mq_rubric_load(path, &r, &err);
+	int rc = load_text("rubric.xml", text, &r, &err);
 	mq_rubric_free(r);
 	*line = err.line;
 	snprintf(msg, msglen, "%s|%s", err.file, err.message);
@@ -415,19 +450,16 @@ static void test_default_rubric(const struct mq_rubric *r)
  * quarter under way; each item_* recomputes from the facts. */
 static void test_facts(void)
 {
-	char path[256], text[2048];
-	snprintf(path, sizeof path, "%s/rubric12.xml", dir);
+	char text[2048];
 	snprintf(text, sizeof text, "%s%s%s", head,
 		 "<item id=\"diary\" weight=\"25\" quota=\"12\"/>\n"
 		 "<item id=\"coverage\" weight=\"20\"/>\n<item id=\"signatures\" weight=\"5\"/>\n"
 		 "<item id=\"presence\" weight=\"10\" days-per-year=\"220\"><role>第一书记</role></item>\n",
 		 tail);
-	FILE *fp = fopen(path, "w");
-	fputs(text, fp);
-	fclose(fp);
 	struct mq_rubric *rub = NULL;
 	struct mq_error err = { 0 };
-	CHECK_INT(mq_rubric_load(path, &rub, &err), 0);
+	CHECK_INT(load_text("rubric12.xml", text, &rub, &err), 0);
+	FILE *fp;
 	char roster[128], assign[128];
 	snprintf(roster, sizeof roster, "%s/roster.csv", dir);
 	snprintf(assign, sizeof assign, "%s/assignments.csv", dir);
@@ -449,8 +481,8 @@ static void test_facts(void)
 	cadre_records(agg, "F", "甲镇", "一村", "2024-04", 12, 0, 0, 0, 2);
 	cadre_records(agg, "F", "甲镇", "一村", "2024-05", 11, 0, 0, 0, 0);
 	struct mq_assessment *as = NULL;
-	CHECK_INT(mq_assess(agg, rub, &as, &err), 0);
-	char data[128], line[1024];
+	CHECK_INT(mq_assess(agg, rub, NULL, &as, &err), 0);
+	char data[128], line[1024], path[256];
 	snprintf(data, sizeof data, "%s/facts", dir);
 	CHECK_INT(as ? mq_assessment_write(as, data, 1, &err) : -1, 0);
 	snprintf(path, sizeof path, "%s/assessment_facts.csv", data);
@@ -470,17 +502,211 @@ static void test_facts(void)
 	CHECK(f != NULL);
 	if (f) {
 		CHECK_INT(f->months_met, 1);
-		/* all four items used: weights sum to 60, points = w × 100/60 × fraction */
-		CHECK_DBL(f->item_points[MQ_ITEM_DIARY], 25 * 100 / 60.0 * 1 / 2, 1e-9);
-		CHECK_DBL(f->item_points[MQ_ITEM_COVERAGE], 20 * 100 / 60.0 * 1 / 3, 1e-9);
-		CHECK_DBL(f->item_points[MQ_ITEM_SIGNATURES], 5 * 100 / 60.0 * 21 / 23, 1e-9);
-		CHECK_DBL(f->item_points[MQ_ITEM_PRESENCE], 10 * 100 / 60.0 * 23 / (220 * 45 / 366.0), 1e-9);
-		CHECK_STR(f->item_text[MQ_ITEM_COVERAGE], "11.111111");
+		/* all four items used: weights sum to 60, points = w × 100/60 × fraction;
+		 * items are indexed in the rubric's order */
+		CHECK_DBL(f->item_points[rub->named[MQ_ITEM_DIARY]], 25 * 100 / 60.0 * 1 / 2, 1e-9);
+		CHECK_DBL(f->item_points[rub->named[MQ_ITEM_COVERAGE]], 20 * 100 / 60.0 * 1 / 3, 1e-9);
+		CHECK_DBL(f->item_points[rub->named[MQ_ITEM_SIGNATURES]], 5 * 100 / 60.0 * 21 / 23, 1e-9);
+		CHECK_DBL(f->item_points[rub->named[MQ_ITEM_PRESENCE]], 10 * 100 / 60.0 * 23 / (220 * 45 / 366.0), 1e-9);
+		CHECK_STR(f->item_text[rub->named[MQ_ITEM_COVERAGE]], "11.111111");
 	}
 	mq_assessment_free(as);
 	mq_agg_free(agg);
 	mq_reference_free(&ref);
 	mq_rubric_free(rub);
+}
+
+/* The general kinds, scores computed by hand (exact fractions):
+ * talks count 座谈 per-year 12 (w 10), vdays days in person per-year 10
+ * (w 40), signed_home rate 签字 among 入户走访 target 0.5 (w 50), lect
+ * count 集中宣讲 per-month 1 for 第一书记 only (w 10); veto: talks below
+ * 0.5 takes 优秀. */
+static const char general_items[] =
+	"<item id=\"talks\" kind=\"count\" name=\"座谈\" weight=\"10\" per-year=\"12\">"
+	"<match visit-mode=\"座谈\"/></item>\n"
+	"<item id=\"vdays\" kind=\"days\" name=\"在村天数\" weight=\"40\" per-year=\"10\">"
+	"<match visit-mode=\"入户走访 座谈 集中宣讲\"/></item>\n"
+	"<item id=\"signed_home\" kind=\"rate\" name=\"入户签字率\" weight=\"50\" target=\"0.5\">"
+	"<match signed=\"是\"/><among visit-mode=\"入户走访\"/></item>\n"
+	"<item id=\"lect\" kind=\"count\" name=\"集中宣讲\" weight=\"10\" per-month=\"1\">"
+	"<match visit-mode=\"集中宣讲\"/><role>第一书记</role></item>\n";
+
+/* Inserts what before the first at in text (room enough). */
+static void insert_before(char *text, const char *at, const char *what)
+{
+	char *p = strstr(text, at);
+	size_t n = strlen(what);
+	memmove(p + n, p, strlen(p) + 1);
+	memcpy(p, what, n);
+}
+
+static struct mq_rubric *general_rubric(void)
+{
+	char text[4096];
+	snprintf(text, sizeof text, "%s%s%s", head, general_items, tail);
+	insert_before(text, "<veto ", "<veto item=\"talks\" below=\"0.5\" grade=\"优秀\"/>\n");
+	struct mq_rubric *rub = NULL;
+	struct mq_error err = { 0 };
+	CHECK_INT(load_text("general.xml", text, &rub, &err), 0);
+	if (!rub)
+		fprintf(stderr, "%s:%ld: %s\n", err.file, err.line, err.message);
+	return rub;
+}
+
+static void test_general_items(void)
+{
+	struct mq_rubric *rub = general_rubric();
+	if (!rub)
+		return;
+	CHECK_INT(rub->nitems, 4);
+	CHECK_INT(rub->general, 4);
+	CHECK_INT(rub->nvetoes, 2);
+	CHECK_INT(rub->items[2].kind, MQ_KIND_RATE);
+	CHECK_INT(rub->items[1].match.modes, (1 << MQ_MODE_HOME) | (1 << MQ_MODE_MEETING) | (1 << MQ_MODE_TALK));
+	/* 2024 as of 2024-12-31: per-year targets whole (366 of 366 days) */
+	struct mq_agg *agg = agg_for("2024", "2024-12-31", NULL);
+	struct mq_tally *t = mq_tally_new(rub, mq_agg_period(agg));
+	/* G: 6 talks Jan 1–6, 4 home visits Jan 1–4 (the last unsigned), 2 calls:
+	 * talks 6/12, vdays 6/10, signed 3/4 ÷ 0.5 → 1; lect: no role, left out:
+	 * 5 + 24 + 50 = 79 */
+	days_of(agg, t, "G", "2024-01", 1, 6, MEETING, 0);
+	days_of(agg, t, "G", "2024-01", 1, 3, HOME, 0);
+	days_of(agg, t, "G", "2024-01", 4, 1, HOME, 1);
+	days_of(agg, t, "G", "2024-02", 1, 2, PHONE, 0);
+	/* H: 5 talks, no home visit: the rate is left out, 10 + 40 → 100:
+	 * 10 × 5/12 × 2 + 40 × 1/2 × 2 = 8.333333 + 40 = 48.33 → 48 */
+	days_of(agg, t, "H", "2024-01", 1, 5, MEETING, 0);
+	/* V: 5 talks, 10 home visits in February: 4.166667 + 40 + 50 = 94.17 →
+	 * 94, 优秀, but talks 5/12 < 0.5 takes it away: 称职 */
+	days_of(agg, t, "V", "2024-01", 1, 5, MEETING, 0);
+	days_of(agg, t, "V", "2024-02", 1, 10, HOME, 0);
+	struct mq_assessment *as = NULL;
+	struct mq_error err = { 0 };
+	CHECK_INT(mq_assess(agg, rub, NULL, &as, &err), MQ_ERR_USAGE); /* general items need the tally */
+	CHECK_INT(mq_assess(agg, rub, t, &as, &err), 0);
+	const struct mq_assessment_row *g = as ? row(as, "G") : NULL, *h = as ? row(as, "H") : NULL,
+				       *v = as ? row(as, "V") : NULL;
+	CHECK(g && h && v);
+	if (g && h && v) {
+		CHECK_STR(g->item_text[0], "5.000000");
+		CHECK_STR(g->item_text[1], "24.000000");
+		CHECK_STR(g->item_text[2], "50.000000");
+		CHECK_INT(g->item_used[3], 0);
+		CHECK_INT(g->item_count[0], 6);
+		CHECK_INT(g->item_count[1], 6);
+		CHECK_INT(g->item_count[2], 3);
+		CHECK_INT(g->item_among[2], 4);
+		CHECK_STR(g->item_required[0], "12.000000");
+		CHECK_INT(g->score, 79);
+		CHECK_STR(g->grade, "称职");
+		CHECK_STR(h->item_text[0], "8.333333");
+		CHECK_STR(h->item_text[1], "40.000000");
+		CHECK_INT(h->item_used[2], 0);
+		CHECK_INT(h->score, 48);
+		CHECK_STR(v->item_text[0], "4.166667");
+		CHECK_INT(v->score, 94);
+		CHECK_STR(v->grade, "称职");
+		CHECK_INT(v->vetoed, 1);
+	}
+	char data[256];
+	snprintf(data, sizeof data, "%s/general", dir);
+	CHECK_INT(as ? mq_assessment_write(as, data, 0, &err) : -1, 0);
+	char path[300], line[1024];
+	snprintf(path, sizeof path, "%s/assessment.csv", data);
+	FILE *fp = fopen(path, "r");
+	if (fp && fgets(line, sizeof line, fp))
+		CHECK_STR(line, "period,cadre_id,cadre_name,role,township,village,diaries,demands,resolved,"
+			  "resolution_rate,satisfaction_rate,signed_rate,days_in_village,score,grade,item_talks,"
+			  "item_vdays,item_signed_home,item_lect\r\n");
+	if (fp)
+		fclose(fp);
+	snprintf(path, sizeof path, "%s/assessment_facts.csv", data);
+	fp = fopen(path, "r");
+	CHECK(fp != NULL);
+	if (fp && fgets(line, sizeof line, fp)) {
+		CHECK(strstr(line, ",days_required,talks_count,talks_target,vdays_count,vdays_target,"
+			      "signed_home_count,signed_home_among,lect_count,lect_target\r\n") != NULL);
+		CHECK(fgets(line, sizeof line, fp) != NULL);
+		CHECK(strstr(line, ",6,12.000000,6,10.000000,3,4,0,12.000000\r\n") != NULL);
+	}
+	if (fp)
+		fclose(fp);
+	mq_assessment_free(as);
+	mq_tally_free(t);
+	mq_agg_free(agg);
+
+	/* W, 第一书记, 2024-Q1 as of 2024-02-10 (41 days, 2 months begun): a
+	 * lecture Jan 5, a talk Jan 6, two home visits Feb 1 (one unsigned).
+	 * talks 1 / (12 × 41/366) = 366/492, vdays 3 days / 1.120219 → 1,
+	 * signed 1/2 ÷ 0.5 → 1, lect 1 / 2; weights 110 → × 100/110:
+	 * 6.762749 + 36.363636 + 45.454545 + 4.545455 = 93.126386 → 93 */
+	char roster[128];
+	snprintf(roster, sizeof roster, "%s/roster_w.csv", dir);
+	fp = fopen(roster, "w");
+	fputs("cadre_id,cadre_name,unit,role,township,village\nW,乙,县局,第一书记,甲镇,一村\n", fp);
+	fclose(fp);
+	struct mq_reference ref;
+	CHECK_INT(mq_reference_load(&ref, NULL, roster, NULL, NULL), 0);
+	agg = agg_for("2024-Q1", "2024-02-10", &ref);
+	t = mq_tally_new(rub, mq_agg_period(agg));
+	days_of(agg, t, "W", "2024-01", 5, 1, TALK, 0);
+	days_of(agg, t, "W", "2024-01", 6, 1, MEETING, 0);
+	days_of(agg, t, "W", "2024-02", 1, 1, HOME, 0);
+	days_of(agg, t, "W", "2024-02", 1, 1, HOME, 1);
+	CHECK_INT(mq_assess(agg, rub, t, &as, &err), 0);
+	const struct mq_assessment_row *w = as ? row(as, "W") : NULL;
+	CHECK(w != NULL);
+	if (w) {
+		CHECK_STR(w->item_required[0], "1.344262");
+		CHECK_STR(w->item_required[1], "1.120219");
+		CHECK_STR(w->item_required[3], "2.000000");
+		CHECK_STR(w->item_text[0], "6.762749");
+		CHECK_STR(w->item_text[1], "36.363636");
+		CHECK_STR(w->item_text[2], "45.454545");
+		CHECK_STR(w->item_text[3], "4.545455");
+		CHECK_INT(w->score, 93);
+		CHECK_STR(w->grade, "优秀");
+	}
+	mq_assessment_free(as);
+	mq_tally_free(t);
+	mq_agg_free(agg);
+	mq_reference_free(&ref);
+	mq_rubric_free(rub);
+}
+
+/* General items written wrong: refused with the line and what is wrong. */
+static void test_general_errors(void)
+{
+	static const struct { const char *item; long line; const char *says; } cases[] = {
+		{ "<item id=\"talks\" kind=\"count\" weight=\"5\"><match visit-mode=\"座谈\"/></item>\n", 6,
+		  "per-year" },
+		{ "<item id=\"talks\" kind=\"count\" weight=\"5\" per-year=\"2\" per-month=\"1\"/>\n", 6, "per-year" },
+		{ "<item id=\"r\" kind=\"rate\" weight=\"5\"><match signed=\"是\"/></item>\n", 6, "target" },
+		{ "<item id=\"r\" kind=\"rate\" weight=\"5\" target=\"0.5\"/>\n", 6, "<match>" },
+		{ "<item id=\"d\" kind=\"days\" weight=\"5\" per-year=\"3\"><match/><among/></item>\n", 6, "among" },
+		{ "<item id=\"coverage\" kind=\"count\" weight=\"5\" per-year=\"3\"/>\n", 6, "named item" },
+		{ "<item id=\"talks\" kind=\"count\" weight=\"5\" per-year=\"3\"><match visit-mode=\"开会\"/></item>\n",
+		  6, "schema" },
+		{ "<item id=\"talks\" kind=\"tally\" weight=\"5\" per-year=\"3\"/>\n", 6, "schema" },
+		{ "<item id=\"Talks\" kind=\"count\" weight=\"5\" per-year=\"3\"/>\n", 6, "schema" },
+		{ "<item id=\"signatures\" weight=\"5\"><match signed=\"是\"/></item>\n", 6, "takes no" },
+	};
+	char text[4096], msg[2048];
+	long line;
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		snprintf(text, sizeof text, "%s%s%s%s", head, items, cases[k].item, tail);
+		CHECK_INT(rubric_error(text, &line, msg, sizeof msg), MQ_ERR_FORMAT);
+		CHECK_INT(line, cases[k].line);
+		if (!strstr(msg, cases[k].says))
+			fprintf(stderr, "case %zu: \"%s\" not in %s\n", k, cases[k].says, msg);
+		CHECK(strstr(msg, cases[k].says) != NULL);
+	}
+	/* a veto naming no item of the rubric */
+	snprintf(text, sizeof text, "%s%s%s", head, items, tail);
+	insert_before(text, "<veto ", "<veto item=\"talk\" below=\"0.5\" grade=\"优秀\"/>");
+	CHECK_INT(rubric_error(text, &line, msg, sizeof msg), MQ_ERR_FORMAT);
+	CHECK(strstr(msg, "\"talk\"") != NULL);
+	CHECK_INT(line, 12);
 }
 
 int main(void)
@@ -502,6 +728,8 @@ int main(void)
 	test_presence(rub);
 	test_rubric_errors();
 	test_facts();
+	test_general_items();
+	test_general_errors();
 	mq_rubric_free(rub);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -11,6 +11,9 @@
  *   <乡镇>_<村>_<label>_台账.pdf             one per village and period
  *   <县>_<label>_年度考核结果.pdf            one per county
  *   <乡镇>_<label>_年度考核结果.pdf          one per township, with township_reports
+ *   <乡镇>_<label>_周检查.pdf                one per township when the run date
+ *                                         falls inside a month period (weekly.c),
+ *                                         with DIR/data/weekly_check.csv
  *   <label>_数据质量报告.pdf                 one per run, rendered last
  * where label is 2024年03月, 2024年第1季度 or 2024年 (mq_period_label_zh).
  *
@@ -40,6 +43,9 @@ struct mq_reports_opts {
 	const char *period;         /* "2024-03", "2024-Q1", "2024" */
 	const char *unit;           /* 填报单位; NULL: the county of county_summary.csv */
 	const char *templates_dir;  /* NULL: found as mq_find_template does (core/files.h) */
+	const char *assignments;    /* the weekly check's assigned households; NULL: none */
+	const char *rubric;         /* the rubric the assessment used; NULL: rubric.xml of
+				     * templates_dir, else found as templates are */
 	const char *next_steps_dir; /* <dir>/<乡镇>_<period>.txt; NULL: none */
 	const char *as_of;          /* "YYYY-MM-DD" printed and used as the PDF date;
 				     * NULL: the period's as-of date from counts.csv */
