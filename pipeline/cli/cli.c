@@ -33,7 +33,7 @@ const struct mq_cli_option mq_cli_options[] = {
 	  "the run date (default: today, or SOURCE_DATE_EPOCH's date)" },
 	{ "out", MQ_OPT_PATH, F(out), "DIR", "输出目录（默认 out/期间）", "the output folder (default out/PERIOD)" },
 	{ "config", MQ_OPT_PATH, F(config), "F", "配置文件（键 = 值）", "a config file of key = value lines" },
-	{ "rubric", MQ_OPT_PATH, F(rubric), "F", "考核细则（CSV）", "the assessment rubric (CSV)" },
+	{ "rubric", MQ_OPT_PATH, F(rubric), "F", "考核细则（XML）", "the assessment rubric (XML, templates/rubric.xsd)" },
 	{ "partial", MQ_OPT_PATH, F(partial), "FILE", "另写一份分片汇总状态", "also write the partial aggregation state" },
 	{ "unit", MQ_OPT_TEXT, F(unit), "NAME", "填报单位", "the reporting unit printed on the reports" },
 	{ "templates", MQ_OPT_PATH, F(templates), "DIR", "报告模板目录", "the report templates folder" },
