@@ -75,7 +75,7 @@ mkdir -p "$TMP/folder"
 cp $WB/records.xlsx "$TMP/folder/"
 printf '说明：本文件夹是2024年的记录。\n' > "$TMP/folder/README.txt"
 cp "$TMP/visits.csv" "$TMP/folder/report.pdf"
-$MINQING validate "$TMP/folder" --as-of 2024-12-31 --out "$TMP/fo" 2> "$TMP/fo.log"
+$MINQING validate "$TMP/folder" --as-of 2024-12-31 --out "$TMP/fo" > "$TMP/fo.log" 2>&1
 check "a folder: exit 1 (the records' rejects only)" test $? -eq 1
 check "a folder: the workbook read" cmp -s "$TMP/fo/data/accepted.csv" "$TMP/file/data/accepted.csv"
 check "a folder: README.txt listed as not read" grep -q "README.txt: .*not read" "$TMP/fo.log"
@@ -91,7 +91,7 @@ check "UTF-16 XML: the same accepted records as UTF-8" cmp -s "$TMP/x16/data/acc
 check "UTF-16 XML: format named" has_count "$TMP/x16/data/counts.csv" "format:utf16.xml,XML UTF-16"
 : > "$TMP/empty.csv"
 printf ' \r\n\t\n' > "$TMP/blank.csv"
-$MINQING validate "$TMP/empty.csv" "$TMP/blank.csv" $WB/records.csv --as-of 2024-12-31 --out "$TMP/em" 2> "$TMP/em.log"
+$MINQING validate "$TMP/empty.csv" "$TMP/blank.csv" $WB/records.csv --as-of 2024-12-31 --out "$TMP/em" > "$TMP/em.log" 2>&1
 check "empty inputs: the run goes on (exit 1 for the records' rejects)" test $? -eq 1
 check "an empty file is named as empty" grep -q "empty.csv: 空文件，没有记录 / empty file" "$TMP/em.log"
 check "a white-space-only file is named as empty" grep -q "blank.csv: 空文件，没有记录 / empty file" "$TMP/em.log"

@@ -50,7 +50,7 @@ check "records.xlsx: line of R20240100202 is its sheet row $row" \
 	grep -q "^records.xlsx:records,$row,R20240100202,E011" "$TMP/records.xlsx/data/rejects.csv"
 
 # ---- a clerk's 登记表 ----
-$MINQING validate $WB/clerk.xlsx --as-of 2024-12-31 --out "$TMP/clerk" > "$TMP/clerk.log" 2> "$TMP/clerk.out"
+$MINQING validate $WB/clerk.xlsx --as-of 2024-12-31 --out "$TMP/clerk" > "$TMP/clerk.out" 2>&1
 check "clerk.xlsx: exits 1 (one E013)" test $? -eq 1
 check "clerk.xlsx: 5 records on 登记表, the title rows skipped" \
 	grep -q "clerk.xlsx:登记表: 5 条记录 records = 4 接受 accepted + 1 退回 rejected + 0 舍弃 dropped" "$TMP/clerk.out"
