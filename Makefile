@@ -12,14 +12,14 @@ BUILD   ?= build
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS    := libxml-2.0 zlib minizip libcrypto
+PKGS    := libxml-2.0 zlib minizip libcrypto harfbuzz harfbuzz-subset fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 # `override` keeps these when CFLAGS is given on the command line (test-san).
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $(PKG_CFLAGS) -DMQ_VERSION='"$(VERSION)"'
-override LDLIBS += $(PKG_LIBS) -lcsv -lhpdf -lm -lpthread
+override LDLIBS += $(PKG_LIBS) -lcsv -lm -lpthread
 
 LIB_SRC  := $(filter-out pipeline/cli/main.c,$(sort $(wildcard pipeline/*/*.c)))
 LIB_OBJ  := $(LIB_SRC:pipeline/%.c=$(BUILD)/obj/%.o)
@@ -29,9 +29,10 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 # Debian packages the build, the fonts and the tests need.
-DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev libcsv-dev \
-            zlib1g-dev libminizip-dev libssl-dev fonts-arphic-uming fonts-wqy-zenhei \
-            fonts-arphic-ukai poppler-utils qpdf unzip libarchive-tools mupdf-tools \
+DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libcsv-dev \
+            zlib1g-dev libminizip-dev libssl-dev libharfbuzz-dev libfontconfig-dev fontconfig \
+            fonts-noto-cjk fonts-hanazono fonts-arphic-ukai fonts-arphic-uming fonts-wqy-zenhei \
+            icc-profiles-free python3-pikepdf poppler-utils qpdf unzip libarchive-tools mupdf-tools \
             parallel python3 clang libclang-rt-14-dev valgrind time
 
 .PHONY: all deps demo check test test-san bench fuzz install clean

@@ -17,13 +17,27 @@
 
 /* ---- template tree ---- */
 
-enum mq_font_role { MQ_FONT_SONG, MQ_FONT_HEI, MQ_FONT_KAI, MQ_FONT_ROLES };
+/* Font roles styles name: song (body), hei (headings), kai (notes) and
+ * biaosong (titles: the body family's bold). */
+enum mq_font_role { MQ_FONT_SONG, MQ_FONT_HEI, MQ_FONT_KAI, MQ_FONT_BIAOSONG, MQ_FONT_ROLES };
 enum mq_align { MQ_ALIGN_LEFT, MQ_ALIGN_CENTER, MQ_ALIGN_RIGHT, MQ_ALIGN_JUSTIFY };
 
-struct mq_font_spec {
-	const char *file, *package;
+/* One font of a role's chain: named by family (and style) and found
+ * through fontconfig when the template is loaded, or named by file and
+ * face. After loading, file and face are set. */
+struct mq_font_face_spec {
+	const char *family, *style;   /* NULL when named by file */
+	const char *file, *package;   /* package: Debian package to name, may be "" */
 	int face;
 	long line;         /* template line, 0 for a built-in default */
+};
+
+/* A role's fallback chain: a character is drawn by the first font of the
+ * chain that has it. */
+#define MQ_FONT_CHAIN 6
+struct mq_font_spec {
+	struct mq_font_face_spec chain[MQ_FONT_CHAIN];
+	int n;
 };
 
 struct mq_style {

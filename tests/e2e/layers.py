@@ -19,7 +19,8 @@ ALLOWED = {
 }
 # third-party header prefix -> the files that may include it
 OWNERS = {
-    "hpdf": {"pipeline/pdf/pdf.c"},
+    "hb": {"pipeline/pdf/fonts.c"},
+    "fontconfig/": {"pipeline/pdf/fonts.c"},
     "csv.h": {"pipeline/ingest/csv.c"},
     "minizip/": {"pipeline/archive/zip.c", "pipeline/ingest/xlsx.c"},
     "unzip.h": {"pipeline/ingest/xlsx.c"},
