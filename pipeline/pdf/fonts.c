@@ -87,19 +87,22 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The families of installed fonts that cover Chinese, sorted, joined with
- * ", " into out (cut short with "…" when long). */
-static void chinese_families(char *out, size_t size)
+/* The families of installed fonts that cover Chinese (family NULL), or
+ * the styles of family, sorted, joined with ", " into out (cut short with
+ * "…" when long); "" when none. */
+static void list_names(const char *family, char *out, size_t size)
 {
 	*out = '\0';
-	FcPattern *pat = FcNameParse((const FcChar8 *)":lang=zh-cn");
-	FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)0);
+	FcPattern *pat = family ? FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family, (char *)0)
+		: FcNameParse((const FcChar8 *)":lang=zh-cn");
+	const char *object = family ? FC_STYLE : FC_FAMILY;
+	FcObjectSet *os = FcObjectSetBuild(object, (char *)0);
 	FcFontSet *fs = pat && os ? FcFontList(NULL, pat, os) : NULL;
 	char **names = fs ? calloc((size_t)fs->nfont + 1, sizeof *names) : NULL;
 	int n = 0;
 	for (int i = 0; names && i < fs->nfont; i++) {
 		FcChar8 *s;
-		if (FcPatternGetString(fs->fonts[i], FC_FAMILY, 0, &s) == FcResultMatch)
+		if (FcPatternGetString(fs->fonts[i], object, 0, &s) == FcResultMatch)
 			names[n++] = (char *)s;
 	}
 	if (names)
@@ -122,8 +125,6 @@ static void chinese_families(char *out, size_t size)
 		FcObjectSetDestroy(os);
 	if (pat)
 		FcPatternDestroy(pat);
-	if (!*out)
-		snprintf(out, size, "（无 / none）");
 }
 
 int mq_font_find(const char *family, const char *style, const char *package,
@@ -162,7 +163,16 @@ int mq_font_find(const char *family, const char *style, const char *package,
 	if (*file)
 		return 0;
 	char fams[768];
-	chinese_families(fams, sizeof fams);
+	if (style && *style) {
+		list_names(family, fams, sizeof fams);
+		if (*fams)
+			return mq_fail(err, MQ_ERR_IO, where, line,
+				       "字体 \"%s\" 没有样式 \"%s\"，已安装的样式：%s / font \"%s\" has no style \"%s\"; "
+				       "styles installed: %s", family, style, fams, family, style, fams);
+	}
+	list_names(NULL, fams, sizeof fams);
+	if (!*fams)
+		snprintf(fams, sizeof fams, "（无 / none）");
 	const char *pkg = package_of(family, package);
 	char st[96] = "";
 	if (style && *style)
