@@ -30,6 +30,7 @@ struct mq_font_face_spec {
 	const char *file, *package;   /* package: Debian package to name, may be "" */
 	int face;
 	long line;         /* template line, 0 for a built-in default */
+	int optional;      /* left out of the chain when not installed */
 };
 
 /* A role's fallback chain: a character is drawn by the first font of the

@@ -320,6 +320,11 @@ static const char *const default_fallbacks[] = {"HanaMinA", "HanaMinB"};
 #define NFALLBACKS (int)(sizeof default_fallbacks / sizeof *default_fallbacks)
 static const char *const role_names[MQ_FONT_ROLES] = {"song", "hei", "kai", "biaosong"};
 
+static struct mq_font_face_spec default_fallback(int i)
+{
+	return (struct mq_font_face_spec){.family = default_fallbacks[i], .package = "fonts-hanazono"};
+}
+
 int mq_template_style(const struct mq_template *t, const char *name)
 {
 	for (int i = 0; i < t->nstyles; i++)
@@ -785,7 +790,7 @@ static void face_spec(struct loader *L, xmlNode *n, struct mq_font_face_spec *f)
 {
 	*f = (struct mq_font_face_spec){attr(L, n, "family", NULL), attr(L, n, "style", NULL),
 		attr(L, n, "file", NULL), attr(L, n, "package", ""), (int)attr_num(L, n, "face", 0),
-		xmlGetLineNo(n)};
+		xmlGetLineNo(n), strcmp(attr(L, n, "optional", "false"), "true") == 0};
 }
 
 /* <font role family style | file face, package> with <fallback .../>
@@ -811,14 +816,39 @@ static int parse_font(struct loader *L, xmlNode *n)
 			return fail_at(L, c, MQ_ERR_FORMAT, "字体须有 family 或 file 属性 / a font needs a family or a file", role);
 	}
 	for (int i = 0; sp->n == 1 && i < NFALLBACKS; i++)
-		sp->chain[1 + i] = (struct mq_font_face_spec){default_fallbacks[i], NULL, NULL, "fonts-hanazono", 0, 0};
+		sp->chain[1 + i] = default_fallback(i);
 	if (sp->n == 1)
 		sp->n += NFALLBACKS;
 	return 0;
 }
 
-/* Every font of a role a style uses is found: a family through
- * fontconfig, a file must exist. */
+/* Finds f: a family through fontconfig, a file must exist. 0, or
+ * MQ_ERR_IO naming what to install (err only when report is set). */
+static int find_font(struct loader *L, int role, struct mq_font_face_spec *f, int report)
+{
+	struct stat st;
+	struct mq_error quiet = {0};
+	if (f->file) {
+		if (stat(f->file, &st) == 0)
+			return 0;
+		return mq_fail(report ? L->err : &quiet, MQ_ERR_IO, L->path, f->line,
+			       "找不到字体文件 %s（%s），请安装 Debian 软件包 %s / font file missing, install package %s",
+			       f->file, role_names[role], *f->package ? f->package : "?",
+			       *f->package ? f->package : "?");
+	}
+	char *file;
+	int rc = mq_font_find(f->family, f->style, f->package, L->path, f->line, &file, &f->face,
+			      report ? L->err : &quiet);
+	if (rc)
+		return rc;
+	f->file = mq_arena_strndup(L->t->arena, file, strlen(file));
+	free(file);
+	return f->file ? 0 : mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+}
+
+/* Every font of a role a style uses is found, but an optional one that is
+ * not installed, which leaves the chain; a chain left empty is the error
+ * of its first font. */
 static int check_fonts(struct loader *L)
 {
 	struct mq_template *t = L->t;
@@ -826,26 +856,24 @@ static int check_fonts(struct loader *L)
 	for (int i = 0; i < t->nstyles; i++)
 		used[t->styles[i].font] = 1;
 	for (int r = 0; r < MQ_FONT_ROLES; r++) {
-		for (int i = 0; used[r] && i < t->fonts[r].n; i++) {
-			struct mq_font_face_spec *f = &t->fonts[r].chain[i];
-			struct stat st;
-			if (f->file) {
-				if (stat(f->file, &st) == 0)
-					continue;
-				return mq_fail(L->err, MQ_ERR_IO, L->path, f->line,
-					       "找不到字体文件 %s（%s），请安装 Debian 软件包 %s / font file missing, install package %s",
-					       f->file, role_names[r], *f->package ? f->package : "?",
-					       *f->package ? f->package : "?");
-			}
-			char *file;
-			int rc = mq_font_find(f->family, f->style, f->package, L->path, f->line, &file, &f->face, L->err);
+		struct mq_font_spec *sp = &t->fonts[r];
+		struct mq_font_face_spec first = sp->chain[0];
+		int kept = 0;
+		for (int i = 0; used[r] && i < sp->n; i++) {
+			struct mq_font_face_spec f = sp->chain[i];
+			int rc = find_font(L, r, &f, !f.optional);
+			if (rc == MQ_ERR_IO && f.optional)
+				continue;
 			if (rc)
 				return rc;
-			f->file = mq_arena_strndup(t->arena, file, strlen(file));
-			free(file);
-			if (!f->file)
-				return mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+			sp->chain[kept++] = f;
 		}
+		if (used[r] && !kept) {
+			first.optional = 0;
+			return find_font(L, r, &first, 1);
+		}
+		if (used[r])
+			sp->n = kept;
 	}
 	return 0;
 }
@@ -947,11 +975,10 @@ static int init_template(struct mq_template *t, const char *path)
 		t->margin[i] = mm[i] / 25.4 * 72;
 	for (int r = 0; r < MQ_FONT_ROLES; r++) {
 		struct mq_font_spec *sp = &t->fonts[r];
-		sp->chain[0] = (struct mq_font_face_spec){default_fonts[r].family, default_fonts[r].style,
-			NULL, default_fonts[r].package, 0, 0};
+		sp->chain[0] = (struct mq_font_face_spec){.family = default_fonts[r].family,
+			.style = default_fonts[r].style, .package = default_fonts[r].package};
 		for (int i = 0; i < NFALLBACKS; i++)
-			sp->chain[1 + i] = (struct mq_font_face_spec){default_fallbacks[i], NULL, NULL,
-				"fonts-hanazono", 0, 0};
+			sp->chain[1 + i] = default_fallback(i);
 		sp->n = 1 + NFALLBACKS;
 	}
 	t->ftr[1] = "第 {page} 页 共 {pages} 页";

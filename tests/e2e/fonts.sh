@@ -5,7 +5,8 @@
 # fonts named by family and style in a template, a fallback chain of a
 # template's own, and a missing family's error (exit 3, the template's
 # line, the installed Chinese families, what to install); the report is
-# PDF/A-2b (check_pdfa.py) and byte-identical when rendered again.
+# PDF/A-2b (check_pdfa.py) and byte-identical when rendered again; the
+# GB/T 9704 example template with and without a 仿宋_GB2312 installed.
 . tests/e2e/lib.sh
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-build}
@@ -86,4 +87,35 @@ check "missing family: no output" test ! -e "$TMP/missing.pdf"
 sed 's/family="FangSong_GB2312"/family="Noto Serif CJK XX" package="fonts-noto-cjk-extra"/' "$TMP/missing.xml" > "$TMP/pkg.xml"
 "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/pkg.xml" "$TMP/pkg.pdf" > /dev/null 2> "$TMP/pkg.err"
 check "missing family: the Debian package named" grep -q 'fonts-noto-cjk-extra' "$TMP/pkg.err"
+
+# 4. samples/gbt9704_fonts.xml: without the Windows fonts (optional) the
+# free ones stand in; with a 仿宋_GB2312 installed (here AR PL UKai under
+# that name, through a fontconfig configuration of the test's own) the
+# body is drawn with it
+check "GB/T 9704 sample renders" "$TOOL" --date 2024-03-31 --xsd $XSD $S/gbt9704_fonts.xml "$TMP/g.pdf"
+pdffonts "$TMP/g.pdf" > "$TMP/g.fonts" 2>&1
+check "sample: body in Noto Serif CJK SC when no 仿宋 is installed" grep -q '+NotoSerifCJKsc-Regular' "$TMP/g.fonts"
+check "sample: text back" sh -c "pdftotext '$TMP/g.pdf' - | grep -q '蔡𠀀祥'"
+mkdir -p "$TMP/fc/fonts"
+cp /usr/share/fonts/truetype/arphic/ukai.ttc "$TMP/fc/fonts/fangsong.ttc"
+cat > "$TMP/fc/fonts.conf" <<CONF
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>$TMP/fc/fonts</dir>
+  <cachedir>$TMP/fc/cache</cachedir>
+  <match target="scan">
+    <test name="file"><string>$TMP/fc/fonts/fangsong.ttc</string></test>
+    <edit name="family" mode="assign" binding="same"><string>FangSong_GB2312</string><string>仿宋_GB2312</string></edit>
+  </match>
+</fontconfig>
+CONF
+check "an installed 仿宋_GB2312 is found by name" sh -c "FONTCONFIG_FILE='$TMP/fc/fonts.conf' fc-list | grep -q '仿宋_GB2312'"
+check "GB/T 9704 sample renders with 仿宋_GB2312" env FONTCONFIG_FILE="$TMP/fc/fonts.conf" \
+	"$TOOL" --date 2024-03-31 --xsd $XSD $S/gbt9704_fonts.xml "$TMP/g2.pdf"
+pdffonts "$TMP/g2.pdf" > "$TMP/g2.fonts" 2>&1
+check "sample: the body in 仿宋_GB2312, Noto Serif CJK SC Regular no more" \
+	sh -c "! grep -q '+NotoSerifCJKsc-Regular' '$TMP/g2.fonts' && test \$(grep -c '+UKaiCN' '$TMP/g2.fonts') -eq 2"
+check "sample: text back with 仿宋_GB2312" sh -c "pdftotext '$TMP/g2.pdf' - | grep -q '户主姓名中的生僻字'"
 finish

@@ -212,6 +212,23 @@ static void test_template_errors(void)
 			 "</fonts>\n<body><p>x</p></body>\n</template>\n");
 	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), MQ_ERR_IO);
 	CHECK(strstr(err.message, "fonts-noto-cjk") != NULL);
+	/* an optional font not installed leaves the chain; a chain left empty
+	 * is the error of its first font */
+	write_file(path, "<template>\n<fonts>\n<font role=\"song\" family=\"FangSong_GB2312\" optional=\"true\">\n"
+			 "<fallback family=\"SimSun\" optional=\"true\"/>\n<fallback family=\"Noto Serif CJK SC\"/>\n"
+			 "</font>\n</fonts>\n<body><p>x</p></body>\n</template>\n");
+	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), 0);
+	if (t) {
+		CHECK_INT(t->fonts[MQ_FONT_SONG].n, 1);
+		CHECK(strstr(t->fonts[MQ_FONT_SONG].chain[0].file, "NotoSerifCJK-Regular.ttc") != NULL);
+		mq_template_free(t);
+	}
+	memset(&err, 0, sizeof err);
+	write_file(path, "<template>\n<fonts>\n<font role=\"song\" family=\"FangSong_GB2312\" optional=\"true\">\n"
+			 "<fallback family=\"SimSun\" optional=\"true\"/>\n</font>\n</fonts>\n<body><p>x</p></body>\n</template>\n");
+	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), MQ_ERR_IO);
+	CHECK_INT(err.line, 3);
+	CHECK(strstr(err.message, "FangSong_GB2312") != NULL);
 	/* a font needs a family or a file */
 	memset(&err, 0, sizeof err);
 	write_file(path, "<template>\n<fonts>\n<font role=\"hei\" style=\"Bold\"/>\n"
