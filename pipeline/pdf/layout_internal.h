@@ -1,6 +1,7 @@
 /* layout_internal.h — private to the template, layout, pdf and render
- * modules: the parsed template tree, the CJK line breaker and the thin
- * drawing interface over libharu (pdf.c is the only file that sees hpdf.h).
+ * modules: the parsed template tree, the CJK line breaker and the drawing
+ * interface of the PDF writer (pdf.c, which writes every object itself:
+ * no libharu; fonts through fonts.h: fontconfig and HarfBuzz).
  *
  * A parsed template lives in its own arena; every pointer in it stays valid
  * until mq_template_free. struct mq_lines is caller-owned and reused. */
@@ -178,7 +179,9 @@ struct mq_pdf_info {
 };
 
 int mq_pdf_new(struct mq_pdf **out, struct mq_error *err);
-/* Loads a font role on first use; later calls return at once. */
+/* Loads a font role's chain (spec as the template loader left it: every
+ * font's file and face set) on first use; later calls return at once.
+ * Width and glyph lookups take the first font of the chain that has cp. */
 int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec,
 		struct mq_error *err);
 double mq_pdf_width(struct mq_pdf *p, int role, uint32_t cp);   /* em (1000 units = 1) */
@@ -198,7 +201,8 @@ int mq_pdf_outline(struct mq_pdf *p, int parent, const char *title, int page, do
 int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *info,
 		struct mq_error *err);
 void mq_pdf_free(struct mq_pdf *p);
-/* Frees the per-process font metric cache (no document may be open). */
+/* Frees the per-process font faces and the ICC profile (no document may
+ * be open). */
 void mq_pdf_cache_free(void);
 
 #endif
