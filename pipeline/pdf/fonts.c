@@ -408,6 +408,17 @@ int mq_face_new(const char *file, int index, struct mq_face **out, struct mq_err
 		}
 	}
 	hb_blob_destroy(cff);
+	/* outlines a PDF embeds: glyf (FontFile2) or CFF (FontFile3); not
+	 * CFF2 (variable) or bitmaps only */
+	hb_blob_t *glyf = hb_face_reference_table(f->face, HB_TAG('g', 'l', 'y', 'f'));
+	int outlines = f->info.cff || hb_blob_get_length(glyf) > 0;
+	hb_blob_destroy(glyf);
+	if (!outlines) {
+		mq_face_free(f);
+		return mq_fail(err, MQ_ERR_IO, file, 0,
+			       "字体没有 TrueType 或 CFF 轮廓：%s 第 %d 号字面 / no TrueType or CFF outlines "
+			       "in face %d of %s", file, index, index, file);
+	}
 	if (f->info.cff && (!f->gid2cid || !f->cid2gid)) {
 		mq_face_free(f);
 		return mq_fail(err, MQ_ERR_NOMEM, file, 0, "内存不足 / out of memory");

@@ -83,7 +83,7 @@ for f in "$M"/reports/*.pdf; do
 	check "mutool silent $(basename "$f")" [ "$(grep -v -e 'ICC support is not available' -e '^page ' "$TMP/mu.err" | wc -l)" -eq 0 ]
 done
 check "font programs subset and valid in every report, the default fonts only" /usr/bin/python3 "$HERE/check_fonts.py" \
-	--fonts NotoSerifCJKsc-Regular,NotoSerifCJKsc-Bold,NotoSansCJKsc-Regular,ARPLUKaiCN,HanaMinA,HanaMinB \
+	--fonts NotoSerifCJKsc-Regular,NotoSerifCJKsc-Bold,NotoSansCJKsc-Regular,UKaiCN,HanaMinA,HanaMinB \
 	"$Y"/reports/*.pdf "$M"/reports/*.pdf
 check "PDF/A-2b structure of every report" /usr/bin/python3 "$HERE/check_pdfa.py" "$Y"/reports/*.pdf "$M"/reports/*.pdf
 big=$(for f in "$M"/reports/*台账.pdf; do
