@@ -229,7 +229,8 @@ int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, str
 	struct role *r = &p->roles[role];
 	if (r->loaded)
 		return 0;
-	for (int i = 0; i < spec->n; i++) {
+	r->n = 0;
+	for (int i = 0; i < spec->n && i < MQ_FONT_CHAIN; i++) {
 		const struct mq_font_face_spec *fs = &spec->chain[i];
 		struct mq_face *face;
 		int rc = mq_face_get(fs->file, fs->face, &face, err);
