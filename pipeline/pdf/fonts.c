@@ -65,12 +65,13 @@ static const char *package_of(const char *family, const char *package)
 	return NULL;
 }
 
+static int fc_state = -1;      /* -1 not started, 0 failed, 1 ready */
+
 static int fc_ready(void)
 {
-	static int ok = -1;
-	if (ok < 0)
-		ok = FcInit() ? 1 : 0;
-	return ok;
+	if (fc_state < 0)
+		fc_state = FcInit() ? 1 : 0;
+	return fc_state;
 }
 
 static int has_string(FcPattern *p, const char *object, const char *want)
@@ -451,6 +452,10 @@ void mq_faces_free(void)
 		mq_face_free(faces[i]);
 		faces[i] = NULL;
 	}
+	/* fontconfig 2.14 loses some of its configuration unless finished */
+	if (fc_state > 0)
+		FcFini();
+	fc_state = -1;
 }
 
 const struct mq_face_info *mq_face_info(const struct mq_face *f) { return &f->info; }

@@ -41,7 +41,7 @@ int mq_font_find(const char *family, const char *style, const char *package,
 /* The face index of file, opened once per process. 0 or MQ_ERR_IO
  * (unreadable, not a font), MQ_ERR_NOMEM, MQ_ERR_LIMIT (too many faces). */
 int mq_face_get(const char *file, int index, struct mq_face **out, struct mq_error *err);
-void mq_faces_free(void);          /* frees every face of mq_face_get */
+void mq_faces_free(void);          /* frees every face of mq_face_get, ends fontconfig */
 
 /* A face of its own, for the caller to free. Same returns. */
 int mq_face_new(const char *file, int index, struct mq_face **out, struct mq_error *err);
