@@ -251,5 +251,6 @@ int main(void)
 	test_data();
 	test_template_errors();
 	mq_lines_free(&L);
+	mq_render_cache_free();   /* the fonts the templates found, and fontconfig */
 	return check_summary();
 }
