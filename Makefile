@@ -12,13 +12,18 @@ BUILD   ?= build
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS    := libxml-2.0 zlib minizip libcrypto harfbuzz harfbuzz-subset fontconfig
+PKGS    := libxml-2.0 zlib minizip libcrypto libutf8proc harfbuzz harfbuzz-subset fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
+# WERROR=1 (CI) makes every warning an error.
+WERROR  ?=
 # `override` keeps these when CFLAGS is given on the command line (test-san).
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $(PKG_CFLAGS) -DMQ_VERSION='"$(VERSION)"'
+ifneq ($(WERROR),)
+override CFLAGS += -Werror
+endif
 override LDLIBS += $(PKG_LIBS) -lcsv -lm -lpthread
 
 LIB_SRC  := $(filter-out pipeline/cli/main.c,$(sort $(wildcard pipeline/*/*.c)))
@@ -27,18 +32,29 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+# fuzz targets with a replay main (tests/fuzz/replay.c): make check runs
+# every seed through them (tests/e2e/fuzz_replay.sh)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 # Debian packages the build, the fonts and the tests need.
 DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libcsv-dev \
             zlib1g-dev libminizip-dev libssl-dev libharfbuzz-dev libfontconfig-dev fontconfig \
             fonts-noto-cjk fonts-hanazono fonts-arphic-ukai fonts-arphic-uming fonts-wqy-zenhei \
             icc-profiles-free python3-pikepdf poppler-utils qpdf unzip libarchive-tools mupdf-tools \
-            parallel python3 clang libclang-rt-14-dev valgrind time
+            parallel python3 clang libclang-rt-14-dev valgrind time libutf8proc-dev
 
-.PHONY: all deps deps-peers demo check test test-san bench bench-peers fuzz install clean
+.PHONY: all man deps deps-peers demo check test test-san test-ubsan bench bench-peers fuzz install clean
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/minqing $(TEST_BIN) $(TOOL_BIN)
+all: $(BUILD)/minqing $(TEST_BIN) $(TOOL_BIN) $(FUZZ_BIN) man
+
+# The man pages (English, Chinese) and the bash completion, made from the
+# command table in pipeline/cli/cli.c; the Debian package installs them.
+MAN_OUT := $(BUILD)/man/minqing.1 $(BUILD)/man/zh_CN/minqing.1 $(BUILD)/bash-completion/minqing
+man: $(MAN_OUT)
+$(MAN_OUT) &: $(BUILD)/tools/gen_docs
+	$(BUILD)/tools/gen_docs $(BUILD)
 
 # -MMD -MP: each object depends on exactly the headers it includes.
 $(BUILD)/obj/%.o: pipeline/%.c
@@ -62,7 +78,11 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libminqing.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
 
--include $(TEST_BIN:=.d) $(TOOL_BIN:=.d)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libminqing.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -o $@ $< tests/fuzz/replay.c $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
+
+-include $(TEST_BIN:=.d) $(TOOL_BIN:=.d) $(FUZZ_BIN:=.d)
 
 # Installs only what is missing; apt-get update runs once, when something is.
 deps:
@@ -80,10 +100,13 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh tests/demo.sh
 
-# The whole suite twice: a normal build, then an ASan+UBSan build.
+# The whole suite three times: a normal build, an ASan+UBSan build (gcc),
+# and a UBSan build with clang, which also finds arithmetic on null
+# pointers that gcc lets pass.
 check: deps
-	@$(MAKE) --no-print-directory test
-	@$(MAKE) --no-print-directory test-san
+	@$(MAKE) -j2 --no-print-directory test
+	@$(MAKE) -j2 --no-print-directory test-san
+	@$(MAKE) -j2 --no-print-directory test-ubsan
 
 test: all
 	@BUILD=$(BUILD) sh tests/run.sh
@@ -92,6 +115,11 @@ test-san:
 	@$(MAKE) --no-print-directory BUILD=build-san \
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" test
+
+test-ubsan:
+	@$(MAKE) --no-print-directory BUILD=build-ubsan CC=clang \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=undefined -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=undefined" test
 
 bench: deps
 	@$(MAKE) --no-print-directory all
@@ -117,4 +145,4 @@ install: $(BUILD)/minqing
 	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/minqing/templates/
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-ubsan build-fuzz

@@ -6,11 +6,11 @@
 #include "minqing/archive/bag.h"
 
 #include <openssl/evp.h>
+#include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "archive_nfc.h"
 
 const char mq_bagit_txt[] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 
@@ -40,7 +40,7 @@ struct mq_bag *mq_bag_new(const char *date, struct mq_error *err)
 	}
 	struct mq_bag *bag = calloc(1, sizeof *bag);
 	if (!bag) {
-		mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		mq_fail_nomem(err, NULL, 0);
 		return NULL;
 	}
 	memcpy(bag->date, date, 11);
@@ -83,7 +83,7 @@ static int unique_name(const struct mq_bag *bag, struct mq_buf *name)
 	const char *base = slash ? slash + 1 : name->data;
 	const char *dot = strrchr(base, '.');
 	size_t stem = (dot && dot != base) ? (size_t)(dot - name->data) : name->len;
-	struct mq_buf try = {0};
+	struct mq_buf try = MQ_BUF_INIT;
 	for (int n = 2;; n++) {
 		mq_buf_reset(&try);
 		if (mq_buf_add(&try, name->data, stem) ||
@@ -102,7 +102,7 @@ static int unique_name(const struct mq_bag *bag, struct mq_buf *name)
 int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		    const char *expect_sha256, struct mq_error *err)
 {
-	struct mq_buf full = {0};
+	struct mq_buf full = MQ_BUF_INIT;
 	int rc = mq_buf_adds(&full, "data/");
 	if (!rc)
 		rc = mq_archive_safe_name(name, strlen(name), 0, &full);
@@ -126,9 +126,8 @@ int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 	if (!rc) {
 		f.src = strdup(src);
 		f.expect_sha256 = expect_sha256 ? strdup(expect_sha256) : NULL;
-		f.name = full.data;
-		full.data = NULL;
-		if (!f.src || (expect_sha256 && !f.expect_sha256))
+		f.name = mq_buf_detach(&full);
+		if (!f.src || !f.name || (expect_sha256 && !f.expect_sha256))
 			rc = MQ_ERR_NOMEM;
 	}
 	if (rc) {
@@ -136,7 +135,7 @@ int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		free(f.expect_sha256);
 		free(f.name);
 		mq_buf_free(&full);
-		return mq_fail(err, MQ_ERR_NOMEM, src, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, src, 0);
 	}
 	bag->files[bag->nfiles++] = f;
 	return 0;
@@ -155,7 +154,7 @@ int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
 		size_t na = bag->afields ? bag->afields * 2 : 16;
 		struct mq_bag_field *nf = realloc(bag->fields, na * sizeof *nf);
 		if (!nf)
-			return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, NULL, 0);
 		bag->fields = nf;
 		bag->afields = na;
 	}
@@ -163,7 +162,7 @@ int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
 	if (!l || !v) {
 		free(l);
 		free(v);
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	}
 	for (char *p = v; *p; p++)
 		if (*p == '\r' || *p == '\n' || *p == '\t')
@@ -175,58 +174,6 @@ int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
 }
 
 /* ---- safe names ---- */
-
-static uint32_t nfc_map_single(uint32_t c)
-{
-	size_t lo = 0, hi = sizeof nfc_single / sizeof nfc_single[0];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (nfc_single[mid][0] == c)
-			return nfc_single[mid][1];
-		if (nfc_single[mid][0] < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return c;
-}
-
-/* Returns the primary composite of (a, b), or 0. */
-static uint32_t nfc_compose(uint32_t a, uint32_t b)
-{
-	enum { SBASE = 0xAC00, LBASE = 0x1100, VBASE = 0x1161, TBASE = 0x11A7,
-	       LCOUNT = 19, VCOUNT = 21, TCOUNT = 28 };
-	if (a >= LBASE && a < LBASE + LCOUNT && b >= VBASE && b < VBASE + VCOUNT)
-		return SBASE + ((a - LBASE) * VCOUNT + (b - VBASE)) * TCOUNT;
-	if (a >= SBASE && a < SBASE + LCOUNT * VCOUNT * TCOUNT && (a - SBASE) % TCOUNT == 0 &&
-	    b > TBASE && b < TBASE + TCOUNT)
-		return a + (b - TBASE);
-	size_t lo = 0, hi = sizeof nfc_pair / sizeof nfc_pair[0];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const uint32_t *p = nfc_pair[mid];
-		if (p[0] == a && p[1] == b)
-			return p[2];
-		if (p[0] < a || (p[0] == a && p[1] < b))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-static int put_cp(struct mq_buf *out, uint32_t c)
-{
-	char u[4];
-	int n;
-	if (c < 0x80) { u[0] = (char)c; n = 1; }
-	else if (c < 0x800) { u[0] = (char)(0xC0 | c >> 6); u[1] = (char)(0x80 | (c & 0x3F)); n = 2; }
-	else if (c < 0x10000) { u[0] = (char)(0xE0 | c >> 12); u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (c & 0x3F)); n = 3; }
-	else { u[0] = (char)(0xF0 | c >> 18); u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3F)); u[3] = (char)(0x80 | (c & 0x3F)); n = 4; }
-	return mq_buf_add(out, u, (size_t)n);
-}
 
 static int forbidden(uint32_t c, int one_component)
 {
@@ -263,12 +210,13 @@ static int reserved_device(const char *s, size_t len)
 
 #define MAX_COMPONENT 240 /* bytes; Windows and ext4 stop at 255 */
 
-/* One component s[0..len) (no "/" unless one_component) → out. */
+/* One component s[0..len) (no "/" unless one_component) → out: bytes
+ * that are not UTF-8 and characters Windows refuses become '_', then NFC
+ * (utf8proc), so a name typed on a Mac matches the same name typed on
+ * Windows. */
 static int safe_component(const char *s, size_t len, int one_component, struct mq_buf *out)
 {
-	struct mq_buf c = {0};
-	uint32_t prev = 0;
-	size_t prev_at = 0; /* offset of prev in c */
+	struct mq_buf c = MQ_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < len && !rc;) {
 		uint32_t cp;
@@ -280,16 +228,20 @@ static int safe_component(const char *s, size_t len, int one_component, struct m
 		i += (size_t)n;
 		if (forbidden(cp, one_component))
 			cp = '_';
-		cp = nfc_map_single(cp);
-		uint32_t comp = prev ? nfc_compose(prev, cp) : 0;
-		if (comp) {
-			c.len = prev_at;
-			cp = comp;
-		}
-		prev_at = c.len;
-		prev = cp;
-		rc = put_cp(&c, cp);
+		char u[4];
+		rc = mq_buf_add(&c, u, (size_t)mq_utf8_encode(cp, u));
 	}
+	if (rc || !c.len)
+		goto done;
+	/* valid UTF-8 without NUL (control characters are '_' by now) */
+	utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)c.data);
+	if (!nfc) {
+		rc = MQ_ERR_NOMEM;
+		goto done;
+	}
+	mq_buf_reset(&c);
+	rc = mq_buf_adds(&c, (const char *)nfc);
+	free(nfc);
 	if (rc)
 		goto done;
 	/* Windows drops trailing dots and spaces: make them visible instead */

@@ -200,7 +200,7 @@ static int read_all(struct check *c, struct mq_zip_reader *z, const struct mq_ve
 			continue; /* a folder entry */
 		struct sink s = {0};
 		if (mq_digests_init(&s.d))
-			return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, NULL, 0);
 		if (!m->payload) {
 			m->text.cap = TAG_FILE_MAX;
 			s.text = &m->text;
@@ -213,12 +213,12 @@ static int read_all(struct check *c, struct mq_zip_reader *z, const struct mq_ve
 		if (rc == 0) {
 			m->read_ok = 1;
 			if (mq_digests_final(&s.d, m->sha256, m->sha512))
-				return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+				return mq_fail_nomem(err, NULL, 0);
 			continue;
 		}
 		mq_digests_free(&s.d);
 		if (rc == MQ_ERR_NOMEM)
-			return mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+			return mq_fail(err, rc, NULL, 0, "%s", mq_nomem_message);
 		if (rc == MQ_ERR_LIMIT) {
 			c->res->refused = 1;
 			return problem(c, "拒绝 / refused: %s: %s", m->e->name, e.message);
@@ -248,7 +248,7 @@ static int each_manifest_line(struct check *c, const struct member *man, int slo
 	const char *s = man->text.data ? man->text.data : "";
 	size_t len = man->text.len, lineno = 0;
 	size_t hexlen = slot == 0 ? 64 : 128;
-	struct mq_buf path = {0};
+	struct mq_buf path = MQ_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < len && !rc;) {
 		const char *nl = memchr(s + i, '\n', len - i);
@@ -309,7 +309,7 @@ static int check_bag(struct check *c)
 		rc = problem(c, "缺少 / missing: bagit.txt");
 	else if (bagit->read_ok) {
 		/* accept CRLF as well as LF */
-		struct mq_buf t = {0};
+		struct mq_buf t = MQ_BUF_INIT;
 		for (size_t i = 0; i < bagit->text.len && !rc; i++)
 			if (bagit->text.data[i] != '\r')
 				rc = mq_buf_addc(&t, bagit->text.data[i]);
@@ -392,7 +392,7 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 	if (rc == MQ_ERR_LIMIT) {
 		res->refused = 1;
 		if (problem(&c, "拒绝 / refused: %s", err->message))
-			return mq_fail(err, MQ_ERR_NOMEM, zip_path, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, zip_path, 0);
 		return MQ_ERR_VERIFY;
 	}
 	if (rc)
@@ -401,7 +401,7 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 	c.m = calloc(c.n + 1, sizeof *c.m);
 	c.sorted = calloc(c.n + 1, sizeof *c.sorted);
 	if (!c.m || !c.sorted) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, zip_path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, zip_path, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < c.n; i++) {
@@ -412,7 +412,7 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 	}
 	struct named *byname = calloc(c.n + 1, sizeof *byname);
 	if (!byname) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, zip_path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, zip_path, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < c.n; i++)
@@ -438,7 +438,7 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 		rc = check_bag(&c);
 	}
 	if (rc == MQ_ERR_NOMEM)
-		rc = mq_fail(err, rc, zip_path, 0, "内存不足 / out of memory");
+		rc = mq_fail(err, rc, zip_path, 0, "%s", mq_nomem_message);
 	else if (!rc && res->problems)
 		rc = mq_fail(err, MQ_ERR_VERIFY, zip_path, 0, "档案包无效 / package is invalid (%zu)", res->problems);
 out:

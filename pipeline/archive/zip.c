@@ -1,5 +1,6 @@
-/* archive.c — writes a bag as a reproducible ZIP and reads ZIP members as
- * streams. The only file that includes minizip (and zlib) headers. */
+/* zip.c — writes a bag as a reproducible ZIP (bag.h) and reads ZIP members
+ * as streams (zip_read.h): the archive layer's one user of minizip and
+ * zlib. */
 #include "minqing/archive/bag.h"
 #include "minqing/archive/zip_read.h"
 #include "minqing/core/buf.h"
@@ -140,7 +141,7 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 		goto out;
 	}
 	if (mq_digests_init(&d)) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, f->src, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, f->src, 0);
 		goto out;
 	}
 	uint64_t total = 0;
@@ -174,7 +175,7 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 		goto out;
 	}
 	if (mq_digests_final(&d, h->sha256, h->sha512)) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, f->src, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, f->src, 0);
 		goto out;
 	}
 	if (f->expect_sha256 && strcasecmp(f->expect_sha256, h->sha256) != 0)
@@ -255,7 +256,7 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 		free(h);
 		free(w.buf);
 		free(w.scratch);
-		return mq_fail(err, MQ_ERR_NOMEM, zip_path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, zip_path, 0);
 	}
 	int rc = mq_out_open(&out, zip_path, err);
 	if (rc)
@@ -275,7 +276,7 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 
 	struct named *sorted = calloc(bag->nfiles + 1, sizeof *sorted);
 	if (!sorted) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, zip_path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, zip_path, 0);
 		goto done;
 	}
 	for (size_t i = 0; i < bag->nfiles; i++)
@@ -294,7 +295,7 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 	}
 	rc = tag_files(bag, order, h, octets, tags);
 	if (rc) {
-		rc = mq_fail(err, rc, zip_path, 0, "内存不足 / out of memory");
+		rc = mq_fail(err, rc, zip_path, 0, "%s", mq_nomem_message);
 		goto done;
 	}
 	const struct { const char *name; const char *data; size_t len; } members[] = {
@@ -373,7 +374,7 @@ int mq_zip_open(const char *path, size_t max_entries, struct mq_zip_reader **out
 	if (!z || !name || !(z->buf = malloc(IO_CHUNK))) {
 		free(name);
 		mq_zip_close(z);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	int rc = 0;
 	z->uf = unzOpen64(path);
@@ -391,7 +392,7 @@ int mq_zip_open(const char *path, size_t max_entries, struct mq_zip_reader **out
 	z->entries = calloc((size_t)gi.number_entry + 1, sizeof *z->entries);
 	z->pos = calloc((size_t)gi.number_entry + 1, sizeof *z->pos);
 	if (!z->entries || !z->pos) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	int zr = gi.number_entry ? unzGoToFirstFile(z->uf) : UNZ_END_OF_LIST_OF_FILE;
@@ -408,7 +409,7 @@ int mq_zip_open(const char *path, size_t max_entries, struct mq_zip_reader **out
 		e->name_len = fi.size_filename;
 		e->name = malloc(fi.size_filename + 1);
 		if (!e->name) {
-			rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, path, 0);
 			goto out;
 		}
 		memcpy(e->name, name, fi.size_filename);

@@ -63,7 +63,7 @@ static void write_finding_row(FILE *fp, struct mq_buf *scratch, const struct mq_
 	mq_csv_cell(fp, clean_text(scratch, t, tl), 0);
 	mq_csv_cell(fp, mq_code_names[f->code], 0);
 	mq_csv_cell(fp, f->field >= 0 ? mq_fields[f->field].name : "", 0);
-	struct mq_buf msg = { 0 };
+	struct mq_buf msg = MQ_BUF_INIT;
 	mq_buf_printf(&msg, "%s / %s", f->message_zh ? f->message_zh : "", f->message);
 	mq_csv_cell(fp, msg.data, 0);
 	mq_buf_free(&msg);
@@ -177,7 +177,7 @@ static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 	}
 	int rc = mq_validate_record(st->v, raw, &vd);
 	if (rc) {
-		st->rc = mq_fail(st->err, rc, raw->source, raw->line, "内存不足 / out of memory");
+		st->rc = mq_fail(st->err, rc, raw->source, raw->line, "%s", mq_nomem_message);
 		return rc;
 	}
 	struct mq_run_counts *c = st->counts;
@@ -201,7 +201,7 @@ static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 			write_warning(st, raw, &vd.warnings[i]);
 		}
 		if ((rc = write_accepted(st, &vd.record, sp))) {
-			st->rc = mq_fail(st->err, MQ_ERR_NOMEM, raw->source, raw->line, "内存不足 / out of memory");
+			st->rc = mq_fail_nomem(st->err, raw->source, raw->line);
 			return st->rc;
 		}
 		if (st->opts->accepted && (st->cb_rc = st->opts->accepted(&vd.record, st->opts->ctx)))
@@ -291,7 +291,7 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	st.v = mq_validator_new(&vopts);
 	st.prep = mq_preparer_new(&vopts);
 	if (!counts->inputs || !st.v || !st.prep) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (int i = 0; i < npaths; i++) {
@@ -405,7 +405,7 @@ static int on_reread(const struct mq_raw_record *raw, void *ctx)
 	struct mq_verdict vd;
 	int rc = mq_validate_record(rr->v, raw, &vd);
 	if (rc)
-		return mq_fail(rr->err, rc, rr->path, raw->line, "内存不足 / out of memory");
+		return mq_fail(rr->err, rc, rr->path, raw->line, "%s", mq_nomem_message);
 	if (vd.outcome == MQ_REJECTED)
 		return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, raw->line,
 			       "已接受记录不再通过校验（统计日或名册不同？）/ an accepted record no longer validates: %s %s",
@@ -425,7 +425,7 @@ int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *
 	rr.v = mq_validator_new(&vopts);
 	int rc;
 	if (!rr.v || !prep) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 	} else {
 		struct mq_ingest_opts iopts = { .encoding = MQ_ENC_UTF8, .prepare = mq_validate_prepare,
 						.prepare_ctx = prep };
@@ -462,7 +462,7 @@ int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
 		snprintf(num, sizeof num, "%lld", c->by_code[k]);
 		mq_csv_row(o.fp, (const char *const[]){ mq_code_names[k], num }, 2);
 	}
-	struct mq_buf key = { 0 };
+	struct mq_buf key = MQ_BUF_INIT;
 	for (int i = 0; i < c->ninputs; i++) {
 		const struct mq_input_info *in = &c->inputs[i];
 		char records[32], blank[32];

@@ -7,13 +7,9 @@
 
 #include <stdio.h>
 
-static const char usage_zh[] =
-	"用法 / usage: minqing aggregate --period YYYY-MM|YYYY-Qn|YYYY [--registry F] [--roster F]\n"
-	"       [--assignments F] [--as-of YYYY-MM-DD] [--rubric F] [--no-bom] [--partial FILE] --out DIR\n";
-
 int mq_cmd_aggregate(int argc, char **argv)
 {
-	struct mq_figures_cmd f = { .name = "aggregate", .usage = usage_zh };
+	struct mq_figures_cmd f = { .name = "aggregate" };
 	struct mq_error err = { 0 };
 	char accepted[4300];
 	int status = mq_figures_begin(&f, argc, argv, 0,
@@ -38,5 +34,5 @@ int mq_cmd_aggregate(int argc, char **argv)
 			mq_agg_records_in_period(f.agg), f.data_dir);
 out:
 	mq_figures_end(&f);
-	return status;
+	return mq_cli_exit(status);
 }

@@ -1,22 +1,10 @@
 /* cmd_archive.c — `minqing archive --period P [--out DIR] [--with-inputs]
  * [--as-of D] [--org NAME] [--jobs N]`: packages what the earlier stages wrote. */
-#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "minqing/cli/cli.h"
 #include "minqing/core/error.h"
 #include "minqing/packages/packages.h"
-
-static const char usage[] =
-	"用法 / usage: minqing archive --period YYYY-MM|YYYY-Qn|YYYY [--out DIR]\n"
-	"                      [--with-inputs] [--as-of YYYY-MM-DD] [--org 单位 / NAME] [--jobs N]\n"
-	"  --out DIR       运行输出目录 / output folder of the run (默认 / default out/PERIOD)\n"
-	"  --with-inputs   包含 run.txt 列出的输入文件 / add the input files listed in run.txt\n"
-	"  --as-of D       档案日期 / bag date (默认 / default: run.txt, else the period's last day)\n"
-	"  --org NAME      Source-Organization (默认 / default: run.txt unit, else the county)\n"
-	"  --jobs N        同时写出的档案包数 / packages written at once (默认 / default: CPUs, at most 4)\n";
 
 static void print_package(void *ctx, const char *zip, uint64_t bytes)
 {
@@ -27,55 +15,33 @@ static void print_package(void *ctx, const char *zip, uint64_t bytes)
 int mq_cmd_archive(int argc, char **argv)
 {
 	struct mq_archive_opts o = {.on_package = print_package};
-	static const struct { const char *name; size_t field; } valued[] = {
-		{"--period", offsetof(struct mq_archive_opts, period)},
-		{"--out", offsetof(struct mq_archive_opts, out_dir)},
-		{"--as-of", offsetof(struct mq_archive_opts, as_of)},
-		{"--org", offsetof(struct mq_archive_opts, organization)},
-	};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage, stdout);
-			return MQ_EXIT_OK;
-		}
-		if (!strncmp(a, "--jobs", 6) && (a[6] == '=' || !a[6])) {
-			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : "");
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (!*v || *end || n < 1 || n > 16) {
-				fprintf(stderr, "minqing archive: --jobs 应为 1–16 / --jobs takes 1-16: \"%s\"\n", v);
-				return MQ_EXIT_USAGE;
-			}
-			o.jobs = (int)n;
-			continue;
-		}
-		if (!strcmp(a, "--with-inputs")) {
-			o.with_inputs = 1;
-			continue;
-		}
-		size_t k, nv = sizeof valued / sizeof valued[0];
-		const char *value = NULL;
-		for (k = 0; k < nv; k++) {
-			size_t n = strlen(valued[k].name);
-			if (!strncmp(a, valued[k].name, n) && (a[n] == '=' || !a[n])) {
-				value = a[n] == '=' ? a + n + 1 : (i + 1 < argc ? argv[++i] : NULL);
-				break;
-			}
-		}
-		if (k == nv || !value || !*value) {
-			fprintf(stderr, k == nv ? "minqing archive: 未知参数 / unknown argument: %s\n"
-						: "minqing archive: %s 缺少值 / needs a value\n", a);
-			fputs(usage, stderr);
-			return MQ_EXIT_USAGE;
-		}
-		*(const char **)((char *)&o + valued[k].field) = value;
+	struct mq_cli cli;
+	int status = mq_cli_parse(argc, argv, &cli);
+	if (status)
+		goto out;
+	if (cli.ninputs) {
+		fprintf(stderr, "minqing archive: 未知参数 / unknown argument: %s\n", cli.inputs[0]);
+		mq_cli_print_usage("archive", stderr);
+		status = MQ_EXIT_USAGE;
+		goto out;
 	}
-	if (!o.period) {
+	if (!cli.period) {
 		fputs("minqing archive: 缺少 --period / --period is required\n", stderr);
-		fputs(usage, stderr);
-		return MQ_EXIT_USAGE;
+		mq_cli_print_usage("archive", stderr);
+		status = MQ_EXIT_USAGE;
+		goto out;
 	}
+	if (cli.jobs > 16) {
+		fprintf(stderr, "minqing archive: --jobs 应为 1–16 / --jobs takes 1-16: \"%d\"\n", cli.jobs);
+		status = MQ_EXIT_USAGE;
+		goto out;
+	}
+	o.period = cli.period;
+	o.out_dir = cli.out;
+	o.as_of = cli.as_of_text;
+	o.organization = cli.org;
+	o.with_inputs = cli.with_inputs;
+	o.jobs = cli.jobs;
 	char outbuf[4096];
 	if (!o.out_dir) {
 		snprintf(outbuf, sizeof outbuf, "out/%s", o.period);
@@ -83,13 +49,16 @@ int mq_cmd_archive(int argc, char **argv)
 	}
 	struct mq_error err = {0};
 	int rc = mq_archive_period(&o, &err);
+	status = MQ_EXIT_OK;
 	fflush(stdout);
 	if (rc) {
 		if (err.file[0])
 			fprintf(stderr, "minqing archive: %s: %s\n", err.file, err.message);
 		else
 			fprintf(stderr, "minqing archive: %s\n", err.message);
-		return rc == MQ_ERR_USAGE ? MQ_EXIT_USAGE : MQ_EXIT_FATAL;
+		status = rc == MQ_ERR_USAGE ? MQ_EXIT_USAGE : MQ_EXIT_FATAL;
 	}
-	return MQ_EXIT_OK;
+out:
+	mq_cli_free(&cli);
+	return mq_cli_exit(status);
 }

@@ -7,14 +7,11 @@
 
 #include <stdio.h>
 
-static const char figure_options[] =
-	"registry roster assignments as-of rubric no-bom partial out period quiet config";
-
 int mq_figures_begin(struct mq_figures_cmd *f, int argc, char **argv, int want_inputs,
 		     const char *inputs_msg)
 {
 	struct mq_error err = { 0 };
-	int status = mq_cli_parse(argc, argv, figure_options, &f->cli);
+	int status = mq_cli_parse(argc, argv, &f->cli);
 	if (status)
 		return status;
 	if ((f->cli.ninputs > 0) != want_inputs || !f->cli.period) {
@@ -22,11 +19,12 @@ int mq_figures_begin(struct mq_figures_cmd *f, int argc, char **argv, int want_i
 			fprintf(stderr, "minqing %s: %s\n", f->name, inputs_msg);
 		else
 			fprintf(stderr, "minqing %s: 需要 --period / --period is required\n", f->name);
-		fputs(f->usage, stderr);
+		mq_cli_print_usage(f->name, stderr);
 		return MQ_EXIT_USAGE;
 	}
 	if (mq_period_parse(f->cli.period, &f->period, &err)) {
-		fprintf(stderr, "minqing %s: %s\n%s", f->name, err.message, f->usage);
+		fprintf(stderr, "minqing %s: %s\n", f->name, err.message);
+		mq_cli_print_usage(f->name, stderr);
 		return MQ_EXIT_USAGE;
 	}
 	if (f->cli.out)
@@ -44,7 +42,7 @@ int mq_figures_load(struct mq_figures_cmd *f, mq_day run_date)
 	    (!f->cli.partial && mq_rubric_load(f->cli.rubric, &f->rubric, &err)))
 		return mq_cli_fatal(&err);
 	if (!(f->agg = mq_agg_new(&f->period, run_date, &f->ref))) {
-		mq_fail(&err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		mq_fail_nomem(&err, NULL, 0);
 		return mq_cli_fatal(&err);
 	}
 	return 0;

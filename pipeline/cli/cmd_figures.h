@@ -14,7 +14,6 @@
 
 struct mq_figures_cmd {
 	const char *name;           /* "aggregate" / "merge", in messages */
-	const char *usage;          /* printed after a usage error */
 	struct mq_cli cli;
 	struct mq_period period;
 	struct mq_reference ref;

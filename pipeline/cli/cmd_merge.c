@@ -11,13 +11,9 @@
 
 #include <stdio.h>
 
-static const char usage_zh[] =
-	"用法 / usage: minqing merge PARTIAL... --period YYYY-MM|YYYY-Qn|YYYY [--registry F] [--roster F]\n"
-	"       [--assignments F] [--as-of YYYY-MM-DD] [--rubric F] [--no-bom] [--partial FILE] --out DIR\n";
-
 int mq_cmd_merge(int argc, char **argv)
 {
-	struct mq_figures_cmd f = { .name = "merge", .usage = usage_zh };
+	struct mq_figures_cmd f = { .name = "merge" };
 	struct mq_error err = { 0 };
 	int status = mq_figures_begin(&f, argc, argv, 1,
 				      "需要至少一个部分结果文件 / needs at least one partial file");
@@ -42,5 +38,5 @@ int mq_cmd_merge(int argc, char **argv)
 		"输出 / written: %s\n", f.cli.ninputs, mq_agg_records_in_period(f.agg), f.data_dir);
 out:
 	mq_figures_end(&f);
-	return status;
+	return mq_cli_exit(status);
 }

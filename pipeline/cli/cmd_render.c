@@ -10,32 +10,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage_zh[] =
-	"用法 / usage: minqing render --period YYYY-MM|YYYY-Qn|YYYY [--out DIR] [--jobs N]\n"
-	"       [--unit 填报单位] [--next-steps DIR] [--templates DIR] [--as-of YYYY-MM-DD]\n"
-	"       [--township-reports]\n";
-
 int mq_cmd_render(int argc, char **argv)
 {
 	struct mq_cli cli;
 	struct mq_error err = {0};
 	struct mq_reports_result res = {0};
-	int status = mq_cli_parse(argc, argv, "period out jobs unit next-steps templates as-of quiet verbose config "
-				  "township-reports",
-				  &cli);
-	if (status)
+	int status = mq_cli_parse(argc, argv, &cli);
+	if (status) {
+		status = mq_cli_exit(status);
 		goto out;
+	}
 	if (cli.ninputs || !cli.period) {
 		fputs(cli.ninputs ? "minqing render: 不接受输入文件，读取 --out 下的 data/ / takes no inputs: it reads DIR/data\n"
 				  : "minqing render: 需要 --period / --period is required\n", stderr);
-		fputs(usage_zh, stderr);
+		mq_cli_print_usage("render", stderr);
 		status = MQ_EXIT_USAGE;
 		goto out;
 	}
 	char out_dir[4096];
 	struct mq_period period;
 	if (mq_period_parse(cli.period, &period, &err)) {
-		fprintf(stderr, "minqing render: %s\n%s", err.message, usage_zh);
+		fprintf(stderr, "minqing render: %s\n", err.message);
+		mq_cli_print_usage("render", stderr);
 		status = MQ_EXIT_USAGE;
 		goto out;
 	}

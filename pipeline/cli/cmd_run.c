@@ -1,8 +1,9 @@
 /* cmd_run.c — `minqing run`: every stage in one pass.
  *
- * The period's outputs are built in a staging folder beside the output
- * folder (OUT.tmp.PID) and swapped in only when every stage succeeded, so
- * a failed or interrupted run leaves the previous outputs as they were.
+ * The period's outputs are built in a staging folder inside the output
+ * folder (OUT/.minqing.tmp.PID, files.h) and swapped in only when every
+ * stage succeeded, so a failed or interrupted run leaves the previous
+ * outputs as they were.
  * Ctrl-C or a kill sets a flag the stages look at between records and
  * between stages; the staging folder is then removed. A staging folder
  * left by a killed run (SIGKILL) is removed by the next run. */
@@ -205,11 +206,11 @@ int mq_cmd_run(int argc, char **argv)
 {
 	struct run r = { 0 };
 	struct mq_error err = { 0 };
-	int status = mq_cli_parse(argc, argv,
-				  "registry roster assignments period as-of out config rubric encoding no-bom "
-				  "quiet verbose unit templates next-steps with-inputs jobs township-reports", &r.cli);
-	if (status)
+	int status = mq_cli_parse(argc, argv, &r.cli);
+	if (status) {
+		status = mq_cli_exit(status);
 		goto out;
+	}
 	if (r.cli.ninputs == 0) {
 		fprintf(stderr, "minqing run: 需要至少一个输入文件（或配置文件中的 input）/ needs input files\n");
 		status = MQ_EXIT_USAGE;

@@ -13,9 +13,11 @@ int mq_cmd_validate(int argc, char **argv)
 	struct mq_reference ref = { 0 };
 	struct mq_run_counts counts = { 0 };
 	struct mq_error err = { 0 };
-	int status = mq_cli_parse(argc, argv, "registry roster as-of out encoding no-bom quiet verbose config", &cli);
-	if (status)
+	int status = mq_cli_parse(argc, argv, &cli);
+	if (status) {
+		status = mq_cli_exit(status);
 		goto out;
+	}
 	if (cli.ninputs == 0) {
 		fprintf(stderr, "minqing validate: 需要至少一个输入文件 / needs at least one input file\n");
 		status = MQ_EXIT_USAGE;

@@ -12,16 +12,6 @@
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
 
-static const char usage[] =
-	"用法 / usage: minqing verify [选项 / options] PACKAGE.zip...\n"
-	"  --max-member-size N  单个成员解压后上限 / limit per member (默认 / default 4G)\n"
-	"  --max-total-size N   全部成员上限 / limit for all members (默认 / default 16G)\n"
-	"  --max-ratio N        压缩比上限 / compression ratio limit (默认 / default 200)\n"
-	"  N 可带 K/M/G 后缀 / N may end in K, M or G. 环境变量 / environment:\n"
-	"  MQ_VERIFY_MAX_MEMBER, MQ_VERIFY_MAX_TOTAL, MQ_VERIFY_MAX_RATIO\n"
-	"退出码 / exit: 0 全部有效 / all valid, 1 有无效的包 / a package is invalid,\n"
-	"  2 用法错误 / usage, 3 无法读取 / cannot read\n";
-
 /* "64", "10K", "4G", "4GiB" → bytes; -1 on a malformed value. */
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -48,11 +38,15 @@ static int parse_size(const char *s, uint64_t *out)
 
 static const struct {
 	const char *option, *env;
-	size_t field; /* offset in struct mq_verify_limits */
+	size_t field;     /* offset in struct mq_verify_limits */
+	size_t cli_field; /* the option's value in struct mq_cli */
 } limit_opts[] = {
-	{"--max-member-size", "MQ_VERIFY_MAX_MEMBER", offsetof(struct mq_verify_limits, member_max)},
-	{"--max-total-size", "MQ_VERIFY_MAX_TOTAL", offsetof(struct mq_verify_limits, total_max)},
-	{"--max-ratio", "MQ_VERIFY_MAX_RATIO", offsetof(struct mq_verify_limits, ratio_max)},
+	{"--max-member-size", "MQ_VERIFY_MAX_MEMBER", offsetof(struct mq_verify_limits, member_max),
+	 offsetof(struct mq_cli, max_member)},
+	{"--max-total-size", "MQ_VERIFY_MAX_TOTAL", offsetof(struct mq_verify_limits, total_max),
+	 offsetof(struct mq_cli, max_total)},
+	{"--max-ratio", "MQ_VERIFY_MAX_RATIO", offsetof(struct mq_verify_limits, ratio_max),
+	 offsetof(struct mq_cli, max_ratio)},
 };
 
 static int set_limit(struct mq_verify_limits *l, size_t k, const char *value, const char *from)
@@ -77,52 +71,26 @@ int mq_cmd_verify(int argc, char **argv)
 		if (v && *v && set_limit(&lim, k, v, limit_opts[k].env))
 			return MQ_EXIT_USAGE;
 	}
-	char **files = calloc((size_t)argc + 1, sizeof *files);
-	if (!files)
-		return MQ_EXIT_FATAL;
-	int nfiles = 0, only_files = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (only_files || a[0] != '-' || !a[1]) {
-			files[nfiles++] = argv[i];
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			only_files = 1;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage, stdout);
-			free(files);
-			return MQ_EXIT_OK;
-		}
-		size_t k;
-		for (k = 0; k < nopts; k++) {
-			size_t n = strlen(limit_opts[k].option);
-			if (!strncmp(a, limit_opts[k].option, n) && (a[n] == '=' || !a[n]))
-				break;
-		}
-		const char *value = NULL;
-		if (k < nopts) {
-			size_t n = strlen(limit_opts[k].option);
-			value = a[n] == '=' ? a + n + 1 : (i + 1 < argc ? argv[++i] : NULL);
-		}
-		if (k == nopts || set_limit(&lim, k, value, limit_opts[k].option)) {
-			if (k == nopts)
-				fprintf(stderr, "minqing verify: 未知选项 / unknown option: %s\n", a);
-			fputs(usage, stderr);
-			free(files);
-			return MQ_EXIT_USAGE;
-		}
+	struct mq_cli cli;
+	int status = mq_cli_parse(argc, argv, &cli);
+	for (size_t k = 0; !status && k < nopts; k++) {
+		const char *v = *(const char **)((char *)&cli + limit_opts[k].cli_field);
+		if (v && set_limit(&lim, k, v, limit_opts[k].option))
+			status = MQ_EXIT_USAGE;
 	}
-	if (!nfiles) {
-		fputs(usage, stderr);
-		free(files);
-		return MQ_EXIT_USAGE;
+	if (!status && !cli.ninputs) {
+		mq_cli_print_usage("verify", stderr);
+		status = MQ_EXIT_USAGE;
 	}
+	if (status) {
+		mq_cli_free(&cli);
+		return mq_cli_exit(status);
+	}
+	char **files = cli.inputs;
+	int nfiles = cli.ninputs;
 
-	int status = MQ_EXIT_OK;
-	struct mq_buf report = {0};
+	status = MQ_EXIT_OK;
+	struct mq_buf report = MQ_BUF_INIT;
 	for (int f = 0; f < nfiles; f++) {
 		struct mq_error err = {0};
 		struct mq_verify_result res;
@@ -151,6 +119,6 @@ int mq_cmd_verify(int argc, char **argv)
 	}
 	fflush(stdout);
 	mq_buf_free(&report);
-	free(files);
+	mq_cli_free(&cli);
 	return status;
 }

@@ -2,25 +2,44 @@
 #include "minqing/core/buf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- buffers ---- */
 
+char mq_buf_slopbuf[1];
+
+void mq_buf_init(struct mq_buf *b)
+{
+	*b = (struct mq_buf)MQ_BUF_INIT;
+}
+
+/* n doubled until it reaches need, or need itself when doubling would
+ * overflow. */
+static size_t grown(size_t n, size_t need)
+{
+	while (n < need)
+		n = n > SIZE_MAX / 2 ? need : n * 2;
+	return n;
+}
+
 int mq_buf_reserve(struct mq_buf *b, size_t extra)
 {
+	if (extra > SIZE_MAX - 1 - b->len)
+		return MQ_ERR_NOMEM;
 	size_t need = b->len + extra + 1;
 	if (b->cap && need > b->cap + 1)
 		return MQ_ERR_LIMIT;
 	if (need <= b->alloc)
 		return 0;
-	size_t n = b->alloc ? b->alloc : 64;
-	while (n < need)
-		n *= 2;
-	char *p = realloc(b->data, n);
+	size_t n = grown(b->alloc ? b->alloc : 64, need);
+	char *p = realloc(b->alloc ? b->data : NULL, n);
 	if (!p)
 		return MQ_ERR_NOMEM;
+	if (!b->alloc)
+		p[0] = '\0';
 	b->data = p;
 	b->alloc = n;
 	return 0;
@@ -62,17 +81,28 @@ int mq_buf_printf(struct mq_buf *b, const char *fmt, ...)
 void mq_buf_reset(struct mq_buf *b)
 {
 	b->len = 0;
-	if (b->data)
+	if (b->alloc)
 		b->data[0] = '\0';
+	else
+		b->data = mq_buf_slopbuf;
 }
 
 void mq_buf_free(struct mq_buf *b)
 {
 	if (!b)
 		return;
-	free(b->data);
-	b->data = NULL;
+	if (b->alloc)
+		free(b->data);
+	b->data = mq_buf_slopbuf;
 	b->len = b->alloc = 0;
+}
+
+char *mq_buf_detach(struct mq_buf *b)
+{
+	char *s = b->alloc ? b->data : strdup("");
+	b->data = mq_buf_slopbuf;
+	b->len = b->alloc = 0;
+	return s;
 }
 
 /* ---- growing arrays ---- */
@@ -81,9 +111,11 @@ int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem)
 {
 	if (need <= *alloc)
 		return 0;
-	size_t n = *alloc ? *alloc * 2 : 16;
-	while (n < need)
-		n *= 2;
+	if (!elem || need > SIZE_MAX / elem)
+		return MQ_ERR_NOMEM;
+	size_t n = grown(*alloc ? *alloc : 16, need);
+	if (n > SIZE_MAX / elem)
+		n = need;
 	void *p = realloc(*arr, n * elem);
 	if (!p)
 		return MQ_ERR_NOMEM;

@@ -20,3 +20,10 @@ int mq_fail(struct mq_error *err, int code, const char *file, long line,
 	return code;
 }
 
+
+const char mq_nomem_message[] = "内存不足 / out of memory";
+
+int mq_fail_nomem(struct mq_error *err, const char *file, long line)
+{
+	return mq_fail(err, MQ_ERR_NOMEM, file, line, "%s", mq_nomem_message);
+}

@@ -42,7 +42,7 @@ int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err)
 	o->tmp = malloc(n);
 	if (!o->path || !o->tmp) {
 		mq_out_abort(o);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
 	o->fp = fopen(o->tmp, "wb");

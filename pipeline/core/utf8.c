@@ -1,4 +1,4 @@
-/* utf8.c — UTF-8 checks, decoding and trimming (utf8.h). */
+/* utf8.c — UTF-8 checks, decoding, encoding and trimming (utf8.h). */
 #include "minqing/core/utf8.h"
 
 #include "minqing/core/bytes.h"
@@ -36,6 +36,30 @@ int mq_utf8_decode(const char *str, size_t len, uint32_t *cp)
 		return 0;
 	*cp = c;
 	return n;
+}
+
+int mq_utf8_encode(uint32_t cp, char out[4])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
 }
 
 int mq_utf8_valid(const char *s, size_t len)

@@ -911,7 +911,7 @@ static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, st
 	size_t n;
 	const struct mq_cadre_month_row *rows = mq_agg_cadre_months(agg, &n);
 	if (!rows && agg->dirty)
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	struct mq_out o;
 	int rc = mq_out_open(&o, path, err);
 	if (rc)
@@ -941,7 +941,7 @@ static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, st
 int mq_agg_write_figures(struct mq_agg *agg, const char *data_dir, int bom, struct mq_error *err)
 {
 	if (compute(agg))
-		return mq_fail(err, MQ_ERR_NOMEM, data_dir, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, data_dir, 0);
 	int rc = mq_mkdirs(data_dir, err);
 	if (rc)
 		return rc;

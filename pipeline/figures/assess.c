@@ -251,7 +251,7 @@ static int build_teams(struct mq_assessment *as, struct mq_agg *agg, const struc
 	as->teams = calloc(nv + nc + 1, sizeof *as->teams);
 	if (!keys || !sum || !as->teams)
 		goto oom;
-	struct mq_buf key = { 0 };
+	struct mq_buf key = MQ_BUF_INIT;
 	for (size_t i = 0; i < nv + nc; i++) {
 		const char *t, *v, *county;
 		if (i < nv) {
@@ -345,7 +345,7 @@ int mq_assess(struct mq_agg *agg, const struct mq_rubric *r, struct mq_assessmen
 	return 0;
 oom:
 	mq_assessment_free(as);
-	return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	return mq_fail_nomem(err, NULL, 0);
 }
 
 const struct mq_assessment_row *mq_assessment_cadres(const struct mq_assessment *a, size_t *n)

@@ -149,7 +149,7 @@ int mq_agg_write_partial(struct mq_agg *agg, const char *path, struct mq_error *
 	if (!w || deflateInit(&w->z, 6) != Z_OK) {
 		free(w);
 		mq_out_abort(&o);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	w->fp = o.fp;
 	size_t nm = (size_t)agg->period.nmonths;
@@ -157,7 +157,7 @@ int mq_agg_write_partial(struct mq_agg *agg, const char *path, struct mq_error *
 	    group_map(&agg->county_votes, agg->nvillages, &county) ||
 	    group_map(&agg->name_votes, agg->ncadres, &names) ||
 	    group_map(&agg->village_votes, agg->ncadres, &vills)) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto done;
 	}
 	fwrite(PARTIAL_MAGIC, 1, 8, o.fp);
@@ -355,14 +355,14 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 	if (!fp)
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取部分结果 / cannot read the partial file");
 	struct zr *r = calloc(1, sizeof *r);
-	struct mq_buf s = { 0 };
+	struct mq_buf s = MQ_BUF_INIT;
 	int32_t *smap = NULL;
 	long *vmap = NULL;
 	int rc = 0;
 	unsigned char head[12];
 	if (!r) {
 		fclose(fp);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	if (fread(head, 1, 12, fp) != 12 || memcmp(head, PARTIAL_MAGIC, 8) != 0) {
 		rc = mq_fail(err, MQ_ERR_FORMAT, path, 0, "不是部分结果文件 / not a minqing partial file");
@@ -376,7 +376,7 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 		goto out_nozlib;
 	}
 	if (inflateInit(&r->z) != Z_OK) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out_nozlib;
 	}
 	r->fp = fp;
@@ -518,7 +518,7 @@ damaged:
 	rc = mq_fail(err, MQ_ERR_FORMAT, path, 0, "部分结果文件已损坏 / partial file is damaged or truncated");
 	goto out;
 oom:
-	rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	rc = mq_fail_nomem(err, path, 0);
 out:
 	inflateEnd(&r->z);
 out_nozlib:
@@ -536,7 +536,7 @@ int mq_partial_run_date(const char *path, mq_day *run_date, struct mq_error *err
 	if (!fp)
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取部分结果 / cannot read the partial file");
 	struct zr *r = calloc(1, sizeof *r);
-	struct mq_buf s = { 0 };
+	struct mq_buf s = MQ_BUF_INIT;
 	unsigned char head[12];
 	int rc = 0;
 	if (!r || fread(head, 1, 12, fp) != 12 || memcmp(head, PARTIAL_MAGIC, 8) != 0 ||

@@ -210,7 +210,7 @@ static int read_item(struct mq_rubric *r, xmlNode *n, struct mq_error *err)
 	if (nroles) {
 		it->roles = mq_arena_alloc(r->arena, (size_t)nroles * sizeof *it->roles);
 		if (!it->roles)
-			return mq_fail(err, MQ_ERR_NOMEM, r->path, line, "内存不足 / out of memory");
+			return mq_fail_nomem(err, r->path, line);
 		for (xmlNode *c = n->children; c; c = c->next) {
 			if (!is_elem(c, "role"))
 				continue;
@@ -296,7 +296,7 @@ int mq_rubric_load(const char *path, struct mq_rubric **out, struct mq_error *er
 	struct mq_rubric *r = calloc(1, sizeof *r);
 	if (!r || !(r->arena = mq_arena_new())) {
 		free(r);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	snprintf(r->path, sizeof r->path, "%s", path);
 
@@ -306,7 +306,7 @@ int mq_rubric_load(const char *path, struct mq_rubric **out, struct mq_error *er
 	xmlSchemaValidCtxt *vctx = NULL;
 	xmlParserCtxt *ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto done;
 	}
 	if (access(path, R_OK) != 0) {

@@ -1,11 +1,13 @@
-/* ingest_csv.c — the CSV reader (contract sections 1 and 2), on libcsv.
+/* csv.c — the CSV reader (contract sections 1 and 2), on libcsv.
  *
  * The file is read in blocks and handed to libcsv one physical line at a
  * time, which keeps the line where each record starts exact (quoted line
  * breaks included) and lets a broken record be cut off at its line's end
- * so the records after it are still read. A line that starts a record and
- * holds no quote is split at its commas without libcsv, the same way. GB18030 lines are converted to
- * UTF-8 with iconv before parsing; a byte iconv cannot read becomes 0xFF,
+ * so the records after it are still read; libcsv only through its public
+ * API (what the parser holds is known from its callbacks and the text fed
+ * since, see praw). A line that starts a record and holds no quote is split
+ * at its commas without libcsv, the same way (csv_plain.h). GB18030 lines
+ * are converted to UTF-8 with iconv before parsing; a byte iconv cannot read becomes 0xFF,
  * which is never valid UTF-8, so the one check of every cell finds bad text
  * (E010) whatever the input's encoding. GB18030 never uses the bytes of
  * comma, quote, CR or LF inside a character, so a line can be converted on
@@ -29,6 +31,7 @@
 #include "minqing/core/error.h"
 #include "minqing/ingest/ingest.h"
 #include "minqing/core/utf8.h"
+#include "csv_plain.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -44,6 +47,7 @@
 #define SNIFF_BYTES (1 << 20)
 #define BATCH_BYTES (1 << 20) /* cell bytes after which a batch is handed over */
 #define NBATCH 3              /* one being filled, one queued, one being read */
+#define KEEP_OPEN_FIELD 32767 /* bytes of an open field kept when its record is cut off */
 
 /* ---- batches: whole rows parsed by the reader thread ---- */
 
@@ -164,6 +168,20 @@ struct row_reader {
 	int nomem;
 	const char *broken, *broken_zh; /* E001 of the open record, after a recovery */
 	struct mq_buf field;         /* a broken field being put back together */
+	/* What the parser holds, known from its callbacks alone: */
+	int open;                    /* a record is open at the end of the last line */
+	int last_term;               /* the line break that ended the last row */
+	int need_field;              /* a fresh parser after a comma: an empty field is due */
+	/* The text the parser has been fed since it last held no record (or
+	 * was reset), whole lines but the first, which starts at pstart: from
+	 * it the open field and where it began are found again. */
+	struct mq_buf praw;
+	size_t pstart;
+	long praw_line;              /* the line praw starts on */
+	struct mq_buf again;         /* converted lines to read again after a rewind */
+	size_t again_pos;
+	int rewound;                 /* the last line fed ended in a rewind */
+	struct msg *msgs;            /* messages made for this file, freed with it */
 	int stopped;                 /* the caller asked to stop */
 	long long bytes_read;
 	enum mq_encoding enc;
@@ -177,12 +195,19 @@ struct row_reader {
 	int waited;                  /* the last hand-over found the queue full */
 };
 
+struct msg {
+	struct msg *next;
+	char *en, *zh;
+	char text[];
+};
+
 static void on_cell(void *s, size_t len, void *data)
 {
 	struct row_reader *r = data;
 	struct batch *b = r->b;
 	if (r->nomem)
 		return;
+	r->need_field = 0;
 	/* the same bound as one capped buffer per record */
 	if (r->rec_cell_bytes + len + 1 > MAX_CELL_BYTES ||
 	    (b->ncells == b->acells && mq_grow((void **)&b->cells, &b->acells, b->acells + 1, sizeof *b->cells))) {
@@ -233,31 +258,291 @@ static void emit(struct row_reader *r, const char *structural, const char *struc
 	r->rec_valid = r->line_valid;
 }
 
+/* With CSV_REPALL_NL libcsv reports every line break outside quotes, an
+ * empty line as a row of no cells: those are no rows here. */
 static void on_row(int c, void *data)
 {
 	struct row_reader *r = data;
-	(void)c;
-	emit(r, r->broken, r->broken_zh);
+	r->last_term = c;
+	if (r->need_field)
+		on_cell(NULL, 0, r);
+	if (r->rec_cells)
+		emit(r, r->broken, r->broken_zh);
 }
 
-/* Hands over a record the parser could not finish, with the part of the
- * open field it holds (up to a spreadsheet cell's worth) as its last cell.
- * The cut may split a character, so its cells are checked one by one. */
-#define KEEP_OPEN_FIELD 32767
-static void cut_record(struct row_reader *r, const char *msg, const char *msg_zh)
+/* libcsv grows a field by a fixed step (128 bytes): a multi-megabyte field
+ * would take a hundred thousand reallocs, each a copy under ASan. Its
+ * buffer is allocated here with its capacity in front, grown at least
+ * twofold; a request within the capacity costs nothing. */
+#define FIELD_HEAD 16
+static void *field_realloc(void *p, size_t n)
 {
-	size_t n = r->parser.entry_pos < KEEP_OPEN_FIELD ? r->parser.entry_pos : KEEP_OPEN_FIELD;
-	if (n)
-		on_cell(r->parser.entry_buf, n, r);
-	r->rec_valid = 0;
-	emit(r, msg, msg_zh);
+	char *block = p ? (char *)p - FIELD_HEAD : NULL;
+	size_t cap = block ? *(size_t *)(void *)block : 0;
+	if (n <= cap)
+		return p;
+	if (cap < n / 2)
+		cap = n;
+	else if (cap > (SIZE_MAX - FIELD_HEAD) / 2)
+		return NULL;
+	else
+		cap *= 2;
+	block = realloc(block, cap + FIELD_HEAD);
+	if (!block)
+		return NULL;
+	*(size_t *)(void *)block = cap;
+	return block + FIELD_HEAD;
 }
 
+static void field_free(void *p)
+{
+	if (p)
+		free((char *)p - FIELD_HEAD);
+}
+
+static int parser_init(struct csv_parser *p)
+{
+	if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
+		return -1;
+	csv_set_realloc_func(p, field_realloc);
+	csv_set_free_func(p, field_free);
+	return 0;
+}
+
+/* A fresh parser: it holds no record any more. */
 static int reset_parser(struct row_reader *r)
 {
 	csv_free(&r->parser);
-	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI))
+	r->open = 0;
+	r->need_field = 0;
+	mq_buf_reset(&r->praw);
+	r->praw_line = r->line;
+	if (parser_init(&r->parser))
 		return -1;
+	return 0;
+}
+
+/* ---- where the open field began ---- */
+
+struct scan {
+	size_t events;
+};
+
+static void scan_cell(void *s, size_t len, void *data)
+{
+	(void)s;
+	(void)len;
+	((struct scan *)data)->events++;
+}
+
+static void scan_row(int c, void *data)
+{
+	(void)c;
+	((struct scan *)data)->events++;
+}
+
+/* The offset in a[0..na) b[0..nb), text a fresh parser read without error,
+ * where the field it holds open at the end begins: just after the last
+ * comma or line break that ended a field or a row. libcsv ends them only
+ * at those bytes, so the text is fed up to each in turn. */
+static int open_field_start(const char *a, size_t na, const char *b, size_t nb, size_t *start)
+{
+	struct csv_parser p;
+	struct scan k = { 0 };
+	if (parser_init(&p))
+		return -1;
+	*start = 0;
+	const char *seg[2] = { a, b };
+	size_t len[2] = { na, nb }, base = 0;
+	for (int i = 0; i < 2; base += len[i], i++)
+		for (size_t pos = 0; pos < len[i];) {
+			size_t end = pos;
+			while (end < len[i] && seg[i][end] != ',' && seg[i][end] != '\n' && seg[i][end] != '\r')
+				end++;
+			if (end < len[i])
+				end++;
+			size_t before = k.events;
+			csv_parse(&p, seg[i] + pos, end - pos, scan_cell, scan_row, &k);
+			if (k.events != before)
+				*start = base + end;
+			pos = end;
+		}
+	int rc = csv_error(&p) == CSV_ENOMEM ? -1 : 0;
+	csv_free(&p);
+	return rc;
+}
+
+/* The text libcsv makes of a field's raw bytes s[0..n): leading spaces and
+ * tabs skipped; a quoted field without its opening quote, doubled quotes
+ * single, its closing quote kept only when keep_close. Appended to out. */
+static int field_text(const char *s, size_t n, int keep_close, struct mq_buf *out)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i == n || s[i] != '"')
+		return mq_buf_add(out, s + i, n - i);
+	for (i++; i < n; i++) {
+		size_t run = i;
+		while (i < n && s[i] != '"')
+			i++;
+		if (mq_buf_add(out, s + run, i - run))
+			return -1;
+		if (i == n)
+			break;
+		if (i + 1 < n && s[i + 1] == '"')
+			i++;
+		else if (!keep_close)
+			continue;
+		if (mq_buf_addc(out, '"'))
+			return -1;
+	}
+	return 0;
+}
+
+/* 1 when the text of a field begins with a quote. */
+static int field_quoted(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && s[i] == '"';
+}
+
+/* ---- ending a record the parser could not finish ---- */
+
+static const char *const MSG_AFTER_QUOTE = "characters after a closing quote";
+static const char *const MSG_AFTER_QUOTE_ZH = "引号结束后还有字符";
+static const char *const MSG_STRAY_QUOTE = "quote inside an unquoted field";
+static const char *const MSG_STRAY_QUOTE_ZH = "未加引号的字段中出现引号";
+
+/* The E001 of a quote that swallowed the lines after it. */
+static struct msg *quote_msg(struct row_reader *r, long line)
+{
+	int en = snprintf(NULL, 0, "unterminated quote opened on line %ld: the record ends with that line, "
+			  "the lines after it are read as records", line);
+	int zh = snprintf(NULL, 0, "第%ld行的引号未闭合：记录到该行为止，其后各行按记录读取", line);
+	struct msg *m = malloc(sizeof *m + (size_t)en + (size_t)zh + 2);
+	if (!m)
+		return NULL;
+	m->en = m->text;
+	m->zh = m->text + en + 1;
+	snprintf(m->en, (size_t)en + 1, "unterminated quote opened on line %ld: the record ends with that line, "
+		 "the lines after it are read as records", line);
+	snprintf(m->zh, (size_t)zh + 1, "第%ld行的引号未闭合：记录到该行为止，其后各行按记录读取", line);
+	m->next = r->msgs;
+	r->msgs = m;
+	return m;
+}
+
+/* The quoted field at praw[start..] began on an earlier line than the one
+ * being read and never ended as a field should: its quote swallowed the
+ * lines after it. The record ends with the line of that quote (the
+ * field's text to that line's end as its last cell) and every line after
+ * it, cur[0..ncur) included, is read again as records. */
+static int rewind_to_quote(struct row_reader *r, size_t start, const char *cur, size_t ncur)
+{
+	const char *p = r->praw.data;
+	const char *nl = memchr(p + start, '\n', r->praw.len - start);
+	size_t after = (size_t)(nl - p) + 1;
+	long line = r->praw_line;
+	for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + start - q))); q++)
+		line++;
+	mq_buf_reset(&r->field);
+	if (field_text(p + start, after - start, 0, &r->field))
+		return -1;
+	if (r->field.len)
+		on_cell(r->field.data, r->field.len < KEEP_OPEN_FIELD ? r->field.len : KEEP_OPEN_FIELD, r);
+	struct msg *m = quote_msg(r, line);
+	if (!m)
+		return -1;
+	r->rec_valid = 0;
+	emit(r, m->en, m->zh);
+	struct mq_buf next = MQ_BUF_INIT;
+	if (mq_buf_add(&next, p + after, r->praw.len - after) || mq_buf_add(&next, cur, ncur) ||
+	    mq_buf_add(&next, r->again.data + r->again_pos, r->again.len - r->again_pos)) {
+		mq_buf_free(&next);
+		return -1;
+	}
+	mq_buf_free(&r->again);
+	r->again = next;
+	r->again_pos = 0;
+	r->line = line + 1;
+	r->rewound = 1;
+	return reset_parser(r);
+}
+
+/* Ends the record open at the end of praw (the end of the input, or a
+ * record past 16 MB): when its open field began with a quote on an
+ * earlier line, see rewind_to_quote; otherwise it is handed over with the
+ * part of the open field the parser holds (up to a spreadsheet cell's
+ * worth) as its last cell, E001 msg. The cut may split a character, so its
+ * cells are checked one by one. */
+static int end_open_record(struct row_reader *r, const char *msg, const char *msg_zh)
+{
+	size_t start;
+	if (open_field_start(r->praw.data, r->praw.len, NULL, 0, &start))
+		return -1;
+	const char *p = r->praw.len ? r->praw.data + start : "";
+	size_t n = r->praw.len - start;
+	const char *nl = memchr(p, '\n', n);
+	if (nl && (size_t)(nl - p) + 1 < n && field_quoted(p, n))
+		return rewind_to_quote(r, start, NULL, 0);
+	mq_buf_reset(&r->field);
+	if (field_text(p, n, 1, &r->field))
+		return -1;
+	if (r->field.len)
+		on_cell(r->field.data, r->field.len < KEEP_OPEN_FIELD ? r->field.len : KEEP_OPEN_FIELD, r);
+	r->rec_valid = 0;
+	emit(r, msg, msg_zh);
+	return reset_parser(r);
+}
+
+/* After a parse error at s[*pos] (text after a closing quote, or a quote in
+ * an unquoted field) the record is marked E001 and read on as a spreadsheet
+ * reads it: the field runs on to the next comma, and the fields after it,
+ * quoted line breaks and all, still belong to this record. Without a comma
+ * the record ends with this line. A quoted field begun on an earlier line
+ * is a quote left open there instead (rewind_to_quote). Sets *pos where
+ * parsing goes on. */
+static int recover_field(struct row_reader *r, const char *s, size_t n, size_t *pos)
+{
+	size_t start;
+	if (open_field_start(r->praw.data, r->praw.len, s + r->pstart, *pos - r->pstart, &start))
+		return -1;
+	if (start < r->praw.len) {
+		*pos = n;
+		return rewind_to_quote(r, start, s, n);
+	}
+	const char *f = s + r->pstart + (start - r->praw.len);
+	if (!r->broken) {
+		int stray = s[*pos] == '"' && !field_quoted(f, (size_t)(s + *pos - f));
+		r->broken = stray ? MSG_STRAY_QUOTE : MSG_AFTER_QUOTE;
+		r->broken_zh = stray ? MSG_STRAY_QUOTE_ZH : MSG_AFTER_QUOTE_ZH;
+	}
+	size_t end = *pos;
+	while (end < n && s[end] != ',' && s[end] != '\r' && s[end] != '\n')
+		end++;
+	/* libcsv's text of the field so far without its closing quote, then
+	 * the rest of the field as it stands */
+	mq_buf_reset(&r->field);
+	if (field_text(f, (size_t)(s + *pos - f), 0, &r->field) || mq_buf_add(&r->field, s + *pos, end - *pos))
+		return -1;
+	on_cell(r->field.data, r->field.len, r);
+	r->rec_valid = 0; /* the cells are checked one by one */
+	if (reset_parser(r))
+		return -1;
+	if (end < n && s[end] == ',') {
+		/* the record goes on with a fresh parser at its next field */
+		r->need_field = 1;
+		r->pstart = end + 1;
+		*pos = end + 1;
+		return 0;
+	}
+	emit(r, r->broken, r->broken_zh);
+	r->last_term = '\n';
+	r->pstart = n;
+	*pos = n;
 	return 0;
 }
 
@@ -286,129 +571,80 @@ static int convert_line(struct row_reader *r, const char *s, size_t n)
 	return 0;
 }
 
-static const char *const MSG_AFTER_QUOTE = "characters after a closing quote";
-static const char *const MSG_AFTER_QUOTE_ZH = "引号结束后还有字符";
-static const char *const MSG_STRAY_QUOTE = "quote inside an unquoted field";
-static const char *const MSG_STRAY_QUOTE_ZH = "未加引号的字段中出现引号";
+struct plain_line {
+	struct row_reader *r;
+	size_t base;                 /* the line's copy in the batch's bytes */
+};
 
-/* libcsv's parser states (libcsv.c): after a delimiter, and after a quote
- * inside a quoted field. */
-#define LIBCSV_FIELD_NOT_BEGUN 1
-#define LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
-
-/* After a parse error at s[*pos] (text after a closing quote, or a quote in
- * an unquoted field) the record is marked E001 and read on as a spreadsheet
- * reads it: the field runs on to the next comma, and the fields after it,
- * quoted line breaks and all, still belong to this record. Without a comma
- * the record ends with this line. Sets *pos where parsing goes on. */
-static int recover_field(struct row_reader *r, const char *s, size_t n, size_t *pos)
+static int plain_cell(void *ctx, size_t start, size_t len)
 {
-	if (!r->broken) {
-		int stray = s[*pos] == '"' && !r->parser.quoted;
-		r->broken = stray ? MSG_STRAY_QUOTE : MSG_AFTER_QUOTE;
-		r->broken_zh = stray ? MSG_STRAY_QUOTE_ZH : MSG_AFTER_QUOTE_ZH;
-	}
-	size_t end = *pos;
-	while (end < n && s[end] != ',' && s[end] != '\r' && s[end] != '\n')
-		end++;
-	/* after a closing quote libcsv holds that quote and any spaces after
-	 * it at the end of the field, in case the quote was a doubled one */
-	size_t len = r->parser.entry_pos, quote = len;
-	if (r->parser.quoted && r->parser.pstate == LIBCSV_FIELD_MIGHT_HAVE_ENDED && len > r->parser.spaces)
-		quote = len - r->parser.spaces - 1;
-	mq_buf_reset(&r->field);
-	if (mq_buf_add(&r->field, r->parser.entry_buf, quote) ||
-	    (quote < len && mq_buf_add(&r->field, r->parser.entry_buf + quote + 1, len - quote - 1)) ||
-	    mq_buf_add(&r->field, s + *pos, end - *pos))
+	struct plain_line *pl = ctx;
+	struct row_reader *r = pl->r;
+	struct batch *b = r->b;
+	if (b->ncells == b->acells && mq_grow((void **)&b->cells, &b->acells, b->acells + 1, sizeof *b->cells))
 		return -1;
-	on_cell(r->field.data, r->field.len, r);
-	r->rec_valid = 0; /* the cells are checked one by one */
-	if (end < n && s[end] == ',') {
-		r->parser.pstate = LIBCSV_FIELD_NOT_BEGUN;
-		r->parser.quoted = 0;
-		r->parser.spaces = 0;
-		r->parser.entry_pos = 0;
-		r->parser.status = CSV_SUCCESS;
-		*pos = end + 1;
-		return 0;
-	}
-	emit(r, r->broken, r->broken_zh);
-	*pos = n;
-	return reset_parser(r);
+	b->cells[b->ncells++] = (struct cell_ref){ (uint32_t)(pl->base + start), (uint32_t)len };
+	r->rec_cells++;
+	return 0;
 }
 
-/* A line that starts a record and holds no quote and no CR before its end
- * is split at its commas here, exactly as libcsv would split it (each cell
- * trimmed of spaces and tabs; a line of nothing but those is no row): most
- * lines of a large export, copied once instead of byte by byte. Returns 1
- * when the line was taken, 0 to leave it to libcsv. */
+/* A line that starts a record and holds no quote is split at its commas
+ * without libcsv (csv_plain.h). Returns 1 when the line was taken, 0 to
+ * leave it to libcsv. */
 static int split_plain_line(struct row_reader *r, const char *s, size_t n)
 {
 	struct batch *b = r->b;
-	if (r->parser.pstate != 0 || !n || s[n - 1] != '\n')
+	size_t body = csv_plain_body(s, n);
+	if (body == (size_t)-1 || r->rec_cell_bytes + body + 1 > MAX_CELL_BYTES)
 		return 0;
-	size_t body = n - 1;
-	if (body && s[body - 1] == '\r')
-		body--;
-	if (r->rec_cell_bytes + body + 1 > MAX_CELL_BYTES || memchr(s, '"', body) || memchr(s, '\r', body))
-		return 0;
-	size_t lead = 0;
-	while (lead < body && (s[lead] == ' ' || s[lead] == '\t'))
-		lead++;
-	if (lead == body)
+	if (csv_plain_blank(s, body))
 		return 1;
-	size_t base = b->bytes.len;
-	if (mq_buf_add(&b->bytes, s, body) || mq_buf_addc(&b->bytes, '\0')) {
+	struct plain_line pl = { r, b->bytes.len };
+	if (mq_buf_add(&b->bytes, s, body) || mq_buf_addc(&b->bytes, '\0') ||
+	    csv_plain_split(b->bytes.data + pl.base, body, plain_cell, &pl)) {
 		r->nomem = 1;
 		return 1;
-	}
-	char *d = b->bytes.data + base;
-	for (size_t start = 0;;) {
-		char *comma = memchr(d + start, ',', body - start);
-		size_t end = comma ? (size_t)(comma - d) : body, a = start, z = end;
-		while (a < z && (d[a] == ' ' || d[a] == '\t'))
-			a++;
-		while (z > a && (d[z - 1] == ' ' || d[z - 1] == '\t'))
-			z--;
-		d[z] = '\0';
-		if (b->ncells == b->acells && mq_grow((void **)&b->cells, &b->acells, b->acells + 1, sizeof *b->cells)) {
-			r->nomem = 1;
-			return 1;
-		}
-		b->cells[b->ncells++] = (struct cell_ref){ (uint32_t)(base + a), (uint32_t)(z - a) };
-		r->rec_cells++;
-		if (!comma)
-			break;
-		start = end + 1;
 	}
 	r->rec_cell_bytes += body + 1;
 	emit(r, r->broken, r->broken_zh);
 	return 1;
 }
 
-/* Feeds one physical line (with its terminator) to libcsv. */
-static int feed_line(struct row_reader *r, const char *s, size_t n)
+/* 1 when the parser holds a record after a piece of a line without its
+ * line break (praw ends with it). */
+static int open_after_piece(struct row_reader *r, int *open)
 {
-	if (r->cd != (iconv_t)-1) {
+	size_t start;
+	if (open_field_start(r->praw.data, r->praw.len, NULL, 0, &start))
+		return -1;
+	*open = r->rec_cells || r->need_field || !csv_plain_blank(r->praw.data + start, r->praw.len - start);
+	return 0;
+}
+
+/* Feeds one physical line (with its terminator) to libcsv; converted: the
+ * line is UTF-8 already (read again after a rewind). */
+static int feed_line(struct row_reader *r, const char *s, size_t n, int converted)
+{
+	r->rewound = 0;
+	if (r->cd != (iconv_t)-1 && !converted) {
 		if (convert_line(r, s, n))
 			return MQ_ERR_NOMEM;
-		s = r->conv.data ? r->conv.data : "";
+		s = r->conv.data;
 		n = r->conv.len;
 	}
-	if (r->parser.pstate == 0) {
+	if (!r->open) {
 		r->rec_line = r->line;
 		r->rec_valid = 1;
+		mq_buf_reset(&r->praw);
+		r->praw_line = r->line;
 	}
+	r->pstart = 0;
 	r->line_valid = mq_utf8_valid(s, n);
 	r->rec_valid &= r->line_valid;
 	r->rec_bytes += n;
-	if (split_plain_line(r, s, n))
+	if (!r->open && split_plain_line(r, s, n))
 		return r->nomem ? MQ_ERR_NOMEM : 0;
-	/* libcsv grows a field by a fixed step (128 bytes): a multi-megabyte
-	 * field would take a hundred thousand reallocs, each a copy under
-	 * ASan; a step as big as the field so far makes the growth geometric */
-	if (r->parser.entry_size > r->parser.blk_size)
-		csv_set_blk_size(&r->parser, r->parser.entry_size);
+	r->last_term = 0;
 	size_t pos = 0;
 	for (;;) {
 		size_t done = csv_parse(&r->parser, s + pos, n - pos, on_cell, on_row, r);
@@ -424,12 +660,22 @@ static int feed_line(struct row_reader *r, const char *s, size_t n)
 		if (pos == n)
 			break;
 	}
-	if (r->parser.pstate != 0 && r->rec_bytes > MAX_RECORD) {
-		cut_record(r, "record longer than 16 MB (an unterminated quote?)",
-			   "记录超过16MB（引号未闭合？）");
-		if (reset_parser(r))
+	if (r->rewound)
+		return r->nomem ? MQ_ERR_NOMEM : 0;
+	int whole = n && s[n - 1] == '\n';
+	if (whole)
+		r->open = r->last_term != '\n';
+	if (r->open || !whole) {
+		if (mq_buf_add(&r->praw, s + r->pstart, n - r->pstart))
 			return MQ_ERR_NOMEM;
+	} else {
+		mq_buf_reset(&r->praw);
 	}
+	if (!whole && open_after_piece(r, &r->open))
+		return MQ_ERR_NOMEM;
+	if (r->open && r->rec_bytes > MAX_RECORD &&
+	    end_open_record(r, "record longer than 16 MB (an unterminated quote?)", "记录超过16MB（引号未闭合？）"))
+		return MQ_ERR_NOMEM;
 	return r->nomem ? MQ_ERR_NOMEM : 0;
 }
 
@@ -459,6 +705,63 @@ static void maybe_hand_over(struct row_reader *r)
 {
 	if (r->b->bytes.len >= BATCH_BYTES && r->rec_cells == 0)
 		hand_over(r, 0);
+}
+
+/* Reads the lines a rewind left in r->again (a rewind among them starts
+ * them over). */
+static int feed_again(struct row_reader *r)
+{
+	while (!r->stopped && r->again_pos < r->again.len) {
+		const char *s = r->again.data + r->again_pos;
+		const char *nl = memchr(s, '\n', r->again.len - r->again_pos);
+		size_t len = nl ? (size_t)(nl - s) + 1 : r->again.len - r->again_pos;
+		r->again_pos += len;
+		int rc = feed_line(r, s, len, 1);
+		if (rc)
+			return rc;
+		if (!r->rewound && nl)
+			r->line++;
+		maybe_hand_over(r);
+	}
+	mq_buf_reset(&r->again);
+	r->again_pos = 0;
+	return 0;
+}
+
+/* Feeds a line read from the file, then whatever a rewind left to read again. */
+static int feed_file_line(struct row_reader *r, const char *s, size_t n)
+{
+	int rc = feed_line(r, s, n, 0);
+	if (rc)
+		return rc;
+	if (r->rewound)
+		return feed_again(r);
+	if (n && s[n - 1] == '\n')
+		r->line++;
+	maybe_hand_over(r);
+	return 0;
+}
+
+/* The end of the input: the parser finishes its record, a record left
+ * open ends there (or rewinds to its quote and the lines after it are
+ * read, to the end again). */
+static int finish_file(struct row_reader *r)
+{
+	while (!r->stopped) {
+		if (!csv_fini(&r->parser, on_cell, on_row, r)) {
+			if (r->need_field)
+				on_row(-1, r);
+			return 0;
+		}
+		if (end_open_record(r, "unterminated quote", "引号未闭合"))
+			return MQ_ERR_NOMEM;
+		if (!r->rewound)
+			return 0;
+		int rc = feed_again(r);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static void sniff_encoding(const unsigned char *s, size_t n, enum mq_encoding *enc)
@@ -512,7 +815,7 @@ static int start_file(struct row_reader *r, char *buf, size_t n, size_t *start)
  * Returns 0 or a negative code with r->err filled. */
 static int parse_file(struct row_reader *r)
 {
-	struct mq_buf block = { 0 };
+	struct mq_buf block = MQ_BUF_INIT;
 	int rc = 0;
 	size_t start, n;
 	char *buf = malloc(READ_BLOCK);
@@ -534,11 +837,9 @@ static int parse_file(struct row_reader *r)
 		char *nl;
 		while (!r->stopped && (nl = memchr(block.data + pos, '\n', block.len - pos))) {
 			size_t len = (size_t)(nl - (block.data + pos)) + 1;
-			if ((rc = feed_line(r, block.data + pos, len)))
+			if ((rc = feed_file_line(r, block.data + pos, len)))
 				goto out;
 			pos += len;
-			r->line++;
-			maybe_hand_over(r);
 		}
 		if (r->stopped)
 			goto out;
@@ -546,17 +847,15 @@ static int parse_file(struct row_reader *r)
 		block.len -= pos;
 		if (block.len > MAX_RECORD) {
 			/* one line without a line break this long: cut it off */
-			if ((rc = feed_line(r, block.data, block.len)))
+			if ((rc = feed_file_line(r, block.data, block.len)))
 				goto out;
-			if (r->parser.pstate != 0) {
-				cut_record(r, "line longer than 16 MB", "一行超过16MB");
-				if (reset_parser(r)) {
-					rc = MQ_ERR_NOMEM;
-					goto out;
-				}
+			if (r->open && end_open_record(r, "line longer than 16 MB", "一行超过16MB")) {
+				rc = MQ_ERR_NOMEM;
+				goto out;
 			}
+			if (r->rewound && (rc = feed_again(r)))
+				goto out;
 			block.len = 0;
-			maybe_hand_over(r);
 		}
 		if (n < READ_BLOCK)
 			break;
@@ -568,17 +867,16 @@ static int parse_file(struct row_reader *r)
 		rc = mq_fail(&r->err, MQ_ERR_IO, r->path, 0, "读取输入文件出错 / read error");
 		goto out;
 	}
-	if (block.len && (rc = feed_line(r, block.data, block.len)))
+	if (block.len && (rc = feed_file_line(r, block.data, block.len)))
 		goto out;
-	if (csv_fini(&r->parser, on_cell, on_row, r))
-		cut_record(r, "unterminated quote", "引号未闭合");
+	rc = finish_file(r);
 	if (r->nomem)
 		rc = MQ_ERR_NOMEM;
 out:
 	free(buf);
 	mq_buf_free(&block);
 	if (rc == MQ_ERR_NOMEM)
-		mq_fail(&r->err, rc, r->path, r->line, "内存不足 / out of memory");
+		mq_fail(&r->err, rc, r->path, r->line, "%s", mq_nomem_message);
 	return rc;
 }
 
@@ -674,9 +972,9 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_pr
 	r.fp = fopen(path, "rb");
 	if (!r.fp)
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
-	if (csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI)) {
+	if (parser_init(&r.parser)) {
 		fclose(r.fp);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	if (start_reader(&th, &r)) {
 		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "无法启动读取线程 / cannot start the reader thread");
@@ -701,6 +999,13 @@ static int read_rows(const char *path, const struct mq_ingest_opts *opts, row_pr
 	fclose(r.fp);
 	mq_buf_free(&r.conv);
 	mq_buf_free(&r.field);
+	mq_buf_free(&r.praw);
+	mq_buf_free(&r.again);
+	while (r.msgs) {
+		struct msg *m = r.msgs;
+		r.msgs = m->next;
+		free(m);
+	}
 	free(r.prep_view.cell);
 	free(r.prep_view.len);
 	for (int i = 0; i < NBATCH; i++)
@@ -845,7 +1150,7 @@ int mq_ingest_csv(const char *path, const struct mq_ingest_opts *opts,
 	int rc = read_rows(path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
 			   stats, err);
 	if (rc == MQ_ERR_NOMEM)
-		mq_fail(err, rc, path, 0, "内存不足 / out of memory");
+		mq_fail(err, rc, path, 0, "%s", mq_nomem_message);
 	free(v.col_field);
 	free(v.headers);
 	mq_buf_free(&v.header_bytes);
@@ -928,7 +1233,7 @@ int mq_read_reference(const char *path, const struct mq_ref_column *cols, int nc
 	rr.lens = calloc((size_t)ncols, sizeof *rr.lens);
 	int rc;
 	if (!rr.col_of || !rr.cells || !rr.lens)
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 	else
 		rc = read_rows(path, NULL, NULL, on_ref_row, &rr, NULL, NULL, err);
 	if (rc > 0) /* a row callback's error code travels back positive-free */

@@ -104,7 +104,8 @@ int mq_expand_inputs(char **inputs, int n, char ***out, int *nout, struct mq_err
 			}
 		}
 		closedir(d);
-		qsort(paths + first, (size_t)(np - first), sizeof *paths, cmp_str);
+		if (np > first) /* an empty folder: paths may still be NULL */
+			qsort(paths + first, (size_t)(np - first), sizeof *paths, cmp_str);
 	}
 	*out = paths;
 	*nout = np;

@@ -55,7 +55,7 @@ static int registry_row(const char *const *c, const size_t *l, long line, void *
 	struct loader *ld = ctx;
 	struct mq_reference *ref = ld->ref;
 	if (mq_grow((void **)&ref->villages, &ld->alloc, ref->nvillages + 1, sizeof *ref->villages))
-		return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
+		return mq_fail_nomem(ld->err, ld->path, line);
 	struct mq_village_ref *v = &ref->villages[ref->nvillages];
 	int ok1, ok2, ok3;
 	v->households = parse_count(c[3], l[3], &ok1);
@@ -67,13 +67,13 @@ static int registry_row(const char *const *c, const size_t *l, long line, void *
 	v->county = dup(ref, c[0], l[0]);
 	v->township = dup(ref, c[1], l[1]);
 	v->village = dup(ref, c[2], l[2]);
-	struct mq_buf key = { 0 };
+	struct mq_buf key = MQ_BUF_INIT;
 	int rc = village_key(&key, c[1], l[1], c[2], l[2]);
 	int32_t before = rc ? -1 : mq_intern_count(ref->index->village_keys);
 	int32_t id = rc ? -1 : mq_intern_id(ref->index->village_keys, key.data, key.len);
 	mq_buf_free(&key);
 	if (!v->county || !v->township || !v->village || id < 0)
-		return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
+		return mq_fail_nomem(ld->err, ld->path, line);
 	if (id < before)
 		return mq_fail(ld->err, MQ_ERR_FORMAT, ld->path, line,
 			       "村庄重复：%s/%s / village listed twice", v->township, v->village);
@@ -86,12 +86,12 @@ static int roster_row(const char *const *c, const size_t *l, long line, void *ct
 	struct loader *ld = ctx;
 	struct mq_reference *ref = ld->ref;
 	if (mq_grow((void **)&ref->cadres, &ld->alloc, ref->ncadres + 1, sizeof *ref->cadres))
-		return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
+		return mq_fail_nomem(ld->err, ld->path, line);
 	struct mq_cadre_ref *k = &ref->cadres[ref->ncadres];
 	const char **fields[] = { &k->cadre_id, &k->cadre_name, &k->unit, &k->role, &k->township, &k->village };
 	for (int i = 0; i < 6; i++)
 		if (!(*fields[i] = dup(ref, c[i], l[i])))
-			return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
+			return mq_fail_nomem(ld->err, ld->path, line);
 	int role = -1;
 	for (int i = 0; mq_roles[i]; i++)
 		if (strcmp(mq_roles[i], k->role) == 0)
@@ -104,7 +104,7 @@ static int roster_row(const char *const *c, const size_t *l, long line, void *ct
 	int32_t before = mq_intern_count(ref->index->cadre_keys);
 	int32_t id = mq_intern_id(ref->index->cadre_keys, k->cadre_id, l[0]);
 	if (id < 0)
-		return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
+		return mq_fail_nomem(ld->err, ld->path, line);
 	if (id < before)
 		return mq_fail(ld->err, MQ_ERR_FORMAT, ld->path, line, "干部编号重复：%s / cadre listed twice",
 			       k->cadre_id);
@@ -117,12 +117,12 @@ static int assignment_row(const char *const *c, const size_t *l, long line, void
 	struct loader *ld = ctx;
 	struct mq_reference *ref = ld->ref;
 	if (mq_grow((void **)&ref->assignments, &ld->alloc, ref->nassignments + 1, sizeof *ref->assignments))
-		return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
+		return mq_fail_nomem(ld->err, ld->path, line);
 	struct mq_assignment *a = &ref->assignments[ref->nassignments];
 	a->cadre_id = dup(ref, c[0], l[0]);
 	a->household_id = dup(ref, c[1], l[1]);
 	if (!a->cadre_id || !a->household_id)
-		return mq_fail(ld->err, MQ_ERR_NOMEM, ld->path, line, "内存不足 / out of memory");
+		return mq_fail_nomem(ld->err, ld->path, line);
 	ref->nassignments++;
 	return 0;
 }
@@ -150,7 +150,7 @@ int mq_reference_load(struct mq_reference *ref, const char *registry,
 	if (!ref->arena || !ref->index ||
 	    !(ref->index->village_keys = mq_intern_new()) || !(ref->index->cadre_keys = mq_intern_new())) {
 		mq_reference_free(ref);
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	}
 	const struct {
 		const char *path;

@@ -1,4 +1,4 @@
-/* ingest_xml.c — the XML reader (contract section 1, "XML").
+/* xml.c — the XML reader (contract section 1, "XML").
  *
  * Parsing: libxml2's SAX2 push parser, fed 64 KiB at a time. Not
  * xmlTextReader: the reader parses ahead in 512-byte chunks and, when it
@@ -9,9 +9,11 @@
  * current visit's values are held, each capped at XML_FIELD_CAP bytes
  * (1 MiB, cut at a character boundary: a longer text is kept in part and
  * still fails its length limit, E011). A record's line is the line of its
- * <visit> start tag's '<'. The encoding is the XML declaration's (UTF-8 by
- * default; GB18030/GBK converted by libxml2 through iconv), or GB18030 when
- * forced with --encoding gb18030.
+ * <visit> start tag's '<' (the line the SAX event before it ended on).
+ * The encoding is the XML declaration's (UTF-8 by default; GB18030/GBK
+ * converted by libxml2 through iconv), or GB18030 when forced with
+ * --encoding gb18030. libxml2 only through its public API: the push
+ * parser, SAX2 callbacks, xmlSAX2GetLineNumber.
  *
  * Mapping: <visit id> and its children fill the raw record (see elems[]).
  * Values are handed over untrimmed and unchecked: the validator decides
@@ -33,7 +35,7 @@
  * value errors (datatype, facet, missing child or attribute) are left to
  * the validator. The XSD is found in $MINQING_TEMPLATES, ./templates,
  * ../share/minqing/templates or ../templates beside the executable
- * (mq_find_template in util.h); missing, it is a fatal error naming the places looked in.
+ * (mq_find_template in core/files.h); missing, it is a fatal error naming the places looked in.
  *
  * Damage: a file that is not well-formed is read up to the damage; the
  * records before it are handed over, and the rest of the file becomes ONE
@@ -58,7 +60,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
@@ -140,6 +141,7 @@ struct xml_state {
 	/* the visit in progress */
 	int in_visit;
 	long visit_line;
+	long event_line;            /* line where the last SAX event ended, 0 before the root */
 	int elem;                   /* open child (index in elems[]) or -1 */
 	int in_topic;
 	unsigned seen;              /* bit per elems[] entry */
@@ -170,13 +172,6 @@ static void schema_parse_error(void *ctx, xmlErrorPtr e)
 		snprintf(msg, 400, "line %d: %s", e->line, e->message);
 }
 
-/* libxml2 hands a document parser's errors the context's userData */
-static void xsd_doc_error(void *ctx, xmlErrorPtr e)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	schema_parse_error(ctxt->_private, e);
-}
-
 /* Parses the XSD file ourselves so that its errors land in msg instead of
  * on stderr, then compiles it. */
 static int load_schema(xmlSchemaPtr *schema, xmlDocPtr *xsd_doc, struct mq_error *err)
@@ -187,18 +182,17 @@ static int load_schema(xmlSchemaPtr *schema, xmlDocPtr *xsd_doc, struct mq_error
 		return rc;
 	*schema = NULL;
 	*xsd_doc = NULL;
-	xmlParserCtxtPtr dctxt = xmlNewParserCtxt();
-	if (!dctxt)
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
-	dctxt->_private = msg;
-	dctxt->sax->serror = xsd_doc_error;
-	xmlDocPtr doc = xmlCtxtReadFile(dctxt, path, NULL, XML_PARSE_NONET);
-	xmlFreeParserCtxt(dctxt);
+	/* a document parser's errors go to the thread's structured handler */
+	xmlStructuredErrorFunc old = xmlStructuredError;
+	void *old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(msg, schema_parse_error);
+	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	xmlSetStructuredErrorFunc(old_ctx, old);
 	if (doc) {
 		xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewDocParserCtxt(doc);
 		if (!pctxt) {
 			xmlFreeDoc(doc);
-			return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, path, 0);
 		}
 		xmlSchemaSetParserStructuredErrors(pctxt, schema_parse_error, msg);
 		*schema = xmlSchemaParse(pctxt);
@@ -284,22 +278,20 @@ static long cur_line(struct xml_state *st)
 }
 
 /* The line of the '<' that opened the element being reported: libxml2
- * calls startElementNs with the input at the tag's closing '>', and a tag
- * may span lines; '<' cannot occur inside it, so walk back to it. */
+ * calls startElementNs at the tag's closing '>', and a tag may span lines.
+ * Inside the root every byte before a '<' belongs to an event (text,
+ * comment, tag, ...), each of which notes the line it ended on
+ * (note_line), so the '<' is on the line the last event ended on. The
+ * root's own tag has only blanks before it that no event reports: its
+ * '>' line. */
 static long start_tag_line(struct xml_state *st)
 {
-	xmlParserInputPtr in = st->ctxt->input;
-	long line = cur_line(st);
-	if (!in || !in->cur || !in->base)
-		return line;
-	for (const xmlChar *p = in->cur; p > in->base;) {
-		p--;
-		if (*p == '<')
-			break;
-		if (*p == '\n' && line > 1)
-			line--;
-	}
-	return line;
+	return st->event_line ? st->event_line : cur_line(st);
+}
+
+static void note_line(struct xml_state *st)
+{
+	st->event_line = cur_line(st);
 }
 
 static void halt(struct xml_state *st)
@@ -790,9 +782,14 @@ static void on_global_error(void *ctx, xmlErrorPtr e)
  * encoders): still damage, never a silent end. */
 static void check_parser(struct xml_state *st, int rc)
 {
-	if (st->damaged || st->halted || (rc == 0 && st->ctxt->wellFormed))
-		return;
 	const xmlError *last = xmlCtxtGetLastError(st->ctxt);
+	if (st->damaged || st->halted)
+		return;
+	/* 0 from xmlParseChunk: well-formed so far; right after the context
+	 * is made, an error of its own recorded tells */
+	if (rc == 0 && (!last || last->code == XML_ERR_OK || last->level < XML_ERR_ERROR ||
+			last->domain == XML_FROM_NAMESPACE))
+		return;
 	char msg[400];
 	snprintf(msg, sizeof msg, "%s", last && last->message ? last->message : "the parser stopped");
 	strip_newline(msg);
@@ -815,12 +812,58 @@ static void emit_damage(struct xml_state *st)
 	reset_visit(st);
 }
 
-static enum mq_encoding detected_encoding(xmlParserCtxtPtr ctxt)
+/* SAX events as libxml2 sees them, each noting the line it ended on. */
+static void ev_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
+		     const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs)
 {
-	const char *enc = (const char *)ctxt->encoding;
-	if (!enc && ctxt->input)
-		enc = (const char *)ctxt->input->encoding;
-	if (enc && (strncasecmp(enc, "GB", 2) == 0 || strcasecmp(enc, "CP936") == 0))
+	on_start(ctx, local, prefix, uri, nns, ns, nattr, ndefaulted, attrs);
+	note_line(ctx);
+}
+
+static void ev_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	on_end(ctx, local, prefix, uri);
+	note_line(ctx);
+}
+
+static void ev_text(void *ctx, const xmlChar *ch, int len)
+{
+	on_text(ctx, ch, len);
+	note_line(ctx);
+}
+
+static void ev_comment(void *ctx, const xmlChar *text)
+{
+	(void)text;
+	note_line(ctx);
+}
+
+static void ev_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void)target;
+	(void)data;
+	note_line(ctx);
+}
+
+/* The encoding the XML declaration at the start of s[0..n) names (after a
+ * UTF-8 BOM): GB18030 for the GB family, else UTF-8, libxml2's default. */
+static enum mq_encoding declared_encoding(const char *s, size_t n)
+{
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		s += 3;
+		n -= 3;
+	}
+	const char *end = n >= 5 && memcmp(s, "<?xml", 5) == 0 ? memmem(s, n, "?>", 2) : NULL;
+	const char *p = end ? memmem(s, (size_t)(end - s), "encoding", 8) : NULL;
+	if (!p)
+		return MQ_ENC_UTF8;
+	for (p += 8; p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '='); p++)
+		;
+	if (p == end || (*p != '"' && *p != '\''))
+		return MQ_ENC_UTF8;
+	const char *v = p + 1, *q = memchr(v, *p, (size_t)(end - v));
+	size_t len = q ? (size_t)(q - v) : 0;
+	if ((len >= 2 && strncasecmp(v, "GB", 2) == 0) || (len == 5 && strncasecmp(v, "CP936", 5) == 0))
 		return MQ_ENC_GB18030;
 	return MQ_ENC_UTF8;
 }
@@ -854,7 +897,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	st = calloc(1, sizeof *st);
 	buf = malloc(XML_CHUNK);
 	if (!st || !buf) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	const char *base = strrchr(path, '/');
@@ -871,7 +914,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	st->vctxt = xmlSchemaNewValidCtxt(schema);
 	st->doc = xmlNewDoc(BAD_CAST "1.0");
 	if (!st->vctxt || !st->doc) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	xmlSchemaSetValidStructuredErrors(st->vctxt, schema_valid_error, st);
@@ -879,14 +922,20 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	xmlSAXHandler sax;
 	memset(&sax, 0, sizeof sax);
 	sax.initialized = XML_SAX2_MAGIC;
-	sax.startElementNs = on_start;
-	sax.endElementNs = on_end;
-	sax.characters = on_text;
-	sax.cdataBlock = on_text;
+	sax.startElementNs = ev_start;
+	sax.endElementNs = ev_end;
+	sax.characters = ev_text;
+	sax.ignorableWhitespace = ev_text; /* the same: whitespace is text, reported */
+	sax.cdataBlock = ev_text;
+	sax.comment = ev_comment;
+	sax.processingInstruction = ev_pi;
 	sax.internalSubset = on_doctype;
 	sax.serror = on_error;
 
-	ssize_t n = read(fd, buf, 4);
+	/* the XML declaration, for the encoding the file says it is in */
+	ssize_t n = pread(fd, buf, 512, 0);
+	enum mq_encoding declared = n > 0 ? declared_encoding(buf, (size_t)n) : MQ_ENC_UTF8;
+	n = n < 0 ? n : read(fd, buf, 4);
 	if (n < 0) {
 		rc = mq_fail(err, MQ_ERR_IO, path, 0, "读取失败 / read failed: %s", strerror(errno));
 		goto out;
@@ -897,16 +946,17 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 	xmlSetStructuredErrorFunc(st, on_global_error);
 	st->ctxt = xmlCreatePushParserCtxt(&sax, st, buf, (int)n, path);
 	if (!st->ctxt) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE */
 	xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET);
 	check_parser(st, 0);
 	if (opts && opts->encoding == MQ_ENC_GB18030) {
-		xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler("GB18030");
-		if (h)
-			xmlSwitchToEncoding(st->ctxt, h);
+		/* the same start with the encoding given, whatever the declaration says */
+		if (xmlCtxtResetPush(st->ctxt, buf, (int)n, path, "GB18030") == 0)
+			xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET);
+		check_parser(st, 0);
 	}
 	long long total = n, next_progress = XML_PROGRESS_EVERY;
 	while (!st->halted && !st->damaged) {
@@ -927,7 +977,7 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 			break;
 	}
 	if (st->nomem) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	if (st->damaged && !st->stop_rc) {
@@ -938,14 +988,14 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		emit_damage(st);
 	}
 	if (st->nomem)
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 	else
 		rc = st->stop_rc;
 	if (stats) {
 		stats->records = st->records;
 		stats->bytes = (long long)sb.st_size;
 		stats->encoding = opts && opts->encoding == MQ_ENC_GB18030 ? MQ_ENC_GB18030
-										: detected_encoding(st->ctxt);
+										: declared;
 		stats->bom = bom;
 		stats->is_xml = 1;
 	}

@@ -1,4 +1,4 @@
-/* archive_stage.c — the archive stage of a run: reads what the earlier
+/* packages.c — the archive stage of a run: reads what the earlier
  * stages wrote in OUT (the CSVs and run.txt in data/, the PDFs in reports/) and
  * writes one package per township and one for the county to OUT/archive.
  * A township's rows of each CSV are split into OUT/archive/.tmp.PID in one
@@ -117,7 +117,7 @@ static int run_info_read(const char *path, struct run_info *ri, struct mq_error 
 	if (!rc && ferror(fp))
 		rc = mq_fail(err, MQ_ERR_IO, path, lineno, "读取出错 / read error");
 	else if (rc)
-		rc = mq_fail(err, rc, path, lineno, "内存不足 / out of memory");
+		rc = mq_fail(err, rc, path, lineno, "%s", mq_nomem_message);
 	fclose(fp);
 	if (rc)
 		run_info_free(ri);
@@ -142,7 +142,7 @@ static int reader_open(struct rec_reader *r, const char *path, struct mq_error *
 	r->buf = malloc(1 << 18);
 	if (!r->buf) {
 		fclose(r->fp);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	r->len = fread(r->buf, 1, 1 << 18, r->fp);
 	if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
@@ -346,7 +346,7 @@ static int list_reports(struct stage *s, struct mq_error *err)
 {
 	char *dir = path_join(s->o->out_dir, "reports", NULL);
 	if (!dir)
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	DIR *d = opendir(dir);
 	int rc = 0;
 	if (!d) {
@@ -377,7 +377,7 @@ static int list_reports(struct stage *s, struct mq_error *err)
 	closedir(d);
 	free(dir);
 	if (rc)
-		return mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+		return mq_fail(err, rc, NULL, 0, "%s", mq_nomem_message);
 	if (s->nreports)
 		qsort(s->reports, s->nreports, sizeof *s->reports, cmp_str);
 	return 0;
@@ -401,7 +401,7 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 {
 	char *src = path_join(s->o->out_dir, "data", csvs[c].file);
 	if (!src)
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	int rc = 0;
 	if (access(src, F_OK)) {
 		free(src);
@@ -431,7 +431,7 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 			char *dst = sub ? path_join(s->tmp, dir, csvs[c].file) : NULL;
 			if (!dst) {
 				free(sub);
-				rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+				rc = mq_fail_nomem(err, NULL, 0);
 				break;
 			}
 			if (mkdir(sub, 0777) && errno != EEXIST)
@@ -491,7 +491,7 @@ static void remove_tmp(struct stage *s)
 static int add_info(struct stage *s, struct mq_bag *bag, const char *owner, const char *desc,
 		    struct mq_error *err)
 {
-	struct mq_buf v = {0};
+	struct mq_buf v = MQ_BUF_INIT;
 	const char *org = s->o->organization ? s->o->organization
 			  : s->run.kv[RUN_UNIT] ? s->run.kv[RUN_UNIT] : s->county;
 	int rc = mq_bag_add_info(bag, "Source-Organization", org, err);
@@ -521,17 +521,17 @@ static int add_info(struct stage *s, struct mq_bag *bag, const char *owner, cons
 	}
 	mq_buf_free(&v);
 	if (rc && !err->code)
-		rc = mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail(err, rc, NULL, 0, "%s", mq_nomem_message);
 	return rc;
 }
 
 static int add_in(struct mq_bag *bag, const char *src, const char *dir, const char *name,
 		  const char *sha, struct mq_error *err)
 {
-	struct mq_buf n = {0};
+	struct mq_buf n = MQ_BUF_INIT;
 	if (mq_buf_printf(&n, "%s/%s", dir, name)) {
 		mq_buf_free(&n);
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	}
 	int rc = mq_bag_add_file(bag, src, n.data, sha, err);
 	mq_buf_free(&n);
@@ -557,16 +557,16 @@ static int write_package(struct stage *s, long town, char **zip_out, uint64_t *b
 			  ? "全县各乡镇工作小结、村台账、年度考核结果、统计报表、受理记录、退回记录、警告与数据质量报告。"
 			  : "本乡镇工作小结、村台账、统计报表、受理记录、退回记录、警告与数据质量报告。", err);
 	char *reports = path_join(s->o->out_dir, "reports", NULL);
-	struct mq_buf prefix = {0};
+	struct mq_buf prefix = MQ_BUF_INIT;
 	if (!rc && (!reports || mq_buf_printf(&prefix, "%s_", owner)))
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 	for (size_t i = 0; i < s->nreports && !rc; i++) {
 		const char *r = s->reports[i];
 		if (town >= 0 && strncmp(r, prefix.data, prefix.len) && !has_suffix(r, "_数据质量报告.pdf"))
 			continue;
 		char *src = path_join(reports, r, NULL);
 		rc = src ? add_in(bag, src, DIR_REPORTS, r, NULL, err)
-			 : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			 : mq_fail_nomem(err, NULL, 0);
 		free(src);
 	}
 	for (size_t c = 0; c < NCSV && !rc; c++) {
@@ -578,7 +578,7 @@ static int write_package(struct stage *s, long town, char **zip_out, uint64_t *b
 		else
 			continue;
 		if (!src)
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 		else if (!access(src, F_OK))
 			rc = add_in(bag, src, DIR_DATA, csvs[c].file, NULL, err);
 		free(src);
@@ -591,17 +591,15 @@ static int write_package(struct stage *s, long town, char **zip_out, uint64_t *b
 	mq_buf_reset(&prefix);
 	char *archive = path_join(s->o->out_dir, "archive", NULL);
 	if (!rc && (!archive || mq_buf_printf(&prefix, "%s_%s_档案包.zip", owner, s->label)))
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
-	struct mq_buf zip = {0};
+		rc = mq_fail_nomem(err, NULL, 0);
+	struct mq_buf zip = MQ_BUF_INIT;
 	if (!rc && (mq_buf_printf(&zip, "%s/", archive) ||
 		    mq_archive_safe_name(prefix.data, prefix.len, 1, &zip)))
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc)
 		rc = mq_archive_write(zip.data, bag, bytes, err);
-	if (!rc) {
-		*zip_out = zip.data;
-		zip.data = NULL;
-	}
+	if (!rc && !(*zip_out = mq_buf_detach(&zip)))
+		rc = mq_fail_nomem(err, NULL, 0);
 	mq_buf_free(&zip);
 	mq_buf_free(&prefix);
 	free(archive);
@@ -654,7 +652,7 @@ static int write_packages(struct stage *s, struct mq_error *err)
 	struct pool p = {.s = s, .njobs = s->ntowns + 1};
 	p.jobs = calloc(p.njobs, sizeof *p.jobs);
 	if (!p.jobs)
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	pthread_mutex_init(&p.mu, NULL);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nthreads = s->o->jobs > 0 ? (size_t)s->o->jobs : cpus > 1 ? (size_t)(cpus < 4 ? cpus : 4) : 1;
@@ -703,7 +701,7 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 	mq_period_label_zh(&period, s.label, sizeof s.label);
 	mq_date_format(period.last, last);
 	int rc = (path = path_join(o->out_dir, "data", "run.txt")) ? run_info_read(path, &s.run, err)
-		 : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		 : mq_fail_nomem(err, NULL, 0);
 	free(path);
 	if (rc)
 		return rc;
@@ -714,7 +712,7 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 
 	path = rc ? NULL : path_join(o->out_dir, "data", "township_summary.csv");
 	if (!rc && !path)
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc && access(path, R_OK))
 		rc = mq_fail(err, MQ_ERR_IO, path, 0, "找不到乡镇汇总表，请先运行 aggregate / township summary missing: run aggregate first");
 	if (!rc)
@@ -722,7 +720,7 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 	free(path);
 	path = rc ? NULL : path_join(o->out_dir, "data", "county_summary.csv");
 	if (!rc && !path)
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc)
 		rc = distinct_values(path, "county", &counties, &ncounties, err);
 	free(path);
@@ -730,12 +728,12 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 		/* one county: its name; otherwise the unit of the run, else 全部 */
 		const char *name = ncounties == 1 ? counties[0] : s.run.kv[RUN_UNIT] ? s.run.kv[RUN_UNIT] : "全部";
 		if (!(s.county = strdup(name)))
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 	}
 	if (!rc)
 		rc = list_reports(&s, err);
 	if (!rc && !(archive = path_join(o->out_dir, "archive", NULL)))
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc)
 		rc = mq_mkdirs(archive, err);
 	if (!rc) {
@@ -744,7 +742,7 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 		s.tmp = path_join(archive, sub, NULL);
 		s.split = calloc(s.ntowns * NCSV + 1, sizeof *s.split);
 		if (!s.tmp || !s.split)
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 		else if (mkdir(s.tmp, 0700) && errno != EEXIST)
 			rc = mq_fail(err, MQ_ERR_IO, s.tmp, 0, "无法创建目录 / cannot create folder: %s", strerror(errno));
 	}

@@ -62,7 +62,7 @@ struct rctx {
 	int ncells;
 };
 
-static int nomem(struct rctx *r) { return mq_fail(r->err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory"); }
+static int nomem(struct rctx *r) { return mq_fail_nomem(r->err, "", 0); }
 
 static int tmpl_fail(struct rctx *r, const struct mq_block *b, const char *msg, const char *what)
 {
@@ -293,7 +293,7 @@ static int eval_cond(struct rctx *r, const struct mq_cond *c, const struct frame
 	}
 	struct prov pv;
 	const char *lhs = lookup(r, here, c->lhs, &pv);
-	struct mq_buf rhs = {0};
+	struct mq_buf rhs = MQ_BUF_INIT;
 	int rc = expand(r, outer, c->rhs, -1, &rhs);
 	if (!rc)
 		*ok = compare(lhs, c->op, rhs.data ? rhs.data : "");
@@ -811,7 +811,7 @@ static int do_kv(struct rctx *r, const struct mq_block *b, const struct frame *f
 	if (!r->at_top)
 		r->y -= vs->space_before;
 	for (int i = 0; i < b->nitems; i++) {
-		struct mq_buf key = {0};
+		struct mq_buf key = MQ_BUF_INIT;
 		rc = expand(r, fr, b->keys[i], ks->font, &key);
 		if (!rc) {
 			mq_buf_reset(&r->scratch);
@@ -899,7 +899,7 @@ static int do_each(struct rctx *r, const struct mq_block *b, const struct frame 
 		if (b->bookmark) {
 			/* keep the bookmark on the page where the section starts */
 			const struct mq_style *body = &r->t->styles[mq_template_style(r->t, "body")];
-			struct mq_buf t = {0};
+			struct mq_buf t = MQ_BUF_INIT;
 			if ((rc = ensure(r, 3 * body->leading)))
 				break;
 			if (!(rc = expand(r, &f, b->bookmark, -1, &t)))

@@ -79,7 +79,7 @@ int mq_data_set(struct mq_data *d, const char *name, const char *value, struct m
 {
 	const char *v = dup_str(d->arena, value);
 	if (!v)
-		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, "", 0);
 	for (size_t i = 0; i < d->nsc; i++)
 		if (strcmp(d->sc[i].name, name) == 0) {
 			d->sc[i].value = v;
@@ -89,13 +89,13 @@ int mq_data_set(struct mq_data *d, const char *name, const char *value, struct m
 		size_t na = d->asc ? d->asc * 2 : 16;
 		struct scalar *n = realloc(d->sc, na * sizeof *n);
 		if (!n)
-			return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, "", 0);
 		d->sc = n;
 		d->asc = na;
 	}
 	const char *nm = dup_str(d->arena, name);
 	if (!nm)
-		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, "", 0);
 	d->sc[d->nsc++] = (struct scalar){nm, v};
 	return 0;
 }
@@ -123,17 +123,17 @@ int mq_data_add_set(struct mq_data *d, const char *name, const char *const *fiel
 		return mq_fail(err, MQ_ERR_USAGE, "", 0, "数据集重复 / duplicate data set \"%s\"", name);
 	struct mq_dataset *s = calloc(1, sizeof *s);
 	if (!s)
-		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, "", 0);
 	s->name = dup_str(d->arena, name);
 	s->fields = mq_arena_alloc(d->arena, (nfields + 1) * sizeof *s->fields);
 	if (!s->name || !s->fields) {
 		free(s);
-		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, "", 0);
 	}
 	for (size_t i = 0; i < nfields; i++)
 		if (!(s->fields[i] = dup_str(d->arena, fields[i]))) {
 			free(s);
-			return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, "", 0);
 		}
 	s->nfields = nfields;
 	if (d->last)
@@ -153,14 +153,14 @@ int mq_dataset_add_row(struct mq_dataset *s, const char *const *values, struct m
 		size_t na = s->alloc ? s->alloc * 2 : 64;
 		const char **v = realloc(s->vals, na * (s->nfields ? s->nfields : 1) * sizeof *v);
 		if (!v)
-			return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, "", 0);
 		s->vals = v;
 		s->alloc = na;
 	}
 	const char **row = s->vals + s->nrows * s->nfields;
 	for (size_t i = 0; i < s->nfields; i++)
 		if (!(row[i] = dup_str(d->arena, values[i])))
-			return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, "", 0);
 	s->nrows++;
 	return 0;
 }
@@ -381,7 +381,7 @@ static const char *text_of(struct loader *L, xmlNode *n)
 		return "";
 	const char *s = (const char *)c;
 	size_t len = strlen(s);
-	struct mq_buf b = {0};
+	struct mq_buf b = MQ_BUF_INIT;
 	uint32_t prev = 0;
 	size_t i = 0;
 	int rc = 0;
@@ -483,7 +483,7 @@ static int parse_cond(struct loader *L, xmlNode *n, const char *s, struct mq_con
 		c->lhs = mq_arena_strndup(L->t->arena, l, ll);
 		c->rhs = mq_arena_strndup(L->t->arena, r, rl);
 		if (!c->lhs || !c->rhs)
-			return mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(L->err, L->path, 0);
 		return check_placeholders(L, n, c->rhs);
 	}
 	return fail_at(L, n, MQ_ERR_FORMAT,
@@ -536,7 +536,7 @@ static int parse_whens(struct loader *L, xmlNode *parent, struct mq_when **out, 
 	*nout = 0;
 	*out = n ? mq_arena_alloc(L->t->arena, (size_t)n * sizeof **out) : NULL;
 	if (n && !*out)
-		return mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(L->err, L->path, 0);
 	for (xmlNode *c = parent->children; c; c = c->next) {
 		if (!is_el(c, "when"))
 			continue;
@@ -557,7 +557,7 @@ static int parse_table(struct loader *L, xmlNode *n, struct mq_block *b)
 		nc += is_el(c, "column");
 	b->cols = mq_arena_alloc(L->t->arena, (size_t)nc * sizeof *b->cols);
 	if (!b->cols)
-		return mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(L->err, L->path, 0);
 	b->ncols = 0;
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (!is_el(c, "column"))
@@ -636,7 +636,7 @@ static int parse_block(struct loader *L, xmlNode *n, struct mq_block *b)
 		b->keys = mq_arena_alloc(L->t->arena, (size_t)(ni + 1) * sizeof *b->keys);
 		b->vals = mq_arena_alloc(L->t->arena, (size_t)(ni + 1) * sizeof *b->vals);
 		if (!b->keys || !b->vals)
-			return mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(L->err, L->path, 0);
 		for (xmlNode *c = n->children; c; c = c->next) {
 			if (!is_el(c, "item"))
 				continue;
@@ -702,7 +702,7 @@ static int parse_blocks(struct loader *L, xmlNode *first, struct mq_block **out,
 	*nout = 0;
 	*out = mq_arena_alloc(L->t->arena, (size_t)(n + 1) * sizeof **out);
 	if (!*out)
-		return mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(L->err, L->path, 0);
 	for (xmlNode *c = first; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || is_el(c, "else"))
 			continue;
@@ -725,7 +725,7 @@ static int parse_style(struct loader *L, xmlNode *n)
 			return fail_at(L, n, MQ_ERR_FORMAT, "未定义的基础样式 / undefined base style", attr(L, n, "base", ""));
 		struct mq_style *ns = realloc(t->styles, (size_t)(t->nstyles + 1) * sizeof *ns);
 		if (!ns)
-			return mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(L->err, L->path, 0);
 		t->styles = ns;
 		i = t->nstyles++;
 		t->styles[i] = t->styles[base];
@@ -900,7 +900,7 @@ static int validate(struct loader *L, xmlDoc *doc, const char *xsd)
 	xmlSchemaValidCtxt *vc = NULL;
 	int rc = 0;
 	if (!pc)
-		return mq_fail(L->err, MQ_ERR_NOMEM, xsd, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(L->err, xsd, 0);
 	xmlSchemaSetParserStructuredErrors(pc, (xmlStructuredErrorFunc)capture_error, &cap);
 	schema = xmlSchemaParse(pc);
 	if (!schema) {
@@ -910,7 +910,7 @@ static int validate(struct loader *L, xmlDoc *doc, const char *xsd)
 	}
 	vc = xmlSchemaNewValidCtxt(schema);
 	if (!vc) {
-		rc = mq_fail(L->err, MQ_ERR_NOMEM, xsd, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(L->err, xsd, 0);
 		goto done;
 	}
 	xmlSchemaSetValidStructuredErrors(vc, (xmlStructuredErrorFunc)capture_error, &cap);
@@ -1001,7 +1001,7 @@ int mq_template_load(const char *path, const char *xsd_path, struct mq_template 
 	struct mq_template *t = calloc(1, sizeof *t);
 	if (!t || init_template(t, path)) {
 		mq_template_free(t);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	struct loader L = {t, t->path, err};
 	struct mq_error cap = {0};
@@ -1009,7 +1009,7 @@ int mq_template_load(const char *path, const char *xsd_path, struct mq_template 
 	xmlDoc *doc = NULL;
 	int rc = 0;
 	if (!pc) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto done;
 	}
 	/* no network, no DTD loading, no entity substitution */

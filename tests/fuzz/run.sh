@@ -10,7 +10,7 @@ BUILD=${BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 CC=${FUZZ_CC:-clang}
 OUT=$BUILD/fuzz
-PKGS="libxml-2.0 zlib minizip libcrypto harfbuzz harfbuzz-subset fontconfig"
+PKGS="libxml-2.0 zlib minizip libcrypto libutf8proc harfbuzz harfbuzz-subset fontconfig"
 VERSION=$(sed -n 's/^VERSION *:= *//p' Makefile)
 CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags $PKGS) -DMQ_VERSION=\"${VERSION:-0}\""
 LIBS="$(pkg-config --libs $PKGS) -lcsv -lm -lpthread"

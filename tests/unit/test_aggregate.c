@@ -325,7 +325,7 @@ static void test_cadre_months(void)
 			   "C1,张三,县局,第一书记,甲镇,一村\nC9,李四,县局,包村干部,乙乡,三村\n", NULL), 0);
 	struct mq_agg *agg = agg_for("2024", "2024-12-31", &ref);
 	for (int i = 1; i <= 10; i++) {
-		char d[16];
+		char d[32];
 		snprintf(d, sizeof d, "2024-01-%02d", i);
 		add(agg, (struct r){ .date = d, .hh = "H1" });
 	}

@@ -16,7 +16,7 @@
 static char *safe(const char *s, int one)
 {
 	static char out[1024];
-	struct mq_buf b = {0};
+	struct mq_buf b = MQ_BUF_INIT;
 	int rc = mq_archive_safe_name(s, strlen(s), one, &b);
 	snprintf(out, sizeof out, "%s", rc ? "<error>" : b.data);
 	mq_buf_free(&b);
@@ -53,6 +53,12 @@ static void test_safe_names(void)
 		{"\xef\xa4\x80", 0, "\xe8\xb1\x88"},
 		{"\xe2\x84\xab", 0, "\xc3\x85"},
 		{"\xe1\x84\x80\xe1\x85\xa1\xe1\x86\xa8", 0, "\xea\xb0\x81"},
+		/* canonical order first (Python's unicodedata agrees): ḋ + dot
+		 * below → ḍ + dot above; q + dot above + dot below reordered;
+		 * U+0F73 decomposes and stays apart (composition exclusion) */
+		{"\xe1\xb8\x8b\xcc\xa3", 0, "\xe1\xb8\x8d\xcc\x87"},
+		{"q\xcc\x87\xcc\xa3", 0, "q\xcc\xa3\xcc\x87"},
+		{"\xe0\xbd\xb3", 0, "\xe0\xbd\xb1\xe0\xbd\xb2"},
 		{"", 0, "<error>"},
 		{"///", 0, "<error>"},
 	};
@@ -73,7 +79,7 @@ static void test_safe_names(void)
 
 static void test_manifest_lines(void)
 {
-	struct mq_buf b = {0}, d = {0};
+	struct mq_buf b = MQ_BUF_INIT, d = MQ_BUF_INIT;
 	CHECK_INT(mq_bagit_manifest_line(&b, "abc", "data/50%\nx\ry.csv"), 0);
 	CHECK_STR(b.data, "abc  data/50%25%0Ax%0Dy.csv\n");
 	CHECK_INT(mq_bagit_path_decode("data/50%25%0ax%0Dy%41.csv", 25, &d), 0);
@@ -226,7 +232,7 @@ static void test_write_read(void)
 			CHECK_STR(mq_zip_get(z, i)->name, order[i]);
 			CHECK(mq_zip_get(z, i)->flag & (1u << 11));
 		}
-		struct mq_buf t = {0};
+		struct mq_buf t = MQ_BUF_INIT;
 		unsigned method = 99, flag = 0;
 		CHECK_INT(member(z, "bagit.txt", &t, &method, &flag), 0);
 		CHECK_STR(t.data, "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
@@ -265,7 +271,7 @@ static void test_write_read(void)
 	}
 
 	struct mq_verify_result res;
-	struct mq_buf report = {0};
+	struct mq_buf report = MQ_BUF_INIT;
 	CHECK_INT(mq_verify_package(zip1, NULL, &res, &report, &err), 0);
 	CHECK_INT(res.payload_files, 2);
 	CHECK_INT(res.payload_bytes, 204806);

@@ -1,6 +1,7 @@
 /* Unit tests of the CSV reader: RFC 4180 cases, line numbers, encodings,
  * headers, blank rows, broken records, huge fields, reference files. */
 #include "check.h"
+#include "minqing/core/buf.h"
 #include "minqing/core/error.h"
 #include "minqing/ingest/ingest.h"
 
@@ -195,7 +196,7 @@ static void test_broken_records(void)
 			   "R4,2024-01-02,镇,a,extra\n"
 			   "R5,2024-01-02,镇,\"never closed\nmore\n",
 			   MQ_ENC_AUTO, &g, &st), 0);
-	CHECK_INT(g.n, 5);
+	CHECK_INT(g.n, 6);
 	CHECK_STR(g.structural[0], "characters after a closing quote");
 	CHECK_INT(g.line[0], 2);
 	CHECK_STR(g.structural[1], NULL);
@@ -203,10 +204,22 @@ static void test_broken_records(void)
 	CHECK_INT(g.line[1], 3);
 	CHECK_STR(g.structural[2], "wrong number of cells: 3, header has 4");
 	CHECK_STR(g.structural[3], "wrong number of cells: 5, header has 4");
-	CHECK_STR(g.structural[4], "unterminated quote");
+	/* the quote swallowed the line after it: the record ends with its
+	 * own line, the next line is read as a record of its own */
+	CHECK_STR(g.structural[4], "unterminated quote opened on line 6: the record ends with that line, "
+		  "the lines after it are read as records");
 	CHECK_INT(g.line[4], 6);
-	/* the open field's text is kept for rejects.csv */
+	/* the open field's text (to its line's end) is kept for rejects.csv */
 	CHECK_INT(g.ncells[4], 4);
+	CHECK_STR(g.value[4][MQ_F_NOTES], "never closed\n");
+	CHECK_STR(g.structural[5], "wrong number of cells: 1, header has 4");
+	CHECK_INT(g.line[5], 7);
+	got_free(&g);
+	/* an open quote on the last line ends with the input, as before */
+	CHECK_INT(read_str(HEAD "R1,2024-01-02,镇,\"open\n", MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(g.n, 1);
+	CHECK_STR(g.structural[0], "unterminated quote");
+	CHECK_STR(g.value[0][MQ_F_NOTES], "open\n");
 	got_free(&g);
 }
 
@@ -258,6 +271,19 @@ static void test_huge_field(void)
 	struct mq_ingest_stats st;
 	CHECK_INT(read_str(data, MQ_ENC_AUTO, &g, &st), 0);
 	CHECK(g.n >= 1);
+	/* 16 MB on, its quote is taken for left open: the lines after it are
+	 * read as records (many) */
+	CHECK(g.structural[0] && strstr(g.structural[0], "unterminated quote opened on line 2:"));
+	CHECK_INT(g.line[0], 2);
+	CHECK_INT(g.ncells[0], 4);
+	CHECK_INT(st.records, (long)(big / 100) + 2); /* R1, the x lines after its own, the closing one, R2 */
+	got_free(&g);
+	/* a quote opened on its last line: cut off at 16 MB as one record */
+	strcpy(data, HEAD "R1,2024-01-02,镇,\"");
+	n = strlen(data);
+	memset(data + n, 'x', big);
+	strcpy(data + n + big, "\"\nR2,2024-01-02,镇,ok\n");
+	CHECK_INT(read_str(data, MQ_ENC_AUTO, &g, &st), 0);
 	CHECK_STR(g.structural[0], "record longer than 16 MB (an unterminated quote?)");
 	got_free(&g);
 	free(data);
@@ -271,6 +297,74 @@ static int count_rows(const char *const *cells, const size_t *lens, long line, v
 	if (strcmp(cells[1], "北坡镇") == 0)
 		(*n)++;
 	return 0;
+}
+
+struct tally {
+	long records, rejected, last_line, ok_after;
+	char first[320];
+};
+
+static int tally(const struct mq_raw_record *r, void *ctx)
+{
+	struct tally *t = ctx;
+	if (r->structural) {
+		if (!t->rejected++)
+			snprintf(t->first, sizeof t->first, "%ld %s / %s", r->line, r->structural, r->structural_zh);
+	} else if (r->value[MQ_F_NOTES] && r->len[MQ_F_NOTES] == 2 && !memcmp(r->value[MQ_F_NOTES], "ok", 2)) {
+		t->ok_after++;
+	}
+	t->records++;
+	t->last_line = r->line;
+	return 0;
+}
+
+static void test_quote_left_open(void)
+{
+	/* a quote left open early in a big file swallows no rows: every
+	 * physical line after the one it was opened on is a record again,
+	 * up to the next quote too (which would otherwise close it) */
+	struct mq_buf b = MQ_BUF_INIT;
+	mq_buf_adds(&b, HEAD "R0,2024-01-02,镇,\"left open\n");
+	for (int i = 1; i <= 3000; i++) {
+		mq_buf_printf(&b, "R%d,2024-01-02,镇,ok\n", i);
+		if (i == 1500)
+			mq_buf_adds(&b, "Q1,2024-01-02,镇,\"quoted, with a comma\"\n");
+	}
+	const char *path = write_file(b.data, b.len);
+	struct tally t = { 0 };
+	struct mq_ingest_stats st = { 0 };
+	struct mq_error err = { 0 };
+	CHECK_INT(mq_ingest_file(path, NULL, tally, &t, &st, &err), 0);
+	unlink(path);
+	CHECK_INT(t.records, 3002);
+	CHECK_INT(st.records, 3002);
+	CHECK_INT(t.rejected, 1);
+	CHECK_INT(t.ok_after, 3000);
+	CHECK_INT(t.last_line, 3003);
+	CHECK_STR(t.first, "2 unterminated quote opened on line 2: the record ends with that line, the lines after "
+		  "it are read as records / 第2行的引号未闭合：记录到该行为止，其后各行按记录读取");
+	mq_buf_free(&b);
+
+	/* the quote is closed lines later by a quote and text after it: it is
+	 * the first quote that was left open */
+	struct got g = { 0 };
+	CHECK_INT(read_str(HEAD "R1,2024-01-02,镇,\"open\nR2,2024-01-02,镇,ok\nR3,2024-01-02,镇,\"q\"x\n",
+			   MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(g.n, 3);
+	CHECK(g.structural[0] && strstr(g.structural[0], "opened on line 2:"));
+	CHECK_STR(g.value[0][MQ_F_NOTES], "open\n");
+	CHECK_STR(g.structural[1], NULL);
+	CHECK_INT(g.line[1], 3);
+	CHECK_STR(g.structural[2], "characters after a closing quote");
+	CHECK_INT(g.line[2], 4);
+	CHECK_STR(g.value[2][MQ_F_NOTES], "qx");
+	got_free(&g);
+	/* a line break inside quotes that do close stays one record */
+	CHECK_INT(read_str(HEAD "R1,2024-01-02,镇,\"two\nlines\"\nR2,2024-01-02,镇,ok\n", MQ_ENC_AUTO, &g, &st), 0);
+	CHECK_INT(g.n, 2);
+	CHECK_STR(g.value[0][MQ_F_NOTES], "two\nlines");
+	CHECK_INT(g.line[1], 4);
+	got_free(&g);
 }
 
 static void test_reference(void)
@@ -343,6 +437,7 @@ int main(void)
 	test_broken_records();
 	test_recovery_keeps_the_record_whole();
 	test_huge_field();
+	test_quote_left_open();
 	test_reference();
 	return check_summary();
 }

@@ -272,7 +272,7 @@ static void test_prepared_same(void)
 	struct mq_validate_opts o = { .as_of = mq_day_from_ymd(2024, 12, 31) };
 	struct mq_validator *plain = mq_validator_new(&o), *ahead = mq_validator_new(&o);
 	struct mq_preparer *prep = mq_preparer_new(&o);
-	struct mq_buf blob = { 0 };
+	struct mq_buf blob = MQ_BUF_INIT;
 	for (size_t i = 0; i < sizeof seq / sizeof *seq; i++) {
 		struct rec r1, r2;
 		struct mq_verdict a, b;

@@ -128,7 +128,6 @@ int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *
 		     int (*fn)(const struct mq_record *rec, void *ctx), void *ctx,
 		     struct mq_error *err);
 
-#endif
 
 /* Writes data_dir/counts.csv (metric,value): the leading pairs in
  * `extra` (key, value, …, NULL), then records_read, accepted, rejected,
@@ -137,3 +136,5 @@ int mq_read_accepted(const char *path, mq_day as_of, const struct mq_reference *
  * (XML, CSV UTF-8, CSV UTF-8 BOM or CSV GB18030) and `blank:NAME`. */
 int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
 		    const char *const *extra, int bom, struct mq_error *err);
+
+#endif

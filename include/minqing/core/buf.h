@@ -6,13 +6,20 @@
 
 #include "minqing/core/error.h"
 
-/* Growing byte buffer, always NUL-terminated once it holds anything.
- * Initialise with {0}; cap (0 = none) bounds the size: growth past it fails
- * with MQ_ERR_LIMIT, so hostile input cannot blow it up. */
+/* Growing byte buffer, always NUL-terminated. Initialise with MQ_BUF_INIT
+ * (or mq_buf_init): data is then never NULL, an empty buffer's data is ""
+ * (the shared, never written mq_buf_slopbuf, as git's strbuf does), and it
+ * is again after mq_buf_free; every function also accepts a zeroed buffer.
+ * cap (0 = none) bounds the size: growth past it fails with MQ_ERR_LIMIT,
+ * so hostile input cannot blow it up; a size that would overflow size_t is
+ * MQ_ERR_NOMEM. */
 struct mq_buf {
 	char *data;
-	size_t len, alloc, cap;
+	size_t len, alloc, cap;     /* alloc 0: data is the slop buffer (or NULL) */
 };
+extern char mq_buf_slopbuf[1];
+#define MQ_BUF_INIT { mq_buf_slopbuf, 0, 0, 0 }
+void mq_buf_init(struct mq_buf *b);
 /* Makes room for extra more bytes (and the NUL) without changing len. */
 int mq_buf_reserve(struct mq_buf *b, size_t extra);
 int mq_buf_add(struct mq_buf *b, const void *data, size_t len);
@@ -21,10 +28,13 @@ int mq_buf_adds(struct mq_buf *b, const char *s);
 int mq_buf_printf(struct mq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mq_buf_reset(struct mq_buf *b); /* len = 0, keeps memory */
 void mq_buf_free(struct mq_buf *b);
+/* The buffer's string, now the caller's to free (NULL on OOM); b is left
+ * empty as after mq_buf_free. */
+char *mq_buf_detach(struct mq_buf *b);
 
 /* Grows the array *arr of elem-sized items (capacity *alloc) to hold at
- * least need items, doubling; new items are zeroed. 0 or MQ_ERR_NOMEM, the
- * array left as it was on failure. */
+ * least need items, doubling; new items are zeroed. 0 or MQ_ERR_NOMEM (also
+ * when the size would overflow), the array left as it was on failure. */
 int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem);
 
 #endif

@@ -29,5 +29,9 @@ struct mq_error {
  * `return mq_fail(err, MQ_ERR_IO, path, 0, "...%s", x);`. */
 int mq_fail(struct mq_error *err, int code, const char *file, long line,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The one out-of-memory error: mq_fail with MQ_ERR_NOMEM and its message. */
+int mq_fail_nomem(struct mq_error *err, const char *file, long line);
+/* Its message, for the few places that print it without a struct. */
+extern const char mq_nomem_message[];
 
 #endif

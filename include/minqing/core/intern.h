@@ -26,6 +26,8 @@ int32_t mq_intern_find_h(const struct mq_intern *t, const char *s, size_t len, u
 int32_t mq_intern_count(const struct mq_intern *t);
 void mq_intern_free(struct mq_intern *t);
 
-uint64_t mq_hash(const void *data, size_t len, uint64_t seed); /* FNV-1a style, 64-bit */
+/* 64-bit hash of data[0..len): eight bytes a step read little-endian,
+ * multiply and xor-shift mixing (not FNV); the same on every machine. */
+uint64_t mq_hash(const void *data, size_t len, uint64_t seed);
 
 #endif

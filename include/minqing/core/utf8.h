@@ -1,4 +1,4 @@
-/* utf8.h — UTF-8 validity, code point counting and decoding, trimming. */
+/* utf8.h — UTF-8 validity, code point counting, decoding and encoding, trimming. */
 #ifndef MINQING_CORE_UTF8_H
 #define MINQING_CORE_UTF8_H
 
@@ -11,6 +11,9 @@
 int mq_utf8_valid(const char *s, size_t len);
 size_t mq_utf8_count(const char *s, size_t len);
 int mq_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Writes code point cp (≤ 0x10FFFF, no surrogate) as UTF-8 to out; returns
+ * its byte length. The code base's one UTF-8 encoder. */
+int mq_utf8_encode(uint32_t cp, char out[4]);
 /* Trims space, tab, CR, LF and U+3000 on both sides; returns the new length
  * and sets *start. */
 size_t mq_trim(const char *s, size_t len, const char **start);

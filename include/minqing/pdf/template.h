@@ -17,7 +17,7 @@
  * templates/template.xsd and in the top comment of templates/sample_report.xml.
  *
  * All functions return 0 or a negative MQ_ERR_* code and fill err when
- * given one (util.h); free functions accept NULL. */
+ * given one (core/error.h); free functions accept NULL. */
 #ifndef MINQING_TEMPLATE_H
 #define MINQING_TEMPLATE_H
 

@@ -39,7 +39,7 @@ struct mq_reports_opts {
 	const char *out_dir;        /* DIR: reads DIR/data, writes DIR/reports */
 	const char *period;         /* "2024-03", "2024-Q1", "2024" */
 	const char *unit;           /* 填报单位; NULL: the county of county_summary.csv */
-	const char *templates_dir;  /* NULL: found as mq_find_template does (assess.h) */
+	const char *templates_dir;  /* NULL: found as mq_find_template does (core/files.h) */
 	const char *next_steps_dir; /* <dir>/<乡镇>_<period>.txt; NULL: none */
 	const char *as_of;          /* "YYYY-MM-DD" printed and used as the PDF date;
 				     * NULL: the period's as-of date from counts.csv */

@@ -1,0 +1,1 @@
+build-ubsan/fuzz/fuzz_csv: tests/fuzz/replay.c

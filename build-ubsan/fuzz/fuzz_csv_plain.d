@@ -1,0 +1,1 @@
+build-ubsan/fuzz/fuzz_csv_plain: tests/fuzz/replay.c

@@ -1,0 +1,1 @@
+build-ubsan/fuzz/fuzz_font: tests/fuzz/replay.c

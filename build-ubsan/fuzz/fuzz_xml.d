@@ -1,0 +1,1 @@
+build-ubsan/fuzz/fuzz_xml: tests/fuzz/replay.c

@@ -1,0 +1,18 @@
+build-ubsan/obj/cli/cli.o: pipeline/cli/cli.c include/minqing/cli/cli.h \
+  include/minqing/core/buf.h include/minqing/core/error.h \
+  include/minqing/core/date.h include/minqing/ingest/ingest.h \
+  include/minqing/ingest/record.h include/minqing/core/utf8.h
+
+include/minqing/cli/cli.h:
+
+include/minqing/core/buf.h:
+
+include/minqing/core/error.h:
+
+include/minqing/core/date.h:
+
+include/minqing/ingest/ingest.h:
+
+include/minqing/ingest/record.h:
+
+include/minqing/core/utf8.h:

@@ -1,0 +1,16 @@
+build-ubsan/obj/cli/main.o: pipeline/cli/main.c include/minqing/cli/cli.h \
+  include/minqing/core/buf.h include/minqing/core/error.h \
+  include/minqing/core/date.h include/minqing/ingest/ingest.h \
+  include/minqing/ingest/record.h
+
+include/minqing/cli/cli.h:
+
+include/minqing/core/buf.h:
+
+include/minqing/core/error.h:
+
+include/minqing/core/date.h:
+
+include/minqing/ingest/ingest.h:
+
+include/minqing/ingest/record.h:

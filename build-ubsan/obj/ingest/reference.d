@@ -1,0 +1,21 @@
+build-ubsan/obj/ingest/reference.o: pipeline/ingest/reference.c \
+  include/minqing/core/arena.h include/minqing/core/buf.h \
+  include/minqing/core/error.h include/minqing/core/intern.h \
+  include/minqing/ingest/ingest.h include/minqing/ingest/record.h \
+  include/minqing/core/date.h include/minqing/ingest/reference.h
+
+include/minqing/core/arena.h:
+
+include/minqing/core/buf.h:
+
+include/minqing/core/error.h:
+
+include/minqing/core/intern.h:
+
+include/minqing/ingest/ingest.h:
+
+include/minqing/ingest/record.h:
+
+include/minqing/core/date.h:
+
+include/minqing/ingest/reference.h:

@@ -1,0 +1,31 @@
+build-ubsan/obj/reports/summary.o: pipeline/reports/summary.c \
+  pipeline/reports/reports_internal.h include/minqing/core/arena.h \
+  include/minqing/core/date.h include/minqing/core/error.h \
+  include/minqing/core/intern.h include/minqing/figures/aggregate.h \
+  include/minqing/ingest/record.h include/minqing/ingest/reference.h \
+  include/minqing/pdf/template.h include/minqing/reports/reports.h \
+  include/minqing/core/buf.h include/minqing/core/rate.h
+
+pipeline/reports/reports_internal.h:
+
+include/minqing/core/arena.h:
+
+include/minqing/core/date.h:
+
+include/minqing/core/error.h:
+
+include/minqing/core/intern.h:
+
+include/minqing/figures/aggregate.h:
+
+include/minqing/ingest/record.h:
+
+include/minqing/ingest/reference.h:
+
+include/minqing/pdf/template.h:
+
+include/minqing/reports/reports.h:
+
+include/minqing/core/buf.h:
+
+include/minqing/core/rate.h:

@@ -1,0 +1,1 @@
+build-ubsan/tools/csv_floor: tests/tools/csv_floor.c

@@ -1,0 +1,1 @@
+build-ubsan/tools/gen_visits: tests/tools/gen_visits.c
