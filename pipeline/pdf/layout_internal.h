@@ -1,6 +1,7 @@
 /* layout_internal.h — private to the template, layout, pdf and render
- * modules: the parsed template tree, the CJK line breaker and the thin
- * drawing interface over libharu (pdf.c is the only file that sees hpdf.h).
+ * modules: the parsed template tree, the CJK line breaker and the drawing
+ * interface of the PDF writer (pdf.c, which writes every object itself:
+ * no libharu; fonts through fonts.h: fontconfig and HarfBuzz).
  *
  * A parsed template lives in its own arena; every pointer in it stays valid
  * until mq_template_free. struct mq_lines is caller-owned and reused. */
@@ -17,13 +18,28 @@
 
 /* ---- template tree ---- */
 
-enum mq_font_role { MQ_FONT_SONG, MQ_FONT_HEI, MQ_FONT_KAI, MQ_FONT_ROLES };
+/* Font roles styles name: song (body), hei (headings), kai (notes) and
+ * biaosong (titles: the body family's bold). */
+enum mq_font_role { MQ_FONT_SONG, MQ_FONT_HEI, MQ_FONT_KAI, MQ_FONT_BIAOSONG, MQ_FONT_ROLES };
 enum mq_align { MQ_ALIGN_LEFT, MQ_ALIGN_CENTER, MQ_ALIGN_RIGHT, MQ_ALIGN_JUSTIFY };
 
-struct mq_font_spec {
-	const char *file, *package;
+/* One font of a role's chain: named by family (and style) and found
+ * through fontconfig when the template is loaded, or named by file and
+ * face. After loading, file and face are set. */
+struct mq_font_face_spec {
+	const char *family, *style;   /* NULL when named by file */
+	const char *file, *package;   /* package: Debian package to name, may be "" */
 	int face;
 	long line;         /* template line, 0 for a built-in default */
+	int optional;      /* left out of the chain when not installed */
+};
+
+/* A role's fallback chain: a character is drawn by the first font of the
+ * chain that has it. */
+#define MQ_FONT_CHAIN 6
+struct mq_font_spec {
+	struct mq_font_face_spec chain[MQ_FONT_CHAIN];
+	int n;
 };
 
 struct mq_style {
@@ -187,7 +203,9 @@ struct mq_pdf_info {
 };
 
 int mq_pdf_new(struct mq_pdf **out, struct mq_error *err);
-/* Loads a font role on first use; later calls return at once. */
+/* Loads a font role's chain (spec as the template loader left it: every
+ * font's file and face set) on first use; later calls return at once.
+ * Width and glyph lookups take the first font of the chain that has cp. */
 int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec,
 		struct mq_error *err);
 double mq_pdf_width(struct mq_pdf *p, int role, uint32_t cp);   /* em (1000 units = 1) */
@@ -207,7 +225,8 @@ int mq_pdf_outline(struct mq_pdf *p, int parent, const char *title, int page, do
 int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *info,
 		struct mq_error *err);
 void mq_pdf_free(struct mq_pdf *p);
-/* Frees the per-process font metric cache (no document may be open). */
+/* Frees the per-process font faces and the ICC profile (no document may
+ * be open). */
 void mq_pdf_cache_free(void);
 
 #endif

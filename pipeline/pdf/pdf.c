@@ -1,7 +1,5 @@
-/* pdf.c — the one module that talks to libharu. libharu keeps what it does
- * well: the fonts (UTF-8, embedded TrueType subsets) and the document info.
- * Pages, content streams, the page tree and the bookmarks are written here,
- * so that a document holds a few tens of bytes per page and per bookmark
+/* pdf.c — the PDF writer. Every object is written here; libharu is not
+ * used. A document holds a few tens of bytes per page and per bookmark
  * (and the bookmark's title), whatever its length:
  *  - a page's operators go into one buffer, "sealed" (deflated) into an
  *    unlinked temporary file (in $TMPDIR, else /tmp) when the next page
@@ -10,24 +8,22 @@
  *    copied as it is;
  *  - a page is a record of its size, segments and fonts, a bookmark a record
  *    with its title in an arena (records sit in blocks that never move);
- *  - on save, libharu's objects are written with its own writer, so its font
- *    embedding runs and its object numbers stay; ours follow, then the
- *    cross-reference table, whose lines wait in the temporary file too.
- * libharu's own catalog and page-tree root numbers are reused for ours.
+ *  - on save come the catalog, the document info and its XMP, the sRGB
+ *    output intent, the fonts, the page tree, the pages, their segments,
+ *    the bookmarks, then the cross-reference table, whose lines wait in the
+ *    temporary file too.
  *
- * Font fix-ups libharu 2.3.0 needs before saving:
- *  - its ToUnicode stream holds a code-to-CID "begincidrange" map (poppler
- *    warns, PDF/A refuses it): replaced by a bfrange ToUnicode CMap;
- *  - its W array and CIDToGIDMap cover the whole font (~180 KB per font):
- *    rebuilt for the code points actually drawn (by every role that names
- *    the same font file and face: they share one libharu font);
- *  - it leaves the components of a composite glyph's components out of
- *    the subset (pinyin ǖ draws as a bare macron): added in fix_font;
- *  - its font program copies every table but glyf whole (glyph names,
- *    cmap, loca and hmtx of every glyph: ~700 KB for a CJK font): trimmed
- *    by font_trim.c after libharu has made it, before it is deflated.
- * With the UTF-8 encoder a content-stream code is the UTF-16 value of a BMP
- * character and CID = code (Identity-H); CIDToGIDMap maps CID to glyph. */
+ * Fonts (fonts.c): a role is a chain of faces; each character is drawn
+ * from the first face of the chain that has it, so one run of text may
+ * switch fonts. A face drawn in a document becomes one Type0 font
+ * (Identity-H, 2-byte codes as fonts.h says) with a CIDFontType2 or
+ * CIDFontType0 descendant whose program is an hb-subset of the face made
+ * on save, widths (W) and a ToUnicode map for exactly the codes drawn.
+ *
+ * The file is PDF/A-2b: PDF 1.7, XMP metadata matching the info
+ * dictionary, an sRGB output intent (icc-profiles-free's profile), every font
+ * embedded with ToUnicode, /Lang zh-CN, a trailer /ID hashed from the
+ * bytes before it; only DeviceRGB fills, no transparency, Flate only. */
 #include "layout_internal.h"
 
 #include "minqing/core/error.h"
@@ -35,9 +31,8 @@
 #include "minqing/core/arena.h"
 #include "minqing/core/utf8.h"
 #include "minqing/core/files.h"
-#include "font_trim.h"
+#include "fonts.h"
 
-#include <hpdf.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,27 +49,30 @@
 #define SEAL_LEVEL 6          /* zlib level of a sealed segment */
 #define STORED 0x80000000u    /* segment length flag: not deflated */
 #define SPILL_BUF (1 << 16)   /* spill file write buffer and read window */
+#define MAX_DOC_FACES 32      /* faces drawn in one document: bits of page.fonts */
+/* lcms's sRGB (ICC v2, 7 KB; colord-data's v4 one is 20 KB) */
+#define ICC_PATH "/usr/share/color/icc/sRGB.icc"
+#define ICC_PACKAGE "icc-profiles-free"
 
-/* Per-process metrics of one font face, shared by every document that
- * uses it: libharu looks a glyph up with a linear search of the cmap, so
- * each code point is asked once per process, not once per document. */
-struct face_cache {
-	char *file;
-	int face;
-	int16_t width[65536];  /* 1000-unit advance, -1 = not yet asked */
-	uint16_t gid[65536];   /* glyph id, valid when width >= 0 */
-	uint8_t *simple;       /* per glyph: 1 = known to have no components */
-	unsigned nglyphs;      /* entries of simple */
+/* One code drawn from a face: its character (for ToUnicode), its width. */
+struct drawn {
+	uint16_t code;
+	int16_t width;
+	uint32_t cp;
 };
 
-#define MQ_PDF_MAX_FACES 8
-static struct face_cache *faces[MQ_PDF_MAX_FACES];
+/* A face drawn in this document. */
+struct doc_face {
+	struct mq_face *face;
+	uint8_t *used;          /* bitmap of codes drawn */
+	struct drawn *codes;    /* one per code drawn, in drawing order */
+	size_t ncodes, acodes;
+};
 
-struct font_slot {
-	HPDF_Font font;
-	HPDF_FontDef def;
-	struct face_cache *cache;
-	uint8_t *used;        /* bitmap of BMP code points drawn */
+struct role {
+	int loaded;
+	int n;
+	int face[MQ_FONT_CHAIN];   /* index in mq_pdf.faces */
 };
 
 /* Records of one kind in blocks of BLOCK: growing never copies them. */
@@ -86,7 +84,7 @@ struct table {
 struct page {
 	float w, h;
 	uint32_t first, last;   /* 1 + index of its first / last segment, 0 = none */
-	uint8_t fonts;          /* bit r set: font role r is drawn on it */
+	uint32_t fonts;         /* bit k set: document face k is drawn on it */
 };
 
 /* A sealed piece of a page's content in the spill file. */
@@ -113,11 +111,10 @@ struct gstate {
 };
 
 struct mq_pdf {
-	HPDF_Doc doc;
-	HPDF_STATUS status;   /* first libharu error, 0 when none */
-	HPDF_STATUS detail;
 	int failed;           /* first drawing error (MQ_ERR_*), 0 when none */
-	struct font_slot fonts[MQ_FONT_ROLES];
+	struct doc_face faces[MAX_DOC_FACES];
+	int nfaces;
+	struct role roles[MQ_FONT_ROLES];
 	struct table pages, segs, marks;
 	int32_t top_first, top_last;   /* top-level bookmarks, -1 = none */
 	struct mq_arena *titles;
@@ -137,20 +134,9 @@ struct mq_pdf {
 	off_t wstart;         /* read window: spill bytes [wstart, wstart + sn) */
 };
 
-static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
-{
-	struct mq_pdf *p = user;
-	if (!p->status) {
-		p->status = code;
-		p->detail = detail;
-	}
-}
-
-static int hpdf_fail(struct mq_pdf *p, struct mq_error *err, const char *file, const char *what)
-{
-	return mq_fail(err, MQ_ERR_IO, file, 0, "PDF 生成失败 / PDF library error %04X/%u: %s",
-		       (unsigned)p->status, (unsigned)p->detail, what);
-}
+/* The output intent's profile, deflated, read once per process. */
+static struct mq_buf icc_z;
+static size_t icc_len;
 
 static void *table_at(const struct table *t, size_t i)
 {
@@ -189,19 +175,6 @@ int mq_pdf_new(struct mq_pdf **out, struct mq_error *err)
 	p->top_first = p->top_last = -1;
 	p->cur = -1;
 	p->spill = -1;
-	p->doc = HPDF_New(on_error, p);
-	if (!p->doc) {
-		free(p);
-		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
-	}
-	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(p->doc);
-	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
-	if (p->status || !HPDF_GetEncoder(p->doc, "UTF-8")) {
-		int rc = hpdf_fail(p, err, "", "UTF-8 encoder");
-		mq_pdf_free(p);
-		return rc;
-	}
 	*out = p;
 	return 0;
 }
@@ -210,10 +183,10 @@ void mq_pdf_free(struct mq_pdf *p)
 {
 	if (!p)
 		return;
-	for (int r = 0; r < MQ_FONT_ROLES; r++)
-		free(p->fonts[r].used);
-	if (p->doc)
-		HPDF_Free(p->doc);
+	for (int k = 0; k < p->nfaces; k++) {
+		free(p->faces[k].used);
+		free(p->faces[k].codes);
+	}
 	table_free(&p->pages);
 	table_free(&p->segs);
 	table_free(&p->marks);
@@ -230,126 +203,88 @@ void mq_pdf_free(struct mq_pdf *p)
 
 void mq_pdf_cache_free(void)
 {
-	for (int i = 0; i < MQ_PDF_MAX_FACES; i++) {
-		if (faces[i]) {
-			free(faces[i]->file);
-			free(faces[i]->simple);
-		}
-		free(faces[i]);
-		faces[i] = NULL;
-	}
+	mq_faces_free();
+	mq_buf_free(&icc_z);
+	icc_len = 0;
 }
 
-static struct face_cache *face_cache(const struct mq_font_spec *spec)
-{
-	int i = 0;
-	for (; i < MQ_PDF_MAX_FACES && faces[i]; i++)
-		if (faces[i]->face == spec->face && strcmp(faces[i]->file, spec->file) == 0)
-			return faces[i];
-	if (i == MQ_PDF_MAX_FACES)
-		return NULL;
-	struct face_cache *c = malloc(sizeof *c);
-	if (!c || !(c->file = strdup(spec->file))) {
-		free(c);
-		return NULL;
-	}
-	c->face = spec->face;
-	c->simple = NULL;
-	c->nglyphs = 0;
-	memset(c->width, 0xFF, sizeof c->width);
-	return faces[i] = c;
-}
+/* ---- fonts ---- */
 
-/* HPDF_GetFont builds a CIDFontType2 whose W array and CIDToGIDMap look up
- * all 65,536 BMP code points (a linear cmap search each, and a W array grown
- * one block at a time): most of a small document's CPU. Both are rebuilt
- * for the used code points in fix_font, so the font is created against a
- * one-segment cmap that maps everything to glyph 0, then the real cmap is
- * put back. */
-static HPDF_Font get_font_fast(HPDF_Doc doc, const char *name)
+static int doc_face(struct mq_pdf *p, struct mq_face *face)
 {
-	static HPDF_UINT16 end[1] = {0xFFFF}, start[1] = {0xFFFF}, range[1] = {0};
-	static HPDF_INT16 delta[1] = {1};   /* 0xFFFF + 1 wraps to glyph 0 */
-	HPDF_FontDef def = HPDF_GetFontDef(doc, name);
-	if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
-		return NULL;
-	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
-	if (a->cmap.format != 4)
-		return HPDF_GetFont(doc, name, "UTF-8");
-	HPDF_TTF_CmapRange saved = a->cmap;
-	a->cmap.seg_count_x2 = 2;
-	a->cmap.end_count = end;
-	a->cmap.start_count = start;
-	a->cmap.id_delta = delta;
-	a->cmap.id_range_offset = range;
-	HPDF_Font f = HPDF_GetFont(doc, name, "UTF-8");
-	a->cmap = saved;
-	return f;
+	for (int k = 0; k < p->nfaces; k++)
+		if (p->faces[k].face == face)
+			return k;
+	if (p->nfaces == MAX_DOC_FACES)
+		return MQ_ERR_LIMIT;
+	struct doc_face *d = &p->faces[p->nfaces];
+	if (!(d->used = calloc(65536 / 8, 1)))
+		return MQ_ERR_NOMEM;
+	d->face = face;
+	return p->nfaces++;
 }
 
 int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, struct mq_error *err)
 {
-	struct font_slot *f = &p->fonts[role];
-	if (f->font)
+	struct role *r = &p->roles[role];
+	if (r->loaded)
 		return 0;
-	f->cache = face_cache(spec);
-	f->used = calloc(65536 / 8, 1);
-	if (!f->cache || !f->used)
-		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
-	/* a collection (.ttc) has faces; a single font (.ttf) only face 0 */
-	char magic[4] = {0};
-	FILE *fp = fopen(spec->file, "rb");
-	int collection = fp && fread(magic, 1, 4, fp) == 4 && memcmp(magic, "ttcf", 4) == 0;
-	if (fp)
-		fclose(fp);
-	const char *name = collection ? HPDF_LoadTTFontFromFile2(p->doc, spec->file, (HPDF_UINT)spec->face, HPDF_TRUE)
-		: spec->face == 0 ? HPDF_LoadTTFontFromFile(p->doc, spec->file, HPDF_TRUE) : NULL;
-	if (name)
-		f->font = get_font_fast(p->doc, name);
-	if (!f->font) {
-		p->status = 0;
-		return mq_fail(err, MQ_ERR_IO, spec->file, 0,
-			       "无法载入字体 %s 第 %d 号字面（软件包 %s）/ cannot load font face %d (package %s)",
-			       spec->file, spec->face, *spec->package ? spec->package : "?",
-			       spec->face, *spec->package ? spec->package : "?");
+	r->n = 0;
+	for (int i = 0; i < spec->n && i < MQ_FONT_CHAIN; i++) {
+		const struct mq_font_face_spec *fs = &spec->chain[i];
+		struct mq_face *face;
+		int rc = mq_face_get(fs->file, fs->face, &face, err);
+		if (rc)
+			return rc;
+		int k = doc_face(p, face);
+		if (k < 0)
+			return mq_fail(err, k, fs->file, 0, k == MQ_ERR_NOMEM ? "内存不足 / out of memory"
+				       : "字体过多 / too many fonts in one document");
+		r->face[r->n++] = k;
 	}
-	f->def = ((HPDF_FontAttr)f->font->attr)->fontdef;
+	r->loaded = 1;
 	return 0;
 }
 
-/* Fills the process-wide cache for cp (cp <= 0xFFFF). The width is
- * HPDF_TTFontDef_GetCharWidth's without its side effect of marking the
- * glyph for this document's subset: what a document embeds must not
- * depend on what earlier documents asked. */
-static void ask(struct font_slot *f, uint32_t cp)
+/* The document face of role's chain that draws cp, with its code and
+ * width; -1 when none does. */
+static int pick(struct mq_pdf *p, int role, uint32_t cp, uint16_t *code, int *width)
 {
-	struct face_cache *c = f->cache;
-	if (c->width[cp] >= 0)
-		return;
-	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)f->def->attr;
-	HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(f->def, (HPDF_UINT16)cp);
-	c->gid[cp] = gid;
-	c->width[cp] = gid >= a->num_glyphs ? (int16_t)f->def->missing_width
-		: (int16_t)(HPDF_UINT16)((HPDF_UINT)a->h_metric[gid].advance_width * 1000 /
-					 a->header.units_per_em);
+	const struct role *r = &p->roles[role];
+	for (int i = 0; i < r->n; i++)
+		if (mq_face_glyph(p->faces[r->face[i]].face, cp, code, width))
+			return r->face[i];
+	return -1;
 }
 
 double mq_pdf_width(struct mq_pdf *p, int role, uint32_t cp)
 {
-	struct font_slot *f = &p->fonts[role];
-	if (cp > 0xFFFF)
-		return 1.0;
-	ask(f, cp);
-	return f->cache->width[cp] / 1000.0;
+	uint16_t code;
+	int w;
+	return pick(p, role, cp, &code, &w) >= 0 ? w / 1000.0 : 1.0;
 }
 
 int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp)
 {
-	struct font_slot *f = &p->fonts[role];
-	if (cp > 0xFFFF || cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF))
+	uint16_t code;
+	int w;
+	if (cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF))
 		return 0;
-	ask(f, cp);
-	return f->cache->gid[cp] != 0;
+	return pick(p, role, cp, &code, &w) >= 0;
+}
+
+/* Marks code of face k drawn; the first time, keeps its character. */
+static void mark_drawn(struct mq_pdf *p, int k, uint16_t code, int width, uint32_t cp)
+{
+	struct doc_face *d = &p->faces[k];
+	if (d->used[code >> 3] >> (code & 7) & 1)
+		return;
+	if (mq_grow((void **)&d->codes, &d->acodes, d->ncodes + 1, sizeof *d->codes)) {
+		p->failed = MQ_ERR_NOMEM;
+		return;
+	}
+	d->used[code >> 3] |= (uint8_t)(1u << (code & 7));
+	d->codes[d->ncodes++] = (struct drawn){code, (int16_t)width, cp};
 }
 
 /* ---- pages and drawing ---- */
@@ -557,55 +492,71 @@ int mq_pdf_use_page(struct mq_pdf *p, int index)
 
 int mq_pdf_page_count(const struct mq_pdf *p) { return (int)p->pages.n; }
 
+static char *put_font(struct mq_pdf *p, char *o, int k, double size)
+{
+	o = put_str(o, "/F");
+	o = put_uint(o, (unsigned)k + 1);
+	*o++ = ' ';
+	o = put_str(put_num(o, size, 3), " Tf\n");
+	p->gs.font = k;
+	p->gs.size = size;
+	return o;
+}
+
 void mq_pdf_text(struct mq_pdf *p, int role, double size, const uint8_t rgb[3],
 		 double x, double y, const char *s, size_t len, double char_space)
 {
-	struct font_slot *f = &p->fonts[role];
+	static const char hex[] = "0123456789ABCDEF";
 	if (!len)
 		return;
-	/* at most 4 hex digits per input byte, plus the operators */
-	char *o = reserve(p, 4 * len + 160);
+	/* per input byte at most a font switch and 4 hex digits */
+	char *o = reserve(p, 32 * len + 160);
 	if (!o)
 		return;
 	if (!p->in_text) {
 		o = put_str(o, "BT\n");
 		p->in_text = 1;
 	}
-	if (p->gs.font != role || p->gs.size != size) {
-		o = put_str(o, "/F");
-		o = put_uint(o, (unsigned)role + 1);
-		*o++ = ' ';
-		o = put_str(put_num(o, size, 3), " Tf\n");
-		p->gs.font = role;
-		p->gs.size = size;
-	}
 	o = set_fill(p, o, rgb);
 	if (p->gs.char_space != char_space) {
 		o = put_str(put_num(o, char_space, 4), " Tc\n");
 		p->gs.char_space = char_space;
 	}
-	/* Hex codes written directly: libharu's own show-text re-measures
-	 * every character with a linear cmap search, the slowest part of a
-	 * page; the glyphs are marked for the subset in fix_font. */
 	o = put_str(o, "1 0 0 1 ");
 	o = put_num(o, x, 2);
 	*o++ = ' ';
-	o = put_str(put_num(o, y, 2), " Tm <");
+	o = put_str(put_num(o, y, 2), " Tm\n");
+	int open = 0;
+	uint32_t faces = 0;
 	for (size_t i = 0; i < len; ) {
-		static const char hex[] = "0123456789ABCDEF";
 		uint32_t cp;
-		int n = mq_utf8_decode(s + i, len - i, &cp);
-		if (!n || cp > 0xFFFF)
-			cp = 0xFFFD;
+		uint16_t code;
+		int w, n = mq_utf8_decode(s + i, len - i, &cp);
 		i += n ? (size_t)n : 1;
-		f->used[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+		int k = n ? pick(p, role, cp, &code, &w) : -1;
+		if (k < 0)
+			continue;   /* the renderer draws no such character */
+		if (k != p->gs.font || p->gs.size != size) {
+			if (open)
+				o = put_str(o, "> Tj\n");
+			o = put_font(p, o, k, size);
+			open = 0;
+		}
+		if (!open) {
+			*o++ = '<';
+			open = 1;
+		}
+		faces |= 1u << k;
+		mark_drawn(p, k, code, w, cp);
 		for (int sh = 12; sh >= 0; sh -= 4)
-			*o++ = hex[(cp >> sh) & 0xF];
+			*o++ = hex[(code >> sh) & 0xF];
 	}
-	o = put_str(o, "> Tj\n");
+	if (open)
+		o = put_str(o, "> Tj\n");
 	p->nops = (size_t)(o - p->ops);
-	((struct page *)table_at(&p->pages, (size_t)p->cur))->fonts |= (uint8_t)(1u << role);
+	((struct page *)table_at(&p->pages, (size_t)p->cur))->fonts |= faces;
 }
+
 
 void mq_pdf_rect(struct mq_pdf *p, double x, double y, double w, double h, const uint8_t fill[3])
 {
@@ -660,191 +611,6 @@ int mq_pdf_outline(struct mq_pdf *p, int parent, const char *title, int page, do
 	*last = id;
 	return id;
 }
-
-/* ---- font fix-ups before saving ---- */
-
-static int used(const struct font_slot *f, unsigned cp)
-{
-	return (f->used[cp >> 3] >> (cp & 7)) & 1;
-}
-
-static HPDF_STATUS write_str(HPDF_Stream s, struct mq_buf *b)
-{
-	HPDF_STATUS rc = HPDF_Stream_Write(s, (const HPDF_BYTE *)b->data, (HPDF_UINT)b->len);
-	mq_buf_reset(b);
-	return rc;
-}
-
-/* ToUnicode: code = UTF-16 of the character, so each run of used codes
- * within one high byte is one identity bfrange. */
-static int build_tounicode(const struct font_slot *f, struct mq_buf *b)
-{
-	int rc = mq_buf_adds(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-			     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-			     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-			     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	unsigned ranges[100][2];
-	int nr = 0;
-	for (unsigned cp = 0; cp <= 0x10000 && !rc; cp++) {
-		int u = cp < 0x10000 && used(f, cp);
-		if (u && nr && ranges[nr - 1][1] == cp - 1 && (cp & 0xFF) != 0) {
-			ranges[nr - 1][1] = cp;
-			continue;
-		}
-		if (nr == 100 || (cp == 0x10000 && nr)) {
-			rc = mq_buf_printf(b, "%d beginbfrange\n", nr);
-			for (int i = 0; i < nr && !rc; i++)
-				rc = mq_buf_printf(b, "<%04X> <%04X> <%04X>\n", ranges[i][0], ranges[i][1], ranges[i][0]);
-			if (!rc)
-				rc = mq_buf_adds(b, "endbfrange\n");
-			nr = 0;
-		}
-		if (u) {
-			ranges[nr][0] = ranges[nr][1] = cp;
-			nr++;
-		}
-	}
-	if (!rc)
-		rc = mq_buf_adds(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	return rc;
-}
-
-/* The components of glyph g (a composite) read from the font file, or
- * 0 (simple, empty, or not readable). */
-static int glyph_components(HPDF_TTFontDefAttr a, unsigned g, uint16_t *ids, int max)
-{
-	unsigned char buf[1024];
-	HPDF_UINT32 unit = a->header.index_to_loc_format == 0 ? 2 : 1;
-	HPDF_UINT32 at = a->glyph_tbl.offsets[g] * unit, end = a->glyph_tbl.offsets[g + 1] * unit;
-	HPDF_UINT len = end > at ? end - at : 0;
-	if (len < 10)
-		return 0;
-	if (len > sizeof buf)
-		len = sizeof buf;   /* components come first: enough for 60 */
-	if (HPDF_Stream_Seek(a->stream, (HPDF_INT)(a->glyph_tbl.base_offset + at), HPDF_SEEK_SET) != HPDF_OK ||
-	    HPDF_Stream_Read(a->stream, buf, &len) != HPDF_OK)
-		return 0;
-	int n = mq_glyf_components(buf, len, ids, max);
-	return n > 0 ? n : 0;
-}
-
-/* libharu adds the components of each glyph drawn to the subset, but not
- * theirs: ǖ is ü and a macron, ü is u and a dieresis. Adds components
- * until none is missing. Which glyphs have none is kept per process, so
- * the font file is read again only for composites. */
-static int close_components(struct font_slot *f)
-{
-	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)f->def->attr;
-	struct face_cache *c = f->cache;
-	unsigned n = a->num_glyphs;
-	HPDF_BYTE *flag = a->glyph_tbl.flgs;
-	if (c->nglyphs != n) {
-		free(c->simple);
-		c->nglyphs = 0;
-		if (!(c->simple = calloc(n ? n : 1, 1)))
-			return MQ_ERR_NOMEM;
-		c->nglyphs = n;
-	}
-	uint16_t *todo = malloc((n ? n : 1) * sizeof *todo);
-	size_t ntodo = 0;
-	if (!todo)
-		return MQ_ERR_NOMEM;
-	for (unsigned g = 0; g < n; g++)
-		if (flag[g] && !c->simple[g])
-			todo[ntodo++] = (uint16_t)g;
-	while (ntodo) {
-		uint16_t ids[64];
-		unsigned g = todo[--ntodo];
-		int nc = glyph_components(a, g, ids, 64);
-		if (!nc)
-			c->simple[g] = 1;
-		for (int i = 0; i < nc; i++)
-			if (ids[i] < n && !flag[ids[i]]) {
-				flag[ids[i]] = 1;   /* each glyph goes on the list once */
-				if (!c->simple[ids[i]])
-					todo[ntodo++] = ids[i];
-			}
-	}
-	free(todo);
-	return 0;
-}
-
-/* libharu copies each table of the font program 4 bytes at a time and
- * then sums the copy 4 bytes at a time, twice. What trim_font_program
- * drops anyway (the glyph names after post's 32-byte header, the cmap) it
- * is told is not there: about a quarter of the rendering time. font_trim
- * refuses no program libharu makes (its 13 tables, a 54-byte head), so
- * these never reach a PDF cut short. */
-static void skip_dropped_tables(struct font_slot *f)
-{
-	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)f->def->attr;
-	for (HPDF_UINT i = 0; i < a->offset_tbl.num_tables; i++) {
-		HPDF_TTFTable *t = &a->offset_tbl.table[i];
-		if (memcmp(t->tag, "post", 4) == 0 && t->length > 32)
-			t->length = 32;
-		else if (memcmp(t->tag, "cmap", 4) == 0)
-			t->length = 0;
-	}
-}
-
-static int fix_font(struct mq_pdf *p, struct font_slot *f)
-{
-	HPDF_FontAttr attr = (HPDF_FontAttr)f->font->attr;
-	HPDF_Dict desc = attr->descendant_font;
-	struct mq_buf b = {0};
-	unsigned maxcp = 0;
-	int rc = 0;
-	/* W: [first [w1 w2 ...] ...] over used code points only */
-	HPDF_Array w = HPDF_Array_New(f->font->mmgr), run = NULL;
-	if (!w || HPDF_Dict_Add(desc, "W", w) != HPDF_OK)
-		return MQ_ERR_NOMEM;
-	for (unsigned cp = 0; cp < 0x10000; cp++) {
-		if (!used(f, cp)) {
-			run = NULL;
-			continue;
-		}
-		maxcp = cp;
-		ask(f, cp);
-		if (!run) {
-			run = HPDF_Array_New(f->font->mmgr);
-			if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)cp) || HPDF_Array_Add(w, run))
-				return MQ_ERR_NOMEM;
-		}
-		if (HPDF_Array_AddNumber(run, HPDF_TTFontDef_GetCharWidth(f->def, (HPDF_UINT16)cp)))
-			return MQ_ERR_NOMEM;
-	}
-	/* CIDToGIDMap: two bytes per CID up to the largest used one */
-	if (attr->map_stream) {
-		HPDF_Stream s = attr->map_stream->stream;
-		HPDF_MemStream_FreeData(s);
-		for (unsigned cp = 0; cp <= maxcp && !rc; cp++) {
-			unsigned gid = used(f, cp) ? f->cache->gid[cp] : 0;
-			rc = mq_buf_addc(&b, (char)(gid >> 8)) || mq_buf_addc(&b, (char)(gid & 0xFF));
-			if (!rc && b.len >= 8192)
-				rc = write_str(s, &b) != HPDF_OK;
-		}
-		if (!rc)
-			rc = write_str(s, &b) != HPDF_OK;
-	}
-	if (!rc)
-		rc = close_components(f);
-	if (!rc)
-		skip_dropped_tables(f);
-	HPDF_Dict tu = HPDF_Dict_GetItem(f->font, "ToUnicode", HPDF_OCLASS_DICT);
-	if (!rc && tu) {
-		static const char *const stale[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
-		for (size_t i = 0; i < sizeof stale / sizeof *stale; i++)
-			HPDF_Dict_RemoveElement(tu, stale[i]);
-		HPDF_MemStream_FreeData(tu->stream);
-		rc = build_tounicode(f, &b);
-		if (!rc)
-			rc = write_str(tu->stream, &b) != HPDF_OK;
-	}
-	mq_buf_free(&b);
-	p->status = 0;  /* RemoveElement of an absent key is not an error */
-	return rc ? MQ_ERR_NOMEM : 0;
-}
-
 /* ---- saving ---- */
 
 #define XREF_LINES 512
@@ -859,12 +625,14 @@ struct writer {
 	int spill;
 	off_t xbase;
 	uint32_t xfirst, xn, nobj;
+	uint64_t h[2];        /* hash of every byte written: the trailer /ID */
 	char xbuf[20 * XREF_LINES + 1];
 };
 
 /* Object numbers of what this module writes itself. */
 struct numbers {
-	uint32_t catalog, root, info, size;   /* catalog and root: libharu's numbers */
+	uint32_t catalog, root, info, meta, icc, size;
+	uint32_t font[MAX_DOC_FACES];         /* Type0 font of a document face, 0 = not drawn */
 	uint32_t page0, seg0;
 	uint32_t outlines;                    /* bookmark root, 0 = no bookmarks */
 	int top;                              /* level of the root; pages are level 0 */
@@ -874,6 +642,15 @@ struct numbers {
 
 static void put(struct writer *w, const void *data, size_t n)
 {
+	/* two FNV-1a hashes with different seeds make the 16-byte /ID */
+	const unsigned char *b = data;
+	uint64_t h0 = w->h[0], h1 = w->h[1];
+	for (size_t i = 0; i < n; i++) {
+		h0 = (h0 ^ b[i]) * 0x100000001B3ULL;
+		h1 = (h1 ^ b[i]) * 0x100000001B3ULL;
+	}
+	w->h[0] = h0;
+	w->h[1] = h1;
 	if (n && fwrite(data, 1, n, w->fp) != n && !w->err)
 		w->err = MQ_ERR_IO;
 	w->pos += n;
@@ -918,81 +695,6 @@ static void begin_obj(struct writer *w, uint32_t num)
 
 static void end_obj(struct writer *w) { put(w, "\nendobj\n", 8); }
 
-static HPDF_STATUS hpdf_put(HPDF_Stream s, const HPDF_BYTE *data, HPDF_UINT n)
-{
-	struct writer *w = s->attr;
-	put(w, data, n);
-	return w->err ? HPDF_FILE_IO_ERROR : HPDF_OK;
-}
-
-static uint32_t obj_num(const void *obj)
-{
-	return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF : 0;
-}
-
-/* libharu makes a font's program in the before-write hook of its Type0
- * dictionary, as a later object: right after that dictionary is written,
- * the program is trimmed in place (font_trim.c), so that only what is
- * kept gets deflated. A program font_trim does not know is left as it is. */
-static int trim_font_program(struct font_slot *f)
-{
-	HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)f->def->attr;
-	HPDF_Dict desc = f->def->descriptor;
-	HPDF_Dict ff = desc ? HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) : NULL;
-	if (!ff || !ff->stream)
-		return 0;
-	HPDF_UINT n = ff->stream->size, got = n;
-	unsigned char *in = malloc(n ? n : 1), *out = NULL;
-	size_t out_n = 0;
-	if (!in)
-		return MQ_ERR_NOMEM;
-	int rc = HPDF_Stream_Seek(ff->stream, 0, HPDF_SEEK_SET) != HPDF_OK ||
-		HPDF_Stream_Read(ff->stream, in, &got) != HPDF_OK || got != n ? MQ_ERR_IO : 0;
-	if (!rc)
-		rc = mq_sfnt_trim(in, n, a->glyph_tbl.flgs, a->num_glyphs, &out, &out_n);
-	if (!rc) {
-		HPDF_MemStream_FreeData(ff->stream);
-		if (HPDF_Stream_Write(ff->stream, out, (HPDF_UINT)out_n) != HPDF_OK ||
-		    HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)out_n) != HPDF_OK)
-			rc = MQ_ERR_NOMEM;
-	}
-	free(in);
-	free(out);
-	return rc == MQ_ERR_FORMAT ? 0 : rc;
-}
-
-/* Every object in libharu's table except its catalog and page-tree root,
- * whose numbers serve ours. Writing a font adds its descriptor and font
- * file to the table, so the count is read again at each step. Returns the
- * first free number. */
-static uint32_t write_hpdf_objects(struct mq_pdf *p, struct writer *w, const struct numbers *n)
-{
-	HPDF_Xref xref = p->doc->xref;
-	HPDF_Stream s = HPDF_CallbackWriter_New(p->doc->mmgr, hpdf_put, w);
-	if (!s) {
-		w->err = MQ_ERR_NOMEM;
-		return 0;
-	}
-	for (HPDF_UINT i = 1; i < xref->entries->count && !w->err && !p->status; i++) {
-		if (i == n->catalog || i == n->root)
-			continue;
-		HPDF_XrefEntry e = HPDF_Xref_GetEntry(xref, i);
-		begin_obj(w, i);
-		if (HPDF_Obj_WriteValue(e->obj, s, NULL) != HPDF_OK && !p->status)
-			p->status = HPDF_INVALID_OBJECT;
-		end_obj(w);
-		for (int r = 0; r < MQ_FONT_ROLES; r++)
-			if (p->fonts[r].font && p->fonts[r].font == e->obj) {
-				int rc = trim_font_program(&p->fonts[r]);
-				if (rc && !w->err)
-					w->err = rc;
-				break;   /* two roles may share one font */
-			}
-	}
-	HPDF_Stream_Free(s);
-	return xref->entries->count;
-}
-
 /* Page tree: level 1 nodes hold up to FANOUT pages, each higher level up
  * to FANOUT nodes of the one below, up to a single root. */
 static void number_objects(const struct mq_pdf *p, uint32_t next, struct numbers *n)
@@ -1014,6 +716,7 @@ static void number_objects(const struct mq_pdf *p, uint32_t next, struct numbers
 	n->outlines = p->marks.n ? next : 0;
 	if (p->marks.n)
 		next += 1 + (uint32_t)p->marks.n;
+	n->root = next++;
 	n->size = next;
 }
 
@@ -1043,19 +746,19 @@ static void write_node(struct writer *w, const struct numbers *n, int level, uin
 static void write_page(struct mq_pdf *p, struct writer *w, const struct numbers *n, uint32_t i)
 {
 	const struct page *pg = table_at(&p->pages, i);
-	char buf[256], *o = buf;
+	char buf[256 + 24 * MAX_DOC_FACES], *o = buf;
 	begin_obj(w, n->page0 + i);
 	o = put_str(o, "<< /Type /Page /Parent ");
 	o = put_str(put_uint(o, node_num(n, 1, i / FANOUT)), " 0 R /MediaBox [0 0 ");
 	o = put_num(o, pg->w, 3);
 	*o++ = ' ';
 	o = put_str(put_num(o, pg->h, 3), "] /Resources << /Font <<");
-	for (int r = 0; r < MQ_FONT_ROLES; r++)
-		if ((pg->fonts >> r & 1) && p->fonts[r].font) {
+	for (int k = 0; k < p->nfaces; k++)
+		if (pg->fonts >> k & 1) {
 			o = put_str(o, " /F");
-			o = put_uint(o, (unsigned)r + 1);
+			o = put_uint(o, (unsigned)k + 1);
 			*o++ = ' ';
-			o = put_str(put_uint(o, obj_num(p->fonts[r].font)), " 0 R");
+			o = put_str(put_uint(o, n->font[k]), " 0 R");
 		}
 	o = put_str(o, " >> >>");
 	put(w, buf, (size_t)(o - buf));
@@ -1109,13 +812,13 @@ static void write_segment(struct mq_pdf *p, struct writer *w, const struct numbe
 	end_obj(w);
 }
 
-/* A title as a UTF-16BE hex string with its byte-order mark. */
-static void put_title(struct writer *w, const char *s)
+/* /key and s as a UTF-16BE hex string with its byte-order mark. */
+static void put_text(struct writer *w, const char *key, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char buf[256];
 	size_t n = 0, len = strlen(s);
-	put(w, "/Title <FEFF", 12);
+	putf(w, "/%s <FEFF", key);
 	for (size_t i = 0; i < len; ) {
 		uint32_t cp, u[2];
 		int k = mq_utf8_decode(s + i, len - i, &cp), nu = 1;
@@ -1169,7 +872,7 @@ static void write_outlines(struct mq_pdf *p, struct writer *w, const struct numb
 		*put_num(y, b->y, 2) = '\0';
 		begin_obj(w, n->outlines + 1 + (uint32_t)j);
 		put(w, "<< ", 3);
-		put_title(w, b->title);
+		put_text(w, "Title", b->title);
 		putf(w, " /Parent %u 0 R", b->parent >= 0 ? n->outlines + 1 + (uint32_t)b->parent : n->outlines);
 		if (b->prev >= 0)
 			putf(w, " /Prev %u 0 R", n->outlines + 1 + (uint32_t)b->prev);
@@ -1202,25 +905,233 @@ static void write_xref(struct mq_pdf *p, struct writer *w, const struct numbers 
 			put(w, p->zbuf, k);
 		from += (off_t)k;
 	}
-	putf(w, "trailer\n<< /Size %u /Root %u 0 R", n->size, n->catalog);
-	if (n->info)
-		putf(w, " /Info %u 0 R", n->info);
-	putf(w, " >>\nstartxref\n%llu\n%%%%EOF\n", (unsigned long long)at);
+	putf(w, "trailer\n<< /Size %u /Root %u 0 R /Info %u 0 R", n->size, n->catalog, n->info);
+	uint64_t h0 = w->h[0], h1 = w->h[1];
+	putf(w, " /ID [<%016llX%016llX> <%016llX%016llX>] >>\nstartxref\n%llu\n%%%%EOF\n",
+	     (unsigned long long)h0, (unsigned long long)h1, (unsigned long long)h0,
+	     (unsigned long long)h1, (unsigned long long)at);
+}
+/* A stream object: data deflated (deflate != 0) or as it is, with extra
+ * dictionary entries. */
+static void put_stream(struct mq_pdf *p, struct writer *w, uint32_t num, const char *extra,
+		       const void *data, size_t len, int deflate)
+{
+	const void *out = data;
+	uLongf zn = len;
+	if (deflate) {
+		zn = compressBound((uLong)len);
+		if (mq_grow((void **)&p->zbuf, &p->zalloc, zn, 1) ||
+		    compress2(p->zbuf, &zn, data, (uLong)len, Z_BEST_COMPRESSION) != Z_OK) {
+			w->err = MQ_ERR_NOMEM;
+			return;
+		}
+		out = p->zbuf;
+	}
+	begin_obj(w, num);
+	putf(w, "<< /Length %lu%s%s >>\nstream\n", (unsigned long)zn, deflate ? " /Filter /FlateDecode" : "", extra);
+	put(w, out, zn);
+	put(w, "\nendstream", 10);
+	end_obj(w);
 }
 
-static int write_pdf(struct mq_pdf *p, struct writer *w)
+static int by_code(const void *a, const void *b)
 {
-	struct numbers n = {.catalog = obj_num(p->doc->catalog), .root = obj_num(p->doc->root_pages),
-			    .info = obj_num(p->doc->info)};
-	if (!n.catalog || !n.root) {
-		p->status = HPDF_INVALID_DOCUMENT;
-		return 0;
+	const struct drawn *x = a, *y = b;
+	return (x->code > y->code) - (x->code < y->code);
+}
+
+/* ToUnicode: one bfchar line per code drawn, in blocks of 100. */
+static int tounicode(const struct doc_face *d, struct mq_buf *b)
+{
+	int rc = mq_buf_adds(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (size_t i = 0; i < d->ncodes && !rc; i += 100) {
+		size_t m = d->ncodes - i < 100 ? d->ncodes - i : 100;
+		rc = mq_buf_printf(b, "%zu beginbfchar\n", m);
+		for (size_t j = i; j < i + m && !rc; j++) {
+			uint32_t cp = d->codes[j].cp;
+			if (cp > 0xFFFF)
+				rc = mq_buf_printf(b, "<%04X> <%04X%04X>\n", d->codes[j].code,
+						   0xD800 | (cp - 0x10000) >> 10, 0xDC00 | (cp & 0x3FF));
+			else
+				rc = mq_buf_printf(b, "<%04X> <%04X>\n", d->codes[j].code, cp);
+		}
+		if (!rc)
+			rc = mq_buf_adds(b, "endbfchar\n");
 	}
-	putf(w, "%%PDF-1.%d\n%%\267\276\255\252\n", (int)p->doc->pdf_version + 2);
-	uint32_t next = write_hpdf_objects(p, w, &n);
-	if (w->err || p->status)
-		return w->err;
+	if (!rc)
+		rc = mq_buf_adds(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	return rc;
+}
+
+/* Type0 font, CIDFont, descriptor, program and ToUnicode of face k at
+ * numbers n->font[k] .. + 4. The subset tag comes from the codes drawn. */
+static void write_font(struct mq_pdf *p, struct writer *w, const struct numbers *n, int k)
+{
+	struct doc_face *d = &p->faces[k];
+	const struct mq_face_info *in = mq_face_info(d->face);
+	uint32_t b = n->font[k];
+	struct mq_buf buf = {0};
+	qsort(d->codes, d->ncodes, sizeof *d->codes, by_code);
+	uint64_t h = 0xCBF29CE484222325ULL;
+	uint16_t *codes = malloc(d->ncodes * sizeof *codes + 1);
+	if (!codes) {
+		w->err = MQ_ERR_NOMEM;
+		return;
+	}
+	for (size_t i = 0; i < d->ncodes; i++) {
+		codes[i] = d->codes[i].code;
+		h = (h ^ codes[i]) * 0x100000001B3ULL;
+	}
+	char name[80];
+	for (int i = 0; i < 6; i++, h /= 26)
+		name[i] = (char)('A' + h % 26);
+	snprintf(name + 6, sizeof name - 6, "+%s", in->psname);
+	int rc = mq_face_subset(d->face, codes, d->ncodes, &buf);
+	free(codes);
+	if (rc) {
+		w->err = rc == MQ_ERR_NOMEM ? rc : MQ_ERR_FORMAT;
+		mq_buf_free(&buf);
+		return;
+	}
+	begin_obj(w, b);
+	putf(w, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
+	     "/DescendantFonts [%u 0 R] /ToUnicode %u 0 R >>", name, b + 1, b + 4);
+	end_obj(w);
+	begin_obj(w, b + 1);
+	putf(w, "<< /Type /Font /Subtype /%s /BaseFont /%s\n/CIDSystemInfo << /Registry (Adobe) "
+	     "/Ordering (Identity) /Supplement 0 >> /FontDescriptor %u 0 R%s\n/W [",
+	     in->cff ? "CIDFontType0" : "CIDFontType2", name, b + 2, in->cff ? "" : " /CIDToGIDMap /Identity");
+	for (size_t i = 0; i < d->ncodes; i++) {
+		int run = i == 0 || d->codes[i].code != d->codes[i - 1].code + 1;
+		if (run)
+			putf(w, "%s%u [", i ? "]\n" : "", d->codes[i].code);
+		putf(w, run ? "%d" : " %d", d->codes[i].width);
+	}
+	put(w, d->ncodes ? "]] >>" : "] >>", d->ncodes ? 5 : 4);
+	end_obj(w);
+	begin_obj(w, b + 2);
+	putf(w, "<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [%d %d %d %d] "
+	     "/ItalicAngle %d /Ascent %d /Descent %d /CapHeight %d /StemV 80 /%s %u 0 R >>",
+	     name, in->bbox[0], in->bbox[1], in->bbox[2], in->bbox[3], in->italic_angle, in->ascent,
+	     in->descent, in->cap_height, in->cff ? "FontFile3" : "FontFile2", b + 3);
+	end_obj(w);
+	char extra[64];
+	if (in->cff)
+		snprintf(extra, sizeof extra, " /Subtype /CIDFontType0C");
+	else
+		snprintf(extra, sizeof extra, " /Length1 %zu", buf.len);
+	put_stream(p, w, b + 3, extra, buf.data, buf.len, 1);
+	mq_buf_reset(&buf);
+	if (tounicode(d, &buf))
+		w->err = MQ_ERR_NOMEM;
+	else
+		put_stream(p, w, b + 4, "", buf.data, buf.len, 1);
+	mq_buf_free(&buf);
+}
+
+/* XML text: &, <, > escaped; the rest as it is (UTF-8). */
+static int xml_text(struct mq_buf *b, const char *s)
+{
+	int rc = 0;
+	for (; *s && !rc; s++)
+		rc = *s == '&' ? mq_buf_adds(b, "&amp;") : *s == '<' ? mq_buf_adds(b, "&lt;")
+			: *s == '>' ? mq_buf_adds(b, "&gt;") : mq_buf_addc(b, *s);
+	return rc;
+}
+
+static const char *const creator = "minqing " MQ_VERSION;
+
+/* The XMP packet: what the info dictionary says, the same way, and the
+ * PDF/A-2b identification. */
+static int xmp(const struct mq_pdf_info *info, struct mq_buf *b)
+{
+	static const char *const open[4] = {
+		"<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">", "<dc:creator><rdf:Seq><rdf:li>",
+		"<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">", "<pdf:Keywords>"};
+	static const char *const close[4] = {
+		"</rdf:li></rdf:Alt></dc:title>\n", "</rdf:li></rdf:Seq></dc:creator>\n",
+		"</rdf:li></rdf:Alt></dc:description>\n", "</pdf:Keywords>\n"};
+	const char *vals[4] = {info->title, info->author, info->subject, info->keywords};
+	int rc = mq_buf_adds(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+			     "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+			     "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+			     "<rdf:Description rdf:about=\"\"\n"
+			     " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+			     " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+			     " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+			     " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+			     "<dc:format>application/pdf</dc:format>\n");
+	for (int i = 0; i < 4 && !rc; i++)
+		if (vals[i] && *vals[i])
+			rc = mq_buf_adds(b, open[i]) || xml_text(b, vals[i]) || mq_buf_adds(b, close[i]);
+	if (!rc)
+		rc = mq_buf_printf(b, "<xmp:CreatorTool>%s</xmp:CreatorTool>\n<pdf:Producer>%s</pdf:Producer>\n",
+				   creator, creator);
+	if (!rc && info->has_date) {
+		char d[32];
+		snprintf(d, sizeof d, "%04d-%02d-%02dT%02d:%02d:%02dZ", info->year, info->month, info->day,
+			 info->hour, info->minute, info->second);
+		rc = mq_buf_printf(b, "<xmp:CreateDate>%s</xmp:CreateDate>\n<xmp:ModifyDate>%s</xmp:ModifyDate>\n", d, d);
+	}
+	if (!rc)
+		rc = mq_buf_adds(b, "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
+				 "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+	return rc;
+}
+
+static void write_info(struct mq_pdf *p, struct writer *w, const struct numbers *n,
+		       const struct mq_pdf_info *info)
+{
+	static const char *const keys[4] = {"Title", "Author", "Subject", "Keywords"};
+	const char *vals[4] = {info->title, info->author, info->subject, info->keywords};
+	begin_obj(w, n->info);
+	put(w, "<<", 2);
+	for (int i = 0; i < 4; i++)
+		if (vals[i] && *vals[i]) {
+			put(w, " ", 1);
+			put_text(w, keys[i], vals[i]);
+			put(w, "\n", 1);
+		}
+	putf(w, " /Creator (%s) /Producer (%s)", creator, creator);
+	if (info->has_date) {
+		char d[24];
+		snprintf(d, sizeof d, "D:%04d%02d%02d%02d%02d%02dZ", info->year, info->month, info->day,
+			 info->hour, info->minute, info->second);
+		putf(w, " /CreationDate (%s) /ModDate (%s)", d, d);
+	}
+	put(w, " >>", 3);
+	end_obj(w);
+	struct mq_buf b = {0};
+	if (xmp(info, &b))
+		w->err = MQ_ERR_NOMEM;
+	else
+		put_stream(p, w, n->meta, " /Type /Metadata /Subtype /XML", b.data, b.len, 0);
+	mq_buf_free(&b);
+}
+
+static int write_pdf(struct mq_pdf *p, struct writer *w, const struct mq_pdf_info *info)
+{
+	struct numbers n = {.catalog = 1, .info = 2, .meta = 3, .icc = 4};
+	uint32_t next = 5;
+	for (int k = 0; k < p->nfaces; k++)
+		if (p->faces[k].ncodes) {
+			n.font[k] = next;
+			next += 5;
+		}
 	number_objects(p, next, &n);
+	put(w, "%PDF-1.7\n%\267\276\255\252\n", 15);
+	write_info(p, w, &n, info);
+	begin_obj(w, n.icc);
+	putf(w, "<< /N 3 /Length %zu /Filter /FlateDecode >>\nstream\n", icc_z.len);
+	put(w, icc_z.data, icc_z.len);
+	put(w, "\nendstream", 10);
+	end_obj(w);
+	for (int k = 0; k < p->nfaces && !w->err; k++)
+		if (n.font[k])
+			write_font(p, w, &n, k);
 	for (int l = 1; l < n.top; l++)
 		for (uint32_t j = 0; j < n.count[l] && !w->err; j++)
 			write_node(w, &n, l, j);
@@ -1231,7 +1142,10 @@ static int write_pdf(struct mq_pdf *p, struct writer *w)
 	if (p->marks.n)
 		write_outlines(p, w, &n);
 	begin_obj(w, n.catalog);
-	putf(w, "<< /Type /Catalog /Pages %u 0 R", n.root);
+	putf(w, "<< /Type /Catalog /Pages %u 0 R /Metadata %u 0 R /Lang (zh-CN)\n"
+	     "/OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier "
+	     "(sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile %u 0 R >>]",
+	     n.root, n.meta, n.icc);
 	if (n.outlines)
 		putf(w, " /Outlines %u 0 R /PageMode /UseOutlines", n.outlines);
 	put(w, " >>", 3);
@@ -1241,20 +1155,29 @@ static int write_pdf(struct mq_pdf *p, struct writer *w)
 	return w->err;
 }
 
-/* Roles naming the same font file and face share one libharu font, whose
- * W, CIDToGIDMap and ToUnicode must cover what each of them drew: the
- * first such role takes the others' code points. Returns that role. */
-static int first_role(struct mq_pdf *p, int r)
+/* Reads and deflates the sRGB profile once per process. */
+static int load_icc(const char *path, struct mq_error *err)
 {
-	int s = 0;
-	while (p->fonts[s].font != p->fonts[r].font)
-		s++;
-	if (s == r)
-		for (int o = r + 1; o < MQ_FONT_ROLES; o++)
-			if (p->fonts[o].font == p->fonts[r].font)
-				for (size_t i = 0; i < 65536 / 8; i++)
-					p->fonts[r].used[i] |= p->fonts[o].used[i];
-	return s;
+	if (icc_z.len)
+		return 0;
+	FILE *fp = fopen(ICC_PATH, "rb");
+	unsigned char raw[1 << 16];
+	size_t n = fp ? fread(raw, 1, sizeof raw, fp) : 0;
+	int bad = !fp || ferror(fp) || n < 128 || n == sizeof raw;
+	if (fp)
+		fclose(fp);
+	if (bad)
+		return mq_fail(err, MQ_ERR_IO, path, 0,
+			       "无法读取 sRGB 色彩配置文件 %s，请安装 Debian 软件包 %s / cannot read the sRGB "
+			       "profile %s: install the Debian package %s", ICC_PATH, ICC_PACKAGE, ICC_PATH, ICC_PACKAGE);
+	uLongf zn = compressBound((uLong)n);
+	if (mq_buf_reserve(&icc_z, zn) || compress2((Bytef *)icc_z.data, &zn, raw, (uLong)n, Z_BEST_COMPRESSION) != Z_OK) {
+		mq_buf_free(&icc_z);
+		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+	}
+	icc_z.len = zn;
+	icc_len = n;
+	return 0;
 }
 
 static int drawing_fail(int code, const char *path, struct mq_error *err)
@@ -1265,38 +1188,21 @@ static int drawing_fail(int code, const char *path, struct mq_error *err)
 		return mq_fail(err, code, path, 0, "在新建页面之前绘制 / drawing before any page");
 	return mq_fail(err, MQ_ERR_IO, path, 0, "无法写入临时文件 / cannot write the temporary file");
 }
-
 int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *info,
 		struct mq_error *err)
 {
 	struct mq_out out;
 	if (seal(p) || p->failed)
 		return drawing_fail(p->failed, path, err);
-	if (p->status)
-		return hpdf_fail(p, err, path, "drawing");
-	for (int r = 0; r < MQ_FONT_ROLES; r++)
-		if (p->fonts[r].font && first_role(p, r) == r && fix_font(p, &p->fonts[r]))
-			return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
-	const char *vals[4] = {info->title, info->author, info->subject, info->keywords};
-	const HPDF_InfoType keys[4] = {HPDF_INFO_TITLE, HPDF_INFO_AUTHOR, HPDF_INFO_SUBJECT, HPDF_INFO_KEYWORDS};
-	for (int i = 0; i < 4; i++)
-		if (vals[i] && *vals[i])
-			HPDF_SetInfoAttr(p->doc, keys[i], vals[i]);
-	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "minqing " MQ_VERSION);
-	if (info->has_date) {
-		HPDF_Date d = {info->year, info->month, info->day, info->hour, info->minute,
-			       info->second, 'Z', 0, 0};
-		HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
-		HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, d);
-	}
-	if (p->status)
-		return hpdf_fail(p, err, path, "document info");
+	int rc = load_icc(path, err);
+	if (rc)
+		return rc;
 	if (!p->sbuf && !(p->sbuf = malloc(SPILL_BUF)))
 		return drawing_fail(MQ_ERR_NOMEM, path, err);
 	if ((p->spill < 0 && open_spill(p)) || spill_flush(p))
 		return drawing_fail(MQ_ERR_IO, path, err);
 	p->wstart = p->spill_end;   /* the window is empty */
-	int rc = mq_out_open(&out, path, err);
+	rc = mq_out_open(&out, path, err);
 	if (rc)
 		return rc;
 	struct writer *w = calloc(1, sizeof *w);
@@ -1308,14 +1214,17 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 	w->fp = out.fp;
 	w->spill = p->spill;
 	w->xbase = p->spill_end;
-	rc = write_pdf(p, w);
+	w->h[0] = 0xCBF29CE484222325ULL;
+	w->h[1] = 0x84222325CBF29CE4ULL;
+	rc = write_pdf(p, w, info);
 	free(w);
-	if (p->status || rc) {
+	if (rc) {
 		mq_out_abort(&out);
-		if (p->status)
-			return hpdf_fail(p, err, path, "save");
-		return rc == MQ_ERR_NOMEM ? mq_fail(err, rc, path, 0, "内存不足 / out of memory")
-			: mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed");
+		if (rc == MQ_ERR_NOMEM)
+			return mq_fail(err, rc, path, 0, "内存不足 / out of memory");
+		if (rc == MQ_ERR_FORMAT)
+			return mq_fail(err, rc, path, 0, "无法生成字体子集 / hb-subset cannot subset a font");
+		return mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed");
 	}
 	return mq_out_commit(&out, err);
 }

@@ -7,6 +7,7 @@
 #include "minqing/core/buf.h"
 #include "minqing/core/arena.h"
 #include "minqing/core/utf8.h"
+#include "fonts.h"
 
 #include <ctype.h>
 #include <libxml/parser.h>
@@ -285,7 +286,7 @@ struct loader {
 /* Built-in styles; a template's <style> overrides or adds to them. */
 static const struct mq_style default_styles[] = {
 	/* name       font          size  lead  ind  before after  rgb          align, keep */
-	{"title",     MQ_FONT_SONG, 22,   36,   0,   0,  18, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
+	{"title",     MQ_FONT_BIAOSONG, 22,   36,   0,   0,  18, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
 	{"subtitle",  MQ_FONT_KAI,  16,   28,   0,   0,  12, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
 	{"h1",        MQ_FONT_HEI,  16,   30,   0,   6,   2, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
 	{"h2",        MQ_FONT_KAI,  16,   30,   0,   4,   2, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
@@ -304,15 +305,25 @@ static const struct mq_style default_styles[] = {
 	{"footer",    MQ_FONT_SONG, 10.5, 14,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
 };
 
+/* The default chains: Noto CJK (fonts-noto-cjk) for Song, Hei and the
+ * bold titles, AR PL UKai (fonts-arphic-ukai) for Kai, each ending in
+ * HanaMinA and HanaMinB (fonts-hanazono) for the CJK extensions B-F. */
 static const struct {
-	const char *package, *file;
-	int face;
+	const char *family, *style, *package;
 } default_fonts[MQ_FONT_ROLES] = {
-	{"fonts-arphic-uming", "/usr/share/fonts/truetype/arphic/uming.ttc", 0},   /* AR PL UMing CN */
-	{"fonts-wqy-zenhei", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0},  /* WenQuanYi Zen Hei */
-	{"fonts-arphic-ukai", "/usr/share/fonts/truetype/arphic/ukai.ttc", 0},    /* AR PL UKai CN */
+	{"Noto Serif CJK SC", "Regular", "fonts-noto-cjk"},
+	{"Noto Sans CJK SC", "Regular", "fonts-noto-cjk"},
+	{"AR PL UKai CN", "Book", "fonts-arphic-ukai"},
+	{"Noto Serif CJK SC", "Bold", "fonts-noto-cjk"},
 };
-static const char *const role_names[MQ_FONT_ROLES] = {"song", "hei", "kai"};
+static const char *const default_fallbacks[] = {"HanaMinA", "HanaMinB"};
+#define NFALLBACKS (int)(sizeof default_fallbacks / sizeof *default_fallbacks)
+static const char *const role_names[MQ_FONT_ROLES] = {"song", "hei", "kai", "biaosong"};
+
+static struct mq_font_face_spec default_fallback(int i)
+{
+	return (struct mq_font_face_spec){.family = default_fallbacks[i], .package = "fonts-hanazono"};
+}
 
 int mq_template_style(const struct mq_template *t, const char *name)
 {
@@ -786,23 +797,69 @@ static int parse_hf(struct loader *L, xmlNode *n, const char **parts, int *style
 	return style_ref(L, n, "style", defstyle, style);
 }
 
+static void face_spec(struct loader *L, xmlNode *n, struct mq_font_face_spec *f)
+{
+	*f = (struct mq_font_face_spec){attr(L, n, "family", NULL), attr(L, n, "style", NULL),
+		attr(L, n, "file", NULL), attr(L, n, "package", ""), (int)attr_num(L, n, "face", 0),
+		xmlGetLineNo(n), strcmp(attr(L, n, "optional", "false"), "true") == 0};
+}
+
+/* <font role family style | file face, package> with <fallback .../>
+ * children; without any, the default fallbacks follow the font. */
 static int parse_font(struct loader *L, xmlNode *n)
 {
 	const char *role = attr(L, n, "role", "");
-	for (int r = 0; r < MQ_FONT_ROLES; r++) {
-		if (strcmp(role, role_names[r]) != 0)
+	int r = 0;
+	while (r < MQ_FONT_ROLES && strcmp(role, role_names[r]) != 0)
+		r++;
+	if (r == MQ_FONT_ROLES)
+		return fail_at(L, n, MQ_ERR_FORMAT, "未知字体角色 / unknown font role", role);
+	struct mq_font_spec *sp = &L->t->fonts[r];
+	sp->n = 0;
+	for (xmlNode *c = n; c; c = c == n ? n->children : c->next) {
+		if (c != n && !is_el(c, "fallback"))
 			continue;
-		struct mq_font_spec *f = &L->t->fonts[r];
-		f->file = attr(L, n, "file", f->file);
-		f->face = (int)attr_num(L, n, "face", 0);
-		f->package = attr(L, n, "package", "");
-		f->line = xmlGetLineNo(n);
-		return 0;
+		if (sp->n == MQ_FONT_CHAIN)
+			return fail_at(L, c, MQ_ERR_FORMAT, "后备字体过多 / too many fallback fonts", role);
+		struct mq_font_face_spec *f = &sp->chain[sp->n++];
+		face_spec(L, c, f);
+		if (!f->family && !f->file)
+			return fail_at(L, c, MQ_ERR_FORMAT, "字体须有 family 或 file 属性 / a font needs a family or a file", role);
 	}
-	return fail_at(L, n, MQ_ERR_FORMAT, "未知字体角色 / unknown font role", role);
+	for (int i = 0; sp->n == 1 && i < NFALLBACKS; i++)
+		sp->chain[1 + i] = default_fallback(i);
+	if (sp->n == 1)
+		sp->n += NFALLBACKS;
+	return 0;
 }
 
-/* Each role used by a style must name a readable file. */
+/* Finds f: a family through fontconfig, a file must exist. 0, or
+ * MQ_ERR_IO naming what to install (err only when report is set). */
+static int find_font(struct loader *L, int role, struct mq_font_face_spec *f, int report)
+{
+	struct stat st;
+	struct mq_error quiet = {0};
+	if (f->file) {
+		if (stat(f->file, &st) == 0)
+			return 0;
+		return mq_fail(report ? L->err : &quiet, MQ_ERR_IO, L->path, f->line,
+			       "找不到字体文件 %s（%s），请安装 Debian 软件包 %s / font file missing, install package %s",
+			       f->file, role_names[role], *f->package ? f->package : "?",
+			       *f->package ? f->package : "?");
+	}
+	char *file;
+	int rc = mq_font_find(f->family, f->style, f->package, L->path, f->line, &file, &f->face,
+			      report ? L->err : &quiet);
+	if (rc)
+		return rc;
+	f->file = mq_arena_strndup(L->t->arena, file, strlen(file));
+	free(file);
+	return f->file ? 0 : mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+}
+
+/* Every font of a role a style uses is found, but an optional one that is
+ * not installed, which leaves the chain; a chain left empty is the error
+ * of its first font. */
 static int check_fonts(struct loader *L)
 {
 	struct mq_template *t = L->t;
@@ -810,14 +867,24 @@ static int check_fonts(struct loader *L)
 	for (int i = 0; i < t->nstyles; i++)
 		used[t->styles[i].font] = 1;
 	for (int r = 0; r < MQ_FONT_ROLES; r++) {
-		struct stat st;
-		const struct mq_font_spec *f = &t->fonts[r];
-		if (!used[r] || stat(f->file, &st) == 0)
-			continue;
-		return mq_fail(L->err, MQ_ERR_IO, L->path, f->line,
-			       "找不到字体文件 %s（%s），请安装 Debian 软件包 %s / font file missing, install package %s",
-			       f->file, role_names[r], *f->package ? f->package : "?",
-			       *f->package ? f->package : "?");
+		struct mq_font_spec *sp = &t->fonts[r];
+		struct mq_font_face_spec first = sp->chain[0];
+		int kept = 0;
+		for (int i = 0; used[r] && i < sp->n; i++) {
+			struct mq_font_face_spec f = sp->chain[i];
+			int rc = find_font(L, r, &f, !f.optional);
+			if (rc == MQ_ERR_IO && f.optional)
+				continue;
+			if (rc)
+				return rc;
+			sp->chain[kept++] = f;
+		}
+		if (used[r] && !kept) {
+			first.optional = 0;
+			return find_font(L, r, &first, 1);
+		}
+		if (used[r])
+			sp->n = kept;
 	}
 	return 0;
 }
@@ -917,9 +984,14 @@ static int init_template(struct mq_template *t, const char *path)
 	const double mm[4] = {37, 26, 35, 28};
 	for (int i = 0; i < 4; i++)
 		t->margin[i] = mm[i] / 25.4 * 72;
-	for (int r = 0; r < MQ_FONT_ROLES; r++)
-		t->fonts[r] = (struct mq_font_spec){default_fonts[r].file, default_fonts[r].package,
-						    default_fonts[r].face, 0};
+	for (int r = 0; r < MQ_FONT_ROLES; r++) {
+		struct mq_font_spec *sp = &t->fonts[r];
+		sp->chain[0] = (struct mq_font_face_spec){.family = default_fonts[r].family,
+			.style = default_fonts[r].style, .package = default_fonts[r].package};
+		for (int i = 0; i < NFALLBACKS; i++)
+			sp->chain[1 + i] = default_fallback(i);
+		sp->n = 1 + NFALLBACKS;
+	}
 	t->ftr[1] = "第 {page} 页 共 {pages} 页";
 	t->hdr_style = mq_template_style(t, "header");
 	t->ftr_style = mq_template_style(t, "footer");

@@ -919,6 +919,7 @@ out:
 	free(col.docs);
 	free(townships);
 	ctx_free(&c);
+	mq_render_cache_free();   /* the fonts, and fontconfig with them */
 	return rc;
 }
 

@@ -1,53 +1,24 @@
-#!/usr/bin/env python3
-"""check_fonts.py [--glyphs TEXT] PDF...
+#!/usr/bin/python3
+"""check_fonts.py [--glyphs TEXT] [--fonts NAMES] PDF...
 
-Checks the TrueType programs (FontFile2) of every CIDFontType2 font in each
-PDF as the renderer trims them (pipeline/font_trim.c): a valid sfnt (table
-directory and its search fields, tables sorted and 4-byte aligned, every
-checksum and head.checkSumAdjustment, Length1), no cmap, post format 3,
-name records 0-6 only, numGlyphs cut to the last glyph kept with loca and
-hmtx to match, and every glyph CIDToGIDMap names inside the font, with the
-components of each composite present (outline data) and inside the cut.
---glyphs TEXT: each character of TEXT is drawn from a glyph with an outline
-in some font of each PDF (CID = the character's UTF-16 code, Identity-H).
-Prints one line per problem and a summary; exit status 1 on any problem."""
+Checks every font of each PDF as the writer embeds them (pipeline/pdf/pdf.c
+with fonts.c's hb-subset): a Type0 font, Identity-H, with one CIDFontType2
+(FontFile2, a TrueType program, CIDToGIDMap /Identity) or CIDFontType0
+(FontFile3 /CIDFontType0C, a CID-keyed CFF) descendant, a subset tag; the
+program parses (sfnt table directory and checksums; CFF INDEXes and
+charset) and holds every code drawn: a glyph id below numGlyphs with an
+outline and the components of composites present (TrueType), a CID of the
+charset with a charstring (CFF); the widths W cover exactly the codes of
+the ToUnicode map, and every code shown on a page (Tj/TJ) is in both: the
+ToUnicode map is complete. --glyphs TEXT: each character of TEXT is drawn
+(its code is in some font's ToUnicode and program). --fonts NAMES: the
+comma-separated font names (subset tag removed): every font embedded is
+one of them. Needs Debian's python3-pikepdf. Exit status 1 on any problem."""
 import re
 import struct
 import sys
-import zlib
 
-
-def objects(pdf):
-    """Object number -> offset, from the cross-reference table."""
-    start = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
-    m = re.compile(rb"xref\s+0 (\d+)\s+").match(pdf, start)
-    offs, p = {}, m.end()
-    for i in range(int(m.group(1))):
-        line = pdf[p + 20 * i: p + 20 * i + 20]
-        if line[17:18] == b"n":
-            offs[i] = int(line[:10])
-    return offs
-
-
-def read_obj(pdf, offs, num):
-    """(dictionary or value text, decoded stream data or None)."""
-    m = re.compile(rb"\d+ 0 obj\s*").match(pdf, offs[num])
-    end, s = pdf.find(b"endobj", m.end()), pdf.find(b"stream", m.end())
-    if s == -1 or s > end:
-        return pdf[m.end():end], None
-    text = pdf[m.end():s]
-    ln = re.search(rb"/Length (\d+)( 0 R)?", text)
-    n = int(ln.group(1)) if not ln.group(2) else int(read_obj(pdf, offs, int(ln.group(1)))[0])
-    d = s + 6 + (2 if pdf[s + 6: s + 8] == b"\r\n" else 1)
-    data = pdf[d: d + n]
-    if b"/FlateDecode" in text:
-        data = zlib.decompress(data)
-    return text, data
-
-
-def ref(text, key):
-    m = re.search(rb"/" + key + rb" (\d+) 0 R", text)
-    return int(m.group(1)) if m else None
+import pikepdf
 
 
 def checksum(b):
@@ -69,111 +40,239 @@ def components(glyph):
             return ids
 
 
-class Font:
-    """The parts of an sfnt the checks need; problems go to errs."""
+class TrueType:
+    """code = glyph id; has(code): an outline, components present."""
 
-    def __init__(self, data, errs):
-        self.t, e = {}, errs
-        ver, nt, sr, sel, rs = struct.unpack(">IHHHH", data[:12])
-        k = nt.bit_length() - 1
-        if (sr, sel, rs) != (16 << k, k, 16 * nt - (16 << k)):
-            e.append("table directory search fields %d %d %d for %d tables" % (sr, sel, rs, nt))
-        tags = []
+    def __init__(self, data, e):
+        self.t = {}
+        nt = struct.unpack(">H", data[4:6])[0]
         for i in range(nt):
             tag, cs, off, ln = struct.unpack(">4sIII", data[12 + 16 * i: 28 + 16 * i])
             body = data[off: off + ln]
-            tags.append(tag)
-            if off % 4:
-                e.append("table %s at offset %d, not 4-byte aligned" % (tag, off))
             if tag == b"head":
                 body = body[:8] + b"\0\0\0\0" + body[12:]
             if checksum(body) != cs:
                 e.append("table %s: checksum %08X, stored %08X" % (tag, checksum(body), cs))
             self.t[tag] = data[off: off + ln]
-        if tags != sorted(tags):
-            e.append("tables not sorted: %s" % tags)
-        if checksum(data) != 0xB1B0AFBA:
-            e.append("head.checkSumAdjustment wrong")
-        if b"cmap" in self.t:
-            e.append("cmap kept")
-        post = self.t.get(b"post", b"")
-        if len(post) != 32 or post[:4] != b"\0\3\0\0":
-            e.append("post is not a 32-byte format 3 table (%d bytes)" % len(post))
-        name = self.t.get(b"name", b"\0" * 6)
-        ids = {struct.unpack(">H", name[6 + 12 * i + 6: 6 + 12 * i + 8])[0]
-               for i in range(struct.unpack(">H", name[2:4])[0])}
-        if ids - set(range(7)):
-            e.append("name records beyond 6: %s" % sorted(ids - set(range(7))))
         self.ng = struct.unpack(">H", self.t[b"maxp"][4:6])[0]
-        nhm = struct.unpack(">H", self.t[b"hhea"][34:36])[0]
         long_loca = struct.unpack(">h", self.t[b"head"][50:52])[0] == 1
         w = 4 if long_loca else 2
         loca = self.t[b"loca"]
-        if len(loca) != (self.ng + 1) * w:
-            e.append("loca holds %d entries for %d glyphs" % (len(loca) // w, self.ng))
-        if nhm > self.ng or len(self.t[b"hmtx"]) != 4 * nhm + 2 * (self.ng - nhm):
-            e.append("hmtx of %d bytes for %d glyphs, %d long metrics" % (len(self.t[b"hmtx"]), self.ng, nhm))
         fmt = ">%d%s" % (len(loca) // w, "I" if long_loca else "H")
         self.loca = [x * (1 if long_loca else 2) for x in struct.unpack(fmt, loca)]
+        self.e = e
 
     def glyph(self, g):
         if g + 1 >= len(self.loca):
             return b""
         return self.t[b"glyf"][self.loca[g]: self.loca[g + 1]]
 
+    def has(self, code, cp):
+        if code >= self.ng:
+            return "glyph %d beyond numGlyphs %d" % (code, self.ng)
+        todo, seen = [code], set()
+        while todo:
+            g = todo.pop()
+            seen.add(g)
+            if not self.glyph(g) and cp != 0x20 and cp != 0x3000:
+                return "glyph %d (U+%04X) has no outline" % (g, cp)
+            todo += [c for c in components(self.glyph(g)) if c not in seen]
+        return None
 
-def check_pdf(path, glyphs, errs):
-    pdf = open(path, "rb").read()
-    offs = objects(pdf)
-    fonts, drawn = 0, set()
-    for num in offs:
-        text, _ = read_obj(pdf, offs, num)
-        if b"/CIDFontType2" not in text:
+
+def cff_index(d, at):
+    """(items, offset after the INDEX)."""
+    count = struct.unpack(">H", d[at:at + 2])[0]
+    if not count:
+        return [], at + 2
+    osz = d[at + 2]
+    offs = [int.from_bytes(d[at + 3 + i * osz: at + 3 + (i + 1) * osz], "big") for i in range(count + 1)]
+    base = at + 3 + (count + 1) * osz - 1
+    return [d[base + offs[i]: base + offs[i + 1]] for i in range(count)], base + offs[-1]
+
+
+def cff_dict(d):
+    """operator -> operands of a CFF DICT."""
+    out, args, i = {}, [], 0
+    while i < len(d):
+        b = d[i]
+        if 32 <= b <= 246:
+            args.append(b - 139)
+            i += 1
+        elif 247 <= b <= 250:
+            args.append((b - 247) * 256 + d[i + 1] + 108)
+            i += 2
+        elif 251 <= b <= 254:
+            args.append(-(b - 251) * 256 - d[i + 1] - 108)
+            i += 2
+        elif b == 28:
+            args.append(struct.unpack(">h", d[i + 1:i + 3])[0])
+            i += 3
+        elif b == 29:
+            args.append(struct.unpack(">i", d[i + 1:i + 5])[0])
+            i += 5
+        elif b == 30:
+            i += 1
+            while i < len(d) and (d[i] & 0xF) != 0xF and (d[i] >> 4) != 0xF:
+                i += 1
+            i += 1
+            args.append(0.0)
+        else:
+            op = (12, d[i + 1]) if b == 12 else b
+            i += 2 if b == 12 else 1
+            out[op], args = args, []
+    return out
+
+
+class CFF:
+    """code = CID of a CID-keyed CFF; has(code): in the charset."""
+
+    def __init__(self, d, e):
+        _, at = cff_index(d, d[2])
+        tops, at = cff_index(d, at)
+        top = cff_dict(tops[0])
+        if (12, 30) not in top:
+            e.append("CFF is not CID-keyed (no ROS)")
+        strings, _ = cff_index(d, top[17][0])
+        self.ng = len(strings)
+        self.cid = {0: 0}
+        p, fmt, g = top[15][0] + 1, d[top[15][0]], 1
+        while g < self.ng:
+            if fmt == 0:
+                self.cid[struct.unpack(">H", d[p:p + 2])[0]] = g
+                g, p = g + 1, p + 2
+            else:
+                first = struct.unpack(">H", d[p:p + 2])[0]
+                left = d[p + 2] if fmt == 1 else struct.unpack(">H", d[p + 2:p + 4])[0]
+                for k in range(left + 1):
+                    self.cid[first + k] = g + k
+                g, p = g + left + 1, p + 3 + (fmt == 2)
+        self.strings = strings
+
+    def has(self, code, cp):
+        if code not in self.cid:
+            return "CID %d (U+%04X) not in the charset" % (code, cp)
+        if not self.strings[self.cid[code]]:
+            return "CID %d (U+%04X) has no charstring" % (code, cp)
+        return None
+
+
+def tounicode(data):
+    """code -> character, from bfchar and bfrange sections."""
+    m = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for c, u in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            m[int(c, 16)] = bytes.fromhex(u.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for a, b, u in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            base = bytes.fromhex(u.decode()).decode("utf-16-be")
+            for c in range(int(a, 16), int(b, 16) + 1):
+                m[c] = chr(ord(base[-1]) + c - int(a, 16))
+    return m
+
+
+def widths(w):
+    codes = set()
+    i = 0
+    while i < len(w):
+        first = int(w[i])
+        if isinstance(w[i + 1], pikepdf.Array):
+            codes |= set(range(first, first + len(w[i + 1])))
+            i += 2
+        else:
+            codes |= set(range(first, int(w[i + 1]) + 1))
+            i += 3
+    return codes
+
+
+def shown(pdf):
+    """(font object id, code) of every code shown on a page."""
+    out = set()
+    for page in pdf.pages:
+        fonts = page.Resources.get("/Font", {})
+        font = None
+        for operands, op in pikepdf.parse_content_stream(page):
+            if op == pikepdf.Operator("Tf"):
+                font = fonts[operands[0]].objgen
+            elif op in (pikepdf.Operator("Tj"), pikepdf.Operator("TJ")):
+                strs = [operands[0]] if op == pikepdf.Operator("Tj") else \
+                    [x for x in operands[0] if isinstance(x, pikepdf.String)]
+                for s in strs:
+                    b = bytes(s)
+                    out |= {(font, int.from_bytes(b[i:i + 2], "big")) for i in range(0, len(b), 2)}
+    return out
+
+
+def check_pdf(path, glyphs, names, errs):
+    pdf = pikepdf.open(path)
+    drawn, fonts, found = {}, 0, set()
+    codes_of = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Subtype") != "/Type0":
             continue
         fonts += 1
         e = []
-        desc, _ = read_obj(pdf, offs, ref(text, b"FontDescriptor"))
-        ff_text, data = read_obj(pdf, offs, ref(desc, b"FontFile2"))
-        _, cmap = read_obj(pdf, offs, ref(text, b"CIDToGIDMap"))
-        m = re.search(rb"/Length1 (\d+)", ff_text)
-        if not m or int(m.group(1)) != len(data):
-            e.append("Length1 is not the program's length %d" % len(data))
-        f = Font(data, e)
-        gids = struct.unpack(">%dH" % (len(cmap) // 2), cmap)
-        kept, todo = {0}, {0} | set(gids)
-        while todo:
-            g = todo.pop()
-            if g >= f.ng:
-                e.append("glyph %d beyond numGlyphs %d" % (g, f.ng))
-                continue
-            kept.add(g)
-            for c in components(f.glyph(g)):
-                if not f.glyph(c):
-                    e.append("component %d of glyph %d has no outline" % (c, g))
-                if c not in kept:
-                    todo.add(c)
-        kept |= {g for g in range(f.ng) if f.glyph(g)}
-        if max(kept) != f.ng - 1:
-            e.append("numGlyphs %d, but the last glyph kept is %d" % (f.ng, max(kept)))
-        drawn |= {chr(cid) for cid, g in enumerate(gids) if g and f.glyph(g)}
-        errs += ["%s: font %d: %s" % (path, num, x) for x in e]
+        base = str(obj.BaseFont)[1:]
+        if not re.match(r"^[A-Z]{6}\+", base):
+            e.append("no subset tag: %s" % base)
+        found.add(base[7:])
+        if obj.Encoding != "/Identity-H":
+            e.append("encoding %s" % obj.Encoding)
+        cid = obj.DescendantFonts[0]
+        desc = cid.FontDescriptor
+        tu = tounicode(obj.ToUnicode.read_bytes())
+        w = widths(cid.W)
+        if set(tu) != w:
+            e.append("W and ToUnicode differ: %d codes in W, %d in ToUnicode" % (len(w), len(tu)))
+        if cid.Subtype == "/CIDFontType2":
+            if "/FontFile2" not in desc or cid.get("/CIDToGIDMap") != "/Identity":
+                e.append("CIDFontType2 without FontFile2 or CIDToGIDMap /Identity")
+            data = desc.FontFile2.read_bytes()
+            if int(desc.FontFile2.get("/Length1", -1)) != len(data):
+                e.append("Length1 is not the program's length %d" % len(data))
+            prog = TrueType(data, e)
+        elif cid.Subtype == "/CIDFontType0":
+            if "/FontFile3" not in desc or desc.FontFile3.get("/Subtype") != "/CIDFontType0C":
+                e.append("CIDFontType0 without FontFile3 /CIDFontType0C")
+            prog = CFF(desc.FontFile3.read_bytes(), e)
+        else:
+            e.append("descendant %s" % cid.Subtype)
+            continue
+        for code, ch in sorted(tu.items()):
+            why = prog.has(code, ord(ch[-1]))
+            if why:
+                e.append(why)
+            else:
+                drawn[ch] = True
+        codes_of[obj.objgen] = set(tu)
+        errs += ["%s: font %s: %s" % (path, base, x) for x in e]
+    for font, code in sorted(shown(pdf)):
+        if code not in codes_of.get(font, ()):
+            errs.append("%s: code %04X shown without a ToUnicode entry" % (path, code))
     if not fonts:
-        errs.append("%s: no CIDFontType2 font" % path)
+        errs.append("%s: no Type0 font" % path)
     for c in glyphs:
         if c not in drawn:
-            errs.append("%s: %s (U+%04X) not drawn from an outline" % (path, c, ord(c)))
+            errs.append("%s: %s (U+%04X) not drawn" % (path, c, ord(c)))
+    if names is not None and not found <= names:
+        errs.append("%s: fonts %s, expected only %s" % (path, sorted(found - names), sorted(names)))
     return fonts
 
 
 def main(argv):
-    args, glyphs = argv[1:], ""
-    if len(args) > 1 and args[0] == "--glyphs":
-        glyphs, args = args[1], args[2:]
+    args, glyphs, names = argv[1:], "", None
+    while len(args) > 1 and args[0] in ("--glyphs", "--fonts"):
+        if args[0] == "--glyphs":
+            glyphs = args[1]
+        else:
+            names = set(args[1].split(","))
+        args = args[2:]
     errs, fonts = [], 0
     for path in args:
         try:
-            fonts += check_pdf(path, glyphs, errs)
-        except (ValueError, KeyError, struct.error, zlib.error, AttributeError, TypeError) as x:
+            fonts += check_pdf(path, glyphs, names, errs)
+        except (ValueError, KeyError, IndexError, struct.error, AttributeError, TypeError,
+                pikepdf.PdfError) as x:
             errs.append("%s: cannot read: %r" % (path, x))
     for x in errs:
         print(x)

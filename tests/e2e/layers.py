@@ -19,7 +19,8 @@ ALLOWED = {
 }
 # third-party header prefix -> the files that may include it
 OWNERS = {
-    "hpdf": {"pipeline/pdf/pdf.c"},
+    "hb": {"pipeline/pdf/fonts.c"},
+    "fontconfig/": {"pipeline/pdf/fonts.c"},
     "csv.h": {"pipeline/ingest/csv.c"},
     "minizip/": {"pipeline/archive/zip.c", "pipeline/ingest/xlsx.c"},
     "unzip.h": {"pipeline/ingest/xlsx.c"},
@@ -31,10 +32,8 @@ OWNERS = {
     "utf8proc.h": {"pipeline/archive/bagit.c"},
 }
 # ---- EXCEPTIONS, to drop at merge ----
-# pdf/pdf.c still reads libharu's private HPDF_TTFontDefAttr; the font work
-# on another branch removes it. Exactly those matches in exactly that file
-# are allowed until then: delete this entry when that branch is merged.
-PRIVATE_EXCEPTIONS = {("pipeline/pdf/pdf.c", "HPDF_TTFontDefAttr")}
+# none left: pdf.c no longer uses libharu
+PRIVATE_EXCEPTIONS = set()
 # ---- end of EXCEPTIONS ----
 
 # private state of the libraries (their next release may change it)

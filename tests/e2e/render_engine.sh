@@ -4,9 +4,11 @@
 # qpdf/pdffonts/pdftotext/mutool output, byte-identical re-renders, a
 # template error with file:line, U+20BB7 reported and substituted, and
 # documents of many pages: every page, bookmark and footer, and a page tree
-# three levels deep; the embedded font programs trimmed (check_fonts.py) and
-# pinyin whose glyphs are composites of composites drawn whole; two roles
-# naming one font file share one font holding the characters of both.
+# three levels deep; the embedded fonts hb-subset programs with complete
+# ToUnicode maps (check_fonts.py), the default Noto CJK fonts, rare
+# characters of names drawn from the HanaMin fallbacks, pinyin whose glyphs
+# are composites of composites drawn whole; two roles naming one font file
+# share one font holding the characters of both.
 . tests/e2e/lib.sh
 BUILD=${BUILD:-build}
 TOOL=$BUILD/tools/render_sample
@@ -50,16 +52,17 @@ check "page X of Y on the last page" grep -q "第 $pages 页 共 $pages 页" "$T
 # lines and, in this build, an ICC notice that is not about the file)
 check "qpdf --check" qpdf --check "$TMP/a.pdf" > /dev/null
 pdffonts "$TMP/a.pdf" > "$TMP/fonts" 2>&1
-check "two fonts listed" test "$(tail -n +3 "$TMP/fonts" | wc -l)" -eq 2
+check "three fonts listed (title, heading, body)" test "$(tail -n +3 "$TMP/fonts" | wc -l)" -eq 3
 check "every font embedded and subset" test "$(tail -n +3 "$TMP/fonts" | awk '$(NF-4) != "yes" || $(NF-3) != "yes" || $(NF-2) != "yes"' | wc -l)" -eq 0
 mutool draw -F txt -o "$TMP/m.txt" "$TMP/a.pdf" 2> "$TMP/m.err"
 check "mutool silent" test "$(grep -v -e 'ICC support is not available' -e '^page ' "$TMP/m.err" | wc -l)" -eq 0
 check "mutool extracts Chinese" grep -q '各村走访明细' "$TMP/m.txt"
 check "mutool extracts every row" test "$(grep -o 'MQ-[0-9]\{5\}' "$TMP/m.txt" | sort -u | wc -l)" -eq 1000
 check "no begincidrange ToUnicode" sh -c "! qpdf --qdf --object-streams=disable '$TMP/a.pdf' - | grep -a -q begincidrange"
-# font programs: a valid sfnt (directory, alignment, checksums) without
-# cmap and glyph names, cut to the last glyph used, every glyph drawn there
-check "font programs trimmed and valid" python3 tests/e2e/check_fonts.py --glyphs '各村走访明细编号乡镇第页共' "$TMP/a.pdf"
+# font programs: hb-subset CFF programs holding every glyph drawn, W and
+# ToUnicode for exactly the codes shown; the default Noto CJK faces
+check "font programs subset and valid" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '各村走访明细编号乡镇第页共' \
+	--fonts NotoSerifCJKsc-Bold,NotoSansCJKsc-Regular,NotoSerifCJKsc-Regular "$TMP/a.pdf"
 # 34 pages with the whole font programs were 590 KB
 check "34 pages under 250 KB ($(wc -c < "$TMP/a.pdf") bytes)" test "$(wc -c < "$TMP/a.pdf")" -lt 250000
 
@@ -78,13 +81,17 @@ check "bad template fails with 3" test $? -eq 3
 check "error names file:line" grep -q "bad.xml:5:" "$TMP/bad.err"
 check "no half-written output" test ! -e "$TMP/bad.pdf"
 
-# 5. a character outside the BMP is reported and drawn visibly
+# 5. characters outside the BMP: 𠮷 (in Noto) and 𠀀 (Extension B, from
+# the HanaMinA fallback) print; 𰀀 (Extension G, in no font) is reported
+# and drawn visibly as [U+30000]
 "$TOOL" --rows 5 --rare --date 2024-03-31 --xsd $XSD "$TMP/rows.xml" "$TMP/r.pdf" > "$TMP/r.out" 2> "$TMP/r.err"
 check "warning counted" grep -q 'warnings=1' "$TMP/r.out"
-check "warning names set, row, field, code point" grep -q 'U+20BB7.*"villages" row 2 field "cadre"' "$TMP/r.err"
+check "warning names set, row, field, code point" grep -q 'U+30000.*"villages" row 2 field "cadre"' "$TMP/r.err"
+check "no warning for what a fallback prints" sh -c "! grep -q -e 'U+20000' -e 'U+20BB7' '$TMP/r.err'"
 pdftotext "$TMP/r.pdf" - 2>/dev/null | tr -d '\n' > "$TMP/r.txt"
-check "substitute drawn" grep -q '吉\[U+20BB7\]祥' "$TMP/r.txt"
-check "rare: font programs trimmed and valid" python3 tests/e2e/check_fonts.py --glyphs '吉祥' "$TMP/r.pdf"
+check "rare characters printed, the missing one substituted" grep -q '吉𠮷𠀀\[U+30000\]祥' "$TMP/r.txt"
+check "rare: fonts subset and valid, 𠀀 drawn" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '吉祥𠮷𠀀' "$TMP/r.pdf"
+check "rare: HanaMinA embedded" sh -c "pdffonts '$TMP/r.pdf' 2>/dev/null | grep -q '+HanaMinA .*yes *yes *yes'"
 
 # 6. the sample template: bar chart, bookmarks, page X of Y, document info
 check "sample renders" "$TOOL" --rows 60 --date 2024-03-31 templates/sample_report.xml "$TMP/s.pdf"
@@ -99,6 +106,7 @@ pdfinfo "$TMP/s.pdf" > "$TMP/info" 2>&1
 check "info title in Chinese" grep -q 'Title: *清河县城关镇人民政府2024年3月民情日记工作小结' "$TMP/info"
 check "info author" grep -q 'Author: *清河县城关镇人民政府' "$TMP/info"
 check "info creator" grep -q 'Creator: *minqing ' "$TMP/info"
+check "PDF/A-2b structure (XMP = info, output intent, fonts, /ID)" /usr/bin/python3 tests/e2e/check_pdfa.py "$TMP/s.pdf" "$TMP/a.pdf" "$TMP/r.pdf"
 
 # 7. 300 one-section pages (bench_layout's document): every section once,
 # a footer on each page, a bookmark per section on its own page and one per
@@ -114,8 +122,8 @@ check "each section heading once" test "$(awk '$1 != 1' "$TMP/p.heads" | wc -l)"
 check "a footer on each of 300 pages" test "$(grep -c '^第 [0-9]* 页 共 300 页$' "$TMP/p.txt")" -eq 300
 check "page 300 of 300" grep -q '第 300 页 共 300 页' "$TMP/p.txt"
 pdffonts "$TMP/p.pdf" > "$TMP/p.fonts" 2>&1
-check "300 pages: fonts embedded, subset, with ToUnicode" test "$(tail -n +3 "$TMP/p.fonts" | awk '$(NF-4) == "yes" && $(NF-3) == "yes" && $(NF-2) == "yes"' | wc -l)" -eq 2
-check "300 pages: font programs trimmed and valid" python3 tests/e2e/check_fonts.py "$TMP/p.pdf"
+check "300 pages: fonts embedded, subset, with ToUnicode" test "$(tail -n +3 "$TMP/p.fonts" | awk '$(NF-4) == "yes" && $(NF-3) == "yes" && $(NF-2) == "yes"' | wc -l)" -eq "$(tail -n +3 "$TMP/p.fonts" | wc -l)"
+check "300 pages: font programs subset and valid" /usr/bin/python3 tests/e2e/check_fonts.py "$TMP/p.pdf"
 mutool show "$TMP/p.pdf" outline > "$TMP/p.outline" 2>/dev/null
 check "300 section bookmarks" test "$(grep -c '^[-+|]	"MQ-' "$TMP/p.outline")" -eq 300
 check "300 heading bookmarks beneath them" test "$(grep -c '^[-+|]		"MQ-.*走访情况"' "$TMP/p.outline")" -eq 300
@@ -147,7 +155,7 @@ cat > "$TMP/pinyin.xml" <<'XML'
 </template>
 XML
 check "pinyin renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/pinyin.xml" "$TMP/py.pdf"
-check "pinyin: composites and their components embedded" python3 tests/e2e/check_fonts.py --glyphs 'ǖǘǚǜ绿' "$TMP/py.pdf"
+check "pinyin: composites and their components embedded" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs 'ǖǘǚǜ绿' "$TMP/py.pdf"
 pdftotext "$TMP/py.pdf" "$TMP/py.txt" 2> "$TMP/py.err"
 check "pinyin: pdftotext silent" test ! -s "$TMP/py.err"
 check "pinyin text in both fonts" test "$(grep -c '绿lǜ 女nǚ 驴lǘ 吕lǚ ǖ' "$TMP/py.txt")" -eq 2
@@ -174,7 +182,7 @@ XML
 }
 font_template hei /usr/share/fonts/truetype/arphic/uming.ttc 0 > "$TMP/same.xml"
 check "one font for two roles renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/same.xml" "$TMP/same.pdf"
-check "one font for two roles: glyphs of both" python3 tests/e2e/check_fonts.py --glyphs '标题甲乙丙正文丁戊己庚' "$TMP/same.pdf"
+check "one font for two roles: glyphs of both" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '标题甲乙丙正文丁戊己庚' "$TMP/same.pdf"
 pdftotext "$TMP/same.pdf" "$TMP/same.txt" 2> "$TMP/same.err"
 check "one font for two roles: text of both" sh -c "grep -q '标题甲乙丙' '$TMP/same.txt' && grep -q '正文丁戊己庚' '$TMP/same.txt' && test ! -s '$TMP/same.err'"
 # 11. a single font (.ttf, here face 0 of UMing taken out of its
@@ -193,7 +201,7 @@ open(sys.argv[1], 'wb').write(head + body)
 PY
 font_template song "$TMP/uming.ttf" 0 > "$TMP/ttf.xml"
 check "a .ttf font renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/ttf.xml" "$TMP/ttf.pdf"
-check ".ttf: embedded, subset, trimmed" python3 tests/e2e/check_fonts.py --glyphs '正文丁戊己庚' "$TMP/ttf.pdf"
+check ".ttf: embedded, subset, valid" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '正文丁戊己庚' "$TMP/ttf.pdf"
 check ".ttf: the UMing face is the one embedded" sh -c "pdffonts '$TMP/ttf.pdf' 2>/dev/null | grep -q 'UMingCN.*yes *yes *yes'"
 check ".ttf: text" sh -c "pdftotext '$TMP/ttf.pdf' - 2>&1 | grep -q '正文丁戊己庚'"
 font_template song "$TMP/uming.ttf" 1 > "$TMP/ttf1.xml"

@@ -4,7 +4,8 @@
 # of the same run (check_reports.py: also each 个人考核表 against
 # assessment_facts.csv, and every item's points recomputed from those
 # facts), the PDFs pass qpdf --check with every font embedded, subset and
-# with a ToUnicode map, their font programs trimmed (check_fonts.py), and
+# with a ToUnicode map, their fonts hb-subset programs of the default Noto
+# CJK and AR PL UKai faces with complete ToUnicode maps (check_fonts.py), and
 # rendering again (also with another --jobs) gives byte-identical files.
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -130,7 +131,13 @@ check "page breaks of every ledger (below its running header)" python3 "$HERE/ch
 	"$Y"/reports/*台账.pdf "$M"/reports/*台账.pdf
 check "GB/T 9704: title 22 pt, body 16 pt, page numbers 14 pt at the outer edge" python3 "$HERE/check_gbt9704.py" \
 	"$M"/reports/*工作小结.pdf "$M"/reports/*考核结果.pdf "$Y"/reports/*考核结果.pdf
-check "font programs trimmed and valid in every report" python3 "$HERE/check_fonts.py" "$Y"/reports/*.pdf "$M"/reports/*.pdf
+check "font programs subset and valid in every report, the default fonts only" /usr/bin/python3 "$HERE/check_fonts.py" \
+	--fonts NotoSerifCJKsc-Regular,NotoSerifCJKsc-Bold,NotoSansCJKsc-Regular,UKaiCN,HanaMinA,HanaMinB \
+	"$Y"/reports/*.pdf "$M"/reports/*.pdf
+check "PDF/A-2b structure of every report" /usr/bin/python3 "$HERE/check_pdfa.py" "$Y"/reports/*.pdf "$M"/reports/*.pdf
+big=$(for f in "$M"/reports/*台账.pdf; do
+	[ "$(pdfinfo "$f" 2>/dev/null | sed -n 's/^Pages: *//p')" = 2 ] && wc -c < "$f"; done | sort -n | tail -1)
+check "two-page ledgers at most 80 KB (largest ${big:-none})" test -n "$big" -a "${big:-0}" -le 81920
 f="$M/reports/石桥乡_山后村_2024年03月_台账.pdf"
 check "a village ledger under 150 KB ($(wc -c < "$f") bytes; ~490 KB with whole font programs)" \
 	[ "$(wc -c < "$f")" -lt 150000 ]

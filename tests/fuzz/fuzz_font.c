@@ -1,37 +1,39 @@
-/* libFuzzer target for the font program trimmer (pipeline/font_trim.c),
- * which reads the tables of whatever font a template names.
+/* libFuzzer target for the font path (pipeline/pdf/fonts.c), which reads
+ * whatever font file a template names: HarfBuzz opens the face, fonts.c
+ * reads a CFF's charset for its CIDs, looks glyphs up and subsets with
+ * hb-subset.
  *
- * An input is 8 bytes of a bitmap of the glyphs to keep (ids 0–63), then
- * the font program. Whatever the bytes, trimming must not crash; a program
- * it accepts must come out as one it accepts again, and no larger;
- * the composite-glyph reader gets the raw bytes too. */
+ * An input is the font file. Whatever the bytes, opening, looking up the
+ * glyphs of a few characters (ASCII, CJK, Extension B) and subsetting to
+ * them must not crash; a subset, when made, is not empty. */
+#include "minqing/core/buf.h"
 #include "minqing/core/error.h"
-#include "../../pipeline/pdf/font_trim.h"
+#include "../../pipeline/pdf/fonts.h"
+#include "fuzz_input.h"
 
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint16_t ids[64];
-	if (mq_glyf_components(data, size, ids, 64) > 64)
-		abort();
-	if (size < 8)
+	static const uint32_t cps[] = {'A', '0', ' ', 0x4E00, 0x6C11, 0x3002, 0x20000, 0x10FFFF};
+	const char *path = fuzz_input_file("font", data, size);
+	struct mq_error err = {0};
+	struct mq_face *f;
+	if (mq_face_new(path, 0, &f, &err))
 		return 0;
-	unsigned char keep[64];
-	for (int g = 0; g < 64; g++)
-		keep[g] = (data[g / 8] >> (g % 8)) & 1;
-	unsigned char *out = NULL, *again = NULL;
-	size_t n = 0, n2 = 0;
-	int rc = mq_sfnt_trim(data + 8, size - 8, keep, sizeof keep, &out, &n);
-	if (rc == 0) {
-		if (!out || mq_sfnt_trim(out, n, keep, sizeof keep, &again, &n2) != 0 || n2 > n)
-			abort();
-	} else if (rc != MQ_ERR_FORMAT && rc != MQ_ERR_NOMEM) {
-		abort();
+	uint16_t codes[sizeof cps / sizeof *cps];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof cps / sizeof *cps; i++) {
+		int w;
+		if (mq_face_glyph(f, cps[i], &codes[n], &w))
+			n++;
 	}
-	free(out);
-	free(again);
+	struct mq_buf out = {0};
+	int rc = mq_face_subset(f, codes, n, &out);
+	if ((rc == 0 && out.len == 0) || (rc && rc != MQ_ERR_FORMAT && rc != MQ_ERR_NOMEM))
+		abort();
+	mq_buf_free(&out);
+	mq_face_free(f);
 	return 0;
 }

@@ -10,10 +10,10 @@ BUILD=${BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 CC=${FUZZ_CC:-clang}
 OUT=$BUILD/fuzz
-PKGS="libxml-2.0 zlib minizip libcrypto libutf8proc xlsxwriter freexl"
+PKGS="libxml-2.0 zlib minizip libcrypto libutf8proc xlsxwriter freexl harfbuzz harfbuzz-subset fontconfig"
 VERSION=$(sed -n 's/^VERSION *:= *//p' Makefile)
 CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags $PKGS) -DMQ_VERSION=\"${VERSION:-0}\""
-LIBS="$(pkg-config --libs $PKGS) -lcsv -lhpdf -lm -lpthread"
+LIBS="$(pkg-config --libs $PKGS) -lcsv -lm -lpthread"
 SAN="address,undefined"
 
 die() { echo "fuzz: $*" >&2; exit 1; }

@@ -7,7 +7,9 @@
  * Data: scalars unit, period, as_of, preparer, total_visits, total_demands,
  * resolved_rate; set "townships" (township, villages, visits, rate) and set
  * "villages" (id, township, village, cadre, visits, demands, rate, quota_met,
- * last_visit, note). --rare puts 𠮷 (U+20BB7) into one cadre's name.
+ * last_visit, note). --rare puts 𠮷 (U+20BB7, in Noto CJK), 𠀀 (U+20000,
+ * CJK Extension B, in HanaMinA) and 𰀀 (U+30000, Extension G, in no
+ * default font) into one cadre's name.
  * --bench makes notes longer (8-column benchmark table). Prints
  * "pages=N warnings=N" on stdout, each warning on stderr; exit 3 on error
  * with "file:line: message". */
@@ -100,7 +102,7 @@ int main(int argc, char **argv)
 		snprintf(village, sizeof village, "%s%s%s村", syll[rnd(20)], place[rnd(10)], r >= 100 ? "新" : "");
 		snprintf(cadre, sizeof cadre, "%s%s", syll[rnd(20)], given[rnd(12)]);
 		if (rare && r == 1)
-			snprintf(cadre, sizeof cadre, "吉\xF0\xA0\xAE\xB7祥");  /* 吉𠮷祥 */
+			snprintf(cadre, sizeof cadre, "吉\xF0\xA0\xAE\xB7\xF0\xA0\x80\x80\xF0\xB0\x80\x80祥");  /* 吉𠮷𠀀𰀀祥 */
 		int v = 5 + (int)rnd(40), dm = (int)rnd(12), res_n = dm ? (int)rnd((unsigned)dm + 1) : 0;
 		snprintf(visits, sizeof visits, "%d", v);
 		snprintf(demands, sizeof demands, "%d", dm);

@@ -215,6 +215,69 @@ static void test_template_errors(void)
 	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), MQ_ERR_IO);
 	CHECK_INT(err.line, 3);
 	CHECK(strstr(err.message, "fonts-wqy-zenhei") != NULL);
+	/* fonts by name: fontconfig finds the file and face; without
+	 * <fallback> the HanaMin fallbacks follow */
+	write_file(path, "<template>\n<fonts>\n<font role=\"song\" family=\"Noto Sans CJK SC\" style=\"Bold\"/>\n"
+			 "<font role=\"kai\" family=\"AR PL UKai CN\">\n<fallback family=\"HanaMinB\"/>\n</font>\n"
+			 "</fonts>\n<body><p>x</p><p style=\"note\">y</p></body>\n</template>\n");
+	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), 0);
+	if (t) {
+		const struct mq_font_spec *song = &t->fonts[MQ_FONT_SONG], *kai = &t->fonts[MQ_FONT_KAI];
+		CHECK(strstr(song->chain[0].file, "NotoSansCJK-Bold.ttc") != NULL);
+		CHECK_INT(song->n, 3);
+		CHECK_STR(song->chain[1].family, "HanaMinA");
+		CHECK(strstr(song->chain[2].file, "HanaMinB.ttf") != NULL);
+		CHECK(strstr(kai->chain[0].file, "ukai.ttc") != NULL);
+		CHECK_INT(kai->n, 2);
+		CHECK(strstr(kai->chain[1].file, "HanaMinB.ttf") != NULL);
+		/* the defaults: Noto Serif CJK SC, Regular for the body, Bold for titles */
+		CHECK(strstr(t->fonts[MQ_FONT_BIAOSONG].chain[0].file, "NotoSerifCJK-Bold.ttc") != NULL);
+		CHECK(strstr(t->fonts[MQ_FONT_HEI].chain[0].file, "NotoSansCJK-Regular.ttc") != NULL);
+		mq_template_free(t);
+	}
+	/* a family not installed: the error lists the Chinese fonts there are
+	 * and what to do; a style the family lacks lists its styles */
+	memset(&err, 0, sizeof err);
+	write_file(path, "<template>\n<fonts>\n\n<font role=\"song\" family=\"FangSong_GB2312\"/>\n"
+			 "</fonts>\n<body><p>x</p></body>\n</template>\n");
+	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), MQ_ERR_IO);
+	CHECK_INT(err.line, 4);
+	CHECK(strstr(err.message, "FangSong_GB2312") != NULL);
+	CHECK(strstr(err.message, "fc-cache") != NULL);
+	CHECK(strstr(err.message, "Noto Serif CJK SC") != NULL);
+	memset(&err, 0, sizeof err);
+	write_file(path, "<template>\n<fonts>\n<font role=\"hei\" family=\"Noto Sans CJK SC\" style=\"Black\"/>\n"
+			 "</fonts>\n<body><p>x</p></body>\n</template>\n");
+	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), MQ_ERR_IO);
+	CHECK(strstr(err.message, "Black") != NULL && strstr(err.message, "Regular") != NULL);
+	memset(&err, 0, sizeof err);
+	write_file(path, "<template>\n<fonts>\n<font role=\"hei\" family=\"Noto Sans CJK XX\"/>\n"
+			 "</fonts>\n<body><p>x</p></body>\n</template>\n");
+	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), MQ_ERR_IO);
+	CHECK(strstr(err.message, "fonts-noto-cjk") != NULL);
+	/* an optional font not installed leaves the chain; a chain left empty
+	 * is the error of its first font */
+	write_file(path, "<template>\n<fonts>\n<font role=\"song\" family=\"FangSong_GB2312\" optional=\"true\">\n"
+			 "<fallback family=\"SimSun\" optional=\"true\"/>\n<fallback family=\"Noto Serif CJK SC\"/>\n"
+			 "</font>\n</fonts>\n<body><p>x</p></body>\n</template>\n");
+	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), 0);
+	if (t) {
+		CHECK_INT(t->fonts[MQ_FONT_SONG].n, 1);
+		CHECK(strstr(t->fonts[MQ_FONT_SONG].chain[0].file, "NotoSerifCJK-Regular.ttc") != NULL);
+		mq_template_free(t);
+	}
+	memset(&err, 0, sizeof err);
+	write_file(path, "<template>\n<fonts>\n<font role=\"song\" family=\"FangSong_GB2312\" optional=\"true\">\n"
+			 "<fallback family=\"SimSun\" optional=\"true\"/>\n</font>\n</fonts>\n<body><p>x</p></body>\n</template>\n");
+	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), MQ_ERR_IO);
+	CHECK_INT(err.line, 3);
+	CHECK(strstr(err.message, "FangSong_GB2312") != NULL);
+	/* a font needs a family or a file */
+	memset(&err, 0, sizeof err);
+	write_file(path, "<template>\n<fonts>\n<font role=\"hei\" style=\"Bold\"/>\n"
+			 "</fonts>\n<body><p>x</p></body>\n</template>\n");
+	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), MQ_ERR_FORMAT);
+	CHECK_INT(err.line, 3);
 	/* a valid one */
 	write_file(path, "<template title=\"测试\">\n<body><p>{x}</p></body>\n</template>\n");
 	CHECK_INT(mq_template_load(path, "templates/template.xsd", &t, &err), 0);
@@ -232,5 +295,6 @@ int main(void)
 	test_data();
 	test_template_errors();
 	mq_lines_free(&L);
+	mq_render_cache_free();   /* the fonts the templates found, and fontconfig */
 	return check_summary();
 }

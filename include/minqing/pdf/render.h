@@ -1,20 +1,24 @@
 /* render.h — renders a template (template.h) filled with data into a PDF.
  *
  * mq_render_pdf lays the template out (CJK line breaking, pagination,
- * repeated table headers, page X of Y), draws it with embedded subset
- * TrueType fonts, writes bookmarks and document info, and writes the file
- * atomically. The same template, data and options give a byte-identical
- * file: dates come from opts->date, else SOURCE_DATE_EPOCH, else none.
+ * repeated table headers, page X of Y), draws it with subsets (hb-subset)
+ * of the template's fonts (TrueType or OpenType/CFF, found by name through
+ * fontconfig), writes bookmarks, document info and XMP, and writes a
+ * PDF/A-2b file atomically. The same template, data and options give a
+ * byte-identical file: dates come from opts->date, else SOURCE_DATE_EPOCH,
+ * else none.
  *
- * Characters a font cannot show (outside the BMP, or without a glyph) are
+ * Each character is drawn by the first font of its role's fallback chain
+ * that has it; a character no font of the chain has is
  * drawn as "[U+XXXX]" and reported in result->warnings, once per
  * (data set, row, field, code point). The result is caller-owned: free it
  * with mq_render_result_free (NULL-safe; it may be zero-initialised and is
  * filled even when rendering fails half-way).
  *
- * Font metrics (advance widths, glyph coverage) are cached per process
- * and shared by every document rendered after; the cache lives until
- * mq_render_cache_free (optional: call it at exit for leak checkers). */
+ * Font faces and their metrics (advance widths, glyph coverage) are kept
+ * per process and shared by every document rendered after; they live
+ * until mq_render_cache_free (optional: call it at exit for leak
+ * checkers). Each document subsets each face it draws once, on save. */
 #ifndef MINQING_RENDER_H
 #define MINQING_RENDER_H
 
@@ -52,6 +56,6 @@ int mq_render_pdf(const struct mq_template *t, const struct mq_data *d,
 		  const char *out_path, const struct mq_render_opts *opts,
 		  struct mq_render_result *result, struct mq_error *err);
 void mq_render_result_free(struct mq_render_result *r);  /* frees warnings, keeps r */
-void mq_render_cache_free(void);  /* frees the font metric cache; no render may run */
+void mq_render_cache_free(void);  /* frees the font faces; no render may run */
 
 #endif
