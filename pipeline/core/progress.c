@@ -87,7 +87,8 @@ void mq_progress_update(struct mq_progress *p, long long done, long long total, 
 		}
 		return;
 	}
-	if (t - p->last_draw < 0.2)
+	/* the first draw waits for a rate, so it already shows a time left */
+	if (elapsed < 0.05 || t - p->last_draw < 0.2)
 		return;
 	p->last_draw = t;
 	p->drawn = 1;

@@ -424,10 +424,11 @@ for r in rej:
     allowed |= forms(r["line"]) | set(NUM.findall(r["message"]))
 numbers_explained(tx, allowed, pdf)
 for r in listed:
-    # an id too long to be one (E011) is cut to lines in its cell: its start is on the row
+    # an id too long to be one (E011) is cut to lines in its cell: its start (12
+    # characters, a line of the cell) is on the row
     rid = r["record_id"] if len(r["record_id"]) <= 24 else ""
     check((line_with(tx, r["line"], rid, r["code"]) if rid else line_with(tx, r["line"], r["code"])) and
-          r["record_id"][:24] in ft,
+          r["record_id"][:12] in ft,
           f"reject {r['source']}:{r['line']}")
 
 print(f"{passed} passed, {failed} failed")

@@ -137,7 +137,9 @@ check "font programs subset and valid in every report, the default fonts only" /
 check "PDF/A-2b structure of every report" /usr/bin/python3 "$HERE/check_pdfa.py" "$Y"/reports/*.pdf "$M"/reports/*.pdf
 big=$(for f in "$M"/reports/*台账.pdf; do
 	[ "$(pdfinfo "$f" 2>/dev/null | sed -n 's/^Pages: *//p')" = 2 ] && wc -c < "$f"; done | sort -n | tail -1)
-check "two-page ledgers at most 80 KB (largest ${big:-none})" test -n "$big" -a "${big:-0}" -le 81920
+# 80 KB was the target before the ledger gained 帮扶措施 and 日志内容 excerpts
+# (more distinct characters in the subsets); 110 KB bounds it now
+check "two-page ledgers at most 110 KB (largest ${big:-none})" test -n "$big" -a "${big:-0}" -le 112640
 f="$M/reports/石桥乡_山后村_2024年03月_台账.pdf"
 check "a village ledger under 150 KB ($(wc -c < "$f") bytes; ~490 KB with whole font programs)" \
 	[ "$(wc -c < "$f")" -lt 150000 ]
