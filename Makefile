@@ -12,7 +12,7 @@ BUILD   ?= build
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS    := libxml-2.0 zlib minizip libcrypto
+PKGS    := libxml-2.0 zlib minizip libcrypto libutf8proc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -30,7 +30,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 # Debian packages the build, the fonts and the tests need.
 DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev libcsv-dev \
-            zlib1g-dev libminizip-dev libssl-dev fonts-arphic-uming fonts-wqy-zenhei \
+            zlib1g-dev libminizip-dev libssl-dev libutf8proc-dev fonts-arphic-uming fonts-wqy-zenhei \
             fonts-arphic-ukai poppler-utils qpdf unzip libarchive-tools mupdf-tools \
             parallel python3 clang libclang-rt-14-dev valgrind time
 

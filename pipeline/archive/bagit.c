@@ -1,16 +1,15 @@
 /* bagit.c — the bag in memory: payload list, bag-info fields, safe member
- * names (NFC, Windows rules), manifest lines and streaming digests. */
+ * names (core/safename.c per component), manifest lines and streaming
+ * digests. */
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
-#include "minqing/core/utf8.h"
+#include "minqing/core/safename.h"
 #include "minqing/archive/bag.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "archive_nfc.h"
 
 const char mq_bagit_txt[] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 
@@ -62,41 +61,8 @@ void mq_bag_free(struct mq_bag *bag)
 	}
 	free(bag->files);
 	free(bag->fields);
+	mq_name_set_free(bag->names);
 	free(bag);
-}
-
-static int name_taken(const struct mq_bag *bag, const char *name)
-{
-	for (size_t i = 0; i < bag->nfiles; i++)
-		if (strcmp(bag->files[i].name, name) == 0)
-			return 1;
-	return 0;
-}
-
-/* "data/a/b.pdf" taken → "data/a/b (2).pdf"; the extension starts at the
- * last dot of the last component (not at a leading dot). */
-static int unique_name(const struct mq_bag *bag, struct mq_buf *name)
-{
-	if (!name_taken(bag, name->data))
-		return 0;
-	const char *slash = strrchr(name->data, '/');
-	const char *base = slash ? slash + 1 : name->data;
-	const char *dot = strrchr(base, '.');
-	size_t stem = (dot && dot != base) ? (size_t)(dot - name->data) : name->len;
-	struct mq_buf try = {0};
-	for (int n = 2;; n++) {
-		mq_buf_reset(&try);
-		if (mq_buf_add(&try, name->data, stem) ||
-		    mq_buf_printf(&try, " (%d)%s", n, name->data + stem)) {
-			mq_buf_free(&try);
-			return MQ_ERR_NOMEM;
-		}
-		if (!name_taken(bag, try.data))
-			break;
-	}
-	mq_buf_free(name);
-	*name = try;
-	return 0;
 }
 
 int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
@@ -110,8 +76,10 @@ int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		mq_buf_free(&full);
 		return mq_fail(err, rc, src, 0, "成员名为空 / empty member name: \"%s\"", name);
 	}
+	if (!rc && !bag->names && !(bag->names = mq_name_set_new()))
+		rc = MQ_ERR_NOMEM;
 	if (!rc)
-		rc = unique_name(bag, &full);
+		rc = mq_name_set_claim(bag->names, &full);
 	if (!rc && bag->nfiles == bag->afiles) {
 		size_t na = bag->afiles ? bag->afiles * 2 : 16;
 		struct mq_bag_file *nf = realloc(bag->files, na * sizeof *nf);
@@ -176,147 +144,6 @@ int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
 
 /* ---- safe names ---- */
 
-static uint32_t nfc_map_single(uint32_t c)
-{
-	size_t lo = 0, hi = sizeof nfc_single / sizeof nfc_single[0];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (nfc_single[mid][0] == c)
-			return nfc_single[mid][1];
-		if (nfc_single[mid][0] < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return c;
-}
-
-/* Returns the primary composite of (a, b), or 0. */
-static uint32_t nfc_compose(uint32_t a, uint32_t b)
-{
-	enum { SBASE = 0xAC00, LBASE = 0x1100, VBASE = 0x1161, TBASE = 0x11A7,
-	       LCOUNT = 19, VCOUNT = 21, TCOUNT = 28 };
-	if (a >= LBASE && a < LBASE + LCOUNT && b >= VBASE && b < VBASE + VCOUNT)
-		return SBASE + ((a - LBASE) * VCOUNT + (b - VBASE)) * TCOUNT;
-	if (a >= SBASE && a < SBASE + LCOUNT * VCOUNT * TCOUNT && (a - SBASE) % TCOUNT == 0 &&
-	    b > TBASE && b < TBASE + TCOUNT)
-		return a + (b - TBASE);
-	size_t lo = 0, hi = sizeof nfc_pair / sizeof nfc_pair[0];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const uint32_t *p = nfc_pair[mid];
-		if (p[0] == a && p[1] == b)
-			return p[2];
-		if (p[0] < a || (p[0] == a && p[1] < b))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-static int put_cp(struct mq_buf *out, uint32_t c)
-{
-	char u[4];
-	int n;
-	if (c < 0x80) { u[0] = (char)c; n = 1; }
-	else if (c < 0x800) { u[0] = (char)(0xC0 | c >> 6); u[1] = (char)(0x80 | (c & 0x3F)); n = 2; }
-	else if (c < 0x10000) { u[0] = (char)(0xE0 | c >> 12); u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (c & 0x3F)); n = 3; }
-	else { u[0] = (char)(0xF0 | c >> 18); u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3F)); u[3] = (char)(0x80 | (c & 0x3F)); n = 4; }
-	return mq_buf_add(out, u, (size_t)n);
-}
-
-static int forbidden(uint32_t c, int one_component)
-{
-	if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
-		return 1;
-	if (c == '/' && one_component)
-		return 1;
-	return c < 0x80 && strchr("<>:\"\\|?*", (int)c) != NULL;
-}
-
-/* Windows device names, matched on the part before the first dot with
- * trailing spaces ignored, in any case. */
-static int reserved_device(const char *s, size_t len)
-{
-	static const char *const names[] = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"};
-	size_t n = 0;
-	while (n < len && s[n] != '.')
-		n++;
-	while (n && s[n - 1] == ' ')
-		n--;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strlen(names[i]) == n && strncasecmp(s, names[i], n) == 0)
-			return 1;
-	if (n == 4 && (strncasecmp(s, "COM", 3) == 0 || strncasecmp(s, "LPT", 3) == 0) &&
-	    s[3] >= '0' && s[3] <= '9')
-		return 1;
-	/* COM¹ COM² COM³ (U+00B9, U+00B2, U+00B3) are devices too */
-	if (n == 5 && (strncasecmp(s, "COM", 3) == 0 || strncasecmp(s, "LPT", 3) == 0) &&
-	    (unsigned char)s[3] == 0xC2 &&
-	    ((unsigned char)s[4] == 0xB9 || (unsigned char)s[4] == 0xB2 || (unsigned char)s[4] == 0xB3))
-		return 1;
-	return 0;
-}
-
-#define MAX_COMPONENT 240 /* bytes; Windows and ext4 stop at 255 */
-
-/* One component s[0..len) (no "/" unless one_component) → out. */
-static int safe_component(const char *s, size_t len, int one_component, struct mq_buf *out)
-{
-	struct mq_buf c = {0};
-	uint32_t prev = 0;
-	size_t prev_at = 0; /* offset of prev in c */
-	int rc = 0;
-	for (size_t i = 0; i < len && !rc;) {
-		uint32_t cp;
-		int n = mq_utf8_decode(s + i, len - i, &cp);
-		if (!n) {
-			cp = '_';
-			n = 1;
-		}
-		i += (size_t)n;
-		if (forbidden(cp, one_component))
-			cp = '_';
-		cp = nfc_map_single(cp);
-		uint32_t comp = prev ? nfc_compose(prev, cp) : 0;
-		if (comp) {
-			c.len = prev_at;
-			cp = comp;
-		}
-		prev_at = c.len;
-		prev = cp;
-		rc = put_cp(&c, cp);
-	}
-	if (rc)
-		goto done;
-	/* Windows drops trailing dots and spaces: make them visible instead */
-	for (size_t k = c.len; k > 0 && (c.data[k - 1] == '.' || c.data[k - 1] == ' '); k--)
-		c.data[k - 1] = '_';
-	if (c.len > MAX_COMPONENT) {
-		/* keep a short extension, cut the stem at a code-point boundary */
-		const char *dot = strrchr(c.data, '.');
-		size_t ext = dot ? c.len - (size_t)(dot - c.data) : 0;
-		if (ext > 16)
-			ext = 0;
-		size_t keep = MAX_COMPONENT - ext;
-		while (keep && ((unsigned char)c.data[keep] & 0xC0) == 0x80)
-			keep--;
-		memmove(c.data + keep, c.data + c.len - ext, ext);
-		c.len = keep + ext;
-		c.data[c.len] = '\0';
-	}
-	if (c.len && reserved_device(c.data, c.len))
-		rc = mq_buf_addc(out, '_');
-	if (!rc && c.len)
-		rc = mq_buf_add(out, c.data, c.len);
-done:
-	mq_buf_free(&c);
-	return rc;
-}
-
 int mq_archive_safe_name(const char *s, size_t len, int one_component, struct mq_buf *out)
 {
 	size_t start_len = out->len, i = 0;
@@ -330,7 +157,7 @@ int mq_archive_safe_name(const char *s, size_t len, int one_component, struct mq
 			if (out->len > start_len)
 				rc = mq_buf_addc(out, '/');
 			if (!rc)
-				rc = safe_component(s + i, j - i, one_component, out);
+				rc = mq_safe_name(s + i, j - i, out);
 			if (!rc && out->len == before + (before > start_len)) {
 				out->len = before; /* component vanished */
 				out->data[before] = '\0';

@@ -16,6 +16,7 @@
 #include "minqing/core/date.h"
 #include "minqing/core/error.h"
 #include "minqing/core/files.h"
+#include "minqing/core/safename.h"
 #include "minqing/packages/packages.h"
 
 #ifndef MQ_VERSION
@@ -544,9 +545,9 @@ static int has_suffix(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* town: index into s->towns, or -1 for the county package. Sets *zip_out
- * (malloc'ed) and *bytes when written. */
-static int write_package(struct stage *s, long town, char **zip_out, uint64_t *bytes,
+/* town: index into s->towns, or -1 for the county package; zip: its
+ * planned path (plan_packages). Sets *bytes when written. */
+static int write_package(struct stage *s, long town, const char *zip, uint64_t *bytes,
 			 struct mq_error *err)
 {
 	const char *owner = town < 0 ? s->county : s->towns[town];
@@ -558,7 +559,8 @@ static int write_package(struct stage *s, long town, char **zip_out, uint64_t *b
 			  : "本乡镇工作小结、村台账、统计报表、受理记录、退回记录、警告与数据质量报告。", err);
 	char *reports = path_join(s->o->out_dir, "reports", NULL);
 	struct mq_buf prefix = {0};
-	if (!rc && (!reports || mq_buf_printf(&prefix, "%s_", owner)))
+	/* the owner's reports: their names start with the safe form of its name */
+	if (!rc && (!reports || mq_safe_name(owner, strlen(owner), &prefix) || mq_buf_addc(&prefix, '_')))
 		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 	for (size_t i = 0; i < s->nreports && !rc; i++) {
 		const char *r = s->reports[i];
@@ -588,23 +590,9 @@ static int write_package(struct stage *s, long town, char **zip_out, uint64_t *b
 		const char *slash = strrchr(in->path, '/');
 		rc = add_in(bag, in->path, DIR_INPUTS, slash ? slash + 1 : in->path, in->sha256, err);
 	}
-	mq_buf_reset(&prefix);
-	char *archive = path_join(s->o->out_dir, "archive", NULL);
-	if (!rc && (!archive || mq_buf_printf(&prefix, "%s_%s_档案包.zip", owner, s->label)))
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
-	struct mq_buf zip = {0};
-	if (!rc && (mq_buf_printf(&zip, "%s/", archive) ||
-		    mq_archive_safe_name(prefix.data, prefix.len, 1, &zip)))
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 	if (!rc)
-		rc = mq_archive_write(zip.data, bag, bytes, err);
-	if (!rc) {
-		*zip_out = zip.data;
-		zip.data = NULL;
-	}
-	mq_buf_free(&zip);
+		rc = mq_archive_write(zip, bag, bytes, err);
 	mq_buf_free(&prefix);
-	free(archive);
 	free(reports);
 	mq_bag_free(bag);
 	return rc;
@@ -637,7 +625,7 @@ static void *worker(void *arg)
 		if (stop)
 			return NULL;
 		struct mq_error e = {0};
-		int rc = write_package(p->s, (long)j - 1, &p->jobs[j].zip, &p->jobs[j].bytes, &e);
+		int rc = write_package(p->s, (long)j - 1, p->jobs[j].zip, &p->jobs[j].bytes, &e);
 		if (rc) {
 			pthread_mutex_lock(&p->mu);
 			if (!p->rc) {
@@ -649,12 +637,39 @@ static void *worker(void *arg)
 	}
 }
 
+/* The packages' paths, county first, unique in archive/ in this order. */
+static int plan_packages(struct stage *s, struct job *jobs, size_t njobs)
+{
+	struct mq_name_set *taken = mq_name_set_new();
+	struct mq_buf raw = {0}, name = {0};
+	int rc = taken ? 0 : MQ_ERR_NOMEM;
+	for (size_t j = 0; j < njobs && !rc; j++) {
+		mq_buf_reset(&raw);
+		mq_buf_reset(&name);
+		rc = mq_buf_printf(&raw, "%s_%s_档案包.zip", j ? s->towns[j - 1] : s->county, s->label);
+		if (!rc)
+			rc = mq_safe_name(raw.data, raw.len, &name);
+		if (!rc)
+			rc = mq_name_set_claim(taken, &name);
+		if (!rc && !(jobs[j].zip = path_join(s->o->out_dir, "archive", name.data)))
+			rc = MQ_ERR_NOMEM;
+	}
+	mq_buf_free(&raw);
+	mq_buf_free(&name);
+	mq_name_set_free(taken);
+	return rc;
+}
+
 static int write_packages(struct stage *s, struct mq_error *err)
 {
 	struct pool p = {.s = s, .njobs = s->ntowns + 1};
 	p.jobs = calloc(p.njobs, sizeof *p.jobs);
-	if (!p.jobs)
+	if (!p.jobs || plan_packages(s, p.jobs, p.njobs)) {
+		for (size_t j = 0; p.jobs && j < p.njobs; j++)
+			free(p.jobs[j].zip);
+		free(p.jobs);
 		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	}
 	pthread_mutex_init(&p.mu, NULL);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nthreads = s->o->jobs > 0 ? (size_t)s->o->jobs : cpus > 1 ? (size_t)(cpus < 4 ? cpus : 4) : 1;

@@ -426,7 +426,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		}
 	}
 	char file[1024];
-	snprintf(file, sizeof file, "%s_%s_年度考核结果.pdf", area, c->label);
+	rp_file_assessment(c, area, file, sizeof file);
 	if (!rc)
 		rc = rp_render(c, c->t_assess, d, file, unit, index, emit, sink, err);
 out:

@@ -338,7 +338,7 @@ check "archive with awkward names" "$MINQING" archive --period 2024-03 --out "$O
 check "awkward names made safe" python3 - "$O2/archive/油篓沟乡_2024年03月_档案包.zip" <<'EOF'
 import sys, zipfile, unicodedata
 names = zipfile.ZipFile(sys.argv[1]).namelist()
-want = ["data/报告/油篓沟乡_a_b_村__2024年03月_台账.pdf", "data/报告/油篓沟乡_Caf\u00e9村_2024年03月_台账.pdf",
+want = ["data/报告/油篓沟乡_a：b？村＊_2024年03月_台账.pdf", "data/报告/油篓沟乡_Caf\u00e9村_2024年03月_台账.pdf",
         "data/原始输入/_CON.csv"]
 for w in want:
     if w not in names:

@@ -28,6 +28,7 @@ OWNERS = {
                    "pipeline/core/xlsx_out.c"},
     "freexl": {"pipeline/ingest/xls.c"},
     "openssl/": {"pipeline/archive/bagit.c", "pipeline/archive/zip.c"},
+    "utf8proc.h": {"pipeline/core/safename.c"},
 }
 # private state of the libraries (their next release may change it)
 PRIVATE = re.compile(r"HPDF_TTFontDefAttr|hpdf_fontdef\.h|hpdf_objects\.h|parserInternals|ctxt->input"
