@@ -39,8 +39,12 @@ static uLong io_read(voidpf opaque, voidpf stream, void *buf, uLong size)
 
 static uLong io_write(voidpf opaque, voidpf stream, const void *buf, uLong size)
 {
-	(void)opaque;
-	return (uLong)fwrite(buf, 1, size, stream);
+	int *io_errno = opaque;
+	int e = mq_fault(); /* test-only fault injection (error.h) */
+	uLong n = e ? 0 : (uLong)fwrite(buf, 1, size, stream);
+	if (n != size && !*io_errno)
+		*io_errno = e ? e : errno ? errno : EIO;
+	return n;
 }
 
 static ZPOS64_T io_tell(voidpf opaque, voidpf stream)
@@ -76,6 +80,8 @@ static int io_error(voidpf opaque, voidpf stream)
 /* ---- writing ---- */
 
 struct writer {
+	const char *zip_path;
+	int io_errno;         /* errno of the first failed write */
 	zipFile zf;
 	zip_fileinfo info;
 	unsigned char *buf, *scratch;
@@ -113,12 +119,19 @@ static int open_entry(struct writer *w, const char *name, int deflated, int zip6
 				       UTF8_NAME_FLAG, zip64);
 }
 
+/* A member that could not be written: the package named, and the cause */
+static int member_fail(const struct writer *w, const char *name, struct mq_error *err)
+{
+	return mq_fail(err, MQ_ERR_IO, w->zip_path, 0, "写入档案包成员 %s 失败 / cannot write member %s of the package: %s",
+		       name, name, mq_errno_text(w->io_errno ? w->io_errno : EIO));
+}
+
 static int write_memory(struct writer *w, const char *name, const char *data, size_t len,
 			struct mq_error *err)
 {
 	if (open_entry(w, name, 1, 0) != ZIP_OK || zipWriteInFileInZip(w->zf, data, (unsigned)len) != ZIP_OK ||
 	    zipCloseFileInZip(w->zf) != ZIP_OK)
-		return mq_fail(err, MQ_ERR_IO, name, 0, "写入 ZIP 成员失败 / cannot write ZIP member");
+		return member_fail(w, name, err);
 	return 0;
 }
 
@@ -148,13 +161,13 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 	int deflated = worth_deflating(w, w->buf, n < SAMPLE ? n : SAMPLE);
 	/* zip64 is decided from the size before reading, so it is reproducible */
 	if (open_entry(w, f->name, deflated, (uint64_t)st.st_size >= 0xFFFFFFFFu) != ZIP_OK) {
-		rc = mq_fail(err, MQ_ERR_IO, f->name, 0, "写入 ZIP 成员失败 / cannot write ZIP member");
+		rc = member_fail(w, f->name, err);
 		goto out;
 	}
 	opened = 1;
 	while (n > 0) {
 		if (mq_digests_update(&d, w->buf, n) || zipWriteInFileInZip(w->zf, w->buf, (unsigned)n) != ZIP_OK) {
-			rc = mq_fail(err, MQ_ERR_IO, f->name, 0, "写入 ZIP 成员失败 / cannot write ZIP member");
+			rc = member_fail(w, f->name, err);
 			goto out;
 		}
 		total += n;
@@ -170,7 +183,7 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 	}
 	opened = 0;
 	if (zipCloseFileInZip(w->zf) != ZIP_OK) {
-		rc = mq_fail(err, MQ_ERR_IO, f->name, 0, "写入 ZIP 成员失败 / cannot write ZIP member");
+		rc = member_fail(w, f->name, err);
 		goto out;
 	}
 	if (mq_digests_final(&d, h->sha256, h->sha512)) {
@@ -261,10 +274,12 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 	if (rc)
 		goto done;
 
-	zlib_filefunc64_def io = {io_open, io_read, io_write, io_tell, io_seek, io_close, io_error, NULL};
+	w.zip_path = zip_path;
+	zlib_filefunc64_def io = {io_open, io_read, io_write, io_tell, io_seek, io_close, io_error, &w.io_errno};
 	w.zf = zipOpen2_64(out.fp, APPEND_STATUS_CREATE, NULL, &io);
 	if (!w.zf) {
-		rc = mq_fail(err, MQ_ERR_IO, zip_path, 0, "无法创建 ZIP / cannot create ZIP");
+		rc = mq_fail(err, MQ_ERR_IO, zip_path, 0, "无法创建 ZIP / cannot create ZIP: %s",
+			     mq_errno_text(w.io_errno ? w.io_errno : EIO));
 		goto done;
 	}
 	int year = atoi(bag->date), mon = atoi(bag->date + 5), day = atoi(bag->date + 8);
@@ -311,7 +326,8 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 	int zrc = zipClose(w.zf, NULL);
 	w.zf = NULL;
 	if (zrc != ZIP_OK) {
-		rc = mq_fail(err, MQ_ERR_IO, zip_path, 0, "写入 ZIP 失败 / cannot finish ZIP");
+		rc = mq_fail(err, MQ_ERR_IO, zip_path, 0, "写入 ZIP 失败 / cannot finish ZIP: %s",
+			     mq_errno_text(w.io_errno ? w.io_errno : EIO));
 		goto done;
 	}
 	rc = mq_out_commit(&out, err);

@@ -4,6 +4,7 @@
 #include "minqing/cli/cli.h"
 #include "minqing/core/date.h"
 #include "minqing/core/error.h"
+#include "minqing/core/files.h"
 #include "minqing/figures/aggregate.h"
 #include "minqing/reports/reports.h"
 
@@ -43,14 +44,27 @@ int mq_cmd_render(int argc, char **argv)
 		snprintf(out_dir, sizeof out_dir, "%s", cli.out);
 	else
 		snprintf(out_dir, sizeof out_dir, "out/%s", period.label); /* as aggregate names it */
+	/* rendered into a staging folder and swapped in whole: a failure
+	 * leaves the previous reports/, never a mix of old and new PDFs */
+	char stage[4200], stage_reports[4300];
+	if (mq_stage_dir_prepare(out_dir, stage, sizeof stage, &err)) {
+		status = mq_cli_fatal(&err);
+		goto out;
+	}
+	snprintf(stage_reports, sizeof stage_reports, "%s/reports", stage);
 	struct mq_reports_opts o = {
-		.out_dir = out_dir, .period = cli.period, .unit = cli.unit, .templates_dir = cli.templates,
-		.next_steps_dir = cli.next_steps, .as_of = cli.as_of_text, .jobs = cli.jobs,
-		.township_reports = cli.township_reports,
+		.out_dir = out_dir, .reports_dir = stage_reports, .period = cli.period, .unit = cli.unit,
+		.templates_dir = cli.templates, .next_steps_dir = cli.next_steps, .as_of = cli.as_of_text,
+		.jobs = cli.jobs, .township_reports = cli.township_reports,
 	};
 	if (mq_render_reports(&o, &res, &err)) {
+		mq_remove_tree(stage);
 		status = err.code == MQ_ERR_USAGE ? (fprintf(stderr, "minqing render: %s\n", err.message), MQ_EXIT_USAGE)
 						  : mq_cli_fatal(&err);
+		goto out;
+	}
+	if (mq_stage_dir_commit(stage, out_dir, &err)) {
+		status = mq_cli_fatal(&err);
 		goto out;
 	}
 	if (!cli.quiet) {

@@ -252,11 +252,12 @@ int mq_cmd_run(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	mq_progress_init(&r.progress, stderr, r.cli.quiet, r.cli.verbose);
 	int rc = run_stages(&r, &err);
-	if (!rc)
+	if (rc)
+		mq_remove_tree(r.stage_dir);
+	else /* cleans up after itself, or leaves its journal for the next run */
 		rc = mq_stage_dir_commit(r.stage_dir, r.out_dir, &err);
 	if (rc) {
 		mq_progress_done(&r.progress);
-		mq_remove_tree(r.stage_dir);
 		status = mq_cli_fatal(&err);
 		if (interrupted)
 			fprintf(stderr, "minqing: 运行被中断，原有输出未改动 / interrupted: the previous outputs are unchanged\n");

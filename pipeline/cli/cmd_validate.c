@@ -40,9 +40,12 @@ int mq_cmd_validate(int argc, char **argv)
 	const char *extra[] = { "as_of_run", as_of, "registry_given", ref.has_registry ? "1" : "0",
 				"roster_given", ref.has_roster ? "1" : "0", NULL };
 	if (mq_validate_inputs(cli.inputs, cli.ninputs, &opts, &counts, &err) ||
-	    mq_write_counts(data_dir, &counts, extra, cli.bom, &err) ||
-	    mq_stage_dir_commit(stage, out_dir, &err)) {
+	    mq_write_counts(data_dir, &counts, extra, cli.bom, &err)) {
 		mq_remove_tree(stage);
+		status = mq_cli_fatal(&err);
+		goto out;
+	}
+	if (mq_stage_dir_commit(stage, out_dir, &err)) { /* cleans up after itself */
 		status = mq_cli_fatal(&err);
 		goto out;
 	}

@@ -76,7 +76,7 @@ static int run_info_read(const char *path, struct run_info *ri, struct mq_error 
 	memset(ri, 0, sizeof *ri);
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
-		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", strerror(errno));
+		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", mq_errno_text(errno));
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -139,7 +139,7 @@ static int reader_open(struct rec_reader *r, const char *path, struct mq_error *
 	memset(r, 0, sizeof *r);
 	r->fp = fopen(path, "rb");
 	if (!r->fp)
-		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", strerror(errno));
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", mq_errno_text(errno));
 	r->buf = malloc(1 << 18);
 	if (!r->buf) {
 		fclose(r->fp);
@@ -351,7 +351,7 @@ static int list_reports(struct stage *s, struct mq_error *err)
 	DIR *d = opendir(dir);
 	int rc = 0;
 	if (!d) {
-		rc = errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, dir, 0, "无法读取目录 / cannot read folder: %s", strerror(errno));
+		rc = errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, dir, 0, "无法读取目录 / cannot read folder: %s", mq_errno_text(errno));
 		free(dir);
 		return rc;
 	}
@@ -384,13 +384,17 @@ static int list_reports(struct stage *s, struct mq_error *err)
 	return 0;
 }
 
+/* 0, or the errno of the first failure */
 static int close_all(FILE **fps, size_t n)
 {
 	int bad = 0;
 	for (size_t i = 0; i < n; i++)
 		if (fps[i]) {
-			bad |= ferror(fps[i]) != 0;
-			bad |= fclose(fps[i]) != 0;
+			int e = ferror(fps[i]) ? EIO : mq_fault();
+			if (fclose(fps[i]) && !e)
+				e = errno;
+			if (e && !bad)
+				bad = e;
 			fps[i] = NULL;
 		}
 	return bad;
@@ -436,11 +440,11 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 				break;
 			}
 			if (mkdir(sub, 0777) && errno != EEXIST)
-				rc = mq_fail(err, MQ_ERR_IO, sub, 0, "无法创建目录 / cannot create folder: %s", strerror(errno));
+				rc = mq_fail(err, MQ_ERR_IO, sub, 0, "无法创建目录 / cannot create folder: %s", mq_errno_text(errno));
 			free(sub);
 			s->split[t * NCSV + c] = dst;
 			if (!rc && !(fps[t - lo] = fopen(dst, "wb")))
-				rc = mq_fail(err, MQ_ERR_IO, dst, 0, "无法写入 / cannot write: %s", strerror(errno));
+				rc = mq_fail(err, MQ_ERR_IO, dst, 0, "无法写入 / cannot write: %s", mq_errno_text(errno));
 			if (!rc) {
 				if (r.bom)
 					fputs("\xEF\xBB\xBF", fps[t - lo]);
@@ -460,8 +464,10 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 		if (!rc && got < 0)
 			rc = mq_fail(err, got, src, 0, got == MQ_ERR_IO ? "读取出错 / read error" : "记录过长或内存不足 / record too long, or out of memory");
 		reader_close(&r);
-		if (close_all(fps, OPEN_MAX_SPLIT) && !rc)
-			rc = mq_fail(err, MQ_ERR_IO, s->tmp, 0, "写入临时文件失败 / cannot write temporary file");
+		int e = close_all(fps, OPEN_MAX_SPLIT);
+		if (e && !rc)
+			rc = mq_fail(err, MQ_ERR_IO, s->tmp, 0, "写入临时文件失败 / cannot write temporary file: %s",
+				     mq_errno_text(e));
 	}
 	close_all(fps, OPEN_MAX_SPLIT);
 	mq_buf_free(&hdr);
@@ -761,7 +767,7 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 		if (!s.tmp || !s.split)
 			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
 		else if (mkdir(s.tmp, 0700) && errno != EEXIST)
-			rc = mq_fail(err, MQ_ERR_IO, s.tmp, 0, "无法创建目录 / cannot create folder: %s", strerror(errno));
+			rc = mq_fail(err, MQ_ERR_IO, s.tmp, 0, "无法创建目录 / cannot create folder: %s", mq_errno_text(errno));
 	}
 	for (size_t c = 0; c < NCSV && !rc && s.ntowns; c++)
 		if (csvs[c].per_township)

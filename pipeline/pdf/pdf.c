@@ -38,6 +38,7 @@
 #include "font_trim.h"
 
 #include <hpdf.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,6 +118,7 @@ struct mq_pdf {
 	HPDF_STATUS status;   /* first libharu error, 0 when none */
 	HPDF_STATUS detail;
 	int failed;           /* first drawing error (MQ_ERR_*), 0 when none */
+	int io_errno;         /* errno of the first failed write of the spill file */
 	struct font_slot fonts[MQ_FONT_ROLES];
 	struct table pages, segs, marks;
 	int32_t top_first, top_last;   /* top-level bookmarks, -1 = none */
@@ -448,15 +450,28 @@ static int open_spill(struct mq_pdf *p)
 	if (snprintf(path, sizeof path, "%s/mq_pdf.XXXXXX", dir) >= (int)sizeof path)
 		return MQ_ERR_IO;
 	p->spill = mkostemp(path, O_CLOEXEC);
-	if (p->spill < 0)
+	if (p->spill < 0) {
+		p->io_errno = errno;
 		return MQ_ERR_IO;
+	}
 	unlink(path);
 	return 0;
 }
 
+/* pwrite of n bytes; on failure the errno is kept in *eno (the first one) */
+static int out_pwrite(int *eno, int fd, const void *data, size_t n, off_t at)
+{
+	int e = mq_fault();
+	if (!e && pwrite(fd, data, n, at) == (ssize_t)n)
+		return 0;
+	if (!*eno)
+		*eno = e ? e : errno ? errno : ENOSPC; /* a short write: the disk is full */
+	return MQ_ERR_IO;
+}
+
 static int spill_flush(struct mq_pdf *p)
 {
-	if (p->sn && pwrite(p->spill, p->sbuf, p->sn, p->spill_end - (off_t)p->sn) != (ssize_t)p->sn)
+	if (p->sn && out_pwrite(&p->io_errno, p->spill, p->sbuf, p->sn, p->spill_end - (off_t)p->sn))
 		return MQ_ERR_IO;
 	p->sn = 0;
 	return 0;
@@ -473,7 +488,7 @@ static int spill_write(struct mq_pdf *p, const void *data, size_t n)
 	if (p->sn + n > SPILL_BUF && spill_flush(p))
 		return MQ_ERR_IO;
 	if (n > SPILL_BUF) {
-		if (pwrite(p->spill, data, n, p->spill_end) != (ssize_t)n)
+		if (out_pwrite(&p->io_errno, p->spill, data, n, p->spill_end))
 			return MQ_ERR_IO;
 	} else {
 		memcpy(p->sbuf + p->sn, data, n);
@@ -856,6 +871,7 @@ struct writer {
 	FILE *fp;
 	uint64_t pos;
 	int err;              /* first MQ_ERR_*, 0 when none */
+	int io_errno;         /* errno of the first failed write */
 	int spill;
 	off_t xbase;
 	uint32_t xfirst, xn, nobj;
@@ -874,8 +890,12 @@ struct numbers {
 
 static void put(struct writer *w, const void *data, size_t n)
 {
-	if (n && fwrite(data, 1, n, w->fp) != n && !w->err)
+	/* a point of the test-only fault injection every 64 KB written */
+	int e = n && (w->pos >> 16) != ((w->pos + n) >> 16) ? mq_fault() : 0;
+	if (n && (e || fwrite(data, 1, n, w->fp) != n) && !w->err) {
 		w->err = MQ_ERR_IO;
+		w->io_errno = e ? e : errno;
+	}
 	w->pos += n;
 }
 
@@ -897,7 +917,7 @@ static void putf(struct writer *w, const char *fmt, ...)
 static void xref_flush(struct writer *w)
 {
 	size_t n = 20 * (size_t)w->xn;
-	if (n && pwrite(w->spill, w->xbuf, n, w->xbase + 20 * (off_t)w->xfirst) != (ssize_t)n)
+	if (n && out_pwrite(&w->io_errno, w->spill, w->xbuf, n, w->xbase + 20 * (off_t)w->xfirst))
 		w->err = MQ_ERR_IO;
 	w->xn = 0;
 }
@@ -1257,13 +1277,14 @@ static int first_role(struct mq_pdf *p, int r)
 	return s;
 }
 
-static int drawing_fail(int code, const char *path, struct mq_error *err)
+static int drawing_fail(const struct mq_pdf *p, int code, const char *path, struct mq_error *err)
 {
 	if (code == MQ_ERR_NOMEM)
 		return mq_fail(err, code, path, 0, "内存不足 / out of memory");
 	if (code == MQ_ERR_USAGE)
 		return mq_fail(err, code, path, 0, "在新建页面之前绘制 / drawing before any page");
-	return mq_fail(err, MQ_ERR_IO, path, 0, "无法写入临时文件 / cannot write the temporary file");
+	return mq_fail(err, MQ_ERR_IO, path, 0, "无法写入临时文件（TMPDIR）/ cannot write the temporary file (TMPDIR): %s",
+		       mq_errno_text(p->io_errno ? p->io_errno : EIO));
 }
 
 int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *info,
@@ -1271,7 +1292,7 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 {
 	struct mq_out out;
 	if (seal(p) || p->failed)
-		return drawing_fail(p->failed, path, err);
+		return drawing_fail(p, p->failed, path, err);
 	if (p->status)
 		return hpdf_fail(p, err, path, "drawing");
 	for (int r = 0; r < MQ_FONT_ROLES; r++)
@@ -1292,9 +1313,9 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 	if (p->status)
 		return hpdf_fail(p, err, path, "document info");
 	if (!p->sbuf && !(p->sbuf = malloc(SPILL_BUF)))
-		return drawing_fail(MQ_ERR_NOMEM, path, err);
+		return drawing_fail(p, MQ_ERR_NOMEM, path, err);
 	if ((p->spill < 0 && open_spill(p)) || spill_flush(p))
-		return drawing_fail(MQ_ERR_IO, path, err);
+		return drawing_fail(p, MQ_ERR_IO, path, err);
 	p->wstart = p->spill_end;   /* the window is empty */
 	int rc = mq_out_open(&out, path, err);
 	if (rc)
@@ -1309,13 +1330,16 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 	w->spill = p->spill;
 	w->xbase = p->spill_end;
 	rc = write_pdf(p, w);
+	int eno = w->io_errno ? w->io_errno : p->io_errno;
 	free(w);
 	if (p->status || rc) {
 		mq_out_abort(&out);
-		if (p->status)
+		if (rc == MQ_ERR_NOMEM)
+			return mq_fail(err, rc, path, 0, "内存不足 / out of memory");
+		/* a failed write is told by its cause, not by the library's status */
+		if (p->status && !eno)
 			return hpdf_fail(p, err, path, "save");
-		return rc == MQ_ERR_NOMEM ? mq_fail(err, rc, path, 0, "内存不足 / out of memory")
-			: mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed");
+		return mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed: %s", mq_errno_text(eno ? eno : EIO));
 	}
 	return mq_out_commit(&out, err);
 }

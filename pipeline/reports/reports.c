@@ -852,7 +852,10 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		goto out;
 	}
 	snprintf(c.data_dir, sizeof c.data_dir, "%s/data", o->out_dir);
-	snprintf(c.reports_dir, sizeof c.reports_dir, "%s/reports", o->out_dir);
+	if (o->reports_dir)
+		snprintf(c.reports_dir, sizeof c.reports_dir, "%s", o->reports_dir);
+	else
+		snprintf(c.reports_dir, sizeof c.reports_dir, "%s/reports", o->out_dir);
 	if ((rc = load_tables(&c, err)) || (rc = load_visits(&c, err)) ||
 	    (rc = load_template(&c, "monthly_summary.xml", &c.t_summary, err)) ||
 	    (rc = load_template(&c, "village_ledger.xml", &c.t_ledger, err)) ||

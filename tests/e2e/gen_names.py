@@ -3,11 +3,13 @@ whose names hold what Windows refuses in a file name, a trailing dot, 91
 characters, a character outside the BMP, two villages that clean to the
 same file name, and a cadre whose only village is unknown.
 usage: gen_names.py OUTDIR [LONG_VISITS]  (LONG_VISITS: one village with
-that many visits in March 2024: a long ledger)"""
+that many visits in March 2024: a long ledger; "small": one township of
+three villages, for the fault-injection sweep)"""
 import csv, os, sys
 
 out = sys.argv[1]
-long_visits = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+small = len(sys.argv) > 2 and sys.argv[2] == "small"
+long_visits = int(sys.argv[2]) if len(sys.argv) > 2 and not small else 0
 os.makedirs(out, exist_ok=True)
 LONG = "".join("北洼村山河" [i % 5] for i in range(90)) + "村"  # 91 characters
 assert len(LONG) == 91
@@ -15,6 +17,8 @@ TOWNS = {
     "东:岗乡": ["北/洼村", "后营村?", "星*村", '"引"村', "前进村.", LONG, "\U00020000家村", "<左>|右村"],
     "石桥乡": ["北／洼村", "北/洼村", "CON"],
 }
+if small:
+    del TOWNS["东:岗乡"]
 county = "清河县"
 header = ("record_id,visit_date,county,township,village,village_group,cadre_id,cadre_name,cadre_unit,"
           "household_id,householder,household_size,household_type,visit_mode,topics,demand,measure,"

@@ -37,6 +37,7 @@
 
 struct mq_reports_opts {
 	const char *out_dir;        /* DIR: reads DIR/data, writes DIR/reports */
+	const char *reports_dir;    /* NULL, or where to write the reports instead of DIR/reports */
 	const char *period;         /* "2024-03", "2024-Q1", "2024" */
 	const char *unit;           /* 填报单位; NULL: the county of county_summary.csv */
 	const char *templates_dir;  /* NULL: found as mq_find_template does (assess.h) */
