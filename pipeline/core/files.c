@@ -151,7 +151,18 @@ static const char *const parts[] = { "data", "reports", "archive" };
 #define NPARTS (sizeof parts / sizeof parts[0])
 
 static int lock_fd = -1;
-static char lock_dir[4096];
+static pid_t lock_pid;
+static char lock_dir[4096], lock_path[4200];
+
+/* The lock file goes with the run that held it (the lock, then the name) */
+static void unlock_at_exit(void)
+{
+	if (lock_fd < 0 || getpid() != lock_pid)
+		return; /* a forked child: the parent holds the lock */
+	unlink(lock_path);
+	close(lock_fd);
+	lock_fd = -1;
+}
 
 int mq_out_lock(const char *out_dir, struct mq_error *err)
 {
@@ -160,24 +171,38 @@ int mq_out_lock(const char *out_dir, struct mq_error *err)
 	char path[4200];
 	if (snprintf(path, sizeof path, "%s/" LOCK_NAME, out_dir) >= (int)sizeof path)
 		return mq_fail(err, MQ_ERR_IO, out_dir, 0, "路径过长 / path too long");
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return mq_fail(err, MQ_ERR_IO, path, 0, "无法创建锁文件 / cannot create the lock file: %s", mq_errno_text(errno));
-	/* flock, not PIDs: it holds across PID namespaces and goes with the process */
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		int e = errno;
+	for (int tries = 0;; tries++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return mq_fail(err, MQ_ERR_IO, path, 0, "无法创建锁文件 / cannot create the lock file: %s",
+				       mq_errno_text(errno));
+		/* flock, not PIDs: it holds across PID namespaces and goes with the process */
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			int e = errno;
+			close(fd);
+			if (e == EWOULDBLOCK)
+				return mq_fail(err, MQ_ERR_IO, out_dir, 0,
+					       "另一个 minqing 正在写入此输出目录，请等它结束后再运行 / another minqing run is "
+					       "writing to this output folder: run again when it has finished");
+			return mq_fail(err, MQ_ERR_IO, path, 0, "无法加锁 / cannot lock: %s", mq_errno_text(e));
+		}
+		/* the holder before us may have removed the name: lock the file the name is */
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			if (lock_fd >= 0)
+				close(lock_fd);
+			else
+				atexit(unlock_at_exit);
+			lock_fd = fd;
+			lock_pid = getpid();
+			snprintf(lock_dir, sizeof lock_dir, "%s", out_dir);
+			snprintf(lock_path, sizeof lock_path, "%s", path);
+			return 0;
+		}
 		close(fd);
-		if (e == EWOULDBLOCK)
-			return mq_fail(err, MQ_ERR_IO, out_dir, 0,
-				       "另一个 minqing 正在写入此输出目录，请等它结束后再运行 / another minqing run is "
-				       "writing to this output folder: run again when it has finished");
-		return mq_fail(err, MQ_ERR_IO, path, 0, "无法加锁 / cannot lock: %s", strerror(e));
+		if (tries == 100)
+			return mq_fail(err, MQ_ERR_IO, path, 0, "无法加锁 / cannot lock");
 	}
-	if (lock_fd >= 0)
-		close(lock_fd);
-	lock_fd = fd;
-	snprintf(lock_dir, sizeof lock_dir, "%s", out_dir);
-	return 0;
 }
 
 /* inject: a point of the test-only fault injection (error.h) */

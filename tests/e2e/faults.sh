@@ -23,8 +23,8 @@ trap cleanup EXIT
 run() { $MINQING run "$IN/visits.csv" --registry "$IN/registry.csv" --roster "$IN/roster.csv" \
 	--period 2024-03 --as-of 2024-03-31 --out "$1" --quiet; }
 sums() { (cd "$1" && find data reports archive -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); }
-# only the lock, the three parts and no temporary file in them
-clean() { test "$(ls -A "$1" | tr '\n' ' ')" = ".minqing.lock archive data reports " &&
+# only the three parts and no temporary file in them (the lock goes with its run)
+clean() { test "$(ls -A "$1" | tr '\n' ' ')" = "archive data reports " &&
 	  test -z "$(find "$1" -name '*.tmp.*')"; }
 
 # the previous outputs: a run whose inputs differ, so old and new differ
