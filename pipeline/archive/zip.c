@@ -376,6 +376,74 @@ void mq_zip_close(struct mq_zip_reader *z)
 	free(z);
 }
 
+struct span {
+	uint64_t from, to; /* local header to the end of the data */
+	size_t entry;
+};
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* What an extractor reads is the local header: its name must be the central
+ * directory's, byte for byte; and no two members may share bytes (one
+ * deflate stream listed many times multiplies the work of the reader). */
+int mq_zip_check_local(struct mq_zip_reader *z, const char *path, struct mq_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	struct span *spans = calloc(z->n + 1, sizeof *spans);
+	char *name = malloc(65536 + 1);
+	int rc = 0;
+	if (!fp || !spans || !name) {
+		rc = fp ? mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory")
+			: mq_fail(err, MQ_ERR_IO, path, 0, "无法读取文件 / cannot read file: %s", strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < z->n && !rc; i++) {
+		const struct mq_zip_entry *e = &z->entries[i];
+		if (unzGoToFilePos64(z->uf, &z->pos[i]) != UNZ_OK || unzOpenCurrentFile(z->uf) != UNZ_OK) {
+			rc = mq_fail(err, MQ_ERR_VERIFY, path, 0, "成员 %s 的本地文件头损坏 / the local header of member %s is damaged",
+				     e->name, e->name);
+			break;
+		}
+		uint64_t data = unzGetCurrentFileZStreamPos64(z->uf);
+		int extra = unzGetLocalExtrafield(z->uf, NULL, 0);
+		unzCloseCurrentFile(z->uf);
+		/* minizip checked the local name's length against the directory's */
+		uint64_t head = 30 + (uint64_t)e->name_len + (uint64_t)(extra > 0 ? extra : 0);
+		if (extra < 0 || data < head || fseeko(fp, (off_t)(data - head + 30), SEEK_SET) ||
+		    fread(name, 1, e->name_len, fp) != e->name_len) {
+			rc = mq_fail(err, MQ_ERR_VERIFY, path, 0, "成员 %s 的本地文件头损坏 / the local header of member %s is damaged",
+				     e->name, e->name);
+			break;
+		}
+		if (memcmp(name, e->name, e->name_len) != 0) {
+			name[e->name_len] = '\0';
+			rc = mq_fail(err, MQ_ERR_VERIFY, path, 0,
+				     "成员 %s 的本地文件头写的是另一个名称 %s，拒绝 / member %s is named %s in its local header: refused",
+				     e->name, name, e->name, name);
+			break;
+		}
+		spans[i] = (struct span){data - head, data + e->csize, i};
+	}
+	if (!rc && z->n > 1) {
+		qsort(spans, z->n, sizeof *spans, cmp_span);
+		for (size_t i = 1; i < z->n && !rc; i++)
+			if (spans[i].from < spans[i - 1].to)
+				rc = mq_fail(err, MQ_ERR_VERIFY, path, 0, "成员 %s 与 %s 的数据重叠，拒绝 / members %s and %s "
+					     "overlap: refused", z->entries[spans[i - 1].entry].name, z->entries[spans[i].entry].name,
+					     z->entries[spans[i - 1].entry].name, z->entries[spans[i].entry].name);
+	}
+out:
+	if (fp)
+		fclose(fp);
+	free(spans);
+	free(name);
+	return rc;
+}
+
 int mq_zip_open(const char *path, size_t max_entries, struct mq_zip_reader **out,
 		struct mq_error *err)
 {

@@ -4,7 +4,7 @@
 # previous outputs intact and no temporary files, exit statuses.
 . tests/e2e/lib.sh
 
-sums() { (cd "$1" && find . -path './.minqing.tmp.*' -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum); }
+sums() { (cd "$1" && find . -path './.minqing.tmp.*' -prune -o -name .minqing.lock -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum); }
 
 # 1. the config file, with the period on the command line
 $MINQING run --config samples/county.conf --period 2024-03 --out "$TMP/a" --quiet 2> "$TMP/a.log"
