@@ -8,6 +8,7 @@
 #include "minqing/figures/aggregate.h"
 #include "minqing/reports/reports.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,6 +16,13 @@ static const char usage_zh[] =
 	"用法 / usage: minqing render --period YYYY-MM|YYYY-Qn|YYYY [--out DIR] [--jobs N]\n"
 	"       [--unit 填报单位] [--next-steps DIR] [--templates DIR] [--as-of YYYY-MM-DD]\n"
 	"       [--township-reports]\n";
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
 
 int mq_cmd_render(int argc, char **argv)
 {
@@ -55,12 +63,18 @@ int mq_cmd_render(int argc, char **argv)
 	struct mq_reports_opts o = {
 		.out_dir = out_dir, .reports_dir = stage_reports, .period = cli.period, .unit = cli.unit,
 		.templates_dir = cli.templates, .next_steps_dir = cli.next_steps, .as_of = cli.as_of_text,
-		.jobs = cli.jobs, .township_reports = cli.township_reports,
+		.jobs = cli.jobs, .township_reports = cli.township_reports, .stop = &interrupted,
 	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	if (mq_render_reports(&o, &res, &err)) {
 		mq_remove_tree(stage);
-		status = err.code == MQ_ERR_USAGE ? (fprintf(stderr, "minqing render: %s\n", err.message), MQ_EXIT_USAGE)
-						  : mq_cli_fatal(&err);
+		status = err.code == MQ_ERR_USAGE && !interrupted
+				 ? (fprintf(stderr, "minqing render: %s\n", err.message), MQ_EXIT_USAGE)
+				 : mq_cli_fatal(&err);
+		if (interrupted)
+			fprintf(stderr, "minqing: 已中断，原有报告未改动 / interrupted: the previous reports are unchanged\n");
 		goto out;
 	}
 	if (mq_stage_dir_commit(stage, out_dir, &err)) {

@@ -150,7 +150,7 @@ static int run_stages(struct run *r, struct mq_error *err)
 	struct mq_reports_opts ropts = { .out_dir = r->stage_dir, .period = r->period.label, .unit = r->cli.unit,
 					 .templates_dir = r->cli.templates, .next_steps_dir = r->cli.next_steps,
 					 .as_of = as_of, .jobs = r->cli.jobs,
-					 .township_reports = r->cli.township_reports };
+					 .township_reports = r->cli.township_reports, .stop = &interrupted };
 	rc = mq_render_reports(&ropts, &r->reports, err);
 	if (rc)
 		return rc;

@@ -32,6 +32,7 @@ const char *mq_errno_text(int e)
 		{ENOSPC, "磁盘空间不足 / no space left on device"},
 		{EDQUOT, "磁盘配额已用完 / disk quota exceeded"},
 		{EROFS, "只读文件系统 / read-only file system"},
+		{ENOENT, "文件或目录不存在 / no such file or directory"},
 		{EIO, "磁盘读写错误 / input/output error"},
 		{EACCES, "没有权限 / permission denied"},
 		{EPERM, "操作不允许 / operation not permitted"},

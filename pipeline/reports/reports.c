@@ -506,6 +506,8 @@ int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_dat
 	struct rp_doc doc = {.unit = unit, .index = index};
 	struct mq_render_result rr = {0};
 	struct mq_render_opts ro = {.date = c->as_of_text};
+	if (c->o->stop && *c->o->stop)
+		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
 	struct rp_file key = {.unit = unit, .index = index};
 	const struct rp_file *f = c->nfiles ? bsearch(&key, c->files, c->nfiles, sizeof key, cmp_file) : NULL;
 	struct mq_buf safe = {0};

@@ -76,6 +76,9 @@ $MINQING run "$TMP/missing.csv" --period 2024 --out "$TMP/e" 2> "$TMP/e.log"
 check "a missing input is fatal (3)" test $? -eq 3
 check "the message names the file" grep -q 'missing.csv' "$TMP/e.log"
 check "nothing half-written after a fatal error" test -z "$(find "$TMP/e" -type f 2>/dev/null)"
+$MINQING run --config "$TMP/no-such.conf" --period 2024-03 --out "$TMP/e" 2> "$TMP/e.log"
+check "a config file that cannot be read is fatal (3)" test $? -eq 3
+check "the message names the config file and the cause" grep -q 'no-such.conf.*no such file or directory' "$TMP/e.log"
 $MINQING run samples/visits_township3.xml --period 2024 --out "$TMP/f" --quiet 2>/dev/null
 check "run without reference files works" test -s "$TMP/f/data/village_summary.csv"
 finish

@@ -35,6 +35,8 @@
 
 #include "minqing/core/error.h"
 
+#include <signal.h>
+
 struct mq_reports_opts {
 	const char *out_dir;        /* DIR: reads DIR/data, writes DIR/reports */
 	const char *reports_dir;    /* NULL, or where to write the reports instead of DIR/reports */
@@ -46,6 +48,10 @@ struct mq_reports_opts {
 				     * NULL: the period's as-of date from counts.csv */
 	int jobs;                   /* ≤ 1: render in this process */
 	int township_reports;       /* also the assessment report of each township */
+	/* NULL, or a flag a signal handler sets: the stage stops before its next
+	 * document with MQ_ERR_USAGE ("interrupted"); --jobs children inherit
+	 * the handler and stop the same way */
+	const volatile sig_atomic_t *stop;
 };
 
 struct mq_report_file {
