@@ -24,6 +24,19 @@ check "the message names the template and its line ($line)" grep -q "monthly_sum
 check "the message names the field" grep -q "{no_such_field}" "$TMP/err"
 check "the previous reports are unchanged" test "$(rsum "$TMP/o")" = "$before"
 
+# a template or its schema that cannot be read: the cause, and no libxml2
+# "I/O warning" on stderr
+rm "$TMP/t/monthly_summary.xml"
+$MINQING render --period 2024-03 --out "$TMP/o" --templates "$TMP/t" --quiet 2> "$TMP/err"
+check "a missing template: exit 3" test $? -eq 3
+check "a missing template: named with its cause" grep -q "monthly_summary.xml.*no such file or directory" "$TMP/err"
+check "a missing template: no I/O warning of libxml2" sh -c '! grep -q "I/O warning" "$1"' _ "$TMP/err"
+cp templates/monthly_summary.xml "$TMP/t/"
+rm "$TMP/t/template.xsd"
+$MINQING render --period 2024-03 --out "$TMP/o" --templates "$TMP/t" --quiet 2> "$TMP/err"
+check "a missing template schema: exit 3, named, no I/O warning" sh -c \
+	'test $2 -eq 3 && grep -q "template.xsd.*no such file or directory" "$1" && ! grep -q "I/O warning" "$1"' _ "$TMP/err" $?
+
 # Ctrl-C (SIGINT) during render: stops at the next document
 $MINQING render --period 2024-03 --out "$TMP/o" --quiet 2> "$TMP/int.err" &
 pid=$!
@@ -38,4 +51,18 @@ check "and says it was interrupted" grep -q "interrupted" "$TMP/int.err"
 check "within a few seconds ($((t1 - t0)) s)" test $((t1 - t0)) -le 5
 check "the previous reports are unchanged" test "$(rsum "$TMP/o")" = "$before"
 check "no staging folder left" test -z "$(ls -A "$TMP/o" | grep minqing.tmp)"
+# 100,000 unknown columns: the first five named, then one line
+python3 - "$TMP/wide.csv" <<'EOF'
+import csv, sys
+h = ("record_id,visit_date,county,township,village,village_group,cadre_id,cadre_name,cadre_unit,household_id,"
+     "householder,household_size,household_type,visit_mode,topics,demand,measure,due_date,status,closed_date,"
+     "signed,satisfaction,per_capita_income,notes").split(",")
+w = csv.writer(open(sys.argv[1], "w", newline="", encoding="utf-8"))
+w.writerow(h + ["x%d" % i for i in range(100000)])
+w.writerow(["R1", "2024-03-02", "县", "乡", "村", "", "C1", "张三", "", "H1", "李四", "3", "脱贫户", "入户走访"] + [""] * 6
+           + ["是", "", "", ""] + [""] * 100000)
+EOF
+$MINQING validate "$TMP/wide.csv" --out "$TMP/w" 2> "$TMP/wide.err"
+check "100,000 unknown columns: five named" test "$(grep -c 'unknown column "' "$TMP/wide.err")" -eq 5
+check "100,000 unknown columns: then one line for the rest" test "$(grep -c 'more unknown columns' "$TMP/wide.err")" -eq 1
 finish
