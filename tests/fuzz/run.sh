@@ -10,7 +10,7 @@ BUILD=${BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 CC=${FUZZ_CC:-clang}
 OUT=$BUILD/fuzz
-PKGS="libxml-2.0 zlib minizip libcrypto"
+PKGS="libxml-2.0 zlib minizip libcrypto libutf8proc"
 VERSION=$(sed -n 's/^VERSION *:= *//p' Makefile)
 CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags $PKGS) -DMQ_VERSION=\"${VERSION:-0}\""
 LIBS="$(pkg-config --libs $PKGS) -lcsv -lhpdf -lm -lpthread"
