@@ -34,7 +34,7 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libhpdf-dev lib
             fonts-arphic-ukai poppler-utils qpdf unzip libarchive-tools mupdf-tools \
             parallel python3 clang libclang-rt-14-dev valgrind time
 
-.PHONY: all deps demo check test test-san bench fuzz install clean
+.PHONY: all deps deps-peers demo check test test-san bench bench-peers fuzz install clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/minqing $(TEST_BIN) $(TOOL_BIN)
@@ -95,6 +95,16 @@ test-san:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@for b in bench/bench_*.sh; do BUILD=$(BUILD) sh $$b || exit 1; done
+
+# DuckDB beside the data half (not part of make check): Debian's nodejs and
+# npm, and DuckDB's Node package pinned in bench/peers/package.json.
+deps-peers:
+	@if command -v node >/dev/null && command -v npm >/dev/null; then echo "deps-peers: node and npm present"; \
+	else $(MAKE) --no-print-directory deps DEB_PKGS="nodejs npm"; fi
+
+bench-peers: deps deps-peers
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh bench/peers/run.sh
 
 FUZZ_SECONDS ?= 60
 fuzz: deps
