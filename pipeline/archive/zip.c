@@ -58,10 +58,15 @@ static long io_seek(voidpf opaque, voidpf stream, ZPOS64_T offset, int origin)
 	static const int whence[] = {[ZLIB_FILEFUNC_SEEK_SET] = SEEK_SET,
 				     [ZLIB_FILEFUNC_SEEK_CUR] = SEEK_CUR,
 				     [ZLIB_FILEFUNC_SEEK_END] = SEEK_END};
-	(void)opaque;
 	if (origin < 0 || origin > 2)
 		return -1;
-	return fseeko(stream, (off_t)offset, whence[origin]) ? -1 : 0;
+	if (fseeko(stream, (off_t)offset, whence[origin]) == 0)
+		return 0;
+	/* a seek writes the buffered bytes first: a full disk shows here too */
+	int *io_errno = opaque;
+	if (io_errno && !*io_errno)
+		*io_errno = errno;
+	return -1;
 }
 
 static int io_close(voidpf opaque, voidpf stream)

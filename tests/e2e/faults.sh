@@ -6,7 +6,8 @@
 # time: exit 3 with a message naming the file and the cause, the previous
 # outputs byte-identical, nothing left behind (a killed run's leftovers go
 # with the next run). Where tmpfs can be mounted (root), a real full disk
-# at several levels. A second run into a folder in use is refused.
+# at several levels. A second run into a folder in use is refused. With
+# --jobs 1: points are counted per process, and --jobs forks and threads.
 . tests/e2e/lib.sh
 
 python3 tests/e2e/gen_names.py "$TMP/in" small
@@ -21,7 +22,7 @@ fi
 cleanup() { [ $MOUNTED = 1 ] && umount "$W" 2>/dev/null; [ -n "$FULL" ] && umount "$FULL" 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 run() { $MINQING run "$IN/visits.csv" --registry "$IN/registry.csv" --roster "$IN/roster.csv" \
-	--period 2024-03 --as-of 2024-03-31 --out "$1" --quiet; }
+	--period 2024-03 --as-of 2024-03-31 --jobs 1 --out "$1" --quiet; }
 sums() { (cd "$1" && find data reports archive -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); }
 # only the three parts and no temporary file in them (the lock goes with its run)
 clean() { test "$(ls -A "$1" | tr '\n' ' ')" = "archive data reports " &&
@@ -91,7 +92,7 @@ MINQING_TEST_FAULT=$((n - 2)):KILL run "$W/o" 2>/dev/null
 sums "$W/o" > "$TMP/mix.sums"
 check "a kill between two swaps leaves a journal" test -n "$(ls "$W/o"/.minqing.tmp.*/.commit 2>/dev/null)"
 check "a kill between two swaps: data/ is the new one" sh -c 'grep " data/" "$1" | cmp -s - "$2"' _ "$TMP/mix.sums" "$TMP/new.data"
-$MINQING render --period 2024-03 --out "$W/o" --quiet 2>/dev/null
+$MINQING render --period 2024-03 --jobs 1 --out "$W/o" --quiet 2>/dev/null
 sums "$W/o" > "$TMP/o.sums"
 check "render after it completes the commit: the new outputs whole" cmp -s "$TMP/o.sums" "$TMP/new.sums"
 check "and removes the staging folder" clean "$W/o"
@@ -124,11 +125,11 @@ rm -rf "$W/o"; cp -a "$W/new" "$W/o"
 cp "$W/ref/data/accepted.csv" "$W/o/data/accepted.csv"   # the reports will differ
 rsum() { (cd "$1" && find reports -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum); }
 before=$(rsum "$W/o")
-rn=$(MINQING_TEST_FAULT=count $MINQING render --period 2024-03 --out "$W/o" --quiet 2>&1 | sed -n 's/^fault points: //p')
+rn=$(MINQING_TEST_FAULT=count $MINQING render --period 2024-03 --jobs 1 --out "$W/o" --quiet 2>&1 | sed -n 's/^fault points: //p')
 check "render rendered other reports" test "$(rsum "$W/o")" != "$before"
 rm -rf "$W/o"; cp -a "$W/new" "$W/o"
 cp "$W/ref/data/accepted.csv" "$W/o/data/accepted.csv"
-MINQING_TEST_FAULT=$((rn / 2)):ENOSPC $MINQING render --period 2024-03 --out "$W/o" --quiet 2> "$TMP/err"
+MINQING_TEST_FAULT=$((rn / 2)):ENOSPC $MINQING render --period 2024-03 --jobs 1 --out "$W/o" --quiet 2> "$TMP/err"
 check "render on a full disk exits 3" test $? -eq 3
 check "render names the cause" grep -q "no space left on device" "$TMP/err"
 check "render leaves the previous reports whole" test "$(rsum "$W/o")" = "$before"

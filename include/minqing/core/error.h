@@ -42,7 +42,9 @@ const char *mq_errno_text(int e);
  * call returns 0. With MINQING_TEST_FAULT=count the process prints
  * "fault points: N" to stderr at exit. The output layer (core/files.c, the
  * PDF and ZIP writers) calls it before each open, write, fsync, close and
- * rename of an output; nothing calls it when the variable is unset. */
+ * rename of an output; nothing calls it when the variable is unset.
+ * Points are counted per process: give --jobs 1 (no render children, one
+ * archive thread) for the same numbering on every run. */
 int mq_fault(void);
 
 #endif
