@@ -1,8 +1,9 @@
 /* bagit.c — the bag in memory: payload list, bag-info fields, safe member
- * names (NFC, Windows rules), manifest lines and streaming digests. */
+ * names (core/safename.c per component), manifest lines and streaming
+ * digests. */
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
-#include "minqing/core/utf8.h"
+#include "minqing/core/safename.h"
 #include "minqing/archive/bag.h"
 
 #include <openssl/evp.h>
@@ -10,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
 
 const char mq_bagit_txt[] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 
@@ -63,6 +63,7 @@ void mq_bag_free(struct mq_bag *bag)
 	free(bag->files);
 	free(bag->fields);
 	free(bag->root);
+	mq_name_set_free(bag->names);
 	free(bag);
 }
 
@@ -80,40 +81,6 @@ int mq_bag_set_root(struct mq_bag *bag, const char *root, struct mq_error *err)
 	return 0;
 }
 
-static int name_taken(const struct mq_bag *bag, const char *name)
-{
-	for (size_t i = 0; i < bag->nfiles; i++)
-		if (strcmp(bag->files[i].name, name) == 0)
-			return 1;
-	return 0;
-}
-
-/* "data/a/b.pdf" taken → "data/a/b (2).pdf"; the extension starts at the
- * last dot of the last component (not at a leading dot). */
-static int unique_name(const struct mq_bag *bag, struct mq_buf *name)
-{
-	if (!name_taken(bag, name->data))
-		return 0;
-	const char *slash = strrchr(name->data, '/');
-	const char *base = slash ? slash + 1 : name->data;
-	const char *dot = strrchr(base, '.');
-	size_t stem = (dot && dot != base) ? (size_t)(dot - name->data) : name->len;
-	struct mq_buf try = MQ_BUF_INIT;
-	for (int n = 2;; n++) {
-		mq_buf_reset(&try);
-		if (mq_buf_add(&try, name->data, stem) ||
-		    mq_buf_printf(&try, " (%d)%s", n, name->data + stem)) {
-			mq_buf_free(&try);
-			return MQ_ERR_NOMEM;
-		}
-		if (!name_taken(bag, try.data))
-			break;
-	}
-	mq_buf_free(name);
-	*name = try;
-	return 0;
-}
-
 int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		    const char *expect_sha256, struct mq_error *err)
 {
@@ -125,8 +92,10 @@ int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		mq_buf_free(&full);
 		return mq_fail(err, rc, src, 0, "成员名为空 / empty member name: \"%s\"", name);
 	}
+	if (!rc && !bag->names && !(bag->names = mq_name_set_new()))
+		rc = MQ_ERR_NOMEM;
 	if (!rc)
-		rc = unique_name(bag, &full);
+		rc = mq_name_set_claim(bag->names, &full);
 	if (!rc && bag->nfiles == bag->afiles) {
 		size_t na = bag->afiles ? bag->afiles * 2 : 16;
 		struct mq_bag_file *nf = realloc(bag->files, na * sizeof *nf);
@@ -190,100 +159,6 @@ int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
 
 /* ---- safe names ---- */
 
-static int forbidden(uint32_t c, int one_component)
-{
-	if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
-		return 1;
-	if (c == '/' && one_component)
-		return 1;
-	return c < 0x80 && strchr("<>:\"\\|?*", (int)c) != NULL;
-}
-
-/* Windows device names, matched on the part before the first dot with
- * trailing spaces ignored, in any case. */
-static int reserved_device(const char *s, size_t len)
-{
-	static const char *const names[] = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"};
-	size_t n = 0;
-	while (n < len && s[n] != '.')
-		n++;
-	while (n && s[n - 1] == ' ')
-		n--;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strlen(names[i]) == n && strncasecmp(s, names[i], n) == 0)
-			return 1;
-	if (n == 4 && (strncasecmp(s, "COM", 3) == 0 || strncasecmp(s, "LPT", 3) == 0) &&
-	    s[3] >= '0' && s[3] <= '9')
-		return 1;
-	/* COM¹ COM² COM³ (U+00B9, U+00B2, U+00B3) are devices too */
-	if (n == 5 && (strncasecmp(s, "COM", 3) == 0 || strncasecmp(s, "LPT", 3) == 0) &&
-	    (unsigned char)s[3] == 0xC2 &&
-	    ((unsigned char)s[4] == 0xB9 || (unsigned char)s[4] == 0xB2 || (unsigned char)s[4] == 0xB3))
-		return 1;
-	return 0;
-}
-
-#define MAX_COMPONENT 240 /* bytes; Windows and ext4 stop at 255 */
-
-/* One component s[0..len) (no "/" unless one_component) → out: bytes
- * that are not UTF-8 and characters Windows refuses become '_', then NFC
- * (utf8proc), so a name typed on a Mac matches the same name typed on
- * Windows. */
-static int safe_component(const char *s, size_t len, int one_component, struct mq_buf *out)
-{
-	struct mq_buf c = MQ_BUF_INIT;
-	int rc = 0;
-	for (size_t i = 0; i < len && !rc;) {
-		uint32_t cp;
-		int n = mq_utf8_decode(s + i, len - i, &cp);
-		if (!n) {
-			cp = '_';
-			n = 1;
-		}
-		i += (size_t)n;
-		if (forbidden(cp, one_component))
-			cp = '_';
-		char u[4];
-		rc = mq_buf_add(&c, u, (size_t)mq_utf8_encode(cp, u));
-	}
-	if (rc || !c.len)
-		goto done;
-	/* valid UTF-8 without NUL (control characters are '_' by now) */
-	utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)c.data);
-	if (!nfc) {
-		rc = MQ_ERR_NOMEM;
-		goto done;
-	}
-	mq_buf_reset(&c);
-	rc = mq_buf_adds(&c, (const char *)nfc);
-	free(nfc);
-	if (rc)
-		goto done;
-	/* Windows drops trailing dots and spaces: make them visible instead */
-	for (size_t k = c.len; k > 0 && (c.data[k - 1] == '.' || c.data[k - 1] == ' '); k--)
-		c.data[k - 1] = '_';
-	if (c.len > MAX_COMPONENT) {
-		/* keep a short extension, cut the stem at a code-point boundary */
-		const char *dot = strrchr(c.data, '.');
-		size_t ext = dot ? c.len - (size_t)(dot - c.data) : 0;
-		if (ext > 16)
-			ext = 0;
-		size_t keep = MAX_COMPONENT - ext;
-		while (keep && ((unsigned char)c.data[keep] & 0xC0) == 0x80)
-			keep--;
-		memmove(c.data + keep, c.data + c.len - ext, ext);
-		c.len = keep + ext;
-		c.data[c.len] = '\0';
-	}
-	if (c.len && reserved_device(c.data, c.len))
-		rc = mq_buf_addc(out, '_');
-	if (!rc && c.len)
-		rc = mq_buf_add(out, c.data, c.len);
-done:
-	mq_buf_free(&c);
-	return rc;
-}
-
 int mq_archive_safe_name(const char *s, size_t len, int one_component, struct mq_buf *out)
 {
 	size_t start_len = out->len, i = 0;
@@ -297,7 +172,7 @@ int mq_archive_safe_name(const char *s, size_t len, int one_component, struct mq
 			if (out->len > start_len)
 				rc = mq_buf_addc(out, '/');
 			if (!rc)
-				rc = safe_component(s + i, j - i, one_component, out);
+				rc = mq_safe_name(s + i, j - i, out);
 			if (!rc && out->len == before + (before > start_len)) {
 				out->len = before; /* component vanished */
 				out->data[before] = '\0';

@@ -471,6 +471,18 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 	rc = screen(&c, lim);
 	if (!rc && res->problems > before)
 		res->refused = 1;
+	if (!rc && !res->refused) {
+		struct mq_error lerr = {0};
+		int lrc = mq_zip_check_local(z, zip_path, &lerr);
+		if (lrc == MQ_ERR_VERIFY) {
+			res->refused = 1;
+			rc = problem(&c, "拒绝 / refused: %s", lerr.message);
+		} else if (lrc) {
+			*err = lerr;
+			rc = lrc;
+			goto out;
+		}
+	}
 	if (!rc && !res->refused)
 		rc = read_all(&c, z, lim, err);
 	if (!rc && !res->refused) {

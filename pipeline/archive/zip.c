@@ -40,8 +40,12 @@ static uLong io_read(voidpf opaque, voidpf stream, void *buf, uLong size)
 
 static uLong io_write(voidpf opaque, voidpf stream, const void *buf, uLong size)
 {
-	(void)opaque;
-	return (uLong)fwrite(buf, 1, size, stream);
+	int *io_errno = opaque;
+	int e = mq_fault(); /* test-only fault injection (error.h) */
+	uLong n = e ? 0 : (uLong)fwrite(buf, 1, size, stream);
+	if (n != size && !*io_errno)
+		*io_errno = e ? e : errno ? errno : EIO;
+	return n;
 }
 
 static ZPOS64_T io_tell(voidpf opaque, voidpf stream)
@@ -55,10 +59,15 @@ static long io_seek(voidpf opaque, voidpf stream, ZPOS64_T offset, int origin)
 	static const int whence[] = {[ZLIB_FILEFUNC_SEEK_SET] = SEEK_SET,
 				     [ZLIB_FILEFUNC_SEEK_CUR] = SEEK_CUR,
 				     [ZLIB_FILEFUNC_SEEK_END] = SEEK_END};
-	(void)opaque;
 	if (origin < 0 || origin > 2)
 		return -1;
-	return fseeko(stream, (off_t)offset, whence[origin]) ? -1 : 0;
+	if (fseeko(stream, (off_t)offset, whence[origin]) == 0)
+		return 0;
+	/* a seek writes the buffered bytes first: a full disk shows here too */
+	int *io_errno = opaque;
+	if (io_errno && !*io_errno)
+		*io_errno = errno;
+	return -1;
 }
 
 static int io_close(voidpf opaque, voidpf stream)
@@ -77,6 +86,8 @@ static int io_error(voidpf opaque, voidpf stream)
 /* ---- writing ---- */
 
 struct writer {
+	const char *zip_path;
+	int io_errno;         /* errno of the first failed write */
 	zipFile zf;
 	const struct mq_bag *bag;
 	struct mq_buf name; /* the member's name under the bag's root */
@@ -122,12 +133,19 @@ static int open_entry(struct writer *w, const char *name, int deflated, int zip6
 				       UTF8_NAME_FLAG, zip64);
 }
 
+/* A member that could not be written: the package named, and the cause */
+static int member_fail(const struct writer *w, const char *name, struct mq_error *err)
+{
+	return mq_fail(err, MQ_ERR_IO, w->zip_path, 0, "写入档案包成员 %s 失败 / cannot write member %s of the package: %s",
+		       name, name, mq_errno_text(w->io_errno ? w->io_errno : EIO));
+}
+
 static int write_memory(struct writer *w, const char *name, const char *data, size_t len,
 			struct mq_error *err)
 {
 	if (open_entry(w, name, 1, 0) != ZIP_OK || zipWriteInFileInZip(w->zf, data, (unsigned)len) != ZIP_OK ||
 	    zipCloseFileInZip(w->zf) != ZIP_OK)
-		return mq_fail(err, MQ_ERR_IO, name, 0, "写入 ZIP 成员失败 / cannot write ZIP member");
+		return member_fail(w, name, err);
 	return 0;
 }
 
@@ -157,13 +175,13 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 	int deflated = worth_deflating(w, w->buf, n < SAMPLE ? n : SAMPLE);
 	/* zip64 is decided from the size before reading, so it is reproducible */
 	if (open_entry(w, f->name, deflated, (uint64_t)st.st_size >= 0xFFFFFFFFu) != ZIP_OK) {
-		rc = mq_fail(err, MQ_ERR_IO, f->name, 0, "写入 ZIP 成员失败 / cannot write ZIP member");
+		rc = member_fail(w, f->name, err);
 		goto out;
 	}
 	opened = 1;
 	while (n > 0) {
 		if (mq_digests_update(&d, w->buf, n) || zipWriteInFileInZip(w->zf, w->buf, (unsigned)n) != ZIP_OK) {
-			rc = mq_fail(err, MQ_ERR_IO, f->name, 0, "写入 ZIP 成员失败 / cannot write ZIP member");
+			rc = member_fail(w, f->name, err);
 			goto out;
 		}
 		total += n;
@@ -181,7 +199,7 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 	}
 	opened = 0;
 	if (zipCloseFileInZip(w->zf) != ZIP_OK) {
-		rc = mq_fail(err, MQ_ERR_IO, f->name, 0, "写入 ZIP 成员失败 / cannot write ZIP member");
+		rc = member_fail(w, f->name, err);
 		goto out;
 	}
 	if (mq_digests_final(&d, h->sha256, h->sha512)) {
@@ -272,10 +290,12 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 	if (rc)
 		goto done;
 
-	zlib_filefunc64_def io = {io_open, io_read, io_write, io_tell, io_seek, io_close, io_error, NULL};
+	w.zip_path = zip_path;
+	zlib_filefunc64_def io = {io_open, io_read, io_write, io_tell, io_seek, io_close, io_error, &w.io_errno};
 	w.zf = zipOpen2_64(out.fp, APPEND_STATUS_CREATE, NULL, &io);
 	if (!w.zf) {
-		rc = mq_fail(err, MQ_ERR_IO, zip_path, 0, "无法创建 ZIP / cannot create ZIP");
+		rc = mq_fail(err, MQ_ERR_IO, zip_path, 0, "无法创建 ZIP / cannot create ZIP: %s",
+			     mq_errno_text(w.io_errno ? w.io_errno : EIO));
 		goto done;
 	}
 	int year = atoi(bag->date), mon = atoi(bag->date + 5), day = atoi(bag->date + 8);
@@ -322,7 +342,8 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 	int zrc = zipClose(w.zf, NULL);
 	w.zf = NULL;
 	if (zrc != ZIP_OK) {
-		rc = mq_fail(err, MQ_ERR_IO, zip_path, 0, "写入 ZIP 失败 / cannot finish ZIP");
+		rc = mq_fail(err, MQ_ERR_IO, zip_path, 0, "写入 ZIP 失败 / cannot finish ZIP: %s",
+			     mq_errno_text(w.io_errno ? w.io_errno : EIO));
 		goto done;
 	}
 	rc = mq_out_commit(&out, err);
@@ -370,6 +391,74 @@ void mq_zip_close(struct mq_zip_reader *z)
 	free(z->pos);
 	free(z->buf);
 	free(z);
+}
+
+struct span {
+	uint64_t from, to; /* local header to the end of the data */
+	size_t entry;
+};
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* What an extractor reads is the local header: its name must be the central
+ * directory's, byte for byte; and no two members may share bytes (one
+ * deflate stream listed many times multiplies the work of the reader). */
+int mq_zip_check_local(struct mq_zip_reader *z, const char *path, struct mq_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	struct span *spans = calloc(z->n + 1, sizeof *spans);
+	char *name = malloc(65536 + 1);
+	int rc = 0;
+	if (!fp || !spans || !name) {
+		rc = fp ? mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory")
+			: mq_fail(err, MQ_ERR_IO, path, 0, "无法读取文件 / cannot read file: %s", strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < z->n && !rc; i++) {
+		const struct mq_zip_entry *e = &z->entries[i];
+		if (unzGoToFilePos64(z->uf, &z->pos[i]) != UNZ_OK || unzOpenCurrentFile(z->uf) != UNZ_OK) {
+			rc = mq_fail(err, MQ_ERR_VERIFY, path, 0, "成员 %s 的本地文件头损坏 / the local header of member %s is damaged",
+				     e->name, e->name);
+			break;
+		}
+		uint64_t data = unzGetCurrentFileZStreamPos64(z->uf);
+		int extra = unzGetLocalExtrafield(z->uf, NULL, 0);
+		unzCloseCurrentFile(z->uf);
+		/* minizip checked the local name's length against the directory's */
+		uint64_t head = 30 + (uint64_t)e->name_len + (uint64_t)(extra > 0 ? extra : 0);
+		if (extra < 0 || data < head || fseeko(fp, (off_t)(data - head + 30), SEEK_SET) ||
+		    fread(name, 1, e->name_len, fp) != e->name_len) {
+			rc = mq_fail(err, MQ_ERR_VERIFY, path, 0, "成员 %s 的本地文件头损坏 / the local header of member %s is damaged",
+				     e->name, e->name);
+			break;
+		}
+		if (memcmp(name, e->name, e->name_len) != 0) {
+			name[e->name_len] = '\0';
+			rc = mq_fail(err, MQ_ERR_VERIFY, path, 0,
+				     "成员 %s 的本地文件头写的是另一个名称 %s，拒绝 / member %s is named %s in its local header: refused",
+				     e->name, name, e->name, name);
+			break;
+		}
+		spans[i] = (struct span){data - head, data + e->csize, i};
+	}
+	if (!rc && z->n > 1) {
+		qsort(spans, z->n, sizeof *spans, cmp_span);
+		for (size_t i = 1; i < z->n && !rc; i++)
+			if (spans[i].from < spans[i - 1].to)
+				rc = mq_fail(err, MQ_ERR_VERIFY, path, 0, "成员 %s 与 %s 的数据重叠，拒绝 / members %s and %s "
+					     "overlap: refused", z->entries[spans[i - 1].entry].name, z->entries[spans[i].entry].name,
+					     z->entries[spans[i - 1].entry].name, z->entries[spans[i].entry].name);
+	}
+out:
+	if (fp)
+		fclose(fp);
+	free(spans);
+	free(name);
+	return rc;
 }
 
 int mq_zip_open(const char *path, size_t max_entries, struct mq_zip_reader **out,

@@ -3,9 +3,11 @@
  * Every field is normalised by its type from the field table; each problem
  * becomes a finding; the findings are ordered by code (then field) and the
  * first one files the reject, the rest go into its message. The duplicate-id
- * index keeps, per accepted record id, a hash of its normalised content and
- * where it was accepted; the household index keeps each household's first
- * village (W002). */
+ * index keeps, per accepted record id, a hash of its normalised content,
+ * where it was accepted and where its values lie in a temporary file: a
+ * record with the same id and hash is a duplicate (W006) only when its
+ * values are equal, so a hash collision never drops a record. The
+ * household index keeps each household's first village (W002). */
 #include "minqing/check/validate.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
@@ -13,12 +15,15 @@
 #include "minqing/core/utf8.h"
 #include "minqing/core/date.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <stdio.h>
+#include <unistd.h>
 
 const char *const mq_code_names[MQ_NCODES] = {
 	"E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008",
@@ -57,6 +62,8 @@ struct finding {
 struct dup_entry {
 	uint64_t content;
 	uint64_t id_off;   /* offset of the NUL-terminated id in ids */
+	uint64_t values_off; /* its values in the values file (values_key) */
+	uint32_t values_len;
 	uint32_t line;
 	uint16_t source;
 };
@@ -68,6 +75,7 @@ struct check {
 	mq_day as_of, min_day;
 	const struct mq_reference *ref;
 	int reread;                  /* no index lookups follow: no hashes */
+	uint64_t (*hash)(const void *data, size_t len, uint64_t seed);
 	struct finding findings[MAX_FINDINGS];
 	int nfindings;
 	struct mq_buf norm;          /* normalised values, NUL-separated */
@@ -86,6 +94,11 @@ struct mq_validator {
 	size_t nentries, aentries;
 	struct mq_buf ids;
 	struct mq_intern *sources;
+	/* the values of the accepted records with an id: an unlinked temporary
+	 * file, the last bytes still in values_buf */
+	int values_fd;
+	uint64_t values_written;
+	struct mq_buf values_buf, values_a, values_b;
 	/* households: id -> first accepted village */
 	struct mq_intern *households;
 	int32_t *household_village;
@@ -116,6 +129,7 @@ static void check_init(struct check *c, const struct mq_validate_opts *opts)
 	c->as_of = opts->as_of;
 	c->ref = opts->ref;
 	c->reread = opts->reread;
+	c->hash = opts->content_hash ? opts->content_hash : mq_hash;
 	c->min_day = mq_day_from_ymd(2013, 1, 1);
 }
 
@@ -125,6 +139,7 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 	if (!v)
 		return NULL;
 	v->opts = *opts;
+	v->values_fd = -1;
 	check_init(&v->check, opts);
 	v->nslots = 1024;
 	v->shift = 64 - 10;
@@ -146,6 +161,11 @@ void mq_validator_free(struct mq_validator *v)
 	free(v->slots);
 	free(v->entries);
 	mq_buf_free(&v->ids);
+	if (v->values_fd >= 0)
+		close(v->values_fd);
+	mq_buf_free(&v->values_buf);
+	mq_buf_free(&v->values_a);
+	mq_buf_free(&v->values_b);
 	mq_intern_free(v->sources);
 	mq_intern_free(v->households);
 	free(v->household_village);
@@ -439,7 +459,83 @@ static uint64_t content_hash(const struct check *c)
 	uint64_t len[MQ_NFIELDS];
 	for (int f = 0; f < MQ_NFIELDS; f++)
 		len[f] = c->norm_off[f] == (size_t)-1 ? UINT64_MAX : c->norm_len[f];
-	return mq_hash(len, sizeof len, mq_hash(c->norm.data ? c->norm.data : "", c->norm.len, 0));
+	return c->hash(len, sizeof len, c->hash(c->norm.data ? c->norm.data : "", c->norm.len, 0));
+}
+
+/* ---- the values of accepted records, compared on a hash match ---- */
+
+#define VALUES_BUF (1 << 20)
+
+/* A record's normalised values as bytes: per field its length (absent:
+ * all ones) and its text. Equal bytes, equal records. */
+static int values_key(const struct mq_record *r, struct mq_buf *out)
+{
+	mq_buf_reset(out);
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		uint32_t n = r->text[f] ? (uint32_t)r->len[f] : UINT32_MAX;
+		if (mq_buf_add(out, &n, sizeof n) || (r->text[f] && mq_buf_add(out, r->text[f], r->len[f])))
+			return MQ_ERR_NOMEM;
+	}
+	return 0;
+}
+
+static int values_flush(struct mq_validator *v)
+{
+	if (!v->values_buf.len)
+		return 0;
+	if (v->values_fd < 0) {
+		const char *dir = getenv("TMPDIR");
+		char path[4096];
+		snprintf(path, sizeof path, "%s/mq_values.XXXXXX", dir && *dir ? dir : "/tmp");
+		if ((v->values_fd = mkostemp(path, O_CLOEXEC)) < 0)
+			return MQ_ERR_IO;
+		unlink(path);
+	}
+	for (size_t done = 0; done < v->values_buf.len;) {
+		ssize_t w = pwrite(v->values_fd, v->values_buf.data + done, v->values_buf.len - done,
+				   (off_t)(v->values_written + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return MQ_ERR_IO;
+		done += (size_t)w;
+	}
+	v->values_written += v->values_buf.len;
+	mq_buf_reset(&v->values_buf);
+	return 0;
+}
+
+/* Appends key to the values file; sets where it lies. */
+static int values_put(struct mq_validator *v, const struct mq_buf *key, struct dup_entry *e)
+{
+	if (v->values_buf.len + key->len > VALUES_BUF && values_flush(v))
+		return MQ_ERR_IO;
+	e->values_off = v->values_written + v->values_buf.len;
+	e->values_len = (uint32_t)key->len;
+	return mq_buf_add(&v->values_buf, key->data, key->len);
+}
+
+/* 1 when the entry's values are key, 0 when not, < 0 on an error */
+static int values_equal(struct mq_validator *v, const struct dup_entry *e, const struct mq_buf *key)
+{
+	if (e->values_len != key->len)
+		return 0;
+	if (e->values_off >= v->values_written)
+		return memcmp(v->values_buf.data + (e->values_off - v->values_written), key->data, key->len) == 0;
+	if (e->values_off + e->values_len > v->values_written && values_flush(v))
+		return MQ_ERR_IO;
+	mq_buf_reset(&v->values_b);
+	if (mq_buf_reserve(&v->values_b, e->values_len))
+		return MQ_ERR_NOMEM;
+	for (size_t done = 0; done < e->values_len;) {
+		ssize_t r = pread(v->values_fd, v->values_b.data + done, e->values_len - done, (off_t)(e->values_off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return MQ_ERR_IO;
+		done += (size_t)r;
+	}
+	return memcmp(v->values_b.data, key->data, key->len) == 0;
 }
 
 #define SLOT_ENTRY(x) ((uint32_t)(x))
@@ -492,7 +588,7 @@ static int dup_grow(struct mq_validator *v)
 }
 
 static int dup_insert(struct mq_validator *v, uint64_t *slot, uint64_t h, const char *id, size_t len,
-		      uint64_t content, const char *source, long line)
+		      uint64_t content, const struct mq_buf *values, const char *source, long line)
 {
 	if (v->nentries == v->aentries) {
 		size_t n = v->aentries ? v->aentries * 2 : 1024;
@@ -508,7 +604,7 @@ static int dup_insert(struct mq_validator *v, uint64_t *slot, uint64_t h, const 
 	e->id_off = v->ids.len;
 	e->line = line > 0 && line < UINT32_MAX ? (uint32_t)line : 0;
 	e->source = src >= 0 && src < DUP_NO_SOURCE ? (uint16_t)src : DUP_NO_SOURCE;
-	if (src < 0 || mq_buf_add(&v->ids, id, len) || mq_buf_addc(&v->ids, '\0'))
+	if (src < 0 || values_put(v, values, e) || mq_buf_add(&v->ids, id, len) || mq_buf_addc(&v->ids, '\0'))
 		return -1;
 	*slot = SLOT_TAG(h) | ++v->nentries;
 	if (v->nentries * 4 > v->nslots * 3)
@@ -801,9 +897,15 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 	const char *id = r->text[MQ_F_RECORD_ID];
 	size_t idlen = r->len[MQ_F_RECORD_ID];
 	uint64_t *slot = id && !v->opts.reread ? dup_slot(v, id, idlen, c->id_hash) : NULL;
+	/* the values as bytes: compared on a hash match, kept when accepted */
+	if (slot && c->nfindings == 0 && values_key(r, &v->values_a))
+		return MQ_ERR_NOMEM;
 	if (slot && *slot) {
 		const struct dup_entry *e = &v->entries[SLOT_ENTRY(*slot) - 1];
-		if (c->nfindings == 0 && e->content == c->content) {
+		int same = c->nfindings == 0 && e->content == c->content ? values_equal(v, e, &v->values_a) : 0;
+		if (same < 0)
+			return same;
+		if (same) {
 			snprintf(v->drop_en, sizeof v->drop_en,
 				 "duplicate of the record accepted at %s line %u: dropped", entry_source(v, e), e->line);
 			snprintf(v->drop_zh, sizeof v->drop_zh, "与 %s 第%u行已接受的记录完全相同，已舍弃",
@@ -822,7 +924,7 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		return build_reject(v, out);
 
 	/* accepted: claim the id, then the warnings */
-	if (slot && dup_insert(v, slot, c->id_hash, id, idlen, c->content, raw->source, raw->line))
+	if (slot && dup_insert(v, slot, c->id_hash, id, idlen, c->content, &v->values_a, raw->source, raw->line))
 		return MQ_ERR_NOMEM;
 	out->record = *r;
 	r = &out->record;

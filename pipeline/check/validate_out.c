@@ -45,6 +45,8 @@ struct stage {
 	int cb_rc;                 /* the accepted-callback's stop value */
 	int rc;                    /* fatal error inside the record callback */
 	struct mq_error *err;
+	char unknown_source[512];  /* the input whose unknown columns are being told */
+	long unknown_n;            /* how many of them so far */
 };
 
 static const char *const REJECT_HEAD[] = { "source", "line", "record_id", "code", "field", "message" };
@@ -283,12 +285,23 @@ static void on_progress(long long bytes, void *ctx)
 		st->opts->progress(st->bytes_before + bytes, st->bytes_total, st->counts->read, st->opts->ctx);
 }
 
+#define UNKNOWN_LISTED 5 /* per input; 100,000 unknown columns are not 100,000 lines */
+
 static void on_unknown_column(const char *source, const char *header, void *ctx)
 {
 	struct stage *st = ctx;
-	if (!st->opts->quiet)
-		fprintf(stderr, "minqing: %s: 未知列“%s”，原样保留在退回记录中 / unknown column \"%s\" kept in rejects\n",
+	if (strcmp(st->unknown_source, source) != 0) {
+		snprintf(st->unknown_source, sizeof st->unknown_source, "%s", source);
+		st->unknown_n = 0;
+	}
+	if (st->opts->quiet || ++st->unknown_n > UNKNOWN_LISTED + 1)
+		return;
+	if (st->unknown_n <= UNKNOWN_LISTED)
+		fprintf(stderr, "minqing: %s: 未知列“%.200s”，原样保留在退回记录中 / unknown column \"%.200s\" kept in rejects\n",
 			source, header, header);
+	else
+		fprintf(stderr, "minqing: %s: 还有更多未知列，不再逐一列出，同样保留 / more unknown columns, not listed, "
+			"kept the same way\n", source);
 }
 
 static int open_outputs(struct stage *st, const char *data_dir, struct mq_error *err)

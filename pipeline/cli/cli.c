@@ -11,6 +11,7 @@
 #include "minqing/core/utf8.h"
 #include "minqing/core/date.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,8 +285,11 @@ static char *config_path(const char *config, const char *value)
 static int read_config(struct mq_cli *cli, const char *cmd, const char *set_on_cli)
 {
 	FILE *fp = fopen(cli->config, "r");
-	if (!fp)
-		return usage_error(cmd, "无法读取配置文件 / cannot read config file %s", cli->config);
+	if (!fp) { /* a file that cannot be read is fatal (3), not a usage error */
+		fprintf(stderr, "minqing %s: %s: 无法读取配置文件 / cannot read the config file: %s\n", cmd, cli->config,
+			mq_errno_text(errno));
+		return MQ_EXIT_FATAL;
+	}
 	char line[4096];
 	long lineno = 0;
 	int rc = 0, from_cli_inputs = cli->ninputs > 0;

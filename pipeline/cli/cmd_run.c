@@ -164,7 +164,8 @@ static int run_stages(struct run *r, struct mq_error *err)
 					 .next_steps_dir = r->cli.next_steps,
 					 .as_of = as_of, .jobs = r->cli.jobs,
 					 .township_reports = r->cli.township_reports,
-					 .progress = mq_progress_cb, .progress_ctx = &r->progress };
+					 .progress = mq_progress_cb, .progress_ctx = &r->progress,
+					 .stop = &interrupted };
 	rc = mq_render_reports(&ropts, &r->reports, err);
 	if (rc)
 		return rc;
@@ -269,11 +270,12 @@ int mq_cmd_run(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	mq_progress_init(&r.progress, stderr, r.cli.quiet, r.cli.verbose);
 	int rc = run_stages(&r, &err);
-	if (!rc)
+	if (rc)
+		mq_remove_tree(r.stage_dir);
+	else /* cleans up after itself, or leaves its journal for the next run */
 		rc = mq_stage_dir_commit(r.stage_dir, r.out_dir, &err);
 	if (rc) {
 		mq_progress_done(&r.progress);
-		mq_remove_tree(r.stage_dir);
 		status = mq_cli_fatal(&err);
 		if (interrupted)
 			fprintf(stderr, "minqing: 运行被中断，原有输出未改动 / interrupted: the previous outputs are unchanged\n");

@@ -48,10 +48,12 @@ int mq_cmd_validate(int argc, char **argv)
 	mq_progress_stage(&progress, "校验 validate");
 	int rc = mq_validate_inputs(cli.inputs, cli.ninputs, &opts, &counts, &err);
 	mq_progress_done(&progress);
-	if (rc ||
-	    mq_write_counts(data_dir, &counts, extra, cli.bom, &err) ||
-	    mq_stage_dir_commit(stage, out_dir, &err)) {
+	if (rc || mq_write_counts(data_dir, &counts, extra, cli.bom, &err)) {
 		mq_remove_tree(stage);
+		status = mq_cli_fatal(&err);
+		goto out;
+	}
+	if (mq_stage_dir_commit(stage, out_dir, &err)) { /* cleans up after itself */
 		status = mq_cli_fatal(&err);
 		goto out;
 	}

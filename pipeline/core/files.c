@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +22,20 @@ int mq_mkdirs(const char *dir, struct mq_error *err)
 	char path[4096];
 	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
 		return mq_fail(err, MQ_ERR_IO, dir, 0, "路径过长 / path too long");
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
+	for (char *p = path + 1;; p++) {
+		if (*p && *p != '/')
 			continue;
+		char c = *p;
 		*p = '\0';
-		if (mkdir(path, 0777) && errno != EEXIST)
-			return mq_fail(err, MQ_ERR_IO, path, 0, "无法创建目录 / cannot create directory: %s", strerror(errno));
-		*p = '/';
+		int e = 0;
+		struct stat st;
+		if (stat(path, &st) && (e = mq_fault()) == 0 && mkdir(path, 0777) && errno != EEXIST)
+			e = errno;
+		if (e)
+			return mq_fail(err, MQ_ERR_IO, path, 0, "无法创建目录 / cannot create directory: %s", mq_errno_text(e));
+		if (!(*p = c))
+			return 0;
 	}
-	if (mkdir(path, 0777) && errno != EEXIST)
-		return mq_fail(err, MQ_ERR_IO, path, 0, "无法创建目录 / cannot create directory: %s", strerror(errno));
-	return 0;
 }
 
 int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err)
@@ -45,11 +49,12 @@ int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err)
 		return mq_fail_nomem(err, path, 0);
 	}
 	snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	o->fp = fopen(o->tmp, "wb");
-	if (!o->fp) {
-		int e = errno;
+	int e = mq_fault();
+	if (!e && !(o->fp = fopen(o->tmp, "wb")))
+		e = errno;
+	if (e) {
 		mq_out_abort(o);
-		return mq_fail(err, MQ_ERR_IO, path, 0, "无法写入文件 / cannot write file: %s", strerror(e));
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法写入文件 / cannot write file: %s", mq_errno_text(e));
 	}
 	return 0;
 }
@@ -73,16 +78,30 @@ void mq_out_write_behind(struct mq_out *o, long long written)
 	}
 }
 
+/* 0, or the errno of the first failure (written data, flush, fsync, close, rename) */
+static int finish_file(struct mq_out *o)
+{
+	int e = 0;
+	if (ferror(o->fp))
+		e = errno ? errno : EIO;
+	if ((!e && (e = mq_fault())) || (fflush(o->fp) && !e))       /* the data written */
+		e = e ? e : errno;
+	if (!e && ((e = mq_fault()) || (fsync(fileno(o->fp)) && errno != EINVAL)))
+		e = e ? e : errno;
+	int ce = mq_fault();
+	if ((fclose(o->fp) || ce) && !e)
+		e = ce ? ce : errno;
+	o->fp = NULL;
+	if (!e && ((e = mq_fault()) || rename(o->tmp, o->path)))
+		e = e ? e : errno;
+	return e;
+}
+
 int mq_out_commit(struct mq_out *o, struct mq_error *err)
 {
-	int bad = ferror(o->fp);
-	bad |= fflush(o->fp) != 0;
-	bad |= fsync(fileno(o->fp)) != 0 && errno != EINVAL;
-	bad |= fclose(o->fp) != 0;
-	o->fp = NULL;
-	if (bad || rename(o->tmp, o->path)) {
-		int e = errno;
-		int rc = mq_fail(err, MQ_ERR_IO, o->path, 0, "写入文件失败 / writing failed: %s", strerror(e));
+	int e = finish_file(o);
+	if (e) {
+		int rc = mq_fail(err, MQ_ERR_IO, o->path, 0, "写入文件失败 / writing failed: %s", mq_errno_text(e));
 		mq_out_abort(o);
 		return rc;
 	}
@@ -125,55 +144,304 @@ int mq_remove_tree(const char *path)
 }
 
 #define STAGE_PREFIX ".minqing.tmp."
+#define LOCK_NAME ".minqing.lock"
+#define JOURNAL ".commit"
 
-int mq_stage_dir_prepare(const char *out_dir, char *stage, size_t stage_size, struct mq_error *err)
+static const char *const parts[] = { "data", "reports", "archive" };
+#define NPARTS (sizeof parts / sizeof parts[0])
+
+static int lock_fd = -1;
+static pid_t lock_pid;
+static char lock_dir[4096], lock_path[4200];
+
+/* The lock file goes with the run that held it (the lock, then the name) */
+static void unlock_at_exit(void)
 {
-	int rc = mq_mkdirs(out_dir, err);
+	if (lock_fd < 0 || getpid() != lock_pid)
+		return; /* a forked child: the parent holds the lock */
+	unlink(lock_path);
+	close(lock_fd);
+	lock_fd = -1;
+}
+
+int mq_out_lock(const char *out_dir, struct mq_error *err)
+{
+	if (lock_fd >= 0 && strcmp(lock_dir, out_dir) == 0)
+		return 0;
+	char path[4200];
+	if (snprintf(path, sizeof path, "%s/" LOCK_NAME, out_dir) >= (int)sizeof path)
+		return mq_fail(err, MQ_ERR_IO, out_dir, 0, "路径过长 / path too long");
+	for (int tries = 0;; tries++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return mq_fail(err, MQ_ERR_IO, path, 0, "无法创建锁文件 / cannot create the lock file: %s",
+				       mq_errno_text(errno));
+		/* flock, not PIDs: it holds across PID namespaces and goes with the process */
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			int e = errno;
+			close(fd);
+			if (e == EWOULDBLOCK)
+				return mq_fail(err, MQ_ERR_IO, out_dir, 0,
+					       "另一个 minqing 正在写入此输出目录，请等它结束后再运行 / another minqing run is "
+					       "writing to this output folder: run again when it has finished");
+			return mq_fail(err, MQ_ERR_IO, path, 0, "无法加锁 / cannot lock: %s", mq_errno_text(e));
+		}
+		/* the holder before us may have removed the name: lock the file the name is */
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			if (lock_fd >= 0)
+				close(lock_fd);
+			else
+				atexit(unlock_at_exit);
+			lock_fd = fd;
+			lock_pid = getpid();
+			snprintf(lock_dir, sizeof lock_dir, "%s", out_dir);
+			snprintf(lock_path, sizeof lock_path, "%s", path);
+			return 0;
+		}
+		close(fd);
+		if (tries == 100)
+			return mq_fail(err, MQ_ERR_IO, path, 0, "无法加锁 / cannot lock");
+	}
+}
+
+/* inject: a point of the test-only fault injection (error.h) */
+static int fsync_dir(const char *dir, int inject)
+{
+	int e = inject ? mq_fault() : 0;
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc && e != EINVAL ? -1 : 0;
+}
+
+static int part_path(char *out, size_t n, const char *dir, size_t i)
+{
+	return snprintf(out, n, "%s/%s", dir, parts[i]) >= (int)n ? -1 : 0;
+}
+
+/* The journal of a commit: the device and inode of each new part. A part
+ * is in place when out_dir/part has that inode (rename keeps inodes). */
+struct journal {
+	int has[NPARTS];
+	unsigned long long dev[NPARTS], ino[NPARTS];
+};
+
+static int read_journal(const char *stage, struct journal *j)
+{
+	char path[4500];
+	snprintf(path, sizeof path, "%s/" JOURNAL, stage);
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	memset(j, 0, sizeof *j);
+	char name[32];
+	unsigned long long dev, ino;
+	int n = 0;
+	while (fscanf(fp, "%31s %llu %llu", name, &dev, &ino) == 3)
+		for (size_t i = 0; i < NPARTS; i++)
+			if (strcmp(name, parts[i]) == 0) {
+				j->has[i] = 1;
+				j->dev[i] = dev;
+				j->ino[i] = ino;
+				n++;
+			}
+	int complete = fscanf(fp, " end%c", name) == 1 || feof(fp);
+	fclose(fp);
+	return n && complete ? 0 : -1;
+}
+
+static int is_inode(const char *path, unsigned long long dev, unsigned long long ino)
+{
+	struct stat st;
+	return lstat(path, &st) == 0 && (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+/* Puts stage/part in out_dir's place; out_dir's old part (if any) goes to stage/part. */
+static int swap_part(const char *from, const char *to, int inject)
+{
+	int e = inject ? mq_fault() : 0;
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return rename(from, to);
+	return -1;
+}
+
+/* A killed run's commit: parts not yet in place are put in place (roll
+ * forward); the journal was complete, so every new part is whole. */
+static int roll_forward(const char *stage, const char *out_dir, const struct journal *j, struct mq_error *err)
+{
+	for (size_t i = 0; i < NPARTS; i++) {
+		char from[4300], to[4300];
+		if (!j->has[i] || part_path(from, sizeof from, stage, i) || part_path(to, sizeof to, out_dir, i))
+			continue;
+		if (is_inode(to, j->dev[i], j->ino[i]) || !is_inode(from, j->dev[i], j->ino[i]))
+			continue;
+		if (swap_part(from, to, 0))
+			return mq_fail(err, MQ_ERR_IO, to, 0, "无法完成上次中断的输出替换 / cannot complete the "
+				       "interrupted replacement of the outputs: %s", mq_errno_text(errno));
+	}
+	fsync_dir(out_dir, 0);
+	return 0;
+}
+
+/* "NAME.tmp.PID" files (mq_out_open) and ".tmp.PID" folders a killed
+ * command left in a part of the outputs */
+static void remove_temporaries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *t = strstr(e->d_name, ".tmp.");
+		if (!t)
+			continue;
+		const char *p = t + 5;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p || p == t + 5)
+			continue;
+		char path[4600];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		mq_remove_tree(path);
+	}
+	closedir(d);
+}
+
+int mq_stage_dir_recover(const char *out_dir, struct mq_error *err)
+{
+	int rc = mq_out_lock(out_dir, err);
 	if (rc)
 		return rc;
 	DIR *d = opendir(out_dir);
 	if (!d)
-		return mq_fail(err, MQ_ERR_IO, out_dir, 0, "无法读取目录 / cannot read folder: %s", strerror(errno));
+		return mq_fail(err, MQ_ERR_IO, out_dir, 0, "无法读取目录 / cannot read folder: %s", mq_errno_text(errno));
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	while (!rc && (e = readdir(d))) {
 		if (strncmp(e->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) != 0)
 			continue;
-		long pid = strtol(e->d_name + strlen(STAGE_PREFIX), NULL, 10);
-		if (pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH) {
-			char old[4200];
-			snprintf(old, sizeof old, "%s/%s", out_dir, e->d_name);
+		/* we hold the folder's lock: whatever run left this is gone */
+		char old[4400];
+		snprintf(old, sizeof old, "%s/%s", out_dir, e->d_name);
+		struct journal j;
+		if (read_journal(old, &j) == 0)
+			rc = roll_forward(old, out_dir, &j, err);
+		if (!rc)
 			mq_remove_tree(old);
-		}
 	}
 	closedir(d);
+	for (size_t i = 0; i < NPARTS && !rc; i++) {
+		char dir[4300];
+		if (part_path(dir, sizeof dir, out_dir, i) == 0)
+			remove_temporaries(dir);
+	}
+	return rc;
+}
+
+int mq_stage_dir_prepare(const char *out_dir, char *stage, size_t stage_size, struct mq_error *err)
+{
+	int rc = mq_mkdirs(out_dir, err);
+	if (!rc)
+		rc = mq_stage_dir_recover(out_dir, err);
+	if (rc)
+		return rc;
 	if (snprintf(stage, stage_size, "%s/" STAGE_PREFIX "%ld", out_dir, (long)getpid()) >= (int)stage_size)
 		return mq_fail(err, MQ_ERR_IO, out_dir, 0, "路径过长 / path too long");
 	mq_remove_tree(stage);
 	return mq_mkdirs(stage, err);
 }
 
+static int write_journal(const char *stage, struct journal *j, struct mq_error *err)
+{
+	char path[4300];
+	snprintf(path, sizeof path, "%s/" JOURNAL, stage);
+	struct mq_out o;
+	int rc = mq_out_open(&o, path, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < NPARTS; i++)
+		if (j->has[i])
+			fprintf(o.fp, "%s %llu %llu\n", parts[i], j->dev[i], j->ino[i]);
+	fputs("end\n", o.fp);
+	rc = mq_out_commit(&o, err);
+	if (!rc && fsync_dir(stage, 1))
+		rc = mq_fail(err, MQ_ERR_IO, stage, 0, "写入文件失败 / writing failed: %s", mq_errno_text(errno));
+	return rc;
+}
+
 int mq_stage_dir_commit(const char *stage, const char *out_dir, struct mq_error *err)
 {
-	static const char *const parts[] = { "data", "reports", "archive" };
+	struct journal j = {0};
+	char from[NPARTS][4300], to[NPARTS][4300];
+	int rc = 0;
+	/* the new parts durable first: their folders' entries, then the journal */
+	for (size_t i = 0; i < NPARTS && !rc; i++) {
+		struct stat st;
+		if (part_path(from[i], sizeof from[i], stage, i) || part_path(to[i], sizeof to[i], out_dir, i))
+			return mq_fail(err, MQ_ERR_IO, out_dir, 0, "路径过长 / path too long");
+		if (lstat(from[i], &st))
+			continue;
+		if (fsync_dir(from[i], 1))
+			rc = mq_fail(err, MQ_ERR_IO, from[i], 0, "写入文件失败 / writing failed: %s", mq_errno_text(errno));
+		j.has[i] = 1;
+		j.dev[i] = (unsigned long long)st.st_dev;
+		j.ino[i] = (unsigned long long)st.st_ino;
+	}
+	if (!rc)
+		rc = write_journal(stage, &j, err);
+	if (rc) {
+		mq_remove_tree(stage);
+		return rc;
+	}
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	int rc = 0;
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0] && !rc; i++) {
-		char from[4200], to[4200];
-		snprintf(from, sizeof from, "%s/%s", stage, parts[i]);
-		snprintf(to, sizeof to, "%s/%s", out_dir, parts[i]);
-		struct stat st;
-		if (lstat(from, &st))
-			continue;
-		if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE) == 0)
-			continue;
-		if (errno == ENOENT && rename(from, to) == 0)
-			continue;
-		rc = mq_fail(err, MQ_ERR_IO, to, 0, "无法替换输出 / cannot replace the output: %s", strerror(errno));
+	size_t done = 0;
+	const char *failed = out_dir;
+	int e = 0;
+	for (; done < NPARTS; done++)
+		if (j.has[done] && swap_part(from[done], to[done], 1)) {
+			e = errno;
+			failed = to[done];
+			break; /* parts [0, done) are swapped */
+		}
+	if (!e && fsync_dir(out_dir, 1))
+		e = errno;
+	if (e) {
+		/* put back what was swapped: the previous outputs stay whole */
+		int back = 0;
+		while (done-- > 0)
+			if (j.has[done] && swap_part(to[done], from[done], 0))
+				back = -1;
+		fsync_dir(out_dir, 0);
+		char path[4300];
+		snprintf(path, sizeof path, "%s/" JOURNAL, stage);
+		if (back == 0 && unlink(path) == 0) {
+			rc = mq_fail(err, MQ_ERR_IO, failed, 0, "无法替换输出，原有输出未改动 / cannot replace the "
+				     "outputs, the previous ones are unchanged: %s", mq_errno_text(e));
+			mq_remove_tree(stage);
+		} else { /* the next run completes the commit from the journal */
+			rc = mq_fail(err, MQ_ERR_IO, failed, 0, "无法替换输出，下次运行时完成 / cannot replace the "
+				     "outputs; the next run completes the replacement: %s", mq_errno_text(e));
+		}
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	mq_remove_tree(stage);
+	if (!rc)
+		mq_remove_tree(stage);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
+#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -488,7 +489,7 @@ int mq_rubric_load(const char *path, struct mq_rubric **out, struct mq_error *er
 		goto done;
 	}
 	if (access(path, R_OK) != 0) {
-		rc = mq_fail(err, MQ_ERR_IO, path, 0, "无法读取评分细则 / cannot read the rubric file");
+		rc = mq_fail(err, MQ_ERR_IO, path, 0, "无法读取评分细则 / cannot read the rubric file: %s", mq_errno_text(errno));
 		goto done;
 	}
 	/* the first parse error is the one a clerk should fix */

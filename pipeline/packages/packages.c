@@ -16,6 +16,7 @@
 #include "minqing/core/date.h"
 #include "minqing/core/error.h"
 #include "minqing/core/files.h"
+#include "minqing/core/safename.h"
 #include "minqing/packages/packages.h"
 
 #ifndef MQ_VERSION
@@ -75,7 +76,7 @@ static int run_info_read(const char *path, struct run_info *ri, struct mq_error 
 	memset(ri, 0, sizeof *ri);
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
-		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", strerror(errno));
+		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", mq_errno_text(errno));
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -138,7 +139,7 @@ static int reader_open(struct rec_reader *r, const char *path, struct mq_error *
 	memset(r, 0, sizeof *r);
 	r->fp = fopen(path, "rb");
 	if (!r->fp)
-		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", strerror(errno));
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", mq_errno_text(errno));
 	r->buf = malloc(1 << 18);
 	if (!r->buf) {
 		fclose(r->fp);
@@ -350,7 +351,7 @@ static int list_reports(struct stage *s, struct mq_error *err)
 	DIR *d = opendir(dir);
 	int rc = 0;
 	if (!d) {
-		rc = errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, dir, 0, "无法读取目录 / cannot read folder: %s", strerror(errno));
+		rc = errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, dir, 0, "无法读取目录 / cannot read folder: %s", mq_errno_text(errno));
 		free(dir);
 		return rc;
 	}
@@ -383,13 +384,17 @@ static int list_reports(struct stage *s, struct mq_error *err)
 	return 0;
 }
 
+/* 0, or the errno of the first failure */
 static int close_all(FILE **fps, size_t n)
 {
 	int bad = 0;
 	for (size_t i = 0; i < n; i++)
 		if (fps[i]) {
-			bad |= ferror(fps[i]) != 0;
-			bad |= fclose(fps[i]) != 0;
+			int e = ferror(fps[i]) ? EIO : mq_fault();
+			if (fclose(fps[i]) && !e)
+				e = errno;
+			if (e && !bad)
+				bad = e;
 			fps[i] = NULL;
 		}
 	return bad;
@@ -435,11 +440,11 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 				break;
 			}
 			if (mkdir(sub, 0777) && errno != EEXIST)
-				rc = mq_fail(err, MQ_ERR_IO, sub, 0, "无法创建目录 / cannot create folder: %s", strerror(errno));
+				rc = mq_fail(err, MQ_ERR_IO, sub, 0, "无法创建目录 / cannot create folder: %s", mq_errno_text(errno));
 			free(sub);
 			s->split[t * NCSV + c] = dst;
 			if (!rc && !(fps[t - lo] = fopen(dst, "wb")))
-				rc = mq_fail(err, MQ_ERR_IO, dst, 0, "无法写入 / cannot write: %s", strerror(errno));
+				rc = mq_fail(err, MQ_ERR_IO, dst, 0, "无法写入 / cannot write: %s", mq_errno_text(errno));
 			if (!rc) {
 				if (r.bom)
 					fputs("\xEF\xBB\xBF", fps[t - lo]);
@@ -459,8 +464,10 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 		if (!rc && got < 0)
 			rc = mq_fail(err, got, src, 0, got == MQ_ERR_IO ? "读取出错 / read error" : "记录过长或内存不足 / record too long, or out of memory");
 		reader_close(&r);
-		if (close_all(fps, OPEN_MAX_SPLIT) && !rc)
-			rc = mq_fail(err, MQ_ERR_IO, s->tmp, 0, "写入临时文件失败 / cannot write temporary file");
+		int e = close_all(fps, OPEN_MAX_SPLIT);
+		if (e && !rc)
+			rc = mq_fail(err, MQ_ERR_IO, s->tmp, 0, "写入临时文件失败 / cannot write temporary file: %s",
+				     mq_errno_text(e));
 	}
 	close_all(fps, OPEN_MAX_SPLIT);
 	mq_buf_free(&hdr);
@@ -545,8 +552,9 @@ static int has_suffix(const char *s, const char *suffix)
 }
 
 /* The bag of a package. town: index into s->towns, or -1 for the county
- * package. Sets *bag_out and *zip_out (malloc'ed), nothing on failure. */
-static int build_package(struct stage *s, long town, struct mq_bag **bag_out, char **zip_out,
+ * package (its ZIP's path is planned by plan_packages). Sets *bag_out,
+ * nothing on failure. */
+static int build_package(struct stage *s, long town, struct mq_bag **bag_out,
 			 struct mq_error *err)
 {
 	const char *owner = town < 0 ? s->county : s->towns[town];
@@ -558,7 +566,8 @@ static int build_package(struct stage *s, long town, struct mq_bag **bag_out, ch
 			  : "本乡镇工作小结、村台账、统计报表、受理记录、退回记录、警告与数据质量报告。", err);
 	char *reports = path_join(s->o->out_dir, "reports", NULL);
 	struct mq_buf prefix = MQ_BUF_INIT;
-	if (!rc && (!reports || mq_buf_printf(&prefix, "%s_", owner)))
+	/* the owner's reports: their names start with the safe form of its name */
+	if (!rc && (!reports || mq_safe_name(owner, strlen(owner), &prefix) || mq_buf_addc(&prefix, '_')))
 		rc = mq_fail_nomem(err, NULL, 0);
 	for (size_t i = 0; i < s->nreports && !rc; i++) {
 		const char *r = s->reports[i];
@@ -609,20 +618,11 @@ static int build_package(struct stage *s, long town, struct mq_bag **bag_out, ch
 		rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc)
 		rc = mq_bag_set_root(bag, prefix.data, err);
-	char *archive = path_join(s->o->out_dir, "archive", NULL);
-	struct mq_buf zip = MQ_BUF_INIT;
-	if (!rc && (!archive || mq_buf_printf(&prefix, ".zip") || mq_buf_printf(&zip, "%s/", archive) ||
-		    mq_archive_safe_name(prefix.data, prefix.len, 1, &zip)))
-		rc = mq_fail_nomem(err, NULL, 0);
-	if (!rc && !(*zip_out = mq_buf_detach(&zip)))
-		rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc) {
 		*bag_out = bag;
 		bag = NULL;
 	}
-	mq_buf_free(&zip);
 	mq_buf_free(&prefix);
-	free(archive);
 	free(reports);
 	mq_bag_free(bag);
 	return rc;
@@ -678,17 +678,44 @@ static void *worker(void *arg)
 	}
 }
 
+/* The packages' paths, county first, unique in archive/ in this order. */
+static int plan_packages(struct stage *s, struct job *jobs, size_t njobs)
+{
+	struct mq_name_set *taken = mq_name_set_new();
+	struct mq_buf raw = MQ_BUF_INIT, name = MQ_BUF_INIT;
+	int rc = taken ? 0 : MQ_ERR_NOMEM;
+	for (size_t j = 0; j < njobs && !rc; j++) {
+		mq_buf_reset(&raw);
+		mq_buf_reset(&name);
+		rc = mq_buf_printf(&raw, "%s_%s_档案包.zip", j ? s->towns[j - 1] : s->county, s->label);
+		if (!rc)
+			rc = mq_safe_name(raw.data, raw.len, &name);
+		if (!rc)
+			rc = mq_name_set_claim(taken, &name);
+		if (!rc && !(jobs[j].zip = path_join(s->o->out_dir, "archive", name.data)))
+			rc = MQ_ERR_NOMEM;
+	}
+	mq_buf_free(&raw);
+	mq_buf_free(&name);
+	mq_name_set_free(taken);
+	return rc;
+}
+
 static int write_packages(struct stage *s, struct mq_error *err)
 {
 	struct pool p = {.s = s, .njobs = s->ntowns + 1};
 	p.jobs = calloc(p.njobs, sizeof *p.jobs);
-	if (!p.jobs)
+	if (!p.jobs || plan_packages(s, p.jobs, p.njobs)) {
+		for (size_t j = 0; p.jobs && j < p.njobs; j++)
+			free(p.jobs[j].zip);
+		free(p.jobs);
 		return mq_fail_nomem(err, NULL, 0);
+	}
 	pthread_mutex_init(&p.mu, NULL);
 	/* every bag first: the bytes to package are known before any is written */
 	int rc = 0;
 	for (size_t j = 0; j < p.njobs && !rc; j++) {
-		rc = build_package(s, (long)j - 1, &p.jobs[j].bag, &p.jobs[j].zip, err);
+		rc = build_package(s, (long)j - 1, &p.jobs[j].bag, err);
 		for (size_t f = 0; !rc && f < p.jobs[j].bag->nfiles; f++) {
 			struct stat st;
 			if (stat(p.jobs[j].bag->files[f].src, &st) == 0)
@@ -792,7 +819,7 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 		if (!s.tmp || !s.split)
 			rc = mq_fail_nomem(err, NULL, 0);
 		else if (mkdir(s.tmp, 0700) && errno != EEXIST)
-			rc = mq_fail(err, MQ_ERR_IO, s.tmp, 0, "无法创建目录 / cannot create folder: %s", strerror(errno));
+			rc = mq_fail(err, MQ_ERR_IO, s.tmp, 0, "无法创建目录 / cannot create folder: %s", mq_errno_text(errno));
 	}
 	for (size_t c = 0; c < NCSV && !rc && s.ntowns; c++)
 		if (csvs[c].per_township)

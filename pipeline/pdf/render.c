@@ -57,6 +57,7 @@ struct rctx {
 	int nnext;
 	const struct frame *next_fr;
 	int page_no, page_total;   /* for {page} / {pages} in header and footer */
+	long line;                 /* template line of the block being rendered */
 	struct mq_buf scratch, fmt;
 	struct mq_lines lines;
 	int counters[3];
@@ -175,15 +176,17 @@ static int cover(struct rctx *r, int role, const char *s, size_t len, const stru
 	return rc < 0 ? rc : (rc ? nomem(r) : 0);
 }
 
-/* Finds name in the context: the innermost row first, then scalars. */
-static const char *lookup(struct rctx *r, const struct frame *fr, const char *name, struct prov *pv)
+/* Finds name in the context: the innermost row first, then scalars; NULL
+ * when the data has no such field. */
+static const char *find_field(struct rctx *r, const struct frame *fr, const char *name, struct prov *pv)
 {
 	static char num[32];
 	for (; fr; fr = fr->up) {
 		int i = mq_dataset_field(fr->set, name);
 		if (i >= 0) {
 			*pv = (struct prov){mq_dataset_name(fr->set), (long)fr->row, mq_dataset_field_name(fr->set, (size_t)i)};
-			return mq_dataset_value(fr->set, fr->row, (size_t)i);
+			const char *v = mq_dataset_value(fr->set, fr->row, (size_t)i);
+			return v ? v : "";
 		}
 	}
 	*pv = (struct prov){"", -1, name};
@@ -194,6 +197,13 @@ static const char *lookup(struct rctx *r, const struct frame *fr, const char *na
 	const char *v = mq_data_get(r->d, name);
 	if (!v && strcmp(name, "title") == 0)
 		v = r->t->title;
+	return v;
+}
+
+/* The same, "" for a field the data lacks (conditions on optional fields) */
+static const char *lookup(struct rctx *r, const struct frame *fr, const char *name, struct prov *pv)
+{
+	const char *v = find_field(r, fr, name, pv);
 	return v ? v : "";
 }
 
@@ -236,7 +246,11 @@ static int expand(struct rctx *r, const struct frame *fr, const char *tmpl, int 
 			fmt[fl] = '\0';
 		}
 		struct prov pv;
-		const char *v = lookup(r, fr, name, &pv);
+		const char *v = find_field(r, fr, name, &pv);
+		if (!v) /* a misspelt field would print as "—" in an official text */
+			return mq_fail(r->err, MQ_ERR_FORMAT, r->t->path, r->line,
+				       "模板引用了数据中没有的字段 {%s} / the template names a field the data does not have: {%s}",
+				       name, name);
 		mq_buf_reset(&r->fmt);
 		if (mq_format_value(&r->fmt, v, fmt))
 			return nomem(r);
@@ -1208,7 +1222,18 @@ static int do_each(struct rctx *r, const struct mq_block *b, const struct frame 
 	return rc;
 }
 
+static int render_block_kind(struct rctx *r, const struct mq_block *b, const struct frame *fr);
+
 static int render_block(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+{
+	long outer = r->line;
+	r->line = b->line;
+	int rc = render_block_kind(r, b, fr);
+	r->line = outer;
+	return rc;
+}
+
+static int render_block_kind(struct rctx *r, const struct mq_block *b, const struct frame *fr)
 {
 	int ok, rc;
 	switch (b->kind) {

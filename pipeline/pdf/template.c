@@ -13,7 +13,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
+#include <errno.h>
 #include <math.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -905,6 +907,9 @@ static void capture_error(void *ctx, const xmlError *e)
 
 static int validate(struct loader *L, xmlDoc *doc, const char *xsd)
 {
+	if (access(xsd, R_OK) != 0) /* libxml2 would print an "I/O warning" */
+		return mq_fail(L->err, MQ_ERR_IO, xsd, 0, "模板架构无法读取 / cannot read template schema: %s",
+			       mq_errno_text(errno));
 	struct mq_error cap = {0};
 	xmlSchemaParserCtxt *pc = xmlSchemaNewParserCtxt(xsd);
 	xmlSchema *schema = NULL;
@@ -1021,6 +1026,12 @@ int mq_template_load(const char *path, const char *xsd_path, struct mq_template 
 	int rc = 0;
 	if (!pc) {
 		rc = mq_fail_nomem(err, path, 0);
+		goto done;
+	}
+	/* a file libxml2 cannot open makes it print an "I/O warning" to stderr:
+	 * tell the cause ourselves instead */
+	if (access(path, R_OK) != 0) {
+		rc = mq_fail(err, MQ_ERR_IO, path, 0, "模板无法读取 / cannot read template: %s", mq_errno_text(errno));
 		goto done;
 	}
 	/* no network, no DTD loading, no entity substitution */

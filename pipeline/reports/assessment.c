@@ -557,9 +557,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 #undef FACT
 	}
 	char file[1024];
-	/* a year is 年度考核; any other period 阶段考核 */
-	snprintf(file, sizeof file, "%s_%s_%s.pdf", area, c->label,
-		 c->period.kind == MQ_PERIOD_YEAR ? "年度考核结果" : "考核结果");
+	rp_file_assessment(c, area, file, sizeof file);
 	if (!rc)
 		rc = rp_render(c, c->t_assess, d, file, unit, index, emit, sink, err);
 out:

@@ -92,7 +92,7 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 		i = j;
 	}
 	char file[1024];
-	snprintf(file, sizeof file, "%s_%s_%s_台账.pdf", v->township, v->village, c->label);
+	rp_file_ledger(c, v, file, sizeof file);
 	if (!rc && !(rc = rp_setf(d, err, "households_n", "%zu", nh)) &&
 	    !(rc = rp_setf(d, err, "visits_n", "%zu", v->count)) &&
 	    !(rc = rp_setf(d, err, "demands_n", "%zu", demands)) &&

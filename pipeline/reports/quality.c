@@ -88,7 +88,7 @@ int rp_quality_doc(struct rp_ctx *c, const struct mq_reports_result *res, int un
 		rc = mq_dataset_add_row(miss, row, err);
 	}
 	char file[1024];
-	snprintf(file, sizeof file, "%s_数据质量报告.pdf", c->label);
+	rp_file_quality(c, file, sizeof file);
 	if (!rc)
 		rc = rp_render(c, c->t_quality, d, file, unit, 0, emit, sink, err);
 out:

@@ -15,6 +15,7 @@
 #include "minqing/core/utf8.h"
 #include "minqing/core/date.h"
 #include "minqing/core/files.h"
+#include "minqing/core/safename.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -443,6 +444,107 @@ static const char *const set_zh[][2] = {
 	{"rejects", "退回记录"}, {"next_steps", "下一步工作"}, {"problems", "存在的问题"},
 };
 
+/* ---- file names: planned before rendering ---- */
+
+void rp_file_summary(const char *township, const char *month_label, char *out, size_t n)
+{
+	snprintf(out, n, "%s_%04d年%02d月_工作小结.pdf", township, atoi(month_label), atoi(month_label + 5));
+}
+
+void rp_file_ledger(const struct rp_ctx *c, const struct rp_village *v, char *out, size_t n)
+{
+	snprintf(out, n, "%s_%s_%s_台账.pdf", v->township, v->village, c->label);
+}
+
+void rp_file_assessment(const struct rp_ctx *c, const char *area, char *out, size_t n)
+{
+	/* a year is 年度考核; any other period 阶段考核 */
+	snprintf(out, n, "%s_%s_%s.pdf", area, c->label,
+		 c->period.kind == MQ_PERIOD_YEAR ? "年度考核结果" : "考核结果");
+}
+
+void rp_file_quality(const struct rp_ctx *c, char *out, size_t n)
+{
+	snprintf(out, n, "%s_数据质量报告.pdf", c->label);
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	const struct rp_file *x = a, *y = b;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+struct plan {
+	struct rp_ctx *c;
+	struct mq_name_set *taken;
+	size_t cap;
+};
+
+static int plan_add(struct plan *p, int unit, int index, const char *raw)
+{
+	struct rp_ctx *c = p->c;
+	struct mq_buf name = {0};
+	if (mq_grow((void **)&c->files, &p->cap, c->nfiles + 1, sizeof *c->files) ||
+	    mq_safe_name(raw, strlen(raw), &name) || mq_name_set_claim(p->taken, &name)) {
+		mq_buf_free(&name);
+		return MQ_ERR_NOMEM;
+	}
+	struct rp_file *f = &c->files[c->nfiles];
+	f->unit = unit;
+	f->index = index;
+	f->raw = mq_arena_strndup(c->arena, raw, strlen(raw));
+	f->safe = mq_arena_strndup(c->arena, name.data, name.len);
+	mq_buf_free(&name);
+	if (!f->raw || !f->safe)
+		return MQ_ERR_NOMEM;
+	c->nfiles++;
+	return 0;
+}
+
+/* Every document the stage may write, in a fixed order, so names that
+ * clean to the same one get the same distinct suffixes on every run and
+ * whether townships render here or in child processes (run_unit and the
+ * builders use the same units and indexes). */
+static int plan_files(struct rp_ctx *c, const char *const *townships, size_t nt, struct mq_error *err)
+{
+	struct plan p = {.c = c, .taken = mq_name_set_new()};
+	char raw[2048];
+	int rc = p.taken ? 0 : MQ_ERR_NOMEM;
+	for (size_t t = 0; t < nt && !rc; t++) {
+		for (int m = 0; m < c->period.nmonths && !rc; m++) {
+			mq_day first, last;
+			char label[8];
+			mq_period_month(&c->period, m, &first, &last, label);
+			rp_file_summary(townships[t], label, raw, sizeof raw);
+			rc = plan_add(&p, (int)t, m, raw);
+		}
+		int k = 0;
+		for (size_t v = 0; v < c->nvillages && !rc; v++)
+			if (strcmp(c->villages[v].township, townships[t]) == 0) {
+				rp_file_ledger(c, &c->villages[v], raw, sizeof raw);
+				rc = plan_add(&p, (int)t, 100 + k++, raw);
+			}
+		if (!rc && c->o->township_reports) {
+			rp_file_assessment(c, townships[t], raw, sizeof raw);
+			rc = plan_add(&p, (int)t, 1 << 30, raw);
+		}
+	}
+	for (size_t i = 0; i < c->county.nrows && !rc; i++) {
+		rp_file_assessment(c, rp_cell(&c->county, i, "county"), raw, sizeof raw);
+		rc = plan_add(&p, (int)nt, (int)i, raw);
+	}
+	if (!rc) {
+		rp_file_quality(c, raw, sizeof raw);
+		rc = plan_add(&p, (int)nt + 1, 0, raw);
+	}
+	mq_name_set_free(p.taken);
+	if (c->nfiles)
+		qsort(c->files, c->nfiles, sizeof *c->files, cmp_file);
+	return rc ? mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory") : 0;
+}
+
 int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_data *d,
 	      const char *file, int unit, int index, rp_emit_fn emit, void *sink,
 	      struct mq_error *err)
@@ -450,6 +552,17 @@ int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_dat
 	struct rp_doc doc = {.unit = unit, .index = index};
 	struct mq_render_result rr = {0};
 	struct mq_render_opts ro = {.date = c->as_of_text, .on_page = c->on_page, .on_page_ctx = c->page_sink};
+	if (c->o->stop && *c->o->stop)
+		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
+	struct rp_file key = {.unit = unit, .index = index};
+	const struct rp_file *f = c->nfiles ? bsearch(&key, c->files, c->nfiles, sizeof key, cmp_file) : NULL;
+	struct mq_buf safe = {0};
+	if (f && strcmp(f->raw, file) == 0)
+		file = f->safe;
+	else if (mq_safe_name(file, strlen(file), &safe))
+		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	else
+		file = safe.data; /* not planned: safe, but not checked for clashes */
 	snprintf(doc.path, sizeof doc.path, "%s/%s", c->reports_dir, file);
 	int rc = mq_render_pdf(t, d, doc.path, &ro, &rr, err);
 	if (rc)
@@ -478,6 +591,7 @@ int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_dat
 	}
 	rc = emit(sink, &doc);
 out:
+	mq_buf_free(&safe);
 	free(doc.missing);
 	mq_render_result_free(&rr);
 	return rc;
@@ -810,6 +924,7 @@ static void ctx_free(struct rp_ctx *c)
 	free(c->month_agg);
 	free(c->villages);
 	free(c->visits);
+	free(c->files);
 	mq_template_free(c->t_summary);
 	mq_template_free(c->t_ledger);
 	mq_template_free(c->t_assess);
@@ -866,7 +981,10 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		goto out;
 	}
 	snprintf(c.data_dir, sizeof c.data_dir, "%s/data", o->out_dir);
-	snprintf(c.reports_dir, sizeof c.reports_dir, "%s/reports", o->out_dir);
+	if (o->reports_dir)
+		snprintf(c.reports_dir, sizeof c.reports_dir, "%s", o->reports_dir);
+	else
+		snprintf(c.reports_dir, sizeof c.reports_dir, "%s/reports", o->out_dir);
 	if ((rc = load_rubric(&c, err)) || (rc = load_tables(&c, err)) || (rc = rp_weekly_begin(&c, err)) ||
 	    (rc = load_visits(&c, err)) || (rc = rp_weekly_write_csv(&c, err)) ||
 	    (c.weekly && (rc = load_template(&c, "weekly_check.xml", &c.t_weekly, err))) ||
@@ -885,6 +1003,8 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	}
 	for (size_t i = 0; i < nt; i++)
 		townships[i] = rp_cell(&c.township, i, "township");
+	if ((rc = plan_files(&c, townships, nt, err)))
+		goto out;
 	int nunits = (int)nt + 1, jobs = o->jobs < 1 ? 1 : o->jobs > 64 ? 64 : o->jobs;
 	if (jobs > nunits)
 		jobs = nunits;

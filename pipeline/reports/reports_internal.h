@@ -67,6 +67,15 @@ struct rp_ctx {
 	void (*on_page)(void *sink);  /* each page begun, for progress (may be NULL) */
 	void *page_sink;
 	struct rp_weekly *weekly;     /* the weekly check's state; NULL when not due */
+	struct rp_file *files;        /* planned before rendering, sorted by unit and index */
+	size_t nfiles;
+};
+
+/* A document's file name: the raw one made from the names in the data,
+ * and the safe one written (core/safename.h), unique in reports/. */
+struct rp_file {
+	int unit, index;
+	const char *raw, *safe;
 };
 
 /* One document rendered; emitted to the parent (or the result) in order. */
@@ -91,7 +100,13 @@ int rp_setf(struct mq_data *d, struct mq_error *err, const char *name, const cha
 /* Adds a data set; fields given as one space-separated string. */
 int rp_add_set(struct mq_data *d, const char *name, const char *fields,
 	       struct mq_dataset **out, struct mq_error *err);
-/* Renders template t with d to reports_dir/file and emits the doc. */
+/* The raw file names of the documents (before mq_safe_name). */
+void rp_file_summary(const char *township, const char *month_label, char *out, size_t n);
+void rp_file_ledger(const struct rp_ctx *c, const struct rp_village *v, char *out, size_t n);
+void rp_file_assessment(const struct rp_ctx *c, const char *area, char *out, size_t n);
+void rp_file_quality(const struct rp_ctx *c, char *out, size_t n);
+/* Renders template t with d to reports_dir/<safe form of file> and emits
+ * the doc; (unit, index) name the document as planned (reports.c). */
 int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_data *d,
 	      const char *file, int unit, int index, rp_emit_fn emit, void *sink,
 	      struct mq_error *err);

@@ -436,7 +436,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 		rc = mq_data_set(d, q[i][0], v, err);
 	}
 	char file[1024];
-	snprintf(file, sizeof file, "%s_%04d年%02d月_工作小结.pdf", township, y, mo);
+	rp_file_summary(township, m->label, file, sizeof file);
 	if (!rc)
 		rc = rp_render(c, c->t_summary, d, file, unit, m->index, emit, sink, err);
 out:

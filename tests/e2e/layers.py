@@ -29,7 +29,7 @@ OWNERS = {
                    "pipeline/core/xlsx_out.c"},
     "freexl": {"pipeline/ingest/xls.c"},
     "openssl/": {"pipeline/archive/bagit.c", "pipeline/archive/zip.c"},
-    "utf8proc.h": {"pipeline/archive/bagit.c"},
+    "utf8proc.h": {"pipeline/core/safename.c", "pipeline/archive/bagit.c"},
 }
 
 # private state of the libraries (their next release may change it)

@@ -4,7 +4,7 @@
 # previous outputs intact and no temporary files, exit statuses.
 . tests/e2e/lib.sh
 
-sums() { (cd "$1" && find . -path './.minqing.tmp.*' -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum); }
+sums() { (cd "$1" && find . -path './.minqing.tmp.*' -prune -o -name .minqing.lock -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum); }
 
 # 1. the config file, with the period on the command line
 $MINQING run --config samples/county.conf --period 2024-03 --out "$TMP/a" --quiet 2> "$TMP/a.log"
@@ -76,6 +76,9 @@ $MINQING run "$TMP/missing.csv" --period 2024 --out "$TMP/e" 2> "$TMP/e.log"
 check "a missing input is fatal (3)" test $? -eq 3
 check "the message names the file" grep -q 'missing.csv' "$TMP/e.log"
 check "nothing half-written after a fatal error" test -z "$(find "$TMP/e" -type f 2>/dev/null)"
+$MINQING run --config "$TMP/no-such.conf" --period 2024-03 --out "$TMP/e" 2> "$TMP/e.log"
+check "a config file that cannot be read is fatal (3)" test $? -eq 3
+check "the message names the config file and the cause" grep -q 'no-such.conf.*no such file or directory' "$TMP/e.log"
 $MINQING run samples/visits_township3.xml --period 2024 --out "$TMP/f" --quiet 2>/dev/null
 check "run without reference files works" test -s "$TMP/f/data/village_summary.csv"
 finish

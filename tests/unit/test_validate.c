@@ -201,6 +201,57 @@ static void test_duplicates(void)
 	mq_validator_free(v);
 }
 
+/* every content collides: a test-only hash */
+static uint64_t colliding_hash(const void *data, size_t len, uint64_t seed)
+{
+	(void)data;
+	(void)len;
+	(void)seed;
+	return 42;
+}
+
+/* W006 by value: a hash collision finds a candidate, the values decide */
+static void test_hash_collision(void)
+{
+	struct mq_validate_opts o = { .as_of = mq_day_from_ymd(2024, 12, 31), .content_hash = colliding_hash };
+	struct mq_validator *v = mq_validator_new(&o);
+	struct rec r;
+	struct mq_verdict vd;
+	mq_validate_record(v, make(&r, -1, NULL, -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	/* the same id, the same hash, other values: kept (E006 in rejects), not dropped */
+	mq_validate_record(v, make(&r, MQ_F_NOTES, "另一条", -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_REJECTED);
+	CHECK_STR(mq_code_names[vd.reject.code], "E006");
+	/* a value differing in one byte only */
+	mq_validate_record(v, make(&r, MQ_F_HOUSEHOLDER, "王大山", -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_REJECTED);
+	/* equal values: still the W006 duplicate */
+	mq_validate_record(v, make(&r, -1, NULL, -1, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_DROPPED);
+	/* past the values kept in memory (1 MB): read back from the file */
+	static char notes[600], ids[4000][16];
+	memset(notes, 'x', sizeof notes - 1);
+	for (int i = 0; i < 4000; i++) {
+		snprintf(ids[i], sizeof ids[i], "R%05d", i);
+		mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[i], MQ_F_NOTES, notes), &vd);
+		if (vd.outcome != MQ_ACCEPTED)
+			CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	}
+	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[3], MQ_F_NOTES, notes), &vd);
+	CHECK_INT(vd.outcome, MQ_DROPPED);
+	notes[300] = 'y';
+	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[3], MQ_F_NOTES, notes), &vd);
+	CHECK_INT(vd.outcome, MQ_REJECTED);
+	CHECK_STR(mq_code_names[vd.reject.code], "E006");
+	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[3999], MQ_F_NOTES, notes), &vd);
+	CHECK_INT(vd.outcome, MQ_REJECTED);
+	notes[300] = 'x';
+	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[3999], MQ_F_NOTES, notes), &vd);
+	CHECK_INT(vd.outcome, MQ_DROPPED);
+	mq_validator_free(v);
+}
+
 static void test_reference_rules(void)
 {
 	/* registry: E009; roster: W001; households in two villages: W002 */
@@ -316,6 +367,7 @@ int main(void)
 	test_lengths();
 	test_bad_text_and_order();
 	test_duplicates();
+	test_hash_collision();
 	test_prepared_same();
 	test_reference_rules();
 	test_dates();

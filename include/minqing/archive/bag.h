@@ -23,13 +23,10 @@
  * with mq_bag_add_info in their order, then Bagging-Date and Payload-Oxum.
  *
  * Names. mq_archive_safe_name makes a relative name safe on Windows and
- * Unix: invalid UTF-8 bytes, control characters and < > : " \ | ? * become
- * "_"; components are put in NFC as far as the built-in tables reach
- * (CJK compatibility ideographs and other singletons, composition of a base
- * and one following combining mark, Hangul syllables); trailing dots and
- * spaces become "_"; a Windows device name (CON, PRN, AUX, NUL, COM0-9,
- * LPT0-9, with any extension) gets a leading "_"; empty, "." and ".."
- * components cannot survive (empty ones are dropped, dots become "_"). */
+ * Unix: each component through mq_safe_name (core/safename.h: NFC,
+ * full-width forms of the characters Windows refuses, no trailing dot or
+ * space, no device name, at most 200 bytes); empty components are dropped,
+ * "." and ".." become "．" and "．．". */
 #ifndef MINQING_ARCHIVE_BAG_H
 #define MINQING_ARCHIVE_BAG_H
 
@@ -38,6 +35,7 @@
 
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
+#include "minqing/core/safename.h"
 
 #define MQ_ARCHIVE_LEVEL 1 /* deflate level: 5-6:1 on our CSVs at >200 MB/s a core (level 3: 5% smaller, 1.4x slower) */
 
@@ -64,6 +62,7 @@ struct mq_bag {
 	size_t nfiles, afiles;
 	struct mq_bag_field *fields;
 	size_t nfields, afields;
+	struct mq_name_set *names; /* member names given out (unique, as Windows compares) */
 };
 
 /* Returns a new empty bag dated date (YYYY-MM-DD, 1980..2107), NULL on a

@@ -31,6 +31,11 @@ const struct mq_zip_entry *mq_zip_get(const struct mq_zip_reader *z, size_t i);
 int mq_zip_stream(struct mq_zip_reader *z, size_t i, uint64_t limit,
 		  int (*fn)(void *ctx, const void *data, size_t len), void *ctx,
 		  uint64_t *out_bytes, struct mq_error *err);
+/* Checks what an extractor reads: each member's local header names it
+ * exactly as the central directory does, and no two members share bytes
+ * (one deflate stream listed many times). 0, MQ_ERR_VERIFY (the member
+ * named in err), MQ_ERR_IO or MQ_ERR_NOMEM. */
+int mq_zip_check_local(struct mq_zip_reader *z, const char *path, struct mq_error *err);
 void mq_zip_close(struct mq_zip_reader *z);
 
 #endif

@@ -55,6 +55,10 @@ struct mq_validate_opts {
 	/* Reading back our own accepted.csv: ids are unique and the warnings
 	 * were given, so no duplicate-id or household index is kept. */
 	int reread;
+	/* Tests only (NULL: mq_hash): the hash of a record's normalised values,
+	 * which only finds the candidates of a duplicate; W006 compares the
+	 * values themselves, kept in a temporary file (TMPDIR). */
+	uint64_t (*content_hash)(const void *data, size_t len, uint64_t seed);
 };
 
 struct mq_validator;

@@ -34,4 +34,21 @@ int mq_fail_nomem(struct mq_error *err, const char *file, long line);
 /* Its message, for the few places that print it without a struct. */
 extern const char mq_nomem_message[];
 
+/* The cause of a failed system call for a clerk, "中文 / English" (a static
+ * string): 磁盘空间不足 / no space left on device, 只读文件系统 / read-only
+ * file system, …; strerror's text for the rest. */
+const char *mq_errno_text(int e);
+
+/* Test-only fault injection for the output layer. With the environment
+ * variable MINQING_TEST_FAULT="N:ERR" (ERR: ENOSPC, EIO, EROFS, EDQUOT or
+ * KILL), the Nth call of mq_fault in the process returns that errno (KILL:
+ * the process kills itself with SIGKILL, as a crash would); every other
+ * call returns 0. With MINQING_TEST_FAULT=count the process prints
+ * "fault points: N" to stderr at exit. The output layer (core/files.c, the
+ * PDF and ZIP writers) calls it before each open, write, fsync, close and
+ * rename of an output; nothing calls it when the variable is unset.
+ * Points are counted per process: give --jobs 1 (no render children, one
+ * archive thread) for the same numbering on every run. */
+int mq_fault(void);
+
 #endif

@@ -29,15 +29,28 @@ int mq_mkdirs(const char *dir, struct mq_error *err);
 
 
 
-/* ---- replacing a run's output folder as a whole ----
- * A run writes into a staging folder inside out_dir (.minqing.tmp.PID);
- * mq_stage_dir_commit swaps each of its subfolders (data, reports, archive)
- * with out_dir's in one rename each (RENAME_EXCHANGE), with signals held
- * off, and removes what it replaced. Other files in out_dir are never
- * touched. mq_stage_dir_prepare also removes staging folders that killed
- * runs left behind. */
+/* ---- replacing a run's outputs as a whole, one run per folder ----
+ * A run writes into a staging folder inside out_dir (.minqing.tmp.PID).
+ * mq_stage_dir_prepare first takes the folder's lock (mq_out_lock), then
+ * completes or removes what killed runs left (mq_stage_dir_recover).
+ * mq_stage_dir_commit makes the staged parts (data, reports, archive)
+ * durable (fsync of their folders), writes a journal of their inodes to
+ * the staging folder, swaps each part with out_dir's (RENAME_EXCHANGE)
+ * with signals held off, fsyncs out_dir and removes what it replaced. When
+ * a swap fails, the parts swapped already are swapped back: the previous
+ * outputs stay whole. When the process dies between the swaps, the next
+ * run (or render) finds the journal and puts the remaining parts in place
+ * before anything else (roll forward). Other files in out_dir are never
+ * touched. */
 int mq_stage_dir_prepare(const char *out_dir, char *stage, size_t stage_size, struct mq_error *err);
 int mq_stage_dir_commit(const char *stage, const char *out_dir, struct mq_error *err);
+/* Takes the lock of out_dir (flock on out_dir/.minqing.lock, held until the
+ * process exits): a second run into the same folder is refused with a
+ * message. 0, or MQ_ERR_IO. Taking it again for the same folder is a no-op. */
+int mq_out_lock(const char *out_dir, struct mq_error *err);
+/* Locks out_dir, then completes the commit of a killed run (its journal) and
+ * removes staging folders left behind. 0 or MQ_ERR_IO. */
+int mq_stage_dir_recover(const char *out_dir, struct mq_error *err);
 /* Templates (report templates, their XSDs, visits.xsd, rubric.xml) are
  * searched file by file in these places, first wins:
  *   0 the folder of --templates or the config file (mq_templates_set_dir),

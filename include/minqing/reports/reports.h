@@ -38,8 +38,11 @@
 
 #include "minqing/core/error.h"
 
+#include <signal.h>
+
 struct mq_reports_opts {
 	const char *out_dir;        /* DIR: reads DIR/data, writes DIR/reports */
+	const char *reports_dir;    /* NULL, or where to write the reports instead of DIR/reports */
 	const char *period;         /* "2024-03", "2024-Q1", "2024" */
 	const char *unit;           /* 填报单位; NULL: the county of county_summary.csv */
 	const char *templates_dir;  /* NULL: found as mq_find_template does (core/files.h) */
@@ -57,6 +60,10 @@ struct mq_reports_opts {
 	 * documents written, and progress_ctx. */
 	void (*progress)(long long pages, long long planned, long long docs, void *ctx);
 	void *progress_ctx;
+	/* NULL, or a flag a signal handler sets: the stage stops before its next
+	 * document with MQ_ERR_USAGE ("interrupted"); --jobs children inherit
+	 * the handler and stop the same way */
+	const volatile sig_atomic_t *stop;
 };
 
 struct mq_report_file {
