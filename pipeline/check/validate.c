@@ -450,10 +450,9 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 /* The normalised values lie in v->norm in field order, each with its NUL;
  * they are hashed in one pass, then every field's length (absent: all
  * ones), so values that differ only in where one field ends (or in NULs)
- * hash apart. The duplicate rule takes equal 64-bit hashes for equal
- * content without comparing the values: two different contents collide
- * with odds of about 2^-64 per pair (such a record would be dropped as a
- * duplicate instead of rejected as E006). */
+ * hash apart. Equal hashes only make two records candidates: the
+ * duplicate rule then compares their values (below), so a collision can
+ * never drop a record. */
 static uint64_t content_hash(const struct check *c)
 {
 	uint64_t len[MQ_NFIELDS];

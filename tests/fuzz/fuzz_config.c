@@ -12,9 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *path = fuzz_input_file("config", data, size);
 	char *argv[] = {"run", "--config", (char *)path, NULL};
 	struct mq_cli cli;
-	int rc = mq_cli_parse(3, argv,
-			      "registry roster assignments period as-of out config rubric encoding no-bom "
-			      "quiet verbose unit templates next-steps with-inputs jobs township-reports", &cli);
+	int rc = mq_cli_exit(mq_cli_parse(3, argv, &cli));
 	if (rc != 0 && rc != MQ_EXIT_USAGE && rc != MQ_EXIT_FATAL)
 		abort();
 	mq_cli_free(&cli);
