@@ -33,6 +33,7 @@
 #include "minqing/core/files.h"
 #include "fonts.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -622,6 +623,7 @@ struct writer {
 	FILE *fp;
 	uint64_t pos;
 	int err;              /* first MQ_ERR_*, 0 when none */
+	int io_errno;         /* errno of the first failed write */
 	int spill;
 	off_t xbase;
 	uint32_t xfirst, xn, nobj;
@@ -651,8 +653,12 @@ static void put(struct writer *w, const void *data, size_t n)
 	}
 	w->h[0] = h0;
 	w->h[1] = h1;
-	if (n && fwrite(data, 1, n, w->fp) != n && !w->err)
+	/* a point of the test-only fault injection every 64 KB written */
+	int e = n && (w->pos >> 16) != ((w->pos + n) >> 16) ? mq_fault() : 0;
+	if (n && (e || fwrite(data, 1, n, w->fp) != n) && !w->err) {
 		w->err = MQ_ERR_IO;
+		w->io_errno = e ? e : errno;
+	}
 	w->pos += n;
 }
 
@@ -674,8 +680,10 @@ static void putf(struct writer *w, const char *fmt, ...)
 static void xref_flush(struct writer *w)
 {
 	size_t n = 20 * (size_t)w->xn;
-	if (n && pwrite(w->spill, w->xbuf, n, w->xbase + 20 * (off_t)w->xfirst) != (ssize_t)n)
+	if (n && pwrite(w->spill, w->xbuf, n, w->xbase + 20 * (off_t)w->xfirst) != (ssize_t)n && !w->err) {
 		w->err = MQ_ERR_IO;
+		w->io_errno = errno;
+	}
 	w->xn = 0;
 }
 
@@ -1217,6 +1225,7 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 	w->h[0] = 0xCBF29CE484222325ULL;
 	w->h[1] = 0x84222325CBF29CE4ULL;
 	rc = write_pdf(p, w, info);
+	int io_errno = w->io_errno;
 	free(w);
 	if (rc) {
 		mq_out_abort(&out);
@@ -1224,7 +1233,8 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 			return mq_fail(err, rc, path, 0, "内存不足 / out of memory");
 		if (rc == MQ_ERR_FORMAT)
 			return mq_fail(err, rc, path, 0, "无法生成字体子集 / hb-subset cannot subset a font");
-		return mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed");
+		return io_errno ? mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed: %s", mq_errno_text(io_errno))
+				: mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed");
 	}
 	return mq_out_commit(&out, err);
 }

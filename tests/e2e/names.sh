@@ -14,8 +14,9 @@ $MINQING run "$IN/visits.csv" --registry "$IN/registry.csv" --roster "$IN/roster
 st=$?
 check "run exits 0 or 1 (exit $st: $(head -c 300 "$TMP/log"))" test $st -le 1
 O=$TMP/o
-# 2 monthly summaries, 8 + 4 ledgers, the county's assessment, the data-quality report
-check "every report written ($(ls "$O/reports" | wc -l))" test "$(ls "$O/reports" | wc -l)" -eq 16
+# 2 monthly summaries, 8 + 4 ledgers, the county's assessment, the data-quality report,
+# and 2 weekly checks (the run date, the 31st, still falls inside March)
+check "every report written ($(ls "$O/reports" | wc -l))" test "$(ls "$O/reports" | wc -l)" -eq 18
 check "a package per township and the county" test "$(ls "$O/archive" | wc -l)" -eq 3
 
 check "every name in reports/, archive/ and the packages is Windows-safe" python3 - "$O" <<'PYEOF'
