@@ -3,6 +3,7 @@
  * template.xsd (MINQING_TEMPLATES, set by tests/fuzz/run.sh). A template is
  * either loaded or refused with a message; nothing else may happen. */
 #include "minqing/core/error.h"
+#include "minqing/pdf/render.h"
 #include "minqing/pdf/template.h"
 #include "fuzz_input.h"
 
@@ -14,6 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char xsd[4096];
 	if (!xsd[0]) {
+		/* loading a template finds its fonts through fontconfig: free
+		 * them (and fontconfig) at exit for the leak checker */
+		atexit(mq_render_cache_free);
 		const char *dir = getenv("MINQING_TEMPLATES");
 		snprintf(xsd, sizeof xsd, "%s/template.xsd", dir && *dir ? dir : "templates");
 	}
