@@ -1,13 +1,17 @@
 /* xlsx.c — the .xlsx workbook reader (README "Workbooks"), on minizip and
- * libxml2's xmlReader.
+ * libxml2's push parser with SAX2 callbacks.
  *
  * The members are read through minizip from the input's descriptor (pread)
  * or from memory, never from a second open. workbook.xml, its relations and
  * styles.xml are small and read first; the shared-string table is kept (it
  * is the one thing that grows with the workbook); each worksheet is then
  * streamed row by row, so memory holds the strings and one row. Every XML
- * member is parsed with the XML reader's safe options: no DTD, no entities,
- * no network, libxml2's default depth and size limits.
+ * member is inflated in chunks straight into the push parser (no tree, no
+ * copy of the member) with the XML reader's safe options: a DOCTYPE ends
+ * the member as damaged, so no entity is ever declared; no network;
+ * libxml2's default depth and size limits. A cell costs no allocation: its
+ * attributes are read in place, a shared string goes into the row by
+ * pointer, other texts into the row's one buffer.
  *
  * Cells become text the way Excel shows them: numbers as the General format
  * does (5, 4800.5, 1.30722E+17), date cells (a built-in or custom date
@@ -20,15 +24,17 @@
 #include "ingest_internal.h"
 
 #include <errno.h>
-#include <libxml/xmlreader.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 #include <unzip.h>
 
-#define MAX_MEMBER (32 << 20)          /* workbook.xml, rels, styles */
+#define CHUNK (256 << 10)              /* inflated bytes handed to the parser at once */
 #define MAX_STRINGS_BYTES (1LL << 30)  /* the shared-string table */
 #define MAX_CELL_BYTES (256 << 10)     /* Excel holds 32,767 characters a cell */
 #define MAX_ROW_BYTES (16 << 20)
@@ -130,15 +136,66 @@ struct xlsx {
 	unzFile zf;
 	int date1904;
 	unsigned char *date_style;   /* per cellXfs index: 1 when a date format */
-	size_t nstyles;
+	size_t nstyles, astyles;
+	struct custom_fmt { long id; int date; } *custom;
+	size_t ncustom, acustom;
 	struct mq_buf strings;       /* shared strings, each NUL-terminated */
-	size_t *str_off;
+	struct sst { uint32_t off, len; } *sst;   /* where each one is (< 1 GiB) */
 	size_t nstrings, astrings;
 	struct sheet_ref *sheets;
 	size_t nsheets;
 	char *strings_path, *styles_path;
+	char *chunk;                 /* the one read buffer of every member */
 	struct mq_error *err;
 };
+
+static int damaged(struct xlsx *x, const char *member)
+{
+	return mq_fail(x->err, MQ_ERR_FORMAT, x->path, 0,
+		       "工作簿已损坏（%s 无法读取）；请在 Excel/WPS 中打开后重新另存为 .xlsx / a damaged workbook "
+		       "(%s cannot be read): open it in Excel/WPS and save it as .xlsx again", member, member);
+}
+
+/* ---- members through libxml2's push parser ---- */
+
+/* What the SAX state of every member begins with. */
+struct sax_base {
+	struct xlsx *x;
+	xmlParserCtxtPtr ctxt;
+	int rc;          /* a callback's error or the record callback's stop */
+	int done;        /* the callbacks have all they need */
+	int damaged;     /* a DOCTYPE, or the member's bytes failed */
+};
+
+static void sax_stop(struct sax_base *b, int rc)
+{
+	if (!b->rc)
+		b->rc = rc;
+	b->done = 1;
+	xmlStopParser(b->ctxt);
+}
+
+static void quiet_errors(void *arg, const xmlError *e)
+{
+	(void)arg, (void)e;
+}
+
+/* A DOCTYPE ends the member before its internal subset is parsed: no
+ * entity is ever declared, loaded or expanded. */
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	(void)name, (void)ext, (void)sys;
+	struct sax_base *b = ctx;
+	b->damaged = 1;
+	xmlStopParser(b->ctxt);
+}
+
+/* A parse error that ends the member (not a namespace warning). */
+static int parse_failed(xmlParserCtxtPtr c, int ret)
+{
+	const xmlError *e = xmlCtxtGetLastError(c);
+	return ret != 0 && (!e || (e->level >= XML_ERR_ERROR && e->domain != XML_FROM_NAMESPACE));
+}
 
 /* Opens a member by name (case as stored; a leading '/' dropped). */
 static int open_member(struct xlsx *x, const char *name)
@@ -150,117 +207,147 @@ static int open_member(struct xlsx *x, const char *name)
 	return unzOpenCurrentFile(x->zf) == UNZ_OK ? 0 : -2;
 }
 
-static int member_read(void *ctx, char *buf, int len)
-{
-	struct xlsx *x = ctx;
-	int k = unzReadCurrentFile(x->zf, buf, (unsigned)len);
-	return k < 0 ? -1 : k;
-}
-
-static int member_close(void *ctx)
-{
-	struct xlsx *x = ctx;
-	unzCloseCurrentFile(x->zf);
-	return 0;
-}
-
-static void quiet_errors(void *arg, const xmlError *e)
-{
-	(void)arg, (void)e;
-}
-
-/* An xmlReader on a member, or NULL (absent: *missing set). */
-static xmlTextReaderPtr member_reader(struct xlsx *x, const char *name, int *missing)
+/* Streams the member name through sax into b, chunk by chunk as minizip
+ * inflates it. Returns 0, 1 when the member is absent, the callbacks' code
+ * or damaged(). */
+static int parse_member(struct xlsx *x, const char *name, xmlSAXHandler *sax, struct sax_base *b)
 {
 	int rc = open_member(x, name);
-	*missing = rc == -1;
 	if (rc)
-		return NULL;
-	xmlTextReaderPtr r = xmlReaderForIO(member_read, member_close, x, name, NULL, XML_OPTS);
-	if (r)
-		xmlTextReaderSetStructuredErrorHandler(r, (xmlStructuredErrorFunc)quiet_errors, NULL);
-	else
+		return rc == -1 ? 1 : damaged(x, name);
+	b->x = x;
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->serror = (xmlStructuredErrorFunc)quiet_errors;
+	sax->internalSubset = on_doctype;
+	/* the first 4 bytes tell libxml2 the encoding */
+	int k = unzReadCurrentFile(x->zf, x->chunk, 4);
+	b->ctxt = k < 0 ? NULL : xmlCreatePushParserCtxt(sax, b, x->chunk, k, name);
+	if (!b->ctxt) {
 		unzCloseCurrentFile(x->zf);
-	return r;
-}
-
-static int is_elem(xmlTextReaderPtr r, const char *name)
-{
-	return xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
-	       strcmp((const char *)xmlTextReaderConstLocalName(r), name) == 0;
-}
-
-static int is_end(xmlTextReaderPtr r, const char *name)
-{
-	return xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT &&
-	       strcmp((const char *)xmlTextReaderConstLocalName(r), name) == 0;
-}
-
-/* An attribute by local name (any namespace), malloc'd, or NULL. */
-static char *attr(xmlTextReaderPtr r, const char *name)
-{
-	char *v = NULL;
-	if (xmlTextReaderMoveToFirstAttribute(r) == 1) {
-		do {
-			if (strcmp((const char *)xmlTextReaderConstLocalName(r), name) == 0) {
-				v = strdup((const char *)xmlTextReaderConstValue(r));
-				break;
-			}
-		} while (xmlTextReaderMoveToNextAttribute(r) == 1);
-		xmlTextReaderMoveToElement(r);
+		return k < 0 ? damaged(x, name) : MQ_ERR_NOMEM;
 	}
-	return v;
+	/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE */
+	xmlCtxtUseOptions(b->ctxt, XML_OPTS);
+	while (!b->done && !b->damaged) {
+		k = unzReadCurrentFile(x->zf, x->chunk, CHUNK);
+		if (k < 0) {
+			b->damaged = 1;
+			break;
+		}
+		int ret = xmlParseChunk(b->ctxt, x->chunk, k, k == 0);
+		if (!b->done && parse_failed(b->ctxt, ret))
+			b->damaged = 1;
+		if (k == 0)
+			break;
+	}
+	unzCloseCurrentFile(x->zf);
+	xmlFreeParserCtxt(b->ctxt);
+	b->ctxt = NULL;
+	if (b->rc)
+		return b->rc;
+	return b->damaged ? damaged(x, name) : 0;
 }
 
-static int is_text(xmlTextReaderPtr r)
+/* The value of the attribute with local name name (any namespace), its
+ * length in *n; NULL when absent. attrs: SAX2's five pointers each. */
+static const char *sax_attr(const xmlChar **attrs, int nattr, const char *name, size_t *n)
 {
-	int t = xmlTextReaderNodeType(r);
-	return t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_CDATA ||
-	       t == XML_READER_TYPE_WHITESPACE || t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
+	for (int i = 0; i < nattr; i++, attrs += 5)
+		if (strcmp((const char *)attrs[0], name) == 0) {
+			*n = (size_t)(attrs[4] - attrs[3]);
+			return (const char *)attrs[3];
+		}
+	*n = 0;
+	return NULL;
 }
 
-static int damaged(struct xlsx *x, const char *member)
+/* The same, a malloc'd copy (*nomem set when out of memory). */
+static char *sax_attr_dup(const xmlChar **attrs, int nattr, const char *name, int *nomem)
 {
-	return mq_fail(x->err, MQ_ERR_FORMAT, x->path, 0,
-		       "工作簿已损坏（%s 无法读取）；请在 Excel/WPS 中打开后重新另存为 .xlsx / a damaged workbook "
-		       "(%s cannot be read): open it in Excel/WPS and save it as .xlsx again", member, member);
+	size_t n;
+	const char *v = sax_attr(attrs, nattr, name, &n);
+	char *s = v ? strndup(v, n) : NULL;
+	*nomem |= v && !s;
+	return s;
 }
+
+/* strtol's reading of v[0..n): plain digits read here, the rest by strtol. */
+static long to_long(const char *v, size_t n)
+{
+	if (n && n <= 9) {
+		long k = 0;
+		size_t i = 0;
+		for (; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+			k = k * 10 + (v[i] - '0');
+		if (i == n)
+			return k;
+	}
+	char b[32];
+	if (n >= sizeof b)
+		n = sizeof b - 1;
+	memcpy(b, v, n);
+	b[n] = '\0';
+	return strtol(b, NULL, 10);
+}
+
+/* A number attribute (strtol's reading of it), or dflt when absent. */
+static long sax_attr_long(const xmlChar **attrs, int nattr, const char *name, long dflt)
+{
+	size_t n;
+	const char *v = sax_attr(attrs, nattr, name, &n);
+	return v ? to_long(v, n) : dflt;
+}
+
+static int attr_is(const char *v, size_t n, const char *s)
+{
+	return v && strlen(s) == n && memcmp(v, s, n) == 0;
+}
+
+#define SAX_START_ARGS void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns, \
+		       const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs
+#define SAX_START_UNUSED (void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted
 
 /* ---- workbook.xml and its relations ---- */
+
+static void wb_start(SAX_START_ARGS)
+{
+	SAX_START_UNUSED;
+	struct sax_base *b = ctx;
+	struct xlsx *x = b->x;
+	const char *name = (const char *)local;
+	int nomem = 0;
+	if (strcmp(name, "workbookPr") == 0) {
+		size_t n;
+		const char *v = sax_attr(attrs, nattr, "date1904", &n);
+		x->date1904 = attr_is(v, n, "1") || (n == 4 && strncasecmp(v, "true", 4) == 0);
+	} else if (strcmp(name, "sheet") == 0) {
+		if (x->nsheets == MAX_SHEETS) {
+			sax_stop(b, 0);
+			return;
+		}
+		struct sheet_ref *p = realloc(x->sheets, (x->nsheets + 1) * sizeof *p);
+		if (!p) {
+			sax_stop(b, MQ_ERR_NOMEM);
+			return;
+		}
+		x->sheets = p;
+		struct sheet_ref *s = &x->sheets[x->nsheets++];
+		*s = (struct sheet_ref){ sax_attr_dup(attrs, nattr, "name", &nomem),
+					 sax_attr_dup(attrs, nattr, "id", &nomem), NULL, 0 };
+		size_t n;
+		const char *state = sax_attr(attrs, nattr, "state", &n);
+		s->hidden = state && !attr_is(state, n, "visible");
+		if (nomem)
+			sax_stop(b, MQ_ERR_NOMEM);
+	}
+}
 
 /* Returns 0, 1 when the ZIP has no xl/workbook.xml, or a negative code. */
 static int read_workbook_xml(struct xlsx *x)
 {
-	int missing, rc = 0;
-	xmlTextReaderPtr r = member_reader(x, "xl/workbook.xml", &missing);
-	if (!r)
-		return missing ? 1 : damaged(x, "xl/workbook.xml");
-	int k;
-	while ((k = xmlTextReaderRead(r)) == 1) {
-		if (is_elem(r, "workbookPr")) {
-			char *v = attr(r, "date1904");
-			x->date1904 = v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0);
-			free(v);
-		} else if (is_elem(r, "sheet")) {
-			if (x->nsheets == MAX_SHEETS)
-				break;
-			struct sheet_ref *p = realloc(x->sheets, (x->nsheets + 1) * sizeof *p);
-			if (!p) {
-				rc = MQ_ERR_NOMEM;
-				break;
-			}
-			x->sheets = p;
-			struct sheet_ref *s = &x->sheets[x->nsheets++];
-			*s = (struct sheet_ref){ attr(r, "name"), attr(r, "id"), NULL, 0 };
-			char *state = attr(r, "state");
-			s->hidden = state && strcmp(state, "visible") != 0;
-			free(state);
-		}
-	}
-	xmlFreeTextReader(r);
-	if (!rc && k < 0)
-		rc = damaged(x, "xl/workbook.xml");
-	return rc;
+	xmlSAXHandler sax = { .startElementNs = wb_start };
+	struct sax_base b = { 0 };
+	return parse_member(x, "xl/workbook.xml", &sax, &b);
 }
 
 /* "worksheets/sheet1.xml" relative to xl/, or "/xl/…" absolute. */
@@ -279,34 +366,41 @@ static int ends_with(const char *s, const char *tail)
 	return n >= k && strcmp(s + n - k, tail) == 0;
 }
 
+static void rels_start(SAX_START_ARGS)
+{
+	SAX_START_UNUSED;
+	struct sax_base *b = ctx;
+	struct xlsx *x = b->x;
+	if (strcmp((const char *)local, "Relationship") != 0)
+		return;
+	int nomem = 0;
+	char *id = sax_attr_dup(attrs, nattr, "Id", &nomem), *target = sax_attr_dup(attrs, nattr, "Target", &nomem),
+	     *type = sax_attr_dup(attrs, nattr, "Type", &nomem);
+	if (id && target && type) {
+		char **slot = NULL;
+		if (ends_with(type, "/sharedStrings"))
+			slot = &x->strings_path;
+		else if (ends_with(type, "/styles"))
+			slot = &x->styles_path;
+		for (size_t i = 0; !slot && i < x->nsheets; i++)
+			if (x->sheets[i].rid && strcmp(x->sheets[i].rid, id) == 0 && ends_with(type, "/worksheet"))
+				slot = &x->sheets[i].target;
+		if (slot && !*slot && !(*slot = member_path(target)))
+			nomem = 1;
+	}
+	free(id);
+	free(target);
+	free(type);
+	if (nomem)
+		sax_stop(b, MQ_ERR_NOMEM);
+}
+
 static int read_rels(struct xlsx *x)
 {
-	int missing, rc = 0, k;
-	xmlTextReaderPtr r = member_reader(x, "xl/_rels/workbook.xml.rels", &missing);
-	if (!r)
-		return missing ? 0 : damaged(x, "xl/_rels/workbook.xml.rels");
-	while (!rc && (k = xmlTextReaderRead(r)) == 1) {
-		if (!is_elem(r, "Relationship"))
-			continue;
-		char *id = attr(r, "Id"), *target = attr(r, "Target"), *type = attr(r, "Type");
-		if (id && target && type) {
-			char **slot = NULL;
-			if (ends_with(type, "/sharedStrings"))
-				slot = &x->strings_path;
-			else if (ends_with(type, "/styles"))
-				slot = &x->styles_path;
-			for (size_t i = 0; !slot && i < x->nsheets; i++)
-				if (x->sheets[i].rid && strcmp(x->sheets[i].rid, id) == 0 && ends_with(type, "/worksheet"))
-					slot = &x->sheets[i].target;
-			if (slot && !*slot && !(*slot = member_path(target)))
-				rc = MQ_ERR_NOMEM;
-		}
-		free(id);
-		free(target);
-		free(type);
-	}
-	xmlFreeTextReader(r);
-	return rc;
+	xmlSAXHandler sax = { .startElementNs = rels_start };
+	struct sax_base b = { 0 };
+	int rc = parse_member(x, "xl/_rels/workbook.xml.rels", &sax, &b);
+	return rc == 1 ? 0 : rc;
 }
 
 /* ---- styles: which cell formats are dates ---- */
@@ -350,95 +444,138 @@ static int custom_date(const char *code)
 	return y || d || (m && !hs);
 }
 
+struct styles_sax {
+	struct sax_base b;
+	int in_xfs;
+};
+
+static void styles_start(SAX_START_ARGS)
+{
+	SAX_START_UNUSED;
+	struct styles_sax *st = ctx;
+	struct xlsx *x = st->b.x;
+	const char *name = (const char *)local;
+	if (strcmp(name, "numFmt") == 0) {
+		int nomem = 0;
+		char *code = sax_attr_dup(attrs, nattr, "formatCode", &nomem);
+		size_t n;
+		if (code && sax_attr(attrs, nattr, "numFmtId", &n)) {
+			if (mq_grow((void **)&x->custom, &x->acustom, x->ncustom + 1, sizeof *x->custom))
+				nomem = 1;
+			else
+				x->custom[x->ncustom++] = (struct custom_fmt){
+					sax_attr_long(attrs, nattr, "numFmtId", 0), custom_date(code) };
+		}
+		free(code);
+		if (nomem)
+			sax_stop(&st->b, MQ_ERR_NOMEM);
+	} else if (strcmp(name, "cellXfs") == 0) {
+		st->in_xfs = 1;
+	} else if (st->in_xfs && strcmp(name, "xf") == 0) {
+		long fid = sax_attr_long(attrs, nattr, "numFmtId", 0);
+		int date = builtin_date(fid);
+		for (size_t i = 0; i < x->ncustom; i++)
+			if (x->custom[i].id == fid)
+				date = x->custom[i].date;
+		if (mq_grow((void **)&x->date_style, &x->astyles, x->nstyles + 1, 1))
+			sax_stop(&st->b, MQ_ERR_NOMEM);
+		else
+			x->date_style[x->nstyles++] = (unsigned char)date;
+	}
+}
+
+static void styles_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	(void)prefix, (void)uri;
+	struct styles_sax *st = ctx;
+	if (strcmp((const char *)local, "cellXfs") == 0)
+		st->in_xfs = 0;
+}
+
 static int read_styles(struct xlsx *x)
 {
-	int missing, rc = 0, k, in_xfs = 0;
-	const char *name = x->styles_path ? x->styles_path : "xl/styles.xml";
-	xmlTextReaderPtr r = member_reader(x, name, &missing);
-	if (!r)
-		return missing ? 0 : damaged(x, name);
-	struct custom_fmt { long id; int date; } *custom = NULL;
-	size_t ncustom = 0, acustom = 0, astyles = 0;
-	while (!rc && (k = xmlTextReaderRead(r)) == 1) {
-		if (is_elem(r, "numFmt")) {
-			char *id = attr(r, "numFmtId"), *code = attr(r, "formatCode");
-			if (id && code) {
-				if (mq_grow((void **)&custom, &acustom, ncustom + 1, sizeof *custom))
-					rc = MQ_ERR_NOMEM;
-				else
-					custom[ncustom++] = (struct custom_fmt){ strtol(id, NULL, 10), custom_date(code) };
-			}
-			free(id);
-			free(code);
-		} else if (is_elem(r, "cellXfs")) {
-			in_xfs = !xmlTextReaderIsEmptyElement(r);
-		} else if (is_end(r, "cellXfs")) {
-			in_xfs = 0;
-		} else if (in_xfs && is_elem(r, "xf")) {
-			char *id = attr(r, "numFmtId");
-			long fid = id ? strtol(id, NULL, 10) : 0;
-			free(id);
-			int date = builtin_date(fid);
-			for (size_t i = 0; i < ncustom; i++)
-				if (custom[i].id == fid)
-					date = custom[i].date;
-			if (mq_grow((void **)&x->date_style, &astyles, x->nstyles + 1, 1))
-				rc = MQ_ERR_NOMEM;
-			else
-				x->date_style[x->nstyles++] = (unsigned char)date;
-		}
-	}
-	free(custom);
-	xmlFreeTextReader(r);
-	return rc;
+	xmlSAXHandler sax = { .startElementNs = styles_start, .endElementNs = styles_end };
+	struct styles_sax st = { 0 };
+	int rc = parse_member(x, x->styles_path ? x->styles_path : "xl/styles.xml", &sax, &st.b);
+	return rc == 1 ? 0 : rc;
 }
 
 /* ---- shared strings ---- */
 
+struct strings_sax {
+	struct sax_base b;
+	int in_si, in_t, in_rph;
+};
+
+static void strings_start(SAX_START_ARGS)
+{
+	SAX_START_UNUSED;
+	(void)nattr, (void)attrs;
+	struct strings_sax *st = ctx;
+	struct xlsx *x = st->b.x;
+	const char *name = (const char *)local;
+	if (name[0] == 's' && strcmp(name, "si") == 0) {
+		/* never sized by the declared count: a hostile file claims billions */
+		if (mq_grow((void **)&x->sst, &x->astrings, x->nstrings + 1, sizeof *x->sst)) {
+			sax_stop(&st->b, MQ_ERR_NOMEM);
+			return;
+		}
+		x->sst[x->nstrings++] = (struct sst){ (uint32_t)x->strings.len, 0 };
+		st->in_si = 1;
+	} else if (name[0] == 't' && name[1] == '\0') {
+		st->in_t = 1;
+	} else if (strcmp(name, "rPh") == 0) {
+		st->in_rph = 1;
+	}
+}
+
+static void strings_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	(void)prefix, (void)uri;
+	struct strings_sax *st = ctx;
+	const char *name = (const char *)local;
+	if (name[0] == 's' && strcmp(name, "si") == 0) {
+		struct xlsx *x = st->b.x;
+		st->in_si = 0;
+		if (x->nstrings && !x->sst[x->nstrings - 1].len)
+			x->sst[x->nstrings - 1].len = (uint32_t)(x->strings.len - x->sst[x->nstrings - 1].off);
+		if (mq_buf_addc(&x->strings, '\0'))
+			sax_stop(&st->b, MQ_ERR_LIMIT);
+	} else if (name[0] == 't' && name[1] == '\0') {
+		st->in_t = 0;
+	} else if (strcmp(name, "rPh") == 0) {
+		st->in_rph = 0;
+	}
+}
+
+static void strings_text(void *ctx, const xmlChar *s, int n)
+{
+	struct strings_sax *st = ctx;
+	if (st->in_si && st->in_t && !st->in_rph && mq_buf_add(&st->b.x->strings, s, (size_t)n))
+		sax_stop(&st->b, MQ_ERR_LIMIT);
+}
+
 static int read_strings(struct xlsx *x)
 {
-	int missing, rc = 0, k, in_t = 0, in_rph = 0, in_si = 0;
-	const char *name = x->strings_path ? x->strings_path : "xl/sharedStrings.xml";
-	xmlTextReaderPtr r = member_reader(x, name, &missing);
-	if (!r)
-		return missing ? 0 : damaged(x, name);
+	xmlSAXHandler sax = { .startElementNs = strings_start, .endElementNs = strings_end,
+			      .characters = strings_text, .ignorableWhitespace = strings_text,
+			      .cdataBlock = strings_text };
+	struct strings_sax st = { 0 };
 	x->strings.cap = (size_t)MAX_STRINGS_BYTES;
-	while (!rc && (k = xmlTextReaderRead(r)) == 1) {
-		if (is_elem(r, "si")) {
-			/* never sized by the declared count: a hostile file claims billions */
-			if (mq_grow((void **)&x->str_off, &x->astrings, x->nstrings + 1, sizeof *x->str_off)) {
-				rc = MQ_ERR_NOMEM;
-				break;
-			}
-			x->str_off[x->nstrings++] = x->strings.len;
-			in_si = 1;
-			if (xmlTextReaderIsEmptyElement(r)) {
-				in_si = 0;
-				rc = mq_buf_addc(&x->strings, '\0') ? MQ_ERR_LIMIT : 0;
-			}
-		} else if (is_end(r, "si")) {
-			in_si = 0;
-			rc = mq_buf_addc(&x->strings, '\0') ? MQ_ERR_LIMIT : 0;
-		} else if (is_elem(r, "rPh")) {
-			in_rph = !xmlTextReaderIsEmptyElement(r);
-		} else if (is_end(r, "rPh")) {
-			in_rph = 0;
-		} else if (is_elem(r, "t")) {
-			in_t = !xmlTextReaderIsEmptyElement(r);
-		} else if (is_end(r, "t")) {
-			in_t = 0;
-		} else if (in_si && in_t && !in_rph && is_text(r)) {
-			const char *v = (const char *)xmlTextReaderConstValue(r);
-			rc = mq_buf_adds(&x->strings, v) ? MQ_ERR_LIMIT : 0;
-		}
-	}
-	xmlFreeTextReader(r);
+	int rc = parse_member(x, x->strings_path ? x->strings_path : "xl/sharedStrings.xml", &sax, &st.b);
 	if (rc == MQ_ERR_LIMIT)
 		return mq_fail(x->err, MQ_ERR_LIMIT, x->path, 0,
 			       "工作簿的共享字符串超过 1 GiB / the workbook's shared strings exceed 1 GiB");
-	if (!rc && k < 0)
-		return damaged(x, name);
-	return rc;
+	return rc == 1 ? 0 : rc;
+}
+
+/* Shared string i and its length; NULL when there is no such string. */
+static const char *shared_string(const struct xlsx *x, long i, size_t *n)
+{
+	if (i < 0 || (size_t)i >= x->nstrings)
+		return NULL;
+	*n = x->sst[i].len;
+	return x->strings.data + x->sst[i].off;
 }
 
 /* ---- cell values ---- */
@@ -462,202 +599,303 @@ static void format_date(double serial, int date1904, char out[40])
 
 /* ---- worksheets ---- */
 
-struct row_state {
-	struct mq_buf bytes;         /* the row's cell texts, NUL-terminated */
-	size_t *off, *len;           /* per column; off == SIZE_MAX: empty */
-	size_t aoff, ncols;
-	const char **cells;
-	size_t acells;
+enum cell_type { T_N, T_S, T_B, T_E, T_D, T_OTHER };
+
+struct sheet_sax {
+	struct sax_base b;
+	struct mq_sheet_rows *sr;
+	/* the row: copied cell texts (NUL-terminated) at off[col], or shared
+	 * strings by pointer at str[col]; off == SIZE_MAX and str NULL: empty */
+	struct mq_buf bytes;
+	size_t *off, *len;
+	const char **str, **cells;
+	size_t acols, ncols;
+	long row, col, style;
+	enum cell_type type;
+	int in_row, in_cell, in_v, in_t, in_rph, has_value, overflow;
+	struct mq_buf val;           /* the cell's <v> or inline text */
+	long date_serial;            /* the last date formatted, and its text */
+	char date_text[40];
 };
 
-static int row_set(struct row_state *rs, size_t col, const char *s, size_t n)
+/* Room for column col; the columns before it not yet set are empty. */
+static int row_col(struct sheet_sax *st, size_t col)
 {
-	if (col >= rs->ncols) {
-		size_t need = col + 1;
-		if (need > rs->aoff) {
-			size_t na = need * 2 > MAX_COLS ? MAX_COLS : need * 2;
-			size_t *o = realloc(rs->off, na * sizeof *o);
-			if (!o)
-				return MQ_ERR_NOMEM;
-			rs->off = o;
-			size_t *l = realloc(rs->len, na * sizeof *l);
-			if (!l)
-				return MQ_ERR_NOMEM;
-			rs->len = l;
-			rs->aoff = na;
-		}
-		for (size_t i = rs->ncols; i < need; i++)
-			rs->off[i] = (size_t)-1;
-		rs->ncols = need;
-	}
-	if (n > MAX_CELL_BYTES)
-		n = MAX_CELL_BYTES;
-	if (rs->bytes.len + n > MAX_ROW_BYTES)
-		return 0;                    /* a row this big keeps what fitted */
-	rs->off[col] = rs->bytes.len;
-	rs->len[col] = n;
-	return mq_buf_add(&rs->bytes, s, n) || mq_buf_addc(&rs->bytes, '\0') ? MQ_ERR_NOMEM : 0;
-}
-
-static int row_emit(struct row_state *rs, struct mq_sheet_rows *sr, long line)
-{
-	if (rs->ncols > rs->acells) {
-		const char **c = realloc(rs->cells, rs->ncols * sizeof *c);
+	if (col < st->ncols)
+		return 0;
+	size_t need = col + 1;
+	if (need > st->acols) {
+		size_t na = need * 2 > MAX_COLS ? MAX_COLS : need * 2;
+		if (na < 32)
+			na = 32;
+		size_t *o = realloc(st->off, na * sizeof *o);
+		if (o)
+			st->off = o;
+		size_t *l = o ? realloc(st->len, na * sizeof *l) : NULL;
+		if (l)
+			st->len = l;
+		const char **s = l ? realloc(st->str, na * sizeof *s) : NULL;
+		if (s)
+			st->str = s;
+		const char **c = s ? realloc(st->cells, na * sizeof *c) : NULL;
 		if (!c)
 			return MQ_ERR_NOMEM;
-		rs->cells = c;
-		rs->acells = rs->ncols;
+		st->cells = c;
+		st->acols = na;
 	}
-	for (size_t i = 0; i < rs->ncols; i++)
-		rs->cells[i] = rs->off[i] == (size_t)-1 ? NULL : rs->bytes.data + rs->off[i];
-	int rc = mq_sheet_row(sr, line, rs->cells, rs->len, rs->ncols);
-	mq_buf_reset(&rs->bytes);
-	rs->ncols = 0;
+	for (size_t i = st->ncols; i < need; i++) {
+		st->off[i] = (size_t)-1;
+		st->str[i] = NULL;
+	}
+	st->ncols = need;
+	return 0;
+}
+
+/* Sets a cell to n bytes of s, copied (shared: s stays valid, kept by pointer). */
+static int row_set(struct sheet_sax *st, size_t col, const char *s, size_t n, int shared)
+{
+	if (row_col(st, col))
+		return MQ_ERR_NOMEM;
+	if (n > MAX_CELL_BYTES)
+		n = MAX_CELL_BYTES;
+	if (shared) {
+		st->str[col] = s;
+		st->off[col] = (size_t)-1;
+		st->len[col] = n;
+		return 0;
+	}
+	if (st->bytes.len + n > MAX_ROW_BYTES)
+		return 0;                    /* a row this big keeps what fitted */
+	st->str[col] = NULL;
+	st->off[col] = st->bytes.len;
+	st->len[col] = n;
+	return mq_buf_add(&st->bytes, s, n) || mq_buf_addc(&st->bytes, '\0') ? MQ_ERR_NOMEM : 0;
+}
+
+static int row_emit(struct sheet_sax *st)
+{
+	for (size_t i = 0; i < st->ncols; i++)
+		st->cells[i] = st->str[i] ? st->str[i]
+			     : st->off[i] == (size_t)-1 ? NULL : st->bytes.data + st->off[i];
+	int rc = mq_sheet_row(st->sr, st->row, st->cells, st->len, st->ncols);
+	mq_buf_reset(&st->bytes);
+	st->ncols = 0;
 	return rc;
 }
 
-/* "BC12" -> column 54 (0-based) and row 12; -1 when not a reference. */
-static long ref_col(const char *ref, long *row)
+/* "BC12" -> column 54 (0-based); -1 when not a reference. */
+static long ref_col(const char *ref, size_t n)
 {
 	long col = 0;
-	const char *p = ref;
-	while (*p >= 'A' && *p <= 'Z' && col <= MAX_COLS)
-		col = col * 26 + (*p++ - 'A' + 1);
-	if (p == ref || col > MAX_COLS)
+	size_t i = 0;
+	while (i < n && ref[i] >= 'A' && ref[i] <= 'Z' && col <= MAX_COLS)
+		col = col * 26 + (ref[i++] - 'A' + 1);
+	if (i == 0 || col > MAX_COLS)
 		return -1;
-	char *end;
-	long r = strtol(p, &end, 10);
-	*row = end != p && r > 0 ? r : 0;
 	return col - 1;
 }
 
-/* The cell's text as Excel shows it into out (a view into x's strings or
- * a copy into num). */
-static void cell_text(struct xlsx *x, const char *type, long style, const char *v, size_t vlen,
-		      const char **out, size_t *outlen, char num[40])
+static enum cell_type cell_type(const char *t, size_t n)
 {
-	*out = v;
-	*outlen = vlen;
-	if (!type || strcmp(type, "n") == 0) {
+	if (!t || attr_is(t, n, "n"))
+		return T_N;
+	if (attr_is(t, n, "s"))
+		return T_S;
+	if (attr_is(t, n, "b"))
+		return T_B;
+	if (attr_is(t, n, "e"))
+		return T_E;
+	if (attr_is(t, n, "d"))
+		return T_D;
+	return T_OTHER;
+}
+
+/* A plain integer of at most 15 digits, as General shows it already. */
+static int plain_integer(const char *v, size_t n)
+{
+	size_t i = v[0] == '-';
+	if (n <= i || n - i > 15 || (v[i] == '0' && n - i > 1) || (i && v[1] == '0'))
+		return 0;
+	for (; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The cell just ended, as Excel shows it, into the row. */
+static int cell_end(struct sheet_sax *st)
+{
+	struct xlsx *x = st->b.x;
+	const char *v = st->val.data ? st->val.data : "";
+	size_t vlen = st->val.len;
+	char num[40];
+	if (st->col >= MAX_COLS)
+		return 0;
+	switch (st->type) {
+	case T_N: {
+		if (!vlen)
+			return 0;
+		int date = st->style >= 0 && (size_t)st->style < x->nstyles && x->date_style[st->style];
+		if (!date && plain_integer(v, vlen))
+			return row_set(st, (size_t)st->col, v, vlen, 0);
 		char *end;
 		double d = strtod(v, &end);
-		if (!vlen || end == v)
-			return;
-		if (style >= 0 && (size_t)style < x->nstyles && x->date_style[style] && d >= 0 && d < 2958466)
-			format_date(d, x->date1904, num);
-		else
-			mq_sheet_general(d, num);
-		*out = num;
-		*outlen = strlen(num);
-	} else if (strcmp(type, "s") == 0) {
-		char *end;
-		long i = strtol(v, &end, 10);
-		if (end == v || i < 0 || (size_t)i >= x->nstrings) {
-			*outlen = 0;
-			return;
+		if (end == v)
+			break;
+		if (date && d >= 0 && d < 2958466) {
+			long serial = (long)floor(d);
+			if (serial != st->date_serial) {
+				format_date(d, x->date1904, st->date_text);
+				st->date_serial = serial;
+			}
+			return row_set(st, (size_t)st->col, st->date_text, strlen(st->date_text), 0);
 		}
-		*out = x->strings.data + x->str_off[i];
-		*outlen = strlen(*out);
-	} else if (strcmp(type, "b") == 0) {
-		*out = strcmp(v, "1") == 0 ? "TRUE" : "FALSE";
-		*outlen = strlen(*out);
-	} else if (strcmp(type, "e") == 0) {
-		*outlen = 0;                 /* #N/A and the like: no value */
-	} else if (strcmp(type, "d") == 0) {
-		*outlen = vlen > 10 ? 10 : vlen;   /* ISO 8601: the date part */
+		mq_sheet_general(d, num);
+		return row_set(st, (size_t)st->col, num, strlen(num), 0);
 	}
+	case T_S: {
+		size_t n;
+		long i;
+		if (vlen && vlen <= 9 && strspn(v, "0123456789") == vlen) {
+			i = to_long(v, vlen);
+		} else {
+			char *end;
+			i = strtol(v, &end, 10);
+			if (end == v)
+				return 0;
+		}
+		const char *s = shared_string(x, i, &n);
+		return s && n ? row_set(st, (size_t)st->col, s, n, 1) : 0;
+	}
+	case T_B:
+		v = strcmp(v, "1") == 0 ? "TRUE" : "FALSE";
+		return row_set(st, (size_t)st->col, v, strlen(v), 0);
+	case T_E:
+		return 0;                    /* #N/A and the like: no value */
+	case T_D:
+		vlen = vlen > 10 ? 10 : vlen;   /* ISO 8601: the date part */
+		break;
+	case T_OTHER:
+		break;
+	}
+	return vlen ? row_set(st, (size_t)st->col, v, vlen, 0) : 0;
+}
+
+static void sheet_start(SAX_START_ARGS)
+{
+	SAX_START_UNUSED;
+	struct sheet_sax *st = ctx;
+	const char *name = (const char *)local;
+	switch (name[0]) {
+	case 'c':
+		if (name[1] == '\0' && st->in_row) {
+			size_t n;
+			const char *ref = sax_attr(attrs, nattr, "r", &n);
+			long c = ref ? ref_col(ref, n) : -1;
+			st->col = c >= 0 ? c : st->col + 1;
+			st->style = sax_attr_long(attrs, nattr, "s", -1);
+			const char *t = sax_attr(attrs, nattr, "t", &n);
+			st->type = cell_type(t, n);
+			mq_buf_reset(&st->val);
+			st->overflow = 0;
+			st->has_value = 0;
+			st->in_cell = 1;
+		}
+		break;
+	case 'v':
+		if (name[1] == '\0')
+			st->in_v = st->has_value = 1;
+		break;
+	case 't':
+		if (name[1] == '\0')
+			st->in_t = st->has_value = 1;
+		break;
+	case 'r':
+		if (strcmp(name, "row") == 0) {
+			long n = sax_attr_long(attrs, nattr, "r", 0);
+			st->row = n > st->row ? n : st->row + 1;
+			st->col = -1;
+			st->in_row = 1;
+		} else if (strcmp(name, "rPh") == 0) {
+			st->in_rph = 1;
+		}
+		break;
+	}
+}
+
+static void sheet_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	(void)prefix, (void)uri;
+	struct sheet_sax *st = ctx;
+	const char *name = (const char *)local;
+	int rc = 0;
+	switch (name[0]) {
+	case 'c':
+		if (name[1] == '\0' && st->in_cell) {
+			st->in_cell = 0;
+			/* <c/> and <c></c> alike: no value */
+			if (st->has_value)
+				rc = cell_end(st);
+		}
+		break;
+	case 'v':
+		if (name[1] == '\0')
+			st->in_v = 0;
+		break;
+	case 't':
+		if (name[1] == '\0')
+			st->in_t = 0;
+		break;
+	case 'r':
+		if (strcmp(name, "row") == 0 && st->in_row) {
+			st->in_row = 0;
+			rc = row_emit(st);
+		} else if (strcmp(name, "rPh") == 0) {
+			st->in_rph = 0;
+		}
+		break;
+	case 's':
+		if (strcmp(name, "sheetData") == 0)
+			sax_stop(&st->b, 0);   /* merges, filters, drawings: not needed */
+		break;
+	}
+	if (rc)
+		sax_stop(&st->b, rc);
+}
+
+static void sheet_text(void *ctx, const xmlChar *s, int n)
+{
+	struct sheet_sax *st = ctx;
+	if (!st->in_cell || !(st->in_v || (st->in_t && !st->in_rph)) || st->overflow)
+		return;
+	size_t room = MAX_CELL_BYTES - st->val.len, k = (size_t)n;
+	if (k > room) {
+		/* longer than a cell can be: cut at a character's start */
+		k = room;
+		while (k > 0 && (s[k] & 0xC0) == 0x80)
+			k--;
+		st->overflow = 1;
+	}
+	if (mq_buf_add(&st->val, s, k))
+		sax_stop(&st->b, MQ_ERR_NOMEM);
 }
 
 /* Streams one worksheet into sr. Returns 0, the record callback's value or
  * a negative code. */
 static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *sr)
 {
-	int missing, rc = 0, k;
-	xmlTextReaderPtr r = member_reader(x, member, &missing);
-	if (!r)
-		return damaged(x, member);
-	struct row_state rs = { 0 };
-	struct mq_buf val = { .cap = MAX_CELL_BYTES };
-	long row = 0, col = -1;
-	char *type = NULL;
-	long style = -1;
-	int in_row = 0, in_cell = 0, in_v = 0, in_t = 0, in_rph = 0, overflow = 0;
-	char num[40];
-	while (!rc && (k = xmlTextReaderRead(r)) == 1) {
-		int t = xmlTextReaderNodeType(r);
-		if (t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_CDATA || t == XML_READER_TYPE_WHITESPACE ||
-		    t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-			if (in_cell && (in_v || (in_t && !in_rph)) && !overflow &&
-			    mq_buf_adds(&val, (const char *)xmlTextReaderConstValue(r)))
-				overflow = 1;    /* longer than a cell can be: cut */
-			continue;
-		}
-		const char *name = (const char *)xmlTextReaderConstLocalName(r);
-		int empty = t == XML_READER_TYPE_ELEMENT && xmlTextReaderIsEmptyElement(r);
-		if (t == XML_READER_TYPE_ELEMENT) {
-			if (strcmp(name, "row") == 0) {
-				char *rn = attr(r, "r");
-				long n = rn ? strtol(rn, NULL, 10) : 0;
-				free(rn);
-				row = n > row ? n : row + 1;
-				col = -1;
-				in_row = 1;
-				if (empty) {
-					rc = row_emit(&rs, sr, row);
-					in_row = 0;
-				}
-			} else if (strcmp(name, "c") == 0 && in_row) {
-				char *ref = attr(r, "r"), *s = attr(r, "s");
-				long rr = 0;
-				long c = ref ? ref_col(ref, &rr) : -1;
-				col = c >= 0 ? c : col + 1;
-				free(ref);
-				style = s ? strtol(s, NULL, 10) : -1;
-				free(s);
-				free(type);
-				type = attr(r, "t");
-				mq_buf_reset(&val);
-				overflow = 0;
-				in_cell = !empty;
-			} else if (strcmp(name, "v") == 0) {
-				in_v = !empty;
-			} else if (strcmp(name, "t") == 0) {
-				in_t = !empty;
-			} else if (strcmp(name, "rPh") == 0) {
-				in_rph = !empty;
-			}
-		} else if (t == XML_READER_TYPE_END_ELEMENT) {
-			if (strcmp(name, "v") == 0) {
-				in_v = 0;
-			} else if (strcmp(name, "t") == 0) {
-				in_t = 0;
-			} else if (strcmp(name, "rPh") == 0) {
-				in_rph = 0;
-			} else if (strcmp(name, "c") == 0 && in_cell) {
-				in_cell = 0;
-				const char *s;
-				size_t n;
-				cell_text(x, type, style, val.data ? val.data : "", val.len, &s, &n, num);
-				if (n && col < MAX_COLS)
-					rc = row_set(&rs, (size_t)col, s, n);
-			} else if (strcmp(name, "row") == 0 && in_row) {
-				in_row = 0;
-				rc = row_emit(&rs, sr, row);
-			} else if (strcmp(name, "sheetData") == 0) {
-				break;
-			}
-		}
-	}
-	if (!rc && k < 0)
-		rc = damaged(x, member);
-	xmlFreeTextReader(r);
-	free(type);
-	free(rs.off);
-	free(rs.len);
-	free(rs.cells);
-	mq_buf_free(&rs.bytes);
-	mq_buf_free(&val);
-	return rc;
+	xmlSAXHandler sax = { .startElementNs = sheet_start, .endElementNs = sheet_end,
+			      .characters = sheet_text, .ignorableWhitespace = sheet_text,
+			      .cdataBlock = sheet_text };
+	struct sheet_sax st = { .sr = sr, .col = -1, .style = -1, .date_serial = -1 };
+	int rc = parse_member(x, member, &sax, &st.b);
+	free(st.off);
+	free(st.len);
+	free(st.str);
+	free(st.cells);
+	mq_buf_free(&st.bytes);
+	mq_buf_free(&st.val);
+	return rc == 1 ? damaged(x, member) : rc;
 }
 
 static void xlsx_free(struct xlsx *x)
@@ -669,7 +907,9 @@ static void xlsx_free(struct xlsx *x)
 	}
 	free(x->sheets);
 	free(x->date_style);
-	free(x->str_off);
+	free(x->custom);
+	free(x->chunk);
+	free(x->sst);
 	free(x->strings_path);
 	free(x->styles_path);
 	mq_buf_free(&x->strings);
@@ -705,6 +945,10 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 	struct mq_buf source = { 0 };
 	int rc = 0;
 	xmlInitParser();
+	if (!(x.chunk = malloc(CHUNK))) {
+		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		goto out;
+	}
 	x.zf = unzOpen2_64(path, &ff);
 	if (!x.zf) {
 		rc = mq_fail(err, MQ_ERR_FORMAT, path, 0,
