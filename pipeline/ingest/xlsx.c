@@ -27,6 +27,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,10 @@
 #define MAX_ROW_BYTES (16 << 20)
 #define MAX_COLS 16384                 /* XFD */
 #define MAX_SHEETS 4096
+#define NBATCH 3                       /* row batches between the two threads */
+#define BATCH_ROWS 1024
+#define BATCH_BYTES (1 << 20)
+#define CANCELLED 2                    /* the parser stops: the checker wants no more */
 #define XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
 /* ---- minizip over the descriptor or memory ---- */
@@ -601,15 +606,40 @@ static void format_date(double serial, int date1904, char out[40])
 
 enum cell_type { T_N, T_S, T_B, T_E, T_D, T_OTHER };
 
+/* Rows parsed and not yet checked: the cells of many rows, texts copied
+ * into bytes (shared strings by pointer). */
+struct batch {
+	struct mq_buf bytes;
+	struct bcell { const char *str; size_t off, len; } *cells;  /* off SIZE_MAX, str NULL: empty */
+	size_t ncells, acells;
+	struct brow { long line; size_t first, n; } *rows;
+	size_t nrows, arows;
+	const char **ptrs;           /* one row's cells as mq_sheet_row takes them */
+	size_t *lens;
+	size_t aptrs;
+};
+
+/* The batches between the parsing thread and the checking one: the parser
+ * fills batch[produced % NBATCH] while the checker works through the ones
+ * before it, in order. */
+struct relay {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch batch[NBATCH];
+	unsigned long produced, consumed;
+	int done, cancel;
+};
+
 struct sheet_sax {
 	struct sax_base b;
-	struct mq_sheet_rows *sr;
-	/* the row: copied cell texts (NUL-terminated) at off[col], or shared
-	 * strings by pointer at str[col]; off == SIZE_MAX and str NULL: empty */
-	struct mq_buf bytes;
+	struct relay *relay;
+	struct batch *out;           /* the batch being filled */
+	/* the row: copied cell texts (NUL-terminated) at off[col] of the
+	 * batch's bytes, or shared strings by pointer at str[col]; off ==
+	 * SIZE_MAX and str NULL: empty */
 	size_t *off, *len;
-	const char **str, **cells;
-	size_t acols, ncols;
+	const char **str;
+	size_t acols, ncols, row_start;
 	long row, col, style;
 	enum cell_type type;
 	int in_row, in_cell, in_v, in_t, in_rph, has_value, overflow;
@@ -635,12 +665,9 @@ static int row_col(struct sheet_sax *st, size_t col)
 		if (l)
 			st->len = l;
 		const char **s = l ? realloc(st->str, na * sizeof *s) : NULL;
-		if (s)
-			st->str = s;
-		const char **c = s ? realloc(st->cells, na * sizeof *c) : NULL;
-		if (!c)
+		if (!s)
 			return MQ_ERR_NOMEM;
-		st->cells = c;
+		st->str = s;
 		st->acols = na;
 	}
 	for (size_t i = st->ncols; i < need; i++) {
@@ -664,23 +691,47 @@ static int row_set(struct sheet_sax *st, size_t col, const char *s, size_t n, in
 		st->len[col] = n;
 		return 0;
 	}
-	if (st->bytes.len + n > MAX_ROW_BYTES)
+	struct mq_buf *bytes = &st->out->bytes;
+	if (bytes->len - st->row_start + n > MAX_ROW_BYTES)
 		return 0;                    /* a row this big keeps what fitted */
 	st->str[col] = NULL;
-	st->off[col] = st->bytes.len;
+	st->off[col] = bytes->len;
 	st->len[col] = n;
-	return mq_buf_add(&st->bytes, s, n) || mq_buf_addc(&st->bytes, '\0') ? MQ_ERR_NOMEM : 0;
+	return mq_buf_add(bytes, s, n) || mq_buf_addc(bytes, '\0') ? MQ_ERR_NOMEM : 0;
 }
 
+/* Hands the filled batch to the checker and takes the next free one.
+ * Returns 0, or 1 when the checker wants no more rows. */
+static int relay_pass(struct sheet_sax *st)
+{
+	struct relay *r = st->relay;
+	pthread_mutex_lock(&r->mu);
+	r->produced++;
+	pthread_cond_broadcast(&r->cv);
+	while (r->produced - r->consumed == NBATCH && !r->cancel)
+		pthread_cond_wait(&r->cv, &r->mu);
+	int cancel = r->cancel;
+	st->out = &r->batch[r->produced % NBATCH];
+	pthread_mutex_unlock(&r->mu);
+	st->row_start = 0;
+	return cancel;
+}
+
+/* The row just ended into the batch; a full batch goes to the checker. */
 static int row_emit(struct sheet_sax *st)
 {
+	struct batch *b = st->out;
+	if (mq_grow((void **)&b->rows, &b->arows, b->nrows + 1, sizeof *b->rows) ||
+	    mq_grow((void **)&b->cells, &b->acells, b->ncells + st->ncols, sizeof *b->cells))
+		return MQ_ERR_NOMEM;
+	b->rows[b->nrows++] = (struct brow){ st->row, b->ncells, st->ncols };
 	for (size_t i = 0; i < st->ncols; i++)
-		st->cells[i] = st->str[i] ? st->str[i]
-			     : st->off[i] == (size_t)-1 ? NULL : st->bytes.data + st->off[i];
-	int rc = mq_sheet_row(st->sr, st->row, st->cells, st->len, st->ncols);
-	mq_buf_reset(&st->bytes);
+		b->cells[b->ncells++] = (struct bcell){ st->str[i], st->off[i], st->len[i] };
 	st->ncols = 0;
-	return rc;
+	st->row_start = b->bytes.len;
+	if (b->nrows < BATCH_ROWS && b->bytes.len < BATCH_BYTES)
+		return 0;
+	return relay_pass(st) ? CANCELLED : 0;
 }
 
 /* "BC12" -> column 54 (0-based); -1 when not a reference. */
@@ -880,22 +931,131 @@ static void sheet_text(void *ctx, const xmlChar *s, int n)
 		sax_stop(&st->b, MQ_ERR_NOMEM);
 }
 
-/* Streams one worksheet into sr. Returns 0, the record callback's value or
- * a negative code. */
-static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *sr)
+struct producer {
+	struct xlsx *x;
+	const char *member;
+	struct sheet_sax st;
+	int rc;
+};
+
+/* The parsing thread: the sheet into batches, the last one handed over. */
+static void *produce(void *arg)
 {
+	struct producer *p = arg;
+	struct sheet_sax *st = &p->st;
 	xmlSAXHandler sax = { .startElementNs = sheet_start, .endElementNs = sheet_end,
 			      .characters = sheet_text, .ignorableWhitespace = sheet_text,
 			      .cdataBlock = sheet_text };
-	struct sheet_sax st = { .sr = sr, .col = -1, .style = -1, .date_serial = -1 };
-	int rc = parse_member(x, member, &sax, &st.b);
-	free(st.off);
-	free(st.len);
-	free(st.str);
-	free(st.cells);
-	mq_buf_free(&st.bytes);
-	mq_buf_free(&st.val);
-	return rc == 1 ? damaged(x, member) : rc;
+	int rc = parse_member(p->x, p->member, &sax, &st->b);
+	if (rc == 1)
+		rc = damaged(p->x, p->member);
+	if (st->out->nrows)
+		relay_pass(st);
+	struct relay *r = st->relay;
+	pthread_mutex_lock(&r->mu);
+	p->rc = rc;
+	r->done = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* The checking side: every row of a batch to sr, in order. */
+static int consume(struct batch *b, struct mq_sheet_rows *sr)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < b->nrows; i++) {
+		const struct brow *row = &b->rows[i];
+		if (row->n > b->aptrs) {
+			const char **p = realloc(b->ptrs, row->n * sizeof *p);
+			if (p)
+				b->ptrs = p;
+			size_t *l = p ? realloc(b->lens, row->n * sizeof *l) : NULL;
+			if (!l)
+				return MQ_ERR_NOMEM;
+			b->lens = l;
+			b->aptrs = row->n;
+		}
+		for (size_t k = 0; k < row->n; k++) {
+			const struct bcell *c = &b->cells[row->first + k];
+			b->ptrs[k] = c->str ? c->str : c->off == (size_t)-1 ? NULL : b->bytes.data + c->off;
+			b->lens[k] = c->len;
+		}
+		rc = mq_sheet_row(sr, row->line, b->ptrs, b->lens, row->n);
+	}
+	mq_buf_reset(&b->bytes);
+	b->nrows = b->ncells = 0;
+	return rc;
+}
+
+/* Streams one worksheet into sr: one thread inflates and parses it, this
+ * one checks the rows as they come (shared strings and styles are only
+ * read meanwhile). Returns 0, the record callback's value or a negative
+ * code. */
+static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *sr)
+{
+	struct relay r = { .done = 0 };
+	struct producer p = { .x = x, .member = member };
+	p.st = (struct sheet_sax){ .relay = &r, .out = &r.batch[0], .col = -1, .style = -1, .date_serial = -1 };
+	struct mq_error perr = { 0 }, *caller_err = x->err;
+	x->err = &perr;                  /* the parsing thread's own */
+	pthread_t tid;
+	int rc = 0, prc = 0;
+	if (pthread_mutex_init(&r.mu, NULL)) {
+		x->err = caller_err;
+		return MQ_ERR_NOMEM;
+	}
+	if (pthread_cond_init(&r.cv, NULL)) {
+		pthread_mutex_destroy(&r.mu);
+		x->err = caller_err;
+		return MQ_ERR_NOMEM;
+	}
+	if (pthread_create(&tid, NULL, produce, &p)) {
+		rc = MQ_ERR_NOMEM;
+		goto out;
+	}
+	for (;;) {
+		pthread_mutex_lock(&r.mu);
+		while (r.consumed == r.produced && !r.done)
+			pthread_cond_wait(&r.cv, &r.mu);
+		int empty = r.consumed == r.produced;
+		pthread_mutex_unlock(&r.mu);
+		if (empty)
+			break;
+		struct batch *b = &r.batch[r.consumed % NBATCH];
+		if (!rc)
+			rc = consume(b, sr);
+		else
+			b->nrows = b->ncells = 0, mq_buf_reset(&b->bytes);
+		pthread_mutex_lock(&r.mu);
+		r.consumed++;
+		r.cancel |= rc != 0;
+		pthread_cond_broadcast(&r.cv);
+		pthread_mutex_unlock(&r.mu);
+	}
+	pthread_join(tid, NULL);
+	prc = p.rc;
+out:
+	x->err = caller_err;
+	if (!rc && prc) {
+		rc = prc;
+		if (caller_err && perr.code)
+			*caller_err = perr;
+	}
+	pthread_cond_destroy(&r.cv);
+	pthread_mutex_destroy(&r.mu);
+	for (int i = 0; i < NBATCH; i++) {
+		mq_buf_free(&r.batch[i].bytes);
+		free(r.batch[i].cells);
+		free(r.batch[i].rows);
+		free(r.batch[i].ptrs);
+		free(r.batch[i].lens);
+	}
+	free(p.st.off);
+	free(p.st.len);
+	free(p.st.str);
+	mq_buf_free(&p.st.val);
+	return rc == CANCELLED ? 0 : rc;
 }
 
 static void xlsx_free(struct xlsx *x)
