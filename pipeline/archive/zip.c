@@ -414,7 +414,7 @@ int mq_zip_check_local(struct mq_zip_reader *z, const char *path, struct mq_erro
 	char *name = malloc(65536 + 1);
 	int rc = 0;
 	if (!fp || !spans || !name) {
-		rc = fp ? mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory")
+		rc = fp ? mq_fail_nomem(err, path, 0)
 			: mq_fail(err, MQ_ERR_IO, path, 0, "无法读取文件 / cannot read file: %s", strerror(errno));
 		goto out;
 	}

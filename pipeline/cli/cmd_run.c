@@ -256,7 +256,8 @@ int mq_cmd_run(int argc, char **argv)
 	}
 	if (!(r.agg = mq_agg_new(&r.period, r.cli.as_of, &r.ref)) ||
 	    !(r.tally = mq_tally_new(r.rubric, &r.period))) {
-		status = mq_cli_fatal(&(struct mq_error){ .message = "内存不足 / out of memory" });
+		mq_fail_nomem(&err, NULL, 0);
+		status = mq_cli_fatal(&err);
 		goto out;
 	}
 	if (mq_stage_dir_prepare(r.out_dir, r.stage_dir, sizeof r.stage_dir, &err)) {

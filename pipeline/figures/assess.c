@@ -735,7 +735,7 @@ int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int
 		struct mq_out o;
 		snprintf(path, sizeof path, "%s/%s", data_dir, csv->name);
 		if (header_cells(a->rubric, csv, &names, cols, sizeof cols / sizeof *cols, &ncols)) {
-			rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, path, 0);
 			break;
 		}
 		if ((rc = mq_out_open(&o, path, err)))

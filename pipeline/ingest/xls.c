@@ -137,7 +137,7 @@ int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ing
 		mq_sheet_rows_free(sr);
 	}
 	if (rc == MQ_ERR_NOMEM)
-		mq_fail(err, rc, source_name, 0, "内存不足 / out of memory");
+		mq_fail_nomem(err, source_name, 0);
 	if (stats) {
 		stats->encoding = MQ_ENC_UTF8;
 		stats->format = "XLS";

@@ -750,7 +750,7 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 		mq_sheet_rows_free(sr);
 	}
 	if (rc == MQ_ERR_NOMEM)
-		mq_fail(err, rc, path, 0, "内存不足 / out of memory");
+		mq_fail_nomem(err, path, 0);
 out:
 	if (stats) {
 		stats->bytes = src->size;

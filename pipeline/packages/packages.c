@@ -196,6 +196,17 @@ static int next_record(struct rec_reader *r, struct mq_buf *rec)
 	}
 }
 
+/* The error of a failed next_record: MQ_ERR_IO, MQ_ERR_LIMIT (past its
+ * cap) or MQ_ERR_NOMEM. */
+static int reader_fail(struct mq_error *err, int rc, const char *path)
+{
+	if (rc == MQ_ERR_IO)
+		return mq_fail(err, rc, path, 0, "读取出错 / read error");
+	if (rc == MQ_ERR_LIMIT)
+		return mq_fail(err, rc, path, 0, "记录过长 / record too long");
+	return mq_fail_nomem(err, path, 0);
+}
+
 /* Copies the unquoted field k of rec into out ("" when it has fewer). */
 static int record_field(const struct mq_buf *rec, size_t k, struct mq_buf *out)
 {
@@ -308,8 +319,7 @@ static int distinct_values(const char *path, const char *col, char ***out, size_
 		for (size_t i = 0; i < n; i++)
 			free(v[i]);
 		free(v);
-		return mq_fail(err, rc, path, 0, rc == MQ_ERR_IO ? "读取出错 / read error"
-				   : rc == MQ_ERR_LIMIT ? "记录过长 / record too long" : "内存不足 / out of memory");
+		return reader_fail(err, rc, path);
 	}
 	if (n)
 		qsort(v, n, sizeof *v, cmp_str);
@@ -378,7 +388,7 @@ static int list_reports(struct stage *s, struct mq_error *err)
 	closedir(d);
 	free(dir);
 	if (rc)
-		return mq_fail(err, rc, NULL, 0, "%s", mq_nomem_message);
+		return mq_fail_nomem(err, NULL, 0);
 	if (s->nreports)
 		qsort(s->reports, s->nreports, sizeof *s->reports, cmp_str);
 	return 0;
@@ -462,7 +472,7 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 				fwrite(rec.data, 1, rec.len, fps[hit - s->towns - lo]);
 		}
 		if (!rc && got < 0)
-			rc = mq_fail(err, got, src, 0, got == MQ_ERR_IO ? "读取出错 / read error" : "记录过长或内存不足 / record too long, or out of memory");
+			rc = reader_fail(err, got, src);
 		reader_close(&r);
 		int e = close_all(fps, OPEN_MAX_SPLIT);
 		if (e && !rc)
@@ -602,7 +612,7 @@ static int build_package(struct stage *s, long town, struct mq_bag **bag_out,
 			continue;
 		char *src = path_join(s->o->out_dir, "data", books[b].file);
 		if (!src)
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 		else if (!access(src, F_OK))
 			rc = add_in(bag, src, DIR_DATA, books[b].file, NULL, err);
 		free(src);

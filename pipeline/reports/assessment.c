@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOMEM(err) mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory")
 
 /* "22.916667" → "22.92" (half up on the decimal text). */
 static void dec2(const char *s, char out[24])
@@ -320,7 +319,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 	struct mq_buf b = {0};
 	int rc = 0;
 	if (!d || !keep || !tkeep) {
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < A->nrows; i++)
@@ -562,7 +561,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		rc = rp_render(c, c->t_assess, d, file, unit, index, emit, sink, err);
 out:
 	if (rc > 0)
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 	mq_buf_free(&b);
 	free(keep);
 	free(tkeep);

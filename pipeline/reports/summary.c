@@ -118,7 +118,6 @@ static int cmp_overdue(const void *a, const void *b)
 	return x->v < y->v ? -1 : x->v > y->v;
 }
 
-#define NOMEM(err) mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory")
 
 static int add_row(struct mq_dataset *s, const char *const *v, struct mq_error *err)
 {
@@ -319,7 +318,7 @@ static int problems(struct rp_ctx *c, struct mq_data *d, const struct vfig *vf, 
 	}
 #undef EMIT
 	mq_buf_free(&b);
-	return rc > 0 ? NOMEM(err) : rc;
+	return rc > 0 ? mq_fail_nomem(err, NULL, 0) : rc;
 }
 
 static int month_doc(struct rp_ctx *c, const char *township, const char *county,
@@ -332,7 +331,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 	struct fig tf = {0};
 	int rc = 0;
 	if (!d || !vf) {
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < c->nvillages; i++)
@@ -399,7 +398,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 				cap = cap ? cap * 2 : 64;
 				struct overdue *n = realloc(od, cap * sizeof *n);
 				if (!n) {
-					rc = NOMEM(err);
+					rc = mq_fail_nomem(err, NULL, 0);
 					goto out;
 				}
 				od = n;
@@ -441,7 +440,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 		rc = rp_render(c, c->t_summary, d, file, unit, m->index, emit, sink, err);
 out:
 	if (rc > 0)
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 	free(od);
 	free(vf);
 	mq_data_free(d);
