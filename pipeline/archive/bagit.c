@@ -69,7 +69,7 @@ void mq_bag_free(struct mq_bag *bag)
 
 int mq_bag_set_root(struct mq_bag *bag, const char *root, struct mq_error *err)
 {
-	struct mq_buf safe = {0};
+	struct mq_buf safe = MQ_BUF_INIT;
 	int rc = mq_archive_safe_name(root, strlen(root), 1, &safe);
 	if (rc) {
 		mq_buf_free(&safe);

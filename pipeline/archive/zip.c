@@ -273,8 +273,8 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 		     uint64_t *payload_bytes, struct mq_error *err)
 {
 	struct mq_out out;
-	struct writer w = {.bag = bag};
-	struct mq_buf tags[4] = {{0}};
+	struct writer w = {.bag = bag, .name = MQ_BUF_INIT};
+	struct mq_buf tags[4] = {MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT};
 	size_t *order = calloc(bag->nfiles + 1, sizeof *order);
 	struct hashed *h = calloc(bag->nfiles + 1, sizeof *h);
 	w.buf = malloc(IO_CHUNK);

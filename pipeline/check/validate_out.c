@@ -400,7 +400,8 @@ void mq_run_counts_free(struct mq_run_counts *c)
 int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *opts,
 		       struct mq_run_counts *counts, struct mq_error *err)
 {
-	struct stage st = { .opts = opts, .counts = counts, .err = err };
+	struct stage st = { .opts = opts, .counts = counts, .err = err, .clean = MQ_BUF_INIT, .other = MQ_BUF_INIT,
+			    .accepted_rows = MQ_BUF_INIT, .xrow = { .text = MQ_BUF_INIT } };
 	char data_dir[4096];
 	char **paths = NULL, **skipped = NULL;
 	int npaths = 0, nskipped = 0, rc;

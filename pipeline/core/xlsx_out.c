@@ -59,6 +59,7 @@ struct mq_xlsx *mq_xlsx_open(const char *path, mq_day created, struct mq_error *
 	struct mq_xlsx *x = calloc(1, sizeof *x);
 	size_t n = strlen(path) + 32;
 	if (x) {
+		mq_buf_init(&x->cut);
 		x->path = strdup(path);
 		x->tmp = malloc(n);
 	}

@@ -449,7 +449,7 @@ int mq_ingest_file(const char *path, const struct mq_ingest_opts *opts,
 		   mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
 		   struct mq_error *err)
 {
-	struct input in = { .path = path, .fd = -1, .cd = (iconv_t)-1 };
+	struct input in = { .path = path, .fd = -1, .cd = (iconv_t)-1, .field = MQ_BUF_INIT, .out = MQ_BUF_INIT };
 	struct mq_ingest_stats local;
 	if (!stats)
 		stats = &local;

@@ -40,7 +40,8 @@ struct mq_sheet_rows *mq_sheet_rows_new(const char *source, const struct mq_inge
 	struct mq_sheet_rows *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
-	*s = (struct mq_sheet_rows){ .source = source, .opts = opts, .fn = fn, .ctx = ctx, .stats = stats };
+	*s = (struct mq_sheet_rows){ .source = source, .opts = opts, .fn = fn, .ctx = ctx, .stats = stats,
+				     .header_bytes = MQ_BUF_INIT };
 	return s;
 }
 

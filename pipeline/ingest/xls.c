@@ -110,7 +110,7 @@ int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ing
 	freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &nsheets);
 	const char *slash = strrchr(source_name, '/');
 	const char *base = slash ? slash + 1 : source_name;
-	struct mq_buf row = { 0 }, source = { 0 };
+	struct mq_buf row = MQ_BUF_INIT, source = MQ_BUF_INIT;
 	size_t *off = NULL, *len = NULL, acols = 0;
 	const char **cells = NULL;
 	int rc = 0;

@@ -576,8 +576,8 @@ static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *
 	xmlTextReaderPtr r = member_reader(x, member, &missing);
 	if (!r)
 		return damaged(x, member);
-	struct row_state rs = { 0 };
-	struct mq_buf val = { .cap = MAX_CELL_BYTES };
+	struct row_state rs = { .bytes = MQ_BUF_INIT };
+	struct mq_buf val = MQ_BUF_INIT_CAP(MAX_CELL_BYTES);
 	long row = 0, col = -1;
 	char *type = NULL;
 	long style = -1;
@@ -701,8 +701,8 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 				   .ztell64_file = z_tell, .zseek64_file = z_seek, .zclose_file = z_close,
 				   .zerror_file = z_error, .opaque = &zs };
 	const char *slash = strrchr(path, '/');
-	struct xlsx x = { .path = path, .base = slash ? slash + 1 : path, .err = err };
-	struct mq_buf source = { 0 };
+	struct xlsx x = { .path = path, .base = slash ? slash + 1 : path, .err = err, .strings = MQ_BUF_INIT };
+	struct mq_buf source = MQ_BUF_INIT;
 	int rc = 0;
 	xmlInitParser();
 	x.zf = unzOpen2_64(path, &ff);

@@ -243,7 +243,7 @@ static int record_field(const struct mq_buf *rec, size_t k, struct mq_buf *out)
 /* Index of the column named name in the header record, or -1. */
 static long header_column(const struct mq_buf *hdr, const char *name)
 {
-	struct mq_buf cell = {.cap = FIELD_MAX};
+	struct mq_buf cell = MQ_BUF_INIT_CAP(FIELD_MAX);
 	long found = -1;
 	size_t fields = 1;
 	int quoted = 0;
@@ -278,7 +278,7 @@ static int distinct_values(const char *path, const char *col, char ***out, size_
 	int rc = reader_open(&r, path, err);
 	if (rc)
 		return rc;
-	struct mq_buf rec = {.cap = RECORD_MAX}, cell = {.cap = FIELD_MAX};
+	struct mq_buf rec = MQ_BUF_INIT_CAP(RECORD_MAX), cell = MQ_BUF_INIT_CAP(FIELD_MAX);
 	char **v = NULL;
 	size_t n = 0, a = 0;
 	long k = -1;
@@ -422,7 +422,7 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 		free(src);
 		return 0;
 	}
-	struct mq_buf hdr = {.cap = RECORD_MAX}, rec = {.cap = RECORD_MAX}, cell = {.cap = FIELD_MAX};
+	struct mq_buf hdr = MQ_BUF_INIT_CAP(RECORD_MAX), rec = MQ_BUF_INIT_CAP(RECORD_MAX), cell = MQ_BUF_INIT_CAP(FIELD_MAX);
 	FILE *fps[OPEN_MAX_SPLIT] = {0};
 	for (size_t lo = 0; lo < s->ntowns && !rc; lo += OPEN_MAX_SPLIT) {
 		size_t hi = lo + OPEN_MAX_SPLIT < s->ntowns ? lo + OPEN_MAX_SPLIT : s->ntowns;

@@ -136,7 +136,7 @@ struct mq_pdf {
 };
 
 /* The output intent's profile, deflated, read once per process. */
-static struct mq_buf icc_z;
+static struct mq_buf icc_z = MQ_BUF_INIT;
 static size_t icc_len;
 
 static void *table_at(const struct table *t, size_t i)
@@ -982,7 +982,7 @@ static void write_font(struct mq_pdf *p, struct writer *w, const struct numbers 
 	struct doc_face *d = &p->faces[k];
 	const struct mq_face_info *in = mq_face_info(d->face);
 	uint32_t b = n->font[k];
-	struct mq_buf buf = {0};
+	struct mq_buf buf = MQ_BUF_INIT;
 	qsort(d->codes, d->ncodes, sizeof *d->codes, by_code);
 	uint64_t h = 0xCBF29CE484222325ULL;
 	uint16_t *codes = malloc(d->ncodes * sizeof *codes + 1);
@@ -1113,7 +1113,7 @@ static void write_info(struct mq_pdf *p, struct writer *w, const struct numbers 
 	}
 	put(w, " >>", 3);
 	end_obj(w);
-	struct mq_buf b = {0};
+	struct mq_buf b = MQ_BUF_INIT;
 	if (xmp(info, &b))
 		w->err = MQ_ERR_NOMEM;
 	else

@@ -191,7 +191,7 @@ static int rubric_sets(struct rp_ctx *c, struct mq_data *d, const struct mq_rubr
 	if ((rc = rp_add_set(d, "rubric_items", "name weight rule roles", &is, err)) ||
 	    (rc = rp_add_set(d, "bands", "scale grade min max", &bs, err)))
 		return rc;
-	struct mq_buf text = {0};
+	struct mq_buf text = MQ_BUF_INIT;
 	for (int i = 0; i < r->nitems && !rc; i++) {
 		const struct mq_rubric_item *it = &r->items[i];
 		char w[32], rule[768], roles[256] = "";
@@ -316,7 +316,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 	struct mq_data *d = mq_data_new();
 	const struct rp_table *A = &c->assessment, *T = &c->team, *F = &c->facts;
 	const char **keep = calloc(A->nrows + 1, sizeof *keep), **tkeep = calloc(T->nrows + 1, sizeof *tkeep);
-	struct mq_buf b = {0};
+	struct mq_buf b = MQ_BUF_INIT;
 	int rc = 0;
 	if (!d || !keep || !tkeep) {
 		rc = mq_fail_nomem(err, NULL, 0);

@@ -485,7 +485,7 @@ struct plan {
 static int plan_add(struct plan *p, int unit, int index, const char *raw)
 {
 	struct rp_ctx *c = p->c;
-	struct mq_buf name = {0};
+	struct mq_buf name = MQ_BUF_INIT;
 	if (mq_grow((void **)&c->files, &p->cap, c->nfiles + 1, sizeof *c->files) ||
 	    mq_safe_name(raw, strlen(raw), &name) || mq_name_set_claim(p->taken, &name)) {
 		mq_buf_free(&name);
@@ -556,7 +556,7 @@ int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_dat
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
 	struct rp_file key = {.unit = unit, .index = index};
 	const struct rp_file *f = c->nfiles ? bsearch(&key, c->files, c->nfiles, sizeof key, cmp_file) : NULL;
-	struct mq_buf safe = {0};
+	struct mq_buf safe = MQ_BUF_INIT;
 	if (f && strcmp(f->raw, file) == 0)
 		file = f->safe;
 	else if (mq_safe_name(file, strlen(file), &safe))
@@ -613,7 +613,7 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 						     strerror(errno));
 	/* UTF-8 with or without a BOM, or GB18030 / GBK as Notepad and WPS
 	 * save it: the CSV reader's detection (ingest.h) */
-	struct mq_buf text = {0};
+	struct mq_buf text = MQ_BUF_INIT;
 	if ((rc = mq_read_text(path, NEXT_STEPS_MAX, &text, NULL, err)))
 		return rc;
 	for (const char *p = text.data ? text.data : "", *end = p + text.len; !rc && p < end; ) {

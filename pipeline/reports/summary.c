@@ -214,7 +214,7 @@ static int problems(struct rp_ctx *c, struct mq_data *d, const struct vfig *vf, 
 		    struct mq_dataset *cadres, struct mq_error *err)
 {
 	struct mq_dataset *ps;
-	struct mq_buf b = {0};
+	struct mq_buf b = MQ_BUF_INIT;
 	int rc = rp_add_set(d, "problems", "text", &ps, err);
 	size_t n = 0;
 #define EMIT()                                                                      \
@@ -238,7 +238,7 @@ static int problems(struct rp_ctx *c, struct mq_data *d, const struct vfig *vf, 
 			rc = mq_buf_printf(&b, "%s%s", b.len ? "、" : "", c->villages[vf[i].village].village);
 	if (!rc && b.len) {
 		struct mq_buf t = b;
-		b = (struct mq_buf){0};
+		mq_buf_init(&b);
 		rc = mq_buf_printf(&b, "%s本月没有走访记录，需尽快安排入户走访。", t.data);
 		mq_buf_free(&t);
 		EMIT();
@@ -288,7 +288,7 @@ static int problems(struct rp_ctx *c, struct mq_data *d, const struct vfig *vf, 
 		}
 	if (!rc && under) {
 		struct mq_buf t = b;
-		b = (struct mq_buf){0};
+		mq_buf_init(&b);
 		rc = mq_buf_printf(&b, "%zu名干部民情日记未达到每月%d篇的要求：%s。", under, MQ_DIARY_QUOTA, t.data);
 		mq_buf_free(&t);
 		EMIT();
@@ -373,7 +373,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 				     rp_cell(t, i, "resolved"), p};
 		rc = add_row(cs, row, err);
 	}
-	struct mq_buf uq = {0};
+	struct mq_buf uq = MQ_BUF_INIT;
 	size_t nuq = 0;
 	for (size_t i = 0; i < mq_dataset_rows(cs) && !rc; i++)
 		if (strcmp(mq_dataset_value(cs, i, 5), "0") == 0)

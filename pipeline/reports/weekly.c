@@ -335,7 +335,7 @@ int rp_weekly_doc(struct rp_ctx *c, const char *township, int unit, int index, r
 {
 	const struct rp_weekly *w = c->weekly;
 	struct mq_data *d = mq_data_new();
-	struct mq_buf behind = { 0 }, villages = { 0 };
+	struct mq_buf behind = MQ_BUF_INIT, villages = MQ_BUF_INIT;
 	struct mq_dataset *cs, *hs;
 	int rc = 0;
 	if (!d)
@@ -346,7 +346,7 @@ int rp_weekly_doc(struct rp_ctx *c, const char *township, int unit, int index, r
 			     "behind visits signed signed_rate sat_rate sat_short unvisited", &cs, err)) ||
 	    (rc = rp_add_set(d, "households", "cadre_name count households", &hs, err)))
 		goto out;
-	struct mq_buf hh = { 0 };
+	struct mq_buf hh = MQ_BUF_INIT;
 	const struct rp_table *T = &c->cadre_monthly;
 	for (size_t i = 0; i < T->nrows && !rc; i++) {
 		if (strcmp(rp_cell(T, i, "township"), township) != 0)
