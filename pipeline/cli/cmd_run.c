@@ -1,12 +1,17 @@
-/* cmd_run.c — `minqing run`: every stage in one pass.
+/* cmd_run.c — `minqing run`: every stage in one pass over the inputs:
+ * validate (each accepted record fed to the figures as it is read),
+ * aggregate, assess, the workbooks, counts.csv and run.txt
+ * (packages/run_record.h), render, archive.
  *
  * The period's outputs are built in a staging folder inside the output
- * folder (OUT/.minqing.tmp.PID, files.h) and swapped in only when every
- * stage succeeded, so a failed or interrupted run leaves the previous
- * outputs as they were.
+ * folder (OUT/.minqing.tmp.PID, core/files.h) while the run holds the
+ * folder's lock, and swapped in part by part (data, reports, archive) only
+ * when every stage succeeded, so a failed or interrupted run leaves the
+ * previous outputs as they were.
  * Ctrl-C or a kill sets a flag the stages look at between records and
- * between stages; the staging folder is then removed. A staging folder
- * left by a killed run (SIGKILL) is removed by the next run. */
+ * between stages; the staging folder is then removed. What a killed run
+ * (SIGKILL) left is cleaned up by the next run: its staging folder
+ * removed, or its swap completed from the journal it wrote. */
 #include "minqing/check/validate.h"
 #include "minqing/cli/cli.h"
 #include "minqing/core/date.h"
