@@ -126,18 +126,10 @@ struct row_view {
 
 static int view_row(struct row_view *v, const struct batch *b, const struct row_ref *rr, struct row *out)
 {
-	if (rr->ncells > v->alloc) {
-		size_t n = rr->ncells * 2;
-		const char **c = realloc(v->cell, n * sizeof *c);
-		if (!c)
-			return MQ_ERR_NOMEM;
-		v->cell = c;
-		size_t *l = realloc(v->len, n * sizeof *l);
-		if (!l)
-			return MQ_ERR_NOMEM;
-		v->len = l;
-		v->alloc = n;
-	}
+	if (rr->ncells > v->alloc &&
+	    mq_resize_pair((void **)&v->cell, sizeof *v->cell, (void **)&v->len, sizeof *v->len, &v->alloc,
+			   rr->ncells * 2))
+		return MQ_ERR_NOMEM;
 	for (size_t i = 0; i < rr->ncells; i++) {
 		const struct cell_ref *c = &b->cells[rr->first + i];
 		v->cell[i] = b->bytes.data + c->off;

@@ -131,10 +131,7 @@ int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ing
 		rc = read_sheet(h, i, sr, &row, &off, &len, &cells, &acols);
 		if (rc == MQ_ERR_FORMAT)
 			rc = refuse_xls(source_name, err, 0);
-		if (!rc && !mq_sheet_rows_found(sr) && opts && opts->sheet)
-			rc = opts->sheet(source.data, "前10行中没有可识别的表头（至少5个字段名），未读取",
-					 "no header row (5 or more field names) in the first 10 rows, not read", ctx);
-		mq_sheet_rows_free(sr);
+		rc = mq_sheet_rows_end(sr, rc);
 	}
 	if (rc == MQ_ERR_NOMEM)
 		mq_fail_nomem(err, source_name, 0);

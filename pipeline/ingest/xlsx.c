@@ -474,18 +474,10 @@ static int row_set(struct row_state *rs, size_t col, const char *s, size_t n)
 {
 	if (col >= rs->ncols) {
 		size_t need = col + 1;
-		if (need > rs->aoff) {
-			size_t na = need * 2 > MAX_COLS ? MAX_COLS : need * 2;
-			size_t *o = realloc(rs->off, na * sizeof *o);
-			if (!o)
-				return MQ_ERR_NOMEM;
-			rs->off = o;
-			size_t *l = realloc(rs->len, na * sizeof *l);
-			if (!l)
-				return MQ_ERR_NOMEM;
-			rs->len = l;
-			rs->aoff = na;
-		}
+		if (need > rs->aoff &&
+		    mq_resize_pair((void **)&rs->off, sizeof *rs->off, (void **)&rs->len, sizeof *rs->len, &rs->aoff,
+				   need * 2 > MAX_COLS ? MAX_COLS : need * 2))
+			return MQ_ERR_NOMEM;
 		for (size_t i = rs->ncols; i < need; i++)
 			rs->off[i] = (size_t)-1;
 		rs->ncols = need;
@@ -744,10 +736,7 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 			break;
 		}
 		rc = read_sheet(&x, s->target, sr);
-		if (!rc && !mq_sheet_rows_found(sr) && opts && opts->sheet)
-			rc = opts->sheet(source.data, "前10行中没有可识别的表头（至少5个字段名），未读取",
-					 "no header row (5 or more field names) in the first 10 rows, not read", ctx);
-		mq_sheet_rows_free(sr);
+		rc = mq_sheet_rows_end(sr, rc);
 	}
 	if (rc == MQ_ERR_NOMEM)
 		mq_fail_nomem(err, path, 0);

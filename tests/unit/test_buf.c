@@ -1,7 +1,7 @@
 /* Unit tests of the growing buffers (core/buf.h): data is never NULL and
  * an empty buffer reads "" from every initialiser and after reset, free
  * and detach; the shared slop buffer is never written; the cap and the
- * size overflow checks of the growers. */
+ * size overflow checks of the growers, parallel arrays resized together. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +115,21 @@ static void limits(void)
 	CHECK_INT(mq_grow((void **)&arr, &alloc, SIZE_MAX / 2, sizeof *arr), MQ_ERR_NOMEM);
 	CHECK(alloc >= 3 && alloc < 1000); /* left as it was */
 	free(arr);
+
+	const char **cells = NULL;
+	size_t *lens = NULL, n = 0;
+	CHECK_INT(mq_resize_pair((void **)&cells, sizeof *cells, (void **)&lens, sizeof *lens, &n, 4), 0);
+	CHECK_INT(n, 4);
+	cells[3] = "x";
+	lens[3] = 1;
+	CHECK_INT(mq_resize_pair((void **)&cells, sizeof *cells, (void **)&lens, sizeof *lens, &n, 8), 0);
+	CHECK_STR(cells[3], "x");
+	CHECK_INT(lens[3], 1);
+	CHECK_INT(mq_resize_pair((void **)&cells, sizeof *cells, (void **)&lens, sizeof *lens, &n, SIZE_MAX / 4),
+		  MQ_ERR_NOMEM);
+	CHECK_INT(n, 8);
+	free(cells);
+	free(lens);
 }
 
 int main(void)

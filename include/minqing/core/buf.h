@@ -43,5 +43,10 @@ char *mq_buf_detach(struct mq_buf *b);
  * least need items, doubling; new items are zeroed. 0 or MQ_ERR_NOMEM (also
  * when the size would overflow), the array left as it was on failure. */
 int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem);
+/* Resizes two parallel arrays, *a of asize-byte items and *b of bsize-byte
+ * items (capacity *alloc, both), to n items and sets *alloc = n; new items
+ * are not initialised. 0 or MQ_ERR_NOMEM (also when a size would overflow;
+ * *alloc unchanged, each array still valid). */
+int mq_resize_pair(void **a, size_t asize, void **b, size_t bsize, size_t *alloc, size_t n);
 
 #endif
