@@ -69,11 +69,11 @@ void mq_bag_free(struct mq_bag *bag)
 
 int mq_bag_set_root(struct mq_bag *bag, const char *root, struct mq_error *err)
 {
-	struct mq_buf safe = {0};
+	struct mq_buf safe = MQ_BUF_INIT;
 	int rc = mq_archive_safe_name(root, strlen(root), 1, &safe);
 	if (rc) {
 		mq_buf_free(&safe);
-		return rc == MQ_ERR_NOMEM ? mq_fail(err, rc, NULL, 0, "内存不足 / out of memory")
+		return rc == MQ_ERR_NOMEM ? mq_fail_nomem(err, NULL, 0)
 					  : mq_fail(err, rc, root, 0, "文件夹名无效 / unusable folder name");
 	}
 	free(bag->root);

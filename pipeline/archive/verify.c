@@ -445,8 +445,10 @@ int mq_verify_package(const char *zip_path, const struct mq_verify_limits *lim,
 		rc = mq_fail_nomem(err, zip_path, 0);
 		goto out;
 	}
-	for (size_t i = 0; i < c.n; i++)
+	for (size_t i = 0; i < c.n; i++) {
 		c.m[i].e = mq_zip_get(z, i);
+		mq_buf_init(&c.m[i].text);
+	}
 	struct named *byname = calloc(c.n + 1, sizeof *byname);
 	if (!byname) {
 		rc = mq_fail_nomem(err, zip_path, 0);

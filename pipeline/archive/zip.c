@@ -273,8 +273,8 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 		     uint64_t *payload_bytes, struct mq_error *err)
 {
 	struct mq_out out;
-	struct writer w = {.bag = bag};
-	struct mq_buf tags[4] = {{0}};
+	struct writer w = {.bag = bag, .name = MQ_BUF_INIT};
+	struct mq_buf tags[4] = {MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT};
 	size_t *order = calloc(bag->nfiles + 1, sizeof *order);
 	struct hashed *h = calloc(bag->nfiles + 1, sizeof *h);
 	w.buf = malloc(IO_CHUNK);
@@ -414,7 +414,7 @@ int mq_zip_check_local(struct mq_zip_reader *z, const char *path, struct mq_erro
 	char *name = malloc(65536 + 1);
 	int rc = 0;
 	if (!fp || !spans || !name) {
-		rc = fp ? mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory")
+		rc = fp ? mq_fail_nomem(err, path, 0)
 			: mq_fail(err, MQ_ERR_IO, path, 0, "无法读取文件 / cannot read file: %s", strerror(errno));
 		goto out;
 	}

@@ -373,7 +373,7 @@ static int on_sheet(const char *source, const char *skip_zh, const char *skip_en
 	struct mq_input_info *in = path ? add_input(st->counts, path, source) : NULL;
 	if (!in) {
 		free(path);
-		return st->rc = mq_fail(st->err, MQ_ERR_NOMEM, source, 0, "内存不足 / out of memory");
+		return st->rc = mq_fail_nomem(st->err, source, 0);
 	}
 	st->counts->inputs[st->file_index].workbook = 1;
 	in->format = "sheet";
@@ -400,7 +400,8 @@ void mq_run_counts_free(struct mq_run_counts *c)
 int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *opts,
 		       struct mq_run_counts *counts, struct mq_error *err)
 {
-	struct stage st = { .opts = opts, .counts = counts, .err = err };
+	struct stage st = { .opts = opts, .counts = counts, .err = err, .clean = MQ_BUF_INIT, .other = MQ_BUF_INIT,
+			    .accepted_rows = MQ_BUF_INIT, .xrow = { .text = MQ_BUF_INIT } };
 	char data_dir[4096];
 	char **paths = NULL, **skipped = NULL;
 	int npaths = 0, nskipped = 0, rc;
@@ -433,7 +434,7 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	for (int i = 0; i < npaths; i++) {
 		struct mq_input_info *in = add_input(counts, paths[i], NULL);
 		if (!in) {
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
 		}
 		paths[i] = NULL;
@@ -464,7 +465,7 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	for (int i = 0; i < nskipped; i++) {
 		struct mq_input_info *in = add_input(counts, skipped[i], NULL);
 		if (!in) {
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
 		}
 		skipped[i] = NULL;

@@ -1,4 +1,6 @@
-/* cli.c — the options every command shares, and the config file.
+/* cli.c — the one description of the command line (every option of every
+ * command, mq_cli_options[] and mq_commands[]), its parser, the usage texts
+ * made from it, and the config file.
  *
  * A config file (--config F) holds `key = value` lines; `#` starts a
  * comment. Keys are the long option names (input may repeat); relative

@@ -19,7 +19,7 @@ int mq_cmd_aggregate(int argc, char **argv)
 	if (status || (status = mq_figures_load(&f, f.cli.as_of)))
 		goto out;
 	if (f.rubric && !(f.tally = mq_tally_new(f.rubric, &f.period))) {
-		mq_fail(&err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		mq_fail_nomem(&err, NULL, 0);
 		status = mq_cli_fatal(&err);
 		goto out;
 	}

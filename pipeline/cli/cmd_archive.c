@@ -1,5 +1,6 @@
-/* cmd_archive.c — `minqing archive --period P [--out DIR] [--with-inputs]
- * [--as-of D] [--org NAME] [--jobs N]`: packages what the earlier stages wrote. */
+/* cmd_archive.c — `minqing archive --period P`: packages what the earlier
+ * stages wrote in the --out folder (packages.h); its options are those of
+ * its mq_commands[] entry (cli.c), as `minqing archive --help` shows. */
 #include <stdio.h>
 
 #include "minqing/cli/cli.h"

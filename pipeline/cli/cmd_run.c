@@ -1,13 +1,17 @@
-/* cmd_run.c — `minqing run`: every stage in one pass.
+/* cmd_run.c — `minqing run`: every stage in one pass over the inputs:
+ * validate (each accepted record fed to the figures as it is read),
+ * aggregate, assess, the workbooks, counts.csv and run.txt
+ * (packages/run_record.h), render, archive.
  *
  * The period's outputs are built in a staging folder inside the output
- * folder (OUT/.minqing.tmp.PID, files.h) and swapped in only when every
- * stage succeeded, so a failed or interrupted run leaves the previous
- * outputs as they were.
+ * folder (OUT/.minqing.tmp.PID, core/files.h) while the run holds the
+ * folder's lock, and swapped in part by part (data, reports, archive) only
+ * when every stage succeeded, so a failed or interrupted run leaves the
+ * previous outputs as they were.
  * Ctrl-C or a kill sets a flag the stages look at between records and
- * between stages; the staging folder is then removed. A staging folder
- * left by a killed run (SIGKILL) is removed by the next run. */
-#include "minqing/archive/bag.h"
+ * between stages; the staging folder is then removed. What a killed run
+ * (SIGKILL) left is cleaned up by the next run: its staging folder
+ * removed, or its swap completed from the journal it wrote. */
 #include "minqing/check/validate.h"
 #include "minqing/cli/cli.h"
 #include "minqing/core/date.h"
@@ -19,13 +23,12 @@
 #include "minqing/figures/assess.h"
 #include "minqing/figures/figures_xlsx.h"
 #include "minqing/packages/packages.h"
+#include "minqing/packages/run_record.h"
 #include "minqing/reports/reports.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
@@ -63,57 +66,29 @@ static void on_progress(long long done, long long total, long long records, void
 	mq_progress_update(&r->progress, done, total, records);
 }
 
-static int digest_file(const char *path, char hex256[65], char hex512[129], struct mq_error *err)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
-	struct mq_digests d;
-	int rc = mq_digests_init(&d);
-	static char buf[1 << 16];
-	size_t n;
-	while (!rc && (n = fread(buf, 1, sizeof buf, fp)) > 0)
-		rc = mq_digests_update(&d, buf, n);
-	if (!rc && ferror(fp))
-		rc = MQ_ERR_IO;
-	if (!rc)
-		rc = mq_digests_final(&d, hex256, hex512);
-	mq_digests_free(&d);
-	fclose(fp);
-	return rc ? mq_fail(err, rc, path, 0, "无法计算校验和 / cannot hash the input") : 0;
-}
-
+/* data/run.txt for the archive stage (run_record.h): the inputs read as
+ * files, without a workbook's sheets (a sheet is its file's) and without
+ * the ones not read. */
 static int write_run_info(struct run *r, struct mq_error *err)
 {
 	char path[4400], as_of[11];
 	snprintf(path, sizeof path, "%s/run.txt", r->data_dir);
 	mq_date_format(r->cli.as_of, as_of);
-	struct mq_out o;
-	int rc = mq_out_open(&o, path, err);
-	if (rc)
-		return rc;
-	fprintf(o.fp, "period=%s\nas_of=%s\nrecords_read=%lld\naccepted=%lld\nrejected=%lld\ndropped=%lld\n",
-		r->period.label, as_of, r->counts.read, r->counts.accepted, r->counts.rejected, r->counts.dropped);
-	if (r->cli.unit)
-		fprintf(o.fp, "unit=%s\n", r->cli.unit);
-	for (int i = 0; i < r->counts.ninputs; i++) {
-		const struct mq_input_info *in = &r->counts.inputs[i];
-		const char *p = in->path;
-		char hex256[65] = "-", hex512[129];
-		struct stat sb;
-		/* a sheet is its file's; a pipe was read once and is gone */
-		if (in->label || in->skip_zh)
-			continue;
-		if (strcmp(p, "-") && stat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    (rc = digest_file(p, hex256, hex512, err))) {
-			mq_out_abort(&o);
-			return rc;
-		}
-		char *abs = realpath(p, NULL);
-		fprintf(o.fp, "input=%s\t%s\n", abs ? abs : p, hex256);
-		free(abs);
-	}
-	return mq_out_commit(&o, err);
+	const char **files = malloc(((size_t)r->counts.ninputs + 1) * sizeof *files);
+	if (!files)
+		return mq_fail_nomem(err, NULL, 0);
+	size_t n = 0;
+	for (int i = 0; i < r->counts.ninputs; i++)
+		if (!r->counts.inputs[i].label && !r->counts.inputs[i].skip_zh)
+			files[n++] = r->counts.inputs[i].path;
+	struct mq_run_facts facts = {
+		.period = r->period.label, .as_of = as_of, .records_read = r->counts.read,
+		.accepted = r->counts.accepted, .rejected = r->counts.rejected, .dropped = r->counts.dropped,
+		.unit = r->cli.unit, .inputs = files, .ninputs = n,
+	};
+	int rc = mq_run_record_write(path, &facts, err);
+	free(files);
+	return rc;
 }
 
 static int write_counts(struct run *r, struct mq_error *err)
@@ -256,7 +231,8 @@ int mq_cmd_run(int argc, char **argv)
 	}
 	if (!(r.agg = mq_agg_new(&r.period, r.cli.as_of, &r.ref)) ||
 	    !(r.tally = mq_tally_new(r.rubric, &r.period))) {
-		status = mq_cli_fatal(&(struct mq_error){ .message = "内存不足 / out of memory" });
+		mq_fail_nomem(&err, NULL, 0);
+		status = mq_cli_fatal(&err);
 		goto out;
 	}
 	/* before the staging folder exists: a signal from then on ends the run

@@ -69,7 +69,7 @@ static int installed(char *dir, size_t dirlen, char ***names, size_t *n, struct 
 	}
 	closedir(d);
 	if (rc)
-		return mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	qsort(*names, *n, sizeof **names, cmp_names);
 	return 0;
 }

@@ -125,3 +125,18 @@ int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem)
 	return 0;
 }
 
+int mq_resize_pair(void **a, size_t asize, void **b, size_t bsize, size_t *alloc, size_t n)
+{
+	if (!asize || !bsize || n > SIZE_MAX / asize || n > SIZE_MAX / bsize)
+		return MQ_ERR_NOMEM;
+	void *pa = realloc(*a, n * asize);
+	if (!pa)
+		return MQ_ERR_NOMEM;
+	*a = pa;
+	void *pb = realloc(*b, n * bsize);
+	if (!pb)
+		return MQ_ERR_NOMEM;
+	*b = pb;
+	*alloc = n;
+	return 0;
+}

@@ -50,7 +50,7 @@ static int reserved_device(const char *s, size_t len)
 /* s → valid UTF-8 without control characters, in NFC */
 static int clean_nfc(const char *s, size_t len, struct mq_buf *out)
 {
-	struct mq_buf a = {0};
+	struct mq_buf a = MQ_BUF_INIT;
 	int rc = mq_buf_add(&a, "", 0);
 	for (size_t i = 0; i < len && !rc;) {
 		uint32_t cp;
@@ -76,7 +76,7 @@ static int clean_nfc(const char *s, size_t len, struct mq_buf *out)
 
 int mq_safe_name(const char *s, size_t len, struct mq_buf *out)
 {
-	struct mq_buf c = {0}, b = {0};
+	struct mq_buf c = MQ_BUF_INIT, b = MQ_BUF_INIT;
 	int rc = clean_nfc(s, len, &c);
 	/* the characters Windows refuses → their full-width forms (U+FF01…) */
 	size_t trail = c.len;
@@ -194,7 +194,7 @@ int mq_name_set_claim(struct mq_name_set *set, struct mq_buf *name)
 	const char *base = slash ? slash + 1 : name->data;
 	const char *dot = strrchr(base, '.');
 	size_t stem = dot && dot != base ? (size_t)(dot - name->data) : name->len;
-	struct mq_buf try = {0};
+	struct mq_buf try = MQ_BUF_INIT;
 	for (unsigned n = 2;; n++) {
 		char suffix[16];
 		size_t ns = (size_t)snprintf(suffix, sizeof suffix, " (%u)", n), keep = stem;

@@ -59,12 +59,13 @@ struct mq_xlsx *mq_xlsx_open(const char *path, mq_day created, struct mq_error *
 	struct mq_xlsx *x = calloc(1, sizeof *x);
 	size_t n = strlen(path) + 32;
 	if (x) {
+		mq_buf_init(&x->cut);
 		x->path = strdup(path);
 		x->tmp = malloc(n);
 	}
 	if (!x || !x->path || !x->tmp) {
 		mq_xlsx_abort(x);
-		mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		mq_fail_nomem(err, path, 0);
 		return NULL;
 	}
 	snprintf(x->tmp, n, "%s.tmp.%ld", path, (long)getpid());
@@ -168,7 +169,7 @@ int mq_xlsx_row(struct mq_xlsx *x, const char *const *cells, const size_t *lens,
 		}
 		const char *t = cell_text(x, cells[i], n);
 		if (!t)
-			return mq_fail(err, MQ_ERR_NOMEM, x->path, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, x->path, 0);
 		e = worksheet_write_string(x->ws, x->row, (lxw_col_t)i, t, fmt);
 		if (e != LXW_NO_ERROR)
 			goto fail;

@@ -726,7 +726,7 @@ int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int
 			struct mq_error *err)
 {
 	int rc = mq_mkdirs(data_dir, err);
-	struct mq_buf names = { 0 };
+	struct mq_buf names = MQ_BUF_INIT;
 	for (size_t f = 0; !rc && f < sizeof assessment_csvs / sizeof *assessment_csvs; f++) {
 		const struct assessment_csv *csv = &assessment_csvs[f];
 		char path[4096];
@@ -735,7 +735,7 @@ int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int
 		struct mq_out o;
 		snprintf(path, sizeof path, "%s/%s", data_dir, csv->name);
 		if (header_cells(a->rubric, csv, &names, cols, sizeof cols / sizeof *cols, &ncols)) {
-			rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, path, 0);
 			break;
 		}
 		if ((rc = mq_out_open(&o, path, err)))

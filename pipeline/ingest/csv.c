@@ -126,18 +126,10 @@ struct row_view {
 
 static int view_row(struct row_view *v, const struct batch *b, const struct row_ref *rr, struct row *out)
 {
-	if (rr->ncells > v->alloc) {
-		size_t n = rr->ncells * 2;
-		const char **c = realloc(v->cell, n * sizeof *c);
-		if (!c)
-			return MQ_ERR_NOMEM;
-		v->cell = c;
-		size_t *l = realloc(v->len, n * sizeof *l);
-		if (!l)
-			return MQ_ERR_NOMEM;
-		v->len = l;
-		v->alloc = n;
-	}
+	if (rr->ncells > v->alloc &&
+	    mq_resize_pair((void **)&v->cell, sizeof *v->cell, (void **)&v->len, sizeof *v->len, &v->alloc,
+			   rr->ncells * 2))
+		return MQ_ERR_NOMEM;
 	for (size_t i = 0; i < rr->ncells; i++) {
 		const struct cell_ref *c = &b->cells[rr->first + i];
 		v->cell[i] = b->bytes.data + c->off;
@@ -795,7 +787,7 @@ int mq_read_text(const char *path, size_t max, struct mq_buf *out, enum mq_encod
 {
 	static const char how[] = "请用记事本或 WPS 另存为 UTF-8 或 GBK 编码 / "
 				  "save it as UTF-8 or GBK (Notepad, WPS: Save As)";
-	struct mq_buf raw = {0};
+	struct mq_buf raw = MQ_BUF_INIT;
 	char block[8192];
 	size_t n;
 	int rc = 0;
@@ -1219,7 +1211,7 @@ int mq_ingest_csv_fp(FILE *fp, const char *path, const struct mq_ingest_opts *op
 {
 	const char *slash = strrchr(path, '/');
 	struct visit_reader v = { .source = slash ? slash + 1 : path, .opts = opts, .fn = fn,
-				  .ctx = ctx, .stats = stats };
+				  .ctx = ctx, .stats = stats, .header_bytes = MQ_BUF_INIT };
 	int rc = read_rows(fp, path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
 			   stats, err);
 	if (rc == MQ_ERR_NOMEM)

@@ -285,7 +285,7 @@ static int open_input(struct input *in, const char *path, struct mq_error *err)
 	}
 	in->head = malloc(HEAD_BYTES);
 	if (!in->head)
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	while (in->nhead < HEAD_BYTES) {
 		ssize_t k = read(in->fd, in->head + in->nhead, HEAD_BYTES - in->nhead);
 		if (k < 0 && errno == EINTR)
@@ -340,7 +340,7 @@ static int read_text(struct input *in, const struct mq_sniff *sn, const struct m
 	cookie_io_functions_t io = { .read = cookie_read };
 	FILE *fp = fopencookie(in, "rb", io);
 	if (!fp)
-		return mq_fail(err, MQ_ERR_NOMEM, in->path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, in->path, 0);
 	int rc = sn->kind == MQ_KIND_XML ? mq_ingest_xml_fp(fp, in->path, &o, fn, ctx, stats, err)
 					 : mq_ingest_csv_fp(fp, in->path, &o, fn, ctx, stats, err);
 	fclose(fp);
@@ -385,7 +385,7 @@ static int read_workbook(struct input *in, const struct mq_ingest_opts *opts, mq
 		}
 		if (!mem || k > 0) {
 			free(mem);
-			return mq_fail(err, MQ_ERR_NOMEM, in->path, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, in->path, 0);
 		}
 		if (k < 0) {
 			free(mem);
@@ -449,7 +449,7 @@ int mq_ingest_file(const char *path, const struct mq_ingest_opts *opts,
 		   mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
 		   struct mq_error *err)
 {
-	struct input in = { .path = path, .fd = -1, .cd = (iconv_t)-1 };
+	struct input in = { .path = path, .fd = -1, .cd = (iconv_t)-1, .field = MQ_BUF_INIT, .out = MQ_BUF_INIT };
 	struct mq_ingest_stats local;
 	if (!stats)
 		stats = &local;
@@ -632,7 +632,7 @@ int mq_expand_inputs(char **inputs, int n, char ***out, int *nout, char ***skipp
 nomem:
 	mq_paths_free(paths, np);
 	mq_paths_free(skip, ns);
-	return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+	return mq_fail_nomem(err, NULL, 0);
 }
 
 void mq_paths_free(char **paths, int n)

@@ -54,9 +54,10 @@ struct mq_sheet_rows *mq_sheet_rows_new(const char *source, const struct mq_inge
  * callback's non-zero value or MQ_ERR_NOMEM. */
 int mq_sheet_row(struct mq_sheet_rows *s, long line, const char *const *cells, const size_t *lens,
 		 size_t ncells);
-/* 1 when the sheet had a recognised header row. */
-int mq_sheet_rows_found(const struct mq_sheet_rows *s);
-void mq_sheet_rows_free(struct mq_sheet_rows *s);
+/* Ends the sheet's read, which returned rc, and frees s: a read without
+ * error that found no header row is reported to opts->sheet (not read).
+ * Returns rc, or what opts->sheet returned. */
+int mq_sheet_rows_end(struct mq_sheet_rows *s, int rc);
 /* A number as Excel's General format shows it: 5, 4800.5, 1.30722198001011E+17
  * (15 significant digits at most). */
 void mq_sheet_general(double v, char out[40]);

@@ -40,11 +40,12 @@ struct mq_sheet_rows *mq_sheet_rows_new(const char *source, const struct mq_inge
 	struct mq_sheet_rows *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
-	*s = (struct mq_sheet_rows){ .source = source, .opts = opts, .fn = fn, .ctx = ctx, .stats = stats };
+	*s = (struct mq_sheet_rows){ .source = source, .opts = opts, .fn = fn, .ctx = ctx, .stats = stats,
+				     .header_bytes = MQ_BUF_INIT };
 	return s;
 }
 
-void mq_sheet_rows_free(struct mq_sheet_rows *s)
+static void sheet_rows_free(struct mq_sheet_rows *s)
 {
 	if (!s)
 		return;
@@ -56,9 +57,13 @@ void mq_sheet_rows_free(struct mq_sheet_rows *s)
 	free(s);
 }
 
-int mq_sheet_rows_found(const struct mq_sheet_rows *s)
+int mq_sheet_rows_end(struct mq_sheet_rows *s, int rc)
 {
-	return s->found;
+	if (!rc && !s->found && s->opts && s->opts->sheet)
+		rc = s->opts->sheet(s->source, "前10行中没有可识别的表头（至少5个字段名），未读取",
+				    "no header row (5 or more field names) in the first 10 rows, not read", s->ctx);
+	sheet_rows_free(s);
+	return rc;
 }
 
 static int count_fields(const char *const *cells, const size_t *lens, size_t n)
@@ -125,18 +130,9 @@ int mq_sheet_row(struct mq_sheet_rows *s, long line, const char *const *cells, c
 	}
 	if (last > n)
 		n = last;
-	if (n > s->acells) {
-		size_t na = n * 2;
-		const char **c = realloc(s->cells, na * sizeof *c);
-		if (!c)
-			return MQ_ERR_NOMEM;
-		s->cells = c;
-		size_t *l = realloc(s->lens, na * sizeof *l);
-		if (!l)
-			return MQ_ERR_NOMEM;
-		s->lens = l;
-		s->acells = na;
-	}
+	if (n > s->acells &&
+	    mq_resize_pair((void **)&s->cells, sizeof *s->cells, (void **)&s->lens, sizeof *s->lens, &s->acells, n * 2))
+		return MQ_ERR_NOMEM;
 	struct mq_raw_record rec = { .source = s->source, .line = line };
 	for (size_t i = 0; i < n; i++) {
 		int has = i < ncells && cells[i];

@@ -110,7 +110,7 @@ int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ing
 	freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &nsheets);
 	const char *slash = strrchr(source_name, '/');
 	const char *base = slash ? slash + 1 : source_name;
-	struct mq_buf row = { 0 }, source = { 0 };
+	struct mq_buf row = MQ_BUF_INIT, source = MQ_BUF_INIT;
 	size_t *off = NULL, *len = NULL, acols = 0;
 	const char **cells = NULL;
 	int rc = 0;
@@ -131,13 +131,10 @@ int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ing
 		rc = read_sheet(h, i, sr, &row, &off, &len, &cells, &acols);
 		if (rc == MQ_ERR_FORMAT)
 			rc = refuse_xls(source_name, err, 0);
-		if (!rc && !mq_sheet_rows_found(sr) && opts && opts->sheet)
-			rc = opts->sheet(source.data, "前10行中没有可识别的表头（至少5个字段名），未读取",
-					 "no header row (5 or more field names) in the first 10 rows, not read", ctx);
-		mq_sheet_rows_free(sr);
+		rc = mq_sheet_rows_end(sr, rc);
 	}
 	if (rc == MQ_ERR_NOMEM)
-		mq_fail(err, rc, source_name, 0, "内存不足 / out of memory");
+		mq_fail_nomem(err, source_name, 0);
 	if (stats) {
 		stats->encoding = MQ_ENC_UTF8;
 		stats->format = "XLS";

@@ -1101,8 +1101,8 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 				   .ztell64_file = z_tell, .zseek64_file = z_seek, .zclose_file = z_close,
 				   .zerror_file = z_error, .opaque = &zs };
 	const char *slash = strrchr(path, '/');
-	struct xlsx x = { .path = path, .base = slash ? slash + 1 : path, .err = err };
-	struct mq_buf source = { 0 };
+	struct xlsx x = { .path = path, .base = slash ? slash + 1 : path, .err = err, .strings = MQ_BUF_INIT };
+	struct mq_buf source = MQ_BUF_INIT;
 	int rc = 0;
 	xmlInitParser();
 	if (!(x.chunk = malloc(CHUNK))) {
@@ -1148,13 +1148,10 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 			break;
 		}
 		rc = read_sheet(&x, s->target, sr);
-		if (!rc && !mq_sheet_rows_found(sr) && opts && opts->sheet)
-			rc = opts->sheet(source.data, "前10行中没有可识别的表头（至少5个字段名），未读取",
-					 "no header row (5 or more field names) in the first 10 rows, not read", ctx);
-		mq_sheet_rows_free(sr);
+		rc = mq_sheet_rows_end(sr, rc);
 	}
 	if (rc == MQ_ERR_NOMEM)
-		mq_fail(err, rc, path, 0, "内存不足 / out of memory");
+		mq_fail_nomem(err, path, 0);
 out:
 	if (stats) {
 		stats->bytes = src->size;

@@ -895,6 +895,14 @@ int mq_ingest_xml_fp(FILE *fp, const char *path, const struct mq_ingest_opts *op
 	st->source = base ? base + 1 : path;
 	st->fn = fn;
 	st->fn_ctx = ctx;
+	for (int i = 0; i < XML_MAX_EXTRA; i++) {
+		mq_buf_init(&st->extra[i].name);
+		mq_buf_init(&st->extra[i].uri);
+		mq_buf_init(&st->extra[i].prefix);
+		mq_buf_init(&st->extra[i].value);
+	}
+	for (int f = 0; f < MQ_NFIELDS; f++)
+		mq_buf_init(&st->val[f]);
 	st->elem = -1;
 	for (int f = 0; f < MQ_NFIELDS; f++) {
 		st->headers[f] = mq_fields[f].name;

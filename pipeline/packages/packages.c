@@ -18,6 +18,7 @@
 #include "minqing/core/files.h"
 #include "minqing/core/safename.h"
 #include "minqing/packages/packages.h"
+#include "minqing/packages/run_record.h"
 
 #ifndef MQ_VERSION
 #define MQ_VERSION "unknown"
@@ -41,89 +42,6 @@ static const struct {
 enum { NCSV = sizeof csvs / sizeof csvs[0] };
 
 static const char DIR_REPORTS[] = "报告", DIR_DATA[] = "数据", DIR_INPUTS[] = "原始输入";
-
-/* ---- run.txt ---- */
-
-struct run_input {
-	char *path, *sha256;
-};
-
-struct run_info {
-	char *kv[7]; /* see run_keys */
-	struct run_input *inputs;
-	size_t ninputs;
-};
-
-static const char *const run_keys[] = {"period", "as_of", "records_read", "accepted", "rejected",
-				       "dropped", "unit"};
-enum { RUN_PERIOD, RUN_AS_OF, RUN_READ, RUN_ACCEPTED, RUN_REJECTED, RUN_DROPPED, RUN_UNIT };
-
-static void run_info_free(struct run_info *ri)
-{
-	for (size_t k = 0; k < 7; k++)
-		free(ri->kv[k]);
-	for (size_t i = 0; i < ri->ninputs; i++) {
-		free(ri->inputs[i].path);
-		free(ri->inputs[i].sha256);
-	}
-	free(ri->inputs);
-	memset(ri, 0, sizeof *ri);
-}
-
-/* A missing run.txt is not an error (a stage run alone may not have one). */
-static int run_info_read(const char *path, struct run_info *ri, struct mq_error *err)
-{
-	memset(ri, 0, sizeof *ri);
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", mq_errno_text(errno));
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0;
-	int rc = 0;
-	while (!rc && (n = getline(&line, &cap, fp)) >= 0) {
-		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		char *eq = strchr(line, '=');
-		if (!eq)
-			continue;
-		*eq = '\0';
-		const char *val = eq + 1;
-		if (!strcmp(line, "input")) {
-			char *tab = strchr(val, '\t');
-			struct run_input *ni = realloc(ri->inputs, (ri->ninputs + 1) * sizeof *ni);
-			if (!ni) {
-				rc = MQ_ERR_NOMEM;
-				break;
-			}
-			ri->inputs = ni;
-			struct run_input *in = &ri->inputs[ri->ninputs];
-			in->path = tab ? strndup(val, (size_t)(tab - val)) : strdup(val);
-			in->sha256 = tab && tab[1] ? strdup(tab + 1) : NULL;
-			ri->ninputs++;
-			if (!in->path || (tab && tab[1] && !in->sha256))
-				rc = MQ_ERR_NOMEM;
-			continue;
-		}
-		for (size_t k = 0; k < 7; k++)
-			if (!strcmp(line, run_keys[k])) {
-				free(ri->kv[k]);
-				if (!(ri->kv[k] = strdup(val)))
-					rc = MQ_ERR_NOMEM;
-			}
-	}
-	free(line);
-	if (!rc && ferror(fp))
-		rc = mq_fail(err, MQ_ERR_IO, path, lineno, "读取出错 / read error");
-	else if (rc)
-		rc = mq_fail(err, rc, path, lineno, "%s", mq_nomem_message);
-	fclose(fp);
-	if (rc)
-		run_info_free(ri);
-	return rc;
-}
 
 /* ---- CSV records, raw ---- */
 
@@ -196,6 +114,17 @@ static int next_record(struct rec_reader *r, struct mq_buf *rec)
 	}
 }
 
+/* The error of a failed next_record: MQ_ERR_IO, MQ_ERR_LIMIT (past its
+ * cap) or MQ_ERR_NOMEM. */
+static int reader_fail(struct mq_error *err, int rc, const char *path)
+{
+	if (rc == MQ_ERR_IO)
+		return mq_fail(err, rc, path, 0, "读取出错 / read error");
+	if (rc == MQ_ERR_LIMIT)
+		return mq_fail(err, rc, path, 0, "记录过长 / record too long");
+	return mq_fail_nomem(err, path, 0);
+}
+
 /* Copies the unquoted field k of rec into out ("" when it has fewer). */
 static int record_field(const struct mq_buf *rec, size_t k, struct mq_buf *out)
 {
@@ -232,7 +161,7 @@ static int record_field(const struct mq_buf *rec, size_t k, struct mq_buf *out)
 /* Index of the column named name in the header record, or -1. */
 static long header_column(const struct mq_buf *hdr, const char *name)
 {
-	struct mq_buf cell = {.cap = FIELD_MAX};
+	struct mq_buf cell = MQ_BUF_INIT_CAP(FIELD_MAX);
 	long found = -1;
 	size_t fields = 1;
 	int quoted = 0;
@@ -267,7 +196,7 @@ static int distinct_values(const char *path, const char *col, char ***out, size_
 	int rc = reader_open(&r, path, err);
 	if (rc)
 		return rc;
-	struct mq_buf rec = {.cap = RECORD_MAX}, cell = {.cap = FIELD_MAX};
+	struct mq_buf rec = MQ_BUF_INIT_CAP(RECORD_MAX), cell = MQ_BUF_INIT_CAP(FIELD_MAX);
 	char **v = NULL;
 	size_t n = 0, a = 0;
 	long k = -1;
@@ -308,8 +237,7 @@ static int distinct_values(const char *path, const char *col, char ***out, size_
 		for (size_t i = 0; i < n; i++)
 			free(v[i]);
 		free(v);
-		return mq_fail(err, rc, path, 0, rc == MQ_ERR_IO ? "读取出错 / read error"
-				   : rc == MQ_ERR_LIMIT ? "记录过长 / record too long" : "内存不足 / out of memory");
+		return reader_fail(err, rc, path);
 	}
 	if (n)
 		qsort(v, n, sizeof *v, cmp_str);
@@ -322,7 +250,7 @@ static int distinct_values(const char *path, const char *col, char ***out, size_
 
 struct stage {
 	const struct mq_archive_opts *o;
-	struct run_info run;
+	struct mq_run_record run;  /* data/run.txt */
 	char label[64], as_of[11];
 	char **towns;
 	size_t ntowns;
@@ -378,7 +306,7 @@ static int list_reports(struct stage *s, struct mq_error *err)
 	closedir(d);
 	free(dir);
 	if (rc)
-		return mq_fail(err, rc, NULL, 0, "%s", mq_nomem_message);
+		return mq_fail_nomem(err, NULL, 0);
 	if (s->nreports)
 		qsort(s->reports, s->nreports, sizeof *s->reports, cmp_str);
 	return 0;
@@ -412,7 +340,7 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 		free(src);
 		return 0;
 	}
-	struct mq_buf hdr = {.cap = RECORD_MAX}, rec = {.cap = RECORD_MAX}, cell = {.cap = FIELD_MAX};
+	struct mq_buf hdr = MQ_BUF_INIT_CAP(RECORD_MAX), rec = MQ_BUF_INIT_CAP(RECORD_MAX), cell = MQ_BUF_INIT_CAP(FIELD_MAX);
 	FILE *fps[OPEN_MAX_SPLIT] = {0};
 	for (size_t lo = 0; lo < s->ntowns && !rc; lo += OPEN_MAX_SPLIT) {
 		size_t hi = lo + OPEN_MAX_SPLIT < s->ntowns ? lo + OPEN_MAX_SPLIT : s->ntowns;
@@ -462,7 +390,7 @@ static int split_csv(struct stage *s, size_t c, struct mq_error *err)
 				fwrite(rec.data, 1, rec.len, fps[hit - s->towns - lo]);
 		}
 		if (!rc && got < 0)
-			rc = mq_fail(err, got, src, 0, got == MQ_ERR_IO ? "读取出错 / read error" : "记录过长或内存不足 / record too long, or out of memory");
+			rc = reader_fail(err, got, src);
 		reader_close(&r);
 		int e = close_all(fps, OPEN_MAX_SPLIT);
 		if (e && !rc)
@@ -500,7 +428,7 @@ static int add_info(struct stage *s, struct mq_bag *bag, const char *owner, cons
 {
 	struct mq_buf v = MQ_BUF_INIT;
 	const char *org = s->o->organization ? s->o->organization
-			  : s->run.kv[RUN_UNIT] ? s->run.kv[RUN_UNIT] : s->county;
+			  : s->run.value[MQ_RUN_UNIT] ? s->run.value[MQ_RUN_UNIT] : s->county;
 	int rc = mq_bag_add_info(bag, "Source-Organization", org, err);
 	if (!rc && (rc = mq_buf_printf(&v, "%s%s民情日记档案包：%s", owner, s->label, desc)) == 0)
 		rc = mq_bag_add_info(bag, "External-Description", v.data, err);
@@ -510,12 +438,12 @@ static int add_info(struct stage *s, struct mq_bag *bag, const char *owner, cons
 	if (!rc)
 		rc = mq_bag_add_info(bag, "Period", s->o->period, err);
 	static const struct { int key; const char *label; } counts[] = {
-		{RUN_READ, "Records-Read"}, {RUN_ACCEPTED, "Records-Accepted"},
-		{RUN_REJECTED, "Records-Rejected"}, {RUN_DROPPED, "Records-Dropped"},
+		{MQ_RUN_RECORDS_READ, "Records-Read"}, {MQ_RUN_ACCEPTED, "Records-Accepted"},
+		{MQ_RUN_REJECTED, "Records-Rejected"}, {MQ_RUN_DROPPED, "Records-Dropped"},
 	};
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0] && !rc; i++)
-		if (s->run.kv[counts[i].key])
-			rc = mq_bag_add_info(bag, counts[i].label, s->run.kv[counts[i].key], err);
+		if (s->run.value[counts[i].key])
+			rc = mq_bag_add_info(bag, counts[i].label, s->run.value[counts[i].key], err);
 	if (!rc)
 		rc = mq_bag_add_info(bag, "Bag-Software-Agent", "minqing " MQ_VERSION, err);
 	for (size_t i = 0; i < s->run.ninputs && !rc; i++) {
@@ -602,13 +530,13 @@ static int build_package(struct stage *s, long town, struct mq_bag **bag_out,
 			continue;
 		char *src = path_join(s->o->out_dir, "data", books[b].file);
 		if (!src)
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 		else if (!access(src, F_OK))
 			rc = add_in(bag, src, DIR_DATA, books[b].file, NULL, err);
 		free(src);
 	}
 	for (size_t i = 0; i < s->run.ninputs && s->o->with_inputs && !rc; i++) {
-		const struct run_input *in = &s->run.inputs[i];
+		const struct mq_run_input *in = &s->run.inputs[i];
 		const char *slash = strrchr(in->path, '/');
 		rc = add_in(bag, in->path, DIR_INPUTS, slash ? slash + 1 : in->path, in->sha256, err);
 	}
@@ -775,15 +703,15 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 			       o->period ? o->period : "");
 	mq_period_label_zh(&period, s.label, sizeof s.label);
 	mq_date_format(period.last, last);
-	int rc = (path = path_join(o->out_dir, "data", "run.txt")) ? run_info_read(path, &s.run, err)
+	int rc = (path = path_join(o->out_dir, "data", "run.txt")) ? mq_run_record_read(path, &s.run, err)
 		 : mq_fail_nomem(err, NULL, 0);
 	free(path);
 	if (rc)
 		return rc;
-	if (!rc && s.run.kv[RUN_PERIOD] && strcmp(s.run.kv[RUN_PERIOD], period.label))
+	if (!rc && s.run.value[MQ_RUN_PERIOD] && strcmp(s.run.value[MQ_RUN_PERIOD], period.label))
 		rc = mq_fail(err, MQ_ERR_USAGE, NULL, 0, "期间 %s 与 run.txt 中的 %s 不符 / period %s differs from %s in run.txt",
-			     o->period, s.run.kv[RUN_PERIOD], o->period, s.run.kv[RUN_PERIOD]);
-	snprintf(s.as_of, sizeof s.as_of, "%s", o->as_of ? o->as_of : s.run.kv[RUN_AS_OF] ? s.run.kv[RUN_AS_OF] : last);
+			     o->period, s.run.value[MQ_RUN_PERIOD], o->period, s.run.value[MQ_RUN_PERIOD]);
+	snprintf(s.as_of, sizeof s.as_of, "%s", o->as_of ? o->as_of : s.run.value[MQ_RUN_AS_OF] ? s.run.value[MQ_RUN_AS_OF] : last);
 
 	path = rc ? NULL : path_join(o->out_dir, "data", "township_summary.csv");
 	if (!rc && !path)
@@ -801,7 +729,7 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 	free(path);
 	if (!rc) {
 		/* one county: its name; otherwise the unit of the run, else 全部 */
-		const char *name = ncounties == 1 ? counties[0] : s.run.kv[RUN_UNIT] ? s.run.kv[RUN_UNIT] : "全部";
+		const char *name = ncounties == 1 ? counties[0] : s.run.value[MQ_RUN_UNIT] ? s.run.value[MQ_RUN_UNIT] : "全部";
 		if (!(s.county = strdup(name)))
 			rc = mq_fail_nomem(err, NULL, 0);
 	}
@@ -843,6 +771,6 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 	free(s.reports);
 	free(s.county);
 	free(archive);
-	run_info_free(&s.run);
+	mq_run_record_free(&s.run);
 	return rc;
 }

@@ -160,7 +160,7 @@ int mq_font_find(const char *family, const char *style, const char *package,
 	if (pat)
 		FcPatternDestroy(pat);
 	if (!ok)
-		return mq_fail(err, MQ_ERR_NOMEM, where, line, "内存不足 / out of memory");
+		return mq_fail_nomem(err, where, line);
 	if (*file)
 		return 0;
 	char fams[768];
@@ -374,7 +374,7 @@ int mq_face_new(const char *file, int index, struct mq_face **out, struct mq_err
 	*out = NULL;
 	if (!f || !(f->file = strdup(file))) {
 		free(f);
-		return mq_fail(err, MQ_ERR_NOMEM, file, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, file, 0);
 	}
 	f->index = index;
 	f->blob = hb_blob_create_from_file_or_fail(file);
@@ -422,7 +422,7 @@ int mq_face_new(const char *file, int index, struct mq_face **out, struct mq_err
 	}
 	if (f->info.cff && (!f->gid2cid || !f->cid2gid)) {
 		mq_face_free(f);
-		return mq_fail(err, MQ_ERR_NOMEM, file, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, file, 0);
 	}
 	face_info(f);
 	*out = f;

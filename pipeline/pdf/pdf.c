@@ -136,7 +136,7 @@ struct mq_pdf {
 };
 
 /* The output intent's profile, deflated, read once per process. */
-static struct mq_buf icc_z;
+static struct mq_buf icc_z = MQ_BUF_INIT;
 static size_t icc_len;
 
 static void *table_at(const struct table *t, size_t i)
@@ -169,7 +169,7 @@ int mq_pdf_new(struct mq_pdf **out, struct mq_error *err)
 	struct mq_pdf *p = calloc(1, sizeof *p);
 	*out = NULL;
 	if (!p)
-		return mq_fail(err, MQ_ERR_NOMEM, "", 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, "", 0);
 	p->pages.elem = sizeof(struct page);
 	p->segs.elem = sizeof(struct segment);
 	p->marks.elem = sizeof(struct bookmark);
@@ -238,9 +238,10 @@ int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, str
 		if (rc)
 			return rc;
 		int k = doc_face(p, face);
+		if (k == MQ_ERR_NOMEM)
+			return mq_fail_nomem(err, fs->file, 0);
 		if (k < 0)
-			return mq_fail(err, k, fs->file, 0, k == MQ_ERR_NOMEM ? "内存不足 / out of memory"
-				       : "字体过多 / too many fonts in one document");
+			return mq_fail(err, k, fs->file, 0, "字体过多 / too many fonts in one document");
 		r->face[r->n++] = k;
 	}
 	r->loaded = 1;
@@ -981,7 +982,7 @@ static void write_font(struct mq_pdf *p, struct writer *w, const struct numbers 
 	struct doc_face *d = &p->faces[k];
 	const struct mq_face_info *in = mq_face_info(d->face);
 	uint32_t b = n->font[k];
-	struct mq_buf buf = {0};
+	struct mq_buf buf = MQ_BUF_INIT;
 	qsort(d->codes, d->ncodes, sizeof *d->codes, by_code);
 	uint64_t h = 0xCBF29CE484222325ULL;
 	uint16_t *codes = malloc(d->ncodes * sizeof *codes + 1);
@@ -1112,7 +1113,7 @@ static void write_info(struct mq_pdf *p, struct writer *w, const struct numbers 
 	}
 	put(w, " >>", 3);
 	end_obj(w);
-	struct mq_buf b = {0};
+	struct mq_buf b = MQ_BUF_INIT;
 	if (xmp(info, &b))
 		w->err = MQ_ERR_NOMEM;
 	else
@@ -1181,7 +1182,7 @@ static int load_icc(const char *path, struct mq_error *err)
 	uLongf zn = compressBound((uLong)n);
 	if (mq_buf_reserve(&icc_z, zn) || compress2((Bytef *)icc_z.data, &zn, raw, (uLong)n, Z_BEST_COMPRESSION) != Z_OK) {
 		mq_buf_free(&icc_z);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	icc_z.len = zn;
 	icc_len = n;
@@ -1191,7 +1192,7 @@ static int load_icc(const char *path, struct mq_error *err)
 static int drawing_fail(int code, const char *path, struct mq_error *err)
 {
 	if (code == MQ_ERR_NOMEM)
-		return mq_fail(err, code, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	if (code == MQ_ERR_USAGE)
 		return mq_fail(err, code, path, 0, "在新建页面之前绘制 / drawing before any page");
 	return mq_fail(err, MQ_ERR_IO, path, 0, "无法写入临时文件 / cannot write the temporary file");
@@ -1216,7 +1217,7 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 	struct writer *w = calloc(1, sizeof *w);
 	if (!w) {
 		mq_out_abort(&out);
-		return mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, path, 0);
 	}
 	setvbuf(out.fp, NULL, _IOFBF, 1 << 16);
 	w->fp = out.fp;
@@ -1230,7 +1231,7 @@ int mq_pdf_save(struct mq_pdf *p, const char *path, const struct mq_pdf_info *in
 	if (rc) {
 		mq_out_abort(&out);
 		if (rc == MQ_ERR_NOMEM)
-			return mq_fail(err, rc, path, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, path, 0);
 		if (rc == MQ_ERR_FORMAT)
 			return mq_fail(err, rc, path, 0, "无法生成字体子集 / hb-subset cannot subset a font");
 		return io_errno ? mq_fail(err, MQ_ERR_IO, path, 0, "写入文件失败 / writing failed: %s", mq_errno_text(io_errno))

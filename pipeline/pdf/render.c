@@ -693,7 +693,7 @@ static int grow_cells(struct rctx *r, int n)
 		return nomem(r);
 	r->cell_style = st;
 	for (int i = r->ncells; i < n; i++) {
-		memset(&r->cell_text[i], 0, sizeof r->cell_text[i]);
+		mq_buf_init(&r->cell_text[i]);
 		memset(&r->cell_lines[i], 0, sizeof r->cell_lines[i]);
 	}
 	r->ncells = n;
@@ -1366,9 +1366,10 @@ int mq_render_pdf(const struct mq_template *t, const struct mq_data *d, const ch
 		  struct mq_error *err)
 {
 	struct mq_render_result local = {0};
-	struct rctx r = {.t = t, .d = d, .err = err, .res = result ? result : &local, .opts = opts};
+	struct rctx r = {.t = t, .d = d, .err = err, .res = result ? result : &local, .opts = opts,
+			 .scratch = MQ_BUF_INIT, .fmt = MQ_BUF_INIT};
 	struct mq_pdf_info info = {0};
-	struct mq_buf infos[4] = {{0}};
+	struct mq_buf infos[4] = {MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT};
 	int rc = doc_date(opts, &info, err);
 	if (rc)
 		return rc;

@@ -856,7 +856,7 @@ static int find_font(struct loader *L, int role, struct mq_font_face_spec *f, in
 		return rc;
 	f->file = mq_arena_strndup(L->t->arena, file, strlen(file));
 	free(file);
-	return f->file ? 0 : mq_fail(L->err, MQ_ERR_NOMEM, L->path, 0, "内存不足 / out of memory");
+	return f->file ? 0 : mq_fail_nomem(L->err, L->path, 0);
 }
 
 /* Every font of a role a style uses is found, but an optional one that is

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOMEM(err) mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory")
 
 /* "22.916667" → "22.92" (half up on the decimal text). */
 static void dec2(const char *s, char out[24])
@@ -192,7 +191,7 @@ static int rubric_sets(struct rp_ctx *c, struct mq_data *d, const struct mq_rubr
 	if ((rc = rp_add_set(d, "rubric_items", "name weight rule roles", &is, err)) ||
 	    (rc = rp_add_set(d, "bands", "scale grade min max", &bs, err)))
 		return rc;
-	struct mq_buf text = {0};
+	struct mq_buf text = MQ_BUF_INIT;
 	for (int i = 0; i < r->nitems && !rc; i++) {
 		const struct mq_rubric_item *it = &r->items[i];
 		char w[32], rule[768], roles[256] = "";
@@ -317,10 +316,10 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 	struct mq_data *d = mq_data_new();
 	const struct rp_table *A = &c->assessment, *T = &c->team, *F = &c->facts;
 	const char **keep = calloc(A->nrows + 1, sizeof *keep), **tkeep = calloc(T->nrows + 1, sizeof *tkeep);
-	struct mq_buf b = {0};
+	struct mq_buf b = MQ_BUF_INIT;
 	int rc = 0;
 	if (!d || !keep || !tkeep) {
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < A->nrows; i++)
@@ -562,7 +561,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		rc = rp_render(c, c->t_assess, d, file, unit, index, emit, sink, err);
 out:
 	if (rc > 0)
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 	mq_buf_free(&b);
 	free(keep);
 	free(tkeep);

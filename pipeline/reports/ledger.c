@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define NOMEM(err) mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory")
 
 static void topics_text(uint16_t bits, char *out, size_t len)
 {
@@ -31,7 +30,7 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 	struct mq_dataset *hs, *vs;
 	int rc = 0;
 	if (!d)
-		return NOMEM(err);
+		return mq_fail_nomem(err, NULL, 0);
 	char period_text[64];
 	if (c->period.kind == MQ_PERIOD_MONTH)
 		snprintf(period_text, sizeof period_text, "%d年%d月", c->period.year, c->period.index);
@@ -101,7 +100,7 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 		rc = rp_render(c, c->t_ledger, d, file, unit, index, emit, sink, err);
 out:
 	if (rc > 0)
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 	mq_data_free(d);
 	return rc;
 }

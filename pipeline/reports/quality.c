@@ -28,7 +28,7 @@ int rp_quality_doc(struct rp_ctx *c, const struct mq_reports_result *res, int un
 	struct mq_dataset *in, *codes, *warns, *rej, *miss;
 	int rc = 0;
 	if (!d)
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	long long read = atoll(metric(c, "records_read")), acc = atoll(metric(c, "accepted")),
 		  rj = atoll(metric(c, "rejected")), dr = atoll(metric(c, "dropped_duplicates"));
 	char period_text[64];
@@ -93,7 +93,7 @@ int rp_quality_doc(struct rp_ctx *c, const struct mq_reports_result *res, int un
 		rc = rp_render(c, c->t_quality, d, file, unit, 0, emit, sink, err);
 out:
 	if (rc > 0)
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 	mq_data_free(d);
 	return rc;
 }

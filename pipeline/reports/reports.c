@@ -160,7 +160,7 @@ static int load_table(struct rp_ctx *c, struct rp_table *t, const char *file, co
 	t->path = mq_arena_strndup(c->arena, path, strlen(path));
 	t->names = mq_arena_alloc(c->arena, 64 * sizeof *t->names);
 	if (!t->path || !t->names)
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	t->ncols = 0;
 	t->limit = limit;
 	for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok && t->ncols < 64;
@@ -168,7 +168,7 @@ static int load_table(struct rp_ctx *c, struct rp_table *t, const char *file, co
 		int opt = *tok == '?';
 		const char *name = mq_arena_strndup(c->arena, tok + opt, strlen(tok + opt));
 		if (!name)
-			return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, NULL, 0);
 		spec[t->ncols] = (struct mq_ref_column){name, name, NULL, !opt};
 		t->names[t->ncols++] = name;
 	}
@@ -373,7 +373,7 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 	c->nvillages = c->village.nrows;
 	c->villages = calloc(c->nvillages ? c->nvillages : 1, sizeof *c->villages);
 	if (!vr.village_keys || !c->villages) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < c->nvillages; i++) {
@@ -385,14 +385,14 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 		v->row = i;
 		int n = snprintf(key, sizeof key, "%s\x1f%s", v->township, v->village);
 		if (mq_intern_id(vr.village_keys, key, (size_t)n) < 0) {
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
 		}
 	}
 	if (c->period.kind != MQ_PERIOD_MONTH) {
 		c->month_agg = calloc((size_t)c->period.nmonths, sizeof *c->month_agg);
 		if (!c->month_agg) {
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
 		}
 		for (int m = 0; m < c->period.nmonths; m++) {
@@ -404,7 +404,7 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 				continue; /* a month not begun at the run date gets no summary */
 			if (mq_period_parse(label, &mp, err) ||
 			    !(c->month_agg[m] = mq_agg_new(&mp, c->run_date, NULL))) {
-				rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+				rc = mq_fail_nomem(err, NULL, 0);
 				goto out;
 			}
 		}
@@ -485,7 +485,7 @@ struct plan {
 static int plan_add(struct plan *p, int unit, int index, const char *raw)
 {
 	struct rp_ctx *c = p->c;
-	struct mq_buf name = {0};
+	struct mq_buf name = MQ_BUF_INIT;
 	if (mq_grow((void **)&c->files, &p->cap, c->nfiles + 1, sizeof *c->files) ||
 	    mq_safe_name(raw, strlen(raw), &name) || mq_name_set_claim(p->taken, &name)) {
 		mq_buf_free(&name);
@@ -542,7 +542,7 @@ static int plan_files(struct rp_ctx *c, const char *const *townships, size_t nt,
 	mq_name_set_free(p.taken);
 	if (c->nfiles)
 		qsort(c->files, c->nfiles, sizeof *c->files, cmp_file);
-	return rc ? mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory") : 0;
+	return rc ? mq_fail_nomem(err, NULL, 0) : 0;
 }
 
 int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_data *d,
@@ -556,11 +556,11 @@ int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_dat
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
 	struct rp_file key = {.unit = unit, .index = index};
 	const struct rp_file *f = c->nfiles ? bsearch(&key, c->files, c->nfiles, sizeof key, cmp_file) : NULL;
-	struct mq_buf safe = {0};
+	struct mq_buf safe = MQ_BUF_INIT;
 	if (f && strcmp(f->raw, file) == 0)
 		file = f->safe;
 	else if (mq_safe_name(file, strlen(file), &safe))
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		return mq_fail_nomem(err, NULL, 0);
 	else
 		file = safe.data; /* not planned: safe, but not checked for clashes */
 	snprintf(doc.path, sizeof doc.path, "%s/%s", c->reports_dir, file);
@@ -571,7 +571,7 @@ int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_dat
 	if (rr.nwarnings) {
 		doc.missing = calloc(rr.nwarnings, sizeof *doc.missing);
 		if (!doc.missing) {
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
 		}
 	}
@@ -613,7 +613,7 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 						     strerror(errno));
 	/* UTF-8 with or without a BOM, or GB18030 / GBK as Notepad and WPS
 	 * save it: the CSV reader's detection (ingest.h) */
-	struct mq_buf text = {0};
+	struct mq_buf text = MQ_BUF_INIT;
 	if ((rc = mq_read_text(path, NEXT_STEPS_MAX, &text, NULL, err)))
 		return rc;
 	for (const char *p = text.data ? text.data : "", *end = p + text.len; !rc && p < end; ) {
@@ -626,7 +626,7 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 			continue;
 		char *line = mq_arena_strndup(c->arena, s, len);
 		const char *v[] = {line};
-		rc = line ? mq_dataset_add_row(set, v, err) : mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = line ? mq_dataset_add_row(set, v, err) : mq_fail_nomem(err, NULL, 0);
 	}
 	mq_buf_free(&text);
 	return rc;
@@ -778,7 +778,7 @@ static int read_doc(int fd, struct collector *col, int *rc, struct mq_error *err
 	int crc = collect(col, &doc);
 	free(m);
 	if (crc && !*rc)
-		*rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		*rc = mq_fail_nomem(err, NULL, 0);
 	return 0;
 }
 
@@ -815,7 +815,9 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 				crc = run_unit(c, u, ntownships, townships, pipe_emit, &p[1], &cerr);
 			if (crc) {
 				char tag = 'E';
-				if (!cerr.code)
+				if (!cerr.code && crc == MQ_ERR_NOMEM)
+					mq_fail_nomem(&cerr, NULL, 0);
+				else if (!cerr.code)
 					mq_fail(&cerr, crc, NULL, 0, "内存不足或写入失败 / out of memory or write error");
 				if (write_all(p[1], &tag, 1) == 0)
 					(void)write_all(p[1], &cerr, sizeof cerr);
@@ -977,7 +979,7 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	c.arena = mq_arena_new();
 	c.strings = mq_intern_new();
 	if (!c.arena || !c.strings) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	snprintf(c.data_dir, sizeof c.data_dir, "%s/data", o->out_dir);
@@ -998,7 +1000,7 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	size_t nt = c.township.nrows;
 	townships = calloc(nt ? nt : 1, sizeof *townships);
 	if (!townships) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < nt; i++)
@@ -1016,7 +1018,7 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		for (int u = 0; u < nunits && !rc; u++)
 			rc = run_unit(&c, u, nt, townships, collect, &col, err);
 		if (rc == MQ_ERR_NOMEM && !err->message[0])
-			mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+			mq_fail_nomem(err, NULL, 0);
 	} else {
 		rc = run_children(&c, jobs, nunits, nt, townships, &col, err);
 	}
@@ -1026,13 +1028,13 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		qsort(col.docs, col.n, sizeof *col.docs, cmp_doc);
 	for (size_t i = 0; i < col.n && !rc; i++)
 		if (add_doc_to_result(res, &col.docs[i]))
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc)
 		rc = rp_quality_doc(&c, res, nunits, result_emit, res, err);
 	if (!rc && o->progress)
 		o->progress(res->pages, res->pages, (long long)res->nfiles, o->progress_ctx);
 	if (rc == MQ_ERR_NOMEM && !err->message[0])
-		mq_fail(err, rc, NULL, 0, "内存不足 / out of memory");
+		mq_fail_nomem(err, NULL, 0);
 out:
 	for (size_t i = 0; i < col.n; i++)
 		free(col.docs[i].missing);

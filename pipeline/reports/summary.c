@@ -118,7 +118,6 @@ static int cmp_overdue(const void *a, const void *b)
 	return x->v < y->v ? -1 : x->v > y->v;
 }
 
-#define NOMEM(err) mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory")
 
 static int add_row(struct mq_dataset *s, const char *const *v, struct mq_error *err)
 {
@@ -215,7 +214,7 @@ static int problems(struct rp_ctx *c, struct mq_data *d, const struct vfig *vf, 
 		    struct mq_dataset *cadres, struct mq_error *err)
 {
 	struct mq_dataset *ps;
-	struct mq_buf b = {0};
+	struct mq_buf b = MQ_BUF_INIT;
 	int rc = rp_add_set(d, "problems", "text", &ps, err);
 	size_t n = 0;
 #define EMIT()                                                                      \
@@ -239,7 +238,7 @@ static int problems(struct rp_ctx *c, struct mq_data *d, const struct vfig *vf, 
 			rc = mq_buf_printf(&b, "%s%s", b.len ? "、" : "", c->villages[vf[i].village].village);
 	if (!rc && b.len) {
 		struct mq_buf t = b;
-		b = (struct mq_buf){0};
+		mq_buf_init(&b);
 		rc = mq_buf_printf(&b, "%s本月没有走访记录，需尽快安排入户走访。", t.data);
 		mq_buf_free(&t);
 		EMIT();
@@ -289,7 +288,7 @@ static int problems(struct rp_ctx *c, struct mq_data *d, const struct vfig *vf, 
 		}
 	if (!rc && under) {
 		struct mq_buf t = b;
-		b = (struct mq_buf){0};
+		mq_buf_init(&b);
 		rc = mq_buf_printf(&b, "%zu名干部民情日记未达到每月%d篇的要求：%s。", under, MQ_DIARY_QUOTA, t.data);
 		mq_buf_free(&t);
 		EMIT();
@@ -319,7 +318,7 @@ static int problems(struct rp_ctx *c, struct mq_data *d, const struct vfig *vf, 
 	}
 #undef EMIT
 	mq_buf_free(&b);
-	return rc > 0 ? NOMEM(err) : rc;
+	return rc > 0 ? mq_fail_nomem(err, NULL, 0) : rc;
 }
 
 static int month_doc(struct rp_ctx *c, const char *township, const char *county,
@@ -332,7 +331,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 	struct fig tf = {0};
 	int rc = 0;
 	if (!d || !vf) {
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < c->nvillages; i++)
@@ -374,7 +373,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 				     rp_cell(t, i, "resolved"), p};
 		rc = add_row(cs, row, err);
 	}
-	struct mq_buf uq = {0};
+	struct mq_buf uq = MQ_BUF_INIT;
 	size_t nuq = 0;
 	for (size_t i = 0; i < mq_dataset_rows(cs) && !rc; i++)
 		if (strcmp(mq_dataset_value(cs, i, 5), "0") == 0)
@@ -399,7 +398,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 				cap = cap ? cap * 2 : 64;
 				struct overdue *n = realloc(od, cap * sizeof *n);
 				if (!n) {
-					rc = NOMEM(err);
+					rc = mq_fail_nomem(err, NULL, 0);
 					goto out;
 				}
 				od = n;
@@ -441,7 +440,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 		rc = rp_render(c, c->t_summary, d, file, unit, m->index, emit, sink, err);
 out:
 	if (rc > 0)
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 	free(od);
 	free(vf);
 	mq_data_free(d);

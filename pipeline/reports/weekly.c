@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOMEM(err) mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory")
 #define DUE_SOON_DAYS 7
 
 struct wk_cadre {
@@ -61,7 +60,7 @@ int rp_weekly_begin(struct rp_ctx *c, struct mq_error *err)
 		return 0;
 	struct rp_weekly *w = calloc(1, sizeof *w);
 	if (!w)
-		return NOMEM(err);
+		return mq_fail_nomem(err, NULL, 0);
 	c->weekly = w;
 	w->first = c->period.first;
 	w->last = c->period.last;
@@ -84,7 +83,7 @@ int rp_weekly_begin(struct rp_ctx *c, struct mq_error *err)
 		}
 	if (!(w->cadres = mq_intern_new()) || !(w->home_pairs = mq_intern_new()) ||
 	    !(w->households = mq_intern_new()))
-		return NOMEM(err);
+		return mq_fail_nomem(err, NULL, 0);
 	return mq_reference_load(&w->ref, NULL, NULL, c->o->assignments, err);
 }
 
@@ -304,7 +303,7 @@ static int demands_set(struct rp_ctx *c, struct mq_data *d, const char *township
 			if (!hit)
 				continue;
 			if (mq_grow((void **)&list, &cap, n + 1, sizeof *list)) {
-				rc = NOMEM(err);
+				rc = mq_fail_nomem(err, NULL, 0);
 				break;
 			}
 			list[n++] = (struct wk_demand){ x, v->village };
@@ -336,18 +335,18 @@ int rp_weekly_doc(struct rp_ctx *c, const char *township, int unit, int index, r
 {
 	const struct rp_weekly *w = c->weekly;
 	struct mq_data *d = mq_data_new();
-	struct mq_buf behind = { 0 }, villages = { 0 };
+	struct mq_buf behind = MQ_BUF_INIT, villages = MQ_BUF_INIT;
 	struct mq_dataset *cs, *hs;
 	int rc = 0;
 	if (!d)
-		return NOMEM(err);
+		return mq_fail_nomem(err, NULL, 0);
 	long long elapsed = w->as_of - w->first + 1, dim = w->last - w->first + 1;
 	size_t nover = 0, nsoon = 0, ncad = 0, nbehind = 0, nsig = 0, nsat = 0, nvil = 0, nhh = 0;
 	if ((rc = rp_add_set(d, "cadres", "cadre_name cadre_id village diaries quota pace still_needed "
 			     "behind visits signed signed_rate sat_rate sat_short unvisited", &cs, err)) ||
 	    (rc = rp_add_set(d, "households", "cadre_name count households", &hs, err)))
 		goto out;
-	struct mq_buf hh = { 0 };
+	struct mq_buf hh = MQ_BUF_INIT;
 	const struct rp_table *T = &c->cadre_monthly;
 	for (size_t i = 0; i < T->nrows && !rc; i++) {
 		if (strcmp(rp_cell(T, i, "township"), township) != 0)
@@ -435,7 +434,7 @@ int rp_weekly_doc(struct rp_ctx *c, const char *township, int unit, int index, r
 	rc = rp_render(c, c->t_weekly, d, file, unit, index, emit, sink, err);
 out:
 	if (rc > 0)
-		rc = NOMEM(err);
+		rc = mq_fail_nomem(err, NULL, 0);
 	mq_buf_free(&behind);
 	mq_buf_free(&villages);
 	mq_data_free(d);

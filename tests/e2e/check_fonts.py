@@ -20,6 +20,8 @@ import sys
 
 import pikepdf
 
+from pdfcheck import problems
+
 
 def checksum(b):
     b = b + b"\0" * (-len(b) % 4)
@@ -274,10 +276,7 @@ def main(argv):
         except (ValueError, KeyError, IndexError, struct.error, AttributeError, TypeError,
                 pikepdf.PdfError) as x:
             errs.append("%s: cannot read: %r" % (path, x))
-    for x in errs:
-        print(x)
-    print("check_fonts: %d PDFs, %d fonts, %d problems" % (len(args), fonts, len(errs)))
-    return 1 if errs or not args else 0
+    return problems(errs, "check_fonts: %d PDFs, %d fonts, %d problems" % (len(args), fonts, len(errs)), len(args))
 
 
 if __name__ == "__main__":

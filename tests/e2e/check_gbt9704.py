@@ -6,24 +6,17 @@ outer edge (right on odd pages, left on even). A word box's height is the
 font size times a factor of the font (its ascent and descent): title, body
 and page numbers share the Song font, so their heights stand in the ratio
 of their sizes, 22 : 16 : 14. Prints failures and "N passed, N failed"."""
-import re, subprocess, sys
+import re, sys
 import xml.etree.ElementTree as ET
 
-passed = failed = 0
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+from pdfcheck import check, finish, pdftotext
 
 def height(w):
     return float(w.get("yMax")) - float(w.get("yMin"))
 
 for pdf in sys.argv[1:]:
     k = None      # height of a 1 pt Song word, from the body text
-    out = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True).stdout
+    out = pdftotext(pdf, "-bbox")
     out = re.sub(r"<!DOCTYPE[^>]*>", "", out)
     root = ET.fromstring(out)
     ns = {"h": "http://www.w3.org/1999/xhtml"}
@@ -46,5 +39,4 @@ for pdf in sys.argv[1:]:
         check(abs(height(num[0]) / k - 14) < 0.5, f"{pdf} page {n}: page number 14 pt ({height(num[0]) / k:.1f})")
         x0, x1 = float(foot[0].get("xMin")), float(foot[-1].get("xMax"))
         check(x0 > width / 2 if n % 2 else x1 < width / 2, f"{pdf} page {n}: page number at the outer edge ({x0:.0f}–{x1:.0f})")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

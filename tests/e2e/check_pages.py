@@ -4,23 +4,16 @@ no page ends with a heading or a table/figure caption, no page holds only
 headings, and a caption's page holds its table header and two rows (or
 the lines that follow it). Reads pdftotext -layout pages; prints one line
 per failure and "N passed, N failed"."""
-import re, subprocess, sys
+import re, sys
 
-passed = failed = 0
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+from pdfcheck import check, finish, pdftotext
 
 HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|附件：|附录：|\S+个人考核表$)")
 CAPTION = re.compile(r"^\s*[表图]\d+\s")
 FOOTER = re.compile(r"^\s*(—\s*\d+\s*—|第 \d+ 页 共 \d+ 页)\s*$")
 
 def pages(pdf):
-    out = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+    out = pdftotext(pdf, "-layout")
     for p in out.split("\f")[:-1]:
         lines = [l for l in p.splitlines() if l.strip() and not FOOTER.match(l)]
         yield lines
@@ -48,5 +41,4 @@ if __name__ == "__main__":
         hl = int(args.pop(0).split("=")[1])
     for pdf in args:
         check_pdf(pdf, hl)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()

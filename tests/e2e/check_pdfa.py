@@ -25,6 +25,8 @@ import sys
 
 import pikepdf
 
+from pdfcheck import problems
+
 BAD_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/AA"}
 
 
@@ -143,10 +145,7 @@ def main(argv):
         except (ValueError, KeyError, AttributeError, TypeError, pikepdf.PdfError) as x:
             e.append("cannot read: %r" % x)
         errs += ["%s: %s" % (path, x) for x in e]
-    for x in errs:
-        print(x)
-    print("check_pdfa: %d PDFs, %d problems" % (len(argv) - 1, len(errs)))
-    return 1 if errs or len(argv) < 2 else 0
+    return problems(errs, "check_pdfa: %d PDFs, %d problems" % (len(argv) - 1, len(errs)), len(argv) - 1)
 
 
 if __name__ == "__main__":

@@ -7,17 +7,10 @@ compares numbers (not titles). FIGURES_DIR holds the month's CSVs used for
 the monthly summaries (the run's own data dir for a month run, or a
 `minqing aggregate --period YYYY-MM` of the same accepted.csv for a year
 run). Prints one line per failure and "N passed, N failed"."""
-import csv, datetime, decimal, fractions, os, re, subprocess, sys
+import csv, datetime, decimal, fractions, os, re, sys
 import xml.etree.ElementTree as ET
 
-passed = failed = 0
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+from pdfcheck import check, finish, pdftotext
 
 def rows(path):
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -33,9 +26,7 @@ def num(s):
     return f"{int(s):,}" if s != "" else "—"
 
 def text(pdf):
-    p = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True)
-    check(p.returncode == 0 and p.stderr == "", f"pdftotext clean: {pdf}: {p.stderr[:200]}")
-    return p.stdout
+    return pdftotext(pdf, "-layout", strict=True)
 
 def flat(t):
     return re.sub(r"\s+", "", t)
@@ -431,5 +422,4 @@ for r in listed:
           r["record_id"][:12] in ft,
           f"reject {r['source']}:{r['line']}")
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (mq_face_glyph(f, cps[i], &codes[n], &w))
 			n++;
 	}
-	struct mq_buf out = {0};
+	struct mq_buf out = MQ_BUF_INIT;
 	int rc = mq_face_subset(f, codes, n, &out);
 	if ((rc == 0 && out.len == 0) || (rc && rc != MQ_ERR_FORMAT && rc != MQ_ERR_NOMEM))
 		abort();

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mq_verify_limits_default(&lim);
 	lim.member_max = 1 << 20; /* small inputs: a bigger member is a bomb */
 	struct mq_verify_result res;
-	struct mq_buf report = {0};
+	struct mq_buf report = MQ_BUF_INIT;
 	struct mq_error err = {0};
 	int rc = mq_verify_package(path, &lim, &res, &report, &err);
 	if (rc == MQ_ERR_VERIFY && !res.problems)

@@ -146,7 +146,7 @@ static int member(struct mq_zip_reader *z, const char *name, struct mq_buf *out,
 		const struct mq_zip_entry *e = mq_zip_get(z, i);
 		if (strcmp(e->name, name))
 			continue;
-		struct collect c = {{0}};
+		struct collect c = {MQ_BUF_INIT};
 		int rc = mq_zip_stream(z, i, 1 << 30, collect_fn, &c, NULL, NULL);
 		mq_buf_add(&c.text, "", 0);
 		*out = c.text;

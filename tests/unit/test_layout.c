@@ -87,7 +87,7 @@ static void test_breaking(void)
 
 static const char *fmt(const char *v, const char *f)
 {
-	static struct mq_buf b;
+	static struct mq_buf b = MQ_BUF_INIT;
 	mq_buf_reset(&b);
 	if (mq_format_value(&b, v, f))
 		return "(error)";

@@ -12,7 +12,7 @@
 static char *safe(const char *s)
 {
 	static char out[1024];
-	struct mq_buf b = {0};
+	struct mq_buf b = MQ_BUF_INIT;
 	int rc = mq_safe_name(s, strlen(s), &b);
 	snprintf(out, sizeof out, "%s", rc ? "<error>" : b.data ? b.data : "");
 	mq_buf_free(&b);
@@ -111,7 +111,7 @@ static void test_unique(void)
 	const char *want[] = {"北／洼村_台账.pdf", "北／洼村_台账 (2).pdf", "北：洼村_台账.pdf", "a.PDF",
 			      "A (2).pdf", "x", "x (2)", "dir/x", "noext", "noext (2)"};
 	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
-		struct mq_buf b = {0};
+		struct mq_buf b = MQ_BUF_INIT;
 		if (strchr(in[i], '/') && strncmp(in[i], "dir/", 4) == 0)
 			CHECK_INT(mq_buf_adds(&b, in[i]), 0);
 		else
@@ -122,7 +122,7 @@ static void test_unique(void)
 	}
 	/* many names: the set grows and keeps them apart */
 	for (int i = 0; i < 300; i++) {
-		struct mq_buf b = {0};
+		struct mq_buf b = MQ_BUF_INIT;
 		mq_buf_adds(&b, "many.csv");
 		CHECK_INT(mq_name_set_claim(set, &b), 0);
 		if (i == 299)
@@ -134,7 +134,7 @@ static void test_unique(void)
 	memset(longn, 'z', 196);
 	strcpy(longn + 196, ".pdf");
 	for (int i = 0; i < 2; i++) {
-		struct mq_buf b = {0};
+		struct mq_buf b = MQ_BUF_INIT;
 		mq_buf_adds(&b, longn);
 		CHECK_INT(mq_name_set_claim(set, &b), 0);
 		CHECK(b.len <= MQ_SAFE_NAME_MAX);

@@ -6,19 +6,26 @@
 
 #include "minqing/core/error.h"
 
-/* Growing byte buffer, always NUL-terminated. Initialise with MQ_BUF_INIT
- * (or mq_buf_init): data is then never NULL, an empty buffer's data is ""
- * (the shared, never written mq_buf_slopbuf, as git's strbuf does), and it
- * is again after mq_buf_free; every function also accepts a zeroed buffer.
+/* Growing byte buffer, always NUL-terminated, and data never NULL: an
+ * empty buffer's data is "" (the shared, never written mq_buf_slopbuf, as
+ * git's strbuf does), before the first byte and again after mq_buf_reset,
+ * mq_buf_free or mq_buf_detach. That holds because every buffer starts
+ * from MQ_BUF_INIT, MQ_BUF_INIT_CAP(cap) or mq_buf_init, also the ones
+ * inside a struct made by calloc, memset or `= {0}`: initialise those
+ * members where the struct is made (a zeroed buffer's data is NULL until
+ * its first mq_buf_* call; every function accepts one, but reading
+ * .data from it is the bug this rule prevents).
  * cap (0 = none) bounds the size: growth past it fails with MQ_ERR_LIMIT,
  * so hostile input cannot blow it up; a size that would overflow size_t is
- * MQ_ERR_NOMEM. */
+ * MQ_ERR_NOMEM. The memory behind data belongs to the buffer until
+ * mq_buf_free or mq_buf_detach. */
 struct mq_buf {
 	char *data;
-	size_t len, alloc, cap;     /* alloc 0: data is the slop buffer (or NULL) */
+	size_t len, alloc, cap;     /* alloc 0: data is the slop buffer */
 };
 extern char mq_buf_slopbuf[1];
 #define MQ_BUF_INIT { mq_buf_slopbuf, 0, 0, 0 }
+#define MQ_BUF_INIT_CAP(cap) { mq_buf_slopbuf, 0, 0, (cap) }
 void mq_buf_init(struct mq_buf *b);
 /* Makes room for extra more bytes (and the NUL) without changing len. */
 int mq_buf_reserve(struct mq_buf *b, size_t extra);
@@ -36,5 +43,10 @@ char *mq_buf_detach(struct mq_buf *b);
  * least need items, doubling; new items are zeroed. 0 or MQ_ERR_NOMEM (also
  * when the size would overflow), the array left as it was on failure. */
 int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem);
+/* Resizes two parallel arrays, *a of asize-byte items and *b of bsize-byte
+ * items (capacity *alloc, both), to n items and sets *alloc = n; new items
+ * are not initialised. 0 or MQ_ERR_NOMEM (also when a size would overflow;
+ * *alloc unchanged, each array still valid). */
+int mq_resize_pair(void **a, size_t asize, void **b, size_t bsize, size_t *alloc, size_t n);
 
 #endif

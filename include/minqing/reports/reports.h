@@ -9,8 +9,8 @@
  * into DIR/reports/:
  *   <乡镇>_<YYYY年MM月>_工作小结.pdf          one per township and month
  *   <乡镇>_<村>_<label>_台账.pdf             one per village and period
- *   <县>_<label>_年度考核结果.pdf            one per county
- *   <乡镇>_<label>_年度考核结果.pdf          one per township, with township_reports
+ *   <县>_<label>_考核结果.pdf                one per county (年度考核结果 for a year)
+ *   <乡镇>_<label>_考核结果.pdf              one per township, with township_reports
  *   <乡镇>_<label>_周检查.pdf                one per township when the run date
  *                                         falls inside a month period (weekly.c),
  *                                         with DIR/data/weekly_check.csv
@@ -44,14 +44,18 @@ struct mq_reports_opts {
 	const char *out_dir;        /* DIR: reads DIR/data, writes DIR/reports */
 	const char *reports_dir;    /* NULL, or where to write the reports instead of DIR/reports */
 	const char *period;         /* "2024-03", "2024-Q1", "2024" */
-	const char *unit;           /* 填报单位; NULL: the county of county_summary.csv */
+	const char *unit;           /* 填报单位; NULL: each document's own area: the
+				     * county and township (monthly summary), the
+				     * township (weekly check, a township's assessment),
+				     * the county (county assessment, data quality) */
 	const char *templates_dir;  /* NULL: found as mq_find_template does (core/files.h) */
 	const char *assignments;    /* the weekly check's assigned households; NULL: none */
 	const char *rubric;         /* the rubric the assessment used; NULL: rubric.xml of
 				     * templates_dir, else found as templates are */
 	const char *next_steps_dir; /* <dir>/<乡镇>_<period>.txt; NULL: none */
 	const char *as_of;          /* "YYYY-MM-DD" printed and used as the PDF date;
-				     * NULL: the period's as-of date from counts.csv */
+				     * NULL: the period's as-of date for counts.csv's
+				     * as_of_run (a monthly summary: its month's) */
 	int jobs;                   /* ≤ 1: render in this process */
 	int township_reports;       /* also the assessment report of each township */
 	/* Called in the calling process after each document (may be NULL):

@@ -1,0 +1,133 @@
+/* run_record.c — writing and reading OUT/data/run.txt (run_record.h). */
+#include "minqing/packages/run_record.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "minqing/archive/bag.h"
+#include "minqing/core/files.h"
+
+const char *const mq_run_keys[MQ_RUN_NKEYS] = {
+	"period", "as_of", "records_read", "accepted", "rejected", "dropped", "unit",
+};
+
+static int digest_file(const char *path, char hex256[65], struct mq_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
+	struct mq_digests d;
+	char hex512[129];
+	int rc = mq_digests_init(&d);
+	static char buf[1 << 16];
+	size_t n;
+	while (!rc && (n = fread(buf, 1, sizeof buf, fp)) > 0)
+		rc = mq_digests_update(&d, buf, n);
+	if (!rc && ferror(fp))
+		rc = MQ_ERR_IO;
+	if (!rc)
+		rc = mq_digests_final(&d, hex256, hex512);
+	mq_digests_free(&d);
+	fclose(fp);
+	return rc ? mq_fail(err, rc, path, 0, "无法计算校验和 / cannot hash the input") : 0;
+}
+
+int mq_run_record_write(const char *path, const struct mq_run_facts *f, struct mq_error *err)
+{
+	struct mq_out o;
+	int rc = mq_out_open(&o, path, err);
+	if (rc)
+		return rc;
+	const long long counts[] = { f->records_read, f->accepted, f->rejected, f->dropped };
+	fprintf(o.fp, "%s=%s\n%s=%s\n", mq_run_keys[MQ_RUN_PERIOD], f->period, mq_run_keys[MQ_RUN_AS_OF], f->as_of);
+	for (int k = MQ_RUN_RECORDS_READ; k <= MQ_RUN_DROPPED; k++)
+		fprintf(o.fp, "%s=%lld\n", mq_run_keys[k], counts[k - MQ_RUN_RECORDS_READ]);
+	if (f->unit)
+		fprintf(o.fp, "%s=%s\n", mq_run_keys[MQ_RUN_UNIT], f->unit);
+	for (size_t i = 0; i < f->ninputs; i++) {
+		const char *p = f->inputs[i];
+		char hex256[65] = "-";
+		struct stat sb;
+		if (strcmp(p, "-") && stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (rc = digest_file(p, hex256, err))) {
+			mq_out_abort(&o);
+			return rc;
+		}
+		char *abs = realpath(p, NULL);
+		fprintf(o.fp, "input=%s\t%s\n", abs ? abs : p, hex256);
+		free(abs);
+	}
+	return mq_out_commit(&o, err);
+}
+
+void mq_run_record_free(struct mq_run_record *rr)
+{
+	if (!rr)
+		return;
+	for (size_t k = 0; k < MQ_RUN_NKEYS; k++)
+		free(rr->value[k]);
+	for (size_t i = 0; i < rr->ninputs; i++) {
+		free(rr->inputs[i].path);
+		free(rr->inputs[i].sha256);
+	}
+	free(rr->inputs);
+	memset(rr, 0, sizeof *rr);
+}
+
+/* One input=PATH<TAB>SHA256 line's value into rr: 0 or MQ_ERR_NOMEM. */
+static int add_input(struct mq_run_record *rr, const char *val)
+{
+	const char *tab = strchr(val, '\t');
+	struct mq_run_input *ni = realloc(rr->inputs, (rr->ninputs + 1) * sizeof *ni);
+	if (!ni)
+		return MQ_ERR_NOMEM;
+	rr->inputs = ni;
+	struct mq_run_input *in = &rr->inputs[rr->ninputs++];
+	in->path = tab ? strndup(val, (size_t)(tab - val)) : strdup(val);
+	in->sha256 = tab && tab[1] ? strdup(tab + 1) : NULL;
+	return !in->path || (tab && tab[1] && !in->sha256) ? MQ_ERR_NOMEM : 0;
+}
+
+int mq_run_record_read(const char *path, struct mq_run_record *rr, struct mq_error *err)
+{
+	memset(rr, 0, sizeof *rr);
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s", mq_errno_text(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	int rc = 0;
+	while (!rc && (n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		const char *val = eq + 1;
+		if (!strcmp(line, "input")) {
+			rc = add_input(rr, val);
+			continue;
+		}
+		for (size_t k = 0; k < MQ_RUN_NKEYS; k++)
+			if (!strcmp(line, mq_run_keys[k])) {
+				free(rr->value[k]);
+				if (!(rr->value[k] = strdup(val)))
+					rc = MQ_ERR_NOMEM;
+			}
+	}
+	free(line);
+	if (!rc && ferror(fp))
+		rc = mq_fail(err, MQ_ERR_IO, path, lineno, "读取出错 / read error");
+	else if (rc)
+		rc = mq_fail_nomem(err, path, lineno);
+	fclose(fp);
+	if (rc)
+		mq_run_record_free(rr);
+	return rc;
+}

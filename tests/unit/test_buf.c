@@ -1,0 +1,142 @@
+/* Unit tests of the growing buffers (core/buf.h): data is never NULL and
+ * an empty buffer reads "" from every initialiser and after reset, free
+ * and detach; the shared slop buffer is never written; the cap and the
+ * size overflow checks of the growers, parallel arrays resized together. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "minqing/core/buf.h"
+
+struct holder {
+	int n;
+	struct mq_buf text;
+};
+
+static void initialisers(void)
+{
+	struct mq_buf a = MQ_BUF_INIT, c = MQ_BUF_INIT_CAP(4), d;
+	mq_buf_init(&d);
+	CHECK(a.data == mq_buf_slopbuf);
+	CHECK_STR(a.data, "");
+	CHECK_INT(a.len, 0);
+	CHECK(c.data == mq_buf_slopbuf);
+	CHECK_INT(c.cap, 4);
+	CHECK(d.data == mq_buf_slopbuf);
+	/* a buffer inside a calloc'd struct, initialised where it is made */
+	struct holder *h = calloc(1, sizeof *h);
+	CHECK(h != NULL);
+	if (!h)
+		return;
+	mq_buf_init(&h->text);
+	CHECK_STR(h->text.data, "");
+	mq_buf_free(&h->text);
+	free(h);
+}
+
+static void empty_states(void)
+{
+	struct mq_buf b = MQ_BUF_INIT;
+	mq_buf_reset(&b);
+	CHECK(b.data == mq_buf_slopbuf);
+	CHECK_INT(b.alloc, 0);
+	CHECK_INT(mq_buf_adds(&b, "abc"), 0);
+	CHECK_INT(mq_buf_printf(&b, "-%d", 42), 0);
+	CHECK_STR(b.data, "abc-42");
+	CHECK_INT(b.len, 6);
+	size_t alloc = b.alloc;
+	mq_buf_reset(&b);
+	CHECK_STR(b.data, "");
+	CHECK_INT(b.alloc, alloc); /* reset keeps the memory */
+	mq_buf_free(&b);
+	CHECK(b.data == mq_buf_slopbuf);
+	CHECK_INT(b.len, 0);
+	mq_buf_free(&b); /* twice is fine */
+	CHECK_STR(b.data, "");
+
+	CHECK_INT(mq_buf_adds(&b, "xyz"), 0);
+	char *s = mq_buf_detach(&b);
+	CHECK_STR(s, "xyz");
+	CHECK(b.data == mq_buf_slopbuf);
+	free(s);
+	s = mq_buf_detach(&b); /* an empty buffer detaches a string of its own */
+	CHECK_STR(s, "");
+	CHECK(s != mq_buf_slopbuf);
+	free(s);
+
+	/* adding nothing still gives the buffer memory of its own */
+	CHECK_INT(mq_buf_add(&b, "", 0), 0);
+	CHECK(b.data != mq_buf_slopbuf);
+	CHECK_STR(b.data, "");
+	mq_buf_free(&b);
+	mq_buf_free(NULL);
+	CHECK_INT(mq_buf_slopbuf[0], 0); /* never written */
+}
+
+static void zeroed(void)
+{
+	/* a zeroed buffer is accepted by every function and has data after */
+	struct mq_buf z;
+	memset(&z, 0, sizeof z);
+	mq_buf_reset(&z);
+	CHECK_STR(z.data, "");
+	memset(&z, 0, sizeof z);
+	CHECK_INT(mq_buf_addc(&z, 'q'), 0);
+	CHECK_STR(z.data, "q");
+	mq_buf_free(&z);
+	CHECK_STR(z.data, "");
+	memset(&z, 0, sizeof z);
+	mq_buf_free(&z);
+	CHECK_STR(z.data, "");
+}
+
+static void limits(void)
+{
+	struct mq_buf b = MQ_BUF_INIT_CAP(4);
+	CHECK_INT(mq_buf_adds(&b, "abcd"), 0);
+	CHECK_INT(mq_buf_addc(&b, 'e'), MQ_ERR_LIMIT);
+	CHECK_STR(b.data, "abcd"); /* unchanged on failure */
+	mq_buf_free(&b);
+	CHECK_INT(b.cap, 4); /* the cap outlives free */
+
+	struct mq_buf o = MQ_BUF_INIT;
+	CHECK_INT(mq_buf_adds(&o, "x"), 0);
+	CHECK_INT(mq_buf_reserve(&o, SIZE_MAX), MQ_ERR_NOMEM);
+	CHECK_INT(mq_buf_reserve(&o, SIZE_MAX - 1), MQ_ERR_NOMEM);
+	CHECK_STR(o.data, "x");
+	mq_buf_free(&o);
+
+	int *arr = NULL;
+	size_t alloc = 0;
+	CHECK_INT(mq_grow((void **)&arr, &alloc, 3, sizeof *arr), 0);
+	CHECK(alloc >= 3);
+	CHECK_INT(arr[2], 0); /* new items zeroed */
+	CHECK_INT(mq_grow((void **)&arr, &alloc, SIZE_MAX / 2, sizeof *arr), MQ_ERR_NOMEM);
+	CHECK(alloc >= 3 && alloc < 1000); /* left as it was */
+	free(arr);
+
+	const char **cells = NULL;
+	size_t *lens = NULL, n = 0;
+	CHECK_INT(mq_resize_pair((void **)&cells, sizeof *cells, (void **)&lens, sizeof *lens, &n, 4), 0);
+	CHECK_INT(n, 4);
+	cells[3] = "x";
+	lens[3] = 1;
+	CHECK_INT(mq_resize_pair((void **)&cells, sizeof *cells, (void **)&lens, sizeof *lens, &n, 8), 0);
+	CHECK_STR(cells[3], "x");
+	CHECK_INT(lens[3], 1);
+	CHECK_INT(mq_resize_pair((void **)&cells, sizeof *cells, (void **)&lens, sizeof *lens, &n, SIZE_MAX / 4),
+		  MQ_ERR_NOMEM);
+	CHECK_INT(n, 8);
+	free(cells);
+	free(lens);
+}
+
+int main(void)
+{
+	initialisers();
+	empty_states();
+	zeroed();
+	limits();
+	return check_summary();
+}
