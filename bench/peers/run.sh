@@ -12,6 +12,8 @@ BUILD=${BUILD:-build}
 RECORDS=${RECORDS:-"1000000 10000000"}
 RUNS=${RUNS:-3}
 PEERS=$BUILD/peers
+# data_half finds the templates of this checkout
+export MINQING_TEMPLATES=${MINQING_TEMPLATES:-$(pwd)/templates}
 HERE=$(dirname "$0")
 for t in data_half gen_visits csv_floor; do
 	[ -x "$BUILD/tools/$t" ] || { echo "bench-peers: $BUILD/tools/$t missing (make all)"; exit 1; }

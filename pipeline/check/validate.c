@@ -2,15 +2,17 @@
  *
  * Every field is normalised by its type from the field table; each problem
  * becomes a finding; the findings are ordered by code (then field) and the
- * first one files the reject, the rest go into its message. The duplicate-id
- * index keeps, per accepted record id, a hash of its normalised content,
- * where it was accepted and where its values lie in a temporary file: a
- * record with the same id and hash is a duplicate (W006) only when its
- * values are equal, so a hash collision never drops a record. The
- * household index keeps each household's first village (W002). */
+ * first one files the reject, the rest go into its message. The
+ * duplicate-id index keeps the accepted record ids packed in memory, filed
+ * in the hash table (hashmap.h) by where they lie, and every accepted
+ * record's values (with where it was accepted) in a temporary file: a
+ * record whose id equals an accepted one is a duplicate (W006) only when
+ * its values are equal too, so no hash ever decides. The
+household index keeps each household's first village (W002). */
 #include "minqing/check/validate.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
+#include "minqing/core/hashmap.h"
 #include "minqing/core/intern.h"
 #include "minqing/core/utf8.h"
 #include "minqing/core/date.h"
@@ -51,21 +53,15 @@ const char *const mq_code_explain_zh[MQ_NCODES] = {
 
 #define MAX_FINDINGS 48
 #define DUP_NO_SOURCE 0xFFFF
+#define DUP_BLOCK ((size_t)1 << 16)
+#define DUP_GRANULE ((size_t)512)
+#define DUP_MAX_ID (DUP_GRANULE - 2)
+#define DUP_HEAD 10 /* a values record: its length (4), line (4), source (2) */
 
 struct finding {
 	enum mq_code code;
 	int field;
 	char en[256], zh[256];
-};
-
-/* An accepted record id: where it was accepted and what it held. */
-struct dup_entry {
-	uint64_t content;
-	uint64_t id_off;   /* offset of the NUL-terminated id in ids */
-	uint64_t values_off; /* its values in the values file (values_key) */
-	uint32_t values_len;
-	uint32_t line;
-	uint16_t source;
 };
 
 /* The checks a record needs nothing else for (every field, every finding
@@ -81,23 +77,27 @@ struct check {
 	struct mq_buf norm;          /* normalised values, NUL-separated */
 	size_t norm_off[MQ_NFIELDS], norm_len[MQ_NFIELDS];
 	struct mq_record rec;        /* parsed values; text set at the end */
-	uint64_t id_hash, hh_hash, content;
+	uint64_t id_hash, hh_hash;
 };
 
 struct mq_validator {
 	struct mq_validate_opts opts;
-	/* duplicate-id index */
-	uint64_t *slots;   /* id hash's high half << 32 | entry index + 1; 0 = empty */
-	size_t nslots;     /* a power of two, at most 2^32 */
-	unsigned shift;    /* 64 - log2(nslots): an id's home slot is its hash >> shift */
-	struct dup_entry *entries;
-	size_t nentries, aentries;
-	struct mq_buf ids;
+	/* The duplicate-id index: each accepted id as its length (one byte
+	 * below 0x80, else two) and bytes, packed in blocks of DUP_BLOCK
+	 * bytes; an entry never crosses a granule of DUP_GRANULE bytes, so an
+	 * entry number is block << 16 | offset, and the values of the first
+	 * entry of every granule are found from granule_values. */
+	struct mq_hashmap dup;
+	char **blocks;
+	size_t nblocks, ablocks, used; /* used: bytes of the last block */
+	uint64_t *granule_values;   /* values-file offset of a granule's first entry */
+	size_t agranules;
 	struct mq_intern *sources;
 	/* the values of the accepted records with an id: an unlinked temporary
-	 * file, the last bytes still in values_buf */
+	 * file, the last bytes still in values_buf; values_b is a window on
+	 * it from values_b_at */
 	int values_fd;
-	uint64_t values_written;
+	uint64_t values_written, values_b_at;
 	struct mq_buf values_buf, values_a, values_b;
 	/* households: id -> first accepted village */
 	struct mq_intern *households;
@@ -118,7 +118,7 @@ struct mq_validator {
  * reader's batch, so rec's pointers are rebuilt from off[] on the way out. */
 struct prepared {
 	uint64_t clean;              /* 0: the record has findings, check it again */
-	uint64_t id_hash, hh_hash, content;   /* first: mq_validate_ahead reads one cache line */
+	uint64_t id_hash, hh_hash;   /* first: mq_validate_ahead reads one cache line */
 	struct mq_record rec;        /* parsed values and lengths */
 	uint32_t off[MQ_NFIELDS];
 	char text[];
@@ -129,9 +129,12 @@ static void check_init(struct check *c, const struct mq_validate_opts *opts)
 	c->as_of = opts->as_of;
 	c->ref = opts->ref;
 	c->reread = opts->reread;
-	c->hash = opts->content_hash ? opts->content_hash : mq_hash;
+	c->hash = opts->id_hash ? opts->id_hash : mq_hash;
 	c->min_day = mq_day_from_ymd(2013, 1, 1);
 }
+
+static uint64_t dup_hash(void *ctx, uint32_t entry);
+static int dup_equal(void *ctx, uint32_t entry, const void *key);
 
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 {
@@ -141,13 +144,10 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 	v->opts = *opts;
 	v->values_fd = -1;
 	check_init(&v->check, opts);
-	v->nslots = 1024;
-	v->shift = 64 - 10;
-	v->slots = calloc(v->nslots, sizeof *v->slots);
 	v->sources = mq_intern_new();
 	v->households = mq_intern_new();
 	v->villages = mq_intern_new();
-	if (!v->slots || !v->sources || !v->households || !v->villages) {
+	if (mq_hashmap_init(&v->dup, 50, dup_hash, dup_equal, v) || !v->sources || !v->households || !v->villages) {
 		mq_validator_free(v);
 		return NULL;
 	}
@@ -158,9 +158,11 @@ void mq_validator_free(struct mq_validator *v)
 {
 	if (!v)
 		return;
-	free(v->slots);
-	free(v->entries);
-	mq_buf_free(&v->ids);
+	mq_hashmap_free(&v->dup);
+	for (size_t i = 0; i < v->nblocks; i++)
+		free(v->blocks[i]);
+	free(v->blocks);
+	free(v->granule_values);
 	if (v->values_fd >= 0)
 		close(v->values_fd);
 	mq_buf_free(&v->values_buf);
@@ -178,7 +180,8 @@ void mq_validator_free(struct mq_validator *v)
 
 size_t mq_validator_index_bytes(const struct mq_validator *v)
 {
-	return v->nslots * sizeof *v->slots + v->aentries * sizeof *v->entries + v->ids.alloc;
+	return mq_hashmap_bytes(&v->dup) + v->nblocks * DUP_BLOCK + v->ablocks * sizeof *v->blocks +
+	       v->agranules * sizeof *v->granule_values;
 }
 
 /* ---- findings ---- */
@@ -447,23 +450,10 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 
 /* ---- the duplicate-id index ---- */
 
-/* The normalised values lie in v->norm in field order, each with its NUL;
- * they are hashed in one pass, then every field's length (absent: all
- * ones), so values that differ only in where one field ends (or in NULs)
- * hash apart. Equal hashes only make two records candidates: the
- * duplicate rule then compares their values (below), so a collision can
- * never drop a record. */
-static uint64_t content_hash(const struct check *c)
-{
-	uint64_t len[MQ_NFIELDS];
-	for (int f = 0; f < MQ_NFIELDS; f++)
-		len[f] = c->norm_off[f] == (size_t)-1 ? UINT64_MAX : c->norm_len[f];
-	return c->hash(len, sizeof len, c->hash(c->norm.data ? c->norm.data : "", c->norm.len, 0));
-}
-
-/* ---- the values of accepted records, compared on a hash match ---- */
+/* ---- the values of accepted records, compared on an id match ---- */
 
 #define VALUES_BUF (1 << 20)
+#define VALUES_WINDOW (1 << 16)
 
 /* A record's normalised values as bytes: per field its length (absent:
  * all ones) and its text. Equal bytes, equal records. */
@@ -504,116 +494,157 @@ static int values_flush(struct mq_validator *v)
 	return 0;
 }
 
-/* Appends key to the values file; sets where it lies. */
-static int values_put(struct mq_validator *v, const struct mq_buf *key, struct dup_entry *e)
+/* len bytes at off of the values file (or of its tail in values_buf),
+ * through the window values_b; NULL on an error */
+static const char *values_get(struct mq_validator *v, uint64_t off, size_t len)
 {
-	if (v->values_buf.len + key->len > VALUES_BUF && values_flush(v))
-		return MQ_ERR_IO;
-	e->values_off = v->values_written + v->values_buf.len;
-	e->values_len = (uint32_t)key->len;
-	return mq_buf_add(&v->values_buf, key->data, key->len);
-}
-
-/* 1 when the entry's values are key, 0 when not, < 0 on an error */
-static int values_equal(struct mq_validator *v, const struct dup_entry *e, const struct mq_buf *key)
-{
-	if (e->values_len != key->len)
-		return 0;
-	if (e->values_off >= v->values_written)
-		return memcmp(v->values_buf.data + (e->values_off - v->values_written), key->data, key->len) == 0;
-	if (e->values_off + e->values_len > v->values_written && values_flush(v))
-		return MQ_ERR_IO;
+	if (off >= v->values_written) {
+		size_t at = (size_t)(off - v->values_written);
+		return at + len <= v->values_buf.len ? v->values_buf.data + at : NULL;
+	}
+	if (off + len > v->values_written && values_flush(v))
+		return NULL;
+	if (off >= v->values_b_at && off + len <= v->values_b_at + v->values_b.len)
+		return v->values_b.data + (off - v->values_b_at);
+	/* a new window: the records after off are read next */
+	uint64_t want = len > VALUES_WINDOW ? len : VALUES_WINDOW;
+	if (want > v->values_written - off)
+		want = v->values_written - off;
 	mq_buf_reset(&v->values_b);
-	if (mq_buf_reserve(&v->values_b, e->values_len))
-		return MQ_ERR_NOMEM;
-	for (size_t done = 0; done < e->values_len;) {
-		ssize_t r = pread(v->values_fd, v->values_b.data + done, e->values_len - done, (off_t)(e->values_off + done));
+	v->values_b_at = off;
+	if (want < len || mq_buf_reserve(&v->values_b, (size_t)want))
+		return NULL;
+	for (size_t done = 0; done < want;) {
+		ssize_t r = pread(v->values_fd, v->values_b.data + done, (size_t)want - done, (off_t)(off + done));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			return MQ_ERR_IO;
+			return NULL;
 		done += (size_t)r;
 	}
-	return memcmp(v->values_b.data, key->data, key->len) == 0;
+	v->values_b.len = (size_t)want;
+	return v->values_b.data;
 }
 
-#define SLOT_ENTRY(x) ((uint32_t)(x))
-#define SLOT_TAG(h) ((h) & 0xFFFFFFFF00000000ULL)
+/* ---- the duplicate-id index ---- */
 
-/* The slot of id: its own, or the empty one where it would go. The tag
- * (the hash's high half) spares most string comparisons; the home slot
- * comes from the hash's top bits, so the tag alone finds it again when the
- * table grows, without touching the ids. */
-static uint64_t *dup_slot(struct mq_validator *v, const char *id, size_t len, uint64_t h)
+
+struct dup_key {
+	const char *id;
+	size_t len;
+};
+
+static const unsigned char *dup_entry(const struct mq_validator *v, uint32_t entry)
 {
-	size_t mask = v->nslots - 1, i = (size_t)(h >> v->shift);
-	for (;; i = (i + 1) & mask) {
-		uint64_t x = v->slots[i];
-		if (!x)
-			return &v->slots[i];
-		if (SLOT_TAG(x) != SLOT_TAG(h))
-			continue;
-		const char *other = v->ids.data + v->entries[SLOT_ENTRY(x) - 1].id_off;
-		if (strncmp(other, id, len) == 0 && other[len] == '\0')
-			return &v->slots[i];
-	}
+	return (const unsigned char *)v->blocks[entry >> 16] + (entry & 0xFFFF);
 }
 
-/* Doubles the table. Taken in slot order, the entries go to the new table
- * in nearly ascending order too (home 2i or 2i + 1): a streaming pass. */
-static int dup_grow(struct mq_validator *v)
+/* The entry's id and its length */
+static const char *dup_id(const unsigned char *p, size_t *len)
 {
-	size_t n = v->nslots * 2, mask = n - 1;
-	if (v->shift == 32)
-		return -1;
-	uint64_t *slots = calloc(n, sizeof *slots);
-	if (!slots)
-		return -1;
-	unsigned shift = v->shift - 1;
-	for (size_t k = 0; k < v->nslots; k++) {
-		uint64_t x = v->slots[k];
-		if (!x)
-			continue;
-		size_t i = (size_t)(SLOT_TAG(x) >> shift);
-		while (slots[i])
-			i = (i + 1) & mask;
-		slots[i] = x;
+	if (p[0] < 0x80) {
+		*len = p[0];
+		return (const char *)p + 1;
 	}
-	free(v->slots);
-	v->slots = slots;
-	v->nslots = n;
-	v->shift = shift;
-	return 0;
+	*len = (size_t)(p[0] & 0x7F) << 8 | p[1];
+	return (const char *)p + 2;
 }
 
-static int dup_insert(struct mq_validator *v, uint64_t *slot, uint64_t h, const char *id, size_t len,
-		      uint64_t content, const struct mq_buf *values, const char *source, long line)
+static uint64_t dup_hash(void *ctx, uint32_t entry)
 {
-	if (v->nentries == v->aentries) {
-		size_t n = v->aentries ? v->aentries * 2 : 1024;
-		struct dup_entry *p = realloc(v->entries, n * sizeof *p);
-		if (!p)
-			return -1;
-		v->entries = p;
-		v->aentries = n;
+	const struct mq_validator *v = ctx;
+	size_t len;
+	const char *id = dup_id(dup_entry(v, entry), &len);
+	return v->check.hash(id, len, 7);
+}
+
+static int dup_equal(void *ctx, uint32_t entry, const void *key)
+{
+	const struct dup_key *k = key;
+	size_t len;
+	const char *id = dup_id(dup_entry(ctx, entry), &len);
+	return len == k->len && memcmp(id, k->id, len) == 0;
+}
+
+/* Files an accepted id: its entry in the blocks and in the table, its
+ * values record (values: values_key) in the values file. */
+static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char *id, size_t len,
+		      const struct mq_buf *values, const char *source, long line)
+{
+	size_t size = len + (len < 0x80 ? 1 : 2);
+	if (len > DUP_MAX_ID || values->len > UINT32_MAX - DUP_HEAD)
+		return MQ_ERR_LIMIT;
+	size_t gap = DUP_GRANULE - v->used % DUP_GRANULE; /* room left in the granule */
+	size_t at = v->used + (size > gap ? gap : 0);
+	if (!v->nblocks || at + size > DUP_BLOCK) {
+		if (v->nblocks == 0xFFFF ||
+		    mq_grow((void **)&v->blocks, &v->ablocks, v->nblocks + 1, sizeof *v->blocks) ||
+		    mq_grow((void **)&v->granule_values, &v->agranules, (v->nblocks + 1) * (DUP_BLOCK / DUP_GRANULE),
+			    sizeof *v->granule_values) ||
+		    !(v->blocks[v->nblocks] = malloc(DUP_BLOCK)))
+			return MQ_ERR_NOMEM;
+		v->nblocks++;
+		at = 0;
 	}
+	uint32_t entry = (uint32_t)((v->nblocks - 1) << 16 | at);
+	unsigned char *p = (unsigned char *)v->blocks[v->nblocks - 1] + at;
+	if (len < 0x80) {
+		*p++ = (unsigned char)len;
+	} else {
+		*p++ = (unsigned char)(0x80 | len >> 8);
+		*p++ = (unsigned char)len;
+	}
+	memcpy(p, id, len);
+	/* the values record */
 	int32_t src = mq_intern_id(v->sources, source, strlen(source));
-	struct dup_entry *e = &v->entries[v->nentries];
-	e->content = content;
-	e->id_off = v->ids.len;
-	e->line = line > 0 && line < UINT32_MAX ? (uint32_t)line : 0;
-	e->source = src >= 0 && src < DUP_NO_SOURCE ? (uint16_t)src : DUP_NO_SOURCE;
-	if (src < 0 || values_put(v, values, e) || mq_buf_add(&v->ids, id, len) || mq_buf_addc(&v->ids, '\0'))
-		return -1;
-	*slot = SLOT_TAG(h) | ++v->nentries;
-	if (v->nentries * 4 > v->nslots * 3)
-		return dup_grow(v);
+	if (src < 0)
+		return MQ_ERR_NOMEM;
+	uint32_t head[2] = { (uint32_t)(DUP_HEAD + values->len), line > 0 && line < UINT32_MAX ? (uint32_t)line : 0 };
+	uint16_t src16 = src < DUP_NO_SOURCE ? (uint16_t)src : DUP_NO_SOURCE;
+	if (v->values_buf.len + DUP_HEAD + values->len > VALUES_BUF && values_flush(v))
+		return MQ_ERR_IO;
+	if (at % DUP_GRANULE == 0)
+		v->granule_values[entry / DUP_GRANULE] = v->values_written + v->values_buf.len;
+	if (mq_buf_add(&v->values_buf, head, sizeof head) || mq_buf_add(&v->values_buf, &src16, sizeof src16) ||
+	    mq_buf_add(&v->values_buf, values->data, values->len))
+		return MQ_ERR_NOMEM;
+	if (mq_hashmap_insert(&v->dup, h, pos, entry))
+		return MQ_ERR_NOMEM;
+	v->used = at + size;
 	return 0;
 }
 
-static const char *entry_source(const struct mq_validator *v, const struct dup_entry *e)
+/* What an entry's id was accepted with: its values (*values, *len, valid
+ * until the next read of the values file), where it was accepted. The
+ * entries of a granule before this one tell how many values records to
+ * skip from the granule's first. 0 or < 0 on an error. */
+static int dup_record(struct mq_validator *v, uint32_t entry, const char **values, size_t *len,
+		      const char **source, uint32_t *line)
 {
-	return e->source == DUP_NO_SOURCE ? "?" : mq_intern_str(v->sources, e->source);
+	const unsigned char *blk = (const unsigned char *)v->blocks[entry >> 16];
+	size_t off = entry & 0xFFFF, at = off - off % DUP_GRANULE, idlen;
+	uint64_t voff = v->granule_values[entry / DUP_GRANULE];
+	for (; at < off; at = (size_t)((const unsigned char *)dup_id(blk + at, &idlen) - blk) + idlen) {
+		const char *h = values_get(v, voff, 4);
+		uint32_t n;
+		if (!h)
+			return MQ_ERR_IO;
+		memcpy(&n, h, 4);
+		voff += n;
+	}
+	const char *h = values_get(v, voff, DUP_HEAD);
+	uint32_t head[2];
+	uint16_t src;
+	if (!h)
+		return MQ_ERR_IO;
+	memcpy(head, h, sizeof head);
+	memcpy(&src, h + sizeof head, sizeof src);
+	if (!(*values = values_get(v, voff + DUP_HEAD, head[0] - DUP_HEAD)))
+		return MQ_ERR_IO;
+	*len = head[0] - DUP_HEAD;
+	*line = head[1];
+	*source = src == DUP_NO_SOURCE ? "?" : mq_intern_str(v->sources, src);
+	return 0;
 }
 
 /* ---- the record ---- */
@@ -742,7 +773,7 @@ static void check_cross_field(struct check *c, struct mq_record *r, const char *
 /* Every check of one record that needs nothing but the record, the run
  * date and the reference data: fills c's findings, the normalised record
  * (c->rec, its text in c->norm) and, when it has no finding, the hashes
- * of its id, household and content. */
+ * of its id and household. */
 static int check_record(struct check *c, const struct mq_raw_record *raw)
 {
 	struct mq_record *r = &c->rec;
@@ -789,12 +820,11 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 		return 0;
 	/* a rejected record's id is still looked up (E006 joins its findings) */
 	if (r->text[MQ_F_RECORD_ID]) /* the index keys ids as C strings */
-		c->id_hash = mq_hash(r->text[MQ_F_RECORD_ID], strlen(r->text[MQ_F_RECORD_ID]), 7);
+		c->id_hash = c->hash(r->text[MQ_F_RECORD_ID], strlen(r->text[MQ_F_RECORD_ID]), 7);
 	if (c->nfindings)
 		return 0;
 	if (r->text[MQ_F_HOUSEHOLD_ID]) /* required: always there when no finding */
 		c->hh_hash = mq_intern_hash(r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
-	c->content = content_hash(c);
 	return 0;
 }
 
@@ -829,7 +859,6 @@ int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_bu
 	if (head.clean) {
 		head.id_hash = c->id_hash;
 		head.hh_hash = c->hh_hash;
-		head.content = c->content;
 		head.rec = c->rec;
 		for (int f = 0; f < MQ_NFIELDS; f++)
 			head.off[f] = c->rec.text[f] ? (uint32_t)c->norm_off[f] : UINT32_MAX;
@@ -861,7 +890,6 @@ static int take_prepared(struct check *c, const struct prepared *pr, const struc
 	c->nfindings = 0;
 	c->id_hash = pr->id_hash;
 	c->hh_hash = pr->hh_hash;
-	c->content = pr->content;
 	return 1;
 }
 
@@ -870,13 +898,15 @@ void mq_validate_ahead(struct mq_validator *v, const void *prepared)
 	const struct prepared *pr = prepared;
 	if (!pr->clean || v->opts.reread)
 		return;
-	__builtin_prefetch(&v->slots[pr->id_hash >> v->shift]);
+	mq_hashmap_prefetch(&v->dup, pr->id_hash);
 	mq_intern_prefetch(v->households, pr->hh_hash, 0);
-	/* the household's string, once its slot (asked for four records
-	 * ago) has arrived */
+	/* the household's string pointer and string, once what leads to
+	 * them (asked for three records before) has arrived */
 	unsigned n = v->nahead++;
-	if (n >= 4)
-		mq_intern_prefetch(v->households, v->ahead_hh[(n - 4) % 8], 1);
+	if (n >= 3)
+		mq_intern_prefetch(v->households, v->ahead_hh[(n - 3) % 8], 1);
+	if (n >= 6)
+		mq_intern_prefetch(v->households, v->ahead_hh[(n - 6) % 8], 2);
 	v->ahead_hh[n % 8] = pr->hh_hash;
 }
 
@@ -892,39 +922,45 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 			return MQ_ERR_NOMEM;
 	struct mq_record *r = &c->rec;
 
-	/* E006 / W006: the id against the ids accepted before */
+	/* E006 / W006: the id against the ids accepted before (the index
+	 * keys ids as C strings) */
 	const char *id = r->text[MQ_F_RECORD_ID];
-	size_t idlen = r->len[MQ_F_RECORD_ID];
-	uint64_t *slot = id && !v->opts.reread ? dup_slot(v, id, idlen, c->id_hash) : NULL;
-	/* the values as bytes: compared on a hash match, kept when accepted */
-	if (slot && c->nfindings == 0 && values_key(r, &v->values_a))
+	int indexed = id && !v->opts.reread;
+	struct dup_key idkey = { id, indexed ? strlen(id) : 0 };
+	size_t pos = 0;
+	uint32_t entry = indexed ? mq_hashmap_find(&v->dup, c->id_hash, &idkey, &pos) : MQ_HASHMAP_NONE;
+	/* the values as bytes: compared on an id match, kept when accepted */
+	if (indexed && c->nfindings == 0 && values_key(r, &v->values_a))
 		return MQ_ERR_NOMEM;
-	if (slot && *slot) {
-		const struct dup_entry *e = &v->entries[SLOT_ENTRY(*slot) - 1];
-		int same = c->nfindings == 0 && e->content == c->content ? values_equal(v, e, &v->values_a) : 0;
-		if (same < 0)
-			return same;
-		if (same) {
+	if (entry != MQ_HASHMAP_NONE) {
+		const char *values, *source;
+		size_t vlen;
+		uint32_t line;
+		int rc = dup_record(v, entry, &values, &vlen, &source, &line);
+		if (rc)
+			return rc;
+		if (c->nfindings == 0 && vlen == v->values_a.len && memcmp(values, v->values_a.data, vlen) == 0) {
 			snprintf(v->drop_en, sizeof v->drop_en,
-				 "duplicate of the record accepted at %s line %u: dropped", entry_source(v, e), e->line);
-			snprintf(v->drop_zh, sizeof v->drop_zh, "与 %s 第%u行已接受的记录完全相同，已舍弃",
-				 entry_source(v, e), e->line);
+				 "duplicate of the record accepted at %s line %u: dropped", source, line);
+			snprintf(v->drop_zh, sizeof v->drop_zh, "与 %s 第%u行已接受的记录完全相同，已舍弃", source, line);
 			out->outcome = MQ_DROPPED;
 			out->dropped = (struct mq_finding){ MQ_W006, MQ_F_RECORD_ID, v->drop_en, v->drop_zh };
 			return 0;
 		}
 		char zh[256];
-		snprintf(zh, sizeof zh, "记录编号 %.64s 已被 %s 第%u行内容不同的记录使用", id, entry_source(v, e), e->line);
+		snprintf(zh, sizeof zh, "记录编号 %.64s 已被 %s 第%u行内容不同的记录使用", id, source, line);
 		add_finding(c, MQ_E006, MQ_F_RECORD_ID, zh,
-			    "record_id %.64s already accepted (%s line %u) with different content", id,
-			    entry_source(v, e), e->line);
+			    "record_id %.64s already accepted (%s line %u) with different content", id, source, line);
 	}
 	if (c->nfindings)
 		return build_reject(v, out);
 
 	/* accepted: claim the id, then the warnings */
-	if (slot && dup_insert(v, slot, c->id_hash, id, idlen, c->content, &v->values_a, raw->source, raw->line))
-		return MQ_ERR_NOMEM;
+	if (indexed && entry == MQ_HASHMAP_NONE) {
+		int rc = dup_insert(v, pos, c->id_hash, id, idkey.len, &v->values_a, raw->source, raw->line);
+		if (rc)
+			return rc;
+	}
 	out->record = *r;
 	r = &out->record;
 	if (v->opts.reread) {

@@ -232,7 +232,9 @@ static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 	}
 	int rc = mq_validate_record(st->v, raw, &vd);
 	if (rc) {
-		st->rc = mq_fail(st->err, rc, raw->source, raw->line, "%s", mq_nomem_message);
+		st->rc = mq_fail(st->err, rc, raw->source, raw->line, "%s", rc == MQ_ERR_IO ?
+				 "重复检查的临时文件读写失败（TMPDIR）/ the temporary file of the duplicate check "
+				 "could not be read or written (TMPDIR)" : mq_nomem_message);
 		return rc;
 	}
 	struct mq_run_counts *c = st->counts;

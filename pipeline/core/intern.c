@@ -4,11 +4,12 @@
 #include "minqing/core/bytes.h"
 
 #include "minqing/core/arena.h"
+#include "minqing/core/hashmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- interning: open addressing on (hash, id) ---- */
+/* ---- interning: the hash table of ids (hashmap.h) ---- */
 
 /* Eight bytes a step, read little-endian so a hash is the same on every
  * machine (partial files carry one). */
@@ -30,26 +31,32 @@ uint64_t mq_hash(const void *data, size_t len, uint64_t seed)
 	return h;
 }
 
-/* A slot holds the hash's high half as a tag, the id and the string,
- * whose length sits in the four bytes before it: a probe reads one slot
- * and touches the string (one more cache line) only when the tags match.
- * With many strings (households) the table is out of cache and every
- * memory access counts; mq_intern_prefetch starts both loads early. */
-struct intern_slot {
-	uint64_t tag_id;    /* tag << 32 | (id + 1), 0 = empty */
-	const char *str;
+/* Each string lies in the arena after its hash and length: an id's slot
+ * leads to strs[id] and from there to one cache line holding the hash
+ * (compared first), the length and the bytes. With many strings
+ * (households) the table is out of cache and every memory access counts;
+ * mq_intern_prefetch starts the loads early. */
+struct intern_key {
+	const char *s;
+	size_t len;
+	uint64_t h;
 };
 
 struct mq_intern {
 	struct mq_arena *arena;
-	struct intern_slot *slots;
-	size_t nslots;
-	const char **strs;  /* id -> string */
-	uint64_t *hashes;   /* id -> hash, for growing the table */
+	struct mq_hashmap map;   /* entry = id */
+	const char **strs;       /* id -> string */
 	int32_t count, alloc;
 };
 
-#define INTERN_TAG(h) ((h) & 0xFFFFFFFF00000000ULL)
+#define INTERN_HEAD (sizeof(uint64_t) + sizeof(uint32_t))
+
+static uint64_t intern_hash_of(const char *str)
+{
+	uint64_t h;
+	memcpy(&h, str - INTERN_HEAD, sizeof h);
+	return h;
+}
 
 static uint32_t intern_len(const char *str)
 {
@@ -58,15 +65,27 @@ static uint32_t intern_len(const char *str)
 	return len;
 }
 
+static uint64_t intern_entry_hash(void *ctx, uint32_t id)
+{
+	const struct mq_intern *t = ctx;
+	return intern_hash_of(t->strs[id]);
+}
+
+static int intern_equal(void *ctx, uint32_t id, const void *key)
+{
+	const struct mq_intern *t = ctx;
+	const struct intern_key *k = key;
+	const char *str = t->strs[id];
+	return intern_hash_of(str) == k->h && intern_len(str) == k->len && memcmp(str, k->s, k->len) == 0;
+}
+
 struct mq_intern *mq_intern_new(void)
 {
 	struct mq_intern *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
 	t->arena = mq_arena_new();
-	t->nslots = 64;
-	t->slots = calloc(t->nslots, sizeof *t->slots);
-	if (!t->arena || !t->slots) {
+	if (!t->arena || mq_hashmap_init(&t->map, 50, intern_entry_hash, intern_equal, t)) {
 		mq_intern_free(t);
 		return NULL;
 	}
@@ -77,53 +96,24 @@ uint64_t mq_intern_hash(const char *s, size_t len) { return mq_hash(s, len, 0); 
 
 void mq_intern_prefetch(const struct mq_intern *t, uint64_t h, int stage)
 {
-	const struct intern_slot *sl = &t->slots[h & (t->nslots - 1)];
-	if (stage == 0)
-		__builtin_prefetch(sl);
-	else if (sl->tag_id && INTERN_TAG(sl->tag_id) == INTERN_TAG(h))
-		__builtin_prefetch(sl->str - sizeof(uint32_t));
-}
-
-static size_t intern_slot(const struct mq_intern *t, const char *s, size_t len, uint64_t h, int *found)
-{
-	size_t mask = t->nslots - 1, i = h & mask;
-	for (;; i = (i + 1) & mask) {
-		const struct intern_slot *sl = &t->slots[i];
-		if (!sl->tag_id) {
-			*found = 0;
-			return i;
-		}
-		if (INTERN_TAG(sl->tag_id) == INTERN_TAG(h) && intern_len(sl->str) == len &&
-		    memcmp(sl->str, s, len) == 0) {
-			*found = 1;
-			return i;
-		}
+	if (stage == 0) {
+		mq_hashmap_prefetch(&t->map, h);
+		return;
 	}
-}
-
-static int intern_rehash(struct mq_intern *t)
-{
-	size_t n = t->nslots * 2;
-	struct intern_slot *slots = calloc(n, sizeof *slots);
-	if (!slots)
-		return -1;
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = n;
-	for (int32_t id = 0; id < t->count; id++) {
-		size_t i = t->hashes[id] & (n - 1);
-		while (t->slots[i].tag_id)
-			i = (i + 1) & (n - 1);
-		t->slots[i] = (struct intern_slot){ INTERN_TAG(t->hashes[id]) | (uint32_t)(id + 1), t->strs[id] };
-	}
-	return 0;
+	uint32_t id = mq_hashmap_home(&t->map, h);
+	if (id == MQ_HASHMAP_NONE)
+		return;
+	if (stage == 1)
+		__builtin_prefetch(&t->strs[id]);
+	else
+		__builtin_prefetch(t->strs[id] - INTERN_HEAD);
 }
 
 int32_t mq_intern_find_h(const struct mq_intern *t, const char *s, size_t len, uint64_t h)
 {
-	int found;
-	size_t i = intern_slot(t, s, len, h, &found);
-	return found ? (int32_t)(uint32_t)t->slots[i].tag_id - 1 : -1;
+	struct intern_key k = { s, len, h };
+	uint32_t id = mq_hashmap_find(&t->map, h, &k, NULL);
+	return id == MQ_HASHMAP_NONE ? -1 : (int32_t)id;
 }
 
 int32_t mq_intern_find(const struct mq_intern *t, const char *s, size_t len)
@@ -133,39 +123,36 @@ int32_t mq_intern_find(const struct mq_intern *t, const char *s, size_t len)
 
 int32_t mq_intern_id_h(struct mq_intern *t, const char *s, size_t len, uint64_t h)
 {
-	int found;
-	size_t i = intern_slot(t, s, len, h, &found);
-	if (found)
-		return (int32_t)(uint32_t)t->slots[i].tag_id - 1;
-	if (len > UINT32_MAX - 8)
+	struct intern_key k = { s, len, h };
+	size_t pos;
+	uint32_t found = mq_hashmap_find(&t->map, h, &k, &pos);
+	if (found != MQ_HASHMAP_NONE)
+		return (int32_t)found;
+	if (len > UINT32_MAX - 16 || t->count == INT32_MAX)
 		return -1;
 	if (t->count == t->alloc) {
-		int32_t na = t->alloc ? t->alloc * 2 : 64;
+		int32_t na = t->alloc ? (t->alloc > INT32_MAX / 2 ? INT32_MAX : t->alloc * 2) : 64;
 		const char **ns = realloc(t->strs, (size_t)na * sizeof *ns);
 		if (!ns)
 			return -1;
 		t->strs = ns;
-		uint64_t *nh = realloc(t->hashes, (size_t)na * sizeof *nh);
-		if (!nh)
-			return -1;
-		t->hashes = nh;
 		t->alloc = na;
 	}
-	/* the length, then the bytes and a NUL */
-	char *copy = mq_arena_alloc(t->arena, sizeof(uint32_t) + len + 1);
+	/* the hash, the length, then the bytes and a NUL */
+	char *copy = mq_arena_alloc(t->arena, INTERN_HEAD + len + 1);
 	if (!copy)
 		return -1;
 	uint32_t len32 = (uint32_t)len;
-	memcpy(copy, &len32, sizeof len32);
-	copy += sizeof len32;
+	memcpy(copy, &h, sizeof h);
+	memcpy(copy + sizeof h, &len32, sizeof len32);
+	copy += INTERN_HEAD;
 	memcpy(copy, s, len);
 	copy[len] = '\0';
-	int32_t id = t->count++;
+	int32_t id = t->count;
 	t->strs[id] = copy;
-	t->hashes[id] = h;
-	t->slots[i] = (struct intern_slot){ INTERN_TAG(h) | (uint32_t)(id + 1), copy };
-	if ((size_t)t->count * 2 > t->nslots && intern_rehash(t))
+	if (mq_hashmap_insert(&t->map, h, pos, (uint32_t)id))
 		return -1;
+	t->count++;
 	return id;
 }
 
@@ -186,9 +173,7 @@ void mq_intern_free(struct mq_intern *t)
 	if (!t)
 		return;
 	mq_arena_free(t->arena);
-	free(t->slots);
+	mq_hashmap_free(&t->map);
 	free(t->strs);
-	free(t->hashes);
 	free(t);
 }
-

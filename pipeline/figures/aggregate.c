@@ -5,6 +5,7 @@
 #include "minqing/core/error.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/intern.h"
+#include "minqing/core/hashmap.h"
 #include "minqing/core/files.h"
 #include "minqing/core/csv_out.h"
 #include "minqing/core/date.h"
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- hash map on 64-bit keys ---- */
+/* ---- maps on 64-bit keys: the hash table (hashmap.h) of entries ---- */
 
 static uint64_t mix64(uint64_t x)
 {
@@ -25,79 +26,63 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
+/* key + 1 hashed: the slot order (partial files write it) stays as it
+ * was when the slots held the keys themselves */
+static uint64_t key_hash(uint64_t key) { return mix64(key + 1); }
+
+static uint64_t map_entry_hash(void *ctx, uint32_t e)
+{
+	return key_hash(((const struct agg_map *)ctx)->keys[e]);
+}
+
+static int map_entry_equal(void *ctx, uint32_t e, const void *key)
+{
+	return ((const struct agg_map *)ctx)->keys[e] == *(const uint64_t *)key;
+}
+
 int agg_map_init(struct agg_map *m, int is_set)
 {
 	memset(m, 0, sizeof *m);
 	m->is_set = is_set;
-	m->cap = 64;
-	m->keys = calloc(m->cap, sizeof *m->keys);
-	if (!is_set)
-		m->vals = calloc(m->cap, sizeof *m->vals);
-	return (!m->keys || (!is_set && !m->vals)) ? MQ_ERR_NOMEM : 0;
-}
-
-static size_t map_slot(const struct agg_map *m, uint64_t stored)
-{
-	size_t mask = m->cap - 1, i = (size_t)mix64(stored) & mask;
-	while (m->keys[i] && m->keys[i] != stored)
-		i = (i + 1) & mask;
-	return i;
-}
-
-static int map_grow(struct agg_map *m)
-{
-	size_t ncap = m->cap * 2;
-	uint64_t *keys = calloc(ncap, sizeof *keys), *vals = NULL;
-	if (!keys)
-		return -1;
-	if (!m->is_set && !(vals = calloc(ncap, sizeof *vals))) {
-		free(keys);
-		return -1;
-	}
-	struct agg_map old = *m;
-	m->keys = keys;
-	m->vals = vals;
-	m->cap = ncap;
-	for (size_t i = 0; i < old.cap; i++) {
-		if (!old.keys[i])
-			continue;
-		size_t j = map_slot(m, old.keys[i]);
-		m->keys[j] = old.keys[i];
-		if (vals)
-			m->vals[j] = old.vals[i];
-	}
-	free(old.keys);
-	free(old.vals);
-	return 0;
+	return mq_hashmap_init(&m->map, 70, map_entry_hash, map_entry_equal, m) ? MQ_ERR_NOMEM : 0;
 }
 
 size_t agg_map_put(struct agg_map *m, uint64_t key, int *isnew)
 {
-	uint64_t stored = key + 1;
-	size_t i = map_slot(m, stored);
-	if (m->keys[i]) {
+	uint64_t h = key_hash(key);
+	size_t pos;
+	uint32_t e = mq_hashmap_find(&m->map, h, &key, &pos);
+	if (e != MQ_HASHMAP_NONE) {
 		*isnew = 0;
-		return i;
+		return e;
 	}
-	if ((m->n + 1) * 10 > m->cap * 7) { /* load factor at most 0.7 */
-		if (map_grow(m))
-			return (size_t)-1;
-		i = map_slot(m, stored);
-	}
-	m->keys[i] = stored;
-	m->n++;
+	if (m->n >= MQ_HASHMAP_NONE ||
+	    mq_grow((void **)&m->keys, &m->akeys, m->n + 1, sizeof *m->keys) ||
+	    (!m->is_set && mq_grow((void **)&m->vals, &m->avals, m->n + 1, sizeof *m->vals)))
+		return (size_t)-1;
+	m->keys[m->n] = key;
+	if (!m->is_set)
+		m->vals[m->n] = 0;
+	if (mq_hashmap_insert(&m->map, h, pos, (uint32_t)m->n))
+		return (size_t)-1;
 	*isnew = 1;
-	return i;
+	return m->n++;
 }
 
 size_t agg_map_find(const struct agg_map *m, uint64_t key)
 {
-	size_t i = map_slot(m, key + 1);
-	return m->keys[i] ? i : (size_t)-1;
+	uint32_t e = mq_hashmap_find(&m->map, key_hash(key), &key, NULL);
+	return e == MQ_HASHMAP_NONE ? (size_t)-1 : e;
+}
+
+size_t agg_map_at(const struct agg_map *m, size_t i)
+{
+	return m->map.slots[i] ? m->map.slots[i] - 1 : (size_t)-1;
 }
 
 void agg_map_free(struct agg_map *m)
 {
+	mq_hashmap_free(&m->map);
 	free(m->keys);
 	free(m->vals);
 	memset(m, 0, sizeof *m);
@@ -117,66 +102,64 @@ static int grow_zeroed(uint64_t **arr, size_t old, size_t n, size_t per)
 	return 0;
 }
 
+/* The entity of key in m, whose entries number the entities, or a new
+ * one (*isnew set) once the entity array *arr (elem bytes each, room for
+ * *alloc) and its nc counter arrays (per[i] counters an entity) have room
+ * for it, the new counters zero. -1 on OOM. */
+static long entity_index(struct agg_map *m, uint64_t key, void **arr, size_t *alloc, size_t elem,
+			 uint64_t **counters[], const size_t per[], int nc, int *isnew)
+{
+	size_t e = agg_map_find(m, key);
+	*isnew = 0;
+	if (e != (size_t)-1)
+		return (long)e;
+	size_t old = *alloc;
+	if (mq_grow(arr, alloc, m->n + 1, elem))
+		return -1;
+	for (int i = 0; i < nc && *alloc != old; i++)
+		if (grow_zeroed(counters[i], old, *alloc, per[i]))
+			return -1;
+	e = agg_map_put(m, key, isnew);
+	return e == (size_t)-1 ? -1 : (long)e;
+}
+
 long agg_village_index(struct mq_agg *agg, int32_t township, int32_t village)
 {
+	uint64_t **counters[] = { &agg->vmonths };
+	const size_t per[] = { (size_t)agg->period.nmonths * AGG_VM_N };
 	int isnew;
-	size_t slot = agg_map_put(&agg->village_of, AGG_KEY(township, village), &isnew);
-	if (slot == (size_t)-1)
-		return -1;
-	if (!isnew)
-		return (long)agg->village_of.vals[slot];
-	size_t old = agg->avillages;
-	if (mq_grow((void **)&agg->villages, &agg->avillages, agg->nvillages + 1, sizeof *agg->villages))
-		return -1;
-	if (agg->avillages != old &&
-	    grow_zeroed(&agg->vmonths, old, agg->avillages, (size_t)agg->period.nmonths * AGG_VM_N))
-		return -1;
-	size_t idx = agg->nvillages++;
+	long idx = entity_index(&agg->village_of, AGG_KEY(township, village), (void **)&agg->villages,
+				&agg->avillages, sizeof *agg->villages, counters, per, 1, &isnew);
+	if (idx < 0 || !isnew)
+		return idx;
+	agg->nvillages++;
 	struct agg_village *v = &agg->villages[idx];
 	v->township = township;
 	v->village = village;
 	v->ref = agg->ref ? mq_ref_village(agg->ref, mq_intern_str(agg->strs, township),
 					   mq_intern_str(agg->strs, village)) : NULL;
-	agg->village_of.vals[slot] = idx;
 	agg->dirty = 1;
-	return (long)idx;
+	return idx;
 }
 
 long agg_cadre_index(struct mq_agg *agg, int32_t id)
 {
 	if ((size_t)id < agg->ncadre_by_str && agg->cadre_by_str[id])
 		return (long)agg->cadre_by_str[id] - 1; /* the per-record fast path */
+	uint64_t **counters[] = { &agg->cmonths, &agg->days };
+	const size_t per[] = { (size_t)agg->period.nmonths * AGG_CM_N, agg->day_words };
 	int isnew;
-	size_t slot = agg_map_put(&agg->cadre_of, (uint64_t)(uint32_t)id, &isnew);
-	if (slot == (size_t)-1)
-		return -1;
-	if (!isnew)
-		return (long)agg->cadre_of.vals[slot];
-	size_t old = agg->acadres;
-	if (mq_grow((void **)&agg->cadres, &agg->acadres, agg->ncadres + 1, sizeof *agg->cadres))
-		return -1;
-	if (agg->acadres != old) {
-		if (grow_zeroed(&agg->cmonths, old, agg->acadres, (size_t)agg->period.nmonths * AGG_CM_N) ||
-		    grow_zeroed(&agg->days, old, agg->acadres, agg->day_words))
-			return -1;
-	}
-	size_t idx = agg->ncadres++;
+	long idx = entity_index(&agg->cadre_of, (uint64_t)(uint32_t)id, (void **)&agg->cadres,
+				&agg->acadres, sizeof *agg->cadres, counters, per, 2, &isnew);
+	if (idx < 0 || !isnew)
+		return idx;
+	agg->ncadres++;
 	struct agg_cadre *c = &agg->cadres[idx];
 	c->id = id;
 	c->ref = agg->ref ? mq_ref_cadre(agg->ref, mq_intern_str(agg->strs, id)) : NULL;
 	c->first = c->last = MQ_NO_DAY;
-	agg->cadre_of.vals[slot] = idx;
-	if ((size_t)id >= agg->ncadre_by_str) {
-		size_t n = agg->ncadre_by_str ? agg->ncadre_by_str : 256;
-		while (n <= (size_t)id)
-			n *= 2;
-		uint32_t *a = realloc(agg->cadre_by_str, n * sizeof *a);
-		if (!a)
-			return -1;
-		memset(a + agg->ncadre_by_str, 0, (n - agg->ncadre_by_str) * sizeof *a);
-		agg->cadre_by_str = a;
-		agg->ncadre_by_str = n;
-	}
+	if (mq_grow((void **)&agg->cadre_by_str, &agg->ncadre_by_str, (size_t)id + 1, sizeof *agg->cadre_by_str))
+		return -1;
 	agg->cadre_by_str[id] = (uint32_t)idx + 1;
 	agg->dirty = 1;
 	return (long)idx;
@@ -264,8 +247,8 @@ struct mq_agg *mq_agg_new(const struct mq_period *p, mq_day run_date,
 	for (int i = 0; i < AGG_NCACHES; i++)
 		if (!(agg->caches[i].keys = mq_intern_new()))
 			goto oom;
-	if (!agg->strs || agg_map_init(&agg->village_of, 0) || agg_map_init(&agg->households, 1) ||
-	    agg_map_init(&agg->county_votes, 0) || agg_map_init(&agg->cadre_of, 0) ||
+	if (!agg->strs || agg_map_init(&agg->village_of, 1) || agg_map_init(&agg->households, 1) ||
+	    agg_map_init(&agg->county_votes, 0) || agg_map_init(&agg->cadre_of, 1) ||
 	    agg_map_init(&agg->name_votes, 0) || agg_map_init(&agg->village_votes, 0) ||
 	    agg_map_init(&agg->assign_of, 0))
 		goto oom;
@@ -387,6 +370,7 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	int32_t cid = intern_field(agg, rec, MQ_F_CADRE_ID);
 	if (t < 0 || v < 0 || cid < 0)
 		return MQ_ERR_NOMEM;
+	mq_intern_prefetch(agg->strs, hh_hash, 1);
 	long vi = agg_village_index(agg, t, v);
 	long ci = agg_cadre_index(agg, cid);
 	if (vi < 0 || ci < 0)
@@ -403,7 +387,7 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	int sat = rec->satisfaction >= 0;
 	int sat_ok = rec->satisfaction == MQ_SAT_SATISFIED || rec->satisfaction == MQ_SAT_BASIC;
 
-	mq_intern_prefetch(agg->strs, hh_hash, 1);
+	mq_intern_prefetch(agg->strs, hh_hash, 2);
 	struct agg_village *vil = &agg->villages[vi];
 	vil->count[AGG_V_VISITS]++;
 	vil->count[AGG_V_HOME] += home;
@@ -484,15 +468,19 @@ static int cmp_str(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
+int mq_place_cmp(const char *const a[3], const char *const b[3])
+{
+	int c = 0;
+	for (int i = 0; i < 3 && !c; i++)
+		c = cmp_str(a[i], b[i]);
+	return c;
+}
+
 static int cmp_summary(const void *pa, const void *pb)
 {
 	const struct mq_summary_row *a = pa, *b = pb;
-	int c = cmp_str(a->county, b->county);
-	if (!c)
-		c = cmp_str(a->township, b->township);
-	if (!c)
-		c = cmp_str(a->village, b->village);
-	return c;
+	return mq_place_cmp((const char *const[3]){ a->county, a->township, a->village },
+			    (const char *const[3]){ b->county, b->township, b->village });
 }
 
 /* Best of each owner's votes in map (key = owner << 32 | candidate): most
@@ -504,13 +492,11 @@ static void best_votes(const struct agg_map *m, int32_t *best, uint64_t *best_n,
 		best[i] = -1;
 		best_n[i] = 0;
 	}
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->keys[i])
-			continue;
-		uint64_t key = m->keys[i] - 1;
+	for (size_t e = 0; e < m->n; e++) {
+		uint64_t key = m->keys[e];
 		size_t owner = (size_t)(key >> 32);
 		int32_t cand = (int32_t)(uint32_t)key;
-		uint64_t n = m->vals[i];
+		uint64_t n = m->vals[e];
 		if (owner >= nowners)
 			continue;
 		if (n > best_n[owner] || (n == best_n[owner] && better(agg, cand, best[owner]))) {
@@ -695,10 +681,9 @@ static int build_cadre_rows(struct mq_agg *agg)
 		nq[i] = qb - qa + 1;
 	}
 	for (size_t a = 0; a < agg->nassigns; a++) {
-		size_t slot = agg_map_find(&agg->cadre_of, (uint64_t)(uint32_t)agg->assigns[a].cadre);
-		if (slot == (size_t)-1)
+		size_t ci = agg_map_find(&agg->cadre_of, (uint64_t)(uint32_t)agg->assigns[a].cadre);
+		if (ci == (size_t)-1)
 			continue;
-		size_t ci = (size_t)agg->cadre_of.vals[slot];
 		assigned[ci]++;
 		hits[ci] += __builtin_popcount(agg->assigns[a].mask & range[ci]);
 	}

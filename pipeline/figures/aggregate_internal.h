@@ -6,23 +6,30 @@
 
 #include <stdint.h>
 #include "minqing/core/date.h"
+#include "minqing/core/hashmap.h"
 #include "minqing/core/intern.h"
 #include "minqing/figures/aggregate.h"
 
-/* Open-addressing hash from 64-bit keys (stored + 1; 0 = empty slot) to
- * 64-bit values; with vals == NULL it is a set. */
+/* A map from 64-bit keys to 64-bit values (a set with is_set): entry e
+ * holds keys[e] and vals[e] (vals NULL for a set), entries numbered in
+ * order of insertion; the table (hashmap.h) files the entry numbers. */
 struct agg_map {
+	struct mq_hashmap map;
 	uint64_t *keys;
 	uint64_t *vals;
-	size_t cap, n;
+	size_t n, akeys, avals;
 	int is_set;
 };
+/* The map's table points back at it: a map is not moved once set up. */
 int agg_map_init(struct agg_map *m, int is_set);
-/* Returns the slot of key, inserting it (value 0) when absent; *isnew set.
+/* Returns the entry of key, inserting it (value 0) when absent; *isnew set.
  * Returns (size_t)-1 on OOM. */
 size_t agg_map_put(struct agg_map *m, uint64_t key, int *isnew);
-/* Slot of key or (size_t)-1. */
+/* Entry of key or (size_t)-1. */
 size_t agg_map_find(const struct agg_map *m, uint64_t key);
+/* The entry in slot i (0 <= i < map.nslots) or (size_t)-1: iterating the
+ * slots gives the same order on every run. */
+size_t agg_map_at(const struct agg_map *m, size_t i);
 void agg_map_free(struct agg_map *m);
 #define AGG_KEY(hi, lo) (((uint64_t)(uint32_t)(hi) << 32) | (uint32_t)(lo))
 
@@ -73,7 +80,7 @@ struct mq_agg {
 
 	struct agg_village *villages; size_t nvillages, avillages;
 	uint64_t *vmonths;                  /* nvillages × nmonths × AGG_VM_N */
-	struct agg_map village_of;          /* (township, village) -> index */
+	struct agg_map village_of;          /* set of (township, village): entry = index */
 	struct agg_map households;          /* set of (village index, household) */
 	struct agg_map county_votes;        /* (village index, county) -> votes */
 
@@ -81,7 +88,7 @@ struct mq_agg {
 	uint64_t *cmonths;                  /* ncadres × nmonths × AGG_CM_N */
 	uint64_t *days;                     /* ncadres × day_words: in-person dates */
 	size_t day_words;
-	struct agg_map cadre_of;            /* cadre_id string -> index */
+	struct agg_map cadre_of;            /* set of cadre_id strings: entry = index */
 	uint32_t *cadre_by_str;             /* the same as an array: index + 1, 0 = none */
 	size_t ncadre_by_str;
 	struct agg_map name_votes;          /* (cadre index, name) -> votes */

@@ -167,16 +167,10 @@ int mq_tally_add(struct mq_tally *t, const struct mq_record *rec)
 	if (ci < 0)
 		return MQ_ERR_NOMEM;
 	if ((size_t)ci == t->ncadres) {
-		if (t->ncadres == t->acadres) {
-			size_t na = t->acadres ? 2 * t->acadres : 64;
-			struct tally_cadre *nc = realloc(t->cadres, na * sizeof *nc);
-			if (!nc)
-				return MQ_ERR_NOMEM;
-			t->cadres = nc;
-			t->acadres = na;
-		}
+		/* new entries zeroed */
+		if (mq_grow((void **)&t->cadres, &t->acadres, t->ncadres + 1, sizeof *t->cadres))
+			return MQ_ERR_NOMEM;
 		struct tally_cadre *c = &t->cadres[t->ncadres];
-		memset(c, 0, sizeof *c);
 		if (t->ndays_items && !(c->days = calloc((size_t)t->ndays_items * t->day_words, sizeof *c->days)))
 			return MQ_ERR_NOMEM;
 		t->ncadres++;
@@ -434,12 +428,8 @@ static void score_cadre(const struct mq_assessment *as, const struct mq_agg *agg
 static int cmp_team(const void *pa, const void *pb)
 {
 	const struct mq_team_row *a = pa, *b = pb;
-	int c = strcmp(a->county, b->county);
-	if (!c)
-		c = strcmp(a->township, b->township);
-	if (!c)
-		c = strcmp(a->village, b->village);
-	return c;
+	return mq_place_cmp((const char *const[3]){ a->county, a->township, a->village },
+			    (const char *const[3]){ b->county, b->township, b->village });
 }
 
 static int build_teams(struct mq_assessment *as, struct mq_agg *agg, const struct mq_rubric *r)

@@ -100,21 +100,21 @@ static int group_map(const struct agg_map *m, size_t nowners, struct groups *g)
 	g->val = malloc((m->n ? m->n : 1) * sizeof *g->val);
 	if (!g->off || !g->cand || !g->val)
 		return -1;
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			g->off[((m->keys[i] - 1) >> 32) + 1]++;
+	for (size_t e = 0; e < m->n; e++)
+		g->off[(m->keys[e] >> 32) + 1]++;
 	for (size_t o = 0; o < nowners; o++)
 		g->off[o + 1] += g->off[o];
 	size_t *fill = calloc(nowners + 1, sizeof *fill);
 	if (!fill)
 		return -1;
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->keys[i])
+	for (size_t i = 0; i < m->map.nslots; i++) {
+		size_t e = agg_map_at(m, i);
+		if (e == (size_t)-1)
 			continue;
-		uint64_t key = m->keys[i] - 1;
+		uint64_t key = m->keys[e];
 		size_t o = (size_t)(key >> 32), at = g->off[o] + fill[o]++;
 		g->cand[at] = (uint32_t)key;
-		g->val[at] = m->vals ? m->vals[i] : 1;
+		g->val[at] = m->vals ? m->vals[e] : 1;
 	}
 	free(fill);
 	return 0;

@@ -55,16 +55,17 @@ struct mq_validate_opts {
 	/* Reading back our own accepted.csv: ids are unique and the warnings
 	 * were given, so no duplicate-id or household index is kept. */
 	int reread;
-	/* Tests only (NULL: mq_hash): the hash of a record's normalised values,
-	 * which only finds the candidates of a duplicate; W006 compares the
-	 * values themselves, kept in a temporary file (TMPDIR). */
-	uint64_t (*content_hash)(const void *data, size_t len, uint64_t seed);
+	/* Tests only (NULL: mq_hash): the hash the duplicate-id index files
+	 * record ids under. No verdict depends on it: E006 and W006 compare
+	 * the ids, and W006 the values too (kept in a temporary file, TMPDIR). */
+	uint64_t (*id_hash)(const void *data, size_t len, uint64_t seed);
 };
 
 struct mq_validator;
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts);
 /* Validates raw; when raw->prepared holds what mq_validate_prepare made of
- * it, the checks done there are not repeated. Returns 0 or MQ_ERR_NOMEM. */
+ * it, the checks done there are not repeated. Returns 0, MQ_ERR_NOMEM, or
+ * MQ_ERR_IO when the temporary file of accepted values (TMPDIR) fails. */
 int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		       struct mq_verdict *out);
 

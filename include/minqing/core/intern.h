@@ -17,8 +17,10 @@ int32_t mq_intern_find(const struct mq_intern *t, const char *s, size_t len);
 const char *mq_intern_str(const struct mq_intern *t, int32_t id);
 /* The same with the string's hash given (mq_intern_hash), so a caller can
  * compute it once and start the memory loads early: mq_intern_prefetch
- * with stage 0 loads the slot, a later call with stage 1 loads the string
- * the slot points at. Prefetching is a hint: it changes no result. */
+ * with stage 0 loads the slot, a later call with stage 1 the string
+ * pointer of the id in it, a later one with stage 2 the string.
+ * Prefetching is a hint: it changes no result. The table is a
+ * struct mq_hashmap (hashmap.h) of ids. */
 uint64_t mq_intern_hash(const char *s, size_t len);
 void mq_intern_prefetch(const struct mq_intern *t, uint64_t h, int stage);
 int32_t mq_intern_id_h(struct mq_intern *t, const char *s, size_t len, uint64_t h);

@@ -159,4 +159,8 @@ int mq_partial_run_date(const char *path, mq_day *run_date, struct mq_error *err
 /* Summary CSV header cells for a level (0 village, 1 township, 2 county). */
 int mq_summary_header(int level, const char **cells, size_t max);
 
+/* Orders places { county, township, village } (NULL as ""), the order of
+ * every figure table: < 0, 0 or > 0 as strcmp. */
+int mq_place_cmp(const char *const a[3], const char *const b[3]);
+
 #endif

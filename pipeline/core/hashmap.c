@@ -1,0 +1,103 @@
+/* hashmap.c — open addressing of entry numbers (hashmap.h). */
+#include "minqing/core/hashmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HASHMAP_FIRST 64
+
+int mq_hashmap_init(struct mq_hashmap *m, unsigned max_load,
+		    uint64_t (*hash)(void *ctx, uint32_t entry),
+		    int (*equal)(void *ctx, uint32_t entry, const void *key), void *ctx)
+{
+	memset(m, 0, sizeof *m);
+	m->max_load = max_load < 1 ? 1 : max_load > 90 ? 90 : max_load;
+	m->hash = hash;
+	m->equal = equal;
+	m->ctx = ctx;
+	m->slots = calloc(HASHMAP_FIRST, sizeof *m->slots);
+	if (!m->slots)
+		return -1;
+	m->nslots = HASHMAP_FIRST;
+	return 0;
+}
+
+void mq_hashmap_free(struct mq_hashmap *m)
+{
+	free(m->slots);
+	m->slots = NULL;
+	m->nslots = m->count = 0;
+}
+
+uint32_t mq_hashmap_find(const struct mq_hashmap *m, uint64_t h, const void *key, size_t *pos)
+{
+	size_t mask = m->nslots - 1, i = (size_t)h & mask;
+	for (;; i = (i + 1) & mask) {
+		uint32_t x = m->slots[i];
+		if (!x)
+			break;
+		if (m->equal(m->ctx, x - 1, key)) {
+			if (pos)
+				*pos = i;
+			return x - 1;
+		}
+	}
+	if (pos)
+		*pos = i;
+	return MQ_HASHMAP_NONE;
+}
+
+static size_t empty_slot(const uint32_t *slots, size_t mask, uint64_t h)
+{
+	size_t i = (size_t)h & mask;
+	while (slots[i])
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Doubles the table; the entries move over in the old slot order, so the
+ * new order depends only on the old one. */
+static int hashmap_grow(struct mq_hashmap *m)
+{
+	if (m->nslots > SIZE_MAX / 2 / sizeof *m->slots)
+		return -1;
+	size_t n = m->nslots * 2;
+	uint32_t *slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t k = 0; k < m->nslots; k++) {
+		uint32_t x = m->slots[k];
+		if (x)
+			slots[empty_slot(slots, n - 1, m->hash(m->ctx, x - 1))] = x;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = n;
+	return 0;
+}
+
+int mq_hashmap_insert(struct mq_hashmap *m, uint64_t h, size_t pos, uint32_t entry)
+{
+	if (entry == MQ_HASHMAP_NONE)
+		return -1;
+	if ((m->count + 1) * 100 > m->nslots * m->max_load) {
+		if (hashmap_grow(m))
+			return -1;
+		pos = empty_slot(m->slots, m->nslots - 1, h);
+	}
+	m->slots[pos] = entry + 1;
+	m->count++;
+	return 0;
+}
+
+void mq_hashmap_prefetch(const struct mq_hashmap *m, uint64_t h)
+{
+	__builtin_prefetch(&m->slots[(size_t)h & (m->nslots - 1)]);
+}
+
+uint32_t mq_hashmap_home(const struct mq_hashmap *m, uint64_t h)
+{
+	return m->slots[(size_t)h & (m->nslots - 1)] - 1; /* 0 - 1: NONE */
+}
+
+size_t mq_hashmap_bytes(const struct mq_hashmap *m) { return m->nslots * sizeof *m->slots; }
