@@ -48,11 +48,15 @@ w("village_summary.csv", ["period", "county", "township", "village", "visits"],
 w("rejects.csv", ["source", "line", "record_id", "code", "field", "message"], [["a.csv", "1", "R", "E003", "visit_date", "x"]])
 w("warnings.csv", ["source", "line", "record_id", "code", "field", "message"], [])
 rnd = random.Random(7)
+index = ["scope,township,file"]  # the render stage's index of the reports (reports.h)
 for t in towns:
     for name in [t + "_2024年_工作小结"] + [t + "_" + v + "_2024年_台账" for v in villages[:3]]:
         open(os.path.join(out, "reports", name + ".pdf"), "wb").write(b"%PDF-1.4\n" + rnd.randbytes(1 << 20))
+        index.append("township,%s,%s.pdf" % (t, name))
 open(os.path.join(out, "reports", "张北县_2024年_年度考核结果.pdf"), "wb").write(b"%PDF-1.4\n" + rnd.randbytes(1 << 20))
 open(os.path.join(out, "reports", "2024年_数据质量报告.pdf"), "wb").write(b"%PDF-1.4\n" + rnd.randbytes(1 << 20))
+index += ["county,,张北县_2024年_年度考核结果.pdf", "all,,2024年_数据质量报告.pdf"]
+open(os.path.join(out, "reports", ".minqing-index.csv"), "w", encoding="utf-8", newline="").write("\r\n".join(index) + "\r\n")
 with open(os.path.join(out, "data", "run.txt"), "w") as f:
     f.write("period=2024\nas_of=2024-12-31\nrecords_read=%d\naccepted=%d\nrejected=1\ndropped=0\nunit=张北县乡村振兴局\n" % (i + 1, i))
 EOF
@@ -76,3 +80,11 @@ awk -v b="$bytes" -v z="$zips" -v a="$t0" -v e="$t1" -v c="$county" -v v0="$t2" 
 	printf "bench_archive: CPU %.2f s user + %.2f s sys = %.1f MB per CPU-second; %d CPUs; peak RSS %d KB\n", u, k, mb / (u + k), cpus, rss
 	printf "bench_archive: verify of the county package (%.1f MB payload): %.2f s, %.1f MB/s\n", c / 1048576, v1 - v0, c / 1048576 / (v1 - v0)
 }'
+
+# verify streams members: a 200 MB member of zeros, peak RSS well under it
+python3 tests/e2e/gen_bigbag.py "$TMP/zeros.zip" 200
+/usr/bin/time -f "%M %e" -o "$TMP/vtime" "$MINQING" verify --max-ratio 2000 "$TMP/zeros.zip" > /dev/null ||
+	{ echo "bench_archive: verify of the 200 MB member failed"; exit 1; }
+read -r vrss vsec < "$TMP/vtime"
+echo "bench_archive: verify of a 200 MB member: $vsec s, peak RSS $vrss KB (bound 60 MB)"
+[ "$vrss" -lt 61440 ] || { echo "bench_archive: verify's memory grows with the member"; exit 1; }

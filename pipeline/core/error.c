@@ -10,6 +10,41 @@
 #include <unistd.h>
 
 
+static char alias_from[600], alias_to[600];
+
+void mq_fail_alias(const char *from, const char *to)
+{
+	int ok = from && to && snprintf(alias_from, sizeof alias_from, "%s", from) < (int)sizeof alias_from &&
+		 snprintf(alias_to, sizeof alias_to, "%s", to) < (int)sizeof alias_to;
+	if (!ok)
+		alias_from[0] = alias_to[0] = '\0';
+}
+
+/* Rewrites each alias_from in s as alias_to, in place, cut to n bytes. */
+static void unalias(char *s, size_t n)
+{
+	size_t k = strlen(alias_from), t = strlen(alias_to);
+	char *p = s;
+	if (!k)
+		return;
+	while ((p = strstr(p, alias_from))) {
+		char after = p[k];
+		if (after >= '0' && after <= '9') { /* another PID's staging folder */
+			p += k;
+			continue;
+		}
+		size_t tail = strlen(p + k), at = (size_t)(p - s);
+		if (at + t >= n)
+			break;
+		if (at + t + tail >= n)
+			tail = n - 1 - at - t;
+		memmove(p + t, p + k, tail);
+		p[t + tail] = '\0';
+		memcpy(p, alias_to, t);
+		p += t;
+	}
+}
+
 int mq_fail(struct mq_error *err, int code, const char *file, long line,
 	    const char *fmt, ...)
 {
@@ -22,6 +57,8 @@ int mq_fail(struct mq_error *err, int code, const char *file, long line,
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
+	unalias(err->file, sizeof err->file);
+	unalias(err->message, sizeof err->message);
 	return code;
 }
 

@@ -362,6 +362,7 @@ int mq_stage_dir_prepare(const char *out_dir, char *stage, size_t stage_size, st
 	if (snprintf(stage, stage_size, "%s/" STAGE_PREFIX "%ld", out_dir, (long)getpid()) >= (int)stage_size)
 		return mq_fail(err, MQ_ERR_IO, out_dir, 0, "路径过长 / path too long");
 	mq_remove_tree(stage);
+	mq_fail_alias(stage, out_dir); /* messages name OUT/reports/…, not the staging folder */
 	return mq_mkdirs(stage, err);
 }
 

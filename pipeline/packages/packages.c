@@ -248,6 +248,18 @@ static int distinct_values(const char *path, const char *col, char ***out, size_
 
 /* ---- the stage ---- */
 
+/* A row of the reports' index: scope 0 every package, 1 the county's,
+ * 2 the package of township town. */
+struct report {
+	int scope;
+	char *town, *file;
+};
+
+static int cmp_report(const void *a, const void *b)
+{
+	return strcmp(((const struct report *)a)->file, ((const struct report *)b)->file);
+}
+
 struct stage {
 	const struct mq_archive_opts *o;
 	struct mq_run_record run;  /* data/run.txt */
@@ -255,7 +267,7 @@ struct stage {
 	char **towns;
 	size_t ntowns;
 	char *county;     /* package name of the county */
-	char **reports;   /* file names in OUT/reports, sorted */
+	struct report *reports; /* OUT/reports's index, sorted by file name */
 	size_t nreports;
 	char *tmp;        /* OUT/archive/.tmp.PID */
 	/* split[t * NCSV + c]: township t's rows of CSV c, NULL when not split */
@@ -271,45 +283,81 @@ static char *path_join(const char *a, const char *b, const char *c)
 	return p;
 }
 
+/* The reports a package holds come from the render stage's index
+ * (MQ_REPORTS_INDEX): a township's reports are the rows naming it, never
+ * the files whose names start like it (two townships may clean to the
+ * same name). No reports folder: no reports. */
 static int list_reports(struct stage *s, struct mq_error *err)
 {
 	char *dir = path_join(s->o->out_dir, "reports", NULL);
-	if (!dir)
-		return mq_fail_nomem(err, NULL, 0);
-	DIR *d = opendir(dir);
+	char *path = dir ? path_join(dir, MQ_REPORTS_INDEX, NULL) : NULL;
 	int rc = 0;
-	if (!d) {
-		rc = errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, dir, 0, "无法读取目录 / cannot read folder: %s", mq_errno_text(errno));
+	if (!path) {
+		free(dir);
+		return mq_fail_nomem(err, NULL, 0);
+	}
+	if (access(path, F_OK)) {
+		if (errno == ENOENT && access(dir, F_OK))
+			rc = 0;
+		else
+			rc = mq_fail(err, MQ_ERR_IO, path, 0, "找不到报告清单，请重新运行 minqing render"
+				     " / the reports' index is missing: run minqing render again");
+		free(path);
 		free(dir);
 		return rc;
 	}
-	size_t a = 0;
-	struct dirent *e;
-	while (!rc && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".pdf"))
-			continue;
-		if (s->nreports == a) {
-			a = a ? 2 * a : 32;
-			char **nr = realloc(s->reports, a * sizeof *nr);
-			if (!nr) {
-				rc = MQ_ERR_NOMEM;
-				break;
-			}
-			s->reports = nr;
-		}
-		if (!(s->reports[s->nreports] = strdup(e->d_name)))
-			rc = MQ_ERR_NOMEM;
-		else
-			s->nreports++;
+	struct rec_reader r;
+	if ((rc = reader_open(&r, path, err))) {
+		free(path);
+		free(dir);
+		return rc;
 	}
-	closedir(d);
+	struct mq_buf rec = {.cap = RECORD_MAX}, cell = {.cap = FIELD_MAX};
+	size_t a = 0;
+	long line = 1;
+	int got = next_record(&r, &rec); /* the header */
+	while (got == 1 && (got = next_record(&r, &rec)) == 1) {
+		line++;
+		static const char *const scopes[] = {"all", "county", "township"};
+		struct report *e;
+		if (mq_grow((void **)&s->reports, &a, s->nreports + 1, sizeof *s->reports)) {
+			rc = mq_fail_nomem(err, path, line);
+			break;
+		}
+		e = &s->reports[s->nreports];
+		*e = (struct report){.scope = -1};
+		if (record_field(&rec, 0, &cell)) {
+			rc = MQ_ERR_LIMIT;
+			break;
+		}
+		for (int k = 0; k < 3; k++)
+			if (!strcmp(cell.data, scopes[k]))
+				e->scope = k;
+		if (e->scope < 0 || record_field(&rec, 1, &cell) || !(e->town = strdup(cell.data)) ||
+		    record_field(&rec, 2, &cell) || !(e->file = strdup(cell.data))) {
+			free(e->town);
+			rc = e->scope < 0 ? MQ_ERR_FORMAT : MQ_ERR_NOMEM;
+			break;
+		}
+		s->nreports++;
+		if (!*e->file || strchr(e->file, '/') || e->file[0] == '.') {
+			rc = MQ_ERR_FORMAT;
+			break;
+		}
+	}
+	reader_close(&r);
+	mq_buf_free(&rec);
+	mq_buf_free(&cell);
+	if (!rc && got < 0)
+		rc = mq_fail(err, MQ_ERR_IO, path, line, "读取出错 / read error");
+	else if (rc && !err->code)
+		rc = mq_fail(err, rc, path, line, "报告清单有误，请重新运行 minqing render"
+			     " / bad line in the reports' index: run minqing render again");
+	free(path);
 	free(dir);
-	if (rc)
-		return mq_fail_nomem(err, NULL, 0);
-	if (s->nreports)
-		qsort(s->reports, s->nreports, sizeof *s->reports, cmp_str);
-	return 0;
+	if (!rc && s->nreports)
+		qsort(s->reports, s->nreports, sizeof *s->reports, cmp_report);
+	return rc;
 }
 
 /* 0, or the errno of the first failure */
@@ -473,16 +521,10 @@ static int add_in(struct mq_bag *bag, const char *src, const char *dir, const ch
 	return rc;
 }
 
-static int has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 /* The bag of a package. town: index into s->towns, or -1 for the county
- * package (its ZIP's path is planned by plan_packages). Sets *bag_out,
+ * package; zip: its path, planned by plan_packages (ends in ".zip"). Sets *bag_out,
  * nothing on failure. */
-static int build_package(struct stage *s, long town, struct mq_bag **bag_out,
+static int build_package(struct stage *s, long town, const char *zip, struct mq_bag **bag_out,
 			 struct mq_error *err)
 {
 	const char *owner = town < 0 ? s->county : s->towns[town];
@@ -494,15 +536,14 @@ static int build_package(struct stage *s, long town, struct mq_bag **bag_out,
 			  : "本乡镇工作小结、村台账、统计报表、受理记录、退回记录、警告与数据质量报告。", err);
 	char *reports = path_join(s->o->out_dir, "reports", NULL);
 	struct mq_buf prefix = MQ_BUF_INIT;
-	/* the owner's reports: their names start with the safe form of its name */
-	if (!rc && (!reports || mq_safe_name(owner, strlen(owner), &prefix) || mq_buf_addc(&prefix, '_')))
+	if (!rc && !reports)
 		rc = mq_fail_nomem(err, NULL, 0);
 	for (size_t i = 0; i < s->nreports && !rc; i++) {
-		const char *r = s->reports[i];
-		if (town >= 0 && strncmp(r, prefix.data, prefix.len) && !has_suffix(r, "_数据质量报告.pdf"))
+		const struct report *r = &s->reports[i];
+		if (town >= 0 && r->scope && (r->scope != 2 || strcmp(r->town, owner)))
 			continue;
-		char *src = path_join(reports, r, NULL);
-		rc = src ? add_in(bag, src, DIR_REPORTS, r, NULL, err)
+		char *src = path_join(reports, r->file, NULL);
+		rc = src ? add_in(bag, src, DIR_REPORTS, r->file, NULL, err)
 			 : mq_fail_nomem(err, NULL, 0);
 		free(src);
 	}
@@ -540,9 +581,11 @@ static int build_package(struct stage *s, long town, struct mq_bag **bag_out,
 		const char *slash = strrchr(in->path, '/');
 		rc = add_in(bag, in->path, DIR_INPUTS, slash ? slash + 1 : in->path, in->sha256, err);
 	}
-	/* the package's one top-level folder is named like the package */
+	/* the package's one top-level folder is named like its ZIP, so two
+	 * packages whose owners clean to the same name unpack apart */
 	mq_buf_reset(&prefix);
-	if (!rc && mq_buf_printf(&prefix, "%s_%s_档案包", owner, s->label))
+	const char *base = strrchr(zip, '/') ? strrchr(zip, '/') + 1 : zip;
+	if (!rc && mq_buf_add(&prefix, base, strlen(base) - strlen(".zip")))
 		rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc)
 		rc = mq_bag_set_root(bag, prefix.data, err);
@@ -643,7 +686,7 @@ static int write_packages(struct stage *s, struct mq_error *err)
 	/* every bag first: the bytes to package are known before any is written */
 	int rc = 0;
 	for (size_t j = 0; j < p.njobs && !rc; j++) {
-		rc = build_package(s, (long)j - 1, &p.jobs[j].bag, err);
+		rc = build_package(s, (long)j - 1, p.jobs[j].zip, &p.jobs[j].bag, err);
 		for (size_t f = 0; !rc && f < p.jobs[j].bag->nfiles; f++) {
 			struct stat st;
 			if (stat(p.jobs[j].bag->files[f].src, &st) == 0)
@@ -766,8 +809,10 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 	for (size_t i = 0; i < ncounties; i++)
 		free(counties[i]);
 	free(counties);
-	for (size_t i = 0; i < s.nreports; i++)
-		free(s.reports[i]);
+	for (size_t i = 0; i < s.nreports; i++) {
+		free(s.reports[i].town);
+		free(s.reports[i].file);
+	}
 	free(s.reports);
 	free(s.county);
 	free(archive);

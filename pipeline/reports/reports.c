@@ -7,6 +7,7 @@
 #include "minqing/check/validate.h"
 #include "minqing/core/arena.h"
 #include "minqing/core/buf.h"
+#include "minqing/core/csv_out.h"
 #include "minqing/core/error.h"
 #include "minqing/core/intern.h"
 #include "minqing/figures/assess.h"
@@ -468,6 +469,11 @@ void rp_file_quality(const struct rp_ctx *c, char *out, size_t n)
 	snprintf(out, n, "%s_数据质量报告.pdf", c->label);
 }
 
+void rp_file_weekly(const struct rp_ctx *c, const char *township, char *out, size_t n)
+{
+	snprintf(out, n, "%s_%s_周检查.pdf", township, c->label);
+}
+
 static int cmp_file(const void *a, const void *b)
 {
 	const struct rp_file *x = a, *y = b;
@@ -529,6 +535,10 @@ static int plan_files(struct rp_ctx *c, const char *const *townships, size_t nt,
 		if (!rc && c->o->township_reports) {
 			rp_file_assessment(c, townships[t], raw, sizeof raw);
 			rc = plan_add(&p, (int)t, 1 << 30, raw);
+		}
+		if (!rc && c->weekly) {
+			rp_file_weekly(c, townships[t], raw, sizeof raw);
+			rc = plan_add(&p, (int)t, (1 << 30) + 1, raw);
 		}
 	}
 	for (size_t i = 0; i < c->county.nrows && !rc; i++) {
@@ -606,11 +616,23 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 	int rc = rp_add_set(d, "next_steps", "text", &set, err);
 	if (rc || !c->o->next_steps_dir)
 		return rc;
-	char path[4400];
-	snprintf(path, sizeof path, "%s/%s_%s.txt", c->o->next_steps_dir, township, period);
-	if (access(path, F_OK) != 0)
-		return errno == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s",
-						     strerror(errno));
+	/* <乡镇>_<period>.txt by the raw name when it makes a file name, else
+	 * by its safe form (core/safename.h: 东:岗乡 → 东：岗乡, 北/洼乡 → 北／洼乡) */
+	char path[4400], raw[2048];
+	struct mq_buf safe = {0};
+	snprintf(raw, sizeof raw, "%s_%s.txt", township, period);
+	snprintf(path, sizeof path, "%s/%s", c->o->next_steps_dir, raw);
+	int e = strchr(raw, '/') ? ENOENT : access(path, F_OK) ? errno : 0;
+	if (e == ENOENT || e == ENAMETOOLONG) {
+		if (mq_safe_name(raw, strlen(raw), &safe))
+			return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+		snprintf(path, sizeof path, "%s/%s", c->o->next_steps_dir, safe.data);
+		mq_buf_free(&safe);
+		e = access(path, F_OK) ? errno : 0;
+	}
+	if (e)
+		return e == ENOENT ? 0 : mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read: %s",
+						 mq_errno_text(e));
 	/* UTF-8 with or without a BOM, or GB18030 / GBK as Notepad and WPS
 	 * save it: the CSV reader's detection (ingest.h) */
 	struct mq_buf text = MQ_BUF_INIT;
@@ -964,6 +986,32 @@ static int result_emit(void *sink, const struct rp_doc *doc)
 	return add_doc_to_result(sink, doc);
 }
 
+/* The index of the reports written (MQ_REPORTS_INDEX): res->files in
+ * order, the first ndocs of them docs[] (a township's or the county's),
+ * the rest for every package (the data-quality report). */
+static int write_index(const struct rp_ctx *c, const char *const *townships, size_t nt,
+		       const struct rp_doc *docs, size_t ndocs, const struct mq_reports_result *res,
+		       struct mq_error *err)
+{
+	char path[4400];
+	snprintf(path, sizeof path, "%s/%s", c->reports_dir, MQ_REPORTS_INDEX);
+	struct mq_out o;
+	int rc = mq_out_open(&o, path, err);
+	if (rc)
+		return rc;
+	static const char *const cols[] = {"scope", "township", "file"};
+	mq_csv_row(o.fp, cols, 3);
+	for (size_t i = 0; i < res->nfiles; i++) {
+		int unit = i < ndocs ? docs[i].unit : -1;
+		const char *slash = strrchr(res->files[i].path, '/');
+		mq_csv_cell(o.fp, unit < 0 ? "all" : (size_t)unit < nt ? "township" : "county", 1);
+		mq_csv_cell(o.fp, unit >= 0 && (size_t)unit < nt ? townships[unit] : NULL, 0);
+		mq_csv_cell(o.fp, slash ? slash + 1 : res->files[i].path, 0);
+		mq_csv_end(o.fp);
+	}
+	return mq_out_commit(&o, err);
+}
+
 int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result *res,
 		      struct mq_error *err)
 {
@@ -1031,6 +1079,8 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 			rc = mq_fail_nomem(err, NULL, 0);
 	if (!rc)
 		rc = rp_quality_doc(&c, res, nunits, result_emit, res, err);
+	if (!rc)
+		rc = write_index(&c, townships, nt, col.docs, col.n, res, err);
 	if (!rc && o->progress)
 		o->progress(res->pages, res->pages, (long long)res->nfiles, o->progress_ctx);
 	if (rc == MQ_ERR_NOMEM && !err->message[0])

@@ -105,6 +105,7 @@ void rp_file_summary(const char *township, const char *month_label, char *out, s
 void rp_file_ledger(const struct rp_ctx *c, const struct rp_village *v, char *out, size_t n);
 void rp_file_assessment(const struct rp_ctx *c, const char *area, char *out, size_t n);
 void rp_file_quality(const struct rp_ctx *c, char *out, size_t n);
+void rp_file_weekly(const struct rp_ctx *c, const char *township, char *out, size_t n);
 /* Renders template t with d to reports_dir/<safe form of file> and emits
  * the doc; (unit, index) name the document as planned (reports.c). */
 int rp_render(struct rp_ctx *c, const struct mq_template *t, const struct mq_data *d,

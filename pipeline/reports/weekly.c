@@ -430,7 +430,7 @@ int rp_weekly_doc(struct rp_ctx *c, const char *township, int unit, int index, r
 	    (rc = mq_data_set(d, "sat_target", sat_target, err)))
 		goto out;
 	char file[1024];
-	snprintf(file, sizeof file, "%s_%s_周检查.pdf", township, c->label);
+	rp_file_weekly(c, township, file, sizeof file);
 	rc = rp_render(c, c->t_weekly, d, file, unit, index, emit, sink, err);
 out:
 	if (rc > 0)

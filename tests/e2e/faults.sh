@@ -68,10 +68,11 @@ for c in $cases; do
 	[ $st -eq 3 ] || { fail "$what: exit $st, want 3"; fails=$((fails + 1)); continue; }
 	grep -qF "$cause" "$TMP/err" || { fail "$what: the cause is not named: $(cat "$TMP/err")"; fails=$((fails + 1)); }
 	grep -q "$W/o" "$TMP/err" || { fail "$what: no file named: $(cat "$TMP/err")"; fails=$((fails + 1)); }
+	! grep -q '\.minqing\.tmp\.' "$TMP/err" || { fail "$what: the staging folder named, not the output's path: $(cat "$TMP/err")"; fails=$((fails + 1)); }
 	sums "$W/o" | cmp -s - "$TMP/old.sums" || { fail "$what: the previous outputs changed"; fails=$((fails + 1)); }
 	clean "$W/o" || { fail "$what: left behind: $(ls -A "$W/o"; find "$W/o" -name '*.tmp.*')"; fails=$((fails + 1)); }
 done
-check "every injected error ($tried cases of $n points): exit 3, file and cause named, old outputs whole, nothing left" test $fails -eq 0
+check "every injected error ($tried cases of $n points): exit 3, file (its final path) and cause named, old outputs whole, nothing left" test $fails -eq 0
 
 # killed at points of the run and at each point of the commit: the old or
 # the new outputs whole once the next command in the folder has run
@@ -135,6 +136,7 @@ cp "$W/ref/data/accepted.csv" "$W/o/data/accepted.csv"
 MINQING_TEST_FAULT=$((rn / 2)):ENOSPC $MINQING render --period 2024-03 --jobs 1 --out "$W/o" --quiet 2> "$TMP/err"
 check "render on a full disk exits 3" test $? -eq 3
 check "render names the cause" grep -q "no space left on device" "$TMP/err"
+check "render names the final path, not the staging folder" sh -c '! grep -q "\.minqing\.tmp\." "$1" && grep -q "$2/reports" "$1"' _ "$TMP/err" "$W/o"
 check "render leaves the previous reports whole" test "$(rsum "$W/o")" = "$before"
 check "render leaves no staging folder" clean "$W/o"
 

@@ -4,12 +4,14 @@ characters, a character outside the BMP, two villages that clean to the
 same file name, and a cadre whose only village is unknown.
 usage: gen_names.py OUTDIR [LONG_VISITS]  (LONG_VISITS: one village with
 that many visits in March 2024: a long ledger; "small": one township of
-three villages, for the fault-injection sweep)"""
+three villages, for the fault-injection sweep; "clash": two townships whose
+names clean to the same one, each with a village of the same name)"""
 import csv, os, sys
 
 out = sys.argv[1]
 small = len(sys.argv) > 2 and sys.argv[2] == "small"
-long_visits = int(sys.argv[2]) if len(sys.argv) > 2 and not small else 0
+clash = len(sys.argv) > 2 and sys.argv[2] == "clash"
+long_visits = int(sys.argv[2]) if len(sys.argv) > 2 and not small and not clash else 0
 os.makedirs(out, exist_ok=True)
 LONG = "".join("北洼村山河" [i % 5] for i in range(90)) + "村"  # 91 characters
 assert len(LONG) == 91
@@ -19,6 +21,8 @@ TOWNS = {
 }
 if small:
     del TOWNS["东:岗乡"]
+if clash:
+    TOWNS = {"东:岗乡": ["北洼村", "南洼村"], "东：岗乡": ["北洼村", "西洼村"], "北/洼乡": ["CON"]}
 county = "清河县"
 header = ("record_id,visit_date,county,township,village,village_group,cadre_id,cadre_name,cadre_unit,"
           "household_id,householder,household_size,household_type,visit_mode,topics,demand,measure,"

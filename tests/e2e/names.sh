@@ -82,6 +82,69 @@ for z in "$O"/archive/*.zip; do
 done
 check "the township package holds its cleaned reports" sh -c 'unzip -Z1 "$1" | grep -q "data/报告/东：岗乡_北／洼村_2024年03月_台账.pdf"' _ "$O/archive/东：岗乡_2024年03月_档案包.zip"
 
+# Two townships whose names clean to the same one (东:岗乡, 东：岗乡) each with
+# a 北洼村: each package holds its own reports only (the reports' index, not
+# the file names, says whose they are), and each summary its own next steps,
+# found by the exact name or, for 北/洼乡, by the safe one (北／洼乡_2024-03.txt).
+python3 tests/e2e/gen_names.py "$TMP/c" clash
+mkdir -p "$TMP/next"
+printf '甲乡下一步工作安排。\n' > "$TMP/next/东:岗乡_2024-03.txt"
+printf '乙乡下一步工作安排。\n' > "$TMP/next/东：岗乡_2024-03.txt"
+printf '丙乡下一步工作安排。\n' > "$TMP/next/北／洼乡_2024-03.txt"
+C=$TMP/c
+$MINQING run "$C/visits.csv" --registry "$C/registry.csv" --roster "$C/roster.csv" --next-steps "$TMP/next" \
+	--assignments "$C/assignments.csv" --period 2024-03 --as-of 2024-03-31 --out "$C/o" --quiet 2> "$TMP/clog"
+st=$?
+check "clashing townships: run exits 0 or 1 (exit $st: $(head -c 300 "$TMP/clog"))" test $st -le 1
+check "clashing townships: a package each, with only its own reports" python3 - "$C/o" <<'PYEOF'
+import os, subprocess, sys, tempfile, zipfile
+out = sys.argv[1]
+want = {  # owner: ledgers' villages, next steps
+    "东:岗乡": ({"北洼村", "南洼村"}, "甲乡"), "东：岗乡": ({"北洼村", "西洼村"}, "乙乡"), "北/洼乡": ({"CON"}, "丙乡"),
+}
+seen, bad = set(), []
+for name in sorted(os.listdir(os.path.join(out, "archive"))):
+    z = zipfile.ZipFile(os.path.join(out, "archive", name))
+    root = {m.split("/")[0] for m in z.namelist()}
+    if root != {name[:-4]}:
+        bad.append((name, "root folder", root))
+    info = z.read(name[:-4] + "/bag-info.txt").decode()
+    owner = next(l.split(": ", 1)[1].split("2024年03月")[0] for l in info.splitlines() if l.startswith("External-Description"))
+    if owner not in want:
+        continue
+    seen.add(owner)
+    villages, steps = want[owner]
+    reports = [m for m in z.namelist() if "/data/报告/" in m]
+    summaries = [m for m in reports if m.endswith(".pdf") and "工作小结" in m]
+    ledgers = [m for m in reports if "台账" in m]
+    if len(summaries) != 1 or len(ledgers) != len(villages) or len(reports) != len(villages) + 3:
+        bad.append((owner, "members", reports))
+        continue
+    with tempfile.TemporaryDirectory() as d:
+        def text(m):
+            p = os.path.join(d, "x.pdf")
+            open(p, "wb").write(z.read(m))
+            return subprocess.run(["pdftotext", p, "-"], capture_output=True, text=True).stdout.replace("\n", "").replace(" ", "")
+        got = set()
+        for m in ledgers:
+            t = text(m)
+            if owner not in t:
+                bad.append((owner, "ledger of another township", m))
+            got |= {v for v in villages if owner + v in t}
+        if got != villages:
+            bad.append((owner, "ledgers", got))
+        t = text(summaries[0])
+        if owner not in t or steps + "下一步工作安排" not in t or any(o + "下一步" in t for _, o in want.values() if o != steps):
+            bad.append((owner, "summary or its next steps", summaries[0]))
+if seen != set(want):
+    bad.append(("packages", seen))
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+PYEOF
+check "clashing townships: the reports' index names each report's township" \
+	grep -qx 'township,东:岗乡,东：岗乡_北洼村_2024年03月_台账.pdf.' "$C/o/reports/.minqing-index.csv"
+
 # the same run again: byte-identical names and files
 $MINQING run "$IN/visits.csv" --registry "$IN/registry.csv" --roster "$IN/roster.csv" \
 	--assignments "$IN/assignments.csv" --period 2024-03 --as-of 2024-03-31 --out "$TMP/o2" --quiet 2>/dev/null

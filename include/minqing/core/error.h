@@ -29,6 +29,11 @@ struct mq_error {
  * `return mq_fail(err, MQ_ERR_IO, path, 0, "...%s", x);`. */
 int mq_fail(struct mq_error *err, int code, const char *file, long line,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Errors name the paths a clerk knows: from here on, mq_fail writes a
+ * path that begins with `from` (a staging folder) as beginning with `to`
+ * (the output folder it replaces), in the file and the message. One alias
+ * per process (files.c sets it for the staging folder); NULL clears it. */
+void mq_fail_alias(const char *from, const char *to);
 /* The one out-of-memory error: mq_fail with MQ_ERR_NOMEM and its message. */
 int mq_fail_nomem(struct mq_error *err, const char *file, long line);
 /* Its message, for the few places that print it without a struct. */

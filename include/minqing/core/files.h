@@ -24,6 +24,12 @@ void mq_out_abort(struct mq_out *o);                        /* closes and unlink
  * the kernel throttles the writer. Best effort; errors show at commit. */
 void mq_out_write_behind(struct mq_out *o, long long written);
 
+/* The render stage's index in its reports folder: which township each
+ * report belongs to (CSV: scope,township,file; scope township, county or
+ * all), so the archive stage packs a township's reports by that list and
+ * never by a file-name prefix (two names may clean to the same one). */
+#define MQ_REPORTS_INDEX ".minqing-index.csv"
+
 /* Creates dir and its parents (mode 0777 & ~umask). */
 int mq_mkdirs(const char *dir, struct mq_error *err);
 

@@ -15,6 +15,8 @@
  *                                         falls inside a month period (weekly.c),
  *                                         with DIR/data/weekly_check.csv
  *   <label>_数据质量报告.pdf                 one per run, rendered last
+ *   .minqing-index.csv                     which township each report belongs
+ *                                         to (MQ_REPORTS_INDEX, core/files.h)
  * where label is 2024年03月, 2024年第1季度 or 2024年 (mq_period_label_zh).
  *
  * Figures are printed from those CSVs as written; only two things are
