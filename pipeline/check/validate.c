@@ -39,8 +39,8 @@ const char *const mq_code_explain_zh[MQ_NCODES] = {
 	"数字无法识别或超出范围（如家庭人口0或45、收入为负）",
 	"取值不在规定选项内（如走访方式、办理状态、满意度）",
 	"记录编号已被另一条内容不同的记录使用（先导入的为准）",
-	"日期先后矛盾：办结时限或办结日期早于走访日期，或办结日期晚于统计日",
-	"走访日期早于2013年1月1日或晚于统计日",
+	"日期先后矛盾：办结时限或办结日期早于走访日期，或办结日期晚于运行日期（处理数据的当天）",
+	"走访日期早于2013年1月1日或晚于运行日期（处理数据的当天）",
 	"乡镇或行政村不在村庄名册中",
 	"含有不是有效文字的字节（编码错误）",
 	"内容超过长度上限",
@@ -756,11 +756,11 @@ static void check_cross_field(struct check *c, struct mq_record *r, const char *
 			add_finding(c, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）早于走访日期",
 				    "closed_date before visit_date");
 		if (r->visit_date < c->min_day || r->visit_date > as_of)
-			add_finding(c, MQ_E008, MQ_F_VISIT_DATE, "走访日期（visit_date）不在2013-01-01至统计日之间",
+			add_finding(c, MQ_E008, MQ_F_VISIT_DATE, "走访日期（visit_date）不在2013-01-01至运行日期之间",
 				    "visit_date outside 2013-01-01..run date");
 	}
 	if (r->closed_date != MQ_NO_DAY && r->closed_date > as_of)
-		add_finding(c, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）晚于统计日", "closed_date after the run date");
+		add_finding(c, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）晚于运行日期", "closed_date after the run date");
 	/* E009: the registry */
 	const char *t = norm_text(c, MQ_F_TOWNSHIP), *vil = norm_text(c, MQ_F_VILLAGE);
 	if (c->ref && c->ref->has_registry && t && vil && !mq_ref_village(c->ref, t, vil)) {

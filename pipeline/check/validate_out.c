@@ -588,7 +588,7 @@ static int on_reread(const struct mq_raw_record *raw, void *ctx)
 		return mq_fail(rr->err, rc, rr->path, raw->line, "%s", mq_nomem_message);
 	if (vd.outcome == MQ_REJECTED)
 		return mq_fail(rr->err, MQ_ERR_FORMAT, rr->path, raw->line,
-			       "已接受记录不再通过校验（统计日或名册不同？）/ an accepted record no longer validates: %s %s",
+			       "已接受记录不再通过校验（运行日期或名册不同？）/ an accepted record no longer validates: %s %s",
 			       mq_code_names[vd.reject.code], vd.reject.message);
 	if (rr->progress && (++rr->records & 4095) == 0)
 		rr->progress(rr->bytes, rr->total, rr->records, rr->progress_ctx);

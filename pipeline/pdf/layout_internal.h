@@ -51,6 +51,7 @@ struct mq_style {
 	uint8_t rgb[3];
 	int align;                          /* enum mq_align */
 	int keep_next;                      /* a caption: never ends a page */
+	double pad_x, pad_y;                /* a table's cell padding, points */
 };
 
 /* A condition: "field op value", "nonempty(set)" or "empty(set)". The

@@ -19,8 +19,6 @@
 
 #define MAX_WARNINGS 1000
 #define OUTLINE_DEPTH 16
-#define CELL_PAD_X 3.0
-#define CELL_PAD_Y 2.5
 #define RULE 0.5
 #define FIT_MAX 0.3        /* share of the width a fit="content" column may take */
 
@@ -58,8 +56,8 @@ struct rctx {
 	const struct frame *next_fr;
 	int page_no, page_total;   /* for {page} / {pages} in header and footer */
 	long line;                 /* template line of the block being rendered */
-	struct mq_buf scratch, fmt;
-	struct mq_lines lines;
+	struct mq_buf scratch, fmt, peek;
+	struct mq_lines lines, peek_lines;  /* peek: a paragraph measured ahead */
 	int counters[3];
 	int ostack[OUTLINE_DEPTH], odepth[OUTLINE_DEPTH], nostack, obase;
 	uint64_t *seen;            /* warning keys already reported (open addressing) */
@@ -537,9 +535,25 @@ static size_t keep_rows(size_t nrows)
 	return nrows <= 3 ? nrows : 2;
 }
 
+/* The lines a paragraph needs at the foot of a page: two, or all of a
+ * paragraph of three lines or fewer (flow keeps two lines on each side of
+ * a break, so such a paragraph moves whole). Its text is broken here,
+ * without the font check (expanded again when it is drawn). */
+static double para_start_lines(struct rctx *r, const struct mq_block *b, const struct mq_style *s,
+			       const struct frame *fr)
+{
+	mq_buf_reset(&r->peek);
+	if (use_font(r, s->font) || expand(r, fr, b->text, -1, &r->peek) ||
+	    break_text(r, s, r->peek.data ? r->peek.data : "", r->peek.len, r->x1 - r->x0, s->indent * s->size, 0,
+		       &r->peek_lines))
+		return 2;  /* the error comes again when the paragraph is drawn */
+	size_t n = r->peek_lines.n;
+	return n >= 4 ? 2 : n ? (double)n : 1;
+}
+
 /* The height the start of blocks b[0..n) needs on a page: two lines of a
- * paragraph, a table's header and two rows, a heading or caption with
- * what it keeps. An estimate from styles (texts are not broken). */
+ * paragraph (all of a short one), a table's header and two rows, a heading
+ * or caption with what it keeps. An estimate: tables are not measured. */
 static double start_height(struct rctx *r, const struct mq_block *b, int n, const struct frame *fr,
 			   int depth)
 {
@@ -553,12 +567,12 @@ static double start_height(struct rctx *r, const struct mq_block *b, int n, cons
 	case MQ_B_PARA:
 		if (s->keep_next)
 			return s->space_before + s->leading + s->space_after + start_height(r, b + 1, n - 1, fr, depth + 1);
-		return s->space_before + 2 * s->leading;
+		return s->space_before + para_start_lines(r, b, s, fr) * s->leading;
 	case MQ_B_TABLE: {
 		size_t nrows = 0;
 		if (table_rows(r, b, b->data ? mq_data_find(r->d, b->data) : NULL, fr, &nrows))
 			return 0;
-		return s->space_before + (double)(1 + keep_rows(nrows)) * (s->leading + 2 * CELL_PAD_Y);
+		return s->space_before + (double)(1 + keep_rows(nrows)) * (s->leading + 2 * s->pad_y);
 	}
 	case MQ_B_BAR: case MQ_B_KV: case MQ_B_SIGN:
 		return s->space_before + 2 * s->leading;
@@ -704,6 +718,7 @@ struct table_geom {
 	double x[65];              /* column edges */
 	int flags[64];             /* line-break flags of the body cells */
 	int ncols;
+	double pad_x, pad_y;       /* cell padding, from the table's style */
 };
 /* Breaks the cells [off, off + ncols) in their columns: the tallest cell's
  * line count in *levels, the row's line pitch in *lead. */
@@ -717,7 +732,7 @@ static int measure_row(struct rctx *r, const struct table_geom *g, int off, int 
 		int rc = use_font(r, s->font);
 		if (!rc)
 			rc = break_text(r, s, txt->data ? txt->data : "", txt->len,
-					g->x[c + 1] - g->x[c] - 2 * CELL_PAD_X, 0, off ? 0 : g->flags[c],
+					g->x[c + 1] - g->x[c] - 2 * g->pad_x, 0, off ? 0 : g->flags[c],
 					&r->cell_lines[off + c]);
 		if (rc)
 			return rc;
@@ -734,19 +749,19 @@ static int measure_row(struct rctx *r, const struct table_geom *g, int off, int 
 static void draw_row(struct rctx *r, const struct table_geom *g, const int *aligns, int off,
 		     int from, int to, int levels, double lead, int fill)
 {
-	double h = (to - from) * lead + 2 * CELL_PAD_Y, top = r->y;
+	double h = (to - from) * lead + 2 * g->pad_y, top = r->y;
 	if (fill)
 		mq_pdf_rect(r->pdf, g->x[0], top - h, g->x[g->ncols] - g->x[0], h, head_fill);
 	for (int c = 0; c < g->ncols; c++) {
 		const struct mq_style *s = &r->t->styles[r->cell_style[off + c]];
 		const struct mq_lines *ls = &r->cell_lines[off + c];
 		int n = (int)ls->n;
-		double y = top - CELL_PAD_Y;
+		double y = top - g->pad_y;
 		if (from == 0 && to == levels)
 			y -= (levels - n) * lead / 2;
 		for (int k = from; k < to && k < n; k++)
-			draw_line(r, s, aligns[c], r->cell_text[off + c].data, &ls->v[k], g->x[c] + CELL_PAD_X,
-				  g->x[c + 1] - g->x[c] - 2 * CELL_PAD_X, 0, y - (k - from) * lead);
+			draw_line(r, s, aligns[c], r->cell_text[off + c].data, &ls->v[k], g->x[c] + g->pad_x,
+				  g->x[c + 1] - g->x[c] - 2 * g->pad_x, 0, y - (k - from) * lead);
 	}
 	mq_pdf_line(r->pdf, g->x[0], top, g->x[g->ncols], top, RULE);
 	mq_pdf_line(r->pdf, g->x[0], top - h, g->x[g->ncols], top - h, RULE);
@@ -773,7 +788,7 @@ static int draw_header(struct rctx *r, struct table_run *tr)
 	int rc = measure_row(r, tr->g, tr->b->ncols, &levels, &lead);
 	if (rc)
 		return rc;
-	tr->head_h = levels * lead + 2 * CELL_PAD_Y;
+	tr->head_h = levels * lead + 2 * tr->g->pad_y;
 	draw_row(r, tr->g, tr->head_aligns, tr->b->ncols, 0, levels, levels, lead, 1);
 	tr->rows_here = 0;
 	return 0;
@@ -787,10 +802,10 @@ static int emit_row(struct rctx *r, struct table_run *tr, const int *aligns)
 	double lead;
 	if ((rc = measure_row(r, tr->g, 0, &levels, &lead)))
 		return rc;
-	int page_cap = (int)floor((r->ytop - r->ybot - tr->head_h - 2 * CELL_PAD_Y) / lead + 1e-6);
+	int page_cap = (int)floor((r->ytop - r->ybot - tr->head_h - 2 * tr->g->pad_y) / lead + 1e-6);
 	int from = 0;
 	while (from < levels) {
-		int fit = (int)floor((r->y - r->ybot - 2 * CELL_PAD_Y) / lead + 1e-6);
+		int fit = (int)floor((r->y - r->ybot - 2 * tr->g->pad_y) / lead + 1e-6);
 		int rest = levels - from;
 		if (fit >= rest) {
 			draw_row(r, tr->g, aligns, 0, from, levels, levels, lead, 0);
@@ -876,7 +891,7 @@ static int row_height(struct rctx *r, const struct table_geom *g, double *h)
 	int levels;
 	double lead;
 	int rc = measure_row(r, g, 0, &levels, &lead);
-	*h = levels * lead + 2 * CELL_PAD_Y;
+	*h = levels * lead + 2 * g->pad_y;
 	return rc;
 }
 
@@ -919,7 +934,8 @@ static const struct mq_dataset *bound_set(struct rctx *r, const struct mq_block 
 }
 
 /* Column edges: a fit="content" column is as wide as its widest
- * unbreakable value (or header word); the other columns share the rest in
+ * unbreakable value (or header word; the whole header when it is
+ * wrap="none"); the other columns share the rest in
  * proportion to their widths. */
 static int table_widths(struct rctx *r, const struct mq_block *b, const struct mq_dataset *set,
 			const int *fidx, double share, const struct frame *fr, struct table_geom *g)
@@ -938,7 +954,10 @@ static int table_widths(struct rctx *r, const struct mq_block *b, const struct m
 		struct wctx wb = {r->pdf, bs->font, bs->size}, wh = {r->pdf, hs->font, hs->size};
 		if ((rc = use_font(r, bs->font)) || (rc = use_font(r, hs->font)))
 			return rc;
-		double need = mq_widest_unbreakable(col->header, strlen(col->header), 0, width_of, &wh);
+		/* a wrap="none" column keeps its header whole too: a header of
+		 * three lines would cost a dense table a row of every page */
+		double need = mq_widest_unbreakable(col->header, strlen(col->header), col->wrap & MQ_BREAK_NONE,
+						    width_of, &wh);
 		for (size_t i = 0; i < mq_dataset_rows(set); i++) {
 			struct frame f = {set, i, fr};
 			int ok;
@@ -953,7 +972,7 @@ static int table_widths(struct rctx *r, const struct mq_block *b, const struct m
 			if (u > need)
 				need = u;
 		}
-		need += 2 * CELL_PAD_X + 0.5;
+		need += 2 * g->pad_x + 0.5;
 		/* a freak value (a whole line as a record id) is cut instead */
 		if (need > W * FIT_MAX)
 			need = W * FIT_MAX;
@@ -987,7 +1006,8 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 		share += b->cols[c].share;
 		aligns[c] = b->cols[c].align;
 	}
-	struct table_geom g = {.ncols = b->ncols};
+	struct table_geom g = {.ncols = b->ncols, .pad_x = r->t->styles[b->style].pad_x,
+				.pad_y = r->t->styles[b->style].pad_y};
 	if ((rc = table_widths(r, b, set, fidx, share, fr, &g)))
 		return rc;
 	if ((rc = grow_cells(r, 2 * b->ncols)))
@@ -1010,7 +1030,7 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 		return rc;
 	/* the header and two rows stay together (three rows: all of them, as
 	 * the last row never stands alone) */
-	if ((rc = ensure(r, (1 + keep_rows(nrows)) * (s->leading + 2 * CELL_PAD_Y))) || (rc = draw_header(r, &tr)))
+	if ((rc = ensure(r, (1 + keep_rows(nrows)) * (s->leading + 2 * s->pad_y))) || (rc = draw_header(r, &tr)))
 		return rc;
 	for (size_t i = 0; i < mq_dataset_rows(set); i++) {
 		struct frame f = {set, i, fr};
@@ -1406,7 +1426,9 @@ done:
 	free(r.seen);
 	mq_buf_free(&r.scratch);
 	mq_buf_free(&r.fmt);
+	mq_buf_free(&r.peek);
 	mq_lines_free(&r.lines);
+	mq_lines_free(&r.peek_lines);
 	mq_pdf_free(r.pdf);
 	mq_render_result_free(&local);
 	return rc;

@@ -287,24 +287,24 @@ struct loader {
 
 /* Built-in styles; a template's <style> overrides or adds to them. */
 static const struct mq_style default_styles[] = {
-	/* name       font          size  lead  ind  before after  rgb          align, keep */
-	{"title",     MQ_FONT_BIAOSONG, 22,   36,   0,   0,  18, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
-	{"subtitle",  MQ_FONT_KAI,  16,   28,   0,   0,  12, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
-	{"h1",        MQ_FONT_HEI,  16,   30,   0,   6,   2, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
-	{"h2",        MQ_FONT_KAI,  16,   30,   0,   4,   2, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
-	{"h3",        MQ_FONT_SONG, 16,   30,   0,   2,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
-	{"body",      MQ_FONT_SONG, 16,   28,   2,   0,   0, {0, 0, 0},       MQ_ALIGN_JUSTIFY, 0},
-	{"note",      MQ_FONT_KAI,  12,   20,   2,   0,   0, {0, 0, 0},       MQ_ALIGN_JUSTIFY, 0},
-	{"table",     MQ_FONT_SONG, 10.5, 15,   0,   6,   8, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
-	{"th",        MQ_FONT_HEI,  10.5, 15,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
-	{"total",     MQ_FONT_HEI,  10.5, 15,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
-	{"alert",     MQ_FONT_SONG, 10.5, 15,   0,   0,   0, {0xC0, 0, 0},    MQ_ALIGN_LEFT, 0},
-	{"kv-key",    MQ_FONT_HEI,  14,   26,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
-	{"kv",        MQ_FONT_SONG, 14,   26,   0,   4,   8, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
-	{"bar",       MQ_FONT_SONG, 10.5, 20,   0,   6,   8, {0x44, 0x72, 0xC4}, MQ_ALIGN_LEFT, 0},
-	{"signature", MQ_FONT_SONG, 14,   32,   0,  18,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0},
-	{"header",    MQ_FONT_SONG, 10.5, 14,   0,   0,   0, {0x40, 0x40, 0x40}, MQ_ALIGN_CENTER, 0},
-	{"footer",    MQ_FONT_SONG, 10.5, 14,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_CENTER, 0},
+	/* name       font          size  lead  ind  before after  rgb          align, keep, cell padding x y */
+	{"title",     MQ_FONT_BIAOSONG, 22,   36,   0,   0,  18, {0, 0, 0},       MQ_ALIGN_CENTER, 0, 3, 2.5},
+	{"subtitle",  MQ_FONT_KAI,  16,   28,   0,   0,  12, {0, 0, 0},       MQ_ALIGN_CENTER, 0, 3, 2.5},
+	{"h1",        MQ_FONT_HEI,  16,   30,   0,   6,   2, {0, 0, 0},       MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"h2",        MQ_FONT_KAI,  16,   30,   0,   4,   2, {0, 0, 0},       MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"h3",        MQ_FONT_SONG, 16,   30,   0,   2,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"body",      MQ_FONT_SONG, 16,   28,   2,   0,   0, {0, 0, 0},       MQ_ALIGN_JUSTIFY, 0, 3, 2.5},
+	{"note",      MQ_FONT_KAI,  12,   20,   2,   0,   0, {0, 0, 0},       MQ_ALIGN_JUSTIFY, 0, 3, 2.5},
+	{"table",     MQ_FONT_SONG, 10.5, 15,   0,   6,   8, {0, 0, 0},       MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"th",        MQ_FONT_HEI,  10.5, 15,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_CENTER, 0, 3, 2.5},
+	{"total",     MQ_FONT_HEI,  10.5, 15,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"alert",     MQ_FONT_SONG, 10.5, 15,   0,   0,   0, {0xC0, 0, 0},    MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"kv-key",    MQ_FONT_HEI,  14,   26,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"kv",        MQ_FONT_SONG, 14,   26,   0,   4,   8, {0, 0, 0},       MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"bar",       MQ_FONT_SONG, 10.5, 20,   0,   6,   8, {0x44, 0x72, 0xC4}, MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"signature", MQ_FONT_SONG, 14,   32,   0,  18,   0, {0, 0, 0},       MQ_ALIGN_LEFT, 0, 3, 2.5},
+	{"header",    MQ_FONT_SONG, 10.5, 14,   0,   0,   0, {0x40, 0x40, 0x40}, MQ_ALIGN_CENTER, 0, 3, 2.5},
+	{"footer",    MQ_FONT_SONG, 10.5, 14,   0,   0,   0, {0, 0, 0},       MQ_ALIGN_CENTER, 0, 3, 2.5},
 };
 
 /* The default chains: Noto CJK (fonts-noto-cjk) for Song, Hei and the
@@ -753,6 +753,10 @@ static int parse_style(struct loader *L, xmlNode *n)
 	s->indent = attr_num(L, n, "indent", s->indent);
 	s->space_before = attr_num(L, n, "space-before", s->space_before);
 	s->space_after = attr_num(L, n, "space-after", s->space_after);
+	s->pad_x = attr_num(L, n, "cell-pad-x", s->pad_x);
+	s->pad_y = attr_num(L, n, "cell-pad-y", s->pad_y);
+	if (s->pad_x < 0 || s->pad_y < 0)
+		return fail_at(L, n, MQ_ERR_FORMAT, "单元格边距不能为负 / negative cell padding", name);
 	const char *keep = attr(L, n, "keep-with-next", NULL);
 	if (keep)
 		s->keep_next = strcmp(keep, "true") == 0;

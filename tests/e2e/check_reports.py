@@ -408,6 +408,13 @@ dates = {(int(a), int(b), int(c)) for a, b, c in re.findall(r"(\d{4})年(\d{1,2}
 quoted = {(int(a), int(b), int(c)) for r in rej for a, b, c in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", r["message"])}
 check(dates - quoted == {(period_as_of.year, period_as_of.month, period_as_of.day)},
       f"data quality: one date {period_as_of}, found {sorted(dates - quoted)}")
+# the one date printed is the as-of date (数据截至); E007 and E008 are
+# checked against the run date, which they name as 运行日期 (never 统计日)
+check("统计日" not in ft, "data quality: no 统计日")
+# (a wrapped cell's lines may have its code and count between them)
+for code, text in (("E007", "或办结日期晚于(E007\\d+)?运行日期"), ("E008", "走访日期早于2013年1月1日或晚于(E008\\d+)?运行日期")):
+    if counts.get(code, "0") != "0":
+        check(re.search(text, ft) is not None, f"data quality: {code} explained with the run date")
 allowed = forms(*counts.values()) | {"1", "2", "3", "4", "0", "45", "30", "100", "200"}
 # the inputs are listed by name (a sheet "12月" of a workbook)
 allowed |= {n for k in counts if k.startswith("read:") for n in NUM.findall(k)}
