@@ -1,5 +1,8 @@
 # Shared helpers for end-to-end scripts: source it, call ok/die, end with finish.
 MINQING=${MINQING:-$(pwd)/build/minqing}
+# Debian's python3 (it has openpyxl and pikepdf) and tools first: a version
+# manager's python3 shim earlier on PATH costs a second of CPU per call
+PATH=/usr/bin:/bin:$PATH; export PATH
 E2E_PASS=0; E2E_FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mq_e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
