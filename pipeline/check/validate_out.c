@@ -8,6 +8,7 @@
 #include "minqing/core/csv_out.h"
 #include "minqing/core/date.h"
 #include "minqing/core/files.h"
+#include "minqing/core/progress.h"
 #include "minqing/core/xlsx_out.h"
 
 #include <stdlib.h>
@@ -298,6 +299,7 @@ static void on_unknown_column(const char *source, const char *header, void *ctx)
 	}
 	if (st->opts->quiet || ++st->unknown_n > UNKNOWN_LISTED + 1)
 		return;
+	mq_progress_interrupt();
 	if (st->unknown_n <= UNKNOWN_LISTED)
 		fprintf(stderr, "minqing: %s: 未知列“%.200s”，原样保留在退回记录中 / unknown column \"%.200s\" kept in rejects\n",
 			source, header, header);
@@ -494,9 +496,11 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	if ((rc = mq_out_commit(&st.accepted, err)) || (rc = mq_out_commit(&st.rejects, err)) ||
 	    (rc = mq_out_commit(&st.warnings, err)))
 		goto out;
-	if (opts->verbose)
+	if (opts->verbose) {
+		mq_progress_interrupt();
 		fprintf(stderr, "minqing: 重复编号索引 / duplicate-id index: %zu bytes\n",
 			mq_validator_index_bytes(st.v));
+	}
 out:
 	mq_out_abort(&st.accepted);
 	mq_out_abort(&st.rejects);

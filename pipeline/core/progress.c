@@ -5,6 +5,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The line drawn on the terminal, if any: mq_progress_interrupt clears it
+ * before another message goes to stderr. */
+static struct mq_progress *shown_line;
+
 static double now(void)
 {
 	struct timespec ts;
@@ -41,8 +45,18 @@ void mq_progress_stage_of(struct mq_progress *p, const char *name, enum mq_progr
 	p->last_draw = 0;
 	p->last_quarter = 0;
 	p->drawn = 0;
-	if (!p->quiet && !p->tty)
+	p->base_set = 0;
+	if (p->quiet)
+		return;
+	if (!p->tty) {
 		fprintf(p->fp, "minqing: %s …\n", name);
+		return;
+	}
+	/* the stage's name at once: a stage may prepare for a while (render
+	 * reads every accepted record) before it counts anything */
+	fprintf(p->fp, "\r\033[K%s  …", name);
+	fflush(p->fp);
+	shown_line = p;
 }
 
 void mq_progress_stage(struct mq_progress *p, const char *name)
@@ -50,14 +64,15 @@ void mq_progress_stage(struct mq_progress *p, const char *name)
 	mq_progress_stage_of(p, name, MQ_PROGRESS_RECORDS);
 }
 
-/* "剩余 left M:SS", or "--:--" before there is a rate to go by */
-static void time_left(char *out, size_t n, double elapsed, long long done, long long total)
+/* "剩余 left M:SS" from the rate since the first update (elapsed seconds
+ * for done units), or "--:--" before there is a rate to go by */
+static void time_left(char *out, size_t n, double elapsed, long long done, long long remaining)
 {
 	if (done <= 0 || elapsed < 0.05) {
 		snprintf(out, n, "剩余 left --:--");
 		return;
 	}
-	double left = total > done ? elapsed * (double)(total - done) / (double)done : 0;
+	double left = remaining > 0 ? elapsed * (double)remaining / (double)done : 0;
 	long s = (long)(left + 0.5);
 	if (s >= 3600)
 		snprintf(out, n, "剩余 left %ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
@@ -69,16 +84,26 @@ void mq_progress_update(struct mq_progress *p, long long done, long long total, 
 {
 	if (p->quiet || !p->stage)
 		return;
-	double t = now(), elapsed = t - p->stage_start;
+	double t = now();
 	if (total < done)
 		total = done;
 	int pct = total > 0 ? (int)(done * 100 / total) : 0;
 	const struct unit_text *u = &units[p->unit];
 	double count = (double)(p->unit == MQ_PROGRESS_RECORDS ? records : done) / u->scale;
+	/* rate and time left count from the first update, not from the stage's
+	 * start: what a stage prepares first (render reads the records, then
+	 * lays out pages) says nothing about how fast the rest goes */
+	if (!p->base_set) {
+		p->base_set = 1;
+		p->base_time = t;
+		p->base_done = done;
+		p->base_count = count;
+	}
+	double elapsed = t - p->base_time;
 	char left[48], shown[48], rate[48];
-	time_left(left, sizeof left, elapsed, done, total);
+	time_left(left, sizeof left, elapsed, done - p->base_done, total - done);
 	snprintf(shown, sizeof shown, u->count, count);
-	snprintf(rate, sizeof rate, u->rate, elapsed > 0 ? count / elapsed : 0);
+	snprintf(rate, sizeof rate, u->rate, elapsed > 0 ? (count - p->base_count) / elapsed : 0);
 	if (!p->tty) {
 		/* a plain line at 25, 50 and 75 % */
 		if (pct / 25 > p->last_quarter && pct < 100) {
@@ -95,6 +120,16 @@ void mq_progress_update(struct mq_progress *p, long long done, long long total, 
 	/* \033[K clears what a longer line before left behind */
 	fprintf(p->fp, "\r\033[K%s  %3d%%  %s  %s  %s", p->stage, pct, shown, rate, left);
 	fflush(p->fp);
+	shown_line = p;
+}
+
+void mq_progress_interrupt(void)
+{
+	if (!shown_line)
+		return;
+	fputs("\r\033[K", shown_line->fp);
+	shown_line->last_draw = 0; /* drawn again at the next update */
+	shown_line = NULL;
 }
 
 void mq_progress_cb(long long done, long long total, long long records, void *ctx)
@@ -114,6 +149,8 @@ void mq_progress_done(struct mq_progress *p)
 	if (!p->quiet)
 		fprintf(p->fp, p->tty ? "\r\033[K%s  完成 done  %.1f 秒 s\n" : "minqing: %s 完成 done %.1f 秒 s\n",
 			p->stage, secs);
+	if (shown_line == p)
+		shown_line = NULL;
 	p->stage = NULL;
 }
 

@@ -51,6 +51,10 @@ fi
 check "man minqing finds the page" mq man -w minqing
 check "man -L zh_CN minqing finds the Chinese page" sh -c "cd / && man -w -L zh_CN minqing | grep -q zh_CN"
 check "minqing run --help exits 0" mq sh -c "minqing run --help > /dev/null"
+check "minqing templates finds the installed templates" mq sh -c \
+	"minqing templates | grep -q 'rubric.xml  */usr/share/minqing/templates/rubric.xml\$'"
+check "the man page names the installed templates and examples" mq sh -c \
+	"zcat \$(man -w minqing) | grep -q /usr/share/minqing/templates && zcat \$(man -w minqing) | grep -q /usr/share/doc/minqing/examples"
 check "bash completes minqing's commands" mq bash -c \
 	". /usr/share/bash-completion/bash_completion; COMP_WORDS=(minqing ru); COMP_CWORD=1; COMP_LINE='minqing ru'; COMP_POINT=10;
 	 _comp_load minqing 2>/dev/null || __load_completion minqing; f=\$(complete -p minqing | sed 's/.*-F \([^ ]*\).*/\1/');

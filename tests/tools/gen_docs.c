@@ -39,7 +39,7 @@ static int man_option(const struct mq_cli_option *o, int required, void *ctx)
 
 static const char *const text[2][12] = {
 	{ "visit-diary figures, assessment, reports and archive", "SYNOPSIS", "DESCRIPTION",
-	  "minqing reads visit-diary records (CSV or XML), validates every record (each bad one rejected with "
+	  "minqing reads visit-diary records (CSV, XML or Excel/WPS workbooks), validates every record (each bad one rejected with "
 	  "a reason, none lost), aggregates figures per village, township, county and cadre-month, scores the "
 	  "assessment rubric, renders PDF reports and packages BagIt ZIP archives. Each command below is one "
 	  "stage; run does them all.",
@@ -48,10 +48,16 @@ static const char *const text[2][12] = {
 	  "2 usage error; 3 fatal error (an unreadable file, a bad rubric or template, a full disk): nothing "
 	  "half-written is left behind.",
 	  "FILES",
-	  "OUT/data/ (accepted.csv, rejects.csv, warnings.csv, counts.csv and the figures), OUT/reports/ "
-	  "(the PDF reports), OUT/archive/ (the BagIt ZIP packages), OUT/run.txt; templates are looked for in "
-	  "$MINQING_TEMPLATES, ./templates, ../share/minqing/templates and ../templates beside the program.",
-	  "EXAMPLE", "Every stage for April 2024, then the packages checked:" },
+	  "OUT/data/ (accepted.csv, rejects.csv, warnings.csv, counts.csv, run.txt and the figures), "
+	  "OUT/reports/ (the PDF reports), OUT/archive/ (the BagIt ZIP packages); OUT is out/PERIOD unless "
+	  "given. The report templates and rubric.xml are looked for file by file, first found wins: "
+	  "--templates DIR (or templates = DIR in the config file), $MINQING_TEMPLATES, "
+	  "$XDG_DATA_HOME/minqing/templates (default ~/.local/share/minqing/templates: an office's own "
+	  "copies, made with minqing templates --copy DIR), then the installed /usr/share/minqing/templates "
+	  "(PREFIX/share/minqing/templates beside the program); never ./templates. Fonts are found by name "
+	  "through fontconfig. The example county, with its config file county.conf: "
+	  "/usr/share/doc/minqing/examples/.",
+	  "EXAMPLE", "Every stage of the example county for March 2024, then the packages checked:" },
 	{ "民情日记汇总、考核、报告与归档", "概要", "描述",
 	  "minqing 读取民情日记走访记录（CSV 或 XML），逐条校验（每条问题记录都退回并说明原因，不丢失任何记录），"
 	  "按村、乡镇、县和干部月份汇总，按考核细则打分，生成 PDF 报告，并打包为 BagIt ZIP 档案包。"
@@ -60,17 +66,22 @@ static const char *const text[2][12] = {
 	  "0 全部接受或成功；1 有退回记录（所有输出仍会写出）；2 用法错误；3 严重错误（文件无法读取、考核细则或模板有误、"
 	  "磁盘已满），不留下写了一半的文件。",
 	  "文件",
-	  "OUT/data/（accepted.csv、rejects.csv、warnings.csv、counts.csv 及各汇总表），OUT/reports/（PDF 报告），"
-	  "OUT/archive/（BagIt ZIP 档案包），OUT/run.txt；模板依次在 $MINQING_TEMPLATES、./templates、"
-	  "程序旁的 ../share/minqing/templates 和 ../templates 中查找。",
-	  "示例", "运行 2024 年 4 月的全部环节，再校验档案包：" },
+	  "OUT/data/（accepted.csv、rejects.csv、warnings.csv、counts.csv、run.txt 及各汇总表），"
+	  "OUT/reports/（PDF 报告），OUT/archive/（BagIt ZIP 档案包）；不指定时 OUT 为 out/期间。"
+	  "报告模板和 rubric.xml 逐个文件查找，先找到的为准：--templates DIR（或配置文件中的 templates = DIR）、"
+	  "$MINQING_TEMPLATES、$XDG_DATA_HOME/minqing/templates（默认 ~/.local/share/minqing/templates："
+	  "本单位修改过的模板，用 minqing templates --copy DIR 复制出来），最后是安装的 /usr/share/minqing/templates"
+	  "（程序旁的 PREFIX/share/minqing/templates）；从不读取当前目录下的 ./templates。字体通过 fontconfig 按名称查找。"
+	  "示例县的数据和配置文件 county.conf：/usr/share/doc/minqing/examples/。",
+	  "示例", "运行示例县 2024 年 3 月的全部环节，再校验档案包：" },
 };
 
 static int man_page(struct mq_buf *b, int zh)
 {
 	const char *const *t = text[zh];
 	struct page p = { b, zh };
-	int rc = mq_buf_printf(b, ".TH MINQING 1 \"\" \"minqing %s\" \"%s\"\n.SH %s\nminqing \\- ", MQ_VERSION,
+	/* .nh, .ad l: paths and option names are not hyphenated nor spread */
+	int rc = mq_buf_printf(b, ".TH MINQING 1 \"\" \"minqing %s\" \"%s\"\n.nh\n.ad l\n.SH %s\nminqing \\- ", MQ_VERSION,
 			       zh ? "用户命令" : "User Commands", zh ? "名称" : "NAME") ||
 		 roff(b, t[0]) || mq_buf_printf(b, "\n.SH %s\n", t[1]);
 	for (int i = 0; !rc && i < mq_ncommands; i++) {
@@ -90,9 +101,9 @@ static int man_page(struct mq_buf *b, int zh)
 	rc = rc || mq_buf_printf(b, ".SH %s\n", t[6]) || roff(b, t[7]) || mq_buf_printf(b, "\n.SH %s\n", t[8]) ||
 	     roff(b, t[9]) || mq_buf_printf(b, "\n.SH %s\n", t[10]) || roff(b, t[11]) ||
 	     mq_buf_adds(b, "\n.PP\n.nf\n"
-			    "minqing run samples/visits_2024.csv \\-\\-registry samples/registry.csv "
-			    "\\-\\-roster samples/roster.csv \\-\\-period 2024\\-04 \\-\\-out out/2024\\-04\n"
-			    "minqing verify out/2024\\-04/archive/*.zip\n.fi\n");
+			    "minqing run \\-\\-config /usr/share/doc/minqing/examples/county.conf "
+			    "\\-\\-period 2024\\-03 \\-\\-out ~/minqing\\-demo\n"
+			    "minqing verify ~/minqing\\-demo/archive/*.zip\n.fi\n");
 	return rc;
 }
 

@@ -1,10 +1,12 @@
 /* progress.h — what a long run tells the person waiting for it.
  *
- * On a terminal one line is redrawn in place (at most five times a
- * second): stage, percent done, what was counted so far (records, pages
- * or bytes), the rate and the time left, estimated from the rate so far
- * ("--:--" until there is one); when the stage ends the line is cleared
- * and replaced by "stage done N s". Otherwise (a log file, CI) plain lines
+ * On a terminal the stage's name shows when it starts, then one line is
+ * redrawn in place (at most five times a second): stage, percent done,
+ * what was counted so far (records, pages or bytes), the rate and the time
+ * left, both measured from the stage's first update, so that what it
+ * prepares before counting does not skew them ("--:--" until there is a
+ * rate); when the stage ends the line is cleared and replaced by "stage
+ * done N s". Otherwise (a log file, CI) plain lines
  * are printed: the stage starting, each quarter reached, the stage done.
  * Nothing is printed with quiet. The timings of every stage are kept for
  * --verbose and the benchmarks. The struct is not thread-safe: callers
@@ -27,6 +29,9 @@ struct mq_progress {
 	enum mq_progress_unit unit;
 	double start, stage_start, last_draw;
 	int last_quarter, drawn;
+	int base_set;                  /* the first update of the stage seen */
+	double base_time, base_count;  /* its time and count shown */
+	long long base_done;
 	int nstages;
 	const char *names[MQ_PROGRESS_MAX_STAGES];
 	double seconds[MQ_PROGRESS_MAX_STAGES];
@@ -42,6 +47,9 @@ void mq_progress_update(struct mq_progress *p, long long done, long long total, 
 /* mq_progress_update as a stage callback: ctx is the struct mq_progress. */
 void mq_progress_cb(long long done, long long total, long long records, void *ctx);
 void mq_progress_done(struct mq_progress *p);                     /* ends the stage (idempotent) */
+/* Clears the line drawn on the terminal (if any) so that a message can go
+ * to stderr on a line of its own; the next update draws it again. */
+void mq_progress_interrupt(void);
 void mq_progress_report(const struct mq_progress *p);             /* seconds and share per stage */
 
 #endif
