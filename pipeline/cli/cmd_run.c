@@ -259,15 +259,17 @@ int mq_cmd_run(int argc, char **argv)
 		status = mq_cli_fatal(&(struct mq_error){ .message = "内存不足 / out of memory" });
 		goto out;
 	}
+	/* before the staging folder exists: a signal from then on ends the run
+	 * at its next check and removes the folder */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (mq_stage_dir_prepare(r.out_dir, r.stage_dir, sizeof r.stage_dir, &err)) {
 		status = mq_cli_fatal(&err);
 		goto out;
 	}
 	snprintf(r.data_dir, sizeof r.data_dir, "%s/data", r.stage_dir);
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	mq_progress_init(&r.progress, stderr, r.cli.quiet, r.cli.verbose);
 	int rc = run_stages(&r, &err);
 	if (rc)

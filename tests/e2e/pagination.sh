@@ -10,8 +10,11 @@
 BUILD=${BUILD:-build}
 TOOL=$BUILD/tools/render_sample
 HERE=$(cd "$(dirname "$0")" && pwd)
+# under the sanitizers every fourth position (the same engine code runs)
+step=24; [ -n "$SANITIZED" ] && step=96
+want=$((720 / step + 1))
 bad_para=0; bad_rows=0; bad_pages=0; n=0
-for h in $(seq 0 24 720); do
+for h in $(seq 0 $step 720); do
 	sed "s/SPACE/$h/" tests/templates/pagination.xml > "$TMP/p.xml"
 	"$TOOL" --rows 7 --townships 2 --xsd templates/template.xsd "$TMP/p.xml" "$TMP/p.pdf" > /dev/null || { bad_pages=$((bad_pages + 1)); continue; }
 	n=$((n + 1))
@@ -26,14 +29,14 @@ for h in $(seq 0 24 720); do
 done
 # a table of three rows is never split (2 + 1 leaves the last alone, 1 + 2 the header with one)
 split3=0
-for h in $(seq 0 24 720); do
+for h in $(seq 0 $step 720); do
 	sed "s/SPACE/$h/" tests/templates/pagination.xml > "$TMP/p.xml"
 	"$TOOL" --rows 3 --townships 1 --xsd templates/template.xsd "$TMP/p.xml" "$TMP/p.pdf" > /dev/null
 	pdftotext -layout "$TMP/p.pdf" "$TMP/p.txt"
 	awk 'BEGIN { RS = "\f" } { n = gsub(/MQ-0000/, "&"); if (n && n != 3) bad = 1 } END { exit bad }' "$TMP/p.txt" ||
 		{ split3=$((split3 + 1)); echo "three rows split at $h" >&2; }
 done
-check "31 positions rendered ($n)" [ "$n" -eq 31 ]
+check "$want positions rendered ($n)" [ "$n" -eq "$want" ]
 check "a three-row table stays whole ($split3 split)" [ "$split3" -eq 0 ]
 check "paragraphs: two lines each side of a break ($bad_para bad)" [ "$bad_para" -eq 0 ]
 check "a table's last row never alone ($bad_rows bad)" [ "$bad_rows" -eq 0 ]

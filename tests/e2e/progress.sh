@@ -8,7 +8,9 @@
 set -u
 . tests/e2e/lib.sh
 GEN=${BUILD:-build}/tools/gen_visits
-"$GEN" --records 60000 --seed 5 --townships 2 --out "$TMP/g" > /dev/null 2>&1
+# under the sanitizers a third of the records still lasts long enough to redraw
+N=60000; [ -n "$SANITIZED" ] && N=20000
+"$GEN" --records $N --seed 5 --townships 2 --out "$TMP/g" > /dev/null 2>&1
 check "gen_visits" test -s "$TMP/g/visits.csv"
 G=$TMP/g
 ARGS="$G/visits.csv --registry $G/registry.csv --roster $G/roster.csv --assignments $G/assignments.csv --period 2024-03 --as-of 2024-12-31 --jobs 2"
@@ -53,7 +55,7 @@ for stage in ("校验 validate", "汇总 aggregate", "考核 assess", "报告 re
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 PY
-check "the summary is on stdout" grep -q "读取 records_read: 60000" "$TMP/run.out"
+check "the summary is on stdout" grep -q "读取 records_read: $N" "$TMP/run.out"
 check "the summary has no progress in it" sh -c "! grep -q '[[:cntrl:]]\[K' '$TMP/run.out' && ! grep -q '剩余' '$TMP/run.out'"
 check "the summary names the packages" grep -q "档案包 / packages" "$TMP/run.out"
 check "the terminal got no summary" sh -c "! grep -q 'records_read' '$TMP/run.ts'"
@@ -62,7 +64,7 @@ check "the terminal got no summary" sh -c "! grep -q 'records_read' '$TMP/run.ts
 tty_run "$TMP/val.ts" "$TMP/val.out" "$MINQING" validate $G/visits.csv --registry $G/registry.csv --as-of 2024-12-31 --out "$TMP/v"
 check "validate alone: a progress line" grep -aq "校验 validate  *[0-9]*%" "$TMP/val.ts"
 check "validate alone: a done line" grep -aq "校验 validate  完成 done" "$TMP/val.ts"
-check "validate alone: the summary on stdout" grep -q "读取 records_read: 60000" "$TMP/val.out"
+check "validate alone: the summary on stdout" grep -q "读取 records_read: $N" "$TMP/val.out"
 # aggregate, render and archive alone
 tty_run "$TMP/agg.ts" "$TMP/agg.out" "$MINQING" aggregate --period 2024-03 --registry $G/registry.csv --roster $G/roster.csv --assignments $G/assignments.csv --as-of 2024-12-31 --out "$TMP/v"
 check "aggregate alone: progress by input bytes" grep -aq "汇总 aggregate  *[0-9]*%" "$TMP/agg.ts"
@@ -81,6 +83,6 @@ check "--quiet: no summary" test ! -s "$TMP/quiet.out"
 check "plain: a line per stage start" grep -q "^minqing: 报告 render …$" "$TMP/plain.err"
 check "plain: a done line per stage" test "$(grep -c '完成 done' "$TMP/plain.err")" = 5
 check "plain: no \\r or ESC" sh -c "! grep -q '[[:cntrl:]]' '$TMP/plain.err'"
-check "plain: the summary on stdout" grep -q "读取 records_read: 60000" "$TMP/plain.out"
+check "plain: the summary on stdout" grep -q "读取 records_read: $N" "$TMP/plain.out"
 check "the outputs do not depend on the terminal" diff -r "$TMP/o1/data" "$TMP/o3/data"
 finish

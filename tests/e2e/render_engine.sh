@@ -61,7 +61,7 @@ check "mutool extracts every row" test "$(grep -o 'MQ-[0-9]\{5\}' "$TMP/m.txt" |
 check "no begincidrange ToUnicode" sh -c "! qpdf --qdf --object-streams=disable '$TMP/a.pdf' - | grep -a -q begincidrange"
 # font programs: hb-subset CFF programs holding every glyph drawn, W and
 # ToUnicode for exactly the codes shown; the default Noto CJK faces
-check "font programs subset and valid" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '各村走访明细编号乡镇第页共' \
+check_normal "font programs subset and valid" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '各村走访明细编号乡镇第页共' \
 	--fonts NotoSerifCJKsc-Bold,NotoSansCJKsc-Regular,NotoSerifCJKsc-Regular "$TMP/a.pdf"
 # 34 pages with the whole font programs were 590 KB
 check "34 pages under 250 KB ($(wc -c < "$TMP/a.pdf") bytes)" test "$(wc -c < "$TMP/a.pdf")" -lt 250000
@@ -90,7 +90,7 @@ check "warning names set, row, field, code point" grep -q 'U+30000.*"villages" r
 check "no warning for what a fallback prints" sh -c "! grep -q -e 'U+20000' -e 'U+20BB7' '$TMP/r.err'"
 pdftotext "$TMP/r.pdf" - 2>/dev/null | tr -d '\n' > "$TMP/r.txt"
 check "rare characters printed, the missing one substituted" grep -q '吉𠮷𠀀\[U+30000\]祥' "$TMP/r.txt"
-check "rare: fonts subset and valid, 𠀀 drawn" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '吉祥𠮷𠀀' "$TMP/r.pdf"
+check_normal "rare: fonts subset and valid, 𠀀 drawn" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '吉祥𠮷𠀀' "$TMP/r.pdf"
 check "rare: HanaMinA embedded" sh -c "pdffonts '$TMP/r.pdf' 2>/dev/null | grep -q '+HanaMinA .*yes *yes *yes'"
 
 # 6. the sample template: bar chart, bookmarks, page X of Y, document info
@@ -106,7 +106,7 @@ pdfinfo "$TMP/s.pdf" > "$TMP/info" 2>&1
 check "info title in Chinese" grep -q 'Title: *清河县城关镇人民政府2024年3月民情日记工作小结' "$TMP/info"
 check "info author" grep -q 'Author: *清河县城关镇人民政府' "$TMP/info"
 check "info creator" grep -q 'Creator: *minqing ' "$TMP/info"
-check "PDF/A-2b structure (XMP = info, output intent, fonts, /ID)" /usr/bin/python3 tests/e2e/check_pdfa.py "$TMP/s.pdf" "$TMP/a.pdf" "$TMP/r.pdf"
+check_normal "PDF/A-2b structure (XMP = info, output intent, fonts, /ID)" /usr/bin/python3 tests/e2e/check_pdfa.py "$TMP/s.pdf" "$TMP/a.pdf" "$TMP/r.pdf"
 
 # 7. 300 one-section pages (bench_layout's document): every section once,
 # a footer on each page, a bookmark per section on its own page and one per
@@ -123,7 +123,7 @@ check "a footer on each of 300 pages" test "$(grep -c '^第 [0-9]* 页 共 300 �
 check "page 300 of 300" grep -q '第 300 页 共 300 页' "$TMP/p.txt"
 pdffonts "$TMP/p.pdf" > "$TMP/p.fonts" 2>&1
 check "300 pages: fonts embedded, subset, with ToUnicode" test "$(tail -n +3 "$TMP/p.fonts" | awk '$(NF-4) == "yes" && $(NF-3) == "yes" && $(NF-2) == "yes"' | wc -l)" -eq "$(tail -n +3 "$TMP/p.fonts" | wc -l)"
-check "300 pages: font programs subset and valid" /usr/bin/python3 tests/e2e/check_fonts.py "$TMP/p.pdf"
+check_normal "300 pages: font programs subset and valid" /usr/bin/python3 tests/e2e/check_fonts.py "$TMP/p.pdf"
 mutool show "$TMP/p.pdf" outline > "$TMP/p.outline" 2>/dev/null
 check "300 section bookmarks" test "$(grep -c '^[-+|]	"MQ-' "$TMP/p.outline")" -eq 300
 check "300 heading bookmarks beneath them" test "$(grep -c '^[-+|]		"MQ-.*走访情况"' "$TMP/p.outline")" -eq 300
@@ -155,7 +155,7 @@ cat > "$TMP/pinyin.xml" <<'XML'
 </template>
 XML
 check "pinyin renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/pinyin.xml" "$TMP/py.pdf"
-check "pinyin: composites and their components embedded" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs 'ǖǘǚǜ绿' "$TMP/py.pdf"
+check_normal "pinyin: composites and their components embedded" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs 'ǖǘǚǜ绿' "$TMP/py.pdf"
 pdftotext "$TMP/py.pdf" "$TMP/py.txt" 2> "$TMP/py.err"
 check "pinyin: pdftotext silent" test ! -s "$TMP/py.err"
 check "pinyin text in both fonts" test "$(grep -c '绿lǜ 女nǚ 驴lǘ 吕lǚ ǖ' "$TMP/py.txt")" -eq 2
@@ -182,7 +182,7 @@ XML
 }
 font_template hei /usr/share/fonts/truetype/arphic/uming.ttc 0 > "$TMP/same.xml"
 check "one font for two roles renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/same.xml" "$TMP/same.pdf"
-check "one font for two roles: glyphs of both" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '标题甲乙丙正文丁戊己庚' "$TMP/same.pdf"
+check_normal "one font for two roles: glyphs of both" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '标题甲乙丙正文丁戊己庚' "$TMP/same.pdf"
 pdftotext "$TMP/same.pdf" "$TMP/same.txt" 2> "$TMP/same.err"
 check "one font for two roles: text of both" sh -c "grep -q '标题甲乙丙' '$TMP/same.txt' && grep -q '正文丁戊己庚' '$TMP/same.txt' && test ! -s '$TMP/same.err'"
 # 11. a single font (.ttf, here face 0 of UMing taken out of its
@@ -201,7 +201,7 @@ open(sys.argv[1], 'wb').write(head + body)
 PY
 font_template song "$TMP/uming.ttf" 0 > "$TMP/ttf.xml"
 check "a .ttf font renders" "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/ttf.xml" "$TMP/ttf.pdf"
-check ".ttf: embedded, subset, valid" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '正文丁戊己庚' "$TMP/ttf.pdf"
+check_normal ".ttf: embedded, subset, valid" /usr/bin/python3 tests/e2e/check_fonts.py --glyphs '正文丁戊己庚' "$TMP/ttf.pdf"
 check ".ttf: the UMing face is the one embedded" sh -c "pdffonts '$TMP/ttf.pdf' 2>/dev/null | grep -q 'UMingCN.*yes *yes *yes'"
 check ".ttf: text" sh -c "pdftotext '$TMP/ttf.pdf' - 2>&1 | grep -q '正文丁戊己庚'"
 font_template song "$TMP/uming.ttf" 1 > "$TMP/ttf1.xml"

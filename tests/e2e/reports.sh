@@ -36,10 +36,10 @@ n=$(ls "$M/reports" | wc -l)
 check "month: 3 summaries + 16 ledgers + 2 = 21 files ($n)" [ "$n" -eq 21 ]
 
 # figures: every number against the CSVs of the same run
-check "month run vs its CSVs" python3 "$HERE/check_reports.py" "$M/data" "$M/reports" 2024-03 2024-03
-check "year run, March summaries vs aggregate --period 2024-03" \
+check_normal "month run vs its CSVs" python3 "$HERE/check_reports.py" "$M/data" "$M/reports" 2024-03 2024-03
+check_normal "year run, March summaries vs aggregate --period 2024-03" \
 	python3 "$HERE/check_reports.py" "$M/data" "$Y/reports" 2024 2024-03
-check "year run, December summaries vs aggregate --period 2024-12" \
+check_normal "year run, December summaries vs aggregate --period 2024-12" \
 	python3 "$HERE/check_reports.py" "$D/data" "$Y/reports" 2024 2024-12
 
 # the example case (data these reports were never tuned on): every figure of
@@ -54,8 +54,8 @@ for p in 2024-03 2024; do
 	check "example: aggregate + render $p" sh -c "'$MINQING' aggregate --period $p $EXREF --out '$TMP/ex$p' --quiet &&
 		'$MINQING' render --period $p --out '$TMP/ex$p' --quiet"
 done
-check "example 2024-03: every report vs its CSVs" python3 "$HERE/check_reports.py" "$TMP/ex2024-03/data" "$TMP/ex2024-03/reports" 2024-03 2024-03
-check "example 2024: every report vs its CSVs (March summaries)" \
+check_normal "example 2024-03: every report vs its CSVs" python3 "$HERE/check_reports.py" "$TMP/ex2024-03/data" "$TMP/ex2024-03/reports" 2024-03 2024-03
+check_normal "example 2024: every report vs its CSVs (March summaries)" \
 	python3 "$HERE/check_reports.py" "$TMP/ex2024-03/data" "$TMP/ex2024/reports" 2024 2024-03
 
 # --township-reports: an assessment report per township too, holding only
@@ -71,7 +71,7 @@ for t in 柳林镇 石桥乡 东岗乡; do
 done
 n=$(ls "$R/reports" | wc -l)
 check "month with township reports: 21 + 3 = 24 files ($n)" [ "$n" -eq 24 ]
-check "township reports vs the CSVs of the run" python3 "$HERE/check_reports.py" "$R/data" "$R/reports" 2024-03 2024-03
+check_normal "township reports vs the CSVs of the run" python3 "$HERE/check_reports.py" "$R/data" "$R/reports" 2024-03 2024-03
 mkdir -p "$TMP/t1" && cp -r "$R/data" "$TMP/t1/"
 check "render --township-reports --jobs 1" "$MINQING" render --period 2024-03 --out "$TMP/t1" --unit 清河县乡村振兴局 \
 	--next-steps $S/next_steps --township-reports --quiet
@@ -112,7 +112,7 @@ pdftotext -layout "$Y/reports/柳林镇_河口村_2024年_台账.pdf" - | awk 'B
 check "ledger: 20 to 32 visits on every full page (mean $(cat "$TMP/vpp"))" [ $? -eq 0 ]
 
 # PDF health
-for f in "$Y"/reports/*.pdf "$M"/reports/*.pdf; do
+[ -n "$SANITIZED" ] || for f in "$Y"/reports/*.pdf "$M"/reports/*.pdf; do
 	qpdf --check "$f" > "$TMP/qpdf" 2>&1
 	check "qpdf --check $(basename "$f")" grep -q "No syntax or stream encoding errors" "$TMP/qpdf"
 	pdffonts "$f" 2>/dev/null | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes" || $(NF-2) != "yes") { bad = 1 }
@@ -121,20 +121,20 @@ for f in "$Y"/reports/*.pdf "$M"/reports/*.pdf; do
 	pdftotext "$f" /dev/null 2> "$TMP/pt.err"
 	check "pdftotext silent $(basename "$f")" [ ! -s "$TMP/pt.err" ]
 done
-for f in "$M"/reports/*.pdf; do
+[ -n "$SANITIZED" ] || for f in "$M"/reports/*.pdf; do
 	mutool draw -F txt -o /dev/null "$f" 2> "$TMP/mu.err"
 	check "mutool silent $(basename "$f")" [ "$(grep -v -e 'ICC support is not available' -e '^page ' "$TMP/mu.err" | wc -l)" -eq 0 ]
 done
-check "page breaks of every report (headings, captions)" python3 "$HERE/check_pages.py" "$Y"/reports/*工作小结.pdf \
+check_normal "page breaks of every report (headings, captions)" python3 "$HERE/check_pages.py" "$Y"/reports/*工作小结.pdf \
 	"$Y"/reports/*考核结果.pdf "$Y"/reports/*质量报告.pdf "$M"/reports/*工作小结.pdf "$M"/reports/*考核结果.pdf
-check "page breaks of every ledger (below its running header)" python3 "$HERE/check_pages.py" --header-lines=1 \
+check_normal "page breaks of every ledger (below its running header)" python3 "$HERE/check_pages.py" --header-lines=1 \
 	"$Y"/reports/*台账.pdf "$M"/reports/*台账.pdf
-check "GB/T 9704: title 22 pt, body 16 pt, page numbers 14 pt at the outer edge" python3 "$HERE/check_gbt9704.py" \
+check_normal "GB/T 9704: title 22 pt, body 16 pt, page numbers 14 pt at the outer edge" python3 "$HERE/check_gbt9704.py" \
 	"$M"/reports/*工作小结.pdf "$M"/reports/*考核结果.pdf "$Y"/reports/*考核结果.pdf
-check "font programs subset and valid in every report, the default fonts only" /usr/bin/python3 "$HERE/check_fonts.py" \
+check_normal "font programs subset and valid in every report, the default fonts only" /usr/bin/python3 "$HERE/check_fonts.py" \
 	--fonts NotoSerifCJKsc-Regular,NotoSerifCJKsc-Bold,NotoSansCJKsc-Regular,UKaiCN,HanaMinA,HanaMinB \
 	"$Y"/reports/*.pdf "$M"/reports/*.pdf
-check "PDF/A-2b structure of every report" /usr/bin/python3 "$HERE/check_pdfa.py" "$Y"/reports/*.pdf "$M"/reports/*.pdf
+check_normal "PDF/A-2b structure of every report" /usr/bin/python3 "$HERE/check_pdfa.py" "$Y"/reports/*.pdf "$M"/reports/*.pdf
 big=$(for f in "$M"/reports/*台账.pdf; do
 	[ "$(pdfinfo "$f" 2>/dev/null | sed -n 's/^Pages: *//p')" = 2 ] && wc -c < "$f"; done | sort -n | tail -1)
 # 80 KB was the target before the ledger gained 帮扶措施 and 日志内容 excerpts

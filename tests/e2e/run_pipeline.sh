@@ -43,14 +43,15 @@ check "no staging folder left" test -z "$(ls -A "$TMP/b" | grep minqing.tmp)"
 # 4. an interrupted run leaves the previous outputs intact and no temporary files
 if [ -x "$BUILD/tools/gen_visits" ] || [ -x build/tools/gen_visits ]; then
 	GEN=$([ -x "$BUILD/tools/gen_visits" ] && echo "$BUILD/tools/gen_visits" || echo build/tools/gen_visits)
-	$GEN --records 300000 --seed 3 --out "$TMP/big" > /dev/null
+	$GEN --records 100000 --seed 3 --out "$TMP/big" > /dev/null
 	REF="--registry $TMP/big/registry.csv --roster $TMP/big/roster.csv --assignments $TMP/big/assignments.csv"
 	$MINQING run "$TMP/b/data/accepted.csv" $REF --period 2024-03 --as-of 2024-12-31 --out "$TMP/c" --quiet 2>/dev/null
 	sums "$TMP/c" > "$TMP/c.before"
 	for sig in INT TERM KILL; do
 		$MINQING run "$TMP/big/visits.csv" $REF --period 2024 --as-of 2024-12-31 --out "$TMP/c" --quiet 2>/dev/null &
 		pid=$!
-		sleep 1
+		# the signal once the run is under way (its staging folder exists)
+		i=0; while ! ls -A "$TMP/c" | grep -q minqing.tmp && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 		kill -$sig $pid 2>/dev/null
 		wait $pid
 		rc=$?
