@@ -7,6 +7,7 @@
 #include "minqing/archive/bag.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,4 +286,113 @@ void mq_digests_free(struct mq_digests *d)
 	EVP_MD_CTX_free(d->sha256);
 	EVP_MD_CTX_free(d->sha512);
 	d->sha256 = d->sha512 = NULL;
+}
+
+/* ---- digests shared between bags ---- */
+
+#define CACHE_BUCKETS 1024
+
+struct cached {
+	struct cached *next;
+	char *src;
+	int state; /* 0 being hashed, 1 known */
+	struct mq_known_digests d;
+};
+
+struct mq_digest_cache {
+	pthread_mutex_t mu;
+	pthread_cond_t changed;
+	struct cached *bucket[CACHE_BUCKETS];
+};
+
+struct mq_digest_cache *mq_digest_cache_new(void)
+{
+	struct mq_digest_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	if (pthread_mutex_init(&c->mu, NULL)) {
+		free(c);
+		return NULL;
+	}
+	if (pthread_cond_init(&c->changed, NULL)) {
+		pthread_mutex_destroy(&c->mu);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void mq_digest_cache_free(struct mq_digest_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t b = 0; b < CACHE_BUCKETS; b++)
+		for (struct cached *e = c->bucket[b], *next; e; e = next) {
+			next = e->next;
+			free(e->src);
+			free(e);
+		}
+	pthread_cond_destroy(&c->changed);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+/* the entry of src; NULL when none (the mutex held) */
+static struct cached **cache_slot(struct mq_digest_cache *c, const char *src)
+{
+	uint64_t h = 0xCBF29CE484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)src; *p; p++)
+		h = (h ^ *p) * 0x100000001B3ULL;
+	struct cached **e = &c->bucket[h % CACHE_BUCKETS];
+	while (*e && strcmp((*e)->src, src))
+		e = &(*e)->next;
+	return e;
+}
+
+int mq_digest_cache_get(struct mq_digest_cache *c, const char *src, struct mq_known_digests *out)
+{
+	pthread_mutex_lock(&c->mu);
+	struct cached **e;
+	while (*(e = cache_slot(c, src)) && (*e)->state == 0)
+		pthread_cond_wait(&c->changed, &c->mu);
+	int rc = 0;
+	if (*e) {
+		*out = (*e)->d;
+		rc = 1;
+	} else {
+		struct cached *n = calloc(1, sizeof *n);
+		if (n && (n->src = strdup(src)))
+			*e = n; /* state 0: this caller hashes it */
+		else {
+			free(n);
+			rc = MQ_ERR_NOMEM;
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	return rc;
+}
+
+void mq_digest_cache_put(struct mq_digest_cache *c, const char *src, const struct mq_known_digests *d)
+{
+	pthread_mutex_lock(&c->mu);
+	struct cached *e = *cache_slot(c, src);
+	if (e) {
+		e->d = *d;
+		e->state = 1;
+	}
+	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void mq_digest_cache_drop(struct mq_digest_cache *c, const char *src)
+{
+	pthread_mutex_lock(&c->mu);
+	struct cached **e = cache_slot(c, src), *gone = *e;
+	if (gone && gone->state == 0) {
+		*e = gone->next;
+		free(gone->src);
+		free(gone);
+	}
+	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->mu);
 }

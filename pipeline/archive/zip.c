@@ -12,6 +12,7 @@
 #include <minizip/zip.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -153,10 +154,28 @@ struct hashed {
 	char sha256[65], sha512[129];
 };
 
+/* Compressed already by their kind: deflating them again gains a few
+ * percent at the full cost of deflate. */
+static int stored_kind(const char *name)
+{
+	static const char *const kinds[] = {".pdf", ".xlsx", ".zip"};
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		size_t k = strlen(kinds[i]);
+		if (n > k && strcasecmp(name + n - k, kinds[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Writes payload file f, hashing it unless the bag's digest cache knows
+ * it (another bag carries the same file). */
 static int write_payload(struct writer *w, const struct mq_bag_file *f, struct hashed *h,
 			 uint64_t *bytes, struct mq_error *err)
 {
 	struct mq_digests d = {0};
+	struct mq_known_digests known;
+	int cached = 0, claimed = 0; /* claimed: this writer hashes it for the cache */
 	FILE *fp = fopen(f->src, "rb");
 	if (!fp)
 		return mq_fail(err, MQ_ERR_IO, f->src, 0, "无法读取文件 / cannot read file: %s", strerror(errno));
@@ -166,13 +185,21 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 		rc = mq_fail(err, MQ_ERR_IO, f->src, 0, "不是普通文件 / not a regular file");
 		goto out;
 	}
-	if (mq_digests_init(&d)) {
+	if (w->bag->digests) {
+		cached = mq_digest_cache_get(w->bag->digests, f->src, &known);
+		if (cached < 0) {
+			rc = mq_fail_nomem(err, f->src, 0);
+			goto out;
+		}
+		claimed = !cached;
+	}
+	if (!cached && mq_digests_init(&d)) {
 		rc = mq_fail_nomem(err, f->src, 0);
 		goto out;
 	}
 	uint64_t total = 0;
 	size_t n = fread(w->buf, 1, IO_CHUNK, fp);
-	int deflated = worth_deflating(w, w->buf, n < SAMPLE ? n : SAMPLE);
+	int deflated = !stored_kind(f->name) && worth_deflating(w, w->buf, n < SAMPLE ? n : SAMPLE);
 	/* zip64 is decided from the size before reading, so it is reproducible */
 	if (open_entry(w, f->name, deflated, (uint64_t)st.st_size >= 0xFFFFFFFFu) != ZIP_OK) {
 		rc = member_fail(w, f->name, err);
@@ -180,7 +207,8 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 	}
 	opened = 1;
 	while (n > 0) {
-		if (mq_digests_update(&d, w->buf, n) || zipWriteInFileInZip(w->zf, w->buf, (unsigned)n) != ZIP_OK) {
+		if ((!cached && mq_digests_update(&d, w->buf, n)) ||
+		    zipWriteInFileInZip(w->zf, w->buf, (unsigned)n) != ZIP_OK) {
 			rc = member_fail(w, f->name, err);
 			goto out;
 		}
@@ -193,7 +221,7 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 		rc = mq_fail(err, MQ_ERR_IO, f->src, 0, "读取文件出错 / read error: %s", strerror(errno));
 		goto out;
 	}
-	if (total != (uint64_t)st.st_size) {
+	if (total != (uint64_t)st.st_size || (cached && total != known.size)) {
 		rc = mq_fail(err, MQ_ERR_IO, f->src, 0, "文件在打包时被改动 / file changed while being packaged");
 		goto out;
 	}
@@ -202,15 +230,27 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 		rc = member_fail(w, f->name, err);
 		goto out;
 	}
-	if (mq_digests_final(&d, h->sha256, h->sha512)) {
+	if (cached) {
+		memcpy(h->sha256, known.sha256, sizeof h->sha256);
+		memcpy(h->sha512, known.sha512, sizeof h->sha512);
+	} else if (mq_digests_final(&d, h->sha256, h->sha512)) {
 		rc = mq_fail_nomem(err, f->src, 0);
 		goto out;
+	}
+	if (claimed) {
+		known.size = total;
+		memcpy(known.sha256, h->sha256, sizeof known.sha256);
+		memcpy(known.sha512, h->sha512, sizeof known.sha512);
+		mq_digest_cache_put(w->bag->digests, f->src, &known);
+		claimed = 0;
 	}
 	if (f->expect_sha256 && strcasecmp(f->expect_sha256, h->sha256) != 0)
 		rc = mq_fail(err, MQ_ERR_VERIFY, f->src, 0,
 			     "文件与运行时记录的 SHA-256 不符（运行后被改动？）/ SHA-256 differs from the one recorded by the run (changed since?)");
 	*bytes = total;
 out:
+	if (claimed)
+		mq_digest_cache_drop(w->bag->digests, f->src);
 	if (opened)
 		zipCloseFileInZip(w->zf);
 	mq_digests_free(&d);

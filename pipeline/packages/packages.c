@@ -682,11 +682,22 @@ static int write_packages(struct stage *s, struct mq_error *err)
 		free(p.jobs);
 		return mq_fail_nomem(err, NULL, 0);
 	}
+	/* the county's package carries every township's files again: each
+	 * is hashed once, by whichever package writes it first */
+	struct mq_digest_cache *digests = mq_digest_cache_new();
+	if (!digests) {
+		for (size_t j = 0; j < p.njobs; j++)
+			free(p.jobs[j].zip);
+		free(p.jobs);
+		return mq_fail_nomem(err, NULL, 0);
+	}
 	pthread_mutex_init(&p.mu, NULL);
 	/* every bag first: the bytes to package are known before any is written */
 	int rc = 0;
 	for (size_t j = 0; j < p.njobs && !rc; j++) {
 		rc = build_package(s, (long)j - 1, p.jobs[j].zip, &p.jobs[j].bag, err);
+		if (!rc)
+			p.jobs[j].bag->digests = digests;
 		for (size_t f = 0; !rc && f < p.jobs[j].bag->nfiles; f++) {
 			struct stat st;
 			if (stat(p.jobs[j].bag->files[f].src, &st) == 0)
@@ -730,6 +741,7 @@ static int write_packages(struct stage *s, struct mq_error *err)
 		free(p.jobs[j].zip);
 	}
 	free(p.jobs);
+	mq_digest_cache_free(digests);
 	return rc;
 }
 

@@ -202,9 +202,12 @@ void mq_pdf_free(struct mq_pdf *p)
 	free(p);
 }
 
+static void programs_free(void);
+
 void mq_pdf_cache_free(void)
 {
 	mq_faces_free();
+	programs_free();
 	mq_buf_free(&icc_z);
 	icc_len = 0;
 }
@@ -920,27 +923,124 @@ static void write_xref(struct mq_pdf *p, struct writer *w, const struct numbers 
 	     (unsigned long long)h0, (unsigned long long)h1, (unsigned long long)h0,
 	     (unsigned long long)h1, (unsigned long long)at);
 }
+/* A stream object of len bytes of data, deflated already or not, with
+ * extra dictionary entries. */
+static void put_stream_as_is(struct writer *w, uint32_t num, const char *extra,
+			     const void *data, size_t len, int deflated)
+{
+	begin_obj(w, num);
+	putf(w, "<< /Length %zu%s%s >>\nstream\n", len, deflated ? " /Filter /FlateDecode" : "", extra);
+	put(w, data, len);
+	put(w, "\nendstream", 10);
+	end_obj(w);
+}
+
+/* Deflates len bytes of data into p->zbuf; the deflated length, 0 on
+ * failure. */
+static size_t deflate_best(struct mq_pdf *p, const void *data, size_t len)
+{
+	uLongf zn = compressBound((uLong)len);
+	if (mq_grow((void **)&p->zbuf, &p->zalloc, zn, 1) ||
+	    compress2(p->zbuf, &zn, data, (uLong)len, Z_BEST_COMPRESSION) != Z_OK)
+		return 0;
+	return zn;
+}
+
 /* A stream object: data deflated (deflate != 0) or as it is, with extra
  * dictionary entries. */
 static void put_stream(struct mq_pdf *p, struct writer *w, uint32_t num, const char *extra,
 		       const void *data, size_t len, int deflate)
 {
-	const void *out = data;
-	uLongf zn = len;
-	if (deflate) {
-		zn = compressBound((uLong)len);
-		if (mq_grow((void **)&p->zbuf, &p->zalloc, zn, 1) ||
-		    compress2(p->zbuf, &zn, data, (uLong)len, Z_BEST_COMPRESSION) != Z_OK) {
-			w->err = MQ_ERR_NOMEM;
-			return;
-		}
-		out = p->zbuf;
+	if (!deflate) {
+		put_stream_as_is(w, num, extra, data, len, 0);
+		return;
 	}
-	begin_obj(w, num);
-	putf(w, "<< /Length %lu%s%s >>\nstream\n", (unsigned long)zn, deflate ? " /Filter /FlateDecode" : "", extra);
-	put(w, out, zn);
-	put(w, "\nendstream", 10);
-	end_obj(w);
+	size_t zn = deflate_best(p, data, len);
+	if (!zn) {
+		w->err = MQ_ERR_NOMEM;
+		return;
+	}
+	put_stream_as_is(w, num, extra, p->zbuf, zn, 1);
+}
+
+/* ---- font programs made once per process for a set of codes ----
+ * A subset (hb-subset, then deflated) costs milliseconds whatever its
+ * size, and many documents draw exactly the same codes of a face (the
+ * headings' face: a handful of sets over a whole county-year). The
+ * program depends only on the face and the codes, so a document gets the
+ * same bytes from the cache as it would have made itself. A few entries,
+ * the least recently used one replaced: memory stays flat. */
+#define PROGRAMS 16
+
+struct program {
+	const struct mq_face *face;
+	uint64_t hash;
+	uint16_t *codes;        /* sorted, ncodes */
+	size_t ncodes;
+	size_t raw_len;         /* the subset's length (Length1) */
+	unsigned char *z;       /* deflated */
+	size_t zlen;
+	unsigned long used;     /* clock of the last use, 0 = empty */
+};
+
+static struct program programs[PROGRAMS];
+static unsigned long program_clock;
+
+static void programs_free(void)
+{
+	for (int i = 0; i < PROGRAMS; i++) {
+		free(programs[i].codes);
+		free(programs[i].z);
+	}
+	memset(programs, 0, sizeof programs);
+	program_clock = 0;
+}
+
+static struct program *program_find(const struct mq_face *face, uint64_t hash, const uint16_t *codes,
+				    size_t n)
+{
+	for (int i = 0; i < PROGRAMS; i++) {
+		struct program *g = &programs[i];
+		if (g->used && g->face == face && g->hash == hash && g->ncodes == n &&
+		    memcmp(g->codes, codes, n * sizeof *codes) == 0) {
+			g->used = ++program_clock;
+			return g;
+		}
+	}
+	return NULL;
+}
+
+/* Makes the program of codes (subset and deflated) and keeps it in the
+ * slot used least recently. NULL and *rc on failure. */
+static struct program *program_make(struct mq_pdf *p, struct mq_face *face, uint64_t hash,
+				    const uint16_t *codes, size_t n, int *rc)
+{
+	struct mq_buf buf = {0};
+	*rc = mq_face_subset(face, codes, n, &buf);
+	size_t zn = *rc ? 0 : deflate_best(p, buf.data, buf.len);
+	if (!*rc && !zn)
+		*rc = MQ_ERR_NOMEM;
+	struct program *g = &programs[0];
+	for (int i = 1; i < PROGRAMS; i++)
+		if (programs[i].used < g->used)
+			g = &programs[i];
+	uint16_t *c = *rc ? NULL : malloc(n * sizeof *c + 1);
+	unsigned char *z = c ? malloc(zn) : NULL;
+	if (!*rc && !z) {
+		free(c);
+		*rc = MQ_ERR_NOMEM;
+	}
+	if (*rc) {
+		mq_buf_free(&buf);
+		return NULL;
+	}
+	free(g->codes);
+	free(g->z);
+	memcpy(c, codes, n * sizeof *c);
+	memcpy(z, p->zbuf, zn);
+	*g = (struct program){face, hash, c, n, buf.len, z, zn, ++program_clock};
+	mq_buf_free(&buf);
+	return g;
 }
 
 static int by_code(const void *a, const void *b)
@@ -995,14 +1095,17 @@ static void write_font(struct mq_pdf *p, struct writer *w, const struct numbers 
 		h = (h ^ codes[i]) * 0x100000001B3ULL;
 	}
 	char name[80];
-	for (int i = 0; i < 6; i++, h /= 26)
-		name[i] = (char)('A' + h % 26);
+	uint64_t tag = h;
+	for (int i = 0; i < 6; i++, tag /= 26)
+		name[i] = (char)('A' + tag % 26);
 	snprintf(name + 6, sizeof name - 6, "+%s", in->psname);
-	int rc = mq_face_subset(d->face, codes, d->ncodes, &buf);
+	int rc = 0;
+	const struct program *prog = program_find(d->face, h, codes, d->ncodes);
+	if (!prog)
+		prog = program_make(p, d->face, h, codes, d->ncodes, &rc);
 	free(codes);
-	if (rc) {
+	if (!prog) {
 		w->err = rc == MQ_ERR_NOMEM ? rc : MQ_ERR_FORMAT;
-		mq_buf_free(&buf);
 		return;
 	}
 	begin_obj(w, b);
@@ -1031,9 +1134,8 @@ static void write_font(struct mq_pdf *p, struct writer *w, const struct numbers 
 	if (in->cff)
 		snprintf(extra, sizeof extra, " /Subtype /CIDFontType0C");
 	else
-		snprintf(extra, sizeof extra, " /Length1 %zu", buf.len);
-	put_stream(p, w, b + 3, extra, buf.data, buf.len, 1);
-	mq_buf_reset(&buf);
+		snprintf(extra, sizeof extra, " /Length1 %zu", prog->raw_len);
+	put_stream_as_is(w, b + 3, extra, prog->z, prog->zlen, 1);
 	if (tounicode(d, &buf))
 		w->err = MQ_ERR_NOMEM;
 	else

@@ -933,6 +933,29 @@ static const struct mq_dataset *bound_set(struct rctx *r, const struct mq_block 
 	return s;
 }
 
+/* The rows of a block: f is put before the first row of the block's bound
+ * data set, inside fr. 0 or an error. */
+static int bound_rows(struct rctx *r, const struct mq_block *b, const struct frame *fr, struct frame *f)
+{
+	int rc;
+	*f = (struct frame){bound_set(r, b, &rc), (size_t)-1, fr};
+	return rc;
+}
+
+/* Moves f to the next row of its data set that passes b's filter: 1, or 0
+ * at the end or on an error (*rc). */
+static int next_row(struct rctx *r, const struct mq_block *b, struct frame *f, int *rc)
+{
+	while (++f->row < mq_dataset_rows(f->set)) {
+		int ok;
+		if ((*rc = row_passes(r, &b->where, f, f->up, &ok)))
+			return 0;
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
 /* Column edges: a fit="content" column is as wide as its widest
  * unbreakable value (or header word; the whole header when it is
  * wrap="none"); the other columns share the rest in
@@ -958,20 +981,17 @@ static int table_widths(struct rctx *r, const struct mq_block *b, const struct m
 		 * three lines would cost a dense table a row of every page */
 		double need = mq_widest_unbreakable(col->header, strlen(col->header), col->wrap & MQ_BREAK_NONE,
 						    width_of, &wh);
-		for (size_t i = 0; i < mq_dataset_rows(set); i++) {
-			struct frame f = {set, i, fr};
-			int ok;
-			if ((rc = row_passes(r, &b->where, &f, fr, &ok)))
-				return rc;
-			if (!ok)
-				continue;
+		struct frame f = {set, (size_t)-1, fr};
+		while (next_row(r, b, &f, &rc)) {
 			mq_buf_reset(&r->fmt);
-			if (mq_format_value(&r->fmt, mq_dataset_value(set, i, (size_t)fidx[c]), col->format))
+			if (mq_format_value(&r->fmt, mq_dataset_value(set, f.row, (size_t)fidx[c]), col->format))
 				return nomem(r);
 			double u = mq_widest_unbreakable(r->fmt.data, r->fmt.len, col->wrap, width_of, &wb);
 			if (u > need)
 				need = u;
 		}
+		if (rc)
+			return rc;
 		need += 2 * g->pad_x + 0.5;
 		/* a freak value (a whole line as a record id) is cut instead */
 		if (need > W * FIT_MAX)
@@ -991,10 +1011,11 @@ static int table_widths(struct rctx *r, const struct mq_block *b, const struct m
 
 static int do_table(struct rctx *r, const struct mq_block *b, const struct frame *fr)
 {
-	int rc;
-	const struct mq_dataset *set = bound_set(r, b, &rc);
+	struct frame f;
+	int rc = bound_rows(r, b, fr, &f);
 	if (rc)
 		return rc;
+	const struct mq_dataset *set = f.set;
 	if (b->ncols > 64)
 		return tmpl_fail(r, b, "列数过多 / too many columns", "");
 	int fidx[64], aligns[64];
@@ -1032,13 +1053,8 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 	 * the last row never stands alone) */
 	if ((rc = ensure(r, (1 + keep_rows(nrows)) * (s->leading + 2 * s->pad_y))) || (rc = draw_header(r, &tr)))
 		return rc;
-	for (size_t i = 0; i < mq_dataset_rows(set); i++) {
-		struct frame f = {set, i, fr};
-		int ok;
-		if ((rc = row_passes(r, &b->where, &f, fr, &ok)))
-			return rc;
-		if (!ok)
-			continue;
+	while (next_row(r, b, &f, &rc)) {
+		size_t i = f.row;
 		if (k + 2 == nrows && tr.rows_here > 1 && (rc = keep_last_row(r, &tr, set, fidx, &f, sums)))
 			return rc;
 		if ((rc = fill_cells(r, b, set, fidx, &f)) || (rc = emit_row(r, &tr, aligns)))
@@ -1050,6 +1066,8 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 				sums[c] += v;
 		}
 	}
+	if (rc)
+		return rc;
 	if (b->total_label_col >= 0 && ((rc = fill_totals(r, b, sums, fr)) || (rc = emit_row(r, &tr, aligns))))
 		return rc;
 	r->y -= s->space_after;
@@ -1058,10 +1076,11 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 
 static int do_bar(struct rctx *r, const struct mq_block *b, const struct frame *fr)
 {
-	int rc;
-	const struct mq_dataset *set = bound_set(r, b, &rc);
+	struct frame f;
+	int rc = bound_rows(r, b, fr, &f);
 	if (rc)
 		return rc;
+	const struct mq_dataset *set = f.set;
 	int li = mq_dataset_field(set, b->label), vi = mq_dataset_field(set, b->value);
 	if (li < 0 || vi < 0)
 		return tmpl_fail(r, b, "数据集中没有该字段 / field not in data set", li < 0 ? b->label : b->value);
@@ -1081,13 +1100,8 @@ static int do_bar(struct rctx *r, const struct mq_block *b, const struct frame *
 	double bh = b->bar_height > 0 ? b->bar_height : s->leading * 0.6;
 	if (!r->at_top)
 		r->y -= s->space_before;
-	for (size_t i = 0; i < mq_dataset_rows(set); i++) {
-		struct frame f = {set, i, fr};
-		int ok;
-		if ((rc = row_passes(r, &b->where, &f, fr, &ok)))
-			return rc;
-		if (!ok)
-			continue;
+	while (next_row(r, b, &f, &rc)) {
+		size_t i = f.row;
 		if ((rc = ensure(r, s->leading)))
 			return rc;
 		struct prov pv = {mq_dataset_name(set), (long)i, b->label};
@@ -1122,6 +1136,8 @@ static int do_bar(struct rctx *r, const struct mq_block *b, const struct frame *
 		r->y -= s->leading;
 		r->at_top = 0;
 	}
+	if (rc)
+		return rc;
 	r->y -= s->space_after;
 	return 0;
 }
@@ -1204,18 +1220,14 @@ static int do_signature(struct rctx *r, const struct mq_block *b, const struct f
 
 static int do_each(struct rctx *r, const struct mq_block *b, const struct frame *fr)
 {
-	int rc;
-	const struct mq_dataset *set = bound_set(r, b, &rc);
+	struct frame f;
+	int rc = bound_rows(r, b, fr, &f);
 	if (rc)
 		return rc;
 	int saved_n = r->nostack, saved_base = r->obase;
 	int depth = (r->nostack ? r->odepth[r->nostack - 1] : 0) + 1;
 	int first = 1;
-	for (size_t i = 0; i < mq_dataset_rows(set) && !rc; i++) {
-		struct frame f = {set, i, fr};
-		int ok;
-		if ((rc = row_passes(r, &b->where, &f, fr, &ok)) || !ok)
-			continue;
+	while (!rc && next_row(r, b, &f, &rc)) {
 		/* a page holding only headings goes on with the first section:
 		 * no page holds only a heading */
 		if (b->newpage && !r->at_top && !(first && r->only_keep) && (rc = new_page(r)))

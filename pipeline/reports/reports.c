@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -809,6 +810,14 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 {
 	pid_t pids[64];
 	int fds[64], started = 0, rc = 0;
+	/* The children take the units one at a time from a shared counter, the
+	 * county's first (its assessment documents are the largest unit), so a
+	 * child never waits with units left: a document's bytes do not depend
+	 * on which child makes it. */
+	int *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (next == MAP_FAILED)
+		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "mmap: %s", strerror(errno));
+	*next = 0;
 	fflush(NULL);
 	for (int k = 0; k < jobs; k++) {
 		int p[2];
@@ -833,8 +842,8 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 			}
 			struct mq_error cerr = {0};
 			int crc = 0;
-			for (int u = k; u < nunits && !crc; u += jobs)
-				crc = run_unit(c, u, ntownships, townships, pipe_emit, &p[1], &cerr);
+			for (int t; !crc && (t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < nunits; )
+				crc = run_unit(c, (t + nunits - 1) % nunits, ntownships, townships, pipe_emit, &p[1], &cerr);
 			if (crc) {
 				char tag = 'E';
 				if (!cerr.code && crc == MQ_ERR_NOMEM)
@@ -889,6 +898,7 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 		if (!rc && (r_end[k] < 0 || !WIFEXITED(status) || WEXITSTATUS(status)))
 			rc = mq_fail(err, MQ_ERR_IO, NULL, 0, "报告子进程失败 / a report process failed");
 	}
+	munmap(next, sizeof *next);
 	return rc;
 }
 

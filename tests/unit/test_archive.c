@@ -1,6 +1,7 @@
 /* Unit tests of the archive stage: safe names, manifest lines and a bag
  * written and read back (tag files, methods, flags). The period labels of
  * package names are tested with the periods (test_aggregate.c). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -307,11 +308,110 @@ static void test_write_read(void)
 	rmdir(dir);
 }
 
+struct shared_job {
+	const char *zip;
+	struct mq_bag *bag;
+	int rc;
+};
+
+static void *write_job(void *arg)
+{
+	struct shared_job *j = arg;
+	struct mq_error err = {0};
+	j->rc = mq_archive_write(j->zip, j->bag, NULL, &err);
+	return NULL;
+}
+
+/* Members compressed already by their kind are stored, however well they
+ * would deflate; bags sharing a digest cache, written at the same time by
+ * two threads, are byte for byte what each gives alone. */
+static void test_stored_and_shared(void)
+{
+	char dir[] = "/tmp/mq_test_archive.XXXXXX";
+	if (!mkdtemp(dir)) {
+		CHECK(0);
+		return;
+	}
+	char pdf[256], csv[256], alone[2][256], shared[2][256];
+	snprintf(pdf, sizeof pdf, "%s/r.pdf", dir);
+	snprintf(csv, sizeof csv, "%s/a.csv", dir);
+	/* text that deflates well in both */
+	static char text[64 * 1024];
+	for (size_t i = 0; i < sizeof text; i++)
+		text[i] = "走访记录,2024-03-31\n"[i % 24];
+	write_file(pdf, text, sizeof text);
+	write_file(csv, text, sizeof text);
+	struct mq_digest_cache *cache = mq_digest_cache_new();
+	CHECK(cache != NULL);
+	struct mq_bag *bags[2][2] = {{0}};
+	struct mq_error err = {0};
+	for (int k = 0; k < 2; k++) {
+		snprintf(alone[k], sizeof alone[k], "%s/alone%d.zip", dir, k);
+		snprintf(shared[k], sizeof shared[k], "%s/shared%d.zip", dir, k);
+		for (int c = 0; c < 2; c++) {
+			struct mq_bag *b = bags[k][c] = mq_bag_new("2024-03-31", &err);
+			CHECK(b != NULL);
+			if (!b)
+				continue;
+			CHECK_INT(mq_bag_add_file(b, pdf, "报告/报告.PDF", NULL, &err), 0);
+			CHECK_INT(mq_bag_add_file(b, csv, k ? "数据/b.csv" : "数据/a.csv", NULL, &err), 0);
+			if (c)
+				b->digests = cache;
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		if (bags[k][0])
+			CHECK_INT(mq_archive_write(alone[k], bags[k][0], NULL, &err), 0);
+	struct shared_job jobs[2];
+	pthread_t tid[2];
+	int started[2] = {0};
+	for (int k = 0; k < 2; k++) {
+		jobs[k] = (struct shared_job){shared[k], bags[k][1], -1};
+		started[k] = bags[k][1] && pthread_create(&tid[k], NULL, write_job, &jobs[k]) == 0;
+	}
+	for (int k = 0; k < 2; k++) {
+		if (started[k])
+			pthread_join(tid[k], NULL);
+		CHECK_INT(jobs[k].rc, 0);
+		CHECK(same_file(alone[k], shared[k]));
+	}
+	struct mq_zip_reader *z = NULL;
+	CHECK_INT(mq_zip_open(shared[0], 100, &z, &err), 0);
+	if (z) {
+		struct mq_buf t = MQ_BUF_INIT;
+		unsigned method = 99, flag = 0;
+		CHECK_INT(member(z, "data/报告/报告.PDF", &t, &method, &flag), 0);
+		CHECK_INT(method, 0);
+		CHECK_INT(t.len, sizeof text);
+		mq_buf_reset(&t);
+		CHECK_INT(member(z, "data/数据/a.csv", &t, &method, &flag), 0);
+		CHECK_INT(method, 8);
+		mq_buf_free(&t);
+		mq_zip_close(z);
+	}
+	struct mq_verify_result res;
+	struct mq_buf report = MQ_BUF_INIT;
+	CHECK_INT(mq_verify_package(shared[1], NULL, &res, &report, &err), 0);
+	CHECK_INT(res.problems, 0);
+	mq_buf_free(&report);
+	for (int k = 0; k < 2; k++) {
+		mq_bag_free(bags[k][0]);
+		mq_bag_free(bags[k][1]);
+		unlink(alone[k]);
+		unlink(shared[k]);
+	}
+	mq_digest_cache_free(cache);
+	unlink(pdf);
+	unlink(csv);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_safe_names();
 	test_manifest_lines();
 	test_bag_names();
 	test_write_read();
+	test_stored_and_shared();
 	return check_summary();
 }

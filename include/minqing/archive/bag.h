@@ -6,9 +6,11 @@
  * files (a path on disk and a name under data/) and bag-info.txt fields.
  * The bag copies every string it is given and frees them in mq_bag_free;
  * its fields are read-only to callers. Nothing is read from disk before
- * mq_archive_write, which streams each payload file exactly once (SHA-256,
+ * mq_archive_write, which streams each payload file once (SHA-256,
  * SHA-512, CRC-32 and deflate in the same pass) into a temporary file and
- * renames it to the ZIP's path when complete.
+ * renames it to the ZIP's path when complete. Bags that share a digest
+ * cache (mq_digest_cache) hash a file they all carry once: the others
+ * copy it and take its digests from the cache.
  *
  * Package layout (fixed, so the same inputs give a byte-identical ZIP):
  * every member under the bag's root folder when it has one (ROOT/…);
@@ -17,9 +19,11 @@
  * tagmanifest-sha256.txt. Every entry carries the UTF-8 name flag
  * (general purpose bit 11), the bag date at 00:00:00 (DOS local time),
  * "made by" Unix with mode 0644 (Info-ZIP unzip would read names from a
- * DOS host as CP437 despite bit 11), no extra field and no comment. A payload file whose first 64 KiB shrink by
- * less than 3% under deflate (PDF, images, ZIPs) is stored, the rest is
- * deflated at level MQ_ARCHIVE_LEVEL. bag-info.txt holds the fields added
+ * DOS host as CP437 despite bit 11), no extra field and no comment. A payload
+ * file compressed already by its kind (a member name ending in .pdf, .xlsx
+ * or .zip, any case) is stored, so is one whose first 64 KiB shrink by less
+ * than 3% under deflate (images, random data); the rest is deflated at
+ * level MQ_ARCHIVE_LEVEL. The choice depends on name and content only. bag-info.txt holds the fields added
  * with mq_bag_add_info in their order, then Bagging-Date and Payload-Oxum.
  *
  * Names. mq_archive_safe_name makes a relative name safe on Windows and
@@ -58,6 +62,9 @@ struct mq_bag {
 	 * its bytes and on_bytes_ctx, from the thread that writes the bag. */
 	void (*on_bytes)(uint64_t bytes, void *ctx);
 	void *on_bytes_ctx;
+	/* NULL, or digests shared with other bags (not owned; see
+	 * mq_digest_cache_new) */
+	struct mq_digest_cache *digests;
 	struct mq_bag_file *files;
 	size_t nfiles, afiles;
 	struct mq_bag_field *fields;
@@ -123,5 +130,27 @@ int mq_digests_init(struct mq_digests *d);
 int mq_digests_update(struct mq_digests *d, const void *data, size_t len);
 int mq_digests_final(struct mq_digests *d, char hex256[65], char hex512[129]);
 void mq_digests_free(struct mq_digests *d);
+
+/* Digests of payload files by path, shared by bags written at the same
+ * time by several threads (thread-safe): the first writer of a file hashes
+ * it, a writer of the same file in another bag waits for that and copies
+ * the file without hashing it. Free after every bag that uses it is
+ * written. new returns NULL when out of memory. */
+struct mq_digest_cache;
+struct mq_digest_cache *mq_digest_cache_new(void);
+void mq_digest_cache_free(struct mq_digest_cache *c); /* NULL-safe */
+
+/* What the cache knows of a file. */
+struct mq_known_digests {
+	uint64_t size;
+	char sha256[65], sha512[129];
+};
+
+/* 1: src is known (*out filled); 0: the caller is to hash it now and then
+ * call mq_digest_cache_put (or _drop when it could not); MQ_ERR_NOMEM.
+ * Waits while another thread hashes src. */
+int mq_digest_cache_get(struct mq_digest_cache *c, const char *src, struct mq_known_digests *out);
+void mq_digest_cache_put(struct mq_digest_cache *c, const char *src, const struct mq_known_digests *d);
+void mq_digest_cache_drop(struct mq_digest_cache *c, const char *src);
 
 #endif
