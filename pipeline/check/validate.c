@@ -131,6 +131,7 @@ static void check_init(struct check *c, const struct mq_validate_opts *opts)
 	c->reread = opts->reread;
 	c->hash = opts->id_hash ? opts->id_hash : mq_hash;
 	c->min_day = mq_day_from_ymd(2013, 1, 1);
+	mq_buf_init(&c->norm);
 }
 
 static uint64_t dup_hash(void *ctx, uint32_t entry);
@@ -144,6 +145,11 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 	v->opts = *opts;
 	v->values_fd = -1;
 	check_init(&v->check, opts);
+	mq_buf_init(&v->values_buf);
+	mq_buf_init(&v->values_a);
+	mq_buf_init(&v->values_b);
+	mq_buf_init(&v->msg_en);
+	mq_buf_init(&v->msg_zh);
 	v->sources = mq_intern_new();
 	v->households = mq_intern_new();
 	v->villages = mq_intern_new();
