@@ -10,7 +10,7 @@ from pdfcheck import check, finish, pdftotext
 
 HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|附件：|附录：|\S+个人考核表$)")
 CAPTION = re.compile(r"^\s*[表图]\d+\s")
-FOOTER = re.compile(r"^\s*(—\s*\d+\s*—|第 \d+ 页 共 \d+ 页)\s*$")
+FOOTER = re.compile(r"^\s*(—\s*\d+\s*—|第\s*\d+\s*页\s*共\s*\d+\s*页)\s*$")
 
 def pages(pdf):
     out = pdftotext(pdf, "-layout")

@@ -4,7 +4,8 @@
 # keeps two lines on each side of a break, a heading and a table caption
 # never end a page (they go with the table's header and two rows), no page
 # holds only a heading (the heading before sections that start pages goes
-# with the first), a table's last row never stands alone, and a table of
+# with the first; a heading goes with a paragraph of three lines, which
+# cannot split two and two), a table's last row never stands alone, and a table of
 # three rows is never split.
 . tests/e2e/lib.sh
 BUILD=${BUILD:-build}
