@@ -1106,7 +1106,7 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 	int rc = 0;
 	xmlInitParser();
 	if (!(x.chunk = malloc(CHUNK))) {
-		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "内存不足 / out of memory");
+		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
 	x.zf = unzOpen2_64(path, &ff);

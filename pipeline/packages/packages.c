@@ -312,7 +312,7 @@ static int list_reports(struct stage *s, struct mq_error *err)
 		free(dir);
 		return rc;
 	}
-	struct mq_buf rec = {.cap = RECORD_MAX}, cell = {.cap = FIELD_MAX};
+	struct mq_buf rec = MQ_BUF_INIT_CAP(RECORD_MAX), cell = MQ_BUF_INIT_CAP(FIELD_MAX);
 	size_t a = 0;
 	long line = 1;
 	int got = next_record(&r, &rec); /* the header */

@@ -1015,7 +1015,7 @@ static struct program *program_find(const struct mq_face *face, uint64_t hash, c
 static struct program *program_make(struct mq_pdf *p, struct mq_face *face, uint64_t hash,
 				    const uint16_t *codes, size_t n, int *rc)
 {
-	struct mq_buf buf = {0};
+	struct mq_buf buf = MQ_BUF_INIT;
 	*rc = mq_face_subset(face, codes, n, &buf);
 	size_t zn = *rc ? 0 : deflate_best(p, buf.data, buf.len);
 	if (!*rc && !zn)

@@ -620,13 +620,13 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 	/* <乡镇>_<period>.txt by the raw name when it makes a file name, else
 	 * by its safe form (core/safename.h: 东:岗乡 → 东：岗乡, 北/洼乡 → 北／洼乡) */
 	char path[4400], raw[2048];
-	struct mq_buf safe = {0};
+	struct mq_buf safe = MQ_BUF_INIT;
 	snprintf(raw, sizeof raw, "%s_%s.txt", township, period);
 	snprintf(path, sizeof path, "%s/%s", c->o->next_steps_dir, raw);
 	int e = strchr(raw, '/') ? ENOENT : access(path, F_OK) ? errno : 0;
 	if (e == ENOENT || e == ENAMETOOLONG) {
 		if (mq_safe_name(raw, strlen(raw), &safe))
-			return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "内存不足 / out of memory");
+			return mq_fail_nomem(err, NULL, 0);
 		snprintf(path, sizeof path, "%s/%s", c->o->next_steps_dir, safe.data);
 		mq_buf_free(&safe);
 		e = access(path, F_OK) ? errno : 0;
