@@ -45,14 +45,18 @@ check "the output layer has fault points ($n)" test "${n:-0}" -gt 100
 # last 14 (the commit: journal, folder fsyncs, swaps) with every error
 # Under the sanitizers the reader's thread runs at another pace, so points
 # over the run are numbered differently from one run to the next: there
-# only the commit's points (numbered the same way) are swept.
+# only the commit's points (numbered the same way) are swept, each with
+# one of the errors in turn (the normal leg tries every error at each).
 spread=${FAULT_SPREAD:-15}
 case ${BUILD:-build} in *san*) spread=0; echo "faults: the spread over the run SKIPPED under sanitizers" ;; esac
 step=$(( spread ? (n - 14) / spread + 1 : n ))
 errs="ENOSPC EIO EROFS"
 cases=$(k=0; i=1; while [ $spread -gt 0 ] && [ $i -le $((n - 14)) ]; do
 		set -- $errs; shift $((k % 3)); echo "$i:$1"; i=$((i + step)); k=$((k + 1)); done
-	for i in $(seq $((n - 13)) "$n"); do for e in $errs; do echo "$i:$e"; done; done)
+	for i in $(seq $((n - 13)) "$n"); do
+		if [ -n "$SANITIZED" ]; then set -- $errs; shift $((i % 3)); echo "$i:$1"
+		else for e in $errs; do echo "$i:$e"; done; fi
+	done)
 fails=0 tried=0
 for c in $cases; do
 	p=${c%%:*} e=${c#*:}
