@@ -78,6 +78,8 @@ struct mq_column {
 	int align;
 	int wrap;          /* line-break flags of its body cells (MQ_BREAK_LIST) */
 	int fit;           /* 1: at least as wide as its widest unbreakable value */
+	double max_share;  /* fit: at most as wide as this width would make it (0 = FIT_MAX) */
+	int max_lines;     /* body cells cut to this many lines, ending in "…" (0 = all) */
 	int total;         /* enum mq_total: what the totals row shows here */
 	const char *total_value;   /* MQ_TOTAL_VALUE: template expanded in the table's context */
 	struct mq_when *when;
@@ -102,6 +104,7 @@ struct mq_block {
 	struct mq_column *cols;
 	int ncols, head_style, total_style, total_label_col;
 	const char *total_label;
+	int max_rows;              /* body rows a page at most (0 = as many as fit) */
 	struct mq_when *rowwhen;
 	int nrowwhen;
 	/* bar chart */

@@ -717,9 +717,33 @@ static int grow_cells(struct rctx *r, int n)
 struct table_geom {
 	double x[65];              /* column edges */
 	int flags[64];             /* line-break flags of the body cells */
+	int max_lines[64];         /* lines a body cell keeps (0 = all) */
 	int ncols;
 	double pad_x, pad_y;       /* cell padding, from the table's style */
 };
+
+/* Cuts a cell broken into more than max lines to its first max lines, the
+ * last one ending in "…" (characters before it go until it fits), so a
+ * table's rows have a bounded height whatever the data holds. */
+static int clip_cell(struct rctx *r, const struct mq_style *s, struct mq_buf *txt, double width, int flags,
+		     int max, struct mq_lines *ls)
+{
+	const char *mark = mq_pdf_has_glyph(r->pdf, s->font, 0x2026) ? "…" : "...";
+	size_t end = ls->v[max - 1].end, ml = strlen(mark);
+	for (;;) {
+		while (end > 0 && (txt->data[end - 1] == ' ' || txt->data[end - 1] == '\n'))
+			end--;
+		txt->len = end;
+		txt->data[end] = '\0';
+		int rc = mq_buf_add(txt, mark, ml) ? nomem(r) : break_text(r, s, txt->data, txt->len, width, 0, flags, ls);
+		if (rc || ls->n <= (size_t)max || end == 0)
+			return rc;
+		do   /* back over one code point */
+			end--;
+		while (end > 0 && ((unsigned char)txt->data[end] & 0xC0) == 0x80);
+	}
+}
+
 /* Breaks the cells [off, off + ncols) in their columns: the tallest cell's
  * line count in *levels, the row's line pitch in *lead. */
 static int measure_row(struct rctx *r, const struct table_geom *g, int off, int *levels, double *lead)
@@ -730,10 +754,12 @@ static int measure_row(struct rctx *r, const struct table_geom *g, int off, int 
 		const struct mq_style *s = &r->t->styles[r->cell_style[off + c]];
 		const struct mq_buf *txt = &r->cell_text[off + c];
 		int rc = use_font(r, s->font);
+		double w = g->x[c + 1] - g->x[c] - 2 * g->pad_x;
+		int flags = off ? 0 : g->flags[c], max = off ? 0 : g->max_lines[c];
 		if (!rc)
-			rc = break_text(r, s, txt->data ? txt->data : "", txt->len,
-					g->x[c + 1] - g->x[c] - 2 * g->pad_x, 0, off ? 0 : g->flags[c],
-					&r->cell_lines[off + c]);
+			rc = break_text(r, s, txt->data, txt->len, w, 0, flags, &r->cell_lines[off + c]);
+		if (!rc && max > 0 && r->cell_lines[off + c].n > (size_t)max)
+			rc = clip_cell(r, s, &r->cell_text[off + c], w, flags, max, &r->cell_lines[off + c]);
 		if (rc)
 			return rc;
 		if ((int)r->cell_lines[off + c].n > *levels)
@@ -801,6 +827,9 @@ static int emit_row(struct rctx *r, struct table_run *tr, const int *aligns)
 	int levels, rc;
 	double lead;
 	if ((rc = measure_row(r, tr->g, 0, &levels, &lead)))
+		return rc;
+	if (tr->b->max_rows > 0 && tr->rows_here >= tr->b->max_rows &&
+	    ((rc = new_page(r)) || (rc = draw_header(r, tr))))
 		return rc;
 	int page_cap = (int)floor((r->ytop - r->ybot - tr->head_h - 2 * tr->g->pad_y) / lead + 1e-6);
 	int from = 0;
@@ -920,8 +949,9 @@ static int keep_last_row(struct rctx *r, struct table_run *tr, const struct mq_d
 	if (rc || (rc = row_height(r, tr->g, &h_last)) || (rc = fill_cells(r, b, set, fidx, f)) ||
 	    (rc = row_height(r, tr->g, &h_this)))
 		return rc;
-	if (r->y - h_this >= r->ybot - 0.01 && r->y - h_this - h_last < r->ybot - 0.01 &&
-	    ((rc = new_page(r)) || (rc = draw_header(r, tr))))
+	/* the last row would not fit, or would start a page past max-rows */
+	int alone = r->y - h_this - h_last < r->ybot - 0.01 || (b->max_rows > 0 && tr->rows_here + 1 == b->max_rows);
+	if (r->y - h_this >= r->ybot - 0.01 && alone && ((rc = new_page(r)) || (rc = draw_header(r, tr))))
 		return rc;
 	return 0;
 }
@@ -969,6 +999,7 @@ static int table_widths(struct rctx *r, const struct mq_block *b, const struct m
 		const struct mq_column *col = &b->cols[c];
 		w[c] = W * col->share / share;
 		g->flags[c] = col->wrap;
+		g->max_lines[c] = col->max_lines;
 		if (!col->fit) {
 			rest_share += col->share;
 			continue;
@@ -994,8 +1025,9 @@ static int table_widths(struct rctx *r, const struct mq_block *b, const struct m
 			return rc;
 		need += 2 * g->pad_x + 0.5;
 		/* a freak value (a whole line as a record id) is cut instead */
-		if (need > W * FIT_MAX)
-			need = W * FIT_MAX;
+		double most = col->max_share > 0 ? W * col->max_share / share : W * FIT_MAX;
+		if (need > most)
+			need = most;
 		w[c] = need;
 		fixed += w[c];
 	}

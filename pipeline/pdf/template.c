@@ -561,6 +561,7 @@ static int parse_table(struct loader *L, xmlNode *n, struct mq_block *b)
 	if (!b->cols)
 		return mq_fail_nomem(L->err, L->path, 0);
 	b->ncols = 0;
+	int table_lines = (int)attr_num(L, n, "max-lines", 0);
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (!is_el(c, "column"))
 			continue;
@@ -578,6 +579,8 @@ static int parse_table(struct loader *L, xmlNode *n, struct mq_block *b)
 		const char *wrap = attr(L, c, "wrap", "text");
 		col->wrap = strcmp(wrap, "list") == 0 ? MQ_BREAK_LIST : strcmp(wrap, "none") == 0 ? MQ_BREAK_NONE : 0;
 		col->fit = strcmp(attr(L, c, "fit", "share"), "content") == 0;
+		col->max_share = attr_num(L, c, "max-width", 0);
+		col->max_lines = (int)attr_num(L, c, "max-lines", table_lines);
 		const char *tot = attr(L, c, "total", "none");
 		col->total = strcmp(tot, "sum") == 0 ? MQ_TOTAL_SUM : strcmp(tot, "value") == 0 ? MQ_TOTAL_VALUE
 										: MQ_TOTAL_NONE;
@@ -590,6 +593,7 @@ static int parse_table(struct loader *L, xmlNode *n, struct mq_block *b)
 			return rc;
 	}
 	b->total_label = attr(L, n, "total-label", "合计");
+	b->max_rows = (int)attr_num(L, n, "max-rows", 0);
 	b->total_label_col = strcmp(attr(L, n, "totals", "false"), "true") == 0 ? 0 : -1;
 	if ((rc = parse_whens(L, n, &b->rowwhen, &b->nrowwhen)) ||
 	    (rc = style_ref(L, n, "head-style", "th", &b->head_style)) ||
