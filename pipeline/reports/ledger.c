@@ -1,4 +1,4 @@
-/* reports_ledger.c — the village visit ledger (村级民情走访台账,
+/* ledger.c — the village visit ledger (村级民情走访台账,
  * templates/village_ledger.xml): every household of the village visited
  * in the period (一户一档), each with its visits in date order. Rows come
  * from the compact visits of reports.c, already sorted by village,

@@ -907,8 +907,9 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 /* Pages planned, for the progress line only (the files never depend on
  * it), as measured on generated and sample data: a monthly summary 3 pages
  * and one per two villages, for each month begun by the run date; a ledger
- * a page and one per 24 visits; the assessment 2 pages, one per cadre and
- * one per five teams (twice with township reports); the quality report 5. */
+ * a page and one per 30 visits (its template's max-rows); the assessment 2
+ * pages, one per cadre and one per five teams (twice with township
+ * reports); the quality report 5. */
 static long long plan_pages(const struct rp_ctx *c)
 {
 	int months = 0;
@@ -918,7 +919,7 @@ static long long plan_pages(const struct rp_ctx *c)
 	}
 	long long pages = months * (3LL * (long long)c->township.nrows + (long long)c->nvillages / 2) + 5;
 	for (size_t v = 0; v < c->nvillages; v++)
-		pages += 1 + (long long)c->villages[v].count / 24;
+		pages += 1 + (long long)c->villages[v].count / 30;
 	long long assess = 2 + (long long)c->assessment.nrows + (long long)c->team.nrows / 5;
 	return pages + assess * (c->o->township_reports ? 2 : 1);
 }

@@ -208,4 +208,14 @@ font_template song "$TMP/uming.ttf" 1 > "$TMP/ttf1.xml"
 "$TOOL" --date 2024-03-31 --xsd $XSD "$TMP/ttf1.xml" "$TMP/ttf1.pdf" > /dev/null 2> "$TMP/ttf1.err"
 check ".ttf face 1: refused" test $? -ne 0
 check ".ttf face 1: the error names the file and face" grep -q "uming.ttf.*第 1 号字面" "$TMP/ttf1.err"
+
+# bounded rows: max-rows="7" puts at most 7 rows a page; 99 rows would leave
+# the last alone on page 15, so page 14 holds 6 and the last page 2;
+# max-lines="1" cuts a longer note to one line ending in "…"
+sed -e 's|<table data="villages">|<table data="villages" max-rows="7" max-lines="1">|' "$TMP/rows.xml" > "$TMP/bounded.xml"
+check "render 99 bounded rows" "$TOOL" --rows 99 --bench --date 2024-03-31 --xsd $XSD "$TMP/bounded.xml" "$TMP/bd.pdf"
+pdftotext -layout "$TMP/bd.pdf" - | awk 'BEGIN { RS = "\f" } NF { n = gsub(/MQ-[0-9][0-9][0-9][0-9][0-9]/, "&"); printf "%d ", n }' > "$TMP/bd.n"
+check "7 rows a page, 6 before the last two ($(cat "$TMP/bd.n"))" [ "$(cat "$TMP/bd.n")" = "7 7 7 7 7 7 7 7 7 7 7 7 7 6 2 " ]
+check "each id once" test "$(pdftotext "$TMP/bd.pdf" - | grep -o 'MQ-[0-9]\{5\}' | sort -u | wc -l)" -eq 99
+check "one line a row, cut notes end in …" test "$(pdftotext -layout "$TMP/bd.pdf" - | grep 'MQ-[0-9]' | grep -c '…')" -ge 20
 finish
