@@ -78,7 +78,7 @@ void mq_progress_span(struct mq_progress *p, long long offset, long long stage_t
 
 /* Seconds after the first update before there is a rate: long enough to
  * count a little, short enough for a stage of a tenth of a second. */
-#define RATE_AFTER 0.02
+#define RATE_AFTER 0.01
 
 /* "剩余 left M:SS" from the rate since the first update (elapsed seconds
  * for done units), "0:SS.d" under ten seconds and "0:00.dd" under one (a
