@@ -60,9 +60,9 @@ int mq_figures_write(struct mq_figures_cmd *f)
 {
 	struct mq_error err = { 0 };
 	if (f->cli.partial ? mq_agg_write_partial(f->agg, f->cli.partial, &err)
-			   : mq_agg_write_figures(f->agg, f->data_dir, f->cli.bom, &err) ||
+			   : mq_agg_write_figures(f->agg, f->data_dir, f->cli.bom, NULL, &err) ||
 				     mq_assess_write(f->agg, f->rubric, f->tally, f->data_dir, f->cli.bom, &err) ||
-				     mq_figures_xlsx(f->data_dir, f->cli.as_of, &err))
+				     mq_figures_xlsx(f->data_dir, f->cli.as_of, NULL, &err))
 		return mq_cli_fatal(&err);
 	return 0;
 }

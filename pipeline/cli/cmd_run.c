@@ -66,31 +66,6 @@ static void on_progress(long long done, long long total, long long records, void
 	mq_progress_update(&r->progress, done, total, records);
 }
 
-/* data/run.txt for the archive stage (run_record.h): the inputs read as
- * files, without a workbook's sheets (a sheet is its file's) and without
- * the ones not read. */
-static int write_run_info(struct run *r, struct mq_error *err)
-{
-	char path[4400], as_of[11];
-	snprintf(path, sizeof path, "%s/run.txt", r->data_dir);
-	mq_date_format(r->cli.as_of, as_of);
-	const char **files = malloc(((size_t)r->counts.ninputs + 1) * sizeof *files);
-	if (!files)
-		return mq_fail_nomem(err, NULL, 0);
-	size_t n = 0;
-	for (int i = 0; i < r->counts.ninputs; i++)
-		if (!r->counts.inputs[i].label && !r->counts.inputs[i].skip_zh)
-			files[n++] = r->counts.inputs[i].path;
-	struct mq_run_facts facts = {
-		.period = r->period.label, .as_of = as_of, .records_read = r->counts.read,
-		.accepted = r->counts.accepted, .rejected = r->counts.rejected, .dropped = r->counts.dropped,
-		.unit = r->cli.unit, .inputs = files, .ninputs = n,
-	};
-	int rc = mq_run_record_write(path, &facts, err);
-	free(files);
-	return rc;
-}
-
 static int write_counts(struct run *r, struct mq_error *err)
 {
 	char run_date[11], period_as_of[11], in_period[32];
@@ -106,6 +81,43 @@ static int write_counts(struct run *r, struct mq_error *err)
 	return mq_write_counts(r->data_dir, &r->counts, extra, r->cli.bom, err);
 }
 
+/* The assessment CSVs, data/run.txt for the archive stage (run_record.h:
+ * the inputs read as files, without a workbook's sheets (a sheet is its
+ * file's) and without the ones not read), data/figures.xlsx from the
+ * figure CSVs and counts.csv. The stage's progress counts the bytes read
+ * after the scoring (which is quick): the inputs hashed for run.txt, then
+ * the CSVs put into the workbook, each part with its own rate (a byte of
+ * the workbook costs far more than a byte hashed). */
+static int write_assessment(struct run *r, struct mq_error *err)
+{
+	int rc = mq_assess_write(r->agg, r->rubric, r->tally, r->data_dir, r->cli.bom, err);
+	if (rc)
+		return rc;
+	char path[4400], as_of[11];
+	snprintf(path, sizeof path, "%s/run.txt", r->data_dir);
+	mq_date_format(r->cli.as_of, as_of);
+	const char **files = malloc(((size_t)r->counts.ninputs + 1) * sizeof *files);
+	if (!files)
+		return mq_fail_nomem(err, NULL, 0);
+	size_t n = 0;
+	for (int i = 0; i < r->counts.ninputs; i++)
+		if (!r->counts.inputs[i].label && !r->counts.inputs[i].skip_zh)
+			files[n++] = r->counts.inputs[i].path;
+	struct mq_run_facts facts = {
+		.period = r->period.label, .as_of = as_of, .records_read = r->counts.read,
+		.accepted = r->counts.accepted, .rejected = r->counts.rejected, .dropped = r->counts.dropped,
+		.unit = r->cli.unit, .inputs = files, .ninputs = n, .progress = &r->progress,
+	};
+	long long hashed = mq_run_record_input_bytes(&facts), total = hashed + mq_figures_xlsx_bytes(r->data_dir);
+	mq_progress_span(&r->progress, 0, total);
+	rc = mq_run_record_write(path, &facts, err);
+	free(files);
+	if (rc)
+		return rc;
+	mq_progress_span(&r->progress, hashed, total);
+	return (rc = mq_figures_xlsx(r->data_dir, r->cli.as_of, &r->progress, err)) ? rc : write_counts(r, err);
+}
+
 /* The stages, in order, each checked for an interruption before it runs. */
 static int run_stages(struct run *r, struct mq_error *err)
 {
@@ -119,13 +131,12 @@ static int run_stages(struct run *r, struct mq_error *err)
 	mq_progress_done(&r->progress);
 	if (interrupted)
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted");
-	mq_progress_stage(&r->progress, "汇总 aggregate");
-	if ((rc = mq_agg_write_figures(r->agg, r->data_dir, r->cli.bom, err)))
+	mq_progress_stage_of(&r->progress, "汇总 aggregate", MQ_PROGRESS_ROWS);
+	if ((rc = mq_agg_write_figures(r->agg, r->data_dir, r->cli.bom, &r->progress, err)))
 		return rc;
 	mq_progress_done(&r->progress);
-	mq_progress_stage(&r->progress, "考核 assess");
-	if ((rc = mq_assess_write(r->agg, r->rubric, r->tally, r->data_dir, r->cli.bom, err)) ||
-	    (rc = mq_figures_xlsx(r->data_dir, r->cli.as_of, err)) || (rc = write_counts(r, err)) || (rc = write_run_info(r, err)))
+	mq_progress_stage_of(&r->progress, "考核 assess", MQ_PROGRESS_BYTES);
+	if ((rc = write_assessment(r, err)))
 		return rc;
 	mq_progress_done(&r->progress);
 	if (interrupted)

@@ -23,6 +23,7 @@ static const struct unit_text {
 } units[] = {
 	[MQ_PROGRESS_RECORDS] = { "%.0f 条 records", "%.0f 条/秒 per s", 1 },
 	[MQ_PROGRESS_PAGES] = { "%.0f 页 pages", "%.0f 页/秒 per s", 1 },
+	[MQ_PROGRESS_ROWS] = { "%.0f 行 rows", "%.0f 行/秒 per s", 1 },
 	[MQ_PROGRESS_BYTES] = { "%.1f MB", "%.1f MB/s", 1e6 },
 };
 
@@ -46,6 +47,7 @@ void mq_progress_stage_of(struct mq_progress *p, const char *name, enum mq_progr
 	p->last_quarter = 0;
 	p->drawn = 0;
 	p->base_set = 0;
+	p->span_offset = p->span_total = 0;
 	if (p->quiet)
 		return;
 	if (!p->tty) {
@@ -64,17 +66,37 @@ void mq_progress_stage(struct mq_progress *p, const char *name)
 	mq_progress_stage_of(p, name, MQ_PROGRESS_RECORDS);
 }
 
+void mq_progress_span(struct mq_progress *p, long long offset, long long stage_total)
+{
+	p->span_offset = offset;
+	p->span_total = stage_total;
+	/* the part's own rate (its work may cost more or less a unit), drawn
+	 * as soon as there is one */
+	p->base_set = 0;
+	p->last_draw = 0;
+}
+
+/* Seconds after the first update before there is a rate: long enough to
+ * count a little, short enough for a stage of a tenth of a second. */
+#define RATE_AFTER 0.01
+
 /* "剩余 left M:SS" from the rate since the first update (elapsed seconds
- * for done units), or "--:--" before there is a rate to go by */
+ * for done units), "0:SS.d" under ten seconds and "0:00.dd" under one (a
+ * short stage's estimate is not 0:00), or "--:--" before there is a rate
+ * to go by */
 static void time_left(char *out, size_t n, double elapsed, long long done, long long remaining)
 {
-	if (done <= 0 || elapsed < 0.05) {
+	if (done <= 0 || elapsed < RATE_AFTER) {
 		snprintf(out, n, "剩余 left --:--");
 		return;
 	}
 	double left = remaining > 0 ? elapsed * (double)remaining / (double)done : 0;
 	long s = (long)(left + 0.5);
-	if (s >= 3600)
+	if (left < 0.995)
+		snprintf(out, n, "剩余 left 0:%05.2f", left);
+	else if (left < 9.95)
+		snprintf(out, n, "剩余 left 0:%04.1f", left);
+	else if (s >= 3600)
 		snprintf(out, n, "剩余 left %ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
 	else
 		snprintf(out, n, "剩余 left %ld:%02ld", s / 60, s % 60);
@@ -82,9 +104,13 @@ static void time_left(char *out, size_t n, double elapsed, long long done, long 
 
 void mq_progress_update(struct mq_progress *p, long long done, long long total, long long records)
 {
-	if (p->quiet || !p->stage)
+	if (!p || p->quiet || !p->stage)
 		return;
 	double t = now();
+	if (p->span_total > 0) {
+		done += p->span_offset;
+		total = p->span_total;
+	}
 	if (total < done)
 		total = done;
 	int pct = total > 0 ? (int)(done * 100 / total) : 0;
@@ -113,7 +139,7 @@ void mq_progress_update(struct mq_progress *p, long long done, long long total, 
 		return;
 	}
 	/* the first draw waits for a rate, so it already shows a time left */
-	if (elapsed < 0.05 || t - p->last_draw < 0.2)
+	if (elapsed < RATE_AFTER || done <= p->base_done || t - p->last_draw < 0.2)
 		return;
 	p->last_draw = t;
 	p->drawn = 1;

@@ -8,6 +8,7 @@
 #include "minqing/core/hashmap.h"
 #include "minqing/core/files.h"
 #include "minqing/core/csv_out.h"
+#include "minqing/core/progress.h"
 #include "minqing/core/date.h"
 #include "minqing/core/rate.h"
 
@@ -840,8 +841,21 @@ int mq_summary_header(int level, const char **cells, size_t max)
 }
 
 
+/* Rows written of the four files, for the progress line. */
+struct rows_done {
+	struct mq_progress *progress;
+	long long done, total;
+};
+
+static void row_written(struct rows_done *d)
+{
+	d->done++;
+	mq_progress_update(d->progress, d->done, d->total, d->done);
+}
+
 static int write_summary(struct mq_agg *agg, const char *path, int level,
-			 const struct mq_summary_row *rows, size_t n, int bom, struct mq_error *err)
+			 const struct mq_summary_row *rows, size_t n, int bom,
+			 struct rows_done *d, struct mq_error *err)
 {
 	struct mq_out o;
 	int rc = mq_out_open(&o, path, err);
@@ -882,6 +896,7 @@ static int write_summary(struct mq_agg *agg, const char *path, int level,
 		for (int k = 0; k < MQ_TOPIC_N; k++)
 			mq_csv_count(fp, c->topics[k]);
 		mq_csv_end(fp);
+		row_written(d);
 	}
 	return mq_out_commit(&o, err);
 }
@@ -891,7 +906,8 @@ static const char *const cadre_month_cols[] = {
 	"quota_met", "days_in_village", "demands", "resolved", "resolution_rate",
 };
 
-static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, struct mq_error *err)
+static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, struct rows_done *d,
+			       struct mq_error *err)
 {
 	size_t n;
 	const struct mq_cadre_month_row *rows = mq_agg_cadre_months(agg, &n);
@@ -919,11 +935,13 @@ static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, st
 		mq_csv_count(fp, r->resolved);
 		mq_csv_rate(fp, r->resolved, r->demands);
 		mq_csv_end(fp);
+		row_written(d);
 	}
 	return mq_out_commit(&o, err);
 }
 
-int mq_agg_write_figures(struct mq_agg *agg, const char *data_dir, int bom, struct mq_error *err)
+int mq_agg_write_figures(struct mq_agg *agg, const char *data_dir, int bom,
+			 struct mq_progress *progress, struct mq_error *err)
 {
 	if (compute(agg))
 		return mq_fail_nomem(err, data_dir, 0);
@@ -934,13 +952,14 @@ int mq_agg_write_figures(struct mq_agg *agg, const char *data_dir, int bom, stru
 					     "county_summary.csv" };
 	const struct mq_summary_row *rows[] = { agg->vrows, agg->trows, agg->crows };
 	size_t counts[] = { agg->nvrows, agg->ntrows, agg->ncrows };
+	struct rows_done d = { progress, 0, (long long)(agg->nvrows + agg->ntrows + agg->ncrows + agg->ncm_rows) };
 	char path[4096];
 	for (int level = 0; level < 3; level++) {
 		snprintf(path, sizeof path, "%s/%s", data_dir, names[level]);
-		rc = write_summary(agg, path, level, rows[level], counts[level], bom, err);
+		rc = write_summary(agg, path, level, rows[level], counts[level], bom, &d, err);
 		if (rc)
 			return rc;
 	}
 	snprintf(path, sizeof path, "%s/cadre_monthly.csv", data_dir);
-	return write_cadre_monthly(agg, path, bom, err);
+	return write_cadre_monthly(agg, path, bom, &d, err);
 }

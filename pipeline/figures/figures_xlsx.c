@@ -2,6 +2,7 @@
  * The CSVs stay the contract (section 6); the workbook is the same numbers
  * laid out for pasting: it is made from the written CSVs, so the two can
  * never disagree. */
+#include "minqing/core/progress.h"
 #include "minqing/core/xlsx_out.h"
 #include "minqing/figures/figures_xlsx.h"
 #include "minqing/ingest/ingest.h"
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_COLS 64
@@ -51,6 +53,8 @@ struct sheet_load {
 	struct mq_xlsx *x;
 	int ncols;
 	enum mq_xlsx_kind kinds[MAX_COLS];
+	struct mq_progress *progress;
+	long long done, total;      /* bytes of the CSVs read, about (quotes are not counted) */
 	struct mq_error *err;
 };
 
@@ -59,8 +63,11 @@ static int on_row(const char *const *cells, const size_t *lens, long line, void 
 	(void)line;
 	struct sheet_load *s = ctx;
 	const char *c[MAX_COLS];
-	for (int i = 0; i < s->ncols; i++)
+	for (int i = 0; i < s->ncols; i++) {
 		c[i] = cells[i] && lens[i] ? cells[i] : NULL;
+		s->done += (long long)lens[i] + 1; /* and its comma or line end */
+	}
+	mq_progress_update(s->progress, s->done, s->total, 0);
 	return mq_xlsx_row(s->x, c, lens, s->kinds, -1, s->err);
 }
 
@@ -84,12 +91,14 @@ static int read_header(const char *path, char *line, size_t size, char **names, 
 	return 0;
 }
 
-static int add_sheet(struct mq_xlsx *x, const char *path, const char *sheet, struct mq_error *err)
+static int add_sheet(struct sheet_load *load, const char *path, const char *sheet)
 {
 	char line[4096], *names[MAX_COLS], zh[MAX_COLS][96];
 	const char *head[MAX_COLS];
 	struct mq_ref_column spec[MAX_COLS];
-	struct sheet_load s = { .x = x, .err = err };
+	struct sheet_load s = *load;
+	struct mq_xlsx *x = s.x;
+	struct mq_error *err = s.err;
 	if (read_header(path, line, sizeof line, names, &s.ncols))
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取 / cannot read");
 	for (int i = 0; i < s.ncols; i++) {
@@ -110,21 +119,48 @@ static int add_sheet(struct mq_xlsx *x, const char *path, const char *sheet, str
 	int rc = mq_xlsx_sheet(x, sheet, head, s.ncols, -1, err);
 	if (!rc)
 		rc = mq_read_reference(path, spec, s.ncols, on_row, &s, err);
+	load->done = s.done;
 	return rc;
 }
 
-int mq_figures_xlsx(const char *data_dir, mq_day as_of, struct mq_error *err)
+/* The size of a sheet's CSV, -1 when it is not there. */
+static long long sheet_bytes(const char *data_dir, size_t i, char *path, size_t size)
+{
+	struct stat sb;
+	snprintf(path, size, "%s/%s", data_dir, sheets[i].file);
+	return stat(path, &sb) == 0 && access(path, R_OK) == 0 ? (long long)sb.st_size : -1;
+}
+
+long long mq_figures_xlsx_bytes(const char *data_dir)
+{
+	char path[4400];
+	long long n = 0;
+	for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++) {
+		long long b = sheet_bytes(data_dir, i, path, sizeof path);
+		n += b > 0 ? b : 0;
+	}
+	return n;
+}
+
+int mq_figures_xlsx(const char *data_dir, mq_day as_of, struct mq_progress *progress, struct mq_error *err)
 {
 	char path[4400];
 	snprintf(path, sizeof path, "%s/figures.xlsx", data_dir);
 	struct mq_xlsx *x = mq_xlsx_open(path, as_of, err);
 	if (!x)
 		return MQ_ERR_IO;
+	struct sheet_load load = { .x = x, .progress = progress, .total = mq_figures_xlsx_bytes(data_dir), .err = err };
+	long long read = 0;
 	int rc = 0;
 	for (size_t i = 0; !rc && i < sizeof sheets / sizeof sheets[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", data_dir, sheets[i].file);
-		if (access(path, R_OK) == 0)
-			rc = add_sheet(x, path, sheets[i].sheet, err);
+		long long b = sheet_bytes(data_dir, i, path, sizeof path);
+		if (b < 0)
+			continue;
+		rc = add_sheet(&load, path, sheets[i].sheet);
+		/* the whole file read: its size, not the cells counted */
+		read += b;
+		load.done = read;
+		mq_progress_update(progress, load.done, load.total, 0);
 	}
 	if (rc) {
 		mq_xlsx_abort(x);

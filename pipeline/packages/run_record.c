@@ -9,12 +9,31 @@
 
 #include "minqing/archive/bag.h"
 #include "minqing/core/files.h"
+#include "minqing/core/progress.h"
 
 const char *const mq_run_keys[MQ_RUN_NKEYS] = {
 	"period", "as_of", "records_read", "accepted", "rejected", "dropped", "unit",
 };
 
-static int digest_file(const char *path, char hex256[65], struct mq_error *err)
+/* An input that is hashed: a regular file (not "-", a pipe, a device). */
+static int hashed(const char *p, struct stat *sb)
+{
+	return strcmp(p, "-") && stat(p, sb) == 0 && S_ISREG(sb->st_mode);
+}
+
+long long mq_run_record_input_bytes(const struct mq_run_facts *f)
+{
+	long long n = 0;
+	struct stat sb;
+	for (size_t i = 0; i < f->ninputs; i++)
+		if (hashed(f->inputs[i], &sb))
+			n += (long long)sb.st_size;
+	return n;
+}
+
+/* Hashes path, adding the bytes read to *done for the progress line. */
+static int digest_file(const char *path, char hex256[65], struct mq_progress *progress, long long *done,
+		       long long total, struct mq_error *err)
 {
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
@@ -24,8 +43,11 @@ static int digest_file(const char *path, char hex256[65], struct mq_error *err)
 	int rc = mq_digests_init(&d);
 	static char buf[1 << 16];
 	size_t n;
-	while (!rc && (n = fread(buf, 1, sizeof buf, fp)) > 0)
+	while (!rc && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
 		rc = mq_digests_update(&d, buf, n);
+		*done += (long long)n;
+		mq_progress_update(progress, *done, total, 0);
+	}
 	if (!rc && ferror(fp))
 		rc = MQ_ERR_IO;
 	if (!rc)
@@ -47,11 +69,12 @@ int mq_run_record_write(const char *path, const struct mq_run_facts *f, struct m
 		fprintf(o.fp, "%s=%lld\n", mq_run_keys[k], counts[k - MQ_RUN_RECORDS_READ]);
 	if (f->unit)
 		fprintf(o.fp, "%s=%s\n", mq_run_keys[MQ_RUN_UNIT], f->unit);
+	long long done = 0, total = f->progress ? mq_run_record_input_bytes(f) : 0;
 	for (size_t i = 0; i < f->ninputs; i++) {
 		const char *p = f->inputs[i];
 		char hex256[65] = "-";
 		struct stat sb;
-		if (strcmp(p, "-") && stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (rc = digest_file(p, hex256, err))) {
+		if (hashed(p, &sb) && (rc = digest_file(p, hex256, f->progress, &done, total, err))) {
 			mq_out_abort(&o);
 			return rc;
 		}

@@ -279,7 +279,7 @@ static void test_village_figures(void)
 	char data[128], path[160], line[1024];
 	snprintf(data, sizeof data, "%s/data", dir);
 	struct mq_error err = { 0 };
-	CHECK_INT(mq_agg_write_figures(agg, data, 0, &err), 0);
+	CHECK_INT(mq_agg_write_figures(agg, data, 0, NULL, &err), 0);
 	snprintf(path, sizeof path, "%s/village_summary.csv", data);
 	FILE *fp = fopen(path, "r");
 	CHECK(fp != NULL);
@@ -610,8 +610,8 @@ static void test_partial_round_trip(void)
 	CHECK_INT(mq_agg_records_in_period(merged), mq_agg_records_in_period(whole));
 	snprintf(d1, sizeof d1, "%s/whole", dir);
 	snprintf(d2, sizeof d2, "%s/merged", dir);
-	CHECK_INT(mq_agg_write_figures(whole, d1, 1, &err), 0);
-	CHECK_INT(mq_agg_write_figures(merged, d2, 1, &err), 0);
+	CHECK_INT(mq_agg_write_figures(whole, d1, 1, NULL, &err), 0);
+	CHECK_INT(mq_agg_write_figures(merged, d2, 1, NULL, &err), 0);
 	static const char *const files[] = { "village_summary.csv", "township_summary.csv",
 					     "county_summary.csv", "cadre_monthly.csv" };
 	for (int i = 0; i < 4; i++) {

@@ -64,6 +64,7 @@
 #include <stdio.h>
 #include "minqing/core/date.h"
 #include "minqing/core/error.h"
+#include "minqing/core/progress.h"
 #include "minqing/ingest/record.h"
 #include "minqing/ingest/reference.h"
 
@@ -145,9 +146,10 @@ const struct mq_cadre_row *mq_agg_cadres(struct mq_agg *agg, size_t *n); /* by c
 const struct mq_township_months *mq_agg_township_months(struct mq_agg *agg, size_t *n);
 
 /* Writes data_dir/{village,township,county}_summary.csv and
- * cadre_monthly.csv atomically. */
+ * cadre_monthly.csv atomically, updating progress (may be NULL) with the
+ * rows written of the four files. */
 int mq_agg_write_figures(struct mq_agg *agg, const char *data_dir, int bom,
-			 struct mq_error *err);
+			 struct mq_progress *progress, struct mq_error *err);
 
 /* Partial state: see the format above. */
 int mq_agg_write_partial(struct mq_agg *agg, const char *path, struct mq_error *err);

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "minqing/core/error.h"
+#include "minqing/core/progress.h"
 
 /* The single-valued keys, in the file's order. */
 enum mq_run_key {
@@ -41,6 +42,7 @@ struct mq_run_facts {
 	const char *unit;           /* NULL: no unit line */
 	const char *const *inputs;  /* the files read, as given ("-": standard input) */
 	size_t ninputs;
+	struct mq_progress *progress; /* NULL, or updated with the bytes hashed */
 };
 
 /* Writes the facts to path atomically (files.h mq_out), hashing each
@@ -48,6 +50,8 @@ struct mq_run_facts {
  * as given when that fails). Returns 0, MQ_ERR_IO (an input cannot be read,
  * or the write failed; err names the file) or MQ_ERR_NOMEM. */
 int mq_run_record_write(const char *path, const struct mq_run_facts *facts, struct mq_error *err);
+/* The bytes mq_run_record_write hashes: the sizes of the regular inputs. */
+long long mq_run_record_input_bytes(const struct mq_run_facts *facts);
 
 struct mq_run_input {
 	char *path;                 /* as written: absolute where it resolved */
