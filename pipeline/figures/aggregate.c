@@ -526,7 +526,7 @@ static int cmp_village_index(const void *pa, const void *pb, void *ctx)
 	return cmp_summary(&rows[*(const size_t *)pa], &rows[*(const size_t *)pb]);
 }
 
-static void add_counts(struct mq_counts *to, const struct mq_counts *from)
+void mq_counts_add(struct mq_counts *to, const struct mq_counts *from)
 {
 	to->visits += from->visits;
 	to->home_visits += from->home_visits;
@@ -624,7 +624,7 @@ static int build_village_rows(struct mq_agg *agg)
 			agg->tmonths[agg->ntrows].months = agg->tmonth_counts + agg->ntrows * nm;
 			agg->ntrows++;
 		}
-		add_counts(&agg->trows[agg->ntrows - 1].c, &r->c);
+		mq_counts_add(&agg->trows[agg->ntrows - 1].c, &r->c);
 		const uint64_t *vm = agg->vmonths + order[i] * nm * AGG_VM_N;
 		struct mq_month_counts *tm = agg->tmonths[agg->ntrows - 1].months;
 		for (size_t m = 0; m < nm; m++) {
@@ -637,7 +637,7 @@ static int build_village_rows(struct mq_agg *agg)
 			agg->crows[agg->ncrows].county = r->county;
 			agg->ncrows++;
 		}
-		add_counts(&agg->crows[agg->ncrows - 1].c, &r->c);
+		mq_counts_add(&agg->crows[agg->ncrows - 1].c, &r->c);
 	}
 	free(county);
 	free(county_n);
