@@ -906,17 +906,11 @@ static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, st
 	mq_csv_row(fp, cadre_month_cols, sizeof cadre_month_cols / sizeof *cadre_month_cols);
 	for (size_t i = 0; i < n; i++) {
 		const struct mq_cadre_month_row *r = &rows[i];
+		const char *text[] = { r->month, r->cadre_id, r->cadre_name, r->township, r->village };
+		const long long v[] = { r->diaries, r->quota_met, r->days_in_village, r->demands, r->resolved };
 		mq_csv_cell(fp, agg->period.label, 1);
-		mq_csv_cell(fp, r->month, 0);
-		mq_csv_cell(fp, r->cadre_id, 0);
-		mq_csv_cell(fp, r->cadre_name, 0);
-		mq_csv_cell(fp, r->township, 0);
-		mq_csv_cell(fp, r->village, 0);
-		mq_csv_count(fp, r->diaries);
-		mq_csv_count(fp, r->quota_met);
-		mq_csv_count(fp, r->days_in_village);
-		mq_csv_count(fp, r->demands);
-		mq_csv_count(fp, r->resolved);
+		mq_csv_cells(fp, text, sizeof text / sizeof *text);
+		mq_csv_counts(fp, v, sizeof v / sizeof *v);
 		mq_csv_rate(fp, r->resolved, r->demands);
 		mq_csv_end(fp);
 	}

@@ -76,6 +76,12 @@ static void zw_u64(struct zw *w, uint64_t v)
 	zw_bytes(w, b, 8);
 }
 
+static void zw_u64s(struct zw *w, const uint64_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		zw_u64(w, v[i]);
+}
+
 static void zw_i32(struct zw *w, int32_t v) { zw_u32(w, (uint32_t)v); }
 
 static void zw_str(struct zw *w, const char *s)
@@ -180,13 +186,9 @@ int mq_agg_write_partial(struct mq_agg *agg, const char *path, struct mq_error *
 		const struct agg_village *v = &agg->villages[i];
 		zw_u32(w, (uint32_t)v->township);
 		zw_u32(w, (uint32_t)v->village);
-		for (int k = 0; k < AGG_V_NCOUNT; k++)
-			zw_u64(w, v->count[k]);
-		for (int k = 0; k < MQ_TOPIC_N; k++)
-			zw_u64(w, v->topics[k]);
-		const uint64_t *vm = agg->vmonths + i * nm * AGG_VM_N;
-		for (size_t k = 0; k < nm * AGG_VM_N; k++)
-			zw_u64(w, vm[k]);
+		zw_u64s(w, v->count, AGG_V_NCOUNT);
+		zw_u64s(w, v->topics, MQ_TOPIC_N);
+		zw_u64s(w, agg->vmonths + i * nm * AGG_VM_N, nm * AGG_VM_N);
 		zw_group(w, &hh, i, 0);
 		zw_group(w, &county, i, 1);
 	}
@@ -195,16 +197,12 @@ int mq_agg_write_partial(struct mq_agg *agg, const char *path, struct mq_error *
 	for (size_t i = 0; i < agg->ncadres; i++) {
 		const struct agg_cadre *c = &agg->cadres[i];
 		zw_u32(w, (uint32_t)c->id);
-		for (int k = 0; k < AGG_C_NCOUNT; k++)
-			zw_u64(w, c->count[k]);
+		zw_u64s(w, c->count, AGG_C_NCOUNT);
 		zw_i32(w, c->first);
 		zw_i32(w, c->last);
 		zw_u32(w, (uint32_t)(agg->day_words * 8));
-		for (size_t k = 0; k < agg->day_words; k++)
-			zw_u64(w, agg->days[i * agg->day_words + k]);
-		const uint64_t *cm = agg->cmonths + i * nm * AGG_CM_N;
-		for (size_t k = 0; k < nm * AGG_CM_N; k++)
-			zw_u64(w, cm[k]);
+		zw_u64s(w, agg->days + i * agg->day_words, agg->day_words);
+		zw_u64s(w, agg->cmonths + i * nm * AGG_CM_N, nm * AGG_CM_N);
 		zw_group(w, &names, i, 1);
 		zw_group(w, &vills, i, 1);
 	}

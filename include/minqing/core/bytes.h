@@ -16,28 +16,6 @@ static inline uint64_t mq_load_le(const unsigned char *p, size_t n)
 #else
 	for (size_t i = 0; i < n; i++)
 		w |= (uint64_t)p[i] << (8 * i);
-/* 1 when the n bytes at s are all ASCII digits (also when n is 0). */
-static inline int mq_all_digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-/* The value of the n (at most 18) ASCII digits at s; -1 when one of them
- * is not a digit. */
-static inline long long mq_digits_value(const char *s, size_t n)
-{
-	long long v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 #endif
 	return w;
 }
