@@ -94,6 +94,8 @@ void agg_map_free(struct agg_map *m)
  * new ones zero. */
 static int grow_zeroed(uint64_t **arr, size_t old, size_t n, size_t per)
 {
+	if (per && n > SIZE_MAX / per / sizeof **arr)
+		return -1;
 	uint64_t *p = realloc(*arr, n * per * sizeof *p);
 	if (!p)
 		return -1;
