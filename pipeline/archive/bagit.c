@@ -1,6 +1,6 @@
 /* bagit.c — the bag in memory: payload list, bag-info fields, safe member
- * names (core/safename.c per component), manifest lines and streaming
- * digests. */
+ * names (core/safename.c per component), manifest lines, streaming
+ * digests and the digest cache that bags share. */
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
 #include "minqing/core/hashmap.h"
