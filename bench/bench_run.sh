@@ -8,12 +8,9 @@
 # takes at most 20 s on the 2-core machine. The machine may be shared: the
 # CPU seconds of the run are printed beside its wall time. A missed target prints MISSED;
 # MQ_BENCH_STRICT=1 makes it fail.
-BUILD=${BUILD:-build}
-MINQING=${MINQING:-$BUILD/minqing}
-N=${RECORDS:-1000000}
-T=$(mktemp -d "${TMPDIR:-/tmp}/mq_bench_run.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-"$BUILD/tools/gen_visits" --records "$N" --seed 5 --out "$T/in" > /dev/null || exit 1
+BENCH=run
+. "$(dirname "$0")/lib.sh"
+gen_records 5 "$T/in" || exit 1
 REF="--registry $T/in/registry.csv --roster $T/in/roster.csv --assignments $T/in/assignments.csv"
 ARGS="--period 2024 --as-of 2024-12-31"
 

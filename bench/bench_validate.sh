@@ -6,12 +6,9 @@
 # size per record. Targets: >= 250 MB/s, peak RSS <= 50 MB plus the index.
 # A missed target prints MISSED; MQ_BENCH_STRICT=1 makes it fail.
 # RECORDS=N changes the size.
-BUILD=${BUILD:-build}
-MINQING=${MINQING:-$BUILD/minqing}
-N=${RECORDS:-1000000}
-T=$(mktemp -d "${TMPDIR:-/tmp}/mq_bench_validate.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-"$BUILD/tools/gen_visits" --records "$N" --seed 11 --out "$T" > /dev/null || exit 1
+BENCH=validate
+. "$(dirname "$0")/lib.sh"
+gen_records 11 "$T" || exit 1
 bytes=$(wc -c < "$T/visits.csv")
 cat "$T/visits.csv" > /dev/null  # into the page cache for both runs
 

@@ -10,13 +10,10 @@
 # make check: libxlsxwriter holds every cell until it writes, so making the
 # 1,000,000-record workbook takes about 3 GB and a few minutes, and openpyxl
 # reads it for half an hour.
-BUILD=${BUILD:-build}
-MINQING=${MINQING:-$BUILD/minqing}
-N=${RECORDS:-1000000}
+BENCH=xlsx
+. "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3   # Debian's, with python3-openpyxl
-T=$(mktemp -d "${TMPDIR:-/tmp}/mq_bench_xlsx.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-"$BUILD/tools/gen_visits" --records "$N" --seed 11 --out "$T" > /dev/null || exit 1
+gen_records 11 "$T" || exit 1
 /usr/bin/time -f "%e %M" -o "$T/gen.time" "$BUILD/tools/gen_xlsx" "$T/visits.csv" "$T/visits.xlsx" > /dev/null || exit 1
 rm -f "$T/visits.csv"
 bytes=$(wc -c < "$T/visits.xlsx")

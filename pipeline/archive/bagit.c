@@ -1,8 +1,9 @@
 /* bagit.c — the bag in memory: payload list, bag-info fields, safe member
- * names (core/safename.c per component), manifest lines and streaming
- * digests. */
+ * names (core/safename.c per component), manifest lines, streaming
+ * digests and the digest cache that bags share. */
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
+#include "minqing/core/hashmap.h"
 #include "minqing/core/safename.h"
 #include "minqing/archive/bag.h"
 
@@ -290,32 +291,55 @@ void mq_digests_free(struct mq_digests *d)
 
 /* ---- digests shared between bags ---- */
 
-#define CACHE_BUCKETS 1024
-
 struct cached {
-	struct cached *next;
 	char *src;
-	int state; /* 0 being hashed, 1 known */
+	int state; /* 0 being hashed, 1 known, 2 dropped (the next getter hashes it) */
 	struct mq_known_digests d;
 };
 
 struct mq_digest_cache {
 	pthread_mutex_t mu;
 	pthread_cond_t changed;
-	struct cached *bucket[CACHE_BUCKETS];
+	struct mq_hashmap map;      /* entries: indexes into e */
+	struct cached *e;
+	size_t n, alloc;
 };
+
+static uint64_t src_hash(const char *src)
+{
+	uint64_t h = 0xCBF29CE484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)src; *p; p++)
+		h = (h ^ *p) * 0x100000001B3ULL;
+	return h;
+}
+
+static uint64_t entry_hash(void *ctx, uint32_t e)
+{
+	return src_hash(((const struct mq_digest_cache *)ctx)->e[e].src);
+}
+
+static int entry_equal(void *ctx, uint32_t e, const void *key)
+{
+	return strcmp(((const struct mq_digest_cache *)ctx)->e[e].src, key) == 0;
+}
 
 struct mq_digest_cache *mq_digest_cache_new(void)
 {
 	struct mq_digest_cache *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
+	if (mq_hashmap_init(&c->map, 50, entry_hash, entry_equal, c)) {
+		free(c);
+		return NULL;
+	}
 	if (pthread_mutex_init(&c->mu, NULL)) {
+		mq_hashmap_free(&c->map);
 		free(c);
 		return NULL;
 	}
 	if (pthread_cond_init(&c->changed, NULL)) {
 		pthread_mutex_destroy(&c->mu);
+		mq_hashmap_free(&c->map);
 		free(c);
 		return NULL;
 	}
@@ -326,47 +350,55 @@ void mq_digest_cache_free(struct mq_digest_cache *c)
 {
 	if (!c)
 		return;
-	for (size_t b = 0; b < CACHE_BUCKETS; b++)
-		for (struct cached *e = c->bucket[b], *next; e; e = next) {
-			next = e->next;
-			free(e->src);
-			free(e);
-		}
+	for (size_t i = 0; i < c->n; i++)
+		free(c->e[i].src);
+	free(c->e);
+	mq_hashmap_free(&c->map);
 	pthread_cond_destroy(&c->changed);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
 
 /* the entry of src; NULL when none (the mutex held) */
-static struct cached **cache_slot(struct mq_digest_cache *c, const char *src)
+static struct cached *cache_entry(struct mq_digest_cache *c, const char *src)
 {
-	uint64_t h = 0xCBF29CE484222325ULL;
-	for (const unsigned char *p = (const unsigned char *)src; *p; p++)
-		h = (h ^ *p) * 0x100000001B3ULL;
-	struct cached **e = &c->bucket[h % CACHE_BUCKETS];
-	while (*e && strcmp((*e)->src, src))
-		e = &(*e)->next;
-	return e;
+	uint32_t e = mq_hashmap_find(&c->map, src_hash(src), src, NULL);
+	return e == MQ_HASHMAP_NONE ? NULL : &c->e[e];
+}
+
+/* A new entry of src in state 0; -1 when out of memory (the mutex held). */
+static int cache_add(struct mq_digest_cache *c, const char *src)
+{
+	uint64_t h = src_hash(src);
+	size_t pos;
+	mq_hashmap_find(&c->map, h, src, &pos);
+	char *copy = c->n < MQ_HASHMAP_NONE && !mq_grow((void **)&c->e, &c->alloc, c->n + 1, sizeof *c->e)
+			     ? strdup(src) : NULL;
+	if (!copy)
+		return -1;
+	c->e[c->n] = (struct cached){ .src = copy };
+	if (mq_hashmap_insert(&c->map, h, pos, (uint32_t)c->n)) {
+		free(copy);
+		return -1;
+	}
+	c->n++;
+	return 0;
 }
 
 int mq_digest_cache_get(struct mq_digest_cache *c, const char *src, struct mq_known_digests *out)
 {
 	pthread_mutex_lock(&c->mu);
-	struct cached **e;
-	while (*(e = cache_slot(c, src)) && (*e)->state == 0)
+	struct cached *e;
+	while ((e = cache_entry(c, src)) && e->state == 0)
 		pthread_cond_wait(&c->changed, &c->mu);
 	int rc = 0;
-	if (*e) {
-		*out = (*e)->d;
+	if (e && e->state == 1) {
+		*out = e->d;
 		rc = 1;
-	} else {
-		struct cached *n = calloc(1, sizeof *n);
-		if (n && (n->src = strdup(src)))
-			*e = n; /* state 0: this caller hashes it */
-		else {
-			free(n);
-			rc = MQ_ERR_NOMEM;
-		}
+	} else if (e) {
+		e->state = 0; /* dropped before: this caller hashes it */
+	} else if (cache_add(c, src)) {
+		rc = MQ_ERR_NOMEM;
 	}
 	pthread_mutex_unlock(&c->mu);
 	return rc;
@@ -375,7 +407,7 @@ int mq_digest_cache_get(struct mq_digest_cache *c, const char *src, struct mq_kn
 void mq_digest_cache_put(struct mq_digest_cache *c, const char *src, const struct mq_known_digests *d)
 {
 	pthread_mutex_lock(&c->mu);
-	struct cached *e = *cache_slot(c, src);
+	struct cached *e = cache_entry(c, src);
 	if (e) {
 		e->d = *d;
 		e->state = 1;
@@ -387,12 +419,9 @@ void mq_digest_cache_put(struct mq_digest_cache *c, const char *src, const struc
 void mq_digest_cache_drop(struct mq_digest_cache *c, const char *src)
 {
 	pthread_mutex_lock(&c->mu);
-	struct cached **e = cache_slot(c, src), *gone = *e;
-	if (gone && gone->state == 0) {
-		*e = gone->next;
-		free(gone->src);
-		free(gone);
-	}
+	struct cached *e = cache_entry(c, src);
+	if (e && e->state == 0)
+		e->state = 2;
 	pthread_cond_broadcast(&c->changed);
 	pthread_mutex_unlock(&c->mu);
 }

@@ -150,10 +150,6 @@ static int write_memory(struct writer *w, const char *name, const char *data, si
 	return 0;
 }
 
-struct hashed {
-	char sha256[65], sha512[129];
-};
-
 /* Compressed already by their kind: deflating them again gains a few
  * percent at the full cost of deflate. */
 static int stored_kind(const char *name)
@@ -168,10 +164,10 @@ static int stored_kind(const char *name)
 	return 0;
 }
 
-/* Writes payload file f, hashing it unless the bag's digest cache knows
- * it (another bag carries the same file). */
-static int write_payload(struct writer *w, const struct mq_bag_file *f, struct hashed *h,
-			 uint64_t *bytes, struct mq_error *err)
+/* Writes payload file f, hashing it into *h unless the bag's digest cache
+ * knows it (another bag carries the same file). */
+static int write_payload(struct writer *w, const struct mq_bag_file *f, struct mq_known_digests *h,
+			 struct mq_error *err)
 {
 	struct mq_digests d = {0};
 	struct mq_known_digests known;
@@ -231,23 +227,19 @@ static int write_payload(struct writer *w, const struct mq_bag_file *f, struct h
 		goto out;
 	}
 	if (cached) {
-		memcpy(h->sha256, known.sha256, sizeof h->sha256);
-		memcpy(h->sha512, known.sha512, sizeof h->sha512);
+		*h = known;
 	} else if (mq_digests_final(&d, h->sha256, h->sha512)) {
 		rc = mq_fail_nomem(err, f->src, 0);
 		goto out;
 	}
+	h->size = total;
 	if (claimed) {
-		known.size = total;
-		memcpy(known.sha256, h->sha256, sizeof known.sha256);
-		memcpy(known.sha512, h->sha512, sizeof known.sha512);
-		mq_digest_cache_put(w->bag->digests, f->src, &known);
+		mq_digest_cache_put(w->bag->digests, f->src, h);
 		claimed = 0;
 	}
 	if (f->expect_sha256 && strcasecmp(f->expect_sha256, h->sha256) != 0)
 		rc = mq_fail(err, MQ_ERR_VERIFY, f->src, 0,
 			     "文件与运行时记录的 SHA-256 不符（运行后被改动？）/ SHA-256 differs from the one recorded by the run (changed since?)");
-	*bytes = total;
 out:
 	if (claimed)
 		mq_digest_cache_drop(w->bag->digests, f->src);
@@ -268,7 +260,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
 }
 
-static int tag_files(const struct mq_bag *bag, const size_t *order, const struct hashed *h,
+static int tag_files(const struct mq_bag *bag, const size_t *order, const struct mq_known_digests *h,
 		     uint64_t octets, struct mq_buf tags[4])
 {
 	/* tags: bag-info.txt, manifest-sha256.txt, manifest-sha512.txt, tagmanifest-sha256.txt */
@@ -296,7 +288,7 @@ static int tag_files(const struct mq_bag *bag, const size_t *order, const struct
 	};
 	for (size_t t = 0; t < sizeof listed / sizeof listed[0] && !rc; t++) {
 		struct mq_digests d = {0};
-		struct hashed th;
+		struct mq_known_digests th;
 		rc = mq_digests_init(&d);
 		if (!rc)
 			rc = mq_digests_update(&d, listed[t].data, listed[t].len);
@@ -316,7 +308,7 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 	struct writer w = {.bag = bag, .name = MQ_BUF_INIT};
 	struct mq_buf tags[4] = {MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT};
 	size_t *order = calloc(bag->nfiles + 1, sizeof *order);
-	struct hashed *h = calloc(bag->nfiles + 1, sizeof *h);
+	struct mq_known_digests *h = calloc(bag->nfiles + 1, sizeof *h);
 	w.buf = malloc(IO_CHUNK);
 	w.scratch = malloc(2 * SAMPLE);
 	if (!order || !h || !w.buf || !w.scratch) {
@@ -357,11 +349,10 @@ int mq_archive_write(const char *zip_path, const struct mq_bag *bag,
 	free(sorted);
 	uint64_t octets = 0;
 	for (size_t k = 0; k < bag->nfiles; k++) {
-		uint64_t n = 0;
-		rc = write_payload(&w, &bag->files[order[k]], &h[order[k]], &n, err);
+		rc = write_payload(&w, &bag->files[order[k]], &h[order[k]], err);
 		if (rc)
 			goto done;
-		octets += n;
+		octets += h[order[k]].size;
 	}
 	rc = tag_files(bag, order, h, octets, tags);
 	if (rc) {

@@ -11,6 +11,7 @@
 household index keeps each household's first village (W002). */
 #include "minqing/check/validate.h"
 #include "minqing/core/buf.h"
+#include "minqing/core/bytes.h"
 #include "minqing/core/error.h"
 #include "minqing/core/hashmap.h"
 #include "minqing/core/intern.h"
@@ -262,15 +263,7 @@ static int parse_bool(const char *s, size_t n)
 /* Integer of plain digits; -1 when not one. */
 static long parse_int(const char *s, size_t n)
 {
-	if (n == 0 || n > 9)
-		return -1;
-	long x = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		x = x * 10 + (s[i] - '0');
-	}
-	return x;
+	return n == 0 || n > 9 ? -1 : (long)mq_digits_value(s, n);
 }
 
 /* A decimal ≥ 0 written as digits with an optional fraction; normalised
@@ -715,12 +708,7 @@ static int scientific_notation(const char *s, size_t n)
 	i++;
 	if (i < n && (s[i] == '+' || s[i] == '-'))
 		i++;
-	if (i == n)
-		return 0;
-	for (; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
+	return i < n && mq_all_digits(s + i, n - i);
 }
 
 static void check_spreadsheet_ids(struct check *c)

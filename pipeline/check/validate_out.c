@@ -346,7 +346,9 @@ static int open_outputs(struct stage *st, const char *data_dir, struct mq_error 
 }
 
 /* A new entry in counts->inputs (zeroed; path owned by it), or NULL. */
-static struct mq_input_info *add_input(struct mq_run_counts *c, char *path, const char *label)
+/* A new entry of counts, which takes over *path (setting it to NULL);
+ * NULL when out of memory (*path is then still the caller's). */
+static struct mq_input_info *add_input(struct mq_run_counts *c, char **path, const char *label)
 {
 	if (c->ninputs == c->ainputs) {
 		int na = c->ainputs ? c->ainputs * 2 : 8;
@@ -361,9 +363,10 @@ static struct mq_input_info *add_input(struct mq_run_counts *c, char *path, cons
 	in->label = label ? strdup(label) : NULL;
 	if (label && !in->label)
 		return NULL;
-	in->path = path;
-	const char *slash = strrchr(path, '/');
-	in->name = in->label ? in->label : slash ? slash + 1 : path;
+	in->path = *path;
+	*path = NULL;
+	const char *slash = strrchr(in->path, '/');
+	in->name = in->label ? in->label : slash ? slash + 1 : in->path;
 	c->ninputs++;
 	return in;
 }
@@ -374,11 +377,10 @@ static int on_sheet(const char *source, const char *skip_zh, const char *skip_en
 	struct stage *st = ctx;
 	struct mq_input_info *file = &st->counts->inputs[st->file_index];
 	char *path = strdup(file->path);
-	struct mq_input_info *in = path ? add_input(st->counts, path, source) : NULL;
-	if (!in) {
-		free(path);
+	struct mq_input_info *in = path ? add_input(st->counts, &path, source) : NULL;
+	free(path); /* NULL when the entry took it */
+	if (!in)
 		return st->rc = mq_fail_nomem(st->err, source, 0);
-	}
 	st->counts->inputs[st->file_index].workbook = 1;
 	in->format = "sheet";
 	in->skip_zh = skip_zh;
@@ -436,12 +438,11 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 					.progress = on_progress, .prepare = prepare_record,
 					.prepare_ctx = &st, .ahead = on_ahead, .sheet = on_sheet };
 	for (int i = 0; i < npaths; i++) {
-		struct mq_input_info *in = add_input(counts, paths[i], NULL);
+		struct mq_input_info *in = add_input(counts, &paths[i], NULL);
 		if (!in) {
 			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
 		}
-		paths[i] = NULL;
 		st.file_index = counts->ninputs - 1;
 		st.input = in;
 		struct mq_ingest_stats stats = { 0 };
@@ -467,12 +468,11 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 		}
 	}
 	for (int i = 0; i < nskipped; i++) {
-		struct mq_input_info *in = add_input(counts, skipped[i], NULL);
+		struct mq_input_info *in = add_input(counts, &skipped[i], NULL);
 		if (!in) {
 			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
 		}
-		skipped[i] = NULL;
 		in->skip_zh = "不是 .csv/.tsv/.xml/.xlsx/.xls 文件，未读取";
 		in->skip_en = "not a .csv/.tsv/.xml/.xlsx/.xls file, not read";
 	}

@@ -26,10 +26,8 @@ int mq_cmd_render(int argc, char **argv)
 	struct mq_error err = {0};
 	struct mq_reports_result res = {0};
 	int status = mq_cli_parse(argc, argv, &cli);
-	if (status) {
-		status = mq_cli_exit(status);
+	if (status)
 		goto out;
-	}
 	if (cli.ninputs || !cli.period) {
 		fputs(cli.ninputs ? "minqing render: 不接受输入文件，读取 --out 下的 data/ / takes no inputs: it reads DIR/data\n"
 				  : "minqing render: 需要 --period / --period is required\n", stderr);
@@ -98,5 +96,5 @@ int mq_cmd_render(int argc, char **argv)
 out:
 	mq_reports_result_free(&res);
 	mq_cli_free(&cli);
-	return status;
+	return mq_cli_exit(status);
 }

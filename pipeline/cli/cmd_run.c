@@ -209,10 +209,8 @@ int mq_cmd_run(int argc, char **argv)
 	struct run r = { 0 };
 	struct mq_error err = { 0 };
 	int status = mq_cli_parse(argc, argv, &r.cli);
-	if (status) {
-		status = mq_cli_exit(status);
+	if (status)
 		goto out;
-	}
 	if (r.cli.ninputs == 0) {
 		fprintf(stderr, "minqing run: 需要至少一个输入文件（或配置文件中的 input）/ needs input files\n");
 		status = MQ_EXIT_USAGE;
@@ -285,5 +283,5 @@ out:
 	mq_run_counts_free(&r.counts);
 	mq_reference_free(&r.ref);
 	mq_cli_free(&r.cli);
-	return status;
+	return mq_cli_exit(status);
 }

@@ -154,10 +154,8 @@ int mq_cmd_templates(int argc, char **argv)
 	struct mq_cli cli;
 	struct mq_error err = { 0 };
 	int status = mq_cli_parse(argc, argv, &cli);
-	if (status) {
-		status = mq_cli_exit(status);
+	if (status)
 		goto out;
-	}
 	if (cli.ninputs) {
 		fprintf(stderr, "minqing templates: 多余的参数 / unexpected argument \"%s\"\n", cli.inputs[0]);
 		status = MQ_EXIT_USAGE;
@@ -175,5 +173,5 @@ int mq_cmd_templates(int argc, char **argv)
 			cli.copy, cli.copy);
 out:
 	mq_cli_free(&cli);
-	return status;
+	return mq_cli_exit(status);
 }

@@ -15,10 +15,8 @@ int mq_cmd_validate(int argc, char **argv)
 	struct mq_run_counts counts = { 0 };
 	struct mq_error err = { 0 };
 	int status = mq_cli_parse(argc, argv, &cli);
-	if (status) {
-		status = mq_cli_exit(status);
+	if (status)
 		goto out;
-	}
 	if (cli.ninputs == 0) {
 		fprintf(stderr, "minqing validate: 需要至少一个输入文件 / needs at least one input file\n");
 		status = MQ_EXIT_USAGE;
@@ -69,5 +67,5 @@ out:
 	mq_run_counts_free(&counts);
 	mq_reference_free(&ref);
 	mq_cli_free(&cli);
-	return status;
+	return mq_cli_exit(status);
 }

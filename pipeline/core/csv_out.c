@@ -112,6 +112,12 @@ void mq_csv_row(FILE *fp, const char *const *cells, size_t n)
 	mq_csv_end(fp);
 }
 
+void mq_csv_cells(FILE *fp, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		mq_csv_cell(fp, cells[i], 0);
+}
+
 void mq_csv_bom(FILE *fp, int bom)
 {
 	if (bom)

@@ -1,26 +1,16 @@
 /* date.c — calendar days, dates (contract section 1) and report periods
  * with their as-of dates (section 4). */
 #include "minqing/core/date.h"
+#include "minqing/core/bytes.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int digits(const char *s, int n)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
 
 int mq_period_parse(const char *s, struct mq_period *p, struct mq_error *err)
 {
 	memset(p, 0, sizeof *p);
 	size_t len = s ? strlen(s) : 0;
-	int year = len >= 4 ? digits(s, 4) : -1;
+	int year = len >= 4 ? (int)mq_digits_value(s, 4) : -1;
 	int first_m, nm;
 	if (year < 1900 || year > 9999)
 		goto bad;
@@ -29,7 +19,7 @@ int mq_period_parse(const char *s, struct mq_period *p, struct mq_error *err)
 		first_m = 1;
 		nm = 12;
 	} else if (len == 7 && s[4] == '-' && (s[5] == 'Q' || s[5] == 'q')) {
-		int q = digits(s + 6, 1);
+		int q = (int)mq_digits_value(s + 6, 1);
 		if (q < 1 || q > 4)
 			goto bad;
 		p->kind = MQ_PERIOD_QUARTER;
@@ -37,7 +27,7 @@ int mq_period_parse(const char *s, struct mq_period *p, struct mq_error *err)
 		first_m = 3 * q - 2;
 		nm = 3;
 	} else if (len == 7 && s[4] == '-') {
-		int m = digits(s + 5, 2);
+		int m = (int)mq_digits_value(s + 5, 2);
 		if (m < 1 || m > 12)
 			goto bad;
 		p->kind = MQ_PERIOD_MONTH;

@@ -39,6 +39,12 @@ void mq_csv_count(FILE *fp, long long v)
 	mq_csv_cell(fp, b, 0);
 }
 
+void mq_csv_counts(FILE *fp, const long long *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		mq_csv_count(fp, v[i]);
+}
+
 void mq_csv_count_if(FILE *fp, int known, long long v)
 {
 	if (known)

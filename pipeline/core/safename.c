@@ -2,7 +2,9 @@
  * within their folder (safename.h). */
 #include "minqing/core/safename.h"
 
+#include "minqing/core/buf.h"
 #include "minqing/core/error.h"
+#include "minqing/core/hashmap.h"
 #include "minqing/core/utf8.h"
 
 #include <stdint.h>
@@ -120,27 +122,13 @@ int mq_safe_name(const char *s, size_t len, struct mq_buf *out)
 /* ---- names unique in a folder ---- */
 
 struct mq_name_set {
-	char **slot; /* folded names, open addressing */
-	size_t cap, n;
+	struct mq_hashmap map;  /* entries: indexes into names */
+	char **names;           /* the names given out, as given */
+	size_t n, alloc;
 };
 
-struct mq_name_set *mq_name_set_new(void)
-{
-	return calloc(1, sizeof(struct mq_name_set));
-}
-
-void mq_name_set_free(struct mq_name_set *set)
-{
-	if (!set)
-		return;
-	for (size_t i = 0; i < set->cap; i++)
-		free(set->slot[i]);
-	free(set->slot);
-	free(set);
-}
-
 /* Windows compares names without case (ASCII letters here) */
-static uint32_t fold_hash(const char *s)
+static uint64_t fold_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 	for (; *s; s++) {
@@ -150,36 +138,57 @@ static uint32_t fold_hash(const char *s)
 	return h;
 }
 
-static size_t find(const struct mq_name_set *set, const char *name)
+static uint64_t name_hash(void *ctx, uint32_t e)
 {
-	size_t i = fold_hash(name) & (set->cap - 1);
-	while (set->slot[i] && strcasecmp(set->slot[i], name) != 0)
-		i = (i + 1) & (set->cap - 1);
-	return i;
+	return fold_hash(((const struct mq_name_set *)ctx)->names[e]);
+}
+
+static int name_equal(void *ctx, uint32_t e, const void *key)
+{
+	return strcasecmp(((const struct mq_name_set *)ctx)->names[e], key) == 0;
+}
+
+struct mq_name_set *mq_name_set_new(void)
+{
+	struct mq_name_set *set = calloc(1, sizeof *set);
+	if (set && mq_hashmap_init(&set->map, 50, name_hash, name_equal, set)) {
+		free(set);
+		return NULL;
+	}
+	return set;
+}
+
+void mq_name_set_free(struct mq_name_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		free(set->names[i]);
+	free(set->names);
+	mq_hashmap_free(&set->map);
+	free(set);
 }
 
 int mq_name_set_has(const struct mq_name_set *set, const char *name)
 {
-	return set->cap && set->slot[find(set, name)] != NULL;
+	return mq_hashmap_find(&set->map, fold_hash(name), name, NULL) != MQ_HASHMAP_NONE;
 }
 
 static int add(struct mq_name_set *set, const char *name)
 {
-	if (2 * (set->n + 1) > set->cap) {
-		struct mq_name_set big = {.cap = set->cap ? set->cap * 2 : 64};
-		if (!(big.slot = calloc(big.cap, sizeof *big.slot)))
-			return MQ_ERR_NOMEM;
-		for (size_t i = 0; i < set->cap; i++)
-			if (set->slot[i])
-				big.slot[find(&big, set->slot[i])] = set->slot[i];
-		free(set->slot);
-		set->slot = big.slot;
-		set->cap = big.cap;
-	}
-	char *copy = strdup(name);
+	uint64_t h = fold_hash(name);
+	size_t pos;
+	if (mq_hashmap_find(&set->map, h, name, &pos) != MQ_HASHMAP_NONE)
+		return 0;
+	char *copy = set->n < MQ_HASHMAP_NONE &&
+		     !mq_grow((void **)&set->names, &set->alloc, set->n + 1, sizeof *set->names) ? strdup(name) : NULL;
 	if (!copy)
 		return MQ_ERR_NOMEM;
-	set->slot[find(set, name)] = copy;
+	set->names[set->n] = copy;
+	if (mq_hashmap_insert(&set->map, h, pos, (uint32_t)set->n)) {
+		free(copy);
+		return MQ_ERR_NOMEM;
+	}
 	set->n++;
 	return 0;
 }

@@ -62,6 +62,15 @@ int mq_utf8_encode(uint32_t cp, char out[4])
 	return 4;
 }
 
+int mq_utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+	int n = mq_utf8_decode(s, len, cp);
+	if (n)
+		return n;
+	*cp = 0xFFFD;
+	return 1;
+}
+
 int mq_utf8_valid(const char *s, size_t len)
 {
 	size_t i = 0;

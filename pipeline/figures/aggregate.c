@@ -95,6 +95,8 @@ void agg_map_free(struct agg_map *m)
  * new ones zero. */
 static int grow_zeroed(uint64_t **arr, size_t old, size_t n, size_t per)
 {
+	if (per && n > SIZE_MAX / per / sizeof **arr)
+		return -1;
 	uint64_t *p = realloc(*arr, n * per * sizeof *p);
 	if (!p)
 		return -1;
@@ -527,7 +529,7 @@ static int cmp_village_index(const void *pa, const void *pb, void *ctx)
 	return cmp_summary(&rows[*(const size_t *)pa], &rows[*(const size_t *)pb]);
 }
 
-static void add_counts(struct mq_counts *to, const struct mq_counts *from)
+void mq_counts_add(struct mq_counts *to, const struct mq_counts *from)
 {
 	to->visits += from->visits;
 	to->home_visits += from->home_visits;
@@ -625,7 +627,7 @@ static int build_village_rows(struct mq_agg *agg)
 			agg->tmonths[agg->ntrows].months = agg->tmonth_counts + agg->ntrows * nm;
 			agg->ntrows++;
 		}
-		add_counts(&agg->trows[agg->ntrows - 1].c, &r->c);
+		mq_counts_add(&agg->trows[agg->ntrows - 1].c, &r->c);
 		const uint64_t *vm = agg->vmonths + order[i] * nm * AGG_VM_N;
 		struct mq_month_counts *tm = agg->tmonths[agg->ntrows - 1].months;
 		for (size_t m = 0; m < nm; m++) {
@@ -638,7 +640,7 @@ static int build_village_rows(struct mq_agg *agg)
 			agg->crows[agg->ncrows].county = r->county;
 			agg->ncrows++;
 		}
-		add_counts(&agg->crows[agg->ncrows - 1].c, &r->c);
+		mq_counts_add(&agg->crows[agg->ncrows - 1].c, &r->c);
 	}
 	free(county);
 	free(county_n);
@@ -922,17 +924,11 @@ static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, st
 	mq_csv_row(fp, cadre_month_cols, sizeof cadre_month_cols / sizeof *cadre_month_cols);
 	for (size_t i = 0; i < n; i++) {
 		const struct mq_cadre_month_row *r = &rows[i];
+		const char *text[] = { r->month, r->cadre_id, r->cadre_name, r->township, r->village };
+		const long long v[] = { r->diaries, r->quota_met, r->days_in_village, r->demands, r->resolved };
 		mq_csv_cell(fp, agg->period.label, 1);
-		mq_csv_cell(fp, r->month, 0);
-		mq_csv_cell(fp, r->cadre_id, 0);
-		mq_csv_cell(fp, r->cadre_name, 0);
-		mq_csv_cell(fp, r->township, 0);
-		mq_csv_cell(fp, r->village, 0);
-		mq_csv_count(fp, r->diaries);
-		mq_csv_count(fp, r->quota_met);
-		mq_csv_count(fp, r->days_in_village);
-		mq_csv_count(fp, r->demands);
-		mq_csv_count(fp, r->resolved);
+		mq_csv_cells(fp, text, sizeof text / sizeof *text);
+		mq_csv_counts(fp, v, sizeof v / sizeof *v);
 		mq_csv_rate(fp, r->resolved, r->demands);
 		mq_csv_end(fp);
 		row_written(d);

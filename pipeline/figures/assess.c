@@ -612,14 +612,10 @@ static void cadre_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 {
 	const struct mq_assessment_row *r = &a->cadres[i];
 	const struct mq_cadre_row *c = r->cadre;
-	mq_csv_cell(fp, c->cadre_id, 0);
-	mq_csv_cell(fp, c->cadre_name, 0);
-	mq_csv_cell(fp, c->role, 0);
-	mq_csv_cell(fp, c->township, 0);
-	mq_csv_cell(fp, c->village, 0);
-	mq_csv_count(fp, c->diaries);
-	mq_csv_count(fp, c->demands);
-	mq_csv_count(fp, c->resolved);
+	const char *text[] = { c->cadre_id, c->cadre_name, c->role, c->township, c->village };
+	const long long v[] = { c->diaries, c->demands, c->resolved };
+	mq_csv_cells(fp, text, sizeof text / sizeof *text);
+	mq_csv_counts(fp, v, sizeof v / sizeof *v);
 	mq_csv_rate(fp, c->resolved, c->demands);
 	mq_csv_rate(fp, c->sat_positive, c->sat_answers);
 	mq_csv_rate(fp, c->signed_visits, c->diaries);
@@ -654,12 +650,9 @@ static void facts_cells(FILE *fp, const struct mq_assessment *a, size_t i)
 		c->sat_positive, c->signed_visits, r->presence_applies, c->days_in_village,
 		a->days_in_period,
 	};
-	mq_csv_cell(fp, c->cadre_id, 0);
-	mq_csv_cell(fp, c->cadre_name, 0);
-	mq_csv_cell(fp, c->township, 0);
-	mq_csv_cell(fp, c->village, 0);
-	for (size_t k = 0; k < sizeof v / sizeof *v; k++)
-		mq_csv_count(fp, v[k]);
+	const char *text[] = { c->cadre_id, c->cadre_name, c->township, c->village };
+	mq_csv_cells(fp, text, sizeof text / sizeof *text);
+	mq_csv_counts(fp, v, sizeof v / sizeof *v);
 	mq_csv_cell(fp, r->days_required, 0);
 	for (int k = 0; k < a->rubric->nitems; k++) {
 		enum mq_item_kind kind = a->rubric->items[k].kind;

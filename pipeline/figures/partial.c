@@ -76,6 +76,12 @@ static void zw_u64(struct zw *w, uint64_t v)
 	zw_bytes(w, b, 8);
 }
 
+static void zw_u64s(struct zw *w, const uint64_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		zw_u64(w, v[i]);
+}
+
 static void zw_i32(struct zw *w, int32_t v) { zw_u32(w, (uint32_t)v); }
 
 static void zw_str(struct zw *w, const char *s)
@@ -180,13 +186,9 @@ int mq_agg_write_partial(struct mq_agg *agg, const char *path, struct mq_error *
 		const struct agg_village *v = &agg->villages[i];
 		zw_u32(w, (uint32_t)v->township);
 		zw_u32(w, (uint32_t)v->village);
-		for (int k = 0; k < AGG_V_NCOUNT; k++)
-			zw_u64(w, v->count[k]);
-		for (int k = 0; k < MQ_TOPIC_N; k++)
-			zw_u64(w, v->topics[k]);
-		const uint64_t *vm = agg->vmonths + i * nm * AGG_VM_N;
-		for (size_t k = 0; k < nm * AGG_VM_N; k++)
-			zw_u64(w, vm[k]);
+		zw_u64s(w, v->count, AGG_V_NCOUNT);
+		zw_u64s(w, v->topics, MQ_TOPIC_N);
+		zw_u64s(w, agg->vmonths + i * nm * AGG_VM_N, nm * AGG_VM_N);
 		zw_group(w, &hh, i, 0);
 		zw_group(w, &county, i, 1);
 	}
@@ -195,16 +197,12 @@ int mq_agg_write_partial(struct mq_agg *agg, const char *path, struct mq_error *
 	for (size_t i = 0; i < agg->ncadres; i++) {
 		const struct agg_cadre *c = &agg->cadres[i];
 		zw_u32(w, (uint32_t)c->id);
-		for (int k = 0; k < AGG_C_NCOUNT; k++)
-			zw_u64(w, c->count[k]);
+		zw_u64s(w, c->count, AGG_C_NCOUNT);
 		zw_i32(w, c->first);
 		zw_i32(w, c->last);
 		zw_u32(w, (uint32_t)(agg->day_words * 8));
-		for (size_t k = 0; k < agg->day_words; k++)
-			zw_u64(w, agg->days[i * agg->day_words + k]);
-		const uint64_t *cm = agg->cmonths + i * nm * AGG_CM_N;
-		for (size_t k = 0; k < nm * AGG_CM_N; k++)
-			zw_u64(w, cm[k]);
+		zw_u64s(w, agg->days + i * agg->day_words, agg->day_words);
+		zw_u64s(w, agg->cmonths + i * nm * AGG_CM_N, nm * AGG_CM_N);
 		zw_group(w, &names, i, 1);
 		zw_group(w, &vills, i, 1);
 	}
@@ -310,6 +308,13 @@ static uint64_t zr_u64(struct zr *r)
 
 static int32_t zr_i32(struct zr *r) { return (int32_t)zr_u32(r); }
 
+/* Adds the file's next n numbers into sum[0..n). */
+static void zr_add_u64s(struct zr *r, uint64_t *sum, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sum[i] += zr_u64(r);
+}
+
 /* Reads a length-prefixed string into buf (capped). */
 static int zr_str(struct zr *r, struct mq_buf *buf)
 {
@@ -346,6 +351,19 @@ static int add_vote(struct agg_map *m, uint64_t key, uint64_t n)
 	if (slot == (size_t)-1)
 		return -1;
 	m->vals[slot] += n;
+	return 0;
+}
+
+/* A group of owner's votes as zw_group wrote it (string, count), into m;
+ * -1 when out of memory. */
+static int read_votes(struct zr *r, const int32_t *smap, uint32_t ns, struct agg_map *m, long owner)
+{
+	uint32_t n = zr_u32(r);
+	for (uint32_t k = 0; k < n && !r->failed; k++) {
+		int32_t s = str_of(r, smap, ns, zr_u32(r));
+		if (add_vote(m, AGG_KEY(owner, s), zr_u64(r)))
+			return -1;
+	}
 	return 0;
 }
 
@@ -436,11 +454,8 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 			if (k == AGG_V_VISITS)
 				agg->in_period += (long long)n; /* every record counts one visit */
 		}
-		for (int k = 0; k < MQ_TOPIC_N; k++)
-			vil->topics[k] += zr_u64(r);
-		uint64_t *vm = agg->vmonths + (size_t)vi * nm * AGG_VM_N;
-		for (size_t k = 0; k < nm * AGG_VM_N; k++)
-			vm[k] += zr_u64(r);
+		zr_add_u64s(r, vil->topics, MQ_TOPIC_N);
+		zr_add_u64s(r, agg->vmonths + (size_t)vi * nm * AGG_VM_N, nm * AGG_VM_N);
 		uint32_t nh = zr_u32(r);
 		for (uint32_t k = 0; k < nh && !r->failed; k++) {
 			int32_t h = str_of(r, smap, ns, zr_u32(r)), isnew;
@@ -448,12 +463,8 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 				goto oom;
 			agg->villages[vi].households += isnew;
 		}
-		uint32_t nc = zr_u32(r);
-		for (uint32_t k = 0; k < nc && !r->failed; k++) {
-			int32_t c = str_of(r, smap, ns, zr_u32(r));
-			if (add_vote(&agg->county_votes, AGG_KEY(vi, c), zr_u64(r)))
-				goto oom;
-		}
+		if (read_votes(r, smap, ns, &agg->county_votes, vi))
+			goto oom;
 	}
 	uint32_t ncad = zr_u32(r);
 	for (uint32_t i = 0; i < ncad && !r->failed; i++) {
@@ -464,8 +475,7 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 		if (ci < 0)
 			goto oom;
 		struct agg_cadre *c = &agg->cadres[ci];
-		for (int k = 0; k < AGG_C_NCOUNT; k++)
-			c->count[k] += zr_u64(r);
+		zr_add_u64s(r, c->count, AGG_C_NCOUNT);
 		mq_day f = zr_i32(r), l = zr_i32(r);
 		if (f != MQ_NO_DAY && (c->first == MQ_NO_DAY || f < c->first))
 			c->first = f;
@@ -475,15 +485,9 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 			goto damaged;
 		for (size_t k = 0; k < agg->day_words; k++)
 			agg->days[(size_t)ci * agg->day_words + k] |= zr_u64(r);
-		uint64_t *cm = agg->cmonths + (size_t)ci * nm * AGG_CM_N;
-		for (size_t k = 0; k < nm * AGG_CM_N; k++)
-			cm[k] += zr_u64(r);
-		uint32_t nn = zr_u32(r);
-		for (uint32_t k = 0; k < nn && !r->failed; k++) {
-			int32_t name = str_of(r, smap, ns, zr_u32(r));
-			if (add_vote(&agg->name_votes, AGG_KEY(ci, name), zr_u64(r)))
-				goto oom;
-		}
+		zr_add_u64s(r, agg->cmonths + (size_t)ci * nm * AGG_CM_N, nm * AGG_CM_N);
+		if (read_votes(r, smap, ns, &agg->name_votes, ci))
+			goto oom;
 		uint32_t nvv = zr_u32(r);
 		for (uint32_t k = 0; k < nvv && !r->failed; k++) {
 			uint32_t fv = zr_u32(r);

@@ -7,6 +7,7 @@
 #include "minqing/ingest/reference.h"
 
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,11 +18,15 @@ struct mq_reference_index {
 	struct mq_intern *cadre_keys;   /* cadre_id -> cadre index */
 };
 
+struct ref_file;
+
 struct loader {
 	struct mq_reference *ref;
+	const struct ref_file *file;
 	const char *path;
 	struct mq_error *err;
-	size_t alloc;
+	void **rows;                /* the reference's array of the file's rows */
+	size_t *nrows, alloc;
 };
 
 static char *dup(struct mq_reference *ref, const char *s, size_t n)
@@ -50,13 +55,10 @@ static long parse_count(const char *s, size_t n, int *ok)
 	return v;
 }
 
-static int registry_row(const char *const *c, const size_t *l, long line, void *ctx)
+/* The checks of a row whose text columns are copied already. */
+static int registry_row(struct loader *ld, void *row, const char *const *c, const size_t *l, long line)
 {
-	struct loader *ld = ctx;
-	struct mq_reference *ref = ld->ref;
-	if (mq_grow((void **)&ref->villages, &ld->alloc, ref->nvillages + 1, sizeof *ref->villages))
-		return mq_fail_nomem(ld->err, ld->path, line);
-	struct mq_village_ref *v = &ref->villages[ref->nvillages];
+	struct mq_village_ref *v = row;
 	int ok1, ok2, ok3;
 	v->households = parse_count(c[3], l[3], &ok1);
 	v->poor_households = parse_count(c[4], l[4], &ok2);
@@ -64,34 +66,24 @@ static int registry_row(const char *const *c, const size_t *l, long line, void *
 	if (!ok1 || !ok2 || !ok3 || v->households < 0)
 		return mq_fail(ld->err, MQ_ERR_FORMAT, ld->path, line,
 			       "户数不是非负整数 / a household or population count is not a whole number");
-	v->county = dup(ref, c[0], l[0]);
-	v->township = dup(ref, c[1], l[1]);
-	v->village = dup(ref, c[2], l[2]);
+	struct mq_intern *keys = ld->ref->index->village_keys;
 	struct mq_buf key = MQ_BUF_INIT;
 	int rc = village_key(&key, c[1], l[1], c[2], l[2]);
-	int32_t before = rc ? -1 : mq_intern_count(ref->index->village_keys);
-	int32_t id = rc ? -1 : mq_intern_id(ref->index->village_keys, key.data, key.len);
+	int32_t before = rc ? -1 : mq_intern_count(keys);
+	int32_t id = rc ? -1 : mq_intern_id(keys, key.data, key.len);
 	mq_buf_free(&key);
-	if (!v->county || !v->township || !v->village || id < 0)
+	if (id < 0)
 		return mq_fail_nomem(ld->err, ld->path, line);
 	if (id < before)
 		return mq_fail(ld->err, MQ_ERR_FORMAT, ld->path, line,
 			       "村庄重复：%s/%s / village listed twice", v->township, v->village);
-	ref->nvillages++;
 	return 0;
 }
 
-static int roster_row(const char *const *c, const size_t *l, long line, void *ctx)
+static int roster_row(struct loader *ld, void *row, const char *const *c, const size_t *l, long line)
 {
-	struct loader *ld = ctx;
-	struct mq_reference *ref = ld->ref;
-	if (mq_grow((void **)&ref->cadres, &ld->alloc, ref->ncadres + 1, sizeof *ref->cadres))
-		return mq_fail_nomem(ld->err, ld->path, line);
-	struct mq_cadre_ref *k = &ref->cadres[ref->ncadres];
-	const char **fields[] = { &k->cadre_id, &k->cadre_name, &k->unit, &k->role, &k->township, &k->village };
-	for (int i = 0; i < 6; i++)
-		if (!(*fields[i] = dup(ref, c[i], l[i])))
-			return mq_fail_nomem(ld->err, ld->path, line);
+	(void)c;
+	struct mq_cadre_ref *k = row;
 	int role = -1;
 	for (int i = 0; mq_roles[i]; i++)
 		if (strcmp(mq_roles[i], k->role) == 0)
@@ -101,29 +93,14 @@ static int roster_row(const char *const *c, const size_t *l, long line, void *ct
 			       "角色“%s”不在第一书记、驻村工作队员、包村干部、帮扶责任人、村干部之中 / unknown role",
 			       k->role);
 	k->resident = role <= 1;
-	int32_t before = mq_intern_count(ref->index->cadre_keys);
-	int32_t id = mq_intern_id(ref->index->cadre_keys, k->cadre_id, l[0]);
+	struct mq_intern *keys = ld->ref->index->cadre_keys;
+	int32_t before = mq_intern_count(keys);
+	int32_t id = mq_intern_id(keys, k->cadre_id, l[0]);
 	if (id < 0)
 		return mq_fail_nomem(ld->err, ld->path, line);
 	if (id < before)
 		return mq_fail(ld->err, MQ_ERR_FORMAT, ld->path, line, "干部编号重复：%s / cadre listed twice",
 			       k->cadre_id);
-	ref->ncadres++;
-	return 0;
-}
-
-static int assignment_row(const char *const *c, const size_t *l, long line, void *ctx)
-{
-	struct loader *ld = ctx;
-	struct mq_reference *ref = ld->ref;
-	if (mq_grow((void **)&ref->assignments, &ld->alloc, ref->nassignments + 1, sizeof *ref->assignments))
-		return mq_fail_nomem(ld->err, ld->path, line);
-	struct mq_assignment *a = &ref->assignments[ref->nassignments];
-	a->cadre_id = dup(ref, c[0], l[0]);
-	a->household_id = dup(ref, c[1], l[1]);
-	if (!a->cadre_id || !a->household_id)
-		return mq_fail_nomem(ld->err, ld->path, line);
-	ref->nassignments++;
 	return 0;
 }
 
@@ -141,6 +118,55 @@ static const struct mq_ref_column assignment_cols[] = {
 	{ "cadre_id", "干部编号", NULL, 1 }, { "household_id", "户编号", NULL, 1 },
 };
 
+/* A reference file: its columns, the size of its rows, and where in a row
+ * its first columns go (text kept in the arena); check (NULL: none) does
+ * the rest of a row. */
+struct ref_file {
+	const struct mq_ref_column *cols;
+	int ncols, ntext;
+	size_t row_size, text_at[6];
+	int (*check)(struct loader *ld, void *row, const char *const *c, const size_t *l, long line);
+};
+
+#define AT(type, field) offsetof(struct type, field)
+static const struct ref_file registry_file = {
+	registry_cols, 6, 3, sizeof(struct mq_village_ref),
+	{ AT(mq_village_ref, county), AT(mq_village_ref, township), AT(mq_village_ref, village) },
+	registry_row,
+};
+static const struct ref_file roster_file = {
+	roster_cols, 6, 6, sizeof(struct mq_cadre_ref),
+	{ AT(mq_cadre_ref, cadre_id), AT(mq_cadre_ref, cadre_name), AT(mq_cadre_ref, unit),
+	  AT(mq_cadre_ref, role), AT(mq_cadre_ref, township), AT(mq_cadre_ref, village) },
+	roster_row,
+};
+static const struct ref_file assignment_file = {
+	assignment_cols, 2, 2, sizeof(struct mq_assignment),
+	{ AT(mq_assignment, cadre_id), AT(mq_assignment, household_id) },
+	NULL,
+};
+#undef AT
+
+/* One row of any of the files: a new element at the end of its array. */
+static int load_row(const char *const *c, const size_t *l, long line, void *ctx)
+{
+	struct loader *ld = ctx;
+	const struct ref_file *f = ld->file;
+	if (mq_grow(ld->rows, &ld->alloc, *ld->nrows + 1, f->row_size))
+		return mq_fail_nomem(ld->err, ld->path, line);
+	char *row = (char *)*ld->rows + *ld->nrows * f->row_size;
+	for (int i = 0; i < f->ntext; i++) {
+		const char *text = dup(ld->ref, c[i], l[i]);
+		if (!text)
+			return mq_fail_nomem(ld->err, ld->path, line);
+		memcpy(row + f->text_at[i], &text, sizeof text);
+	}
+	int rc = f->check ? f->check(ld, row, c, l, line) : 0;
+	if (!rc)
+		(*ld->nrows)++;
+	return rc;
+}
+
 int mq_reference_load(struct mq_reference *ref, const char *registry,
 		      const char *roster, const char *assignments, struct mq_error *err)
 {
@@ -154,20 +180,23 @@ int mq_reference_load(struct mq_reference *ref, const char *registry,
 	}
 	const struct {
 		const char *path;
-		const struct mq_ref_column *cols;
-		int ncols;
-		mq_ref_row_fn fn;
+		const struct ref_file *file;
+		void **rows;
+		size_t *nrows;
 		int *given;
 	} files[] = {
-		{ registry, registry_cols, 6, registry_row, &ref->has_registry },
-		{ roster, roster_cols, 6, roster_row, &ref->has_roster },
-		{ assignments, assignment_cols, 2, assignment_row, &ref->has_assignments },
+		{ registry, &registry_file, (void **)&ref->villages, &ref->nvillages, &ref->has_registry },
+		{ roster, &roster_file, (void **)&ref->cadres, &ref->ncadres, &ref->has_roster },
+		{ assignments, &assignment_file, (void **)&ref->assignments, &ref->nassignments,
+		  &ref->has_assignments },
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		if (!files[i].path)
 			continue;
-		struct loader ld = { .ref = ref, .path = files[i].path, .err = err };
-		int rc = mq_read_reference(files[i].path, files[i].cols, files[i].ncols, files[i].fn, &ld, err);
+		const struct ref_file *f = files[i].file;
+		struct loader ld = { .ref = ref, .file = f, .path = files[i].path, .err = err,
+				     .rows = files[i].rows, .nrows = files[i].nrows };
+		int rc = mq_read_reference(files[i].path, f->cols, f->ncols, load_row, &ld, err);
 		if (rc) {
 			mq_reference_free(ref);
 			return rc;

@@ -19,6 +19,7 @@
  * system, booleans TRUE/FALSE, error cells (#N/A) empty, formulas by their
  * cached value, rich-text runs joined, phonetic runs left out. */
 #include "minqing/core/buf.h"
+#include "minqing/core/bytes.h"
 #include "minqing/core/date.h"
 #include "minqing/core/error.h"
 #include "ingest_internal.h"
@@ -767,10 +768,7 @@ static int plain_integer(const char *v, size_t n)
 	size_t i = v[0] == '-';
 	if (n <= i || n - i > 15 || (v[i] == '0' && n - i > 1) || (i && v[1] == '0'))
 		return 0;
-	for (; i < n; i++)
-		if (v[i] < '0' || v[i] > '9')
-			return 0;
-	return 1;
+	return mq_all_digits(v + i, n - i);
 }
 
 /* The cell just ended, as Excel shows it, into the row. */

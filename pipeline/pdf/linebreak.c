@@ -100,11 +100,7 @@ double mq_widest_unbreakable(const char *text, size_t len, int flags, mq_width_f
 	double w = 0, max = 0;
 	uint32_t prev = 0, cp;
 	for (size_t i = 0; i < len; ) {
-		int n = mq_utf8_decode(text + i, len - i, &cp);
-		if (!n) {
-			cp = 0xFFFD;
-			n = 1;
-		}
+		int n = mq_utf8_next(text + i, len - i, &cp);
 		if (cp == '\n' || (is_space(cp) && !(flags & MQ_BREAK_NONE)) || (prev && break_ok(prev, cp, flags)))
 			w = 0;
 		if (cp != '\n' && (!is_space(cp) || (flags & MQ_BREAK_NONE)))
@@ -133,16 +129,6 @@ static int push_line(struct mq_lines *out, size_t start, size_t end, double w, i
 	return 0;
 }
 
-/* Decodes one code point; invalid bytes count as U+FFFD of length 1. */
-static int next_cp(const char *s, size_t len, size_t i, uint32_t *cp)
-{
-	int n = mq_utf8_decode(s + i, len - i, cp);
-	if (n)
-		return n;
-	*cp = 0xFFFD;
-	return 1;
-}
-
 int mq_break_lines(const char *text, size_t len, double width, double indent, int flags,
 		   mq_width_fn fn, void *ctx, struct mq_lines *out)
 {
@@ -154,7 +140,7 @@ int mq_break_lines(const char *text, size_t len, double width, double indent, in
 		/* skip spaces at the start of a continuation line */
 		uint32_t cp;
 		while (!first && i < len) {
-			int n = next_cp(text, len, i, &cp);
+			int n = mq_utf8_next(text + i, len - i, &cp);
 			if (!is_space(cp))
 				break;
 			i += (size_t)n;
@@ -180,7 +166,7 @@ int mq_break_lines(const char *text, size_t len, double width, double indent, in
 		double prev_w = 0;           /* line width before it */
 		int forced = 0, overflow = 0;
 		while (pos < len) {
-			int n = next_cp(text, len, pos, &cp);
+			int n = mq_utf8_next(text + pos, len - pos, &cp);
 			if (cp == '\n') {
 				forced = 1;
 				break;

@@ -833,10 +833,8 @@ static void put_text(struct writer *w, const char *key, const char *s)
 	putf(w, "/%s <FEFF", key);
 	for (size_t i = 0; i < len; ) {
 		uint32_t cp, u[2];
-		int k = mq_utf8_decode(s + i, len - i, &cp), nu = 1;
-		if (!k)
-			cp = 0xFFFD;
-		i += k ? (size_t)k : 1;
+		int nu = 1;
+		i += (size_t)mq_utf8_next(s + i, len - i, &cp);
 		u[0] = cp;
 		if (cp > 0xFFFF) {
 			cp -= 0x10000;

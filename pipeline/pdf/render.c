@@ -152,11 +152,7 @@ static int cover(struct rctx *r, int role, const char *s, size_t len, const stru
 	int rc = use_font(r, role);
 	for (size_t i = 0; i < len && !rc; ) {
 		uint32_t cp;
-		int n = mq_utf8_decode(s + i, len - i, &cp);
-		if (!n) {
-			cp = 0xFFFD;
-			n = 1;
-		}
+		int n = mq_utf8_next(s + i, len - i, &cp);
 		if (cp == '\t')
 			rc = mq_buf_addc(out, ' ');
 		else if (cp == '\n')
@@ -406,11 +402,7 @@ static void draw_runs(struct rctx *r, const struct mq_style *st, double x, doubl
 	uint32_t prev = 0;
 	while (i < len) {
 		uint32_t cp;
-		int n = mq_utf8_decode(s + i, len - i, &cp);
-		if (!n) {
-			cp = 0xFFFD;
-			n = 1;
-		}
+		int n = mq_utf8_next(s + i, len - i, &cp);
 		if (i > run) {
 			int st_gap = extra > 0 && mq_gap_stretches(prev, cp), sq = mq_punct_squeeze(prev, cp);
 			double adv = width_of(&w, prev) + (st_gap ? extra : 0) - (sq ? width_of(&w, prev) / 2 : 0);
@@ -448,11 +440,7 @@ static void draw_line(struct rctx *r, const struct mq_style *s, int align, const
 		int gaps = 0;
 		uint32_t prev = 0, cp;
 		for (size_t i = 0; i < len; ) {
-			int n = mq_utf8_decode(t + i, len - i, &cp);
-			if (!n) {
-				cp = 0xFFFD;
-				n = 1;
-			}
+			int n = mq_utf8_next(t + i, len - i, &cp);
 			gaps += i > 0 && mq_gap_stretches(prev, cp);
 			prev = cp;
 			i += (size_t)n;

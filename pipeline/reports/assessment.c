@@ -308,6 +308,20 @@ static int team_in_scope(const struct scope *sc, const char *township, const cha
 	return strcmp(county, sc->county) == 0 || (!*county && sc->first_county);
 }
 
+/* The items whose basis is two facts and the rate between them: the
+ * rate's slot in pr[] of assessment_doc, and the text when there is no
+ * rate (NULL: the rate shows as "—"). */
+static const struct rated_basis {
+	const char *fmt, *base, *part, *none;
+	int rate;
+} rated[MQ_ITEM_N] = {
+	[MQ_ITEM_COVERAGE] = {"应入户走访%s户次，已走访%s户次，覆盖率%s", "coverage_pairs", "coverage_hits",
+			      "无包联农户，不计", 3},
+	[MQ_ITEM_SATISFACTION] = {"有评价%s次，满意和基本满意%s次，满意率%s", "sat_answers", "sat_positive",
+				  "无满意度评价，不计", 1},
+	[MQ_ITEM_SIGNATURES] = {"走访%s次，受访人签字%s次，签字率%s", "diaries", "signed_visits", NULL, 2},
+};
+
 static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, int index,
 			  rp_emit_fn emit, void *sink, struct mq_error *err)
 {
@@ -491,23 +505,17 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 					snprintf(basis, sizeof basis, "无诉求，不计");
 				break;
 			case MQ_ITEM_COVERAGE:
-				if (*pr[3])
-					snprintf(basis, sizeof basis, "应入户走访%s户次，已走访%s户次，覆盖率%s",
-						 FACT("coverage_pairs"), FACT("coverage_hits"), pr[3]);
-				else
-					snprintf(basis, sizeof basis, "无包联农户，不计");
-				break;
 			case MQ_ITEM_SATISFACTION:
-				if (*pr[1])
-					snprintf(basis, sizeof basis, "有评价%s次，满意和基本满意%s次，满意率%s",
-						 FACT("sat_answers"), FACT("sat_positive"), pr[1]);
+			case MQ_ITEM_SIGNATURES: {
+				const struct rated_basis *rb = &rated[it->kind];
+				const char *rate = pr[rb->rate];
+				if (*rate || !rb->none)
+					snprintf(basis, sizeof basis, rb->fmt, FACT(rb->base), FACT(rb->part),
+						 *rate ? rate : "—");
 				else
-					snprintf(basis, sizeof basis, "无满意度评价，不计");
+					snprintf(basis, sizeof basis, "%s", rb->none);
 				break;
-			case MQ_ITEM_SIGNATURES:
-				snprintf(basis, sizeof basis, "走访%s次，受访人签字%s次，签字率%s", FACT("diaries"),
-					 FACT("signed_visits"), *pr[2] ? pr[2] : "—");
-				break;
+			}
 			case MQ_ITEM_PRESENCE:
 				if (resident)
 					snprintf(basis, sizeof basis, "驻村%s天，应驻%s天（期间%s天）",

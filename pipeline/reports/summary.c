@@ -66,21 +66,6 @@ static void fig_from_counts(const struct mq_counts *k, int reg_known, long long 
 		snprintf(f->s[F_TOPIC0 + t], sizeof f->s[0], "%lld", k->topics[t]);
 }
 
-static void counts_add(struct mq_counts *sum, const struct mq_counts *k)
-{
-	sum->visits += k->visits;
-	sum->home_visits += k->home_visits;
-	sum->households_visited += k->households_visited;
-	sum->demands += k->demands;
-	sum->resolved += k->resolved;
-	sum->overdue += k->overdue;
-	sum->signed_visits += k->signed_visits;
-	sum->sat_answers += k->sat_answers;
-	sum->sat_positive += k->sat_positive;
-	for (int t = 0; t < MQ_TOPIC_N; t++)
-		sum->topics[t] += k->topics[t];
-}
-
 static long rate_cmp_units(const char *rate)
 {
 	char num[16];
@@ -152,7 +137,7 @@ static int fill_figures(struct rp_ctx *c, struct mq_data *d, const char *townshi
 			const char *reg = rp_cell(&c->village, v->row, "households_registered");
 			long long r = *reg ? atoll(reg) : 0;
 			fig_from_counts(k, *reg != '\0', r, &vf[i].f);
-			counts_add(&sum, k);
+			mq_counts_add(&sum, k); /* its registry figures: reg_sum below */
 			reg_sum += r;
 			reg_any |= *reg != '\0';
 		}

@@ -140,7 +140,8 @@ struct mq_digest_cache;
 struct mq_digest_cache *mq_digest_cache_new(void);
 void mq_digest_cache_free(struct mq_digest_cache *c); /* NULL-safe */
 
-/* What the cache knows of a file. */
+/* A file's size and digests (lower-case hex): what the cache knows of
+ * it, and what the ZIP writer lists in the manifests. */
 struct mq_known_digests {
 	uint64_t size;
 	char sha256[65], sha512[129];

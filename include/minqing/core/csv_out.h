@@ -16,6 +16,8 @@ void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first);
 int mq_csv_cell_buf(struct mq_buf *b, const char *s, size_t len, int first);
 void mq_csv_end(FILE *fp);                              /* ends the row */
 void mq_csv_row(FILE *fp, const char *const *cells, size_t n);
+/* n cells, none the first of its row (NULL = empty). */
+void mq_csv_cells(FILE *fp, const char *const *cells, size_t n);
 /* Writes the UTF-8 BOM when bom is set. */
 void mq_csv_bom(FILE *fp, int bom);
 

@@ -5,8 +5,9 @@
  * and the table never reads: it asks the caller's callbacks for an
  * entry's hash (when it grows) and whether an entry equals a key (when it
  * looks up). So a key is never decided by its hash alone. Interning
- * (intern.h), the duplicate-id index (validate.c) and the aggregator's
- * maps (aggregate.c) are built on it.
+ * (intern.h), the duplicate-id index (validate.c), the aggregator's maps
+ * (aggregate.c), the sets of names in a folder (safename.c) and the
+ * archive's digest cache (bagit.c) are built on it.
  *
  * Ownership: the table owns its slot array only (mq_hashmap_free frees
  * it); entries, keys and ctx stay the caller's and must outlive every

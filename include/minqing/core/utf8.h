@@ -11,6 +11,9 @@
 int mq_utf8_valid(const char *s, size_t len);
 size_t mq_utf8_count(const char *s, size_t len);
 int mq_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* The same for text that may hold invalid bytes (len > 0): an invalid
+ * byte reads as U+FFFD of length 1. Returns the byte length, at least 1. */
+int mq_utf8_next(const char *s, size_t len, uint32_t *cp);
 /* Writes code point cp (≤ 0x10FFFF, no surrogate) as UTF-8 to out; returns
  * its byte length. The code base's one UTF-8 encoder. */
 int mq_utf8_encode(uint32_t cp, char out[4]);

@@ -79,6 +79,8 @@ struct mq_counts {
 	long long sat_answers, sat_positive; /* satisfaction_rate = positive / answers */
 	long long topics[MQ_TOPIC_N];
 };
+/* Adds from's counts into to (a township's, a county's, a month's sum). */
+void mq_counts_add(struct mq_counts *to, const struct mq_counts *from);
 
 /* One row of village_summary (village set), township_summary (village
  * NULL) or county_summary (township and village NULL). */
