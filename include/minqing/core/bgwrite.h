@@ -16,7 +16,8 @@ typedef int (*mq_bgwrite_fn)(void *ctx, const char *data, size_t len);
 struct mq_bgwrite;
 
 /* A writer calling fn(ctx, …) for each buffer handed over, in order.
- * NULL when the thread cannot start (the caller then writes itself). */
+ * NULL when the thread cannot start, or when the environment sets
+ * MQ_TEST_NO_WRITER_THREAD (tests): the caller then writes itself. */
 struct mq_bgwrite *mq_bgwrite_new(mq_bgwrite_fn fn, void *ctx);
 /* Hands buf's bytes over: waits for the write before it, then takes
  * buf's memory and leaves buf empty (with the memory of that earlier
