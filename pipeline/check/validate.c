@@ -10,6 +10,7 @@
  * its values are equal too, so no hash ever decides. The
 household index keeps each household's first village (W002). */
 #include "minqing/check/validate.h"
+#include "minqing/core/bgwrite.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/bytes.h"
 #include "minqing/core/error.h"
@@ -96,8 +97,11 @@ struct mq_validator {
 	struct mq_intern *sources;
 	/* the values of the accepted records with an id: an unlinked temporary
 	 * file, the last bytes still in values_buf; values_b is a window on
-	 * it from values_b_at */
+	 * it from values_b_at; values_written counts the bytes handed to
+	 * values_bg, the thread that writes them (NULL: written here) */
 	int values_fd;
+	struct values_file { int fd; uint64_t at; } values_file; /* values_bg's */
+	struct mq_bgwrite *values_bg;
 	uint64_t values_written, values_b_at;
 	struct mq_buf values_buf, values_a, values_b;
 	/* households: id -> first accepted village */
@@ -170,6 +174,7 @@ void mq_validator_free(struct mq_validator *v)
 		free(v->blocks[i]);
 	free(v->blocks);
 	free(v->granule_values);
+	mq_bgwrite_free(v->values_bg);
 	if (v->values_fd >= 0)
 		close(v->values_fd);
 	mq_buf_free(&v->values_buf);
@@ -467,6 +472,22 @@ static int values_key(const struct mq_record *r, struct mq_buf *out)
 	return 0;
 }
 
+/* Appends data to the values file (on values_bg's thread when there is one). */
+static int values_write(void *ctx, const char *data, size_t len)
+{
+	struct values_file *f = ctx;
+	for (size_t done = 0; done < len;) {
+		ssize_t w = pwrite(f->fd, data + done, len - done, (off_t)(f->at + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return MQ_ERR_IO;
+		done += (size_t)w;
+	}
+	f->at += len;
+	return 0;
+}
+
 static int values_flush(struct mq_validator *v)
 {
 	if (!v->values_buf.len)
@@ -478,19 +499,15 @@ static int values_flush(struct mq_validator *v)
 		if ((v->values_fd = mkostemp(path, O_CLOEXEC)) < 0)
 			return MQ_ERR_IO;
 		unlink(path);
-	}
-	for (size_t done = 0; done < v->values_buf.len;) {
-		ssize_t w = pwrite(v->values_fd, v->values_buf.data + done, v->values_buf.len - done,
-				   (off_t)(v->values_written + done));
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return MQ_ERR_IO;
-		done += (size_t)w;
+		v->values_file.fd = v->values_fd;
+		v->values_bg = mq_bgwrite_new(values_write, &v->values_file);
 	}
 	v->values_written += v->values_buf.len;
+	if (v->values_bg)
+		return mq_bgwrite_put(v->values_bg, &v->values_buf) ? MQ_ERR_IO : 0;
+	int rc = values_write(&v->values_file, v->values_buf.data, v->values_buf.len);
 	mq_buf_reset(&v->values_buf);
-	return 0;
+	return rc;
 }
 
 /* len bytes at off of the values file (or of its tail in values_buf),
@@ -512,6 +529,9 @@ static const char *values_get(struct mq_validator *v, uint64_t off, size_t len)
 	mq_buf_reset(&v->values_b);
 	v->values_b_at = off;
 	if (want < len || mq_buf_reserve(&v->values_b, (size_t)want))
+		return NULL;
+	/* what the writer thread has been handed must be in the file first */
+	if (v->values_bg && mq_bgwrite_wait(v->values_bg))
 		return NULL;
 	for (size_t done = 0; done < want;) {
 		ssize_t r = pread(v->values_fd, v->values_b.data + done, (size_t)want - done, (off_t)(off + done));

@@ -2,6 +2,7 @@
  * rejects.csv and warnings.csv out (contract sections 3 and 6), the run
  * counts and their summary. */
 #include "minqing/check/validate.h"
+#include "minqing/core/bgwrite.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
 #include "minqing/core/utf8.h"
@@ -40,7 +41,9 @@ struct stage {
 	int xlsx_failed;
 	struct mq_buf clean, other;
 	struct mq_buf accepted_rows;  /* accepted.csv rows not yet handed to stdio */
-	long long accepted_bytes;     /* handed to stdio so far */
+	long long accepted_bytes;     /* handed to stdio so far (by accepted_bg's thread) */
+	struct mq_bgwrite *accepted_bg; /* writes accepted.csv from the first flush to the
+					   commit; NULL: written on this thread */
 	long long bytes_before, bytes_total;
 	long long bytes_cur;        /* of the file being read, as its reader last said */
 	int cb_rc;                 /* the accepted-callback's stop value */
@@ -160,16 +163,28 @@ static void write_warning(struct stage *st, const struct mq_raw_record *raw, con
 
 /* accepted.csv is most of what this stage writes: its rows are built in a
  * buffer and go to the file in large writes (one call per 256 KB instead
- * of one per cell). */
+ * of one per cell), on a thread of their own: the records' thread is the
+ * one the others wait for. */
 #define ACCEPTED_FLUSH (256 << 10)
+
+static int accepted_write(void *ctx, const char *data, size_t len)
+{
+	struct stage *st = ctx;
+	if (len)
+		fwrite_unlocked(data, 1, len, st->accepted.fp); /* errors: ferror at commit */
+	st->accepted_bytes += (long long)len;
+	mq_out_write_behind(&st->accepted, st->accepted_bytes);
+	return 0;
+}
 
 static void flush_accepted(struct stage *st)
 {
 	struct mq_buf *b = &st->accepted_rows;
-	if (b->len)
-		fwrite_unlocked(b->data, 1, b->len, st->accepted.fp); /* errors: ferror at commit */
-	st->accepted_bytes += (long long)b->len;
-	mq_out_write_behind(&st->accepted, st->accepted_bytes);
+	if (st->accepted_bg) {
+		mq_bgwrite_put(st->accepted_bg, b);
+		return;
+	}
+	accepted_write(st, b->data, b->len);
 	mq_buf_reset(b);
 }
 
@@ -434,6 +449,7 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	}
 	if ((rc = mq_mkdirs(data_dir, err)) || (rc = open_outputs(&st, data_dir, err)))
 		goto out;
+	st.accepted_bg = mq_bgwrite_new(accepted_write, &st);
 	struct mq_ingest_opts iopts = { .encoding = opts->encoding, .unknown_column = on_unknown_column,
 					.progress = on_progress, .prepare = prepare_record,
 					.prepare_ctx = &st, .ahead = on_ahead, .sheet = on_sheet };
@@ -483,6 +499,8 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 		goto out;
 	}
 	flush_accepted(&st);
+	mq_bgwrite_free(st.accepted_bg); /* accepted.csv is this thread's again */
+	st.accepted_bg = NULL;
 	/* the workbook first: a failure to write it leaves the CSVs as they were */
 	if (st.xlsx_failed) {
 		*err = st.xlsx_err;
@@ -502,6 +520,7 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 			mq_validator_index_bytes(st.v));
 	}
 out:
+	mq_bgwrite_free(st.accepted_bg);
 	mq_out_abort(&st.accepted);
 	mq_out_abort(&st.rejects);
 	mq_out_abort(&st.warnings);

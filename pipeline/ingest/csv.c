@@ -113,8 +113,8 @@ struct row {
 
 typedef int (*row_fn)(const struct row *row, void *ctx);
 /* Work on the reader's thread per row: appends to out what the row
- * callback will find in row->prep; spare: the reader is ahead (it waited
- * for the caller at its last hand-over). */
+ * callback will find in row->prep; spare: the reader is ahead (a batch
+ * of its was still queued at its last hand-over). */
 typedef int (*row_prep_fn)(const struct row *row, int spare, struct mq_buf *out, void *ctx);
 
 /* Per-row pointer and length arrays, sized for the widest row seen. */
@@ -185,7 +185,7 @@ struct row_reader {
 	row_prep_fn prep;            /* may be NULL */
 	void *prep_ctx;
 	struct row_view prep_view;
-	int waited;                  /* the last hand-over found the queue full */
+	int waited;                  /* the last hand-over left a batch queued besides its own */
 };
 
 struct msg {
@@ -682,7 +682,10 @@ static void hand_over(struct row_reader *r, int last)
 	pthread_mutex_lock(&q->mu);
 	q->count++;
 	pthread_cond_broadcast(&q->cv);
-	r->waited = q->count == NBATCH;
+	/* a batch still queued besides this one: the reader is ahead, and
+	 * the calling thread (the ordered rules, the one the run waits for)
+	 * gets the accepted rows ready made */
+	r->waited = q->count >= NBATCH - 1;
 	while (q->count == NBATCH && !q->stop)
 		pthread_cond_wait(&q->cv, &q->mu);
 	r->stopped = q->stop;

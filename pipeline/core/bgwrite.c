@@ -1,0 +1,116 @@
+/* bgwrite.c — a writer thread behind a pair of buffers (bgwrite.h). */
+#include "minqing/core/bgwrite.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+
+struct mq_bgwrite {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct mq_buf pending;       /* being written while busy */
+	int busy, quit, rc;
+	mq_bgwrite_fn fn;
+	void *ctx;
+};
+
+static void *writer_main(void *arg)
+{
+	struct mq_bgwrite *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->busy && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->busy)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		/* pending is this thread's alone while busy */
+		int rc = w->rc ? 0 : w->fn(w->ctx, w->pending.data, w->pending.len);
+		pthread_mutex_lock(&w->mu);
+		if (rc && !w->rc)
+			w->rc = rc;
+		w->busy = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+struct mq_bgwrite *mq_bgwrite_new(mq_bgwrite_fn fn, void *ctx)
+{
+	/* test-only: the same writes on the caller's thread (writer_thread.sh) */
+	if (getenv("MQ_TEST_NO_WRITER_THREAD"))
+		return NULL;
+	struct mq_bgwrite *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->fn = fn;
+	w->ctx = ctx;
+	mq_buf_init(&w->pending);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	/* asynchronous signals stay with the calling thread, as before */
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
+	sigset_t all, old;
+	sigfillset(&all);
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+		sigdelset(&all, faults[i]);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&w->th, NULL, writer_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Called with mu held. */
+static void wait_idle(struct mq_bgwrite *w)
+{
+	while (w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+}
+
+int mq_bgwrite_put(struct mq_bgwrite *w, struct mq_buf *buf)
+{
+	pthread_mutex_lock(&w->mu);
+	wait_idle(w);
+	struct mq_buf done = w->pending;
+	w->pending = *buf;
+	mq_buf_reset(&done);
+	*buf = done;
+	w->busy = w->pending.len > 0;
+	pthread_cond_broadcast(&w->cv);
+	int rc = w->rc;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+int mq_bgwrite_wait(struct mq_bgwrite *w)
+{
+	pthread_mutex_lock(&w->mu);
+	wait_idle(w);
+	int rc = w->rc;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+void mq_bgwrite_free(struct mq_bgwrite *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	wait_idle(w);
+	w->quit = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	mq_buf_free(&w->pending);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}
