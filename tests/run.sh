@@ -35,11 +35,15 @@ else
 fi
 xargs -P "$JOBS" -n 1 sh -c '
 	t=$1
+	start=$(date +%s)
 	case $t in
 	*.sh) name=e2e_$(basename "$t" .sh); sh "$t" > "$BUILD/$name.log" 2>&1 ;;
 	*)    name=$(basename "$t"); "$t" > "$BUILD/$name.log" 2>&1 ;;
 	esac
-	echo $? > "$RES/$name"' sh < "$RES/.list"
+	echo $? > "$RES/$name"
+	# wall seconds and the CPU seconds of the test and its children
+	times > "$RES/.cpu.$name" # not in a pipe: a subshell has no children
+	echo "$(( $(date +%s) - start )) $(sed -n 2p "$RES/.cpu.$name")" > "$RES/.time.$name"' sh < "$RES/.list"
 pass=0; fail=0; failed=""
 for r in "$RES"/*; do
 	name=$(basename "$r")
@@ -50,6 +54,12 @@ done
 ran=$((pass + fail))
 want=$(wc -l < "$RES/.list")
 [ "$ran" -eq "$want" ] || { fail=$((fail + want - ran)); failed="$failed (only $ran of $want ran)"; }
+# the slowest tests, so a slow suite shows where its time goes
+for f in "$RES"/.time.*; do
+	read -r wall user sys < "$f"
+	echo "$wall ${f##*/.time.} $user $sys"
+done | sort -rn | head -8 | awk 'function s(t, p) { split(t, p, /[ms]/); return p[1] * 60 + p[2] }
+	{ printf "slowest: %-24s %5ss wall, %6.1fs CPU\n", $2, $1, s($3) + s($4) }'
 [ -n "$failed" ] && echo "failed:$failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -1,5 +1,10 @@
 /* pdf.c — the PDF writer. Every object is written here; libharu is not
- * used. A document holds a few tens of bytes per page and per bookmark
+ * used because its public API cannot do three things these reports need:
+ * embed a subset of an OpenType/CFF font (Noto CJK; it embeds whole
+ * TrueType files, and subsetting meant reaching into its private font
+ * structs), stream pages to disk (it keeps the whole document in memory),
+ * and write PDF/A-2b (output intent and XMP; Debian ships libharu 2.3).
+ * A document holds a few tens of bytes per page and per bookmark
  * (and the bookmark's title), whatever its length:
  *  - a page's operators go into one buffer, "sealed" (deflated) into an
  *    unlinked temporary file (in $TMPDIR, else /tmp) when the next page

@@ -6,6 +6,7 @@ PATH=/usr/bin:/bin:$PATH; export PATH
 E2E_PASS=0; E2E_FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mq_e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+PDFTEXT_CACHE=$TMP/.pdftext; export PDFTEXT_CACHE # pdfcheck.py: each PDF read once
 ok()   { E2E_PASS=$((E2E_PASS+1)); }
 fail() { E2E_FAIL=$((E2E_FAIL+1)); echo "FAIL: $*" >&2; }
 # check DESCRIPTION COMMAND...: passes when the command succeeds

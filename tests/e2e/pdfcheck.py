@@ -3,7 +3,7 @@ check_gbt9704.py, check_pdfa.py, check_fonts.py) share: check() counts a
 check and prints a failure, finish() prints "N passed, N failed" and exits
 1 on a failure, pdftotext() runs poppler's pdftotext, problems() ends a
 checker that collects problem lines."""
-import subprocess, sys
+import hashlib, json, os, subprocess, sys
 
 passed = failed = 0
 
@@ -22,10 +22,29 @@ def finish():
 
 def pdftotext(pdf, mode, strict=False):
     """The text of pdf from `pdftotext MODE` (-layout, -bbox); with strict,
-    a check that pdftotext ran cleanly (exit 0, nothing on stderr)."""
+    a check that pdftotext ran cleanly (exit 0, nothing on stderr). With
+    $PDFTEXT_CACHE (a folder of the test's own, lib.sh sets it) the result
+    is kept by the file's digest: poppler spends ~40 ms a page on our PDF/A
+    output intent, and a test often reads the same report twice."""
+    cache = os.environ.get("PDFTEXT_CACHE")
+    if cache:
+        with open(pdf, "rb") as f:
+            key = hashlib.sha256(f.read()).hexdigest() + mode
+        path = os.path.join(cache, key)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                rc, err, out = json.load(f)
+            if strict:
+                check(rc == 0 and err == "", f"pdftotext clean: {pdf}: {err[:200]}")
+            return out
     p = subprocess.run(["pdftotext", mode, pdf, "-"], capture_output=True, text=True)
     if strict:
         check(p.returncode == 0 and p.stderr == "", f"pdftotext clean: {pdf}: {p.stderr[:200]}")
+    if cache:
+        os.makedirs(cache, exist_ok=True)
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            json.dump([p.returncode, p.stderr, p.stdout], f)
+        os.replace(path + ".tmp", path)
     return p.stdout
 
 def problems(errs, summary, npdfs):
