@@ -738,6 +738,8 @@ static void format_date(double serial, int date1904, char out[40])
 enum cell_type { T_N, T_S, T_B, T_E, T_D, T_OTHER };
 
 #define SHARED ((size_t)-1)          /* a cell's len: off is a shared string's index */
+#define PREFETCH_CELLS 16
+#define PREFETCH_ROWS 2
 
 /* Rows parsed and not yet checked: the cells of many rows, texts copied
  * into bytes (shared strings by pointer). */
@@ -1122,7 +1124,33 @@ static void *produce(void *arg)
 static int consume(struct batch *b, struct strings *sst, size_t *ready, struct mq_sheet_rows *sr)
 {
 	int rc = 0;
+	/* the batch's shared strings first: the table is far bigger than the
+	 * caches, so the places of those ahead and then the texts of the rows
+	 * ahead are fetched while these are looked at */
+	for (size_t k = 0; !rc && k < b->ncells; k++) {
+		struct bcell *c = &b->cells[k];
+		if (k + PREFETCH_CELLS < b->ncells) {
+			const struct bcell *a = &b->cells[k + PREFETCH_CELLS];
+			if (!a->str && a->len == SHARED && a->off < *ready)
+				__builtin_prefetch(&sst->page[a->off / SPAGE][a->off % SPAGE]);
+		}
+		if (c->str || c->len != SHARED)
+			continue;
+		const char *p = NULL;
+		size_t n = 0;
+		rc = shared_string(sst, c->off, ready, &p, &n);
+		if (p)
+			*c = (struct bcell){ p, 0, n };
+		else
+			c->off = (size_t)-1;     /* an empty shared string: len stays SHARED */
+	}
 	for (size_t i = 0; !rc && i < b->nrows; i++) {
+		if (i + PREFETCH_ROWS < b->nrows) {
+			const struct brow *a = &b->rows[i + PREFETCH_ROWS];
+			for (size_t k = 0; k < a->n; k++)
+				if (b->cells[a->first + k].str)
+					__builtin_prefetch(b->cells[a->first + k].str);
+		}
 		const struct brow *row = &b->rows[i];
 		if (row->n > b->aptrs) {
 			const char **p = realloc(b->ptrs, row->n * sizeof *p);
@@ -1136,18 +1164,14 @@ static int consume(struct batch *b, struct strings *sst, size_t *ready, struct m
 		}
 		/* a trailing empty shared string does not widen the row */
 		size_t n = 0;
-		for (size_t k = 0; !rc && k < row->n; k++) {
+		for (size_t k = 0; k < row->n; k++) {
 			const struct bcell *c = &b->cells[row->first + k];
 			b->ptrs[k] = c->str ? c->str : c->off == (size_t)-1 ? NULL : b->bytes.data + c->off;
-			b->lens[k] = c->len;
-			int shared = !c->str && c->len == SHARED;
-			if (shared)
-				rc = shared_string(sst, c->off, ready, &b->ptrs[k], &b->lens[k]);
-			if (b->ptrs[k] || !shared)
+			b->lens[k] = b->ptrs[k] ? c->len : 0;
+			if (c->str || c->len != SHARED)
 				n = k + 1;
 		}
-		if (!rc)
-			rc = mq_sheet_row(sr, row->line, b->ptrs, b->lens, n);
+		rc = mq_sheet_row(sr, row->line, b->ptrs, b->lens, n);
 	}
 	mq_buf_reset(&b->bytes);
 	b->nrows = b->ncells = 0;
