@@ -4,14 +4,16 @@
  * The members are read through minizip from the input's descriptor (pread)
  * or from memory, never from a second open. workbook.xml, its relations and
  * styles.xml are small and read first; the shared-string table is kept (it
- * is the one thing that grows with the workbook); each worksheet is then
- * streamed row by row, so memory holds the strings and one row. Every XML
+ * is the one thing that grows with the workbook) and read on a thread of
+ * its own while each worksheet is streamed row by row on another, so
+ * memory holds the strings and a few batches of rows. Every XML
  * member is inflated in chunks straight into the push parser (no tree, no
  * copy of the member) with the XML reader's safe options: a DOCTYPE ends
  * the member as damaged, so no entity is ever declared; no network;
  * libxml2's default depth and size limits. A cell costs no allocation: its
  * attributes are read in place, a shared string goes into the row by
- * pointer, other texts into the row's one buffer.
+ * index (looked up by the checking thread), other texts into the batch's
+ * one buffer.
  *
  * Cells become text the way Excel shows them: numbers as the General format
  * does (5, 4800.5, 1.30722E+17), date cells (a built-in or custom date
