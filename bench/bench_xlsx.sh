@@ -18,9 +18,11 @@ gen_records 11 "$T" || exit 1
 rm -f "$T/visits.csv"
 bytes=$(wc -c < "$T/visits.xlsx")
 strings=$(unzip -l "$T/visits.xlsx" xl/sharedStrings.xml | awk 'NR == 4 { print $1 }')
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 /usr/bin/time -f "%e %U %S %M" -o "$T/val.time" "$MINQING" validate "$T/visits.xlsx" \
 	--registry "$T/registry.csv" --roster "$T/roster.csv" --as-of 2024-12-31 --out "$T/out" --quiet 2> "$T/val.log"
 rc=$?
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 [ $rc -le 1 ] || { echo "bench_xlsx: minqing validate failed ($rc)"; cat "$T/val.log"; exit 1; }
 read_n=$(sed -n 's/^records_read,//p' "$T/out/data/counts.csv" | tr -d '\r')
 /usr/bin/time -f "%e %U %S %M" -o "$T/py.time" $PY -c '
@@ -30,15 +32,16 @@ wb = load_workbook(sys.argv[1], read_only=True)
 n = sum(1 for row in wb.worksheets[0].iter_rows(values_only=True)) - 1
 print(n)' "$T/visits.xlsx" > "$T/py.out" || exit 1
 awk -v n="$N" -v read_n="${read_n:-0}" -v py_n="$(cat "$T/py.out")" -v bytes="$bytes" -v strings="${strings:-0}" \
-    -v strict="${MQ_BENCH_STRICT:-0}" '
+    -v strict="${MQ_BENCH_STRICT:-0}" -v load="$load_before / $load_after" '
 	FILENAME ~ /gen/ { gw = $1 }
 	FILENAME ~ /val/ { vw = $1; vcpu = $2 + $3; vrss = $4 / 1024 }
-	FILENAME ~ /py/  { pw = $1; prss = $4 / 1024 }
+	FILENAME ~ /py/  { pw = $1; pcpu = $2 + $3; prss = $4 / 1024 }
 	END {
 		printf "bench_xlsx: %d records, workbook %.1f MB (shared strings %.1f MB unpacked), written by gen_xlsx in %.1f s\n", n, bytes / 1e6, strings / 1e6, gw
 		printf "  minqing validate:        %.2f s, %.0f records/s (%.2f s CPU, %.0f records per CPU second), peak RSS %.1f MB (%d records read)\n", vw, n / vw, vcpu, n / vcpu, vrss, read_n
-		printf "  openpyxl read-only rows: %.2f s, %.0f records/s, peak RSS %.1f MB (%d rows)\n", pw, n / pw, prss, py_n
-		printf "  ratio: %.1fx\n", pw / vw
+		printf "  openpyxl read-only rows: %.2f s, %.0f records/s (%.2f s CPU, %.0f records per CPU second), peak RSS %.1f MB (%d rows)\n", pw, n / pw, pcpu, n / pcpu, prss, py_n
+		printf "  ratio: %.1fx wall, %.1fx per CPU second\n", pw / vw, pcpu / vcpu
+		printf "  load average (1, 5, 15 min) before / after minqing: %s (wall times mean little under load: compare CPU seconds)\n", load
 		bad = 0
 		if (read_n != n) { printf "  MISSED: read %d of %d records\n", read_n, n; bad = 1 }
 		if (pw / vw < 10) { printf "  MISSED: %.1fx < 10x openpyxl\n", pw / vw; bad = 1 }

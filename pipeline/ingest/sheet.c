@@ -114,16 +114,11 @@ int mq_sheet_row(struct mq_sheet_rows *s, long line, const char *const *cells, c
 		return rc;
 	}
 	/* the cells a record keeps: the header's width, and any cell past it with text */
-	size_t n = s->ncols, last = 0;
-	int blank = 1;
-	for (size_t i = 0; i < ncells; i++) {
-		const char *t;
-		if (cells[i] && mq_trim(cells[i], lens[i], &t)) {
-			blank = 0;
-			last = i + 1;
-		}
-	}
-	if (blank) {
+	size_t n = s->ncols, last = ncells;
+	const char *t;
+	while (last && !(cells[last - 1] && mq_trim(cells[last - 1], lens[last - 1], &t)))
+		last--;                      /* from the right: one trim a row when the last cell has text */
+	if (!last) {
 		if (s->stats)
 			s->stats->blank_rows++;
 		return 0;

@@ -4,14 +4,16 @@
  * The members are read through minizip from the input's descriptor (pread)
  * or from memory, never from a second open. workbook.xml, its relations and
  * styles.xml are small and read first; the shared-string table is kept (it
- * is the one thing that grows with the workbook); each worksheet is then
- * streamed row by row, so memory holds the strings and one row. Every XML
+ * is the one thing that grows with the workbook) and read on a thread of
+ * its own while each worksheet is streamed row by row on another, so
+ * memory holds the strings and a few batches of rows. Every XML
  * member is inflated in chunks straight into the push parser (no tree, no
  * copy of the member) with the XML reader's safe options: a DOCTYPE ends
  * the member as damaged, so no entity is ever declared; no network;
  * libxml2's default depth and size limits. A cell costs no allocation: its
  * attributes are read in place, a shared string goes into the row by
- * pointer, other texts into the row's one buffer.
+ * index (looked up by the checking thread), other texts into the batch's
+ * one buffer.
  *
  * Cells become text the way Excel shows them: numbers as the General format
  * does (5, 4800.5, 1.30722E+17), date cells (a built-in or custom date
@@ -137,29 +139,63 @@ struct sheet_ref {
 	int hidden;
 };
 
+/* One member at a time through one ZIP handle (minizip's handles are not
+ * shared between threads) into one read buffer; damage is told to err. */
+struct reader {
+	unzFile zf;
+	char *chunk;
+	struct mq_error *err;
+};
+
+/* The shared-string table, filled by its own thread while the first sheet
+ * is parsed. Nothing in it moves once written: the texts are in blocks of
+ * SBLOCK bytes (a string never spans two; each is kept to MAX_CELL_BYTES,
+ * as much as a cell takes, and NUL-terminated), their places in pages of
+ * SPAGE entries. ready strings are complete and may be read by any thread
+ * (under mu: ready, done, rc, stop, waiting). */
+#define SBLOCK (1 << 20)
+#define SPAGE (1 << 16)
+#define MAX_SBLOCKS (MAX_STRINGS_BYTES / SBLOCK)
+#define MAX_SPAGES (MAX_STRINGS_BYTES / SPAGE)  /* each string takes one byte at least */
+#define PUBLISH 1024                           /* strings made visible at once */
+struct strings {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t ready;
+	int done, rc, stop, waiting;
+	struct mq_error err;         /* the strings thread's own */
+	char *block[MAX_SBLOCKS];
+	struct sst { uint32_t off, len; } *page[MAX_SPAGES];  /* off: block * SBLOCK + offset */
+	size_t nblocks, used;        /* bytes used in the last block */
+	size_t n, cur_len;           /* strings begun; the last one's length so far */
+	int depth;                   /* <si> nesting */
+};
+
 struct xlsx {
 	const char *path, *base;
-	unzFile zf;
+	struct reader rd;            /* workbook, styles and sheets */
 	int date1904;
 	unsigned char *date_style;   /* per cellXfs index: 1 when a date format */
 	size_t nstyles, astyles;
 	struct custom_fmt { long id; int date; } *custom;
 	size_t ncustom, acustom;
-	struct mq_buf strings;       /* shared strings, each NUL-terminated */
-	struct sst { uint32_t off, len; } *sst;   /* where each one is (< 1 GiB) */
-	size_t nstrings, astrings;
+	struct strings *sst;
 	struct sheet_ref *sheets;
 	size_t nsheets;
 	char *strings_path, *styles_path;
-	char *chunk;                 /* the one read buffer of every member */
 	struct mq_error *err;
 };
 
-static int damaged(struct xlsx *x, const char *member)
+static int damaged_to(struct xlsx *x, struct mq_error *err, const char *member)
 {
-	return mq_fail(x->err, MQ_ERR_FORMAT, x->path, 0,
+	return mq_fail(err, MQ_ERR_FORMAT, x->path, 0,
 		       "工作簿已损坏（%s 无法读取）；请在 Excel/WPS 中打开后重新另存为 .xlsx / a damaged workbook "
 		       "(%s cannot be read): open it in Excel/WPS and save it as .xlsx again", member, member);
+}
+
+static int damaged(struct xlsx *x, const char *member)
+{
+	return damaged_to(x, x->err, member);
 }
 
 /* ---- members through libxml2's push parser ---- */
@@ -204,54 +240,55 @@ static int parse_failed(xmlParserCtxtPtr c, int ret)
 }
 
 /* Opens a member by name (case as stored; a leading '/' dropped). */
-static int open_member(struct xlsx *x, const char *name)
+static int open_member(unzFile zf, const char *name)
 {
 	if (name[0] == '/')
 		name++;
-	if (unzLocateFile(x->zf, name, 2) != UNZ_OK)
+	if (unzLocateFile(zf, name, 2) != UNZ_OK)
 		return -1;
-	return unzOpenCurrentFile(x->zf) == UNZ_OK ? 0 : -2;
+	return unzOpenCurrentFile(zf) == UNZ_OK ? 0 : -2;
 }
 
 /* Streams the member name through sax into b, chunk by chunk as minizip
  * inflates it. Returns 0, 1 when the member is absent, the callbacks' code
  * or damaged(). */
-static int parse_member(struct xlsx *x, const char *name, xmlSAXHandler *sax, struct sax_base *b)
+static int parse_member(struct xlsx *x, struct reader *r, const char *name, xmlSAXHandler *sax,
+			struct sax_base *b)
 {
-	int rc = open_member(x, name);
+	int rc = open_member(r->zf, name);
 	if (rc)
-		return rc == -1 ? 1 : damaged(x, name);
+		return rc == -1 ? 1 : damaged_to(x, r->err, name);
 	b->x = x;
 	sax->initialized = XML_SAX2_MAGIC;
 	sax->serror = (xmlStructuredErrorFunc)quiet_errors;
 	sax->internalSubset = on_doctype;
 	/* the first 4 bytes tell libxml2 the encoding */
-	int k = unzReadCurrentFile(x->zf, x->chunk, 4);
-	b->ctxt = k < 0 ? NULL : xmlCreatePushParserCtxt(sax, b, x->chunk, k, name);
+	int k = unzReadCurrentFile(r->zf, r->chunk, 4);
+	b->ctxt = k < 0 ? NULL : xmlCreatePushParserCtxt(sax, b, r->chunk, k, name);
 	if (!b->ctxt) {
-		unzCloseCurrentFile(x->zf);
-		return k < 0 ? damaged(x, name) : MQ_ERR_NOMEM;
+		unzCloseCurrentFile(r->zf);
+		return k < 0 ? damaged_to(x, r->err, name) : MQ_ERR_NOMEM;
 	}
 	/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE */
 	xmlCtxtUseOptions(b->ctxt, XML_OPTS);
 	while (!b->done && !b->damaged) {
-		k = unzReadCurrentFile(x->zf, x->chunk, CHUNK);
+		k = unzReadCurrentFile(r->zf, r->chunk, CHUNK);
 		if (k < 0) {
 			b->damaged = 1;
 			break;
 		}
-		int ret = xmlParseChunk(b->ctxt, x->chunk, k, k == 0);
+		int ret = xmlParseChunk(b->ctxt, r->chunk, k, k == 0);
 		if (!b->done && parse_failed(b->ctxt, ret))
 			b->damaged = 1;
 		if (k == 0)
 			break;
 	}
-	unzCloseCurrentFile(x->zf);
+	unzCloseCurrentFile(r->zf);
 	xmlFreeParserCtxt(b->ctxt);
 	b->ctxt = NULL;
 	if (b->rc)
 		return b->rc;
-	return b->damaged ? damaged(x, name) : 0;
+	return b->damaged ? damaged_to(x, r->err, name) : 0;
 }
 
 /* The value of the attribute with local name name (any namespace), its
@@ -353,7 +390,7 @@ static int read_workbook_xml(struct xlsx *x)
 {
 	xmlSAXHandler sax = { .startElementNs = wb_start };
 	struct sax_base b = { 0 };
-	return parse_member(x, "xl/workbook.xml", &sax, &b);
+	return parse_member(x, &x->rd, "xl/workbook.xml", &sax, &b);
 }
 
 /* "worksheets/sheet1.xml" relative to xl/, or "/xl/…" absolute. */
@@ -405,7 +442,7 @@ static int read_rels(struct xlsx *x)
 {
 	xmlSAXHandler sax = { .startElementNs = rels_start };
 	struct sax_base b = { 0 };
-	int rc = parse_member(x, "xl/_rels/workbook.xml.rels", &sax, &b);
+	int rc = parse_member(x, &x->rd, "xl/_rels/workbook.xml.rels", &sax, &b);
 	return rc == 1 ? 0 : rc;
 }
 
@@ -502,7 +539,7 @@ static int read_styles(struct xlsx *x)
 {
 	xmlSAXHandler sax = { .startElementNs = styles_start, .endElementNs = styles_end };
 	struct styles_sax st = { 0 };
-	int rc = parse_member(x, x->styles_path ? x->styles_path : "xl/styles.xml", &sax, &st.b);
+	int rc = parse_member(x, &x->rd, x->styles_path ? x->styles_path : "xl/styles.xml", &sax, &st.b);
 	return rc == 1 ? 0 : rc;
 }
 
@@ -510,24 +547,65 @@ static int read_styles(struct xlsx *x)
 
 struct strings_sax {
 	struct sax_base b;
-	int in_si, in_t, in_rph;
+	struct strings *s;
+	int in_t, in_rph;
 };
+
+/* Room for need more bytes of the string being made in the last block; a
+ * string that would not fit moves, with what it has, to a new block. */
+static int sst_room(struct strings *s, size_t need)
+{
+	if (s->nblocks && s->used + s->cur_len + need <= SBLOCK)
+		return 0;
+	if (s->nblocks == MAX_SBLOCKS)
+		return MQ_ERR_LIMIT;
+	char *b = malloc(SBLOCK);
+	if (!b)
+		return MQ_ERR_NOMEM;
+	if (s->cur_len)
+		memcpy(b, s->block[s->nblocks - 1] + s->used, s->cur_len);
+	s->block[s->nblocks++] = b;
+	s->used = 0;
+	return 0;
+}
+
+/* Makes the strings made so far visible; tells the thread to stop when
+ * the reading side wants no more. */
+static void sst_publish(struct strings_sax *st, int done)
+{
+	struct strings *s = st->s;
+	pthread_mutex_lock(&s->mu);
+	s->ready = s->n;
+	s->done = done;
+	if (s->waiting || done)
+		pthread_cond_broadcast(&s->cv);
+	int stop = s->stop;
+	pthread_mutex_unlock(&s->mu);
+	if (stop && !done)
+		sax_stop(&st->b, 0);
+}
 
 static void strings_start(SAX_START_ARGS)
 {
 	SAX_START_UNUSED;
 	(void)nattr, (void)attrs;
 	struct strings_sax *st = ctx;
-	struct xlsx *x = st->b.x;
+	struct strings *s = st->s;
 	const char *name = (const char *)local;
 	if (name[0] == 's' && strcmp(name, "si") == 0) {
+		if (s->depth++)
+			return;                  /* an <si> inside one: part of it */
 		/* never sized by the declared count: a hostile file claims billions */
-		if (mq_grow((void **)&x->sst, &x->astrings, x->nstrings + 1, sizeof *x->sst)) {
+		size_t p = s->n / SPAGE;
+		if (p == MAX_SPAGES) {
+			sax_stop(&st->b, MQ_ERR_LIMIT);
+			return;
+		}
+		if (!s->page[p] && !(s->page[p] = malloc(SPAGE * sizeof *s->page[p]))) {
 			sax_stop(&st->b, MQ_ERR_NOMEM);
 			return;
 		}
-		x->sst[x->nstrings++] = (struct sst){ (uint32_t)x->strings.len, 0 };
-		st->in_si = 1;
+		s->cur_len = 0;
 	} else if (name[0] == 't' && name[1] == '\0') {
 		st->in_t = 1;
 	} else if (strcmp(name, "rPh") == 0) {
@@ -539,14 +617,23 @@ static void strings_end(void *ctx, const xmlChar *local, const xmlChar *prefix, 
 {
 	(void)prefix, (void)uri;
 	struct strings_sax *st = ctx;
+	struct strings *s = st->s;
 	const char *name = (const char *)local;
 	if (name[0] == 's' && strcmp(name, "si") == 0) {
-		struct xlsx *x = st->b.x;
-		st->in_si = 0;
-		if (x->nstrings && !x->sst[x->nstrings - 1].len)
-			x->sst[x->nstrings - 1].len = (uint32_t)(x->strings.len - x->sst[x->nstrings - 1].off);
-		if (mq_buf_addc(&x->strings, '\0'))
-			sax_stop(&st->b, MQ_ERR_LIMIT);
+		if (!s->depth || --s->depth)
+			return;
+		int rc = sst_room(s, 1);
+		if (rc) {
+			sax_stop(&st->b, rc);
+			return;
+		}
+		s->block[s->nblocks - 1][s->used + s->cur_len] = '\0';
+		s->page[s->n / SPAGE][s->n % SPAGE] =
+			(struct sst){ (uint32_t)((s->nblocks - 1) * SBLOCK + s->used), (uint32_t)s->cur_len };
+		s->used += s->cur_len + 1;
+		s->cur_len = 0;
+		if (++s->n % PUBLISH == 0)
+			sst_publish(st, 0);
 	} else if (name[0] == 't' && name[1] == '\0') {
 		st->in_t = 0;
 	} else if (strcmp(name, "rPh") == 0) {
@@ -554,34 +641,80 @@ static void strings_end(void *ctx, const xmlChar *local, const xmlChar *prefix, 
 	}
 }
 
-static void strings_text(void *ctx, const xmlChar *s, int n)
+static void strings_text(void *ctx, const xmlChar *text, int n)
 {
 	struct strings_sax *st = ctx;
-	if (st->in_si && st->in_t && !st->in_rph && mq_buf_add(&st->b.x->strings, s, (size_t)n))
-		sax_stop(&st->b, MQ_ERR_LIMIT);
+	struct strings *s = st->s;
+	if (!s->depth || !st->in_t || st->in_rph)
+		return;
+	/* a cell takes MAX_CELL_BYTES at most: the rest is never read */
+	size_t k = (size_t)n < MAX_CELL_BYTES - s->cur_len ? (size_t)n : MAX_CELL_BYTES - s->cur_len;
+	if (!k)
+		return;
+	int rc = sst_room(s, k + 1);
+	if (rc) {
+		sax_stop(&st->b, rc);
+		return;
+	}
+	memcpy(s->block[s->nblocks - 1] + s->used + s->cur_len, text, k);
+	s->cur_len += k;
 }
 
-static int read_strings(struct xlsx *x)
+struct strings_job {
+	struct xlsx *x;
+	struct reader rd;            /* its own ZIP handle and buffer */
+};
+
+/* The strings thread: the whole table, then done (with rc) for the readers. */
+static void *read_strings(void *arg)
 {
+	struct strings_job *j = arg;
+	struct xlsx *x = j->x;
+	struct strings *s = x->sst;
 	xmlSAXHandler sax = { .startElementNs = strings_start, .endElementNs = strings_end,
 			      .characters = strings_text, .ignorableWhitespace = strings_text,
 			      .cdataBlock = strings_text };
-	struct strings_sax st = { 0 };
-	x->strings.cap = (size_t)MAX_STRINGS_BYTES;
-	int rc = parse_member(x, x->strings_path ? x->strings_path : "xl/sharedStrings.xml", &sax, &st.b);
+	struct strings_sax st = { .s = s };
+	int rc = parse_member(x, &j->rd, x->strings_path ? x->strings_path : "xl/sharedStrings.xml", &sax, &st.b);
 	if (rc == MQ_ERR_LIMIT)
-		return mq_fail(x->err, MQ_ERR_LIMIT, x->path, 0,
-			       "工作簿的共享字符串超过 1 GiB / the workbook's shared strings exceed 1 GiB");
-	return rc == 1 ? 0 : rc;
+		mq_fail(&s->err, MQ_ERR_LIMIT, x->path, 0,
+			"工作簿的共享字符串超过 1 GiB / the workbook's shared strings exceed 1 GiB");
+	else if (rc == MQ_ERR_NOMEM)
+		mq_fail_nomem(&s->err, x->path, 0);
+	pthread_mutex_lock(&s->mu);
+	s->rc = rc == 1 ? 0 : rc;
+	pthread_mutex_unlock(&s->mu);
+	sst_publish(&st, 1);
+	return NULL;
 }
 
-/* Shared string i and its length; NULL when there is no such string. */
-static const char *shared_string(const struct xlsx *x, long i, size_t *n)
+/* Shared string i (its text and length into *p, *n; NULL when there is no
+ * such string), waiting for the strings thread when it is not read yet.
+ * *ready caches how many may be read without asking. Returns 0 or the
+ * strings thread's error. */
+static int shared_string(struct strings *s, size_t i, size_t *ready, const char **p, size_t *n)
 {
-	if (i < 0 || (size_t)i >= x->nstrings)
-		return NULL;
-	*n = x->sst[i].len;
-	return x->strings.data + x->sst[i].off;
+	if (i >= *ready) {
+		pthread_mutex_lock(&s->mu);
+		while (i >= s->ready && !s->done) {
+			s->waiting = 1;
+			pthread_cond_wait(&s->cv, &s->mu);
+		}
+		s->waiting = 0;
+		*ready = s->ready;
+		int rc = i >= s->ready ? s->rc : 0;
+		pthread_mutex_unlock(&s->mu);
+		if (rc)
+			return rc;
+		if (i >= *ready) {
+			*p = NULL;
+			return 0;
+		}
+	}
+	const struct sst *e = &s->page[i / SPAGE][i % SPAGE];
+	*p = e->len ? s->block[e->off / SBLOCK] + e->off % SBLOCK : NULL;
+	*n = e->len;
+	return 0;
 }
 
 /* ---- cell values ---- */
@@ -607,11 +740,16 @@ static void format_date(double serial, int date1904, char out[40])
 
 enum cell_type { T_N, T_S, T_B, T_E, T_D, T_OTHER };
 
+#define SHARED ((size_t)-1)          /* a cell's len: off is a shared string's index */
+#define PREFETCH_CELLS 16
+#define PREFETCH_ROWS 2
+
 /* Rows parsed and not yet checked: the cells of many rows, texts copied
  * into bytes (shared strings by pointer). */
 struct batch {
 	struct mq_buf bytes;
-	struct bcell { const char *str; size_t off, len; } *cells;  /* off SIZE_MAX, str NULL: empty */
+	/* str NULL: off SIZE_MAX empty, len SHARED shared string off, else copied at off */
+	struct bcell { const char *str; size_t off, len; } *cells;
 	size_t ncells, acells;
 	struct brow { long line; size_t first, n; } *rows;
 	size_t nrows, arows;
@@ -636,7 +774,7 @@ struct sheet_sax {
 	struct relay *relay;
 	struct batch *out;           /* the batch being filled */
 	/* the row: copied cell texts (NUL-terminated) at off[col] of the
-	 * batch's bytes, or shared strings by pointer at str[col]; off ==
+	 * batch's bytes, or shared strings by index (len[col] SHARED); off ==
 	 * SIZE_MAX and str NULL: empty */
 	size_t *off, *len;
 	const char **str;
@@ -679,19 +817,25 @@ static int row_col(struct sheet_sax *st, size_t col)
 	return 0;
 }
 
-/* Sets a cell to n bytes of s, copied (shared: s stays valid, kept by pointer). */
-static int row_set(struct sheet_sax *st, size_t col, const char *s, size_t n, int shared)
+/* Sets a cell to shared string i, looked up by the checking side (the
+ * table may still be read meanwhile). */
+static int row_set_shared(struct sheet_sax *st, size_t col, size_t i)
+{
+	if (row_col(st, col))
+		return MQ_ERR_NOMEM;
+	st->str[col] = NULL;
+	st->off[col] = i;
+	st->len[col] = SHARED;
+	return 0;
+}
+
+/* Sets a cell to n bytes of s, copied. */
+static int row_set(struct sheet_sax *st, size_t col, const char *s, size_t n)
 {
 	if (row_col(st, col))
 		return MQ_ERR_NOMEM;
 	if (n > MAX_CELL_BYTES)
 		n = MAX_CELL_BYTES;
-	if (shared) {
-		st->str[col] = s;
-		st->off[col] = (size_t)-1;
-		st->len[col] = n;
-		return 0;
-	}
 	struct mq_buf *bytes = &st->out->bytes;
 	if (bytes->len - st->row_start + n > MAX_ROW_BYTES)
 		return 0;                    /* a row this big keeps what fitted */
@@ -785,40 +929,48 @@ static int cell_end(struct sheet_sax *st)
 		if (!vlen)
 			return 0;
 		int date = st->style >= 0 && (size_t)st->style < x->nstyles && x->date_style[st->style];
-		if (!date && plain_integer(v, vlen))
-			return row_set(st, (size_t)st->col, v, vlen, 0);
-		char *end;
-		double d = strtod(v, &end);
-		if (end == v)
-			break;
+		int plain = plain_integer(v, vlen);
+		if (!date && plain)
+			return row_set(st, (size_t)st->col, v, vlen);
+		double d;
+		if (plain) {
+			/* up to 15 digits: exact in a double, as strtod reads it */
+			long long k = 0;
+			for (size_t i = v[0] == '-'; i < vlen; i++)
+				k = k * 10 + (v[i] - '0');
+			d = v[0] == '-' ? -(double)k : (double)k;
+		} else {
+			char *end;
+			d = strtod(v, &end);
+			if (end == v)
+				break;
+		}
 		if (date && d >= 0 && d < 2958466) {
 			long serial = (long)floor(d);
 			if (serial != st->date_serial) {
 				format_date(d, x->date1904, st->date_text);
 				st->date_serial = serial;
 			}
-			return row_set(st, (size_t)st->col, st->date_text, strlen(st->date_text), 0);
+			return row_set(st, (size_t)st->col, st->date_text, strlen(st->date_text));
 		}
 		mq_sheet_general(d, num);
-		return row_set(st, (size_t)st->col, num, strlen(num), 0);
+		return row_set(st, (size_t)st->col, num, strlen(num));
 	}
 	case T_S: {
-		size_t n;
 		long i;
-		if (vlen && vlen <= 9 && strspn(v, "0123456789") == vlen) {
-			i = to_long(v, vlen);
+		if (vlen && vlen <= 9 && v[0] >= '0' && v[0] <= '9') {
+			i = to_long(v, vlen);    /* its own digits, or strtol's reading */
 		} else {
 			char *end;
 			i = strtol(v, &end, 10);
 			if (end == v)
 				return 0;
 		}
-		const char *s = shared_string(x, i, &n);
-		return s && n ? row_set(st, (size_t)st->col, s, n, 1) : 0;
+		return i >= 0 ? row_set_shared(st, (size_t)st->col, (size_t)i) : 0;
 	}
 	case T_B:
 		v = strcmp(v, "1") == 0 ? "TRUE" : "FALSE";
-		return row_set(st, (size_t)st->col, v, strlen(v), 0);
+		return row_set(st, (size_t)st->col, v, strlen(v));
 	case T_E:
 		return 0;                    /* #N/A and the like: no value */
 	case T_D:
@@ -827,7 +979,7 @@ static int cell_end(struct sheet_sax *st)
 	case T_OTHER:
 		break;
 	}
-	return vlen ? row_set(st, (size_t)st->col, v, vlen, 0) : 0;
+	return vlen ? row_set(st, (size_t)st->col, v, vlen) : 0;
 }
 
 static void sheet_start(SAX_START_ARGS)
@@ -838,13 +990,21 @@ static void sheet_start(SAX_START_ARGS)
 	switch (name[0]) {
 	case 'c':
 		if (name[1] == '\0' && st->in_row) {
-			size_t n;
-			const char *ref = sax_attr(attrs, nattr, "r", &n);
-			long c = ref ? ref_col(ref, n) : -1;
+			/* r, s and t in one pass (the first of each name counts) */
+			const char *v[3] = { NULL, NULL, NULL };
+			size_t n[3] = { 0, 0, 0 };
+			for (int i = 0; i < nattr; i++) {
+				const xmlChar **a = attrs + 5 * i;
+				int k = a[0][1] ? -1 : a[0][0] == 'r' ? 0 : a[0][0] == 's' ? 1 : a[0][0] == 't' ? 2 : -1;
+				if (k >= 0 && !v[k]) {
+					v[k] = (const char *)a[3];
+					n[k] = (size_t)(a[4] - a[3]);
+				}
+			}
+			long c = v[0] ? ref_col(v[0], n[0]) : -1;
 			st->col = c >= 0 ? c : st->col + 1;
-			st->style = sax_attr_long(attrs, nattr, "s", -1);
-			const char *t = sax_attr(attrs, nattr, "t", &n);
-			st->type = cell_type(t, n);
+			st->style = v[1] ? to_long(v[1], n[1]) : -1;
+			st->type = cell_type(v[2], n[2]);
 			mq_buf_reset(&st->val);
 			st->overflow = 0;
 			st->has_value = 0;
@@ -931,6 +1091,7 @@ static void sheet_text(void *ctx, const xmlChar *s, int n)
 
 struct producer {
 	struct xlsx *x;
+	struct reader rd;
 	const char *member;
 	struct sheet_sax st;
 	int rc;
@@ -944,9 +1105,9 @@ static void *produce(void *arg)
 	xmlSAXHandler sax = { .startElementNs = sheet_start, .endElementNs = sheet_end,
 			      .characters = sheet_text, .ignorableWhitespace = sheet_text,
 			      .cdataBlock = sheet_text };
-	int rc = parse_member(p->x, p->member, &sax, &st->b);
+	int rc = parse_member(p->x, &p->rd, p->member, &sax, &st->b);
 	if (rc == 1)
-		rc = damaged(p->x, p->member);
+		rc = damaged_to(p->x, p->rd.err, p->member);
 	if (st->out->nrows)
 		relay_pass(st);
 	struct relay *r = st->relay;
@@ -958,11 +1119,38 @@ static void *produce(void *arg)
 	return NULL;
 }
 
-/* The checking side: every row of a batch to sr, in order. */
-static int consume(struct batch *b, struct mq_sheet_rows *sr)
+/* The checking side: every row of a batch to sr, in order, its shared
+ * strings looked up (ready: how many are known read). */
+static int consume(struct batch *b, struct strings *sst, size_t *ready, struct mq_sheet_rows *sr)
 {
 	int rc = 0;
+	/* the batch's shared strings first: the table is far bigger than the
+	 * caches, so the places of those ahead and then the texts of the rows
+	 * ahead are fetched while these are looked at */
+	for (size_t k = 0; !rc && k < b->ncells; k++) {
+		struct bcell *c = &b->cells[k];
+		if (k + PREFETCH_CELLS < b->ncells) {
+			const struct bcell *a = &b->cells[k + PREFETCH_CELLS];
+			if (!a->str && a->len == SHARED && a->off < *ready)
+				__builtin_prefetch(&sst->page[a->off / SPAGE][a->off % SPAGE]);
+		}
+		if (c->str || c->len != SHARED)
+			continue;
+		const char *p = NULL;
+		size_t n = 0;
+		rc = shared_string(sst, c->off, ready, &p, &n);
+		if (p)
+			*c = (struct bcell){ p, 0, n };
+		else
+			c->off = (size_t)-1;     /* an empty shared string: len stays SHARED */
+	}
 	for (size_t i = 0; !rc && i < b->nrows; i++) {
+		if (i + PREFETCH_ROWS < b->nrows) {
+			const struct brow *a = &b->rows[i + PREFETCH_ROWS];
+			for (size_t k = 0; k < a->n; k++)
+				if (b->cells[a->first + k].str)
+					__builtin_prefetch(b->cells[a->first + k].str);
+		}
 		const struct brow *row = &b->rows[i];
 		if (row->n > b->aptrs) {
 			const char **p = realloc(b->ptrs, row->n * sizeof *p);
@@ -974,12 +1162,16 @@ static int consume(struct batch *b, struct mq_sheet_rows *sr)
 			b->lens = l;
 			b->aptrs = row->n;
 		}
+		/* a trailing empty shared string does not widen the row */
+		size_t n = 0;
 		for (size_t k = 0; k < row->n; k++) {
 			const struct bcell *c = &b->cells[row->first + k];
 			b->ptrs[k] = c->str ? c->str : c->off == (size_t)-1 ? NULL : b->bytes.data + c->off;
-			b->lens[k] = c->len;
+			b->lens[k] = b->ptrs[k] ? c->len : 0;
+			if (c->str || c->len != SHARED)
+				n = k + 1;
 		}
-		rc = mq_sheet_row(sr, row->line, b->ptrs, b->lens, row->n);
+		rc = mq_sheet_row(sr, row->line, b->ptrs, b->lens, n);
 	}
 	mq_buf_reset(&b->bytes);
 	b->nrows = b->ncells = 0;
@@ -993,19 +1185,17 @@ static int consume(struct batch *b, struct mq_sheet_rows *sr)
 static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *sr)
 {
 	struct relay r = { .done = 0 };
-	struct producer p = { .x = x, .member = member };
-	p.st = (struct sheet_sax){ .relay = &r, .out = &r.batch[0], .col = -1, .style = -1, .date_serial = -1 };
 	struct mq_error perr = { 0 }, *caller_err = x->err;
-	x->err = &perr;                  /* the parsing thread's own */
+	/* the parsing thread has its own error */
+	struct producer p = { .x = x, .rd = { x->rd.zf, x->rd.chunk, &perr }, .member = member };
+	p.st = (struct sheet_sax){ .relay = &r, .out = &r.batch[0], .col = -1, .style = -1, .date_serial = -1 };
 	pthread_t tid;
 	int rc = 0, prc = 0;
-	if (pthread_mutex_init(&r.mu, NULL)) {
-		x->err = caller_err;
+	size_t ready = 0;
+	if (pthread_mutex_init(&r.mu, NULL))
 		return MQ_ERR_NOMEM;
-	}
 	if (pthread_cond_init(&r.cv, NULL)) {
 		pthread_mutex_destroy(&r.mu);
-		x->err = caller_err;
 		return MQ_ERR_NOMEM;
 	}
 	if (pthread_create(&tid, NULL, produce, &p)) {
@@ -1022,7 +1212,7 @@ static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *
 			break;
 		struct batch *b = &r.batch[r.consumed % NBATCH];
 		if (!rc)
-			rc = consume(b, sr);
+			rc = consume(b, x->sst, &ready, sr);
 		else
 			b->nrows = b->ncells = 0, mq_buf_reset(&b->bytes);
 		pthread_mutex_lock(&r.mu);
@@ -1034,7 +1224,6 @@ static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *
 	pthread_join(tid, NULL);
 	prc = p.rc;
 out:
-	x->err = caller_err;
 	if (!rc && prc) {
 		rc = prc;
 		if (caller_err && perr.code)
@@ -1066,23 +1255,30 @@ static void xlsx_free(struct xlsx *x)
 	free(x->sheets);
 	free(x->date_style);
 	free(x->custom);
-	free(x->chunk);
-	free(x->sst);
+	free(x->rd.chunk);
+	if (x->sst) {
+		for (size_t i = 0; i < MAX_SBLOCKS && x->sst->block[i]; i++)
+			free(x->sst->block[i]);
+		for (size_t i = 0; i < MAX_SPAGES && x->sst->page[i]; i++)
+			free(x->sst->page[i]);
+		pthread_cond_destroy(&x->sst->cv);
+		pthread_mutex_destroy(&x->sst->mu);
+		free(x->sst);
+	}
 	free(x->strings_path);
 	free(x->styles_path);
-	mq_buf_free(&x->strings);
-	if (x->zf)
-		unzClose(x->zf);
+	if (x->rd.zf)
+		unzClose(x->rd.zf);
 }
 
 /* A ZIP that is no workbook: say what it is when we can tell. */
 static int not_a_workbook(struct xlsx *x)
 {
 	const char *zh = "ZIP 压缩文件", *en = "a ZIP archive";
-	if (unzLocateFile(x->zf, "content.xml", 1) == UNZ_OK) {
+	if (unzLocateFile(x->rd.zf, "content.xml", 1) == UNZ_OK) {
 		zh = "OpenDocument 文件（如 WPS/LibreOffice 的 .ods）";
 		en = "an OpenDocument file (such as .ods)";
-	} else if (unzLocateFile(x->zf, "word/document.xml", 1) == UNZ_OK) {
+	} else if (unzLocateFile(x->rd.zf, "word/document.xml", 1) == UNZ_OK) {
 		zh = "Word 文档";
 		en = "a Word document";
 	}
@@ -1099,16 +1295,21 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 				   .ztell64_file = z_tell, .zseek64_file = z_seek, .zclose_file = z_close,
 				   .zerror_file = z_error, .opaque = &zs };
 	const char *slash = strrchr(path, '/');
-	struct xlsx x = { .path = path, .base = slash ? slash + 1 : path, .err = err, .strings = MQ_BUF_INIT };
+	struct zsrc zs2 = { .src = src };    /* the strings thread's */
+	zlib_filefunc64_def ff2 = ff;
+	ff2.opaque = &zs2;
+	struct xlsx x = { .path = path, .base = slash ? slash + 1 : path, .err = err, .rd.err = err };
+	struct strings_job job = { .x = &x };
 	struct mq_buf source = MQ_BUF_INIT;
-	int rc = 0;
+	pthread_t strings_tid;
+	int rc = 0, strings_thread = 0;
 	xmlInitParser();
-	if (!(x.chunk = malloc(CHUNK))) {
+	if (!(x.rd.chunk = malloc(CHUNK))) {
 		rc = mq_fail_nomem(err, path, 0);
 		goto out;
 	}
-	x.zf = unzOpen2_64(path, &ff);
-	if (!x.zf) {
+	x.rd.zf = unzOpen2_64(path, &ff);
+	if (!x.rd.zf) {
 		rc = mq_fail(err, MQ_ERR_FORMAT, path, 0,
 			     "工作簿已损坏或不完整（ZIP 目录无法读取）；请在 Excel/WPS 中重新另存为 .xlsx / a damaged "
 			     "or incomplete workbook (its ZIP directory cannot be read): save it as .xlsx again");
@@ -1118,8 +1319,28 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 		rc = not_a_workbook(&x);
 		goto out;
 	}
-	if (rc || (rc = read_rels(&x)) || (rc = read_styles(&x)) || (rc = read_strings(&x)))
+	if (rc || (rc = read_rels(&x)) || (rc = read_styles(&x)))
 		goto out;
+	/* the shared strings are read beside the first sheet, on their own thread */
+	if (!(x.sst = calloc(1, sizeof *x.sst)) || !(job.rd.chunk = malloc(CHUNK))) {
+		rc = MQ_ERR_NOMEM;
+		goto out;
+	}
+	if (pthread_mutex_init(&x.sst->mu, NULL) || pthread_cond_init(&x.sst->cv, NULL)) {
+		free(x.sst);             /* the few bytes of a failed init are not kept */
+		x.sst = NULL;
+		rc = MQ_ERR_NOMEM;
+		goto out;
+	}
+	job.rd.err = &x.sst->err;
+	if (!(job.rd.zf = unzOpen2_64(path, &ff2))) {
+		rc = damaged(&x, "xl/sharedStrings.xml");
+		goto out;
+	}
+	if (pthread_create(&strings_tid, NULL, read_strings, &job))
+		read_strings(&job);      /* no thread: read them first */
+	else
+		strings_thread = 1;
 	for (size_t i = 0; !rc && i < x.nsheets; i++) {
 		const struct sheet_ref *s = &x.sheets[i];
 		mq_buf_reset(&source);
@@ -1148,6 +1369,19 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 		rc = read_sheet(&x, s->target, sr);
 		rc = mq_sheet_rows_end(sr, rc);
 	}
+	if (strings_thread) {
+		pthread_mutex_lock(&x.sst->mu);
+		x.sst->stop = rc != 0;
+		pthread_mutex_unlock(&x.sst->mu);
+		pthread_join(strings_tid, NULL);
+	}
+	/* a damaged or oversized table fails the workbook, as it would have
+	 * before the first row */
+	if (x.sst && x.sst->rc && (!rc || rc == x.sst->rc)) {
+		rc = x.sst->rc;
+		if (err)
+			*err = x.sst->err;
+	}
 	if (rc == MQ_ERR_NOMEM)
 		mq_fail_nomem(err, path, 0);
 out:
@@ -1157,6 +1391,9 @@ out:
 		stats->format = "XLSX";
 	}
 	mq_buf_free(&source);
+	free(job.rd.chunk);
+	if (job.rd.zf)
+		unzClose(job.rd.zf);
 	xlsx_free(&x);
 	return rc;
 }
