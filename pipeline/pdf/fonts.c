@@ -21,6 +21,16 @@ struct glyph {
 	uint8_t state;             /* 0 not asked, 1 has a glyph, 2 has none */
 };
 
+/* A CID-keyed CFF face's working face (see mq_face_subset). */
+struct work {
+	hb_face_t *face;           /* NULL until made */
+	hb_set_t *have;            /* glyphs of the whole face in it */
+	hb_set_t *want;            /* those and the glyphs missed since it was made */
+	uint16_t *gid;             /* whole face's glyph -> its glyph, nglyphs entries */
+	unsigned misses, due;      /* documents missed since made, remade at due */
+	struct mq_face_work_stats stats;
+};
+
 struct mq_face {
 	char *file;
 	int index;
@@ -31,11 +41,14 @@ struct mq_face {
 	int cid_keyed;             /* CFF with a CID charset: codes are CIDs */
 	uint16_t *cid2gid;         /* 65536 entries when cid_keyed */
 	uint16_t *gid2cid;         /* nglyphs entries when cid_keyed */
+	struct work work;
 	struct glyph *page[NPAGES];
 	struct mq_face_info info;
 };
 
 static struct mq_face *faces[MAX_FACES];
+
+static void work_free(struct work *w);
 
 /* ---- fontconfig ---- */
 
@@ -361,6 +374,7 @@ void mq_face_free(struct mq_face *f)
 		free(f->page[i]);
 	free(f->cid2gid);
 	free(f->gid2cid);
+	work_free(&f->work);
 	hb_font_destroy(f->font);
 	hb_face_destroy(f->face);
 	hb_blob_destroy(f->blob);
@@ -485,37 +499,167 @@ int mq_face_glyph(struct mq_face *f, uint32_t cp, uint16_t *code, int *width)
 	return 1;
 }
 
-int mq_face_subset(struct mq_face *f, const uint16_t *codes, size_t n, struct mq_buf *out)
+/* ---- subsets ----
+ * hb-subset reads the whole face for every subset it cuts: about 10 ms
+ * for a 65,535-glyph Noto CJK face whatever the subset's size, and most
+ * of a document's font cost. A CID-keyed CFF face therefore keeps a
+ * working face: an hb-subset of the face holding the glyphs that
+ * documents of this process drew, desubroutinized, its CIDs kept. A
+ * document's subset is cut from it when it has every glyph asked for.
+ * The subset of the working face is byte for byte the subset of the whole
+ * face: the same charstrings in the same order, the same CIDs, the same
+ * FDArray (test_fonts checks it), so output never depends on what was
+ * rendered before. The working face is made again with the glyphs missed
+ * after 2, then 4, 8 ... documents missed it (a county's reports draw
+ * a few hundred glyphs again and again: a few makes), never beyond
+ * WORK_MAX glyphs: a miss costs what a subset cost before. */
+#define WORK_MAX 16384
+
+/* Tables a PDF does not read: layout, vertical metrics, variations, the
+ * cmap (ToUnicode maps the codes) and the like. */
+static const hb_tag_t drop[] = {
+	HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+	HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
+	HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'),
+	HB_TAG('D', 'S', 'I', 'G'), HB_TAG('k', 'e', 'r', 'n'), HB_TAG('m', 'o', 'r', 'x'),
+	HB_TAG('g', 'a', 's', 'p'), HB_TAG('h', 'd', 'm', 'x'), HB_TAG('L', 'T', 'S', 'H'),
+	HB_TAG('V', 'D', 'M', 'X'), HB_TAG('c', 'm', 'a', 'p'), HB_TAG('m', 'e', 't', 'a'),
+	HB_TAG('S', 'T', 'A', 'T'), HB_TAG('f', 'v', 'a', 'r'), HB_TAG('a', 'v', 'a', 'r'),
+	HB_TAG('g', 'v', 'a', 'r'), HB_TAG('H', 'V', 'A', 'R'), HB_TAG('c', 'v', 'a', 'r'),
+};
+
+/* The input of a subset of f holding glyph 0; NULL when out of memory.
+ * A CID-keyed CFF keeps its CIDs in the subset's charset; any other
+ * keeps its glyph ids, the codes drawn. Charstrings without subroutines
+ * deflate better (a two-page ledger's Noto Serif subset 55 KB with them,
+ * 46 KB without) and are quicker to cut: hb-subset need not find the
+ * subroutines a subset calls. */
+static hb_subset_input_t *subset_input(const struct mq_face *f, int keep_cmap)
 {
-	static const hb_tag_t drop[] = {
-		HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
-		HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
-		HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'),
-		HB_TAG('D', 'S', 'I', 'G'), HB_TAG('k', 'e', 'r', 'n'), HB_TAG('m', 'o', 'r', 'x'),
-		HB_TAG('g', 'a', 's', 'p'), HB_TAG('h', 'd', 'm', 'x'), HB_TAG('L', 'T', 'S', 'H'),
-		HB_TAG('V', 'D', 'M', 'X'), HB_TAG('c', 'm', 'a', 'p'), HB_TAG('m', 'e', 't', 'a'),
-		HB_TAG('S', 'T', 'A', 'T'), HB_TAG('f', 'v', 'a', 'r'), HB_TAG('a', 'v', 'a', 'r'),
-		HB_TAG('g', 'v', 'a', 'r'), HB_TAG('H', 'V', 'A', 'R'), HB_TAG('c', 'v', 'a', 'r'),
-	};
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	if (!in)
+		return NULL;
+	hb_set_t *ds = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+	for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
+		if (!keep_cmap || drop[i] != HB_TAG('c', 'm', 'a', 'p'))
+			hb_set_add(ds, drop[i]);
+	hb_set_add(hb_subset_input_glyph_set(in), 0);
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE |
+				  (f->cid_keyed ? 0 : HB_SUBSET_FLAGS_RETAIN_GIDS));
+	if (!hb_set_allocation_successful(ds)) {
+		hb_subset_input_destroy(in);
+		return NULL;
+	}
+	return in;
+}
+
+static void work_free(struct work *w)
+{
+	hb_face_destroy(w->face);
+	hb_set_destroy(w->have);
+	hb_set_destroy(w->want);
+	free(w->gid);
+	*w = (struct work){.stats = w->stats};
+}
+
+/* Makes the working face of want's glyphs; keeps the one there was when
+ * hb-subset fails. It keeps the cmap: hb-subset adds to a subset the
+ * variants (cmap format 14) of the characters of the glyphs asked for,
+ * and must find the same ones in the working face as in the whole. */
+static void work_make(struct mq_face *f)
+{
+	struct work *w = &f->work;
+	hb_subset_input_t *in = subset_input(f, 1);
+	hb_subset_plan_t *plan = NULL;
+	if (in) {
+		hb_set_union(hb_subset_input_glyph_set(in), w->want);
+		plan = hb_subset_plan_create_or_fail(f->face, in);
+		hb_subset_input_destroy(in);
+	}
+	hb_face_t *face = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+	if (face) {
+		const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+		hb_set_clear(w->have);
+		for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(w->want, &g); ) {
+			hb_codepoint_t to = hb_map_get(map, g);
+			if (to != HB_MAP_VALUE_INVALID && to < 65536) {
+				w->gid[g] = (uint16_t)to;
+				hb_set_add(w->have, g);
+			}
+		}
+		hb_face_destroy(w->face);
+		w->face = face;
+		w->stats.builds++;
+	}
+	hb_subset_plan_destroy(plan);
+}
+
+/* 1 when the working face has every glyph of gs (made again first when
+ * it is due), gs then holding the working face's glyph ids; 0 when the
+ * whole face is to be cut. */
+static int work_take(struct mq_face *f, hb_set_t *gs)
+{
+	struct work *w = &f->work;
+	if (!w->want) {
+		w->have = hb_set_create();
+		w->want = hb_set_create();
+		w->gid = malloc(f->nglyphs * sizeof *w->gid);
+		w->due = 2;
+	}
+	if (!w->gid)
+		return 0;
+	if (!hb_set_is_subset(gs, w->have)) {
+		hb_set_union(w->want, gs);
+		if (!hb_set_allocation_successful(w->want) || !hb_set_allocation_successful(w->have)) {
+			work_free(w);       /* tried again, from nothing, next time */
+			return 0;
+		}
+		if (++w->misses < w->due || hb_set_get_population(w->want) > WORK_MAX)
+			return 0;
+		work_make(f);
+		w->misses = 0;
+		w->due *= 2;
+		if (!w->face || !hb_set_is_subset(gs, w->have))
+			return 0;
+	}
+	hb_set_t *to = hb_set_create();
+	for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(gs, &g); )
+		hb_set_add(to, w->gid[g]);
+	int ok = hb_set_allocation_successful(to);
+	if (ok) {
+		hb_set_set(gs, to);
+		ok = hb_set_allocation_successful(gs);
+	}
+	hb_set_destroy(to);
+	return ok;
+}
+
+static int subset(struct mq_face *f, const uint16_t *codes, size_t n, int whole, struct mq_buf *out)
+{
+	hb_subset_input_t *in = subset_input(f, 0);
+	if (!in)
 		return MQ_ERR_NOMEM;
-	hb_set_t *gs = hb_subset_input_glyph_set(in), *ds = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-	hb_set_add(gs, 0);
+	hb_set_t *gs = hb_subset_input_glyph_set(in);
 	for (size_t i = 0; i < n; i++) {
 		unsigned g = f->cid_keyed ? f->cid2gid[codes[i]] : codes[i];
 		if (g < f->nglyphs)
 			hb_set_add(gs, g);
 	}
-	for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
-		hb_set_add(ds, drop[i]);
-	/* a CID-keyed CFF keeps its CIDs in the subset's charset; any other
-	 * keeps its glyph ids, the codes drawn. Charstrings without
-	 * subroutines deflate better: a two-page ledger's Noto Serif subset
-	 * 55 KB with them, 46 KB without. */
-	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE |
-				  (f->cid_keyed ? 0 : HB_SUBSET_FLAGS_RETAIN_GIDS));
-	hb_face_t *sub = hb_subset_or_fail(f->face, in);
+	if (!hb_set_allocation_successful(gs)) {
+		hb_subset_input_destroy(in);
+		return MQ_ERR_NOMEM;
+	}
+	/* only a CID-keyed CFF: its program is the CFF table alone, whose
+	 * CIDs say which glyph is which whatever the glyph ids */
+	hb_face_t *src = f->face;
+	if (f->cid_keyed && !whole) {
+		int take = work_take(f, gs);
+		f->work.stats.hits += take;
+		f->work.stats.misses += !take;
+		if (take)
+			src = f->work.face;
+	}
+	hb_face_t *sub = hb_subset_or_fail(src, in);
 	hb_subset_input_destroy(in);
 	if (!sub)
 		return MQ_ERR_FORMAT;
@@ -528,3 +672,15 @@ int mq_face_subset(struct mq_face *f, const uint16_t *codes, size_t n, struct mq
 	hb_face_destroy(sub);
 	return rc;
 }
+
+int mq_face_subset(struct mq_face *f, const uint16_t *codes, size_t n, struct mq_buf *out)
+{
+	return subset(f, codes, n, 0, out);
+}
+
+int mq_face_subset_whole(struct mq_face *f, const uint16_t *codes, size_t n, struct mq_buf *out)
+{
+	return subset(f, codes, n, 1, out);
+}
+
+struct mq_face_work_stats mq_face_work_stats(const struct mq_face *f) { return f->work.stats; }

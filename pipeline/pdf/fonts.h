@@ -59,4 +59,15 @@ int mq_face_glyph(struct mq_face *f, uint32_t cp, uint16_t *code, int *width);
  * MQ_ERR_NOMEM. */
 int mq_face_subset(struct mq_face *f, const uint16_t *codes, size_t n, struct mq_buf *out);
 
+/* The same bytes, cut from the whole face rather than from the working
+ * face a CID-keyed CFF keeps (fonts.c): for tests. */
+int mq_face_subset_whole(struct mq_face *f, const uint16_t *codes, size_t n, struct mq_buf *out);
+
+/* How often the working face was made, and the subsets mq_face_subset
+ * cut from it (hits) or from the whole face (misses). */
+struct mq_face_work_stats {
+	unsigned builds, hits, misses;
+};
+struct mq_face_work_stats mq_face_work_stats(const struct mq_face *f);
+
 #endif

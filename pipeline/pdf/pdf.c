@@ -967,8 +967,9 @@ static void put_stream(struct mq_pdf *p, struct writer *w, uint32_t num, const c
 }
 
 /* ---- font programs made once per process for a set of codes ----
- * A subset (hb-subset, then deflated) costs milliseconds whatever its
- * size, and many documents draw exactly the same codes of a face (the
+ * A subset (hb-subset from the face's working face, fonts.c, then
+ * deflated at level 9) costs a few milliseconds, and many documents draw
+ * exactly the same codes of a face (the
  * headings' face: a handful of sets over a whole county-year). The
  * program depends only on the face and the codes, so a document gets the
  * same bytes from the cache as it would have made itself. A few entries,

@@ -351,20 +351,60 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 	return 0;
 }
 
+/* Visits by village, household id (as strings compare), date, then
+ * order in accepted.csv. The households are ranked once, so that a
+ * million visits sort on integers rather than on strings looked up
+ * through the intern table. */
+static int cmp_id(const void *a, const void *b, void *ctx)
+{
+	return strcmp(rp_str(ctx, *(const int32_t *)a), rp_str(ctx, *(const int32_t *)b));
+}
+
 static int cmp_visit(const void *a, const void *b, void *ctx)
 {
 	const struct rp_visit *x = a, *y = b;
-	const struct rp_ctx *c = ctx;
+	const uint32_t *rank = ctx;
 	if (x->village != y->village)
 		return x->village < y->village ? -1 : 1;
-	if (x->household != y->household) {
-		int d = strcmp(rp_str(c, x->household), rp_str(c, y->household));
-		if (d)
-			return d;
-	}
+	uint32_t hx = x->household < 0 ? 0 : rank[x->household], hy = y->household < 0 ? 0 : rank[y->household];
+	if (hx != hy)
+		return hx < hy ? -1 : 1;
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sorts the visits (cmp_visit); MQ_ERR_NOMEM. The empty household ("")
+ * ranks 0, before every other. */
+static int sort_visits(struct rp_ctx *c)
+{
+	size_t nstr = (size_t)mq_intern_count(c->strings), nh = 0;
+	uint32_t *rank = calloc(nstr ? nstr : 1, sizeof *rank);
+	if (!rank)
+		return MQ_ERR_NOMEM;
+	for (size_t i = 0; i < c->nvisits; i++) {
+		int32_t h = c->visits[i].household;
+		if (h >= 0 && !rank[h]) {
+			rank[h] = 1;
+			nh++;
+		}
+	}
+	int32_t *ids = malloc((nh ? nh : 1) * sizeof *ids);
+	if (!ids) {
+		free(rank);
+		return MQ_ERR_NOMEM;
+	}
+	nh = 0;
+	for (size_t i = 0; i < nstr; i++)
+		if (rank[i])
+			ids[nh++] = (int32_t)i;
+	qsort_r(ids, nh, sizeof *ids, cmp_id, c);
+	for (size_t i = 0; i < nh; i++)
+		rank[ids[i]] = (uint32_t)i + 1;
+	free(ids);
+	qsort_r(c->visits, c->nvisits, sizeof *c->visits, cmp_visit, rank);
+	free(rank);
+	return 0;
 }
 
 static int load_visits(struct rp_ctx *c, struct mq_error *err)
@@ -425,8 +465,10 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 		mq_fail(err, rc, path, 0, "读取失败 / cannot read accepted.csv");
 	if (rc)
 		goto out;
-	if (c->nvisits)
-		qsort_r(c->visits, c->nvisits, sizeof *c->visits, cmp_visit, c);
+	if (c->nvisits && sort_visits(c)) {
+		rc = mq_fail_nomem(err, NULL, 0);
+		goto out;
+	}
 	for (size_t i = 0; i < c->nvisits; i++) {
 		struct rp_village *v = &c->villages[c->visits[i].village];
 		if (!v->count)
