@@ -193,15 +193,20 @@ def shown(pdf):
     for page in pdf.pages:
         fonts = page.Resources.get("/Font", {})
         font = None
-        for operands, op in pikepdf.parse_content_stream(page):
-            if op == pikepdf.Operator("Tf"):
+        # only the operators that matter: the others are most of a page
+        for operands, op in pikepdf.parse_content_stream(page, "Tf Tj TJ"):
+            name = str(op)
+            if name == "Tf":
                 font = fonts[operands[0]].objgen
-            elif op in (pikepdf.Operator("Tj"), pikepdf.Operator("TJ")):
-                strs = [operands[0]] if op == pikepdf.Operator("Tj") else \
-                    [x for x in operands[0] if isinstance(x, pikepdf.String)]
-                for s in strs:
-                    b = bytes(s)
-                    out |= {(font, int.from_bytes(b[i:i + 2], "big")) for i in range(0, len(b), 2)}
+                continue
+            strs = [operands[0]] if name == "Tj" else \
+                [x for x in operands[0] if isinstance(x, pikepdf.String)]
+            for s in strs:
+                b = bytes(s)
+                n = len(b) // 2
+                out.update(zip([font] * n, struct.unpack_from(">%dH" % n, b)))
+                if len(b) % 2:  # an odd byte is a (wrong) one-byte code
+                    out.add((font, b[-1]))
     return out
 
 

@@ -2,7 +2,9 @@
 check_gbt9704.py, check_pdfa.py, check_fonts.py) share: check() counts a
 check and prints a failure, finish() prints "N passed, N failed" and exits
 1 on a failure, pdftotext() runs poppler's pdftotext, problems() ends a
-checker that collects problem lines."""
+checker that collects problem lines. Run as a program, `pdfcheck.py PDF...`
+checks that pdftotext reads each PDF silently (and fills the cache the
+checkers then read from)."""
 import hashlib, json, os, subprocess, sys
 
 passed = failed = 0
@@ -54,3 +56,10 @@ def problems(errs, summary, npdfs):
         print(x)
     print(summary)
     return 1 if errs or npdfs < 1 else 0
+
+
+if __name__ == "__main__":
+    for pdf in sys.argv[1:]:
+        pdftotext(pdf, "-layout", strict=True)
+    check(len(sys.argv) > 1, "a PDF given")
+    finish()
