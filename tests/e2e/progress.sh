@@ -13,7 +13,7 @@ GEN=${BUILD:-build}/tools/gen_visits
 # under the sanitizers fewer records still last long enough to redraw; nine
 # cadres a village give the aggregate and assess stages rows to count
 # (aggregate and assess last a tenth of a second or so: they draw once)
-N=20000; [ -n "$SANITIZED" ] && N=8000
+N=20000; case ${BUILD:-build} in *build-san*) N=8000 ;; esac # ASan
 "$GEN" --records $N --seed 5 --townships 2 --cadres-per-village 9 --out "$TMP/g" > /dev/null 2>&1
 check "gen_visits" test -s "$TMP/g/visits.csv"
 G=$TMP/g
@@ -55,9 +55,13 @@ def took(stage):
 for stage, need in (("校验 validate", 1), ("汇总 aggregate", 1), ("考核 assess", 1),
                     ("报告 render", 2), ("归档 archive", 2)):
     got = seen.get(stage, [])
-    if not got and need == 1 and took(stage) == 0.0 and stage != "校验 validate":
+    t = took(stage)
+    if not got and need == 1 and t == 0.0 and stage != "校验 validate":
         print("%s: done in under 0.05 s, no draw expected" % stage)
         continue
+    if t is not None and t < 0.5 and need > 1:  # five draws a second at most
+        print("%s: done in %.1f s, one draw is enough" % (stage, t))
+        need = 1
     pcts = sorted(set(p for p, _ in got))
     if len(pcts) < need:
         bad.append("%s: percentages %r" % (stage, pcts))
