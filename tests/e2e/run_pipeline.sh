@@ -43,7 +43,9 @@ check "no staging folder left" test -z "$(ls -A "$TMP/b" | grep minqing.tmp)"
 # 4. an interrupted run leaves the previous outputs intact and no temporary files
 if [ -x "$BUILD/tools/gen_visits" ] || [ -x build/tools/gen_visits ]; then
 	GEN=$([ -x "$BUILD/tools/gen_visits" ] && echo "$BUILD/tools/gen_visits" || echo build/tools/gen_visits)
-	$GEN --records 100000 --seed 3 --out "$TMP/big" > /dev/null
+	# long enough to be under way when signalled (the sanitizers' builds are slower)
+	N=100000; [ -n "$SANITIZED" ] && N=30000
+	$GEN --records $N --seed 3 --out "$TMP/big" > /dev/null
 	REF="--registry $TMP/big/registry.csv --roster $TMP/big/roster.csv --assignments $TMP/big/assignments.csv"
 	$MINQING run "$TMP/b/data/accepted.csv" $REF --period 2024-03 --as-of 2024-12-31 --out "$TMP/c" --quiet 2>/dev/null
 	sums "$TMP/c" > "$TMP/c.before"
