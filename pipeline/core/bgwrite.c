@@ -37,6 +37,20 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+int mq_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	/* faults stay with the thread that caused them */
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
+	sigset_t all, old;
+	sigfillset(&all);
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+		sigdelset(&all, faults[i]);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(th, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 struct mq_bgwrite *mq_bgwrite_new(mq_bgwrite_fn fn, void *ctx)
 {
 	/* test-only: the same writes on the caller's thread (writer_thread.sh) */
@@ -50,16 +64,7 @@ struct mq_bgwrite *mq_bgwrite_new(mq_bgwrite_fn fn, void *ctx)
 	mq_buf_init(&w->pending);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	/* asynchronous signals stay with the calling thread, as before */
-	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
-	sigset_t all, old;
-	sigfillset(&all);
-	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
-		sigdelset(&all, faults[i]);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int rc = pthread_create(&w->th, NULL, writer_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc) {
+	if (mq_thread_start(&w->th, writer_main, w)) {
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
 		free(w);

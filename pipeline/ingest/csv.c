@@ -27,6 +27,7 @@
  * commas, spaces, line breaks) from valid UTF-8 leaves valid UTF-8, so
  * when every line a row came from is valid, every cell of it is. Only the
  * cells of other rows are checked one by one (struct row.valid_text). */
+#include "minqing/core/bgwrite.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
 #include "minqing/ingest/ingest.h"
@@ -38,7 +39,6 @@
 #include <errno.h>
 #include <iconv.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1005,21 +1005,6 @@ static int consume(struct queue *q, row_fn fn, void *ctx, const struct mq_ingest
 	return rc;
 }
 
-/* Starts the reader thread with asynchronous signals blocked in it, so
- * Ctrl-C and kill reach the calling thread as before. */
-static int start_reader(pthread_t *th, struct row_reader *r)
-{
-	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
-	sigset_t all, old;
-	sigfillset(&all);
-	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
-		sigdelset(&all, faults[i]);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int rc = pthread_create(th, NULL, reader_main, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc;
-}
-
 /* Reads the whole file as rows. The first row is a row like any other.
  * Returns 0, fn's non-zero value, or a negative code with err filled. */
 static int read_rows(FILE *fp, const char *path, const struct mq_ingest_opts *opts, row_prep_fn prep, row_fn fn,
@@ -1044,7 +1029,7 @@ static int read_rows(FILE *fp, const char *path, const struct mq_ingest_opts *op
 			fclose(r.fp);
 		return mq_fail_nomem(err, path, 0);
 	}
-	if (start_reader(&th, &r)) {
+	if (mq_thread_start(&th, reader_main, &r)) {
 		rc = mq_fail(err, MQ_ERR_NOMEM, path, 0, "无法启动读取线程 / cannot start the reader thread");
 	} else {
 		rc = consume(&q, fn, ctx, opts, opts_ctx);

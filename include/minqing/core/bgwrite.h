@@ -5,6 +5,7 @@
 #ifndef MINQING_CORE_BGWRITE_H
 #define MINQING_CORE_BGWRITE_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "minqing/core/buf.h"
@@ -14,6 +15,11 @@
 typedef int (*mq_bgwrite_fn)(void *ctx, const char *data, size_t len);
 
 struct mq_bgwrite;
+
+/* Starts a thread running fn(arg) with asynchronous signals blocked in it,
+ * so Ctrl-C and kill reach the calling thread; returns pthread_create's
+ * value (0 on success). The reader and writer threads start through it. */
+int mq_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
 
 /* A writer calling fn(ctx, …) for each buffer handed over, in order.
  * NULL when the thread cannot start, or when the environment sets
