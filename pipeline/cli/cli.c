@@ -184,25 +184,13 @@ int mq_command_usage(const struct mq_command *c, struct mq_buf *out)
 /* Strings the parser allocated (config values), freed by mq_cli_free. */
 struct owned {
 	char **items;
-	int n, alloc;
+	size_t n, alloc;
 };
 static struct owned owned;
 
 static char *keep(char *s)
 {
-	if (!s)
-		return NULL;
-	if (owned.n == owned.alloc) {
-		int na = owned.alloc ? owned.alloc * 2 : 32;
-		char **p = realloc(owned.items, (size_t)na * sizeof *p);
-		if (!p) {
-			free(s);
-			return NULL;
-		}
-		owned.items = p;
-		owned.alloc = na;
-	}
-	return owned.items[owned.n++] = s;
+	return mq_strs_push(&owned.items, &owned.n, &owned.alloc, s) ? NULL : s;
 }
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -263,10 +251,8 @@ static int set_option(struct mq_cli *cli, const struct mq_cli_option *o, const c
 
 static int add_input(struct mq_cli *cli, char *path)
 {
-	char **p = realloc(cli->inputs, (size_t)(cli->ninputs + 1) * sizeof *p);
-	if (!p)
+	if (mq_grow((void **)&cli->inputs, &cli->ainputs, (size_t)cli->ninputs + 1, sizeof *cli->inputs))
 		return -1;
-	cli->inputs = p;
 	cli->inputs[cli->ninputs++] = path;
 	return 0;
 }
@@ -445,9 +431,9 @@ void mq_cli_free(struct mq_cli *cli)
 {
 	free(cli->inputs);
 	cli->inputs = NULL;
-	for (int i = 0; i < owned.n; i++)
-		free(owned.items[i]);
-	free(owned.items);
+	cli->ninputs = 0;
+	cli->ainputs = 0;
+	mq_strs_free(owned.items, owned.n);
 	memset(&owned, 0, sizeof owned);
 }
 

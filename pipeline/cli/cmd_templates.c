@@ -6,6 +6,7 @@
  * the installed templates folder into DIR and overwrites nothing: an
  * office's edited copies are never replaced by a second copy. */
 #include "minqing/cli/cli.h"
+#include "minqing/core/buf.h"
 #include "minqing/core/error.h"
 #include "minqing/core/files.h"
 
@@ -53,19 +54,7 @@ static int installed(char *dir, size_t dirlen, char ***names, size_t *n, struct 
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		if (e->d_name[0] == '.' || !is_file(path))
 			continue;
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			char **p = realloc(*names, alloc * sizeof *p);
-			if (!p) {
-				rc = MQ_ERR_NOMEM;
-				break;
-			}
-			*names = p;
-		}
-		if (!((*names)[*n] = strdup(e->d_name)))
-			rc = MQ_ERR_NOMEM;
-		else
-			(*n)++;
+		rc = mq_strs_push(names, n, &alloc, strdup(e->d_name));
 	}
 	closedir(d);
 	if (rc)
@@ -118,9 +107,7 @@ static int copy_out(const char *to_dir, struct mq_error *err)
 		if (!(rc = copy_file(from, to, err)))
 			printf("%s\n", to);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	mq_strs_free(names, n);
 	return rc;
 }
 

@@ -125,6 +125,27 @@ int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem)
 	return 0;
 }
 
+int mq_strs_push(char ***v, size_t *n, size_t *alloc, char *s)
+{
+	if (!s)
+		return MQ_ERR_NOMEM;
+	if (mq_grow((void **)v, alloc, *n + 1, sizeof **v)) {
+		free(s);
+		return MQ_ERR_NOMEM;
+	}
+	(*v)[(*n)++] = s;
+	return 0;
+}
+
+void mq_strs_free(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 int mq_resize_pair(void **a, size_t asize, void **b, size_t bsize, size_t *alloc, size_t n)
 {
 	if (!asize || !bsize || n > SIZE_MAX / asize || n > SIZE_MAX / bsize)

@@ -91,57 +91,67 @@ void agg_map_free(struct agg_map *m)
 
 /* ---- growing arrays ---- */
 
-/* Grows an array of `per` counters an entity from old to n entities, the
- * new ones zero. */
+/* Grows an array of `per` counters an entity from old to (at least) n
+ * entities, the new ones zero. */
 static int grow_zeroed(uint64_t **arr, size_t old, size_t n, size_t per)
 {
-	if (per && n > SIZE_MAX / per / sizeof **arr)
+	if (!per)
+		return 0;
+	if (per > SIZE_MAX / sizeof **arr)
 		return -1;
-	uint64_t *p = realloc(*arr, n * per * sizeof *p);
-	if (!p)
-		return -1;
-	memset(p + old * per, 0, (n - old) * per * sizeof *p);
-	*arr = p;
-	return 0;
+	return mq_grow((void **)arr, &old, n, per * sizeof **arr) ? -1 : 0;
 }
 
-/* The entity of key in m, whose entries number the entities, or a new
- * one (*isnew set) once the entity array *arr (elem bytes each, room for
- * *alloc) and its nc counter arrays (per[i] counters an entity) have room
- * for it, the new counters zero. -1 on OOM. */
-static long entity_index(struct agg_map *m, uint64_t key, void **arr, size_t *alloc, size_t elem,
-			 uint64_t **counters[], const size_t per[], int nc, int *isnew)
+/* One kind of entity (villages, cadres): the map from key to index, the
+ * entity array (*n used, room for *alloc, elem bytes each) and up to two
+ * counter arrays beside it, per[i] counters an entity. */
+struct entity_kind {
+	struct agg_map *map;
+	void **arr;
+	size_t *n, *alloc, elem;
+	uint64_t **counters[2];     /* NULL-ended when fewer */
+	size_t per[2];
+};
+
+/* The entity of key, or a new one (*isnew set; counted, its counters zero,
+ * the aggregate dirty) once the arrays have room for it. -1 on OOM. */
+static long entity_index(struct mq_agg *agg, const struct entity_kind *k, uint64_t key, int *isnew)
 {
-	size_t e = agg_map_find(m, key);
+	size_t e = agg_map_find(k->map, key);
 	*isnew = 0;
 	if (e != (size_t)-1)
 		return (long)e;
-	size_t old = *alloc;
-	if (mq_grow(arr, alloc, m->n + 1, elem))
+	size_t old = *k->alloc;
+	if (mq_grow(k->arr, k->alloc, k->map->n + 1, k->elem))
 		return -1;
-	for (int i = 0; i < nc && *alloc != old; i++)
-		if (grow_zeroed(counters[i], old, *alloc, per[i]))
+	for (int i = 0; i < 2 && k->counters[i] && *k->alloc != old; i++)
+		if (grow_zeroed(k->counters[i], old, *k->alloc, k->per[i]))
 			return -1;
-	e = agg_map_put(m, key, isnew);
-	return e == (size_t)-1 ? -1 : (long)e;
+	e = agg_map_put(k->map, key, isnew);
+	if (e == (size_t)-1)
+		return -1;
+	if (*isnew) {
+		(*k->n)++;
+		agg->dirty = 1;
+	}
+	return (long)e;
 }
 
 long agg_village_index(struct mq_agg *agg, int32_t township, int32_t village)
 {
-	uint64_t **counters[] = { &agg->vmonths };
-	const size_t per[] = { (size_t)agg->period.nmonths * AGG_VM_N };
+	const struct entity_kind kind = {
+		&agg->village_of, (void **)&agg->villages, &agg->nvillages, &agg->avillages,
+		sizeof *agg->villages, { &agg->vmonths }, { (size_t)agg->period.nmonths * AGG_VM_N },
+	};
 	int isnew;
-	long idx = entity_index(&agg->village_of, AGG_KEY(township, village), (void **)&agg->villages,
-				&agg->avillages, sizeof *agg->villages, counters, per, 1, &isnew);
-	if (idx < 0 || !isnew)
-		return idx;
-	agg->nvillages++;
-	struct agg_village *v = &agg->villages[idx];
-	v->township = township;
-	v->village = village;
-	v->ref = agg->ref ? mq_ref_village(agg->ref, mq_intern_str(agg->strs, township),
-					   mq_intern_str(agg->strs, village)) : NULL;
-	agg->dirty = 1;
+	long idx = entity_index(agg, &kind, AGG_KEY(township, village), &isnew);
+	if (idx >= 0 && isnew) {
+		struct agg_village *v = &agg->villages[idx];
+		v->township = township;
+		v->village = village;
+		v->ref = agg->ref ? mq_ref_village(agg->ref, mq_intern_str(agg->strs, township),
+						   mq_intern_str(agg->strs, village)) : NULL;
+	}
 	return idx;
 }
 
@@ -149,14 +159,14 @@ long agg_cadre_index(struct mq_agg *agg, int32_t id)
 {
 	if ((size_t)id < agg->ncadre_by_str && agg->cadre_by_str[id])
 		return (long)agg->cadre_by_str[id] - 1; /* the per-record fast path */
-	uint64_t **counters[] = { &agg->cmonths, &agg->days };
-	const size_t per[] = { (size_t)agg->period.nmonths * AGG_CM_N, agg->day_words };
+	const struct entity_kind kind = {
+		&agg->cadre_of, (void **)&agg->cadres, &agg->ncadres, &agg->acadres, sizeof *agg->cadres,
+		{ &agg->cmonths, &agg->days }, { (size_t)agg->period.nmonths * AGG_CM_N, agg->day_words },
+	};
 	int isnew;
-	long idx = entity_index(&agg->cadre_of, (uint64_t)(uint32_t)id, (void **)&agg->cadres,
-				&agg->acadres, sizeof *agg->cadres, counters, per, 2, &isnew);
+	long idx = entity_index(agg, &kind, (uint64_t)(uint32_t)id, &isnew);
 	if (idx < 0 || !isnew)
 		return idx;
-	agg->ncadres++;
 	struct agg_cadre *c = &agg->cadres[idx];
 	c->id = id;
 	c->ref = agg->ref ? mq_ref_cadre(agg->ref, mq_intern_str(agg->strs, id)) : NULL;
@@ -164,8 +174,7 @@ long agg_cadre_index(struct mq_agg *agg, int32_t id)
 	if (mq_grow((void **)&agg->cadre_by_str, &agg->ncadre_by_str, (size_t)id + 1, sizeof *agg->cadre_by_str))
 		return -1;
 	agg->cadre_by_str[id] = (uint32_t)idx + 1;
-	agg->dirty = 1;
-	return (long)idx;
+	return idx;
 }
 
 /* The cache of field f, or NULL for fields looked up in agg->strs. */
@@ -337,14 +346,8 @@ static int32_t intern_field(struct mq_agg *agg, const struct mq_record *rec, int
 	if (k < 0)
 		return -1;
 	if ((size_t)k == c->n) { /* new to this field */
-		if (c->n == c->alloc) {
-			size_t n = c->alloc ? c->alloc * 2 : 64;
-			int32_t *p = realloc(c->strs_id, n * sizeof *p);
-			if (!p)
-				return -1;
-			c->strs_id = p;
-			c->alloc = n;
-		}
+		if (mq_grow((void **)&c->strs_id, &c->alloc, c->n + 1, sizeof *c->strs_id))
+			return -1;
 		int32_t id = mq_intern_id(agg->strs, s, len);
 		if (id < 0)
 			return -1;

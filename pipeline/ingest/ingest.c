@@ -354,7 +354,7 @@ static int read_workbook(struct input *in, const struct mq_ingest_opts *opts, mq
 			 struct mq_ingest_stats *stats, struct mq_error *err)
 {
 	struct mq_wb_source src = { .fd = in->fd };
-	unsigned char *mem = NULL;
+	struct mq_buf whole = MQ_BUF_INIT_CAP(MAX_WORKBOOK_MEM);
 	if (in->regular) {
 		struct stat st;
 		if (fstat(in->fd, &st))
@@ -362,40 +362,27 @@ static int read_workbook(struct input *in, const struct mq_ingest_opts *opts, mq
 				       strerror(errno));
 		src.size = st.st_size;
 	} else {
-		size_t cap = HEAD_BYTES * 4, len = 0;
-		mem = malloc(cap);
 		ssize_t k = 1;
-		while (mem && k > 0) {
-			if (len == cap) {
-				if ((long long)cap * 2 > MAX_WORKBOOK_MEM) {
-					free(mem);
-					return mq_fail(err, MQ_ERR_LIMIT, in->path, 0,
-						       "通过管道传来的工作簿超过 1 GiB；请先保存为文件 / a workbook through a pipe "
-						       "larger than 1 GiB: save it as a file first");
-				}
-				unsigned char *p = realloc(mem, cap * 2);
-				if (!p)
-					break;
-				mem = p;
-				cap *= 2;
-			}
-			k = raw_read(in, (char *)mem + len, cap - len);
+		int rc = 0;
+		while (k > 0 && !(rc = mq_buf_reserve(&whole, HEAD_BYTES * 4))) {
+			k = raw_read(in, whole.data + whole.len, whole.alloc - 1 - whole.len);
 			if (k > 0)
-				len += (size_t)k;
+				whole.len += (size_t)k;
+			whole.data[whole.len] = '\0';
 		}
-		if (!mem || k > 0) {
-			free(mem);
-			return mq_fail_nomem(err, in->path, 0);
+		if (rc || k < 0) {
+			mq_buf_free(&whole);
+			if (rc == MQ_ERR_LIMIT)
+				return mq_fail(err, MQ_ERR_LIMIT, in->path, 0,
+					       "通过管道传来的工作簿超过 1 GiB；请先保存为文件 / a workbook through a pipe "
+					       "larger than 1 GiB: save it as a file first");
+			return rc ? mq_fail_nomem(err, in->path, 0) : stream_error(in, MQ_ERR_IO, err);
 		}
-		if (k < 0) {
-			free(mem);
-			return stream_error(in, MQ_ERR_IO, err);
-		}
-		src.mem = mem;
-		src.size = (long long)len;
+		src.mem = (const unsigned char *)whole.data;
+		src.size = (long long)whole.len;
 	}
 	int rc = mq_ingest_xlsx(&src, in->path, opts, fn, ctx, stats, err);
-	free(mem);
+	mq_buf_free(&whole);
 	return rc;
 }
 
@@ -535,24 +522,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int push(char ***out, int *n, int *alloc, char *s)
-{
-	if (!s)
-		return -1;
-	if (*n == *alloc) {
-		int na = *alloc ? *alloc * 2 : 16;
-		char **p = realloc(*out, (size_t)na * sizeof *p);
-		if (!p) {
-			free(s);
-			return -1;
-		}
-		*out = p;
-		*alloc = na;
-	}
-	(*out)[(*n)++] = s;
-	return 0;
-}
-
 /* The file kinds a folder yields, by name: what else lies there (a
  * README.txt, a PDF) is listed as skipped, not read. */
 static int known_extension(const char *name)
@@ -571,28 +540,28 @@ int mq_expand_inputs(char **inputs, int n, char ***out, int *nout, char ***skipp
 		     struct mq_error *err)
 {
 	char **paths = NULL, **skip = NULL;
-	int np = 0, alloc = 0, ns = 0, salloc = 0;
+	size_t np = 0, alloc = 0, ns = 0, salloc = 0;
 	for (int i = 0; i < n; i++) {
 		struct stat st;
 		if (strcmp(inputs[i], "-") && stat(inputs[i], &st)) {
-			mq_paths_free(paths, np);
-			mq_paths_free(skip, ns);
+			mq_strs_free(paths, np);
+			mq_strs_free(skip, ns);
 			return mq_fail(err, MQ_ERR_IO, inputs[i], 0, "找不到输入文件 / cannot open input: %s",
 				       strerror(errno));
 		}
 		if (strcmp(inputs[i], "-") == 0 || !S_ISDIR(st.st_mode)) {
-			if (push(&paths, &np, &alloc, strdup(inputs[i])))
+			if (mq_strs_push(&paths, &np, &alloc, strdup(inputs[i])))
 				goto nomem;
 			continue;
 		}
 		DIR *d = opendir(inputs[i]);
 		if (!d) {
-			mq_paths_free(paths, np);
-			mq_paths_free(skip, ns);
+			mq_strs_free(paths, np);
+			mq_strs_free(skip, ns);
 			return mq_fail(err, MQ_ERR_IO, inputs[i], 0, "无法读取目录 / cannot read folder: %s",
 				       strerror(errno));
 		}
-		int first = np, sfirst = ns;
+		size_t first = np, sfirst = ns;
 		struct dirent *e;
 		while ((e = readdir(d))) {
 			if (e->d_name[0] == '.')
@@ -609,37 +578,33 @@ int mq_expand_inputs(char **inputs, int n, char ***out, int *nout, char ***skipp
 				continue;
 			}
 			int keep = known_extension(e->d_name);
-			if (keep ? push(&paths, &np, &alloc, p) : push(&skip, &ns, &salloc, p)) {
+			if (keep ? mq_strs_push(&paths, &np, &alloc, p) : mq_strs_push(&skip, &ns, &salloc, p)) {
 				closedir(d);
 				goto nomem;
 			}
 		}
 		closedir(d);
 		if (np > first) /* an empty folder: paths may still be NULL */
-			qsort(paths + first, (size_t)(np - first), sizeof *paths, cmp_str);
+			qsort(paths + first, np - first, sizeof *paths, cmp_str);
 		if (ns > sfirst)
-			qsort(skip + sfirst, (size_t)(ns - sfirst), sizeof *skip, cmp_str);
+			qsort(skip + sfirst, ns - sfirst, sizeof *skip, cmp_str);
 	}
 	*out = paths;
-	*nout = np;
+	*nout = (int)np;
 	if (skipped) {
 		*skipped = skip;
-		*nskipped = ns;
+		*nskipped = (int)ns;
 	} else {
-		mq_paths_free(skip, ns);
+		mq_strs_free(skip, ns);
 	}
 	return 0;
 nomem:
-	mq_paths_free(paths, np);
-	mq_paths_free(skip, ns);
+	mq_strs_free(paths, np);
+	mq_strs_free(skip, ns);
 	return mq_fail_nomem(err, NULL, 0);
 }
 
 void mq_paths_free(char **paths, int n)
 {
-	if (!paths)
-		return;
-	for (int i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
+	mq_strs_free(paths, n > 0 ? (size_t)n : 0);
 }

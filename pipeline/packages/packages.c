@@ -215,28 +215,14 @@ static int distinct_values(const char *path, const char *col, char ***out, size_
 			;
 		if (j < n)
 			continue;
-		if (n == a) {
-			a = a ? 2 * a : 16;
-			char **nv = realloc(v, a * sizeof *nv);
-			if (!nv) {
-				rc = MQ_ERR_NOMEM;
-				break;
-			}
-			v = nv;
-		}
-		if (!(v[n++] = strdup(cell.data))) {
-			n--;
-			rc = MQ_ERR_NOMEM;
+		if ((rc = mq_strs_push(&v, &n, &a, strdup(cell.data))))
 			break;
-		}
 	}
 	reader_close(&r);
 	mq_buf_free(&rec);
 	mq_buf_free(&cell);
 	if (rc < 0) {
-		for (size_t i = 0; i < n; i++)
-			free(v[i]);
-		free(v);
+		mq_strs_free(v, n);
 		return reader_fail(err, rc, path);
 	}
 	if (n)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "minqing/archive/bag.h"
+#include "minqing/core/buf.h"
 #include "minqing/core/files.h"
 #include "minqing/core/progress.h"
 
@@ -103,10 +104,8 @@ void mq_run_record_free(struct mq_run_record *rr)
 static int add_input(struct mq_run_record *rr, const char *val)
 {
 	const char *tab = strchr(val, '\t');
-	struct mq_run_input *ni = realloc(rr->inputs, (rr->ninputs + 1) * sizeof *ni);
-	if (!ni)
+	if (mq_grow((void **)&rr->inputs, &rr->ainputs, rr->ninputs + 1, sizeof *rr->inputs))
 		return MQ_ERR_NOMEM;
-	rr->inputs = ni;
 	struct mq_run_input *in = &rr->inputs[rr->ninputs++];
 	in->path = tab ? strndup(val, (size_t)(tab - val)) : strdup(val);
 	in->sha256 = tab && tab[1] ? strdup(tab + 1) : NULL;

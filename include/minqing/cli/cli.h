@@ -37,6 +37,7 @@ int mq_cmd_templates(int argc, char **argv);
 struct mq_cli {
 	char **inputs;              /* positional arguments (borrowed from argv) */
 	int ninputs;
+	size_t ainputs;             /* allocated entries of inputs */
 	const char *registry, *roster, *assignments, *out, *period, *config, *rubric,
 		*partial, *as_of_text, *unit, *templates, *next_steps, *org, *copy,
 		*max_member, *max_total, *max_ratio;

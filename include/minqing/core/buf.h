@@ -43,6 +43,12 @@ char *mq_buf_detach(struct mq_buf *b);
  * least need items, doubling; new items are zeroed. 0 or MQ_ERR_NOMEM (also
  * when the size would overflow), the array left as it was on failure. */
 int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem);
+/* Appends s to the list *v of *n strings (capacity *alloc), which then
+ * owns it. 0, or MQ_ERR_NOMEM when s is NULL (a failed strdup is passed
+ * straight in) or the list cannot grow (s is freed then). */
+int mq_strs_push(char ***v, size_t *n, size_t *alloc, char *s);
+/* Frees the n strings of v and v itself; v may be NULL. */
+void mq_strs_free(char **v, size_t n);
 /* Resizes two parallel arrays, *a of asize-byte items and *b of bsize-byte
  * items (capacity *alloc, both), to n items and sets *alloc = n; new items
  * are not initialised. 0 or MQ_ERR_NOMEM (also when a size would overflow;

@@ -62,7 +62,7 @@ struct mq_run_input {
 struct mq_run_record {
 	char *value[MQ_RUN_NKEYS];  /* NULL when the file has no such line */
 	struct mq_run_input *inputs;
-	size_t ninputs;
+	size_t ninputs, ainputs;    /* used and allocated entries of inputs */
 };
 
 /* Reads path into *rr (zeroed first). A missing file is not an error (a
