@@ -98,16 +98,8 @@ int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		rc = MQ_ERR_NOMEM;
 	if (!rc)
 		rc = mq_name_set_claim(bag->names, &full);
-	if (!rc && bag->nfiles == bag->afiles) {
-		size_t na = bag->afiles ? bag->afiles * 2 : 16;
-		struct mq_bag_file *nf = realloc(bag->files, na * sizeof *nf);
-		if (!nf)
-			rc = MQ_ERR_NOMEM;
-		else {
-			bag->files = nf;
-			bag->afiles = na;
-		}
-	}
+	if (!rc)
+		rc = mq_grow((void **)&bag->files, &bag->afiles, bag->nfiles + 1, sizeof *bag->files);
 	struct mq_bag_file f = {0};
 	if (!rc) {
 		f.src = strdup(src);
@@ -136,14 +128,8 @@ int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
 		if (*p <= ' ' || *p >= 0x7F || *p == ':')
 			return mq_fail(err, MQ_ERR_FORMAT, NULL, 0,
 				       "bag-info 标签无效 / invalid bag-info label: \"%s\"", label);
-	if (bag->nfields == bag->afields) {
-		size_t na = bag->afields ? bag->afields * 2 : 16;
-		struct mq_bag_field *nf = realloc(bag->fields, na * sizeof *nf);
-		if (!nf)
-			return mq_fail_nomem(err, NULL, 0);
-		bag->fields = nf;
-		bag->afields = na;
-	}
+	if (mq_grow((void **)&bag->fields, &bag->afields, bag->nfields + 1, sizeof *bag->fields))
+		return mq_fail_nomem(err, NULL, 0);
 	char *l = strdup(label), *v = strdup(value ? value : "");
 	if (!l || !v) {
 		free(l);

@@ -996,16 +996,11 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 	int32_t hh = mq_intern_id_h(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID], c->hh_hash);
 	if (village < 0 || hh < 0)
 		return MQ_ERR_NOMEM;
-	if ((size_t)hh >= v->ahv) {
-		size_t n = v->ahv ? v->ahv * 2 : 1024;
-		int32_t *p = realloc(v->household_village, n * sizeof *p);
-		if (!p)
-			return MQ_ERR_NOMEM;
-		for (size_t i = v->ahv; i < n; i++)
-			p[i] = -1;
-		v->household_village = p;
-		v->ahv = n;
-	}
+	size_t old = v->ahv;
+	if (mq_grow((void **)&v->household_village, &v->ahv, (size_t)hh + 1, sizeof *v->household_village))
+		return MQ_ERR_NOMEM;
+	for (size_t i = old; i < v->ahv; i++)
+		v->household_village[i] = -1; /* no village seen yet */
 	if (v->household_village[hh] < 0) {
 		v->household_village[hh] = village;
 	} else if (v->household_village[hh] != village) {

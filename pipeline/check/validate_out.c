@@ -360,19 +360,12 @@ static int open_outputs(struct stage *st, const char *data_dir, struct mq_error 
 	return mq_xlsx_sheet(st->rejects_xlsx, REJECTS_SHEET, head, REJECT_COLS, 5, err);
 }
 
-/* A new entry in counts->inputs (zeroed; path owned by it), or NULL. */
 /* A new entry of counts, which takes over *path (setting it to NULL);
  * NULL when out of memory (*path is then still the caller's). */
 static struct mq_input_info *add_input(struct mq_run_counts *c, char **path, const char *label)
 {
-	if (c->ninputs == c->ainputs) {
-		int na = c->ainputs ? c->ainputs * 2 : 8;
-		struct mq_input_info *p = realloc(c->inputs, (size_t)na * sizeof *p);
-		if (!p)
-			return NULL;
-		c->inputs = p;
-		c->ainputs = na;
-	}
+	if (mq_grow((void **)&c->inputs, &c->ainputs, (size_t)c->ninputs + 1, sizeof *c->inputs))
+		return NULL;
 	struct mq_input_info *in = &c->inputs[c->ninputs];
 	memset(in, 0, sizeof *in);
 	in->label = label ? strdup(label) : NULL;
@@ -415,7 +408,8 @@ void mq_run_counts_free(struct mq_run_counts *c)
 	}
 	free(c->inputs);
 	c->inputs = NULL;
-	c->ninputs = c->ainputs = 0;
+	c->ninputs = 0;
+	c->ainputs = 0;
 }
 
 int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *opts,

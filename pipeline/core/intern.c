@@ -4,6 +4,7 @@
 #include "minqing/core/bytes.h"
 
 #include "minqing/core/arena.h"
+#include "minqing/core/buf.h"
 #include "minqing/core/hashmap.h"
 
 #include <stdlib.h>
@@ -46,7 +47,8 @@ struct mq_intern {
 	struct mq_arena *arena;
 	struct mq_hashmap map;   /* entry = id */
 	const char **strs;       /* id -> string */
-	int32_t count, alloc;
+	int32_t count;
+	size_t alloc;            /* allocated entries of strs */
 };
 
 #define INTERN_HEAD (sizeof(uint64_t) + sizeof(uint32_t))
@@ -130,14 +132,8 @@ int32_t mq_intern_id_h(struct mq_intern *t, const char *s, size_t len, uint64_t 
 		return (int32_t)found;
 	if (len > UINT32_MAX - 16 || t->count == INT32_MAX)
 		return -1;
-	if (t->count == t->alloc) {
-		int32_t na = t->alloc ? (t->alloc > INT32_MAX / 2 ? INT32_MAX : t->alloc * 2) : 64;
-		const char **ns = realloc(t->strs, (size_t)na * sizeof *ns);
-		if (!ns)
-			return -1;
-		t->strs = ns;
-		t->alloc = na;
-	}
+	if (mq_grow((void **)&t->strs, &t->alloc, (size_t)t->count + 1, sizeof *t->strs))
+		return -1;
 	/* the hash, the length, then the bytes and a NUL */
 	char *copy = mq_arena_alloc(t->arena, INTERN_HEAD + len + 1);
 	if (!copy)

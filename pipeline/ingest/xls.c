@@ -23,36 +23,34 @@ static int refuse_xls(const char *path, struct mq_error *err, int encrypted)
 		       "and try again");
 }
 
+/* A row's scratch, one entry a column: where the cell's text starts in the
+ * row buffer ((size_t)-1: empty), its length, the pointers handed on. */
+struct row_cols {
+	size_t *off, *len;
+	const char **cells;
+	size_t aoff, alen, acells;
+};
+
 static int read_sheet(const void *h, unsigned idx, struct mq_sheet_rows *sr, struct mq_buf *row,
-		      size_t **off, size_t **len, const char ***cells, size_t *acols)
+		      struct row_cols *scratch)
 {
 	unsigned rows;
 	unsigned short cols;
 	if (freexl_select_active_worksheet(h, (unsigned short)idx) != FREEXL_OK ||
 	    freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK)
 		return MQ_ERR_FORMAT;
-	if (cols > *acols) {
-		size_t *o = realloc(*off, cols * sizeof *o);
-		if (!o)
-			return MQ_ERR_NOMEM;
-		*off = o;
-		size_t *l = realloc(*len, cols * sizeof *l);
-		if (!l)
-			return MQ_ERR_NOMEM;
-		*len = l;
-		const char **c = realloc(*cells, cols * sizeof *c);
-		if (!c)
-			return MQ_ERR_NOMEM;
-		*cells = c;
-		*acols = cols;
-	}
+	if (mq_grow((void **)&scratch->off, &scratch->aoff, cols, sizeof *scratch->off) ||
+	    mq_grow((void **)&scratch->len, &scratch->alen, cols, sizeof *scratch->len) ||
+	    mq_grow((void **)&scratch->cells, &scratch->acells, cols, sizeof *scratch->cells))
+		return MQ_ERR_NOMEM;
+	size_t *off = scratch->off, *len = scratch->len;
 	for (unsigned r = 0; r < rows; r++) {
 		mq_buf_reset(row);
 		for (unsigned short c = 0; c < cols; c++) {
 			FreeXL_CellValue v;
 			char num[40];
 			const char *s = NULL;
-			(*off)[c] = (size_t)-1;
+			off[c] = (size_t)-1;
 			if (freexl_get_cell_value(h, r, c, &v) != FREEXL_OK)
 				continue;
 			switch (v.type) {
@@ -77,14 +75,14 @@ static int read_sheet(const void *h, unsigned idx, struct mq_sheet_rows *sr, str
 			}
 			if (!s || !*s)
 				continue;
-			(*off)[c] = row->len;
-			(*len)[c] = strlen(s);
+			off[c] = row->len;
+			len[c] = strlen(s);
 			if (mq_buf_add(row, s, strlen(s) + 1))
 				return MQ_ERR_NOMEM;
 		}
 		for (unsigned short c = 0; c < cols; c++)
-			(*cells)[c] = (*off)[c] == (size_t)-1 ? NULL : row->data + (*off)[c];
-		int rc = mq_sheet_row(sr, (long)r + 1, *cells, *len, cols);
+			scratch->cells[c] = off[c] == (size_t)-1 ? NULL : row->data + off[c];
+		int rc = mq_sheet_row(sr, (long)r + 1, scratch->cells, len, cols);
 		if (rc)
 			return rc;
 	}
@@ -111,8 +109,7 @@ int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ing
 	const char *slash = strrchr(source_name, '/');
 	const char *base = slash ? slash + 1 : source_name;
 	struct mq_buf row = MQ_BUF_INIT, source = MQ_BUF_INIT;
-	size_t *off = NULL, *len = NULL, acols = 0;
-	const char **cells = NULL;
+	struct row_cols scratch = {0};
 	int rc = 0;
 	for (unsigned i = 0; !rc && i < nsheets; i++) {
 		const char *name = NULL;
@@ -128,7 +125,7 @@ int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ing
 			rc = MQ_ERR_NOMEM;
 			break;
 		}
-		rc = read_sheet(h, i, sr, &row, &off, &len, &cells, &acols);
+		rc = read_sheet(h, i, sr, &row, &scratch);
 		if (rc == MQ_ERR_FORMAT)
 			rc = refuse_xls(source_name, err, 0);
 		rc = mq_sheet_rows_end(sr, rc);
@@ -142,8 +139,8 @@ int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ing
 	freexl_close(h);
 	mq_buf_free(&row);
 	mq_buf_free(&source);
-	free(off);
-	free(len);
-	free(cells);
+	free(scratch.off);
+	free(scratch.len);
+	free(scratch.cells);
 	return rc;
 }

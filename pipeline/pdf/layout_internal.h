@@ -136,6 +136,7 @@ struct mq_template {
 	struct mq_font_spec fonts[MQ_FONT_ROLES];
 	struct mq_style *styles;
 	int nstyles;
+	size_t astyles;            /* allocated entries of styles */
 	/* left, center, right, outer templates (NULL = none); outer is at the
 	 * right of odd pages and the left of even ones (double-sided print) */
 	const char *hdr[4], *ftr[4];

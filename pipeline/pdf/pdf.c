@@ -84,7 +84,7 @@ struct role {
 /* Records of one kind in blocks of BLOCK: growing never copies them. */
 struct table {
 	char **blk;
-	size_t n, elem;
+	size_t n, elem, ablk;       /* ablk: allocated entries of blk */
 };
 
 struct page {
@@ -152,11 +152,8 @@ static void *table_at(const struct table *t, size_t i)
 static void *table_push(struct table *t)
 {
 	if (t->n % BLOCK == 0) {
-		char **nb = realloc(t->blk, (t->n / BLOCK + 1) * sizeof *nb);
-		if (!nb)
-			return NULL;
-		t->blk = nb;
-		if (!(nb[t->n / BLOCK] = malloc(BLOCK * t->elem)))
+		if (mq_grow((void **)&t->blk, &t->ablk, t->n / BLOCK + 1, sizeof *t->blk) ||
+		    !(t->blk[t->n / BLOCK] = malloc(BLOCK * t->elem)))
 			return NULL;
 	}
 	return table_at(t, t->n++);

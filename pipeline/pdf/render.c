@@ -63,10 +63,12 @@ struct rctx {
 	uint64_t *seen;            /* warning keys already reported (open addressing) */
 	size_t nseen, aseen;
 	/* per-table scratch, grown on demand */
-	struct mq_buf *cell_text;
-	struct mq_lines *cell_lines;
-	int *cell_style;
-	int ncells;
+	struct table_cell {
+		struct mq_buf text;
+		struct mq_lines lines;
+		int style;
+	} *cells;
+	size_t acells;             /* allocated (and initialised) entries of cells */
 };
 
 static int nomem(struct rctx *r) { return mq_fail_nomem(r->err, "", 0); }
@@ -678,27 +680,13 @@ static int do_text_block(struct rctx *r, const struct mq_block *b, const struct 
 	return rc;
 }
 
-static int grow_cells(struct rctx *r, int n)
+static int grow_cells(struct rctx *r, size_t n)
 {
-	if (n <= r->ncells)
-		return 0;
-	struct mq_buf *t = realloc(r->cell_text, (size_t)n * sizeof *t);
-	if (!t)
+	size_t old = r->acells;
+	if (mq_grow((void **)&r->cells, &r->acells, n, sizeof *r->cells))
 		return nomem(r);
-	r->cell_text = t;
-	struct mq_lines *l = realloc(r->cell_lines, (size_t)n * sizeof *l);
-	if (!l)
-		return nomem(r);
-	r->cell_lines = l;
-	int *st = realloc(r->cell_style, (size_t)n * sizeof *st);
-	if (!st)
-		return nomem(r);
-	r->cell_style = st;
-	for (int i = r->ncells; i < n; i++) {
-		mq_buf_init(&r->cell_text[i]);
-		memset(&r->cell_lines[i], 0, sizeof r->cell_lines[i]);
-	}
-	r->ncells = n;
+	for (size_t i = old; i < r->acells; i++)
+		mq_buf_init(&r->cells[i].text);
 	return 0;
 }
 
@@ -739,19 +727,19 @@ static int measure_row(struct rctx *r, const struct table_geom *g, int off, int 
 	*lead = 0;
 	*levels = 1;
 	for (int c = 0; c < g->ncols; c++) {
-		const struct mq_style *s = &r->t->styles[r->cell_style[off + c]];
-		const struct mq_buf *txt = &r->cell_text[off + c];
+		const struct mq_style *s = &r->t->styles[r->cells[off + c].style];
+		const struct mq_buf *txt = &r->cells[off + c].text;
 		int rc = use_font(r, s->font);
 		double w = g->x[c + 1] - g->x[c] - 2 * g->pad_x;
 		int flags = off ? 0 : g->flags[c], max = off ? 0 : g->max_lines[c];
 		if (!rc)
-			rc = break_text(r, s, txt->data, txt->len, w, 0, flags, &r->cell_lines[off + c]);
-		if (!rc && max > 0 && r->cell_lines[off + c].n > (size_t)max)
-			rc = clip_cell(r, s, &r->cell_text[off + c], w, flags, max, &r->cell_lines[off + c]);
+			rc = break_text(r, s, txt->data, txt->len, w, 0, flags, &r->cells[off + c].lines);
+		if (!rc && max > 0 && r->cells[off + c].lines.n > (size_t)max)
+			rc = clip_cell(r, s, &r->cells[off + c].text, w, flags, max, &r->cells[off + c].lines);
 		if (rc)
 			return rc;
-		if ((int)r->cell_lines[off + c].n > *levels)
-			*levels = (int)r->cell_lines[off + c].n;
+		if ((int)r->cells[off + c].lines.n > *levels)
+			*levels = (int)r->cells[off + c].lines.n;
 		if (s->leading > *lead)
 			*lead = s->leading;
 	}
@@ -767,14 +755,14 @@ static void draw_row(struct rctx *r, const struct table_geom *g, const int *alig
 	if (fill)
 		mq_pdf_rect(r->pdf, g->x[0], top - h, g->x[g->ncols] - g->x[0], h, head_fill);
 	for (int c = 0; c < g->ncols; c++) {
-		const struct mq_style *s = &r->t->styles[r->cell_style[off + c]];
-		const struct mq_lines *ls = &r->cell_lines[off + c];
+		const struct mq_style *s = &r->t->styles[r->cells[off + c].style];
+		const struct mq_lines *ls = &r->cells[off + c].lines;
 		int n = (int)ls->n;
 		double y = top - g->pad_y;
 		if (from == 0 && to == levels)
 			y -= (levels - n) * lead / 2;
 		for (int k = from; k < to && k < n; k++)
-			draw_line(r, s, aligns[c], r->cell_text[off + c].data, &ls->v[k], g->x[c] + g->pad_x,
+			draw_line(r, s, aligns[c], r->cells[off + c].text.data, &ls->v[k], g->x[c] + g->pad_x,
 				  g->x[c + 1] - g->x[c] - 2 * g->pad_x, 0, y - (k - from) * lead);
 	}
 	mq_pdf_line(r->pdf, g->x[0], top, g->x[g->ncols], top, RULE);
@@ -868,16 +856,16 @@ static int fill_cells(struct rctx *r, const struct mq_block *b, const struct mq_
 	int rc = pick_style(r, b->rowwhen, b->nrowwhen, f, f->up, &row_style);
 	for (int c = 0; c < b->ncols && !rc; c++) {
 		const struct mq_column *col = &b->cols[c];
-		r->cell_style[c] = row_style;
-		if ((rc = pick_style(r, col->when, col->nwhen, f, f->up, &r->cell_style[c])))
+		r->cells[c].style = row_style;
+		if ((rc = pick_style(r, col->when, col->nwhen, f, f->up, &r->cells[c].style)))
 			return rc;
 		mq_buf_reset(&r->fmt);
 		const char *v = mq_dataset_value(set, f->row, (size_t)fidx[c]);
 		if (mq_format_value(&r->fmt, v, col->format))
 			return nomem(r);
-		mq_buf_reset(&r->cell_text[c]);
+		mq_buf_reset(&r->cells[c].text);
 		struct prov pv = {mq_dataset_name(set), (long)f->row, col->field};
-		rc = cover(r, r->t->styles[r->cell_style[c]].font, r->fmt.data, r->fmt.len, &pv, &r->cell_text[c]);
+		rc = cover(r, r->t->styles[r->cells[c].style].font, r->fmt.data, r->fmt.len, &pv, &r->cells[c].text);
 	}
 	return rc;
 }
@@ -888,17 +876,17 @@ static int fill_totals(struct rctx *r, const struct mq_block *b, const double *s
 	static const struct prov none = {"", -1, ""};
 	int font = r->t->styles[b->total_style].font, rc = 0;
 	for (int c = 0; c < b->ncols && !rc; c++) {
-		mq_buf_reset(&r->cell_text[c]);
-		r->cell_style[c] = b->total_style;
+		mq_buf_reset(&r->cells[c].text);
+		r->cells[c].style = b->total_style;
 		char num[64];
 		snprintf(num, sizeof num, "%.10g", sums[c]);
 		mq_buf_reset(&r->fmt);
 		if (c == b->total_label_col)
-			rc = cover(r, font, b->total_label, strlen(b->total_label), &none, &r->cell_text[c]);
+			rc = cover(r, font, b->total_label, strlen(b->total_label), &none, &r->cells[c].text);
 		else if (b->cols[c].total == MQ_TOTAL_VALUE)
-			rc = expand(r, fr, b->cols[c].total_value, font, &r->cell_text[c]);
+			rc = expand(r, fr, b->cols[c].total_value, font, &r->cells[c].text);
 		else if (b->cols[c].total == MQ_TOTAL_SUM && !mq_format_value(&r->fmt, num, b->cols[c].format))
-			rc = cover(r, font, r->fmt.data, r->fmt.len, &none, &r->cell_text[c]);
+			rc = cover(r, font, r->fmt.data, r->fmt.len, &none, &r->cells[c].text);
 	}
 	return rc;
 }
@@ -1051,16 +1039,16 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 				.pad_y = r->t->styles[b->style].pad_y};
 	if ((rc = table_widths(r, b, set, fidx, share, fr, &g)))
 		return rc;
-	if ((rc = grow_cells(r, 2 * b->ncols)))
+	if ((rc = grow_cells(r, 2 * (size_t)b->ncols)))
 		return rc;
 	struct table_run tr = {.b = b, .g = &g};
 	const struct mq_style *hs = &r->t->styles[b->head_style];
 	for (int c = 0; c < b->ncols; c++) {
 		int k = b->ncols + c;
-		mq_buf_reset(&r->cell_text[k]);
-		r->cell_style[k] = b->head_style;
+		mq_buf_reset(&r->cells[k].text);
+		r->cells[k].style = b->head_style;
 		tr.head_aligns[c] = hs->align;
-		if ((rc = expand(r, fr, b->cols[c].header, hs->font, &r->cell_text[k])))
+		if ((rc = expand(r, fr, b->cols[c].header, hs->font, &r->cells[k].text)))
 			return rc;
 	}
 	const struct mq_style *s = &r->t->styles[b->style];
@@ -1448,13 +1436,11 @@ int mq_render_pdf(const struct mq_template *t, const struct mq_data *d, const ch
 done:
 	for (int i = 0; i < 4; i++)
 		mq_buf_free(&infos[i]);
-	for (int i = 0; i < r.ncells; i++) {
-		mq_buf_free(&r.cell_text[i]);
-		mq_lines_free(&r.cell_lines[i]);
+	for (size_t i = 0; i < r.acells; i++) {
+		mq_buf_free(&r.cells[i].text);
+		mq_lines_free(&r.cells[i].lines);
 	}
-	free(r.cell_text);
-	free(r.cell_lines);
-	free(r.cell_style);
+	free(r.cells);
 	free(r.seen);
 	mq_buf_free(&r.scratch);
 	mq_buf_free(&r.fmt);

@@ -87,14 +87,8 @@ int mq_data_set(struct mq_data *d, const char *name, const char *value, struct m
 			d->sc[i].value = v;
 			return 0;
 		}
-	if (d->nsc == d->asc) {
-		size_t na = d->asc ? d->asc * 2 : 16;
-		struct scalar *n = realloc(d->sc, na * sizeof *n);
-		if (!n)
-			return mq_fail_nomem(err, "", 0);
-		d->sc = n;
-		d->asc = na;
-	}
+	if (mq_grow((void **)&d->sc, &d->asc, d->nsc + 1, sizeof *d->sc))
+		return mq_fail_nomem(err, "", 0);
 	const char *nm = dup_str(d->arena, name);
 	if (!nm)
 		return mq_fail_nomem(err, "", 0);
@@ -151,14 +145,8 @@ int mq_data_add_set(struct mq_data *d, const char *name, const char *const *fiel
 int mq_dataset_add_row(struct mq_dataset *s, const char *const *values, struct mq_error *err)
 {
 	struct mq_data *d = s->owner;
-	if (s->nrows == s->alloc) {
-		size_t na = s->alloc ? s->alloc * 2 : 64;
-		const char **v = realloc(s->vals, na * (s->nfields ? s->nfields : 1) * sizeof *v);
-		if (!v)
-			return mq_fail_nomem(err, "", 0);
-		s->vals = v;
-		s->alloc = na;
-	}
+	if (mq_grow((void **)&s->vals, &s->alloc, s->nrows + 1, (s->nfields ? s->nfields : 1) * sizeof *s->vals))
+		return mq_fail_nomem(err, "", 0);
 	const char **row = s->vals + s->nrows * s->nfields;
 	for (size_t i = 0; i < s->nfields; i++)
 		if (!(row[i] = dup_str(d->arena, values[i])))
@@ -737,10 +725,8 @@ static int parse_style(struct loader *L, xmlNode *n)
 		int base = mq_template_style(t, attr(L, n, "base", "body"));
 		if (base < 0)
 			return fail_at(L, n, MQ_ERR_FORMAT, "未定义的基础样式 / undefined base style", attr(L, n, "base", ""));
-		struct mq_style *ns = realloc(t->styles, (size_t)(t->nstyles + 1) * sizeof *ns);
-		if (!ns)
+		if (mq_grow((void **)&t->styles, &t->astyles, (size_t)t->nstyles + 1, sizeof *t->styles))
 			return mq_fail_nomem(L->err, L->path, 0);
-		t->styles = ns;
 		i = t->nstyles++;
 		t->styles[i] = t->styles[base];
 		t->styles[i].name = name;
@@ -990,6 +976,7 @@ static int init_template(struct mq_template *t, const char *path)
 		return MQ_ERR_NOMEM;
 	memcpy(t->styles, default_styles, sizeof default_styles);
 	t->nstyles = (int)(sizeof default_styles / sizeof *default_styles);
+	t->astyles = (size_t)t->nstyles;
 	t->path = mq_arena_strndup(t->arena, path, strlen(path));
 	t->page_w = 595.276;
 	t->page_h = 841.89;

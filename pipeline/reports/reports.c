@@ -132,14 +132,8 @@ static int on_table_row(const char *const *cells, const size_t *lens, long line,
 	t->seen++;
 	if (t->limit && t->nrows >= t->limit)
 		return 0;
-	if (t->nrows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		const char **cells = realloc(t->cells, cap * (size_t)t->ncols * sizeof *cells);
-		if (!cells)
-			return MQ_ERR_NOMEM;
-		t->cells = cells;
-		t->cap = cap;
-	}
+	if (mq_grow((void **)&t->cells, &t->cap, t->nrows + 1, (size_t)t->ncols * sizeof *t->cells))
+		return MQ_ERR_NOMEM;
 	for (int i = 0; i < t->ncols; i++) {
 		char *s = mq_arena_strndup(L->arena, cells[i], lens[i]);
 		if (!s)
@@ -1015,20 +1009,18 @@ static void ctx_free(struct rp_ctx *c)
 
 static int add_doc_to_result(struct mq_reports_result *res, const struct rp_doc *d)
 {
-	struct mq_report_file *nf = realloc(res->files, (res->nfiles + 1) * sizeof *nf);
-	if (!nf)
+	if (mq_grow((void **)&res->files, &res->afiles, res->nfiles + 1, sizeof *res->files))
 		return MQ_ERR_NOMEM;
-	res->files = nf;
-	if (!(nf[res->nfiles].path = strdup(d->path)))
+	struct mq_report_file *f = &res->files[res->nfiles];
+	if (!(f->path = strdup(d->path)))
 		return MQ_ERR_NOMEM;
-	nf[res->nfiles++].pages = d->pages;
+	f->pages = d->pages;
+	res->nfiles++;
 	res->pages += d->pages;
 	if (d->nmissing) {
-		struct mq_missing_char *nm = realloc(res->missing, (res->nmissing + d->nmissing) * sizeof *nm);
-		if (!nm)
+		if (mq_grow((void **)&res->missing, &res->amissing, res->nmissing + d->nmissing, sizeof *res->missing))
 			return MQ_ERR_NOMEM;
-		res->missing = nm;
-		memcpy(nm + res->nmissing, d->missing, d->nmissing * sizeof *nm);
+		memcpy(res->missing + res->nmissing, d->missing, d->nmissing * sizeof *res->missing);
 		res->nmissing += d->nmissing;
 	}
 	return 0;

@@ -379,14 +379,9 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 			int resolved = x->status == MQ_ST_CLOSED && x->closed != MQ_NO_DAY && x->closed <= m->as_of;
 			if (resolved || x->due == MQ_NO_DAY || x->due >= m->as_of)
 				continue;
-			if (nod == cap) {
-				cap = cap ? cap * 2 : 64;
-				struct overdue *n = realloc(od, cap * sizeof *n);
-				if (!n) {
-					rc = mq_fail_nomem(err, NULL, 0);
-					goto out;
-				}
-				od = n;
+			if (mq_grow((void **)&od, &cap, nod + 1, sizeof *od)) {
+				rc = mq_fail_nomem(err, NULL, 0);
+				goto out;
 			}
 			od[nod++] = (struct overdue){x, (int)(m->as_of - x->due)};
 		}

@@ -95,7 +95,7 @@ struct mq_run_counts {
 	long long read, accepted, rejected, dropped, blank_rows;
 	long long by_code[MQ_NCODES];
 	int ninputs;
-	int ainputs;                    /* allocated entries of inputs */
+	size_t ainputs;                 /* allocated entries of inputs */
 	/* One per input file, one per sheet of a workbook (after its file's
 	 * entry) and one per file a folder held that was not read. */
 	struct mq_input_info {

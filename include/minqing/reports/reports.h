@@ -85,10 +85,10 @@ struct mq_missing_char {
 
 struct mq_reports_result {
 	struct mq_report_file *files;   /* in the order written */
-	size_t nfiles;
+	size_t nfiles, afiles;          /* used and allocated entries */
 	long long pages;
 	struct mq_missing_char *missing; /* characters the fonts could not show */
-	size_t nmissing;
+	size_t nmissing, amissing;
 };
 
 /* Renders every report of the period. Returns 0 or a negative MQ_ERR_*
