@@ -1,9 +1,10 @@
 /* bagit.c — the bag in memory: payload list, bag-info fields, safe member
  * names (core/safename.c per component), manifest lines, streaming
  * digests and the digest cache that bags share. */
+#include "minqing/core/arena.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
-#include "minqing/core/hashmap.h"
+#include "minqing/core/intern.h"
 #include "minqing/core/safename.h"
 #include "minqing/archive/bag.h"
 
@@ -41,7 +42,8 @@ struct mq_bag *mq_bag_new(const char *date, struct mq_error *err)
 		return NULL;
 	}
 	struct mq_bag *bag = calloc(1, sizeof *bag);
-	if (!bag) {
+	if (!bag || !(bag->strings = mq_arena_new())) {
+		free(bag);
 		mq_fail_nomem(err, NULL, 0);
 		return NULL;
 	}
@@ -53,20 +55,17 @@ void mq_bag_free(struct mq_bag *bag)
 {
 	if (!bag)
 		return;
-	for (size_t i = 0; i < bag->nfiles; i++) {
-		free(bag->files[i].src);
-		free(bag->files[i].name);
-		free(bag->files[i].expect_sha256);
-	}
-	for (size_t i = 0; i < bag->nfields; i++) {
-		free(bag->fields[i].label);
-		free(bag->fields[i].value);
-	}
+	mq_arena_free(bag->strings);
 	free(bag->files);
 	free(bag->fields);
-	free(bag->root);
 	mq_name_set_free(bag->names);
 	free(bag);
+}
+
+/* A copy of s that the bag owns (its arena); NULL on OOM. */
+static char *bag_str(struct mq_bag *bag, const char *s, size_t len)
+{
+	return mq_arena_strndup(bag->strings, s, len);
 }
 
 int mq_bag_set_root(struct mq_bag *bag, const char *root, struct mq_error *err)
@@ -78,9 +77,9 @@ int mq_bag_set_root(struct mq_bag *bag, const char *root, struct mq_error *err)
 		return rc == MQ_ERR_NOMEM ? mq_fail_nomem(err, NULL, 0)
 					  : mq_fail(err, rc, root, 0, "文件夹名无效 / unusable folder name");
 	}
-	free(bag->root);
-	bag->root = safe.data;
-	return 0;
+	bag->root = bag_str(bag, safe.data, safe.len);
+	mq_buf_free(&safe);
+	return bag->root ? 0 : mq_fail_nomem(err, NULL, 0);
 }
 
 int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
@@ -102,19 +101,15 @@ int mq_bag_add_file(struct mq_bag *bag, const char *src, const char *name,
 		rc = mq_grow((void **)&bag->files, &bag->afiles, bag->nfiles + 1, sizeof *bag->files);
 	struct mq_bag_file f = {0};
 	if (!rc) {
-		f.src = strdup(src);
-		f.expect_sha256 = expect_sha256 ? strdup(expect_sha256) : NULL;
-		f.name = mq_buf_detach(&full);
+		f.src = bag_str(bag, src, strlen(src));
+		f.expect_sha256 = expect_sha256 ? bag_str(bag, expect_sha256, strlen(expect_sha256)) : NULL;
+		f.name = bag_str(bag, full.data, full.len);
 		if (!f.src || !f.name || (expect_sha256 && !f.expect_sha256))
 			rc = MQ_ERR_NOMEM;
 	}
-	if (rc) {
-		free(f.src);
-		free(f.expect_sha256);
-		free(f.name);
-		mq_buf_free(&full);
+	mq_buf_free(&full);
+	if (rc)
 		return mq_fail_nomem(err, src, 0);
-	}
 	bag->files[bag->nfiles++] = f;
 	return 0;
 }
@@ -130,12 +125,11 @@ int mq_bag_add_info(struct mq_bag *bag, const char *label, const char *value,
 				       "bag-info 标签无效 / invalid bag-info label: \"%s\"", label);
 	if (mq_grow((void **)&bag->fields, &bag->afields, bag->nfields + 1, sizeof *bag->fields))
 		return mq_fail_nomem(err, NULL, 0);
-	char *l = strdup(label), *v = strdup(value ? value : "");
-	if (!l || !v) {
-		free(l);
-		free(v);
+	if (!value)
+		value = "";
+	char *l = bag_str(bag, label, strlen(label)), *v = bag_str(bag, value, strlen(value));
+	if (!l || !v)
 		return mq_fail_nomem(err, NULL, 0);
-	}
 	for (char *p = v; *p; p++)
 		if (*p == '\r' || *p == '\n' || *p == '\t')
 			*p = ' ';
@@ -212,8 +206,6 @@ int mq_bagit_path_decode(const char *s, size_t len, struct mq_buf *out)
 			i++;
 		}
 	}
-	if (!rc && !out->data)
-		rc = mq_buf_add(out, "", 0);
 	return rc;
 }
 
@@ -278,54 +270,29 @@ void mq_digests_free(struct mq_digests *d)
 /* ---- digests shared between bags ---- */
 
 struct cached {
-	char *src;
-	int state; /* 0 being hashed, 1 known, 2 dropped (the next getter hashes it) */
+	enum { ABSENT, HASHING, KNOWN, DROPPED } state; /* DROPPED: the next getter hashes it */
 	struct mq_known_digests d;
 };
 
 struct mq_digest_cache {
 	pthread_mutex_t mu;
 	pthread_cond_t changed;
-	struct mq_hashmap map;      /* entries: indexes into e */
+	struct mq_intern *srcs;     /* the paths asked for; a path's id indexes e */
 	struct cached *e;
-	size_t n, alloc;
+	size_t alloc;
 };
-
-static uint64_t src_hash(const char *src)
-{
-	uint64_t h = 0xCBF29CE484222325ULL;
-	for (const unsigned char *p = (const unsigned char *)src; *p; p++)
-		h = (h ^ *p) * 0x100000001B3ULL;
-	return h;
-}
-
-static uint64_t entry_hash(void *ctx, uint32_t e)
-{
-	return src_hash(((const struct mq_digest_cache *)ctx)->e[e].src);
-}
-
-static int entry_equal(void *ctx, uint32_t e, const void *key)
-{
-	return strcmp(((const struct mq_digest_cache *)ctx)->e[e].src, key) == 0;
-}
 
 struct mq_digest_cache *mq_digest_cache_new(void)
 {
 	struct mq_digest_cache *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	if (mq_hashmap_init(&c->map, 50, entry_hash, entry_equal, c)) {
-		free(c);
-		return NULL;
-	}
-	if (pthread_mutex_init(&c->mu, NULL)) {
-		mq_hashmap_free(&c->map);
-		free(c);
-		return NULL;
-	}
-	if (pthread_cond_init(&c->changed, NULL)) {
-		pthread_mutex_destroy(&c->mu);
-		mq_hashmap_free(&c->map);
+	int mu = -1;
+	if (!(c->srcs = mq_intern_new()) || (mu = pthread_mutex_init(&c->mu, NULL)) ||
+	    pthread_cond_init(&c->changed, NULL)) {
+		if (mu == 0)
+			pthread_mutex_destroy(&c->mu);
+		mq_intern_free(c->srcs);
 		free(c);
 		return NULL;
 	}
@@ -336,10 +303,8 @@ void mq_digest_cache_free(struct mq_digest_cache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->n; i++)
-		free(c->e[i].src);
+	mq_intern_free(c->srcs);
 	free(c->e);
-	mq_hashmap_free(&c->map);
 	pthread_cond_destroy(&c->changed);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
@@ -348,26 +313,17 @@ void mq_digest_cache_free(struct mq_digest_cache *c)
 /* the entry of src; NULL when none (the mutex held) */
 static struct cached *cache_entry(struct mq_digest_cache *c, const char *src)
 {
-	uint32_t e = mq_hashmap_find(&c->map, src_hash(src), src, NULL);
-	return e == MQ_HASHMAP_NONE ? NULL : &c->e[e];
+	int32_t id = mq_intern_find(c->srcs, src, strlen(src));
+	return id < 0 || (size_t)id >= c->alloc || c->e[id].state == ABSENT ? NULL : &c->e[id];
 }
 
-/* A new entry of src in state 0; -1 when out of memory (the mutex held). */
+/* A new entry of src, being hashed; -1 when out of memory (the mutex held). */
 static int cache_add(struct mq_digest_cache *c, const char *src)
 {
-	uint64_t h = src_hash(src);
-	size_t pos;
-	mq_hashmap_find(&c->map, h, src, &pos);
-	char *copy = c->n < MQ_HASHMAP_NONE && !mq_grow((void **)&c->e, &c->alloc, c->n + 1, sizeof *c->e)
-			     ? strdup(src) : NULL;
-	if (!copy)
+	int32_t id = mq_intern_id(c->srcs, src, strlen(src));
+	if (id < 0 || mq_grow((void **)&c->e, &c->alloc, (size_t)id + 1, sizeof *c->e))
 		return -1;
-	c->e[c->n] = (struct cached){ .src = copy };
-	if (mq_hashmap_insert(&c->map, h, pos, (uint32_t)c->n)) {
-		free(copy);
-		return -1;
-	}
-	c->n++;
+	c->e[id] = (struct cached){ .state = HASHING };
 	return 0;
 }
 
@@ -375,14 +331,14 @@ int mq_digest_cache_get(struct mq_digest_cache *c, const char *src, struct mq_kn
 {
 	pthread_mutex_lock(&c->mu);
 	struct cached *e;
-	while ((e = cache_entry(c, src)) && e->state == 0)
+	while ((e = cache_entry(c, src)) && e->state == HASHING)
 		pthread_cond_wait(&c->changed, &c->mu);
 	int rc = 0;
-	if (e && e->state == 1) {
+	if (e && e->state == KNOWN) {
 		*out = e->d;
 		rc = 1;
 	} else if (e) {
-		e->state = 0; /* dropped before: this caller hashes it */
+		e->state = HASHING; /* dropped before: this caller hashes it */
 	} else if (cache_add(c, src)) {
 		rc = MQ_ERR_NOMEM;
 	}
@@ -396,7 +352,7 @@ void mq_digest_cache_put(struct mq_digest_cache *c, const char *src, const struc
 	struct cached *e = cache_entry(c, src);
 	if (e) {
 		e->d = *d;
-		e->state = 1;
+		e->state = KNOWN;
 	}
 	pthread_cond_broadcast(&c->changed);
 	pthread_mutex_unlock(&c->mu);
@@ -406,8 +362,8 @@ void mq_digest_cache_drop(struct mq_digest_cache *c, const char *src)
 {
 	pthread_mutex_lock(&c->mu);
 	struct cached *e = cache_entry(c, src);
-	if (e && e->state == 0)
-		e->state = 2;
+	if (e && e->state == HASHING)
+		e->state = DROPPED;
 	pthread_cond_broadcast(&c->changed);
 	pthread_mutex_unlock(&c->mu);
 }

@@ -258,7 +258,7 @@ static const char *member_hash(const struct member *m, int slot)
 /* Splits text into lines "HEX WS PATH"; calls fn for each. */
 static int each_manifest_line(struct check *c, const struct member *man, int slot, int tag)
 {
-	const char *s = man->text.data ? man->text.data : "";
+	const char *s = man->text.data;
 	size_t len = man->text.len, lineno = 0;
 	size_t hexlen = slot == 0 ? 64 : 128;
 	struct mq_buf path = MQ_BUF_INIT;
@@ -326,7 +326,7 @@ static int check_bag(struct check *c)
 		for (size_t i = 0; i < bagit->text.len && !rc; i++)
 			if (bagit->text.data[i] != '\r')
 				rc = mq_buf_addc(&t, bagit->text.data[i]);
-		if (!rc && (!t.data || strcmp(t.data, mq_bagit_txt) != 0))
+		if (!rc && strcmp(t.data, mq_bagit_txt) != 0)
 			rc = problem(c, "bagit.txt 内容不对 / bagit.txt is not \"BagIt-Version: 1.0 / Tag-File-Character-Encoding: UTF-8\"");
 		mq_buf_free(&t);
 	}
@@ -372,7 +372,7 @@ static int check_bag(struct check *c)
 	if (!rc && !info)
 		rc = problem(c, "缺少 / missing: bag-info.txt");
 	else if (!rc && info->read_ok) {
-		const char *s = info->text.data ? info->text.data : "";
+		const char *s = info->text.data;
 		const char *p = strstr(s, "Payload-Oxum:");
 		while (p && p != s && p[-1] != '\n')
 			p = strstr(p + 1, "Payload-Oxum:");

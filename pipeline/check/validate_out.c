@@ -73,8 +73,7 @@ static const char *clean_text(struct mq_buf *b, const char *s, size_t n)
 			i++;
 		}
 	}
-	mq_buf_add(b, "", 0);
-	return b->data ? b->data : "";
+	return b->data;
 }
 
 static void row_cell(struct xlsx_row *x, const char *s)

@@ -162,9 +162,7 @@ void mq_name_set_free(struct mq_name_set *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->n; i++)
-		free(set->names[i]);
-	free(set->names);
+	mq_strs_free(set->names, set->n);
 	mq_hashmap_free(&set->map);
 	free(set);
 }
@@ -180,23 +178,17 @@ static int add(struct mq_name_set *set, const char *name)
 	size_t pos;
 	if (mq_hashmap_find(&set->map, h, name, &pos) != MQ_HASHMAP_NONE)
 		return 0;
-	char *copy = set->n < MQ_HASHMAP_NONE &&
-		     !mq_grow((void **)&set->names, &set->alloc, set->n + 1, sizeof *set->names) ? strdup(name) : NULL;
-	if (!copy)
+	if (set->n >= MQ_HASHMAP_NONE || mq_strs_push(&set->names, &set->n, &set->alloc, strdup(name)))
 		return MQ_ERR_NOMEM;
-	set->names[set->n] = copy;
-	if (mq_hashmap_insert(&set->map, h, pos, (uint32_t)set->n)) {
-		free(copy);
+	if (mq_hashmap_insert(&set->map, h, pos, (uint32_t)(set->n - 1))) {
+		free(set->names[--set->n]);
 		return MQ_ERR_NOMEM;
 	}
-	set->n++;
 	return 0;
 }
 
 int mq_name_set_claim(struct mq_name_set *set, struct mq_buf *name)
 {
-	if (!name->data && mq_buf_add(name, "", 0))
-		return MQ_ERR_NOMEM;
 	if (!mq_name_set_has(set, name->data))
 		return add(set, name->data);
 	const char *slash = strrchr(name->data, '/');

@@ -137,7 +137,7 @@ static const char *cell_text(struct mq_xlsx *x, const char *s, size_t n)
 	mq_buf_reset(&x->cut);
 	if (mq_buf_add(&x->cut, s, i))
 		return NULL;
-	return x->cut.data ? x->cut.data : "";
+	return x->cut.data;
 }
 
 int mq_xlsx_row(struct mq_xlsx *x, const char *const *cells, const size_t *lens, const enum mq_xlsx_kind *kinds,

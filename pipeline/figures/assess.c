@@ -100,7 +100,6 @@ static int q_format6(struct q x, char *out, size_t len)
 
 struct tally_cadre {
 	long long count[MQ_MAX_ITEMS], among[MQ_MAX_ITEMS];
-	uint64_t *days;                 /* ndays_items × day_words: dates of matching records */
 };
 
 struct mq_tally {
@@ -109,10 +108,18 @@ struct mq_tally {
 	struct mq_intern *ids;          /* cadre_id → index */
 	struct tally_cadre *cadres;
 	size_t ncadres, acadres;
+	uint64_t *days;                 /* a cadre's ndays_items × day_words: dates of matching records */
+	size_t adays;                   /* cadres room in days */
 	int day_slot[MQ_MAX_ITEMS];     /* days items: their bitmap, -1 other kinds */
 	int ndays_items;
 	size_t day_words;
 };
+
+/* Bitmap slot (a days item) of cadre ci. */
+static uint64_t *tally_days(const struct mq_tally *t, size_t ci, int slot)
+{
+	return t->days + (ci * (size_t)t->ndays_items + (size_t)slot) * t->day_words;
+}
 
 struct mq_tally *mq_tally_new(const struct mq_rubric *r, const struct mq_period *p)
 {
@@ -133,9 +140,8 @@ void mq_tally_free(struct mq_tally *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->ncadres; i++)
-		free(t->cadres[i].days);
 	free(t->cadres);
+	free(t->days);
 	mq_intern_free(t->ids);
 	free(t);
 }
@@ -168,10 +174,10 @@ int mq_tally_add(struct mq_tally *t, const struct mq_record *rec)
 		return MQ_ERR_NOMEM;
 	if ((size_t)ci == t->ncadres) {
 		/* new entries zeroed */
-		if (mq_grow((void **)&t->cadres, &t->acadres, t->ncadres + 1, sizeof *t->cadres))
-			return MQ_ERR_NOMEM;
-		struct tally_cadre *c = &t->cadres[t->ncadres];
-		if (t->ndays_items && !(c->days = calloc((size_t)t->ndays_items * t->day_words, sizeof *c->days)))
+		size_t per = (size_t)t->ndays_items * t->day_words;
+		if (mq_grow((void **)&t->cadres, &t->acadres, t->ncadres + 1, sizeof *t->cadres) ||
+		    (per && (per > SIZE_MAX / sizeof *t->days ||
+			     mq_grow((void **)&t->days, &t->adays, t->ncadres + 1, per * sizeof *t->days))))
 			return MQ_ERR_NOMEM;
 		t->ncadres++;
 	}
@@ -188,7 +194,7 @@ int mq_tally_add(struct mq_tally *t, const struct mq_record *rec)
 		c->count[i]++;
 		if (t->day_slot[i] >= 0) {
 			size_t d = (size_t)(rec->visit_date - t->period.first);
-			c->days[(size_t)t->day_slot[i] * t->day_words + d / 64] |= 1ull << (d % 64);
+			tally_days(t, (size_t)ci, t->day_slot[i])[d / 64] |= 1ull << (d % 64);
 		}
 	}
 	return 0;
@@ -284,7 +290,7 @@ static void cadre_facts(const struct mq_rubric *r, const struct mq_period *p, lo
 		out->item_among[i] = tc->among[i];
 		if (tally->day_slot[i] >= 0) {
 			long long days = 0;
-			const uint64_t *bits = tc->days + (size_t)tally->day_slot[i] * tally->day_words;
+			const uint64_t *bits = tally_days(tally, (size_t)ti, tally->day_slot[i]);
 			for (size_t w = 0; w < tally->day_words; w++)
 				days += __builtin_popcountll(bits[w]);
 			out->item_count[i] = days;

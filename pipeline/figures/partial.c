@@ -330,8 +330,6 @@ static int zr_str(struct zr *r, struct mq_buf *buf)
 			return -1;
 		len -= k;
 	}
-	if (!buf->data && mq_buf_add(buf, "", 0))
-		return -1;
 	return r->failed ? -1 : 0;
 }
 

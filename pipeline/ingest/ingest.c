@@ -130,8 +130,7 @@ static ssize_t utf8_read(struct input *in, char *buf, size_t n)
  * a quote. */
 static int tsv_flush_field(struct input *in)
 {
-	int quote = memchr(in->field.data ? in->field.data : "", ',', in->field.len) ||
-		    memchr(in->field.data ? in->field.data : "", '"', in->field.len);
+	int quote = memchr(in->field.data, ',', in->field.len) || memchr(in->field.data, '"', in->field.len);
 	int rc = 0;
 	if (quote)
 		rc |= mq_buf_addc(&in->out, '"');

@@ -332,7 +332,7 @@ static void emit(struct xml_state *st, long line, int with_values, const char *e
 	for (int f = 0; f < MQ_NFIELDS; f++) {
 		if (!st->present[f] || (!with_values && f != MQ_F_RECORD_ID))
 			continue;
-		rec.value[f] = st->val[f].data ? st->val[f].data : "";
+		rec.value[f] = st->val[f].data;
 		rec.len[f] = st->val[f].len;
 	}
 	rec.structural = en;
@@ -412,7 +412,7 @@ static void schema_valid_error(void *ctx, xmlErrorPtr e)
 
 static int add_prop(xmlNodePtr node, const char *name, const struct mq_buf *v)
 {
-	return xmlNewProp(node, BAD_CAST name, BAD_CAST(v->data ? v->data : "")) ? 0 : -1;
+	return xmlNewProp(node, BAD_CAST name, BAD_CAST(v->data)) ? 0 : -1;
 }
 
 static int add_extra_props(xmlNodePtr node, struct xml_state *st, int elem)
@@ -431,7 +431,7 @@ static int add_extra_props(xmlNodePtr node, struct xml_state *st, int elem)
 				return -1;
 		}
 		if (!xmlNewNsProp(node, ns, BAD_CAST x->name.data,
-				  BAD_CAST(x->value.data ? x->value.data : "")))
+				  BAD_CAST(x->value.data)))
 			return -1;
 	}
 	return 0;
@@ -463,7 +463,7 @@ static int validate_visit(struct xml_state *st)
 		const struct mq_buf *text = &st->val[el->field];
 		if (el->field == MQ_F_TOPICS) {
 			/* one <topic> per ';'-separated part, as read */
-			const char *p = text->data ? text->data : "";
+			const char *p = text->data;
 			for (int t = 0; t < st->ntopics && !rc; t++) {
 				const char *semi = strchr(p, ';');
 				size_t n = semi ? (size_t)(semi - p) : strlen(p);

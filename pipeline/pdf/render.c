@@ -314,7 +314,7 @@ static int eval_cond(struct rctx *r, const struct mq_cond *c, const struct frame
 	struct mq_buf rhs = MQ_BUF_INIT;
 	int rc = expand(r, outer, c->rhs, -1, &rhs);
 	if (!rc)
-		*ok = compare(lhs, c->op, rhs.data ? rhs.data : "");
+		*ok = compare(lhs, c->op, rhs.data);
 	mq_buf_free(&rhs);
 	return rc;
 }
@@ -534,7 +534,7 @@ static double para_start_lines(struct rctx *r, const struct mq_block *b, const s
 {
 	mq_buf_reset(&r->peek);
 	if (use_font(r, s->font) || expand(r, fr, b->text, -1, &r->peek) ||
-	    break_text(r, s, r->peek.data ? r->peek.data : "", r->peek.len, r->x1 - r->x0, s->indent * s->size, 0,
+	    break_text(r, s, r->peek.data, r->peek.len, r->x1 - r->x0, s->indent * s->size, 0,
 		       &r->peek_lines))
 		return 2;  /* the error comes again when the paragraph is drawn */
 	size_t n = r->peek_lines.n;
@@ -1165,7 +1165,7 @@ static int do_kv(struct rctx *r, const struct mq_block *b, const struct frame *f
 			rc = expand(r, fr, b->vals[i], vs->font, &r->scratch);
 		}
 		if (!rc)
-			rc = break_text(r, vs, r->scratch.data ? r->scratch.data : "", r->scratch.len,
+			rc = break_text(r, vs, r->scratch.data, r->scratch.len,
 					r->x1 - r->x0 - kw, 0, 0, &r->lines);
 		double lead = vs->leading > ks->leading ? vs->leading : ks->leading;
 		if (!rc)
@@ -1250,7 +1250,7 @@ static int do_each(struct rctx *r, const struct mq_block *b, const struct frame 
 			if ((rc = ensure(r, 3 * body->leading)))
 				break;
 			if (!(rc = expand(r, &f, b->bookmark, -1, &t)))
-				rc = bookmark(r, t.data ? t.data : "", depth);
+				rc = bookmark(r, t.data, depth);
 			mq_buf_free(&t);
 			r->obase = depth;
 		}
@@ -1407,7 +1407,7 @@ int mq_render_pdf(const struct mq_template *t, const struct mq_data *d, const ch
 {
 	struct mq_render_result local = {0};
 	struct rctx r = {.t = t, .d = d, .err = err, .res = result ? result : &local, .opts = opts,
-			 .scratch = MQ_BUF_INIT, .fmt = MQ_BUF_INIT};
+			 .scratch = MQ_BUF_INIT, .fmt = MQ_BUF_INIT, .peek = MQ_BUF_INIT};
 	struct mq_pdf_info info = {0};
 	struct mq_buf infos[4] = {MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT};
 	int rc = doc_date(opts, &info, err);

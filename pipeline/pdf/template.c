@@ -46,10 +46,7 @@ struct mq_data {
 struct mq_data *mq_data_new(void)
 {
 	struct mq_data *d = calloc(1, sizeof *d);
-	if (!d)
-		return NULL;
-	d->arena = mq_arena_new();
-	if (!d->arena) {
+	if (d && !(d->arena = mq_arena_new())) {
 		free(d);
 		return NULL;
 	}
@@ -60,11 +57,9 @@ void mq_data_free(struct mq_data *d)
 {
 	if (!d)
 		return;
-	for (struct mq_dataset *s = d->sets, *n; s; s = n) {
-		n = s->next;
+	/* the sets themselves, their names and values live in the arena */
+	for (struct mq_dataset *s = d->sets; s; s = s->next)
 		free(s->vals);
-		free(s);
-	}
 	free(d->sc);
 	mq_arena_free(d->arena);
 	free(d);
@@ -117,20 +112,15 @@ int mq_data_add_set(struct mq_data *d, const char *name, const char *const *fiel
 {
 	if (mq_data_find(d, name))
 		return mq_fail(err, MQ_ERR_USAGE, "", 0, "数据集重复 / duplicate data set \"%s\"", name);
-	struct mq_dataset *s = calloc(1, sizeof *s);
-	if (!s)
+	struct mq_dataset *s = mq_arena_alloc(d->arena, sizeof *s);
+	if (s)
+		*s = (struct mq_dataset){0};
+	if (!s || !(s->name = dup_str(d->arena, name)) ||
+	    !(s->fields = mq_arena_alloc(d->arena, (nfields + 1) * sizeof *s->fields)))
 		return mq_fail_nomem(err, "", 0);
-	s->name = dup_str(d->arena, name);
-	s->fields = mq_arena_alloc(d->arena, (nfields + 1) * sizeof *s->fields);
-	if (!s->name || !s->fields) {
-		free(s);
-		return mq_fail_nomem(err, "", 0);
-	}
 	for (size_t i = 0; i < nfields; i++)
-		if (!(s->fields[i] = dup_str(d->arena, fields[i]))) {
-			free(s);
+		if (!(s->fields[i] = dup_str(d->arena, fields[i])))
 			return mq_fail_nomem(err, "", 0);
-		}
 	s->nfields = nfields;
 	if (d->last)
 		d->last->next = s;
@@ -398,7 +388,7 @@ static const char *text_of(struct loader *L, xmlNode *n)
 		i += (size_t)k;
 	}
 	xmlFree(c);
-	const char *out = rc ? NULL : mq_arena_strndup(L->t->arena, b.data ? b.data : "", b.len);
+	const char *out = rc ? NULL : mq_arena_strndup(L->t->arena, b.data, b.len);
 	mq_buf_free(&b);
 	return out ? out : "";
 }

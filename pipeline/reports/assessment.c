@@ -219,7 +219,7 @@ static int rubric_sets(struct rp_ctx *c, struct mq_data *d, const struct mq_rubr
 		veto_rule(r, &r->vetoes[k], veto + (k ? strlen(veto) : 0), sizeof veto - (k ? strlen(veto) : 0));
 	if (!rc && (rc = rp_setf(d, err, "rubric_text", "考核满分100分：%s。无法计算的项目不计分，其余项目的权重按比例放大到100分，"
 				  "得分四舍五入取整。%s本期没有走访记录的干部不评分，等次为“%s”。",
-				  text.data ? text.data : "", veto, r->no_record)) == 0)
+				  text.data, veto, r->no_record)) == 0)
 		rc = mq_data_set(d, "veto_text", veto, err);
 	/* named by its title and version, not by a path on this machine */
 	if (!rc && r->title && r->version)
@@ -366,11 +366,11 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 	    (rc = rubric_sets(c, d, r, err)))
 		goto out;
 	if ((rc = count_grades(&b, A, "grade", &r->cadre, r->no_record, "人", keep, A->nrows)) ||
-	    (rc = mq_data_set(d, "cadre_grades", b.data ? b.data : "", err)))
+	    (rc = mq_data_set(d, "cadre_grades", b.data, err)))
 		goto out;
 	mq_buf_reset(&b);
 	if ((rc = count_grades(&b, T, "team_grade", &r->team, r->no_record, "个", tkeep, T->nrows)) ||
-	    (rc = mq_data_set(d, "team_grades", b.data ? b.data : "", err)))
+	    (rc = mq_data_set(d, "team_grades", b.data, err)))
 		goto out;
 	struct mq_dataset *ts, *cs, *is;
 	if ((rc = rp_add_set(d, "teams", "township village cadres score grade satisfaction veto", &ts, err)) ||
@@ -461,7 +461,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 		for (int k = 0; k < r->nitems && !rc; k++)
 			if (r->items[k].kind >= MQ_ITEM_N)
 				rc = mq_buf_printf(&b, "%s%s %s", b.len ? "，" : "", r->items[k].name, *pts[k] ? pts[k] : "—");
-		const char *general = b.data ? b.data : "";
+		const char *general = b.data;
 		const char *row[] = {id, rp_cell(A, i, "cadre_name"), *role ? role : "（不在花名册）",
 				     rp_cell(A, i, "township"), rp_cell(A, i, "village"),
 				     named[0], named[1], named[2], named[3], named[4], named[5], score, grade,

@@ -675,7 +675,7 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 	struct mq_buf text = MQ_BUF_INIT;
 	if ((rc = mq_read_text(path, NEXT_STEPS_MAX, &text, NULL, err)))
 		return rc;
-	for (const char *p = text.data ? text.data : "", *end = p + text.len; !rc && p < end; ) {
+	for (const char *p = text.data, *end = p + text.len; !rc && p < end; ) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *s;
 		size_t len = mq_trim(p, (size_t)((nl ? nl : end) - p), &s);
 		p = nl ? nl + 1 : end;

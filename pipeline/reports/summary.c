@@ -365,7 +365,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 			rc = mq_buf_printf(&uq, "%s%s（%s）%s篇", nuq++ ? "、" : "", mq_dataset_value(cs, i, 0),
 					   mq_dataset_value(cs, i, 2), mq_dataset_value(cs, i, 3));
 	if (!rc)
-		rc = mq_data_set(d, "under_quota", uq.data ? uq.data : "", err);
+		rc = mq_data_set(d, "under_quota", uq.data, err);
 	if (!rc)
 		rc = rp_setf(d, err, "under_quota_n", "%zu", nuq);
 	mq_buf_free(&uq);

@@ -418,12 +418,12 @@ int rp_weekly_doc(struct rp_ctx *c, const char *township, int unit, int index, r
 	    (rc = rp_setf(d, err, "quota", "%d", w->quota)) ||
 	    (rc = rp_setf(d, err, "cadres_n", "%zu", ncad)) ||
 	    (rc = rp_setf(d, err, "behind_n", "%zu", nbehind)) ||
-	    (rc = mq_data_set(d, "behind", behind.data ? behind.data : "", err)) ||
+	    (rc = mq_data_set(d, "behind", behind.data, err)) ||
 	    (rc = rp_setf(d, err, "overdue_n", "%zu", nover)) ||
 	    (rc = mq_data_set(d, "overdue_figure", overdue_fig, err)) ||
 	    (rc = rp_setf(d, err, "due_soon_n", "%zu", nsoon)) ||
 	    (rc = rp_setf(d, err, "no_visit_n", "%zu", nvil)) ||
-	    (rc = mq_data_set(d, "no_visit", villages.data ? villages.data : "", err)) ||
+	    (rc = mq_data_set(d, "no_visit", villages.data, err)) ||
 	    (rc = rp_setf(d, err, "unvisited_n", "%zu", nhh)) ||
 	    (rc = rp_setf(d, err, "signed_short_n", "%zu", nsig)) ||
 	    (rc = rp_setf(d, err, "sat_short_n", "%zu", nsat)) ||
