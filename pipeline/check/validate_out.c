@@ -652,12 +652,10 @@ int mq_write_counts(const char *data_dir, const struct mq_run_counts *c,
 	char path[4096], num[32];
 	snprintf(path, sizeof path, "%s/counts.csv", data_dir);
 	struct mq_out o;
-	int rc = mq_out_open(&o, path, err);
+	const char *head[] = { "metric", "value" };
+	int rc = mq_csv_open(&o, path, bom, head, 2, err);
 	if (rc)
 		return rc;
-	mq_csv_bom(o.fp, bom);
-	const char *head[] = { "metric", "value" };
-	mq_csv_row(o.fp, head, 2);
 	for (int i = 0; extra && extra[i] && extra[i + 1]; i += 2)
 		mq_csv_row(o.fp, (const char *const[]){ extra[i], extra[i + 1] }, 2);
 	const struct { const char *name; long long value; } totals[] = {

@@ -124,3 +124,14 @@ void mq_csv_bom(FILE *fp, int bom)
 		fputs("\xEF\xBB\xBF", fp);
 }
 
+int mq_csv_open(struct mq_out *o, const char *path, int bom, const char *const *head, size_t n,
+		struct mq_error *err)
+{
+	int rc = mq_out_open(o, path, err);
+	if (rc)
+		return rc;
+	mq_csv_bom(o->fp, bom);
+	if (n)
+		mq_csv_row(o->fp, head, n);
+	return 0;
+}

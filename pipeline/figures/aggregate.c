@@ -863,11 +863,10 @@ static int write_summary(struct mq_agg *agg, const char *path, int level,
 			 struct rows_done *d, struct mq_error *err)
 {
 	struct mq_out o;
-	int rc = mq_out_open(&o, path, err);
+	int rc = mq_csv_open(&o, path, bom, NULL, 0, err);
 	if (rc)
 		return rc;
 	FILE *fp = o.fp;
-	mq_csv_bom(fp, bom);
 	const char *cells[16];
 	int nc = mq_summary_header(level, cells, 16);
 	for (int i = 0; i < nc; i++)
@@ -919,12 +918,10 @@ static int write_cadre_monthly(struct mq_agg *agg, const char *path, int bom, st
 	if (!rows && agg->dirty)
 		return mq_fail_nomem(err, path, 0);
 	struct mq_out o;
-	int rc = mq_out_open(&o, path, err);
+	int rc = mq_csv_open(&o, path, bom, cadre_month_cols, sizeof cadre_month_cols / sizeof *cadre_month_cols, err);
 	if (rc)
 		return rc;
 	FILE *fp = o.fp;
-	mq_csv_bom(fp, bom);
-	mq_csv_row(fp, cadre_month_cols, sizeof cadre_month_cols / sizeof *cadre_month_cols);
 	for (size_t i = 0; i < n; i++) {
 		const struct mq_cadre_month_row *r = &rows[i];
 		const char *text[] = { r->month, r->cadre_id, r->cadre_name, r->township, r->village };

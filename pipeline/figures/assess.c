@@ -727,10 +727,8 @@ int mq_assessment_write(const struct mq_assessment *a, const char *data_dir, int
 			rc = mq_fail_nomem(err, path, 0);
 			break;
 		}
-		if ((rc = mq_out_open(&o, path, err)))
+		if ((rc = mq_csv_open(&o, path, bom, cols, ncols, err)))
 			break;
-		mq_csv_bom(o.fp, bom);
-		mq_csv_row(o.fp, cols, ncols);
 		size_t n = csv->teams ? a->nteams : a->ncadres;
 		for (size_t i = 0; i < n; i++) {
 			mq_csv_cell(o.fp, a->period->label, 1);

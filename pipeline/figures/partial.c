@@ -316,6 +316,17 @@ static void zr_add_u64s(struct zr *r, uint64_t *sum, size_t n)
 }
 
 /* Reads a length-prefixed string into buf (capped). */
+/* Reads a table's length (at most 2^30 entries) and allocates the table,
+ * elem bytes an entry (at least one entry). NULL when the input is
+ * damaged (r->failed set) or memory is out (r->failed clear). */
+static void *zr_table(struct zr *r, uint32_t *n, size_t elem)
+{
+	*n = zr_u32(r);
+	if (!r->failed && *n > (1u << 30))
+		r->failed = 1;
+	return r->failed ? NULL : malloc((*n ? *n : 1) * elem);
+}
+
 static int zr_str(struct zr *r, struct mq_buf *buf)
 {
 	uint32_t len = zr_u32(r);
@@ -418,12 +429,9 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 			     "部分结果使用了不同的参考数据 / partial was made with another registry, roster or assignments");
 		goto out;
 	}
-	uint32_t ns = zr_u32(r);
-	if (r->failed || ns > (1u << 30))
-		goto damaged;
-	smap = malloc((ns ? ns : 1) * sizeof *smap);
-	if (!smap)
-		goto oom;
+	uint32_t ns, nv;
+	if (!(smap = zr_table(r, &ns, sizeof *smap)))
+		goto lost;
 	for (uint32_t i = 0; i < ns; i++) {
 		if (zr_str(r, &s))
 			goto damaged;
@@ -431,12 +439,8 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 			goto oom;
 	}
 
-	uint32_t nv = zr_u32(r);
-	if (r->failed || nv > (1u << 30))
-		goto damaged;
-	vmap = malloc((nv ? nv : 1) * sizeof *vmap);
-	if (!vmap)
-		goto oom;
+	if (!(vmap = zr_table(r, &nv, sizeof *vmap)))
+		goto lost;
 	for (uint32_t i = 0; i < nv && !r->failed; i++) {
 		uint32_t t = zr_u32(r), v = zr_u32(r);
 		int32_t lt = str_of(r, smap, ns, t), lv = str_of(r, smap, ns, v);
@@ -516,6 +520,9 @@ int mq_agg_merge_partial(struct mq_agg *agg, const char *path, struct mq_error *
 		goto damaged;
 	agg->dirty = 1;
 	goto out;
+lost:
+	if (!r->failed)
+		goto oom;
 damaged:
 	rc = mq_fail(err, MQ_ERR_FORMAT, path, 0, "部分结果文件已损坏 / partial file is damaged or truncated");
 	goto out;

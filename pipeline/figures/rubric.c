@@ -260,12 +260,18 @@ static int check_general(struct mq_rubric *r, struct mq_rubric_item *it, int has
 		       it->id, why_zh, it->id, why_en);
 }
 
+/* The error for a list of the rubric that is full at max entries. */
+static int too_many(const struct mq_rubric *r, long line, const char *what_zh, int max, const char *what_en,
+		    struct mq_error *err)
+{
+	return mq_fail(err, MQ_ERR_FORMAT, r->path, line, "%s过多 / more than %d %s", what_zh, max, what_en);
+}
+
 static int read_item(struct mq_rubric *r, xmlNode *n, struct mq_error *err)
 {
 	long line = xmlGetLineNo(n);
 	if (r->nitems == MQ_MAX_ITEMS)
-		return mq_fail(err, MQ_ERR_FORMAT, r->path, line, "考核项目过多 / more than %d rubric items",
-			       MQ_MAX_ITEMS);
+		return too_many(r, line, "考核项目", MQ_MAX_ITEMS, "rubric items", err);
 	struct mq_rubric_item *it = &r->items[r->nitems];
 	memset(it, 0, sizeof *it);
 	it->line = line;
@@ -376,8 +382,7 @@ static int read_veto(struct mq_rubric *r, xmlNode *n, struct mq_error *err)
 {
 	long line = xmlGetLineNo(n);
 	if (r->nvetoes == MQ_MAX_VETOES)
-		return mq_fail(err, MQ_ERR_FORMAT, r->path, line, "否决条件过多 / more than %d veto rules",
-			       MQ_MAX_VETOES);
+		return too_many(r, line, "否决条件", MQ_MAX_VETOES, "veto rules", err);
 	struct mq_veto *v = &r->vetoes[r->nvetoes];
 	char *sat = prop(n, "satisfaction-below"), *item = prop(n, "item"), *below = prop(n, "below");
 	int rc = 0;

@@ -485,33 +485,37 @@ out:
 	return rc;
 }
 
-int mq_ingest_csv(const char *path, const struct mq_ingest_opts *opts,
-		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
-		  struct mq_error *err)
+typedef int (*read_fp_fn)(FILE *fp, const char *source_name, const struct mq_ingest_opts *opts,
+			  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err);
+
+/* Opens path and hands the stream to read_fp; regular_only refuses
+ * anything but a regular file. */
+static int read_path(const char *path, int regular_only, read_fp_fn read_fp, const struct mq_ingest_opts *opts,
+		     mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
-	int rc = mq_ingest_csv_fp(fp, path, opts, fn, ctx, stats, err);
+	struct stat sb;
+	int rc = regular_only && (fstat(fileno(fp), &sb) || !S_ISREG(sb.st_mode))
+			 ? mq_fail(err, MQ_ERR_IO, path, 0, "不是普通文件 / not a regular file")
+			 : read_fp(fp, path, opts, fn, ctx, stats, err);
 	fclose(fp);
 	return rc;
+}
+
+int mq_ingest_csv(const char *path, const struct mq_ingest_opts *opts,
+		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
+		  struct mq_error *err)
+{
+	return read_path(path, 0, mq_ingest_csv_fp, opts, fn, ctx, stats, err);
 }
 
 int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 		  mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats,
 		  struct mq_error *err)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取文件 / cannot read file: %s", strerror(errno));
-	struct stat sb;
-	if (fstat(fileno(fp), &sb) || !S_ISREG(sb.st_mode)) {
-		fclose(fp);
-		return mq_fail(err, MQ_ERR_IO, path, 0, "不是普通文件 / not a regular file");
-	}
-	int rc = mq_ingest_xml_fp(fp, path, opts, fn, ctx, stats, err);
-	fclose(fp);
-	return rc;
+	return read_path(path, 1, mq_ingest_xml_fp, opts, fn, ctx, stats, err);
 }
 
 /* ---- folders ---- */

@@ -566,14 +566,22 @@ static int take_attrs(struct xml_state *st, int elem, const struct xml_attr *kno
 	return 0;
 }
 
+/* The parse state behind a SAX callback's ctx, or NULL once the parse
+ * is halted or the document found damaged: the callbacks then do nothing. */
+static struct xml_state *live_state(void *ctx)
+{
+	struct xml_state *st = ctx;
+	return st->halted || st->damaged ? NULL : st;
+}
+
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
 		     int nns, const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs)
 {
 	(void)nns;
 	(void)ns;
 	(void)ndefaulted;
-	struct xml_state *st = ctx;
-	if (st->halted || st->damaged)
+	struct xml_state *st = live_state(ctx);
+	if (!st)
 		return;
 	int depth = ++st->depth;
 	if (st->skip_depth)
@@ -672,8 +680,8 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
 	(void)local;
 	(void)prefix;
 	(void)uri;
-	struct xml_state *st = ctx;
-	if (st->halted || st->damaged)
+	struct xml_state *st = live_state(ctx);
+	if (!st)
 		return;
 	int depth = st->depth--;
 	if (st->skip_depth) {
@@ -693,8 +701,8 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
 
 static void on_text(void *ctx, const xmlChar *ch, int len)
 {
-	struct xml_state *st = ctx;
-	if (st->halted || st->damaged || st->skip_depth)
+	struct xml_state *st = live_state(ctx);
+	if (!st || st->skip_depth)
 		return;
 	const char *s = (const char *)ch;
 	switch (st->depth) {

@@ -1017,13 +1017,11 @@ static int table_widths(struct rctx *r, const struct mq_block *b, const struct m
 	return 0;
 }
 
-static int do_table(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+static int do_table(struct rctx *r, const struct mq_block *b, struct frame *f)
 {
-	struct frame f;
-	int rc = bound_rows(r, b, fr, &f);
-	if (rc)
-		return rc;
-	const struct mq_dataset *set = f.set;
+	const struct frame *fr = f->up;
+	const struct mq_dataset *set = f->set;
+	int rc;
 	if (b->ncols > 64)
 		return tmpl_fail(r, b, "列数过多 / too many columns", "");
 	int fidx[64], aligns[64];
@@ -1061,11 +1059,11 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 	 * the last row never stands alone) */
 	if ((rc = ensure(r, (1 + keep_rows(nrows)) * (s->leading + 2 * s->pad_y))) || (rc = draw_header(r, &tr)))
 		return rc;
-	while (next_row(r, b, &f, &rc)) {
-		size_t i = f.row;
-		if (k + 2 == nrows && tr.rows_here > 1 && (rc = keep_last_row(r, &tr, set, fidx, &f, sums)))
+	while (next_row(r, b, f, &rc)) {
+		size_t i = f->row;
+		if (k + 2 == nrows && tr.rows_here > 1 && (rc = keep_last_row(r, &tr, set, fidx, f, sums)))
 			return rc;
-		if ((rc = fill_cells(r, b, set, fidx, &f)) || (rc = emit_row(r, &tr, aligns)))
+		if ((rc = fill_cells(r, b, set, fidx, f)) || (rc = emit_row(r, &tr, aligns)))
 			return rc;
 		k++;
 		for (int c = 0; c < b->ncols; c++) {
@@ -1082,13 +1080,10 @@ static int do_table(struct rctx *r, const struct mq_block *b, const struct frame
 	return 0;
 }
 
-static int do_bar(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+static int do_bar(struct rctx *r, const struct mq_block *b, struct frame *f)
 {
-	struct frame f;
-	int rc = bound_rows(r, b, fr, &f);
-	if (rc)
-		return rc;
-	const struct mq_dataset *set = f.set;
+	const struct mq_dataset *set = f->set;
+	int rc;
 	int li = mq_dataset_field(set, b->label), vi = mq_dataset_field(set, b->value);
 	if (li < 0 || vi < 0)
 		return tmpl_fail(r, b, "数据集中没有该字段 / field not in data set", li < 0 ? b->label : b->value);
@@ -1108,8 +1103,8 @@ static int do_bar(struct rctx *r, const struct mq_block *b, const struct frame *
 	double bh = b->bar_height > 0 ? b->bar_height : s->leading * 0.6;
 	if (!r->at_top)
 		r->y -= s->space_before;
-	while (next_row(r, b, &f, &rc)) {
-		size_t i = f.row;
+	while (next_row(r, b, f, &rc)) {
+		size_t i = f->row;
 		if ((rc = ensure(r, s->leading)))
 			return rc;
 		struct prov pv = {mq_dataset_name(set), (long)i, b->label};
@@ -1226,16 +1221,13 @@ static int do_signature(struct rctx *r, const struct mq_block *b, const struct f
 	return 0;
 }
 
-static int do_each(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+static int do_each(struct rctx *r, const struct mq_block *b, struct frame *f)
 {
-	struct frame f;
-	int rc = bound_rows(r, b, fr, &f);
-	if (rc)
-		return rc;
+	int rc = 0;
 	int saved_n = r->nostack, saved_base = r->obase;
 	int depth = (r->nostack ? r->odepth[r->nostack - 1] : 0) + 1;
 	int first = 1;
-	while (!rc && next_row(r, b, &f, &rc)) {
+	while (!rc && next_row(r, b, f, &rc)) {
 		/* a page holding only headings goes on with the first section:
 		 * no page holds only a heading */
 		if (b->newpage && !r->at_top && !(first && r->only_keep) && (rc = new_page(r)))
@@ -1249,13 +1241,13 @@ static int do_each(struct rctx *r, const struct mq_block *b, const struct frame 
 			struct mq_buf t = MQ_BUF_INIT;
 			if ((rc = ensure(r, 3 * body->leading)))
 				break;
-			if (!(rc = expand(r, &f, b->bookmark, -1, &t)))
+			if (!(rc = expand(r, f, b->bookmark, -1, &t)))
 				rc = bookmark(r, t.data, depth);
 			mq_buf_free(&t);
 			r->obase = depth;
 		}
 		if (!rc)
-			rc = render_blocks(r, b->child, b->nchild, &f);
+			rc = render_blocks(r, b->child, b->nchild, f);
 	}
 	r->nostack = saved_n;
 	r->obase = saved_base;
@@ -1273,16 +1265,27 @@ static int render_block(struct rctx *r, const struct mq_block *b, const struct f
 	return rc;
 }
 
+/* A block over a data set (table, bar chart, each): f stands before the
+ * set's first row, inside fr. */
+static int do_bound(struct rctx *r, const struct mq_block *b, const struct frame *fr)
+{
+	struct frame f;
+	int rc = bound_rows(r, b, fr, &f);
+	if (rc)
+		return rc;
+	if (b->kind == MQ_B_TABLE)
+		return do_table(r, b, &f);
+	return b->kind == MQ_B_BAR ? do_bar(r, b, &f) : do_each(r, b, &f);
+}
+
 static int render_block_kind(struct rctx *r, const struct mq_block *b, const struct frame *fr)
 {
 	int ok, rc;
 	switch (b->kind) {
 	case MQ_B_TITLE: case MQ_B_HEADING: case MQ_B_PARA:
 		return do_text_block(r, b, fr);
-	case MQ_B_TABLE:
-		return do_table(r, b, fr);
-	case MQ_B_BAR:
-		return do_bar(r, b, fr);
+	case MQ_B_TABLE: case MQ_B_BAR: case MQ_B_EACH:
+		return do_bound(r, b, fr);
 	case MQ_B_KV:
 		return do_kv(r, b, fr);
 	case MQ_B_SIGN:
@@ -1293,8 +1296,6 @@ static int render_block_kind(struct rctx *r, const struct mq_block *b, const str
 		if (!r->at_top)
 			r->y -= b->space;
 		return 0;
-	case MQ_B_EACH:
-		return do_each(r, b, fr);
 	case MQ_B_IF:
 		if ((rc = eval_cond(r, &b->cond, fr, fr, &b->where, &ok)))
 			return rc;

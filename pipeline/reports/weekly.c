@@ -227,11 +227,9 @@ int rp_weekly_write_csv(struct rp_ctx *c, struct mq_error *err)
 	char path[4400];
 	snprintf(path, sizeof path, "%s/weekly_check.csv", c->data_dir);
 	struct mq_out o;
-	int rc = mq_out_open(&o, path, err);
+	int rc = mq_csv_open(&o, path, 1, cols, sizeof cols / sizeof *cols, err);
 	if (rc)
 		return rc;
-	mq_csv_bom(o.fp, 1);
-	mq_csv_row(o.fp, cols, sizeof cols / sizeof *cols);
 	const struct rp_table *T = &c->cadre_monthly;
 	for (size_t i = 0; i < T->nrows; i++) {
 		struct wk_row r;

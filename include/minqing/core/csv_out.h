@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #include "minqing/core/buf.h"
+#include "minqing/core/error.h"
+#include "minqing/core/files.h"
 
 /* CSV writing (RFC 4180, rows end in CRLF): a cell is quoted when it holds
  * a comma, quote, CR or LF, or starts or ends with white space. */
@@ -20,5 +22,10 @@ void mq_csv_row(FILE *fp, const char *const *cells, size_t n);
 void mq_csv_cells(FILE *fp, const char *const *cells, size_t n);
 /* Writes the UTF-8 BOM when bom is set. */
 void mq_csv_bom(FILE *fp, int bom);
+/* Opens path as an atomic output (files.h mq_out_open; the caller commits
+ * or aborts o), then writes the BOM when bom is set and the header row of
+ * n cells (none when n is 0). 0 or mq_out_open's error, err filled. */
+int mq_csv_open(struct mq_out *o, const char *path, int bom, const char *const *head, size_t n,
+		struct mq_error *err);
 
 #endif
