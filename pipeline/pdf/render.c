@@ -5,6 +5,7 @@
  * need the page count, are drawn on every page once the body is done. */
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
+#include "minqing/core/hashmap.h"
 #include "minqing/core/intern.h"
 #include "minqing/pdf/render.h"
 #include "minqing/core/utf8.h"
@@ -60,8 +61,9 @@ struct rctx {
 	struct mq_lines lines, peek_lines;  /* peek: a paragraph measured ahead */
 	int counters[3];
 	int ostack[OUTLINE_DEPTH], odepth[OUTLINE_DEPTH], nostack, obase;
-	uint64_t *seen;            /* warning keys already reported (open addressing) */
+	uint64_t *seen;            /* warning keys already reported; seen_map indexes them */
 	size_t nseen, aseen;
+	struct mq_hashmap seen_map;
 	/* per-table scratch, grown on demand */
 	struct table_cell {
 		struct mq_buf text;
@@ -80,32 +82,30 @@ static int tmpl_fail(struct rctx *r, const struct mq_block *b, const char *msg, 
 
 /* ---- warnings ---- */
 
+static uint64_t seen_hash(void *ctx, uint32_t e)
+{
+	return ((const struct rctx *)ctx)->seen[e];
+}
+
+static int seen_equal(void *ctx, uint32_t e, const void *key)
+{
+	return ((const struct rctx *)ctx)->seen[e] == *(const uint64_t *)key;
+}
+
+/* 1 when key (a hash of the warning) was reported before, else 0 and it
+ * is recorded; -1 on OOM. */
 static int seen_before(struct rctx *r, uint64_t key)
 {
-	if (!key)
-		key = 1;
-	if (r->nseen * 2 >= r->aseen) {
-		size_t na = r->aseen ? r->aseen * 2 : 256;
-		uint64_t *n = calloc(na, sizeof *n);
-		if (!n)
-			return -1;
-		for (size_t i = 0; i < r->aseen; i++) {
-			if (!r->seen[i])
-				continue;
-			size_t j = r->seen[i] & (na - 1);
-			while (n[j])
-				j = (j + 1) & (na - 1);
-			n[j] = r->seen[i];
-		}
-		free(r->seen);
-		r->seen = n;
-		r->aseen = na;
-	}
-	size_t j = key & (r->aseen - 1);
-	for (; r->seen[j]; j = (j + 1) & (r->aseen - 1))
-		if (r->seen[j] == key)
-			return 1;
-	r->seen[j] = key;
+	size_t pos;
+	if (!r->seen_map.slots && mq_hashmap_init(&r->seen_map, 50, seen_hash, seen_equal, r))
+		return -1;
+	if (mq_hashmap_find(&r->seen_map, key, &key, &pos) != MQ_HASHMAP_NONE)
+		return 1;
+	if (r->nseen >= MQ_HASHMAP_NONE || mq_grow((void **)&r->seen, &r->aseen, r->nseen + 1, sizeof *r->seen))
+		return -1;
+	r->seen[r->nseen] = key;
+	if (mq_hashmap_insert(&r->seen_map, key, pos, (uint32_t)r->nseen))
+		return -1;
 	r->nseen++;
 	return 0;
 }
@@ -1443,6 +1443,7 @@ done:
 	}
 	free(r.cells);
 	free(r.seen);
+	mq_hashmap_free(&r.seen_map);
 	mq_buf_free(&r.scratch);
 	mq_buf_free(&r.fmt);
 	mq_buf_free(&r.peek);

@@ -7,7 +7,7 @@
  * looks up). So a key is never decided by its hash alone. Interning
  * (intern.h), the duplicate-id index (validate.c), the aggregator's maps
  * (aggregate.c), the sets of names in a folder (safename.c) and the
- * archive's digest cache (bagit.c) are built on it.
+ * warnings the layout engine reported (render.c) are built on it.
  *
  * Ownership: the table owns its slot array only (mq_hashmap_free frees
  * it); entries, keys and ctx stay the caller's and must outlive every
