@@ -132,11 +132,39 @@ static void limits(void)
 	free(lens);
 }
 
+/* mq_grow refuses sizes that overflow and leaves the array as it was;
+ * mq_strs_push owns what it is given, also on failure. */
+static void growers(void)
+{
+	long *v = NULL;
+	size_t alloc = 0;
+	CHECK_INT(mq_grow((void **)&v, &alloc, 3, sizeof *v), 0);
+	CHECK_INT(alloc >= 3, 1);
+	CHECK_INT(v[0] == 0 && v[1] == 0 && v[2] == 0, 1); /* new items zeroed */
+	v[2] = 7;
+	size_t before = alloc;
+	CHECK_INT(mq_grow((void **)&v, &alloc, SIZE_MAX / 2, sizeof *v), MQ_ERR_NOMEM);
+	CHECK_INT(alloc, before);
+	CHECK_INT(v[2], 7);
+	free(v);
+
+	char **list = NULL;
+	size_t n = 0, a = 0;
+	CHECK_INT(mq_strs_push(&list, &n, &a, strdup("one")), 0);
+	CHECK_INT(mq_strs_push(&list, &n, &a, NULL), MQ_ERR_NOMEM); /* a failed strdup */
+	CHECK_INT(mq_strs_push(&list, &n, &a, strdup("two")), 0);
+	CHECK_INT(n, 2);
+	CHECK_INT(strcmp(list[0], "one") == 0 && strcmp(list[1], "two") == 0, 1);
+	mq_strs_free(list, n);
+	mq_strs_free(NULL, 0);
+}
+
 int main(void)
 {
 	initialisers();
 	empty_states();
 	zeroed();
 	limits();
+	growers();
 	return check_summary();
 }
