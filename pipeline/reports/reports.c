@@ -334,6 +334,22 @@ enum { FC_HOLDER, FC_CADRE, FC_DEMAND, FC_MEASURE, FC_CADRE_ID, FC_N };
 static const int fc_field[FC_N] = {MQ_F_HOUSEHOLDER, MQ_F_CADRE_NAME, MQ_F_DEMAND, MQ_F_MEASURE,
 				   MQ_F_CADRE_ID};
 
+/* "township\x1fvillage" into key (cut to fit): how the visits find their
+ * village_summary row. Returns its length. */
+#define VILLAGE_KEY 512
+static size_t village_key(char key[VILLAGE_KEY], const char *t, size_t tl, const char *v, size_t vl)
+{
+	size_t n = tl < VILLAGE_KEY - 1 ? tl : VILLAGE_KEY - 1;
+	memcpy(key, t ? t : "", n);
+	if (n < VILLAGE_KEY - 1) {
+		key[n++] = '\x1f';
+		size_t m = vl < VILLAGE_KEY - 1 - n ? vl : VILLAGE_KEY - 1 - n;
+		memcpy(key + n, v ? v : "", m);
+		n += m;
+	}
+	return n;
+}
+
 struct visit_reader {
 	struct rp_ctx *c;
 	struct mq_intern *village_keys;  /* "township\x1fvillage" → village index */
@@ -358,11 +374,10 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 	uint64_t hh = mq_intern_hash(hs ? hs : "", hl);
 	if (hl)
 		mq_intern_prefetch(c->strings, hh, 0);
-	char key[512];
-	int n = snprintf(key, sizeof key, "%.*s\x1f%.*s", (int)r->len[MQ_F_TOWNSHIP],
-			 r->text[MQ_F_TOWNSHIP] ? r->text[MQ_F_TOWNSHIP] : "",
-			 (int)r->len[MQ_F_VILLAGE], r->text[MQ_F_VILLAGE] ? r->text[MQ_F_VILLAGE] : "");
-	int32_t v = mq_intern_find(vr->village_keys, key, (size_t)n);
+	char key[VILLAGE_KEY];
+	size_t n = village_key(key, r->text[MQ_F_TOWNSHIP], r->text[MQ_F_TOWNSHIP] ? r->len[MQ_F_TOWNSHIP] : 0,
+			       r->text[MQ_F_VILLAGE], r->text[MQ_F_VILLAGE] ? r->len[MQ_F_VILLAGE] : 0);
+	int32_t v = mq_intern_find(vr->village_keys, key, n);
 	if (v < 0)
 		return 0; /* not in village_summary: figures of another run */
 	if (hl)
@@ -566,14 +581,14 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 		goto out;
 	}
 	for (size_t i = 0; i < c->nvillages; i++) {
-		char key[512];
+		char key[VILLAGE_KEY];
 		struct rp_village *v = &c->villages[i];
 		v->county = rp_cell(&c->village, i, "county");
 		v->township = rp_cell(&c->village, i, "township");
 		v->village = rp_cell(&c->village, i, "village");
 		v->row = i;
-		int n = snprintf(key, sizeof key, "%s\x1f%s", v->township, v->village);
-		if (mq_intern_id(vr.village_keys, key, (size_t)n) < 0) {
+		size_t n = village_key(key, v->township, strlen(v->township), v->village, strlen(v->village));
+		if (mq_intern_id(vr.village_keys, key, n) < 0) {
 			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
 		}
