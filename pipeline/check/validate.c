@@ -22,6 +22,7 @@ household index keeps each household's first village (W002). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,7 @@ struct mq_validator {
 	int32_t *household_village;
 	size_t ahv;
 	struct mq_intern *villages;  /* "township/village" */
+	uint32_t household_set;      /* names this validator's household numbers (mq_record) */
 	struct check check;          /* the record being validated */
 	uint64_t ahead_hh[8];        /* household hashes seen by mq_validate_ahead, a ring */
 	unsigned nahead;
@@ -147,8 +149,11 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 	struct mq_validator *v = calloc(1, sizeof *v);
 	if (!v)
 		return NULL;
+	static atomic_uint sets; /* validators made so far, on any thread */
 	v->opts = *opts;
 	v->values_fd = -1;
+	while (!(v->household_set = (uint32_t)(atomic_fetch_add(&sets, 1) + 1)))
+		; /* 0 means none */
 	check_init(&v->check, opts);
 	mq_buf_init(&v->values_buf);
 	mq_buf_init(&v->values_a);
@@ -1006,6 +1011,8 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		v->household_village = p;
 		v->ahv = n;
 	}
+	r->household_set = v->household_set;
+	r->household_no = hh;
 	if (v->household_village[hh] < 0) {
 		v->household_village[hh] = village;
 	} else if (v->household_village[hh] != village) {
