@@ -90,6 +90,29 @@ int mq_hashmap_insert(struct mq_hashmap *m, uint64_t h, size_t pos, uint32_t ent
 	return 0;
 }
 
+int mq_hashmap_full(const struct mq_hashmap *m)
+{
+	return (m->count + 1) * 100 > m->nslots * m->max_load;
+}
+
+int mq_hashmap_empty_to(struct mq_hashmap *m, size_t nslots)
+{
+	uint32_t *slots = calloc(nslots, sizeof *slots);
+	if (!slots)
+		return -1;
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = nslots;
+	m->count = 0;
+	return 0;
+}
+
+void mq_hashmap_put_new(struct mq_hashmap *m, uint64_t h, uint32_t entry)
+{
+	m->slots[empty_slot(m->slots, m->nslots - 1, h)] = entry + 1;
+	m->count++;
+}
+
 void mq_hashmap_prefetch(const struct mq_hashmap *m, uint64_t h)
 {
 	__builtin_prefetch(&m->slots[(size_t)h & (m->nslots - 1)]);
