@@ -120,6 +120,7 @@ struct mq_validator {
 	uint32_t household_set;      /* names this validator's household numbers (mq_record) */
 	struct check check;          /* the record being validated */
 	uint64_t ahead_hh[8];        /* household hashes seen by mq_validate_ahead, a ring */
+	uint64_t ahead_id[8];        /* and id hashes */
 	unsigned nahead;
 	struct mq_buf msg_en, msg_zh;
 	char warn_en[MQ_MAX_WARNINGS][256], warn_zh[MQ_MAX_WARNINGS][256];
@@ -981,11 +982,17 @@ void mq_validate_ahead(struct mq_validator *v, const void *prepared)
 	/* the household's string pointer and string, once what leads to
 	 * them (asked for three records before) has arrived */
 	unsigned n = v->nahead++;
-	if (n >= 3)
+	if (n >= 3) {
 		mq_intern_prefetch(v->households, v->ahead_hh[(n - 3) % 8], 1);
+		/* the id in the duplicate table's home slot, compared first */
+		uint32_t e = mq_hashmap_home(&v->dup, v->ahead_id[(n - 3) % 8]);
+		if (e != MQ_HASHMAP_NONE)
+			__builtin_prefetch(dup_entry(v, e));
+	}
 	if (n >= 6)
 		mq_intern_prefetch(v->households, v->ahead_hh[(n - 6) % 8], 2);
 	v->ahead_hh[n % 8] = pr->hh_hash;
+	v->ahead_id[n % 8] = pr->id_hash;
 }
 
 /* ---- the record against the records before it ---- */
