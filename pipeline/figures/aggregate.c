@@ -368,18 +368,11 @@ static int32_t *household_known(struct mq_agg *agg, const struct mq_record *rec)
 		return NULL;
 	agg->hh_set = rec->household_set;
 	size_t no = (size_t)rec->household_no;
-	if (no >= agg->ahh_of) {
-		size_t n = agg->ahh_of ? agg->ahh_of : 1024;
-		while (n <= no)
-			n *= 2;
-		int32_t *p = realloc(agg->hh_of, n * sizeof *p);
-		if (!p)
-			return HH_NOMEM;
-		for (size_t i = agg->ahh_of; i < n; i++)
-			p[i] = -1;
-		agg->hh_of = p;
-		agg->ahh_of = n;
-	}
+	size_t old = agg->ahh_of;
+	if (mq_grow((void **)&agg->hh_of, &agg->ahh_of, no + 1, sizeof *agg->hh_of))
+		return HH_NOMEM;
+	for (size_t i = old; i < agg->ahh_of; i++)
+		agg->hh_of[i] = -1;
 	return &agg->hh_of[no];
 }
 
