@@ -974,7 +974,12 @@ static int cell_end(struct sheet_sax *st)
 	case T_E:
 		return 0;                    /* #N/A and the like: no value */
 	case T_D:
-		vlen = vlen > 10 ? 10 : vlen;   /* ISO 8601: the date part */
+		if (vlen > 10) {
+			/* ISO 8601: the date part, cut at a character's start */
+			vlen = 10;
+			while (vlen > 0 && (v[vlen] & 0xC0) == 0x80)
+				vlen--;
+		}
 		break;
 	case T_OTHER:
 		break;
@@ -1361,7 +1366,7 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 				rc = opts->sheet(source.data, zh, en, ctx);
 			continue;
 		}
-		struct mq_sheet_rows *sr = mq_sheet_rows_new(source.data, opts, fn, ctx, stats);
+		struct mq_sheet_rows *sr = mq_sheet_rows_new(source.data, opts, fn, ctx, stats, 1);
 		if (!sr) {
 			rc = MQ_ERR_NOMEM;
 			break;
