@@ -39,6 +39,7 @@
 #include <unzip.h>
 
 #define CHUNK (256 << 10)              /* inflated bytes handed to the parser at once */
+#define NAHEAD 4                       /* chunks a worksheet is inflated ahead */
 #define MAX_STRINGS_BYTES (1LL << 30)  /* the shared-string table */
 #define MAX_CELL_BYTES (256 << 10)     /* Excel holds 32,767 characters a cell */
 #define MAX_ROW_BYTES (16 << 20)
@@ -145,6 +146,7 @@ struct reader {
 	unzFile zf;
 	char *chunk;
 	struct mq_error *err;
+	int ahead;                   /* inflate on a thread of its own (a worksheet) */
 };
 
 /* The shared-string table, filled by its own thread while the first sheet
@@ -249,9 +251,104 @@ static int open_member(unzFile zf, const char *name)
 	return unzOpenCurrentFile(zf) == UNZ_OK ? 0 : -2;
 }
 
+/* A member inflated ahead by a thread of its own into NAHEAD chunks, so
+ * that the parsing thread, the longest, only parses: the inflater fills
+ * chunk filled % NAHEAD while the parser reads the ones before it. */
+struct inflater {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unzFile zf;
+	char *buf[NAHEAD];
+	int len[NAHEAD];             /* unzReadCurrentFile's return: 0 the end, < 0 damage */
+	unsigned long filled, taken;
+	int stop;
+	pthread_t tid;
+};
+
+static void *inflate_ahead(void *arg)
+{
+	struct inflater *f = arg;
+	for (int k = 1; k > 0;) {
+		pthread_mutex_lock(&f->mu);
+		while (f->filled - f->taken == NAHEAD && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		int stop = f->stop;
+		pthread_mutex_unlock(&f->mu);
+		if (stop)
+			break;
+		int slot = (int)(f->filled % NAHEAD);
+		k = unzReadCurrentFile(f->zf, f->buf[slot], CHUNK);
+		pthread_mutex_lock(&f->mu);
+		f->len[slot] = k;
+		f->filled++;
+		pthread_cond_signal(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+	}
+	return NULL;
+}
+
+/* Starts the inflater on the member open in zf. Returns 0, or -1 when
+ * there is no memory or thread for it (the caller inflates itself). */
+static int inflater_start(struct inflater *f, unzFile zf)
+{
+	*f = (struct inflater){ .zf = zf };
+	for (int i = 0; i < NAHEAD; i++)
+		if (!(f->buf[i] = malloc(CHUNK)))
+			goto fail;
+	if (pthread_mutex_init(&f->mu, NULL))
+		goto fail;
+	if (pthread_cond_init(&f->cv, NULL)) {
+		pthread_mutex_destroy(&f->mu);
+		goto fail;
+	}
+	if (!pthread_create(&f->tid, NULL, inflate_ahead, f))
+		return 0;
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+fail:
+	for (int i = 0; i < NAHEAD; i++)
+		free(f->buf[i]);
+	return -1;
+}
+
+/* Stops the inflater (wherever it is in the member) and frees it. */
+static void inflater_end(struct inflater *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->tid, NULL);
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+	for (int i = 0; i < NAHEAD; i++)
+		free(f->buf[i]);
+}
+
+/* The member's next inflated bytes into *p, the chunk before them given
+ * back (f NULL: inflated here into r->chunk). Returns their length, 0 at
+ * the end, negative when the member is damaged. */
+static int next_chunk(struct reader *r, struct inflater *f, int first, const char **p)
+{
+	if (!f) {
+		*p = r->chunk;
+		return unzReadCurrentFile(r->zf, r->chunk, CHUNK);
+	}
+	pthread_mutex_lock(&f->mu);
+	if (!first)
+		f->taken++;
+	while (f->filled == f->taken)
+		pthread_cond_wait(&f->cv, &f->mu);
+	pthread_cond_signal(&f->cv);
+	int slot = (int)(f->taken % NAHEAD);
+	pthread_mutex_unlock(&f->mu);
+	*p = f->buf[slot];
+	return f->len[slot];
+}
+
 /* Streams the member name through sax into b, chunk by chunk as minizip
- * inflates it. Returns 0, 1 when the member is absent, the callbacks' code
- * or damaged(). */
+ * inflates it (on a thread of its own when r->ahead). Returns 0, 1 when
+ * the member is absent, the callbacks' code or damaged(). */
 static int parse_member(struct xlsx *x, struct reader *r, const char *name, xmlSAXHandler *sax,
 			struct sax_base *b)
 {
@@ -262,28 +359,36 @@ static int parse_member(struct xlsx *x, struct reader *r, const char *name, xmlS
 	sax->initialized = XML_SAX2_MAGIC;
 	sax->serror = (xmlStructuredErrorFunc)quiet_errors;
 	sax->internalSubset = on_doctype;
+	struct inflater inf, *f = r->ahead && !inflater_start(&inf, r->zf) ? &inf : NULL;
+	const char *p;
+	int k = next_chunk(r, f, 1, &p);
 	/* the first 4 bytes tell libxml2 the encoding */
-	int k = unzReadCurrentFile(r->zf, r->chunk, 4);
-	b->ctxt = k < 0 ? NULL : xmlCreatePushParserCtxt(sax, b, r->chunk, k, name);
-	if (!b->ctxt) {
-		unzCloseCurrentFile(r->zf);
-		return k < 0 ? damaged_to(x, r->err, name) : MQ_ERR_NOMEM;
-	}
-	/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE */
-	xmlCtxtUseOptions(b->ctxt, XML_OPTS);
-	while (!b->done && !b->damaged) {
-		k = unzReadCurrentFile(r->zf, r->chunk, CHUNK);
-		if (k < 0) {
-			b->damaged = 1;
-			break;
+	int off = k < 0 ? 0 : k < 4 ? k : 4;
+	b->ctxt = k < 0 ? NULL : xmlCreatePushParserCtxt(sax, b, p, off, name);
+	if (b->ctxt)
+		/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE */
+		xmlCtxtUseOptions(b->ctxt, XML_OPTS);
+	while (b->ctxt && !b->done && !b->damaged) {
+		if (off == k && k) {
+			k = next_chunk(r, f, 0, &p);
+			off = 0;
+			if (k < 0) {
+				b->damaged = 1;
+				break;
+			}
 		}
-		int ret = xmlParseChunk(b->ctxt, r->chunk, k, k == 0);
+		int ret = xmlParseChunk(b->ctxt, p + off, k - off, k == 0);
+		off = k;
 		if (!b->done && parse_failed(b->ctxt, ret))
 			b->damaged = 1;
 		if (k == 0)
 			break;
 	}
+	if (f)
+		inflater_end(f);
 	unzCloseCurrentFile(r->zf);
+	if (!b->ctxt)
+		return k < 0 ? damaged_to(x, r->err, name) : MQ_ERR_NOMEM;
 	xmlFreeParserCtxt(b->ctxt);
 	b->ctxt = NULL;
 	if (b->rc)
@@ -1192,7 +1297,7 @@ static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *
 	struct relay r = { .done = 0 };
 	struct mq_error perr = { 0 }, *caller_err = x->err;
 	/* the parsing thread has its own error */
-	struct producer p = { .x = x, .rd = { x->rd.zf, x->rd.chunk, &perr }, .member = member };
+	struct producer p = { .x = x, .rd = { x->rd.zf, x->rd.chunk, &perr, 1 }, .member = member };
 	p.st = (struct sheet_sax){ .relay = &r, .out = &r.batch[0], .col = -1, .style = -1, .date_serial = -1 };
 	pthread_t tid;
 	int rc = 0, prc = 0;
