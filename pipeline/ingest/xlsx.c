@@ -848,6 +848,7 @@ enum cell_type { T_N, T_S, T_B, T_E, T_D, T_OTHER };
 #define SHARED ((size_t)-1)          /* a cell's len: off is a shared string's index */
 #define PREFETCH_CELLS 16
 #define PREFETCH_ROWS 2
+#define NDATES 256                   /* a sheet's dates remembered formatted */
 
 /* Rows parsed and not yet checked: the cells of many rows, texts copied
  * into bytes (shared strings by pointer). */
@@ -888,9 +889,27 @@ struct sheet_sax {
 	enum cell_type type;
 	int in_row, in_cell, in_v, in_t, in_rph, has_value, overflow;
 	struct mq_buf val;           /* the cell's <v> or inline text */
-	long date_serial;            /* the last date formatted, and its text */
-	char date_text[40];
+	struct date_memo {           /* dates formatted, by serial % NDATES */
+		long serial;
+		size_t len;
+		char text[40];
+	} dates[NDATES];
 };
+
+/* n bytes of s onto b (a buffer without a cap), in place while they fit:
+ * a cell's few bytes cost no call. NUL-terminated as mq_buf_add leaves
+ * it; nul: a NUL of its own after them, counted in len. */
+static inline int buf_put(struct mq_buf *b, const char *s, size_t n, int nul)
+{
+	if (b->len + n + (size_t)nul + 1 > b->alloc && mq_buf_reserve(b, n + (size_t)nul))
+		return MQ_ERR_NOMEM;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	if (nul)
+		b->data[b->len++] = '\0';
+	b->data[b->len] = '\0';
+	return 0;
+}
 
 /* Room for column col; the columns before it not yet set are empty. */
 static int row_col(struct sheet_sax *st, size_t col)
@@ -947,7 +966,7 @@ static int row_set(struct sheet_sax *st, size_t col, const char *s, size_t n)
 	st->str[col] = NULL;
 	st->off[col] = bytes->len;
 	st->len[col] = n;
-	return mq_buf_add(bytes, s, n) || mq_buf_addc(bytes, '\0') ? MQ_ERR_NOMEM : 0;
+	return buf_put(bytes, s, n, 1);
 }
 
 /* Hands the filled batch to the checker and takes the next free one.
@@ -998,17 +1017,18 @@ static long ref_col(const char *ref, size_t n)
 
 static enum cell_type cell_type(const char *t, size_t n)
 {
-	if (!t || attr_is(t, n, "n"))
+	if (!t)
 		return T_N;
-	if (attr_is(t, n, "s"))
-		return T_S;
-	if (attr_is(t, n, "b"))
-		return T_B;
-	if (attr_is(t, n, "e"))
-		return T_E;
-	if (attr_is(t, n, "d"))
-		return T_D;
-	return T_OTHER;
+	if (n != 1)
+		return T_OTHER;              /* str, inlineStr */
+	switch (t[0]) {
+	case 'n': return T_N;
+	case 's': return T_S;
+	case 'b': return T_B;
+	case 'e': return T_E;
+	case 'd': return T_D;
+	default: return T_OTHER;
+	}
 }
 
 /* A plain integer of at most 15 digits, as General shows it already. */
@@ -1052,11 +1072,13 @@ static int cell_end(struct sheet_sax *st)
 		}
 		if (date && d >= 0 && d < 2958466) {
 			long serial = (long)floor(d);
-			if (serial != st->date_serial) {
-				format_date(d, x->date1904, st->date_text);
-				st->date_serial = serial;
+			struct date_memo *m = &st->dates[serial % NDATES];
+			if (m->serial != serial) {
+				format_date(d, x->date1904, m->text);
+				m->serial = serial;
+				m->len = strlen(m->text);
 			}
-			return row_set(st, (size_t)st->col, st->date_text, strlen(st->date_text));
+			return row_set(st, (size_t)st->col, m->text, m->len);
 		}
 		mq_sheet_general(d, num);
 		return row_set(st, (size_t)st->col, num, strlen(num));
@@ -1195,7 +1217,7 @@ static void sheet_text(void *ctx, const xmlChar *s, int n)
 			k--;
 		st->overflow = 1;
 	}
-	if (mq_buf_add(&st->val, s, k))
+	if (buf_put(&st->val, (const char *)s, k, 0))
 		sax_stop(&st->b, MQ_ERR_NOMEM);
 }
 
@@ -1298,7 +1320,9 @@ static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *
 	struct mq_error perr = { 0 }, *caller_err = x->err;
 	/* the parsing thread has its own error */
 	struct producer p = { .x = x, .rd = { x->rd.zf, x->rd.chunk, &perr, 1 }, .member = member };
-	p.st = (struct sheet_sax){ .relay = &r, .out = &r.batch[0], .col = -1, .style = -1, .date_serial = -1 };
+	p.st = (struct sheet_sax){ .relay = &r, .out = &r.batch[0], .col = -1, .style = -1 };
+	for (int i = 0; i < NDATES; i++)
+		p.st.dates[i].serial = -1;
 	pthread_t tid;
 	int rc = 0, prc = 0;
 	size_t ready = 0;
