@@ -933,9 +933,13 @@ static int row_col(struct sheet_sax *st, size_t col)
 		st->str = s;
 		st->acols = na;
 	}
+	/* len too: a len of SHARED left from an earlier row would send the
+	 * checking side to wait for a string that does not exist, that is for
+	 * the whole table */
 	for (size_t i = st->ncols; i < need; i++) {
 		st->off[i] = (size_t)-1;
 		st->str[i] = NULL;
+		st->len[i] = 0;
 	}
 	st->ncols = need;
 	return 0;
