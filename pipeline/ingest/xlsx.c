@@ -20,6 +20,7 @@
  * format on the cell's style) as YYYY-MM-DD in the workbook's 1900 or 1904
  * system, booleans TRUE/FALSE, error cells (#N/A) empty, formulas by their
  * cached value, rich-text runs joined, phonetic runs left out. */
+#include "minqing/core/bgwrite.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/bytes.h"
 #include "minqing/core/date.h"
@@ -301,7 +302,7 @@ static int inflater_start(struct inflater *f, unzFile zf)
 		pthread_mutex_destroy(&f->mu);
 		goto fail;
 	}
-	if (!pthread_create(&f->tid, NULL, inflate_ahead, f))
+	if (!mq_thread_start(&f->tid, inflate_ahead, f))
 		return 0;
 	pthread_cond_destroy(&f->cv);
 	pthread_mutex_destroy(&f->mu);
@@ -1336,7 +1337,7 @@ static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *
 		pthread_mutex_destroy(&r.mu);
 		return MQ_ERR_NOMEM;
 	}
-	if (pthread_create(&tid, NULL, produce, &p)) {
+	if (mq_thread_start(&tid, produce, &p)) {
 		rc = MQ_ERR_NOMEM;
 		goto out;
 	}
@@ -1475,7 +1476,7 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 		rc = damaged(&x, "xl/sharedStrings.xml");
 		goto out;
 	}
-	if (pthread_create(&strings_tid, NULL, read_strings, &job))
+	if (mq_thread_start(&strings_tid, read_strings, &job))
 		read_strings(&job);      /* no thread: read them first */
 	else
 		strings_thread = 1;
