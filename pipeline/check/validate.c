@@ -22,6 +22,7 @@ household index keeps each household's first village (W002). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,13 @@ struct check {
 	size_t norm_off[MQ_NFIELDS], norm_len[MQ_NFIELDS];
 	struct mq_record rec;        /* parsed values; text set at the end */
 	uint64_t id_hash, hh_hash;
+	/* with no finding (and not reread): the values as bytes (values_key),
+	 * compared on an id match and kept when accepted, and whether the
+	 * cadre is missing from the roster (W001) */
+	struct mq_buf values;
+	const char *values_data;
+	size_t values_len;
+	int not_in_roster;
 };
 
 struct mq_validator {
@@ -103,14 +111,16 @@ struct mq_validator {
 	struct values_file { int fd; uint64_t at; } values_file; /* values_bg's */
 	struct mq_bgwrite *values_bg;
 	uint64_t values_written, values_b_at;
-	struct mq_buf values_buf, values_a, values_b;
+	struct mq_buf values_buf, values_b;
 	/* households: id -> first accepted village */
 	struct mq_intern *households;
 	int32_t *household_village;
 	size_t ahv;
 	struct mq_intern *villages;  /* "township/village" */
+	uint32_t household_set;      /* names this validator's household numbers (mq_record) */
 	struct check check;          /* the record being validated */
 	uint64_t ahead_hh[8];        /* household hashes seen by mq_validate_ahead, a ring */
+	uint64_t ahead_id[8];        /* and id hashes */
 	unsigned nahead;
 	struct mq_buf msg_en, msg_zh;
 	char warn_en[MQ_MAX_WARNINGS][256], warn_zh[MQ_MAX_WARNINGS][256];
@@ -126,6 +136,8 @@ struct prepared {
 	uint64_t id_hash, hh_hash;   /* first: mq_validate_ahead reads one cache line */
 	struct mq_record rec;        /* parsed values and lengths */
 	uint32_t off[MQ_NFIELDS];
+	uint32_t values_off, values_len; /* the values bytes, in text[] after the fields */
+	int not_in_roster;
 	char text[];
 };
 
@@ -137,9 +149,17 @@ static void check_init(struct check *c, const struct mq_validate_opts *opts)
 	c->hash = opts->id_hash ? opts->id_hash : mq_hash;
 	c->min_day = mq_day_from_ymd(2013, 1, 1);
 	mq_buf_init(&c->norm);
+	mq_buf_init(&c->values);
+}
+
+static void check_free(struct check *c)
+{
+	mq_buf_free(&c->norm);
+	mq_buf_free(&c->values);
 }
 
 static uint64_t dup_hash(void *ctx, uint32_t entry);
+static int values_key(const struct mq_record *r, struct mq_buf *out);
 static int dup_equal(void *ctx, uint32_t entry, const void *key);
 
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
@@ -147,11 +167,13 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 	struct mq_validator *v = calloc(1, sizeof *v);
 	if (!v)
 		return NULL;
+	static atomic_uint sets; /* validators made so far, on any thread */
 	v->opts = *opts;
 	v->values_fd = -1;
+	while (!(v->household_set = (uint32_t)(atomic_fetch_add(&sets, 1) + 1)))
+		; /* 0 means none */
 	check_init(&v->check, opts);
 	mq_buf_init(&v->values_buf);
-	mq_buf_init(&v->values_a);
 	mq_buf_init(&v->values_b);
 	mq_buf_init(&v->msg_en);
 	mq_buf_init(&v->msg_zh);
@@ -178,13 +200,12 @@ void mq_validator_free(struct mq_validator *v)
 	if (v->values_fd >= 0)
 		close(v->values_fd);
 	mq_buf_free(&v->values_buf);
-	mq_buf_free(&v->values_a);
 	mq_buf_free(&v->values_b);
 	mq_intern_free(v->sources);
 	mq_intern_free(v->households);
 	free(v->household_village);
 	mq_intern_free(v->villages);
-	mq_buf_free(&v->check.norm);
+	check_free(&v->check);
 	mq_buf_free(&v->msg_en);
 	mq_buf_free(&v->msg_zh);
 	free(v);
@@ -585,14 +606,45 @@ static int dup_equal(void *ctx, uint32_t entry, const void *key)
 	return len == k->len && memcmp(id, k->id, len) == 0;
 }
 
+/* Doubles the table by walking the blocks in order (a byte 0 where an
+ * entry could start: the rest of the granule is empty; blocks start
+ * zeroed): the ids are read one after the other instead of one cache
+ * miss each in the table's slot order, and no two ids are compared. */
+static int dup_grow(struct mq_validator *v)
+{
+	if (mq_hashmap_empty_to(&v->dup, v->dup.nslots * 2))
+		return MQ_ERR_NOMEM;
+	for (size_t b = 0; b < v->nblocks; b++) {
+		const unsigned char *blk = (const unsigned char *)v->blocks[b];
+		size_t end = b + 1 == v->nblocks ? v->used : DUP_BLOCK;
+		for (size_t at = 0; at < end;) {
+			if (!blk[at]) {
+				at += DUP_GRANULE - at % DUP_GRANULE;
+				continue;
+			}
+			size_t len;
+			const char *id = dup_id(blk + at, &len);
+			mq_hashmap_put_new(&v->dup, v->check.hash(id, len, 7), (uint32_t)(b << 16 | at));
+			at = (size_t)((const unsigned char *)id - blk) + len;
+		}
+	}
+	return 0;
+}
+
 /* Files an accepted id: its entry in the blocks and in the table, its
  * values record (values: values_key) in the values file. */
 static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char *id, size_t len,
-		      const struct mq_buf *values, const char *source, long line)
+		      const char *values, size_t values_len, const char *source, long line)
 {
-	size_t size = len + (len < 0x80 ? 1 : 2);
-	if (len > DUP_MAX_ID || values->len > UINT32_MAX - DUP_HEAD)
+	size_t size = len + (len && len < 0x80 ? 1 : 2); /* never a first byte 0 */
+	if (len > DUP_MAX_ID || values_len > UINT32_MAX - DUP_HEAD)
 		return MQ_ERR_LIMIT;
+	if (mq_hashmap_full(&v->dup)) {
+		struct dup_key k = { id, len };
+		if (dup_grow(v))
+			return MQ_ERR_NOMEM;
+		mq_hashmap_find(&v->dup, h, &k, &pos);
+	}
 	size_t gap = DUP_GRANULE - v->used % DUP_GRANULE; /* room left in the granule */
 	size_t at = v->used + (size > gap ? gap : 0);
 	if (!v->nblocks || at + size > DUP_BLOCK) {
@@ -600,14 +652,14 @@ static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char
 		    mq_grow((void **)&v->blocks, &v->ablocks, v->nblocks + 1, sizeof *v->blocks) ||
 		    mq_grow((void **)&v->granule_values, &v->agranules, (v->nblocks + 1) * (DUP_BLOCK / DUP_GRANULE),
 			    sizeof *v->granule_values) ||
-		    !(v->blocks[v->nblocks] = malloc(DUP_BLOCK)))
+		    !(v->blocks[v->nblocks] = calloc(1, DUP_BLOCK)))
 			return MQ_ERR_NOMEM;
 		v->nblocks++;
 		at = 0;
 	}
 	uint32_t entry = (uint32_t)((v->nblocks - 1) << 16 | at);
 	unsigned char *p = (unsigned char *)v->blocks[v->nblocks - 1] + at;
-	if (len < 0x80) {
+	if (len && len < 0x80) {
 		*p++ = (unsigned char)len;
 	} else {
 		*p++ = (unsigned char)(0x80 | len >> 8);
@@ -618,14 +670,14 @@ static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char
 	int32_t src = mq_intern_id(v->sources, source, strlen(source));
 	if (src < 0)
 		return MQ_ERR_NOMEM;
-	uint32_t head[2] = { (uint32_t)(DUP_HEAD + values->len), line > 0 && line < UINT32_MAX ? (uint32_t)line : 0 };
+	uint32_t head[2] = { (uint32_t)(DUP_HEAD + values_len), line > 0 && line < UINT32_MAX ? (uint32_t)line : 0 };
 	uint16_t src16 = src < DUP_NO_SOURCE ? (uint16_t)src : DUP_NO_SOURCE;
-	if (v->values_buf.len + DUP_HEAD + values->len > VALUES_BUF && values_flush(v))
+	if (v->values_buf.len + DUP_HEAD + values_len > VALUES_BUF && values_flush(v))
 		return MQ_ERR_IO;
 	if (at % DUP_GRANULE == 0)
 		v->granule_values[entry / DUP_GRANULE] = v->values_written + v->values_buf.len;
 	if (mq_buf_add(&v->values_buf, head, sizeof head) || mq_buf_add(&v->values_buf, &src16, sizeof src16) ||
-	    mq_buf_add(&v->values_buf, values->data, values->len))
+	    mq_buf_add(&v->values_buf, values, values_len))
 		return MQ_ERR_NOMEM;
 	if (mq_hashmap_insert(&v->dup, h, pos, entry))
 		return MQ_ERR_NOMEM;
@@ -839,6 +891,12 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 		return 0;
 	if (r->text[MQ_F_HOUSEHOLD_ID]) /* required: always there when no finding */
 		c->hh_hash = mq_intern_hash(r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
+	c->not_in_roster = c->ref && c->ref->has_roster && r->text[MQ_F_CADRE_ID] &&
+			   !mq_ref_cadre(c->ref, r->text[MQ_F_CADRE_ID]);
+	if (values_key(r, &c->values))
+		return MQ_ERR_NOMEM;
+	c->values_data = c->values.data;
+	c->values_len = c->values.len;
 	return 0;
 }
 
@@ -859,7 +917,7 @@ struct mq_preparer *mq_preparer_new(const struct mq_validate_opts *opts)
 void mq_preparer_free(struct mq_preparer *p)
 {
 	if (p)
-		mq_buf_free(&p->check.norm);
+		check_free(&p->check);
 	free(p);
 }
 
@@ -869,17 +927,21 @@ int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_bu
 	struct check *c = &((struct mq_preparer *)preparer)->check;
 	if (check_record(c, raw))
 		return MQ_ERR_NOMEM;
-	struct prepared head = { .clean = c->nfindings == 0 && c->norm.len < UINT32_MAX };
+	struct prepared head = { .clean = c->nfindings == 0 && c->norm.len + c->values.len < UINT32_MAX };
 	if (head.clean) {
 		head.id_hash = c->id_hash;
 		head.hh_hash = c->hh_hash;
 		head.rec = c->rec;
 		for (int f = 0; f < MQ_NFIELDS; f++)
 			head.off[f] = c->rec.text[f] ? (uint32_t)c->norm_off[f] : UINT32_MAX;
+		head.values_off = c->reread ? 0 : (uint32_t)c->norm.len;
+		head.values_len = c->reread ? 0 : (uint32_t)c->values.len;
+		head.not_in_roster = c->not_in_roster;
 	}
 	if (mq_buf_add(out, &head, offsetof(struct prepared, text)))
 		return MQ_ERR_NOMEM;
-	if (head.clean && c->norm.len && mq_buf_add(out, c->norm.data, c->norm.len))
+	if (head.clean && (mq_buf_add(out, c->norm.data, c->norm.len) ||
+			   mq_buf_add(out, c->values.data, head.values_len)))
 		return MQ_ERR_NOMEM;
 	return 0;
 }
@@ -904,6 +966,9 @@ static int take_prepared(struct check *c, const struct prepared *pr, const struc
 	c->nfindings = 0;
 	c->id_hash = pr->id_hash;
 	c->hh_hash = pr->hh_hash;
+	c->values_data = pr->text + pr->values_off;
+	c->values_len = pr->values_len;
+	c->not_in_roster = pr->not_in_roster;
 	return 1;
 }
 
@@ -917,11 +982,17 @@ void mq_validate_ahead(struct mq_validator *v, const void *prepared)
 	/* the household's string pointer and string, once what leads to
 	 * them (asked for three records before) has arrived */
 	unsigned n = v->nahead++;
-	if (n >= 3)
+	if (n >= 3) {
 		mq_intern_prefetch(v->households, v->ahead_hh[(n - 3) % 8], 1);
+		/* the id in the duplicate table's home slot, compared first */
+		uint32_t e = mq_hashmap_home(&v->dup, v->ahead_id[(n - 3) % 8]);
+		if (e != MQ_HASHMAP_NONE)
+			__builtin_prefetch(dup_entry(v, e));
+	}
 	if (n >= 6)
 		mq_intern_prefetch(v->households, v->ahead_hh[(n - 6) % 8], 2);
 	v->ahead_hh[n % 8] = pr->hh_hash;
+	v->ahead_id[n % 8] = pr->id_hash;
 }
 
 /* ---- the record against the records before it ---- */
@@ -943,9 +1014,6 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 	struct dup_key idkey = { id, indexed ? strlen(id) : 0 };
 	size_t pos = 0;
 	uint32_t entry = indexed ? mq_hashmap_find(&v->dup, c->id_hash, &idkey, &pos) : MQ_HASHMAP_NONE;
-	/* the values as bytes: compared on an id match, kept when accepted */
-	if (indexed && c->nfindings == 0 && values_key(r, &v->values_a))
-		return MQ_ERR_NOMEM;
 	if (entry != MQ_HASHMAP_NONE) {
 		const char *values, *source;
 		size_t vlen;
@@ -953,7 +1021,7 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		int rc = dup_record(v, entry, &values, &vlen, &source, &line);
 		if (rc)
 			return rc;
-		if (c->nfindings == 0 && vlen == v->values_a.len && memcmp(values, v->values_a.data, vlen) == 0) {
+		if (c->nfindings == 0 && vlen == c->values_len && memcmp(values, c->values_data, vlen) == 0) {
 			snprintf(v->drop_en, sizeof v->drop_en,
 				 "duplicate of the record accepted at %s line %u: dropped", source, line);
 			snprintf(v->drop_zh, sizeof v->drop_zh, "与 %s 第%u行已接受的记录完全相同，已舍弃", source, line);
@@ -971,7 +1039,7 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 
 	/* accepted: claim the id, then the warnings */
 	if (indexed && entry == MQ_HASHMAP_NONE) {
-		int rc = dup_insert(v, pos, c->id_hash, id, idkey.len, &v->values_a, raw->source, raw->line);
+		int rc = dup_insert(v, pos, c->id_hash, id, idkey.len, c->values_data, c->values_len, raw->source, raw->line);
 		if (rc)
 			return rc;
 	}
@@ -982,7 +1050,7 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		return 0;
 	}
 	const char *cadre = r->text[MQ_F_CADRE_ID];
-	if (v->opts.ref && v->opts.ref->has_roster && !mq_ref_cadre(v->opts.ref, cadre)) {
+	if (c->not_in_roster) {
 		char zh[160];
 		snprintf(zh, sizeof zh, "干部 %.64s 不在干部花名册中", cadre);
 		add_warning(v, out, MQ_W001, MQ_F_CADRE_ID, zh, "cadre %.64s not in the roster", cadre);
@@ -1006,6 +1074,8 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		v->household_village = p;
 		v->ahv = n;
 	}
+	r->household_set = v->household_set;
+	r->household_no = hh;
 	if (v->household_village[hh] < 0) {
 		v->household_village[hh] = village;
 	} else if (v->household_village[hh] != village) {

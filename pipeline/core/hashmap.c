@@ -3,8 +3,32 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define HASHMAP_FIRST 64
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A zeroed slot array. Written before it is read: calloc's fresh pages
+ * would be read first (the zero page) and copied on the first write, each
+ * copy flushing the TLB of every thread's processor. A table of huge pages'
+ * size asks for them: its lookups land anywhere in it. */
+static uint32_t *slots_alloc(size_t n)
+{
+	if (n > SIZE_MAX / sizeof(uint32_t))
+		return NULL;
+	size_t bytes = n * sizeof(uint32_t);
+	void *p = NULL;
+	if (bytes >= HUGE_PAGE) {
+		if (posix_memalign(&p, HUGE_PAGE, bytes))
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		madvise(p, bytes, MADV_HUGEPAGE); /* a hint: no error matters */
+#endif
+	} else if (!(p = malloc(bytes))) {
+		return NULL;
+	}
+	return memset(p, 0, bytes);
+}
 
 int mq_hashmap_init(struct mq_hashmap *m, unsigned max_load,
 		    uint64_t (*hash)(void *ctx, uint32_t entry),
@@ -15,7 +39,7 @@ int mq_hashmap_init(struct mq_hashmap *m, unsigned max_load,
 	m->hash = hash;
 	m->equal = equal;
 	m->ctx = ctx;
-	m->slots = calloc(HASHMAP_FIRST, sizeof *m->slots);
+	m->slots = slots_alloc(HASHMAP_FIRST);
 	if (!m->slots)
 		return -1;
 	m->nslots = HASHMAP_FIRST;
@@ -62,7 +86,7 @@ static int hashmap_grow(struct mq_hashmap *m)
 	if (m->nslots > SIZE_MAX / 2 / sizeof *m->slots)
 		return -1;
 	size_t n = m->nslots * 2;
-	uint32_t *slots = calloc(n, sizeof *slots);
+	uint32_t *slots = slots_alloc(n);
 	if (!slots)
 		return -1;
 	for (size_t k = 0; k < m->nslots; k++) {
@@ -88,6 +112,29 @@ int mq_hashmap_insert(struct mq_hashmap *m, uint64_t h, size_t pos, uint32_t ent
 	m->slots[pos] = entry + 1;
 	m->count++;
 	return 0;
+}
+
+int mq_hashmap_full(const struct mq_hashmap *m)
+{
+	return (m->count + 1) * 100 > m->nslots * m->max_load;
+}
+
+int mq_hashmap_empty_to(struct mq_hashmap *m, size_t nslots)
+{
+	uint32_t *slots = slots_alloc(nslots);
+	if (!slots)
+		return -1;
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = nslots;
+	m->count = 0;
+	return 0;
+}
+
+void mq_hashmap_put_new(struct mq_hashmap *m, uint64_t h, uint32_t entry)
+{
+	m->slots[empty_slot(m->slots, m->nslots - 1, h)] = entry + 1;
+	m->count++;
 }
 
 void mq_hashmap_prefetch(const struct mq_hashmap *m, uint64_t h)

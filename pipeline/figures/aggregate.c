@@ -212,6 +212,7 @@ void mq_agg_free(struct mq_agg *agg)
 	free(agg->vmonths);
 	agg_map_free(&agg->village_of);
 	agg_map_free(&agg->households);
+	free(agg->hh_of);
 	agg_map_free(&agg->county_votes);
 	free(agg->cadres);
 	free(agg->cmonths);
@@ -353,6 +354,32 @@ static int32_t intern_field(struct mq_agg *agg, const struct mq_record *rec, int
 	return c->strs_id[k];
 }
 
+/* The slot of the household's string id by the number its validator gave
+ * it (-1 inside: not looked up yet), NULL when the record has none from
+ * the validator this aggregator follows, HH_NOMEM on OOM. */
+static int32_t hh_nomem;
+#define HH_NOMEM (&hh_nomem)
+static int32_t *household_known(struct mq_agg *agg, const struct mq_record *rec)
+{
+	if (!rec->household_set || rec->household_no < 0 || (agg->hh_set && rec->household_set != agg->hh_set))
+		return NULL;
+	agg->hh_set = rec->household_set;
+	size_t no = (size_t)rec->household_no;
+	if (no >= agg->ahh_of) {
+		size_t n = agg->ahh_of ? agg->ahh_of : 1024;
+		while (n <= no)
+			n *= 2;
+		int32_t *p = realloc(agg->hh_of, n * sizeof *p);
+		if (!p)
+			return HH_NOMEM;
+		for (size_t i = agg->ahh_of; i < n; i++)
+			p[i] = -1;
+		agg->hh_of = p;
+		agg->ahh_of = n;
+	}
+	return &agg->hh_of[no];
+}
+
 int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 {
 	mq_day day = rec->visit_date;
@@ -362,18 +389,25 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	agg->in_period++;
 	agg->dirty = 1;
 
-	/* the household's slot in the big string table is out of cache: start
-	 * loading it now and look it up after the other fields' work */
+	/* the household: known by the validator's number when it was seen
+	 * before; else its slot in the big string table is out of cache:
+	 * start loading it now and look it up after the other fields' work */
+	int32_t *known = household_known(agg, rec);
+	if (known == HH_NOMEM)
+		return MQ_ERR_NOMEM;
+	int32_t hh = known ? *known : -1;
 	const char *hs = rec->text[MQ_F_HOUSEHOLD_ID] ? rec->text[MQ_F_HOUSEHOLD_ID] : "";
 	size_t hl = rec->text[MQ_F_HOUSEHOLD_ID] ? rec->len[MQ_F_HOUSEHOLD_ID] : 0;
-	uint64_t hh_hash = mq_intern_hash(hs, hl);
-	mq_intern_prefetch(agg->strs, hh_hash, 0);
+	uint64_t hh_hash = hh < 0 ? mq_intern_hash(hs, hl) : 0;
+	if (hh < 0)
+		mq_intern_prefetch(agg->strs, hh_hash, 0);
 	int32_t t = intern_field(agg, rec, MQ_F_TOWNSHIP);
 	int32_t v = intern_field(agg, rec, MQ_F_VILLAGE);
 	int32_t cid = intern_field(agg, rec, MQ_F_CADRE_ID);
 	if (t < 0 || v < 0 || cid < 0)
 		return MQ_ERR_NOMEM;
-	mq_intern_prefetch(agg->strs, hh_hash, 1);
+	if (hh < 0)
+		mq_intern_prefetch(agg->strs, hh_hash, 1);
 	long vi = agg_village_index(agg, t, v);
 	long ci = agg_cadre_index(agg, cid);
 	if (vi < 0 || ci < 0)
@@ -390,7 +424,8 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	int sat = rec->satisfaction >= 0;
 	int sat_ok = rec->satisfaction == MQ_SAT_SATISFIED || rec->satisfaction == MQ_SAT_BASIC;
 
-	mq_intern_prefetch(agg->strs, hh_hash, 2);
+	if (hh < 0)
+		mq_intern_prefetch(agg->strs, hh_hash, 2);
 	struct agg_village *vil = &agg->villages[vi];
 	vil->count[AGG_V_VISITS]++;
 	vil->count[AGG_V_HOME] += home;
@@ -409,9 +444,10 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	vm[AGG_VM_DEMANDS] += demand;
 	vm[AGG_VM_RESOLVED] += resolved_m;
 
-	int32_t hh = mq_intern_id_h(agg->strs, hs, hl, hh_hash);
-	if (hh < 0)
+	if (hh < 0 && (hh = mq_intern_id_h(agg->strs, hs, hl, hh_hash)) < 0)
 		return MQ_ERR_NOMEM;
+	if (known)
+		*known = hh;
 	int isnew;
 	if (agg_map_put(&agg->households, AGG_KEY(vi, hh), &isnew) == (size_t)-1)
 		return MQ_ERR_NOMEM;

@@ -82,6 +82,12 @@ struct mq_agg {
 	uint64_t *vmonths;                  /* nvillages × nmonths × AGG_VM_N */
 	struct agg_map village_of;          /* set of (township, village): entry = index */
 	struct agg_map households;          /* set of (village index, household) */
+	/* households as numbered by the validator feeding this aggregator
+	 * (mq_record.household_set, the first one seen): its number -> the
+	 * string id here, -1 = not yet looked up */
+	uint32_t hh_set;
+	int32_t *hh_of;
+	size_t ahh_of;
 	struct agg_map county_votes;        /* (village index, county) -> votes */
 
 	struct agg_cadre *cadres; size_t ncadres, acadres;

@@ -268,11 +268,40 @@ static int load_tables(struct rp_ctx *c, struct mq_error *err)
 
 /* ---- the visits of the period, from accepted.csv ---- */
 
-static int32_t intern(struct rp_ctx *c, const struct mq_record *r, int f)
+/* A field's values seen so far (up to FIELD_CACHE_MAX of them) in a table
+ * of their own, small enough to stay in cache, with their ids in the big
+ * table of every string: most of a million visits repeat a few thousand
+ * names, demands and measures. A value past the limit goes to the big
+ * table, so the memory of free text stays bounded. */
+#define FIELD_CACHE_MAX 16384
+struct field_cache {
+	struct mq_intern *local;
+	int32_t *global;             /* local id → id in c->strings */
+	size_t cap;
+};
+
+/* The id in c->strings of r's field f, -1 when empty, -2 on OOM. */
+static int32_t intern_cached(struct rp_ctx *c, struct field_cache *fc, const struct mq_record *r, int f)
 {
 	if (!r->text[f] || !r->len[f])
 		return -1;
-	return mq_intern_id(c->strings, r->text[f], r->len[f]);
+	const char *s = r->text[f];
+	size_t len = r->len[f];
+	uint64_t h = mq_intern_hash(s, len);
+	int32_t lid = mq_intern_find_h(fc->local, s, len, h);
+	if (lid >= 0)
+		return fc->global[lid];
+	int32_t id = mq_intern_id(c->strings, s, len);
+	if (id < 0)
+		return -2;
+	size_t n = (size_t)mq_intern_count(fc->local);
+	if (n < FIELD_CACHE_MAX) {
+		if (mq_grow((void **)&fc->global, &fc->cap, n + 1, sizeof *fc->global) ||
+		    mq_intern_id_h(fc->local, s, len, h) != (int32_t)n)
+			return -2;
+		fc->global[n] = id;
+	}
+	return id;
 }
 
 /* The first LOG_EXCERPT characters of 日志内容 for the ledger (the whole
@@ -299,9 +328,32 @@ static const char *log_excerpt(struct rp_ctx *c, const struct mq_record *r, int 
 	return out;
 }
 
+/* the fields of a visit interned through a field_cache, in the order
+ * they are interned (ids are given in order of first sight) */
+enum { FC_HOLDER, FC_CADRE, FC_DEMAND, FC_MEASURE, FC_CADRE_ID, FC_N };
+static const int fc_field[FC_N] = {MQ_F_HOUSEHOLDER, MQ_F_CADRE_NAME, MQ_F_DEMAND, MQ_F_MEASURE,
+				   MQ_F_CADRE_ID};
+
+/* "township\x1fvillage" into key (cut to fit): how the visits find their
+ * village_summary row. Returns its length. */
+#define VILLAGE_KEY 512
+static size_t village_key(char key[VILLAGE_KEY], const char *t, size_t tl, const char *v, size_t vl)
+{
+	size_t n = tl < VILLAGE_KEY - 1 ? tl : VILLAGE_KEY - 1;
+	memcpy(key, t ? t : "", n);
+	if (n < VILLAGE_KEY - 1) {
+		key[n++] = '\x1f';
+		size_t m = vl < VILLAGE_KEY - 1 - n ? vl : VILLAGE_KEY - 1 - n;
+		memcpy(key + n, v ? v : "", m);
+		n += m;
+	}
+	return n;
+}
+
 struct visit_reader {
 	struct rp_ctx *c;
 	struct mq_intern *village_keys;  /* "township\x1fvillage" → village index */
+	struct field_cache fields[FC_N];
 	uint32_t seq;
 	int nomem;
 };
@@ -315,85 +367,111 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 		return MQ_ERR_NOMEM;
 	if (r->visit_date < c->period.first || r->visit_date > c->period.last)
 		return 0;
-	if (c->month_agg) {
-		int m = mq_period_month_of(&c->period, r->visit_date);
-		if (m >= 0 && c->month_agg[m] && mq_agg_add(c->month_agg[m], r))
-			return MQ_ERR_NOMEM;
-	}
-	char key[512];
-	int n = snprintf(key, sizeof key, "%.*s\x1f%.*s", (int)r->len[MQ_F_TOWNSHIP],
-			 r->text[MQ_F_TOWNSHIP] ? r->text[MQ_F_TOWNSHIP] : "",
-			 (int)r->len[MQ_F_VILLAGE], r->text[MQ_F_VILLAGE] ? r->text[MQ_F_VILLAGE] : "");
-	int32_t v = mq_intern_find(vr->village_keys, key, (size_t)n);
+	/* the household's slot in the big table of strings is out of cache:
+	 * start loading it (intern.h) before the village's lookup */
+	const char *hs = r->text[MQ_F_HOUSEHOLD_ID];
+	size_t hl = hs ? r->len[MQ_F_HOUSEHOLD_ID] : 0;
+	uint64_t hh = mq_intern_hash(hs ? hs : "", hl);
+	if (hl)
+		mq_intern_prefetch(c->strings, hh, 0);
+	char key[VILLAGE_KEY];
+	size_t n = village_key(key, r->text[MQ_F_TOWNSHIP], r->text[MQ_F_TOWNSHIP] ? r->len[MQ_F_TOWNSHIP] : 0,
+			       r->text[MQ_F_VILLAGE], r->text[MQ_F_VILLAGE] ? r->len[MQ_F_VILLAGE] : 0);
+	int32_t v = mq_intern_find(vr->village_keys, key, n);
 	if (v < 0)
 		return 0; /* not in village_summary: figures of another run */
+	if (hl)
+		mq_intern_prefetch(c->strings, hh, 1);
 	if (mq_grow((void **)&c->visits, &c->cap_visits, c->nvisits + 1, sizeof *c->visits))
 		return MQ_ERR_NOMEM;
+	if (hl)
+		mq_intern_prefetch(c->strings, hh, 2);
+	int32_t household = hl ? mq_intern_id_h(c->strings, hs, hl, hh) : -1;
 	struct rp_visit *x = &c->visits[c->nvisits];
 	*x = (struct rp_visit){
-		.village = v, .household = intern(c, r, MQ_F_HOUSEHOLD_ID),
-		.householder = intern(c, r, MQ_F_HOUSEHOLDER), .cadre = intern(c, r, MQ_F_CADRE_NAME),
-		.demand = intern(c, r, MQ_F_DEMAND), .date = r->visit_date, .due = r->due_date,
+		.village = v, .household = household,
+		.date = r->visit_date, .due = r->due_date,
 		.closed = r->closed_date, .seq = seq, .topics = (uint16_t)r->topics,
 		.mode = (int8_t)r->visit_mode, .status = (int8_t)r->status, .is_signed = (int8_t)r->is_signed,
+		.satisfaction = (int8_t)r->satisfaction, .has_demand = r->text[MQ_F_DEMAND] != NULL,
 	};
+	int32_t id[FC_N];
+	for (int i = 0; i < FC_N; i++)
+		if ((id[i] = i == FC_CADRE_ID && id[FC_CADRE] >= 0 ? -1
+			     : intern_cached(c, &vr->fields[i], r, fc_field[i])) == -2)
+			return MQ_ERR_NOMEM;
+	x->householder = id[FC_HOLDER];
+	x->cadre = id[FC_CADRE] >= 0 ? id[FC_CADRE] : id[FC_CADRE_ID];
+	x->demand = id[FC_DEMAND];
+	x->measure = id[FC_MEASURE];
 	int nomem;
-	x->measure = intern(c, r, MQ_F_MEASURE);
 	x->log = log_excerpt(c, r, &nomem);
-	if (nomem || (r->text[MQ_F_MEASURE] && r->len[MQ_F_MEASURE] && x->measure < 0))
-		return MQ_ERR_NOMEM;
-	if (x->cadre < 0)
-		x->cadre = intern(c, r, MQ_F_CADRE_ID);
-	if ((r->text[MQ_F_HOUSEHOLD_ID] && r->len[MQ_F_HOUSEHOLD_ID] && x->household < 0) ||
-	    (r->text[MQ_F_DEMAND] && r->len[MQ_F_DEMAND] && x->demand < 0))
+	if (nomem || (hl && household < 0))
 		return MQ_ERR_NOMEM;
 	c->nvisits++;
 	return 0;
 }
 
-/* Visits by village, household id (as strings compare), date, then
- * order in accepted.csv. The households are ranked once, so that a
- * million visits sort on integers rather than on strings looked up
- * through the intern table. */
 static int cmp_id(const void *a, const void *b, void *ctx)
 {
 	return strcmp(rp_str(ctx, *(const int32_t *)a), rp_str(ctx, *(const int32_t *)b));
 }
 
-static int cmp_visit(const void *a, const void *b, void *ctx)
+/* The order of cmp_visit within one village and household: date, then
+ * order in accepted.csv (the visits' order: seq grows with it). */
+static int cmp_by_date(const void *a, const void *b, void *ctx)
 {
-	const struct rp_visit *x = a, *y = b;
-	const uint32_t *rank = ctx;
-	if (x->village != y->village)
-		return x->village < y->village ? -1 : 1;
-	uint32_t hx = x->household < 0 ? 0 : rank[x->household], hy = y->household < 0 ? 0 : rank[y->household];
-	if (hx != hy)
-		return hx < hy ? -1 : 1;
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	const struct rp_visit *v = ctx;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	if (v[i].date != v[j].date)
+		return v[i].date < v[j].date ? -1 : 1;
+	return i < j ? -1 : i > j;
 }
 
-/* Sorts the visits (cmp_visit); MQ_ERR_NOMEM. The empty household ("")
- * ranks 0, before every other. */
+/* Stable counting sort of the visit numbers in from[] into to[]: by
+ * household rank when rank is given (nkeys ranks), else by village. */
+static int count_sort(const struct rp_visit *v, const uint32_t *from, uint32_t *to, size_t n,
+		      size_t nkeys, const uint32_t *rank)
+{
+	size_t *at = calloc(nkeys + 1, sizeof *at);
+	if (!at)
+		return MQ_ERR_NOMEM;
+#define SORT_KEY(x) (rank ? ((x).household < 0 ? 0 : rank[(x).household]) : (uint32_t)(x).village)
+	for (size_t i = 0; i < n; i++)
+		at[SORT_KEY(v[from[i]]) + 1]++;
+	for (size_t k = 0; k < nkeys; k++)
+		at[k + 1] += at[k];
+	for (size_t i = 0; i < n; i++)
+		to[at[SORT_KEY(v[from[i]])]++] = from[i];
+#undef SORT_KEY
+	free(at);
+	return 0;
+}
+
+/* Sorts the visits by village, household id (as strings compare), date,
+ * then order in accepted.csv; MQ_ERR_NOMEM. The households are ranked
+ * once (the empty one "" ranks 0, before every other); two stable
+ * counting sorts of the visits' numbers, by household then by village,
+ * leave each village's visits of one household together in file order,
+ * to be put in date order; the visits then move once, in place. */
 static int sort_visits(struct rp_ctx *c)
 {
-	size_t nstr = (size_t)mq_intern_count(c->strings), nh = 0;
+	size_t nstr = (size_t)mq_intern_count(c->strings), nh = 0, n = c->nvisits;
 	uint32_t *rank = calloc(nstr ? nstr : 1, sizeof *rank);
-	if (!rank)
-		return MQ_ERR_NOMEM;
-	for (size_t i = 0; i < c->nvisits; i++) {
+	uint32_t *order = malloc((n ? n : 1) * sizeof *order), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+	int32_t *ids = NULL;
+	int rc = MQ_ERR_NOMEM;
+	if (!rank || !order || !tmp)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
 		int32_t h = c->visits[i].household;
 		if (h >= 0 && !rank[h]) {
 			rank[h] = 1;
 			nh++;
 		}
 	}
-	int32_t *ids = malloc((nh ? nh : 1) * sizeof *ids);
-	if (!ids) {
-		free(rank);
-		return MQ_ERR_NOMEM;
-	}
+	if (!(ids = malloc((nh ? nh : 1) * sizeof *ids)))
+		goto out;
 	nh = 0;
 	for (size_t i = 0; i < nstr; i++)
 		if (rank[i])
@@ -401,9 +479,88 @@ static int sort_visits(struct rp_ctx *c)
 	qsort_r(ids, nh, sizeof *ids, cmp_id, c);
 	for (size_t i = 0; i < nh; i++)
 		rank[ids[i]] = (uint32_t)i + 1;
+	const struct rp_visit *v = c->visits;
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = (uint32_t)i;
+	if (count_sort(v, tmp, order, n, nh + 1, rank) ||
+	    count_sort(v, order, tmp, n, c->nvillages, NULL))
+		goto out;
+	for (size_t i = 0, j; i < n; i = j) {
+		const struct rp_visit *x = &v[tmp[i]];
+		for (j = i + 1; j < n && v[tmp[j]].village == x->village && v[tmp[j]].household == x->household; j++)
+			;
+		if (j - i > 1)
+			qsort_r(tmp + i, j - i, sizeof *tmp, cmp_by_date, c->visits);
+	}
+	/* visit i goes to where tmp names it: follow each cycle once */
+	for (size_t i = 0; i < n; i++) {
+		if (tmp[i] == i)
+			continue;
+		struct rp_visit keep = c->visits[i];
+		size_t j = i;
+		for (size_t k = tmp[j]; k != i; j = k, k = tmp[j]) {
+			c->visits[j] = c->visits[k];
+			tmp[j] = (uint32_t)j;
+		}
+		c->visits[j] = keep;
+		tmp[j] = (uint32_t)j;
+	}
+	rc = 0;
+out:
 	free(ids);
-	qsort_r(c->visits, c->nvisits, sizeof *c->visits, cmp_visit, rank);
 	free(rank);
+	free(order);
+	free(tmp);
+	return rc;
+}
+
+/* Each month's village figures (quarter and year runs) as the figures
+ * stage counts them (aggregate.c, mq_agg_add with the month as the
+ * period): resolved and overdue as of the month's own as-of date, a
+ * household counted once a month in its village. Needs the visits
+ * sorted: a village's visits of one household are adjacent. */
+static int count_months(struct rp_ctx *c)
+{
+	int nm = c->period.nmonths;
+	if (nm > 32)
+		return MQ_ERR_NOMEM; /* a period is at most a year */
+	c->month_counts = calloc((size_t)nm * (c->nvillages ? c->nvillages : 1), sizeof *c->month_counts);
+	if (!c->month_counts)
+		return MQ_ERR_NOMEM;
+	mq_day as_of[32];
+	for (int m = 0; m < nm; m++) {
+		mq_day first, last;
+		mq_period_month(&c->period, m, &first, &last, (char[8]){0});
+		as_of[m] = last < c->run_date ? last : c->run_date;
+	}
+	uint32_t months = 0; /* of the current village and household */
+	for (size_t i = 0; i < c->nvisits; i++) {
+		const struct rp_visit *x = &c->visits[i];
+		int m = mq_period_month_of(&c->period, x->date);
+		if (m >= 0) {
+			struct mq_counts *k = &c->month_counts[(size_t)m * c->nvillages + (size_t)x->village];
+			int closed = x->has_demand && x->status == MQ_ST_CLOSED && x->closed != MQ_NO_DAY;
+			int resolved = closed && x->closed <= as_of[m];
+			k->visits++;
+			k->home_visits += x->mode == MQ_MODE_HOME;
+			k->demands += x->has_demand;
+			k->resolved += resolved;
+			k->overdue += x->has_demand && !resolved && x->due != MQ_NO_DAY && x->due < as_of[m];
+			k->signed_visits += x->is_signed == 1;
+			k->sat_answers += x->satisfaction >= 0;
+			k->sat_positive += x->satisfaction == MQ_SAT_SATISFIED || x->satisfaction == MQ_SAT_BASIC;
+			for (uint32_t b = x->topics, t = 0; b; b >>= 1, t++)
+				k->topics[t] += b & 1;
+			months |= 1u << m;
+		}
+		const struct rp_visit *next = i + 1 < c->nvisits ? x + 1 : NULL;
+		if (next && next->village == x->village && next->household == x->household)
+			continue;
+		for (int b = 0; b < nm; b++)
+			if (months >> b & 1)
+				c->month_counts[(size_t)b * c->nvillages + (size_t)x->village].households_visited++;
+		months = 0;
+	}
 	return 0;
 }
 
@@ -412,6 +569,11 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 	struct visit_reader vr = {.c = c};
 	int rc = 0;
 	vr.village_keys = mq_intern_new();
+	for (int i = 0; i < FC_N; i++)
+		if (!(vr.fields[i].local = mq_intern_new())) {
+			rc = mq_fail_nomem(err, NULL, 0);
+			goto out;
+		}
 	c->nvillages = c->village.nrows;
 	c->villages = calloc(c->nvillages ? c->nvillages : 1, sizeof *c->villages);
 	if (!vr.village_keys || !c->villages) {
@@ -419,36 +581,16 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 		goto out;
 	}
 	for (size_t i = 0; i < c->nvillages; i++) {
-		char key[512];
+		char key[VILLAGE_KEY];
 		struct rp_village *v = &c->villages[i];
 		v->county = rp_cell(&c->village, i, "county");
 		v->township = rp_cell(&c->village, i, "township");
 		v->village = rp_cell(&c->village, i, "village");
 		v->row = i;
-		int n = snprintf(key, sizeof key, "%s\x1f%s", v->township, v->village);
-		if (mq_intern_id(vr.village_keys, key, (size_t)n) < 0) {
+		size_t n = village_key(key, v->township, strlen(v->township), v->village, strlen(v->village));
+		if (mq_intern_id(vr.village_keys, key, n) < 0) {
 			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
-		}
-	}
-	if (c->period.kind != MQ_PERIOD_MONTH) {
-		c->month_agg = calloc((size_t)c->period.nmonths, sizeof *c->month_agg);
-		if (!c->month_agg) {
-			rc = mq_fail_nomem(err, NULL, 0);
-			goto out;
-		}
-		for (int m = 0; m < c->period.nmonths; m++) {
-			mq_day f, l;
-			char label[8];
-			struct mq_period mp;
-			mq_period_month(&c->period, m, &f, &l, label);
-			if (f > c->run_date)
-				continue; /* a month not begun at the run date gets no summary */
-			if (mq_period_parse(label, &mp, err) ||
-			    !(c->month_agg[m] = mq_agg_new(&mp, c->run_date, NULL))) {
-				rc = mq_fail_nomem(err, NULL, 0);
-				goto out;
-			}
 		}
 	}
 	/* the period's visits (the villages' `visits` summed) in one exact
@@ -475,7 +617,13 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 			v->first = i;
 		v->count++;
 	}
+	if (c->period.kind != MQ_PERIOD_MONTH && count_months(c))
+		rc = mq_fail_nomem(err, NULL, 0);
 out:
+	for (int i = 0; i < FC_N; i++) {
+		mq_intern_free(vr.fields[i].local);
+		free(vr.fields[i].global);
+	}
 	mq_intern_free(vr.village_keys);
 	return rc;
 }
@@ -996,9 +1144,7 @@ static void ctx_free(struct rp_ctx *c)
 				   &c->assessment, &c->team, &c->facts, &c->counts, &c->rejects};
 	for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
 		free(tabs[i]->cells);
-	for (int m = 0; c->month_agg && m < c->period.nmonths; m++)
-		mq_agg_free(c->month_agg[m]);
-	free(c->month_agg);
+	free(c->month_counts);
 	free(c->villages);
 	free(c->visits);
 	free(c->files);

@@ -36,7 +36,8 @@ struct rp_visit {
 	mq_day date, due, closed;
 	uint32_t seq;                /* order in accepted.csv: ties in date order */
 	uint16_t topics;
-	int8_t mode, status, is_signed;
+	int8_t mode, status, is_signed, satisfaction;
+	int8_t has_demand;           /* 诉求 given (what the figures count as a demand) */
 };
 
 struct rp_village {
@@ -60,8 +61,10 @@ struct rp_ctx {
 	size_t nvillages;
 	struct rp_visit *visits;
 	size_t nvisits, cap_visits;
-	/* per month of the period: village figures (quarter and year runs) */
-	struct mq_agg **month_agg;
+	/* quarter and year runs: each month's village figures, as of the
+	 * month's own as-of date, counted from the visits (nmonths ×
+	 * nvillages, month-major) */
+	struct mq_counts *month_counts;
 	struct mq_template *t_summary, *t_ledger, *t_assess, *t_quality, *t_weekly;
 	struct mq_rubric *rubric;     /* the assessment's rubric file (assess.h) */
 	void (*on_page)(void *sink);  /* each page begun, for progress (may be NULL) */

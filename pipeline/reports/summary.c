@@ -121,19 +121,13 @@ static int fill_figures(struct rp_ctx *c, struct mq_data *d, const char *townshi
 			if (strcmp(rp_cell(&c->township, i, "township"), township) == 0)
 				fig_from_csv(&c->township, i, tf);
 	} else {
-		size_t na = 0;
-		const struct mq_summary_row *rows = mq_agg_villages(c->month_agg[m->index], &na);
+		const struct mq_counts *month = c->month_counts + (size_t)m->index * c->nvillages;
 		struct mq_counts sum = {0};
 		long long reg_sum = 0;
 		int reg_any = 0;
 		for (size_t i = 0; i < nv; i++) {
 			const struct rp_village *v = &c->villages[vf[i].village];
-			struct mq_counts zero = {0};
-			const struct mq_counts *k = &zero;
-			for (size_t j = 0; j < na; j++)
-				if (strcmp(rows[j].township, v->township) == 0 &&
-				    strcmp(rows[j].village, v->village) == 0)
-					k = &rows[j].c;
+			const struct mq_counts *k = &month[vf[i].village];
 			const char *reg = rp_cell(&c->village, v->row, "households_registered");
 			long long r = *reg ? atoll(reg) : 0;
 			fig_from_counts(k, *reg != '\0', r, &vf[i].f);

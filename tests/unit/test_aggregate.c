@@ -23,6 +23,8 @@ struct r {
 	int mode, sat, unsigned_, status;
 	const char *demand, *due, *closed;
 	uint32_t topics;
+	uint32_t hset;   /* mq_record.household_set, household_no */
+	int hno;
 };
 
 static int add(struct mq_agg *agg, struct r x)
@@ -46,6 +48,8 @@ static int add(struct mq_agg *agg, struct r x)
 	rec.household_type = 0;
 	rec.is_signed = !x.unsigned_;
 	rec.topics = x.topics;
+	rec.household_set = x.hset;
+	rec.household_no = x.hno;
 	return mq_agg_add(agg, &rec);
 }
 
@@ -662,6 +666,28 @@ static void test_partial_round_trip(void)
 	mq_reference_free(&ref);
 }
 
+/* A validator's household numbers spare the aggregator a lookup per
+ * record; another validator's numbers (or none) must not be taken for them. */
+static void test_household_numbers(void)
+{
+	struct mq_agg *agg = agg_for("2024", "2024-12-31", NULL);
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-01", .hh = "H1", .hset = 5, .hno = 0 }), 0);
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-02", .hh = "H2", .hset = 5, .hno = 1 }), 0);
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-03", .hh = "H1", .hset = 5, .hno = 0 }), 0);
+	/* number 0 of another validator is another household */
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-04", .hh = "H3", .hset = 6, .hno = 0 }), 0);
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-05", .hh = "H4" }), 0);
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-06", .hh = "H2", .hset = 5, .hno = 1 }), 0);
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-07", .hh = "H4", .hset = 5, .hno = 2 }), 0);
+	const struct mq_summary_row *v = village(agg, "甲镇", "一村");
+	CHECK(v != NULL);
+	if (v) {
+		CHECK_INT(v->c.visits, 7);
+		CHECK_INT(v->c.households_visited, 4);
+	}
+	mq_agg_free(agg);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/mq_test_agg.XXXXXX");
@@ -676,6 +702,7 @@ int main(void)
 	test_coverage_pairs();
 	test_sums_property();
 	test_partial_round_trip();
+	test_household_numbers();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd))

@@ -52,6 +52,16 @@ uint32_t mq_hashmap_find(const struct mq_hashmap *m, uint64_t h, const void *key
  * cannot grow (the table then is as it was, without entry). */
 int mq_hashmap_insert(struct mq_hashmap *m, uint64_t h, size_t pos, uint32_t entry);
 
+/* For a caller that can list its entries faster than the table can (in
+ * the order they lie in memory, not the slot order): mq_hashmap_full says
+ * whether the next insert would double the table; mq_hashmap_empty_to
+ * empties it into nslots slots (a power of two, above the entries to come;
+ * returns 0 or -1 on OOM, the table then as it was), and mq_hashmap_put_new
+ * puts back an entry known to be absent, comparing none. */
+int mq_hashmap_full(const struct mq_hashmap *m);
+int mq_hashmap_empty_to(struct mq_hashmap *m, size_t nslots);
+void mq_hashmap_put_new(struct mq_hashmap *m, uint64_t h, uint32_t entry);
+
 /* Hints for a lookup a few records ahead (they change no result): the
  * home slot of h into the cache, and the entry in it (MQ_HASHMAP_NONE when
  * empty), whose storage the caller may then load early. */

@@ -107,6 +107,13 @@ struct mq_record {
 	uint32_t topics;                /* bit per enum mq_topic */
 	int is_signed;                  /* 1 是, 0 否 */
 	int has_income;
+	/* The household as the validator that accepted the record numbered it
+	 * (validate.h): household_set names that validator's numbering (0:
+	 * none, as in a record read back or built elsewhere), household_no the
+	 * household's number in it. An aggregator fed by that validator looks
+	 * the household up once per household instead of once per record. */
+	uint32_t household_set;
+	int32_t household_no;
 };
 
 #endif
