@@ -1088,39 +1088,14 @@ static int cell_valid(const struct row *r, size_t i)
 /* ---- visit records ---- */
 
 struct visit_reader {
-	const char *source;
-	const struct mq_ingest_opts *opts;
-	mq_record_fn fn;
-	void *ctx;
-	struct mq_ingest_stats *stats;
+	struct mq_visit_reader r;   /* source, callbacks and the header's columns */
 	int have_header;            /* the column map is built (by the reader's thread with prepare) */
 	int header_passed;          /* the caller's side has seen the header row */
-	size_t ncols;
-	int *col_field;             /* column -> field or -1 */
-	struct mq_buf header_bytes;
-	const char **headers;
 };
 
 static int take_header(struct visit_reader *v, const struct row *r)
 {
-	v->ncols = r->ncells;
-	v->col_field = malloc((v->ncols ? v->ncols : 1) * sizeof *v->col_field);
-	v->headers = malloc((v->ncols ? v->ncols : 1) * sizeof *v->headers);
-	size_t *off = malloc((v->ncols ? v->ncols : 1) * sizeof *off);
-	int rc = !v->col_field || !v->headers || !off ? MQ_ERR_NOMEM : 0;
-	for (size_t i = 0; !rc && i < v->ncols; i++) {
-		off[i] = v->header_bytes.len;
-		rc = mq_buf_add(&v->header_bytes, r->cell[i], r->len[i] + 1); /* with its NUL */
-	}
-	for (size_t i = 0; !rc && i < v->ncols; i++) {
-		const char *h;
-		size_t hl = mq_trim(r->cell[i], r->len[i], &h);
-		v->headers[i] = v->header_bytes.data + off[i];
-		v->col_field[i] = mq_field_lookup(h, hl);
-		if (v->col_field[i] < 0 && v->opts && v->opts->unknown_column)
-			v->opts->unknown_column(v->source, v->headers[i], v->ctx);
-	}
-	free(off);
+	int rc = mq_visit_header(&v->r, r->cell, r->len, r->ncells, 1);
 	v->have_header = !rc;
 	return rc;
 }
@@ -1133,10 +1108,10 @@ static int row_record(const struct visit_reader *v, const struct row *r, struct 
 	const char *structural = r->structural, *structural_zh = r->structural_zh;
 	if (!structural && !r->prep && row_is_blank(r))
 		return 0;
-	*rec = (struct mq_raw_record){ .source = v->source, .line = r->line };
-	if (!structural && r->ncells != v->ncols) {
-		snprintf(msg, 96, "wrong number of cells: %zu, header has %zu", r->ncells, v->ncols);
-		snprintf(msg_zh, 96, "单元格数不对：%zu个，表头有%zu个", r->ncells, v->ncols);
+	*rec = (struct mq_raw_record){ .source = v->r.source, .line = r->line };
+	if (!structural && r->ncells != v->r.ncols) {
+		snprintf(msg, 96, "wrong number of cells: %zu, header has %zu", r->ncells, v->r.ncols);
+		snprintf(msg_zh, 96, "单元格数不对：%zu个，表头有%zu个", r->ncells, v->r.ncols);
 		structural = msg;
 		structural_zh = msg_zh;
 	}
@@ -1144,9 +1119,9 @@ static int row_record(const struct visit_reader *v, const struct row *r, struct 
 	rec->structural_zh = structural_zh;
 	/* the rightmost column of a field wins, so a fixed rejects.csv, whose
 	 * leading record_id column repeats 记录编号, imports as edited */
-	size_t ncols = r->ncells < v->ncols ? r->ncells : v->ncols;
+	size_t ncols = r->ncells < v->r.ncols ? r->ncells : v->r.ncols;
 	for (size_t i = 0; i < ncols; i++) {
-		int f = v->col_field[i];
+		int f = v->r.col_field[i];
 		if (f < 0)
 			continue;
 		rec->value[f] = r->cell[i];
@@ -1156,8 +1131,8 @@ static int row_record(const struct visit_reader *v, const struct row *r, struct 
 	rec->ncells = r->ncells;
 	rec->cells = r->cell;
 	rec->cell_len = r->len;
-	rec->headers = v->headers;
-	rec->nheaders = v->ncols;
+	rec->headers = v->r.headers;
+	rec->nheaders = v->r.ncols;
 	return 1;
 }
 
@@ -1171,7 +1146,7 @@ static int prep_visit_row(const struct row *r, int spare, struct mq_buf *out, vo
 		return r->structural ? 0 : take_header(v, r);
 	if (!row_record(v, r, &rec, msg, msg_zh))
 		return 0;
-	return v->opts->prepare(&rec, spare, out, v->opts->prepare_ctx);
+	return v->r.opts->prepare(&rec, spare, out, v->r.opts->prepare_ctx);
 }
 
 static int on_visit_row(const struct row *r, void *ctx)
@@ -1184,29 +1159,27 @@ static int on_visit_row(const struct row *r, void *ctx)
 		return v->have_header ? 0 : take_header(v, r) ? MQ_ERR_NOMEM : 0;
 	}
 	if (!row_record(v, r, &rec, msg, msg_zh)) {
-		if (v->stats)
-			v->stats->blank_rows++;
+		if (v->r.stats)
+			v->r.stats->blank_rows++;
 		return 0;
 	}
 	rec.prepared = r->prep;
-	if (v->stats)
-		v->stats->records++;
-	return v->fn(&rec, v->ctx);
+	if (v->r.stats)
+		v->r.stats->records++;
+	return v->r.fn(&rec, v->r.ctx);
 }
 
 int mq_ingest_csv_fp(FILE *fp, const char *path, const struct mq_ingest_opts *opts,
 		     mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
 	const char *slash = strrchr(path, '/');
-	struct visit_reader v = { .source = slash ? slash + 1 : path, .opts = opts, .fn = fn,
-				  .ctx = ctx, .stats = stats, .header_bytes = MQ_BUF_INIT };
+	struct visit_reader v = { .r = { .source = slash ? slash + 1 : path, .opts = opts, .fn = fn,
+					 .ctx = ctx, .stats = stats, .header_bytes = MQ_BUF_INIT } };
 	int rc = read_rows(fp, path, opts, opts && opts->prepare ? prep_visit_row : NULL, on_visit_row, &v, ctx,
 			   stats, err);
 	if (rc == MQ_ERR_NOMEM)
 		mq_fail(err, rc, path, 0, "%s", mq_nomem_message);
-	free(v.col_field);
-	free(v.headers);
-	mq_buf_free(&v.header_bytes);
+	mq_visit_reader_free(&v.r);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
  * a message instead of read for ever. */
 #include "minqing/core/buf.h"
 #include "minqing/core/error.h"
+#include "minqing/core/utf8.h"
 #include "minqing/ingest/ingest.h"
 #include "ingest_internal.h"
 
@@ -519,6 +520,38 @@ int mq_ingest_xml(const char *path, const struct mq_ingest_opts *opts,
 }
 
 /* ---- folders ---- */
+
+int mq_visit_header(struct mq_visit_reader *v, const char *const *cells, const size_t *lens, size_t n,
+		    int empty_unknown)
+{
+	v->ncols = n;
+	v->col_field = malloc((n ? n : 1) * sizeof *v->col_field);
+	v->headers = malloc((n ? n : 1) * sizeof *v->headers);
+	size_t *off = malloc((n ? n : 1) * sizeof *off);
+	int rc = !v->col_field || !v->headers || !off ? MQ_ERR_NOMEM : 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		off[i] = v->header_bytes.len;
+		rc = mq_buf_add(&v->header_bytes, cells[i] ? cells[i] : "", cells[i] ? lens[i] : 0) ||
+		     mq_buf_addc(&v->header_bytes, '\0') ? MQ_ERR_NOMEM : 0;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *h;
+		v->headers[i] = v->header_bytes.data + off[i];
+		size_t hl = mq_trim(v->headers[i], cells[i] ? lens[i] : 0, &h);
+		v->col_field[i] = mq_field_lookup(h, hl);
+		if (v->col_field[i] < 0 && (hl || empty_unknown) && v->opts && v->opts->unknown_column)
+			v->opts->unknown_column(v->source, v->headers[i], v->ctx);
+	}
+	free(off);
+	return rc;
+}
+
+void mq_visit_reader_free(struct mq_visit_reader *v)
+{
+	free(v->col_field);
+	free(v->headers);
+	mq_buf_free(&v->header_bytes);
+}
 
 static int cmp_str(const void *a, const void *b)
 {

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "minqing/core/buf.h"
 #include "minqing/ingest/ingest.h"
 
 enum mq_kind {
@@ -35,6 +36,27 @@ int mq_ingest_csv_fp(FILE *fp, const char *path, const struct mq_ingest_opts *op
 int mq_ingest_xml_fp(FILE *fp, const char *path, const struct mq_ingest_opts *opts,
 		     mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err);
 
+/* What a reader of visit records (csv.c, sheet.c) keeps: where its
+ * records go and its header row, mapped to the contract's fields. */
+struct mq_visit_reader {
+	const char *source;
+	const struct mq_ingest_opts *opts;
+	mq_record_fn fn;
+	void *ctx;
+	struct mq_ingest_stats *stats;
+	size_t ncols;
+	int *col_field;             /* column -> field or -1 */
+	struct mq_buf header_bytes;
+	const char **headers;       /* NUL-terminated copies in header_bytes */
+};
+/* Takes n header cells (cells[i] NULL: empty) as v's columns; a header
+ * that names no field goes to opts->unknown_column (an empty one only
+ * when empty_unknown). Returns 0 or MQ_ERR_NOMEM. */
+int mq_visit_header(struct mq_visit_reader *v, const char *const *cells, const size_t *lens, size_t n,
+		    int empty_unknown);
+/* Frees what mq_visit_header allocated (not v itself). */
+void mq_visit_reader_free(struct mq_visit_reader *v);
+
 /* A workbook: either fd of a regular file (read with pread) or mem/size,
  * the whole input in memory (mem NULL for the fd). */
 struct mq_wb_source {
@@ -46,10 +68,12 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 		   mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err);
 
 /* Shared by the workbook readers: the sheet cells of one row in column
- * order (NULL: empty) turned into records, header detection included. */
+ * order (NULL: empty) turned into records, header detection included.
+ * valid_text: the reader hands over valid UTF-8 only (libxml2 checks
+ * every character of an .xlsx), so the cells need no second look. */
 struct mq_sheet_rows;
 struct mq_sheet_rows *mq_sheet_rows_new(const char *source, const struct mq_ingest_opts *opts,
-					mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats);
+					mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, int valid_text);
 /* Hands over one sheet row (line = its row number). Returns 0, the record
  * callback's non-zero value or MQ_ERR_NOMEM. */
 int mq_sheet_row(struct mq_sheet_rows *s, long line, const char *const *cells, const size_t *lens,

@@ -19,50 +19,36 @@
 #define HEADER_MIN_FIELDS 5
 
 struct mq_sheet_rows {
-	const char *source;
-	const struct mq_ingest_opts *opts;
-	mq_record_fn fn;
-	void *ctx;
-	struct mq_ingest_stats *stats;
-	int found;
-	size_t ncols;
-	int *col_field;
-	struct mq_buf header_bytes;
-	const char **headers;
+	struct mq_visit_reader r;   /* source, callbacks and the header's columns */
+	int found;                  /* the header row is taken */
+	int valid_text;             /* every cell is valid UTF-8 already */
 	const char **cells;         /* a record's cells, header width at least */
 	size_t *lens;
 	size_t acells;
 };
 
 struct mq_sheet_rows *mq_sheet_rows_new(const char *source, const struct mq_ingest_opts *opts,
-					mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats)
+					mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, int valid_text)
 {
 	struct mq_sheet_rows *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
-	*s = (struct mq_sheet_rows){ .source = source, .opts = opts, .fn = fn, .ctx = ctx, .stats = stats,
-				     .header_bytes = MQ_BUF_INIT };
+	*s = (struct mq_sheet_rows){ .r = { .source = source, .opts = opts, .fn = fn, .ctx = ctx, .stats = stats,
+					    .header_bytes = MQ_BUF_INIT },
+				     .valid_text = valid_text };
 	return s;
-}
-
-static void sheet_rows_free(struct mq_sheet_rows *s)
-{
-	if (!s)
-		return;
-	free(s->col_field);
-	free(s->headers);
-	free(s->cells);
-	free(s->lens);
-	mq_buf_free(&s->header_bytes);
-	free(s);
 }
 
 int mq_sheet_rows_end(struct mq_sheet_rows *s, int rc)
 {
-	if (!rc && !s->found && s->opts && s->opts->sheet)
-		rc = s->opts->sheet(s->source, "前10行中没有可识别的表头（至少5个字段名），未读取",
-				    "no header row (5 or more field names) in the first 10 rows, not read", s->ctx);
-	sheet_rows_free(s);
+	const struct mq_visit_reader *v = &s->r;
+	if (!rc && !s->found && v->opts && v->opts->sheet)
+		rc = v->opts->sheet(v->source, "前10行中没有可识别的表头（至少5个字段名），未读取",
+				    "no header row (5 or more field names) in the first 10 rows, not read", v->ctx);
+	mq_visit_reader_free(&s->r);
+	free(s->cells);
+	free(s->lens);
+	free(s);
 	return rc;
 }
 
@@ -77,50 +63,26 @@ static int count_fields(const char *const *cells, const size_t *lens, size_t n)
 	return k;
 }
 
-static int take_header(struct mq_sheet_rows *s, const char *const *cells, const size_t *lens, size_t n)
-{
-	s->ncols = n;
-	s->col_field = malloc((n ? n : 1) * sizeof *s->col_field);
-	s->headers = malloc((n ? n : 1) * sizeof *s->headers);
-	size_t *off = malloc((n ? n : 1) * sizeof *off);
-	int rc = !s->col_field || !s->headers || !off ? MQ_ERR_NOMEM : 0;
-	for (size_t i = 0; !rc && i < n; i++) {
-		off[i] = s->header_bytes.len;
-		rc = mq_buf_add(&s->header_bytes, cells[i] ? cells[i] : "", cells[i] ? lens[i] : 0) ||
-		     mq_buf_addc(&s->header_bytes, '\0') ? MQ_ERR_NOMEM : 0;
-	}
-	for (size_t i = 0; !rc && i < n; i++) {
-		const char *h;
-		s->headers[i] = s->header_bytes.data + off[i];
-		size_t hl = mq_trim(s->headers[i], strlen(s->headers[i]), &h);
-		s->col_field[i] = hl ? mq_field_lookup(h, hl) : -1;
-		if (s->col_field[i] < 0 && hl && s->opts && s->opts->unknown_column)
-			s->opts->unknown_column(s->source, s->headers[i], s->ctx);
-	}
-	free(off);
-	s->found = !rc;
-	return rc;
-}
-
 int mq_sheet_row(struct mq_sheet_rows *s, long line, const char *const *cells, const size_t *lens,
 		 size_t ncells)
 {
 	if (!s->found) {
 		if (line > HEADER_ROWS || count_fields(cells, lens, ncells) < HEADER_MIN_FIELDS)
 			return 0;
-		int rc = take_header(s, cells, lens, ncells);
-		if (!rc && s->opts && s->opts->sheet)
-			rc = s->opts->sheet(s->source, NULL, NULL, s->ctx);
+		int rc = mq_visit_header(&s->r, cells, lens, ncells, 0);
+		s->found = !rc;
+		if (!rc && s->r.opts && s->r.opts->sheet)
+			rc = s->r.opts->sheet(s->r.source, NULL, NULL, s->r.ctx);
 		return rc;
 	}
 	/* the cells a record keeps: the header's width, and any cell past it with text */
-	size_t n = s->ncols, last = ncells;
+	size_t n = s->r.ncols, last = ncells;
 	const char *t;
 	while (last && !(cells[last - 1] && mq_trim(cells[last - 1], lens[last - 1], &t)))
 		last--;                      /* from the right: one trim a row when the last cell has text */
 	if (!last) {
-		if (s->stats)
-			s->stats->blank_rows++;
+		if (s->r.stats)
+			s->r.stats->blank_rows++;
 		return 0;
 	}
 	if (last > n)
@@ -128,27 +90,27 @@ int mq_sheet_row(struct mq_sheet_rows *s, long line, const char *const *cells, c
 	if (n > s->acells &&
 	    mq_resize_pair((void **)&s->cells, sizeof *s->cells, (void **)&s->lens, sizeof *s->lens, &s->acells, n * 2))
 		return MQ_ERR_NOMEM;
-	struct mq_raw_record rec = { .source = s->source, .line = line };
+	struct mq_raw_record rec = { .source = s->r.source, .line = line };
 	for (size_t i = 0; i < n; i++) {
 		int has = i < ncells && cells[i];
 		s->cells[i] = has ? cells[i] : "";
 		s->lens[i] = has ? lens[i] : 0;
-		int f = i < s->ncols ? s->col_field[i] : -1;
+		int f = i < s->r.ncols ? s->r.col_field[i] : -1;
 		if (f >= 0 && has) {
 			/* the rightmost column of a field wins, as in CSV */
 			rec.value[f] = cells[i];
 			rec.len[f] = lens[i];
-			rec.bad_text[f] = !mq_utf8_valid(cells[i], lens[i]);
+			rec.bad_text[f] = !s->valid_text && !mq_utf8_valid(cells[i], lens[i]);
 		}
 	}
 	rec.ncells = n;
 	rec.cells = s->cells;
 	rec.cell_len = s->lens;
-	rec.headers = s->headers;
-	rec.nheaders = s->ncols;
-	if (s->stats)
-		s->stats->records++;
-	return s->fn(&rec, s->ctx);
+	rec.headers = s->r.headers;
+	rec.nheaders = s->r.ncols;
+	if (s->r.stats)
+		s->r.stats->records++;
+	return s->r.fn(&rec, s->r.ctx);
 }
 
 /* Excel's General format, which shows at most 15 significant digits. */

@@ -120,7 +120,7 @@ int mq_ingest_xls(const char *path, const char *source_name, const struct mq_ing
 			rc = MQ_ERR_NOMEM;
 			break;
 		}
-		struct mq_sheet_rows *sr = mq_sheet_rows_new(source.data, opts, fn, ctx, stats);
+		struct mq_sheet_rows *sr = mq_sheet_rows_new(source.data, opts, fn, ctx, stats, 0);
 		if (!sr) {
 			rc = MQ_ERR_NOMEM;
 			break;

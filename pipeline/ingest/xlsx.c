@@ -20,6 +20,7 @@
  * format on the cell's style) as YYYY-MM-DD in the workbook's 1900 or 1904
  * system, booleans TRUE/FALSE, error cells (#N/A) empty, formulas by their
  * cached value, rich-text runs joined, phonetic runs left out. */
+#include "minqing/core/bgwrite.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/bytes.h"
 #include "minqing/core/date.h"
@@ -39,6 +40,7 @@
 #include <unzip.h>
 
 #define CHUNK (256 << 10)              /* inflated bytes handed to the parser at once */
+#define NAHEAD 4                       /* chunks a worksheet is inflated ahead */
 #define MAX_STRINGS_BYTES (1LL << 30)  /* the shared-string table */
 #define MAX_CELL_BYTES (256 << 10)     /* Excel holds 32,767 characters a cell */
 #define MAX_ROW_BYTES (16 << 20)
@@ -145,6 +147,7 @@ struct reader {
 	unzFile zf;
 	char *chunk;
 	struct mq_error *err;
+	int ahead;                   /* inflate on a thread of its own (a worksheet) */
 };
 
 /* The shared-string table, filled by its own thread while the first sheet
@@ -249,9 +252,104 @@ static int open_member(unzFile zf, const char *name)
 	return unzOpenCurrentFile(zf) == UNZ_OK ? 0 : -2;
 }
 
+/* A member inflated ahead by a thread of its own into NAHEAD chunks, so
+ * that the parsing thread, the longest, only parses: the inflater fills
+ * chunk filled % NAHEAD while the parser reads the ones before it. */
+struct inflater {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unzFile zf;
+	char *buf[NAHEAD];
+	int len[NAHEAD];             /* unzReadCurrentFile's return: 0 the end, < 0 damage */
+	unsigned long filled, taken;
+	int stop;
+	pthread_t tid;
+};
+
+static void *inflate_ahead(void *arg)
+{
+	struct inflater *f = arg;
+	for (int k = 1; k > 0;) {
+		pthread_mutex_lock(&f->mu);
+		while (f->filled - f->taken == NAHEAD && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		int stop = f->stop;
+		pthread_mutex_unlock(&f->mu);
+		if (stop)
+			break;
+		int slot = (int)(f->filled % NAHEAD);
+		k = unzReadCurrentFile(f->zf, f->buf[slot], CHUNK);
+		pthread_mutex_lock(&f->mu);
+		f->len[slot] = k;
+		f->filled++;
+		pthread_cond_signal(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+	}
+	return NULL;
+}
+
+/* Starts the inflater on the member open in zf. Returns 0, or -1 when
+ * there is no memory or thread for it (the caller inflates itself). */
+static int inflater_start(struct inflater *f, unzFile zf)
+{
+	*f = (struct inflater){ .zf = zf };
+	for (int i = 0; i < NAHEAD; i++)
+		if (!(f->buf[i] = malloc(CHUNK)))
+			goto fail;
+	if (pthread_mutex_init(&f->mu, NULL))
+		goto fail;
+	if (pthread_cond_init(&f->cv, NULL)) {
+		pthread_mutex_destroy(&f->mu);
+		goto fail;
+	}
+	if (!mq_thread_start(&f->tid, inflate_ahead, f))
+		return 0;
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+fail:
+	for (int i = 0; i < NAHEAD; i++)
+		free(f->buf[i]);
+	return -1;
+}
+
+/* Stops the inflater (wherever it is in the member) and frees it. */
+static void inflater_end(struct inflater *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->tid, NULL);
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+	for (int i = 0; i < NAHEAD; i++)
+		free(f->buf[i]);
+}
+
+/* The member's next inflated bytes into *p, the chunk before them given
+ * back (f NULL: inflated here into r->chunk). Returns their length, 0 at
+ * the end, negative when the member is damaged. */
+static int next_chunk(struct reader *r, struct inflater *f, int first, const char **p)
+{
+	if (!f) {
+		*p = r->chunk;
+		return unzReadCurrentFile(r->zf, r->chunk, CHUNK);
+	}
+	pthread_mutex_lock(&f->mu);
+	if (!first)
+		f->taken++;
+	while (f->filled == f->taken)
+		pthread_cond_wait(&f->cv, &f->mu);
+	pthread_cond_signal(&f->cv);
+	int slot = (int)(f->taken % NAHEAD);
+	pthread_mutex_unlock(&f->mu);
+	*p = f->buf[slot];
+	return f->len[slot];
+}
+
 /* Streams the member name through sax into b, chunk by chunk as minizip
- * inflates it. Returns 0, 1 when the member is absent, the callbacks' code
- * or damaged(). */
+ * inflates it (on a thread of its own when r->ahead). Returns 0, 1 when
+ * the member is absent, the callbacks' code or damaged(). */
 static int parse_member(struct xlsx *x, struct reader *r, const char *name, xmlSAXHandler *sax,
 			struct sax_base *b)
 {
@@ -262,28 +360,36 @@ static int parse_member(struct xlsx *x, struct reader *r, const char *name, xmlS
 	sax->initialized = XML_SAX2_MAGIC;
 	sax->serror = (xmlStructuredErrorFunc)quiet_errors;
 	sax->internalSubset = on_doctype;
+	struct inflater inf, *f = r->ahead && !inflater_start(&inf, r->zf) ? &inf : NULL;
+	const char *p;
+	int k = next_chunk(r, f, 1, &p);
 	/* the first 4 bytes tell libxml2 the encoding */
-	int k = unzReadCurrentFile(r->zf, r->chunk, 4);
-	b->ctxt = k < 0 ? NULL : xmlCreatePushParserCtxt(sax, b, r->chunk, k, name);
-	if (!b->ctxt) {
-		unzCloseCurrentFile(r->zf);
-		return k < 0 ? damaged_to(x, r->err, name) : MQ_ERR_NOMEM;
-	}
-	/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE */
-	xmlCtxtUseOptions(b->ctxt, XML_OPTS);
-	while (!b->done && !b->damaged) {
-		k = unzReadCurrentFile(r->zf, r->chunk, CHUNK);
-		if (k < 0) {
-			b->damaged = 1;
-			break;
+	int off = k < 0 ? 0 : k < 4 ? k : 4;
+	b->ctxt = k < 0 ? NULL : xmlCreatePushParserCtxt(sax, b, p, off, name);
+	if (b->ctxt)
+		/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE */
+		xmlCtxtUseOptions(b->ctxt, XML_OPTS);
+	while (b->ctxt && !b->done && !b->damaged) {
+		if (off == k && k) {
+			k = next_chunk(r, f, 0, &p);
+			off = 0;
+			if (k < 0) {
+				b->damaged = 1;
+				break;
+			}
 		}
-		int ret = xmlParseChunk(b->ctxt, r->chunk, k, k == 0);
+		int ret = xmlParseChunk(b->ctxt, p + off, k - off, k == 0);
+		off = k;
 		if (!b->done && parse_failed(b->ctxt, ret))
 			b->damaged = 1;
 		if (k == 0)
 			break;
 	}
+	if (f)
+		inflater_end(f);
 	unzCloseCurrentFile(r->zf);
+	if (!b->ctxt)
+		return k < 0 ? damaged_to(x, r->err, name) : MQ_ERR_NOMEM;
 	xmlFreeParserCtxt(b->ctxt);
 	b->ctxt = NULL;
 	if (b->rc)
@@ -743,6 +849,7 @@ enum cell_type { T_N, T_S, T_B, T_E, T_D, T_OTHER };
 #define SHARED ((size_t)-1)          /* a cell's len: off is a shared string's index */
 #define PREFETCH_CELLS 16
 #define PREFETCH_ROWS 2
+#define NDATES 256                   /* a sheet's dates remembered formatted */
 
 /* Rows parsed and not yet checked: the cells of many rows, texts copied
  * into bytes (shared strings by pointer). */
@@ -783,9 +890,27 @@ struct sheet_sax {
 	enum cell_type type;
 	int in_row, in_cell, in_v, in_t, in_rph, has_value, overflow;
 	struct mq_buf val;           /* the cell's <v> or inline text */
-	long date_serial;            /* the last date formatted, and its text */
-	char date_text[40];
+	struct date_memo {           /* dates formatted, by serial % NDATES */
+		long serial;
+		size_t len;
+		char text[40];
+	} dates[NDATES];
 };
+
+/* n bytes of s onto b (a buffer without a cap), in place while they fit:
+ * a cell's few bytes cost no call. NUL-terminated as mq_buf_add leaves
+ * it; nul: a NUL of its own after them, counted in len. */
+static inline int buf_put(struct mq_buf *b, const char *s, size_t n, int nul)
+{
+	if (b->len + n + (size_t)nul + 1 > b->alloc && mq_buf_reserve(b, n + (size_t)nul))
+		return MQ_ERR_NOMEM;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	if (nul)
+		b->data[b->len++] = '\0';
+	b->data[b->len] = '\0';
+	return 0;
+}
 
 /* Room for column col; the columns before it not yet set are empty. */
 static int row_col(struct sheet_sax *st, size_t col)
@@ -809,9 +934,13 @@ static int row_col(struct sheet_sax *st, size_t col)
 		st->str = s;
 		st->acols = na;
 	}
+	/* len too: a len of SHARED left from an earlier row would send the
+	 * checking side to wait for a string that does not exist, that is for
+	 * the whole table */
 	for (size_t i = st->ncols; i < need; i++) {
 		st->off[i] = (size_t)-1;
 		st->str[i] = NULL;
+		st->len[i] = 0;
 	}
 	st->ncols = need;
 	return 0;
@@ -842,7 +971,7 @@ static int row_set(struct sheet_sax *st, size_t col, const char *s, size_t n)
 	st->str[col] = NULL;
 	st->off[col] = bytes->len;
 	st->len[col] = n;
-	return mq_buf_add(bytes, s, n) || mq_buf_addc(bytes, '\0') ? MQ_ERR_NOMEM : 0;
+	return buf_put(bytes, s, n, 1);
 }
 
 /* Hands the filled batch to the checker and takes the next free one.
@@ -893,17 +1022,18 @@ static long ref_col(const char *ref, size_t n)
 
 static enum cell_type cell_type(const char *t, size_t n)
 {
-	if (!t || attr_is(t, n, "n"))
+	if (!t)
 		return T_N;
-	if (attr_is(t, n, "s"))
-		return T_S;
-	if (attr_is(t, n, "b"))
-		return T_B;
-	if (attr_is(t, n, "e"))
-		return T_E;
-	if (attr_is(t, n, "d"))
-		return T_D;
-	return T_OTHER;
+	if (n != 1)
+		return T_OTHER;              /* str, inlineStr */
+	switch (t[0]) {
+	case 'n': return T_N;
+	case 's': return T_S;
+	case 'b': return T_B;
+	case 'e': return T_E;
+	case 'd': return T_D;
+	default: return T_OTHER;
+	}
 }
 
 /* A plain integer of at most 15 digits, as General shows it already. */
@@ -947,11 +1077,13 @@ static int cell_end(struct sheet_sax *st)
 		}
 		if (date && d >= 0 && d < 2958466) {
 			long serial = (long)floor(d);
-			if (serial != st->date_serial) {
-				format_date(d, x->date1904, st->date_text);
-				st->date_serial = serial;
+			struct date_memo *m = &st->dates[serial % NDATES];
+			if (m->serial != serial) {
+				format_date(d, x->date1904, m->text);
+				m->serial = serial;
+				m->len = strlen(m->text);
 			}
-			return row_set(st, (size_t)st->col, st->date_text, strlen(st->date_text));
+			return row_set(st, (size_t)st->col, m->text, m->len);
 		}
 		mq_sheet_general(d, num);
 		return row_set(st, (size_t)st->col, num, strlen(num));
@@ -974,7 +1106,12 @@ static int cell_end(struct sheet_sax *st)
 	case T_E:
 		return 0;                    /* #N/A and the like: no value */
 	case T_D:
-		vlen = vlen > 10 ? 10 : vlen;   /* ISO 8601: the date part */
+		if (vlen > 10) {
+			/* ISO 8601: the date part, cut at a character's start */
+			vlen = 10;
+			while (vlen > 0 && (v[vlen] & 0xC0) == 0x80)
+				vlen--;
+		}
 		break;
 	case T_OTHER:
 		break;
@@ -1085,7 +1222,7 @@ static void sheet_text(void *ctx, const xmlChar *s, int n)
 			k--;
 		st->overflow = 1;
 	}
-	if (mq_buf_add(&st->val, s, k))
+	if (buf_put(&st->val, (const char *)s, k, 0))
 		sax_stop(&st->b, MQ_ERR_NOMEM);
 }
 
@@ -1187,8 +1324,10 @@ static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *
 	struct relay r = { .done = 0 };
 	struct mq_error perr = { 0 }, *caller_err = x->err;
 	/* the parsing thread has its own error */
-	struct producer p = { .x = x, .rd = { x->rd.zf, x->rd.chunk, &perr }, .member = member };
-	p.st = (struct sheet_sax){ .relay = &r, .out = &r.batch[0], .col = -1, .style = -1, .date_serial = -1 };
+	struct producer p = { .x = x, .rd = { x->rd.zf, x->rd.chunk, &perr, 1 }, .member = member };
+	p.st = (struct sheet_sax){ .relay = &r, .out = &r.batch[0], .col = -1, .style = -1 };
+	for (int i = 0; i < NDATES; i++)
+		p.st.dates[i].serial = -1;
 	pthread_t tid;
 	int rc = 0, prc = 0;
 	size_t ready = 0;
@@ -1198,7 +1337,7 @@ static int read_sheet(struct xlsx *x, const char *member, struct mq_sheet_rows *
 		pthread_mutex_destroy(&r.mu);
 		return MQ_ERR_NOMEM;
 	}
-	if (pthread_create(&tid, NULL, produce, &p)) {
+	if (mq_thread_start(&tid, produce, &p)) {
 		rc = MQ_ERR_NOMEM;
 		goto out;
 	}
@@ -1337,7 +1476,7 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 		rc = damaged(&x, "xl/sharedStrings.xml");
 		goto out;
 	}
-	if (pthread_create(&strings_tid, NULL, read_strings, &job))
+	if (mq_thread_start(&strings_tid, read_strings, &job))
 		read_strings(&job);      /* no thread: read them first */
 	else
 		strings_thread = 1;
@@ -1361,7 +1500,7 @@ int mq_ingest_xlsx(const struct mq_wb_source *src, const char *path, const struc
 				rc = opts->sheet(source.data, zh, en, ctx);
 			continue;
 		}
-		struct mq_sheet_rows *sr = mq_sheet_rows_new(source.data, opts, fn, ctx, stats);
+		struct mq_sheet_rows *sr = mq_sheet_rows_new(source.data, opts, fn, ctx, stats, 1);
 		if (!sr) {
 			rc = MQ_ERR_NOMEM;
 			break;
