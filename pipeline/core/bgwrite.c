@@ -51,6 +51,15 @@ int mq_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
 	return rc;
 }
 
+void mq_thread_stop(pthread_t th, pthread_mutex_t *mu, pthread_cond_t *cv, int *flag)
+{
+	pthread_mutex_lock(mu);
+	*flag = 1;
+	pthread_cond_broadcast(cv);
+	pthread_mutex_unlock(mu);
+	pthread_join(th, NULL);
+}
+
 struct mq_bgwrite *mq_bgwrite_new(mq_bgwrite_fn fn, void *ctx)
 {
 	/* test-only: the same writes on the caller's thread (writer_thread.sh) */
@@ -110,10 +119,8 @@ void mq_bgwrite_free(struct mq_bgwrite *w)
 		return;
 	pthread_mutex_lock(&w->mu);
 	wait_idle(w);
-	w->quit = 1;
-	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->th, NULL);
+	mq_thread_stop(w->th, &w->mu, &w->cv, &w->quit);
 	mq_buf_free(&w->pending);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);

@@ -315,11 +315,7 @@ fail:
 /* Stops the inflater (wherever it is in the member) and frees it. */
 static void inflater_end(struct inflater *f)
 {
-	pthread_mutex_lock(&f->mu);
-	f->stop = 1;
-	pthread_cond_signal(&f->cv);
-	pthread_mutex_unlock(&f->mu);
-	pthread_join(f->tid, NULL);
+	mq_thread_stop(f->tid, &f->mu, &f->cv, &f->stop);
 	pthread_cond_destroy(&f->cv);
 	pthread_mutex_destroy(&f->mu);
 	for (int i = 0; i < NAHEAD; i++)

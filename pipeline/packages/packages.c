@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "minqing/archive/bag.h"
+#include "minqing/core/bgwrite.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/date.h"
 #include "minqing/core/error.h"
@@ -708,7 +709,7 @@ static int write_packages(struct stage *s, struct mq_error *err)
 		if (nthreads > 16)
 			nthreads = 16;
 		for (size_t t = 1; t < nthreads; t++)
-			if (pthread_create(&tid[started], NULL, worker, &p) == 0)
+			if (mq_thread_start(&tid[started], worker, &p) == 0)
 				started++;
 		worker(&p); /* this thread works too */
 		for (size_t t = 0; t < started; t++)

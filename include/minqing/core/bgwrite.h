@@ -21,6 +21,10 @@ struct mq_bgwrite;
  * value (0 on success). The reader and writer threads start through it. */
 int mq_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
 
+/* Stops a thread started so: sets *flag to 1 under mu, wakes every waiter
+ * on cv and joins th. The thread must check *flag under mu while it waits. */
+void mq_thread_stop(pthread_t th, pthread_mutex_t *mu, pthread_cond_t *cv, int *flag);
+
 /* A writer calling fn(ctx, …) for each buffer handed over, in order.
  * NULL when the thread cannot start, or when the environment sets
  * MQ_TEST_NO_WRITER_THREAD (tests): the caller then writes itself. */
