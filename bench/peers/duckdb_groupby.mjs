@@ -4,13 +4,18 @@
 // Usage: node duckdb_groupby.mjs VISITS.csv AS_OF THREADS OUT_DIR
 // Writes the two results as CSV (so the run does the same output work as
 // minqing's figure CSVs) and prints the row counts.
+// The generated file holds malformed rows on purpose (minqing rejects them with
+// a reason); DuckDB refuses the whole file on the first one unless told to
+// skip them (ignore_errors). It reads the file once, keeping the columns the
+// group-bys use, as minqing does.
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [csv, asOf, threads, outDir] = process.argv.slice(2);
 const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
 const con = await db.connect();
-const src = `read_csv('${csv}', header = true, all_varchar = true)`;
-await con.run(`CREATE TEMP TABLE v AS SELECT * FROM ${src}`);
+const src = `read_csv('${csv}', header = true, all_varchar = true, ignore_errors = true)`;
+const columns = 'county, township, village, household_id, demand, status, closed_date, cadre_id, visit_date';
+await con.run(`CREATE TEMP TABLE v AS SELECT ${columns} FROM ${src}`);
 const village = `
   SELECT county, township, village,
          count(*) AS visits,
