@@ -119,16 +119,16 @@ int mq_hashmap_full(const struct mq_hashmap *m)
 	return (m->count + 1) * 100 > m->nslots * m->max_load;
 }
 
+/* The old slots go first: the caller lists its entries from its own
+ * storage, so old and new never need to be held at once (at 10,000,000
+ * ids that is 64 MB of the peak). */
 int mq_hashmap_empty_to(struct mq_hashmap *m, size_t nslots)
 {
-	uint32_t *slots = slots_alloc(nslots);
-	if (!slots)
-		return -1;
 	free(m->slots);
-	m->slots = slots;
-	m->nslots = nslots;
+	m->slots = slots_alloc(nslots);
+	m->nslots = m->slots ? nslots : 0;
 	m->count = 0;
-	return 0;
+	return m->slots ? 0 : -1;
 }
 
 void mq_hashmap_put_new(struct mq_hashmap *m, uint64_t h, uint32_t entry)

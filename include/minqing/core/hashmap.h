@@ -55,8 +55,9 @@ int mq_hashmap_insert(struct mq_hashmap *m, uint64_t h, size_t pos, uint32_t ent
 /* For a caller that can list its entries faster than the table can (in
  * the order they lie in memory, not the slot order): mq_hashmap_full says
  * whether the next insert would double the table; mq_hashmap_empty_to
- * empties it into nslots slots (a power of two, above the entries to come;
- * returns 0 or -1 on OOM, the table then as it was), and mq_hashmap_put_new
+ * frees the slots, then empties the table into nslots new ones (a power of
+ * two, above the entries to come; returns 0, or -1 on OOM, the table then
+ * without slots: only mq_hashmap_free may follow), and mq_hashmap_put_new
  * puts back an entry known to be absent, comparing none. */
 int mq_hashmap_full(const struct mq_hashmap *m);
 int mq_hashmap_empty_to(struct mq_hashmap *m, size_t nslots);
