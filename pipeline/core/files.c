@@ -64,9 +64,16 @@ int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err)
 
 void mq_out_write_behind(struct mq_out *o, long long written)
 {
+	int fd = fileno(o->fp);
+	/* the first 512 MB stay in the page cache but go to the disk as they
+	 * come (no wait), so the fsync of the commit has only the tail to
+	 * write: at 1,000,000 records that fsync was 0.45 s of wall time */
+	while (o->started < WB_KEEP && written - o->started >= WB_WINDOW) {
+		sync_file_range(fd, o->started, WB_WINDOW, SYNC_FILE_RANGE_WRITE);
+		o->started += WB_WINDOW;
+	}
 	if (o->behind < WB_KEEP)
 		o->behind = WB_KEEP;
-	int fd = fileno(o->fp);
 	/* one window being written back, the one before it waited for and
 	 * dropped: the writer never waits for the disk in the usual case */
 	while (written - o->behind >= 2 * WB_WINDOW) {

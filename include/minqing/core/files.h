@@ -14,6 +14,7 @@ struct mq_out {
 	FILE *fp;
 	char *path, *tmp;
 	long long behind;   /* bytes written back and dropped from the page cache */
+	long long started;  /* bytes of the first 512 MB whose writeback was started */
 };
 int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err);
 int mq_out_commit(struct mq_out *o, struct mq_error *err); /* closes, fsyncs, renames */
@@ -21,7 +22,9 @@ void mq_out_abort(struct mq_out *o);                        /* closes and unlink
 /* For a file of gigabytes written in one go: given the bytes written so
  * far, writes back and drops from the page cache what lies well behind
  * the end (past its first 512 MB), so dirty pages never pile up to where
- * the kernel throttles the writer. Best effort; errors show at commit. */
+ * the kernel throttles the writer; the first 512 MB stay cached but their
+ * writeback starts in 32 MB windows, so the commit's fsync waits for the
+ * tail only. Best effort; errors show at commit. */
 void mq_out_write_behind(struct mq_out *o, long long written);
 
 /* The render stage's index in its reports folder: which township each
