@@ -876,26 +876,22 @@ static int start_file(struct row_reader *r, char *buf, size_t n, size_t *start)
  * Returns 0 or a negative code with r->err filled. */
 static int parse_file(struct row_reader *r)
 {
+	/* the file is read straight into `block`, behind the unfinished
+	 * line the last block ended with */
 	struct mq_buf block = MQ_BUF_INIT;
 	int rc = 0;
 	size_t start, n;
-	char *buf = malloc(READ_BLOCK);
-	if (!buf)
+	if (mq_buf_reserve(&block, READ_BLOCK))
 		return MQ_ERR_NOMEM;
-	n = fread(buf, 1, READ_BLOCK, r->fp);
-	if ((rc = start_file(r, buf, n, &start)))
+	n = block.len = fread(block.data, 1, READ_BLOCK, r->fp);
+	if ((rc = start_file(r, block.data, n, &start)))
 		goto out;
 
-	/* lines: keep the unfinished tail of each block in `block` */
 	for (;;) {
-		if (mq_buf_add(&block, buf + start, n - start)) {
-			rc = MQ_ERR_NOMEM;
-			goto out;
-		}
 		r->bytes_read += (long long)n;
-		start = 0;
-		size_t pos = 0;
+		size_t pos = start;
 		char *nl;
+		start = 0;
 		while (!r->stopped && (nl = memchr(block.data + pos, '\n', block.len - pos))) {
 			size_t len = (size_t)(nl - (block.data + pos)) + 1;
 			if ((rc = feed_file_line(r, block.data + pos, len)))
@@ -920,7 +916,12 @@ static int parse_file(struct row_reader *r)
 		}
 		if (n < READ_BLOCK)
 			break;
-		n = fread(buf, 1, READ_BLOCK, r->fp);
+		if (mq_buf_reserve(&block, READ_BLOCK)) {
+			rc = MQ_ERR_NOMEM;
+			goto out;
+		}
+		n = fread(block.data + block.len, 1, READ_BLOCK, r->fp);
+		block.len += n;
 		if (n == 0)
 			break;
 	}
@@ -934,7 +935,6 @@ static int parse_file(struct row_reader *r)
 	if (r->nomem)
 		rc = MQ_ERR_NOMEM;
 out:
-	free(buf);
 	mq_buf_free(&block);
 	if (rc == MQ_ERR_NOMEM)
 		mq_fail(&r->err, rc, r->path, r->line, "%s", mq_nomem_message);
