@@ -45,7 +45,7 @@ int mq_buf_reserve(struct mq_buf *b, size_t extra)
 	return 0;
 }
 
-int mq_buf_add(struct mq_buf *b, const void *data, size_t len)
+int mq_buf_add_grow(struct mq_buf *b, const void *data, size_t len)
 {
 	int rc = mq_buf_reserve(b, len);
 	if (rc)
@@ -57,7 +57,6 @@ int mq_buf_add(struct mq_buf *b, const void *data, size_t len)
 	return 0;
 }
 
-int mq_buf_addc(struct mq_buf *b, char c) { return mq_buf_add(b, &c, 1); }
 int mq_buf_adds(struct mq_buf *b, const char *s) { return mq_buf_add(b, s, strlen(s)); }
 
 int mq_buf_printf(struct mq_buf *b, const char *fmt, ...)

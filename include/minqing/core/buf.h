@@ -3,6 +3,7 @@
 #define MINQING_CORE_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "minqing/core/error.h"
 
@@ -29,8 +30,24 @@ extern char mq_buf_slopbuf[1];
 void mq_buf_init(struct mq_buf *b);
 /* Makes room for extra more bytes (and the NUL) without changing len. */
 int mq_buf_reserve(struct mq_buf *b, size_t extra);
-int mq_buf_add(struct mq_buf *b, const void *data, size_t len);
-int mq_buf_addc(struct mq_buf *b, char c);
+/* mq_buf_add and mq_buf_addc append in place while the bytes fit (no
+ * call: the readers append every cell); mq_buf_add_grow is their way out
+ * when they do not, the same as mq_buf_reserve then the copy. */
+int mq_buf_add_grow(struct mq_buf *b, const void *data, size_t len);
+static inline int mq_buf_add(struct mq_buf *b, const void *data, size_t len)
+{
+	if (len >= b->alloc - b->len || (b->cap && b->len + len > b->cap))
+		return mq_buf_add_grow(b, data, len);
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+static inline int mq_buf_addc(struct mq_buf *b, char c)
+{
+	return mq_buf_add(b, &c, 1);
+}
 int mq_buf_adds(struct mq_buf *b, const char *s);
 int mq_buf_printf(struct mq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mq_buf_reset(struct mq_buf *b); /* len = 0, keeps memory */
