@@ -71,12 +71,38 @@ int mq_utf8_next(const char *s, size_t len, uint32_t *cp)
 	return 1;
 }
 
+/* 1 for the lead byte of a three-byte sequence that needs no check but
+ * its two continuation bytes (E1..EC, EE, EF: no overlong form, no
+ * surrogate), the run most Chinese text is made of */
+static int plain_lead3(unsigned char c)
+{
+	return c >= 0xE1 && c <= 0xEF && c != 0xED;
+}
+
 int mq_utf8_valid(const char *s, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < len) {
+#ifdef __SSE2__
+		if (i + 16 <= len) {
+			/* sixteen bytes: skip the ASCII ones before the first
+			 * byte >= 0x80; a NUL among them is no text */
+			__m128i x = _mm_loadu_si128((const __m128i *)(u + i));
+			unsigned hi = (unsigned)_mm_movemask_epi8(x);
+			unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+			unsigned before = hi ? (1u << __builtin_ctz(hi)) - 1 : 0xFFFFu;
+			if (nul & before)
+				return 0;
+			if (!hi) {
+				i += 16;
+				continue;
+			}
+			i += (size_t)__builtin_ctz(hi);
+		}
+#else
 		if (i + 8 <= len) {
-			uint64_t w = mq_load_le((const unsigned char *)s + i, 8);
+			uint64_t w = mq_load_le(u + i, 8);
 			/* eight ASCII bytes, none of them NUL */
 			if ((w & 0x8080808080808080ULL) == 0 &&
 			    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL) == 0) {
@@ -84,17 +110,17 @@ int mq_utf8_valid(const char *s, size_t len)
 				continue;
 			}
 		}
-		unsigned char c = (unsigned char)s[i];
+#endif
+		/* a run of plain three-byte characters */
+		while (i + 2 < len && plain_lead3(u[i]) && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80)
+			i += 3;
+		if (i == len)
+			break;
+		unsigned char c = u[i];
 		if (c == 0)
 			return 0; /* NUL is no character of any text a clerk types */
 		if (c < 0x80) {
 			i++;
-			continue;
-		}
-		/* most Chinese text: a three-byte sequence without the E0/ED edge cases */
-		if (c >= 0xE1 && c != 0xED && c <= 0xEF && i + 2 < len &&
-		    ((unsigned char)s[i + 1] & 0xC0) == 0x80 && ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
-			i += 3;
 			continue;
 		}
 		uint32_t cp;

@@ -1,0 +1,86 @@
+/* Unit tests of the UTF-8 check (core/utf8.h): mq_utf8_valid, which skips
+ * ASCII sixteen bytes at a time and runs of plain three-byte characters,
+ * says the same as decoding character by character, on strings built from
+ * pieces that sit at every offset of those strides: ASCII, Chinese, the
+ * edge cases of three- and four-byte sequences (E0, ED, F4), overlong
+ * forms, surrogates, truncated sequences, stray continuation bytes and NUL. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "minqing/core/utf8.h"
+
+/* the definition: every character decodes, none is NUL */
+static int valid_by_decoding(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = mq_utf8_decode(s + i, len - i, &cp);
+		if (!n || cp == 0)
+			return 0;
+		i += (size_t)n;
+	}
+	return 1;
+}
+
+struct piece {
+	const char *s;
+	size_t n;
+};
+
+static void known(void)
+{
+	CHECK(mq_utf8_valid("", 0));
+	CHECK(mq_utf8_valid("abcdefghijklmnopqrstuvwxyz", 26));
+	CHECK(mq_utf8_valid("石桥乡柳林镇民情日记石桥乡柳林镇民情日记", 60));
+	CHECK(!mq_utf8_valid("abcdefghijklmno\0", 16));        /* NUL in the sixteen bytes */
+	CHECK(!mq_utf8_valid("abcdefghijklmnopq\0rs", 20));
+	CHECK(!mq_utf8_valid("石桥乡柳林镇民情日\xe8\xae", 29));   /* cut off */
+	CHECK(!mq_utf8_valid("abcdefghijklmnop\xed\xa0\x80", 19)); /* a surrogate */
+	CHECK(!mq_utf8_valid("abcdefghijklmnop\xe0\x80\xaf", 19)); /* overlong */
+	CHECK(mq_utf8_valid("abcdefghijklmnop\xe0\xa0\x80\xed\x9f\xbf", 22));
+	CHECK(!mq_utf8_valid("中文\xff中文", 13));
+}
+
+static void agrees_with_decoding(void)
+{
+	static const struct piece pieces[] = {
+		{ "a", 1 }, { ",", 1 }, { "中", 3 }, { "文", 3 }, { "\xe3\x80\x80", 3 },
+		{ "abcdefghijklmnop", 16 }, { "\xe0\xa0\x80", 3 }, { "\xed\x9f\xbf", 3 },
+		{ "\xed\xa0\x80", 3 }, { "\xf0\x9f\x98\x80", 4 }, { "\xf4\x90\x80\x80", 4 },
+		{ "\xc3\xa9", 2 }, { "\x80", 1 }, { "\xe4\xb8", 2 }, { "\0", 1 }, { "\xff", 1 },
+		{ "\xc0\xaf", 2 }, { "\xe0\x80\xaf", 3 },
+	};
+	size_t np = sizeof pieces / sizeof pieces[0];
+	char buf[256];
+	long disagree = 0, valid = 0, invalid = 0;
+	srand(7);
+	for (int t = 0; t < 200000; t++) {
+		size_t n = 0;
+		int m = rand() % 40;
+		for (int j = 0; j < m; j++) {
+			/* mostly the common pieces, so long valid strings come up */
+			size_t k = rand() % 100 < 90 ? (size_t)(rand() % 6) : (size_t)rand() % np;
+			memcpy(buf + n, pieces[k].s, pieces[k].n);
+			n += pieces[k].n;
+		}
+		if (rand() % 4 == 0 && n)
+			n = (size_t)rand() % n; /* cut anywhere, also inside a character */
+		for (size_t off = 0; off < 3 && off <= n; off++) {
+			int want = valid_by_decoding(buf + off, n - off);
+			disagree += mq_utf8_valid(buf + off, n - off) != want;
+			valid += want;
+			invalid += !want;
+		}
+	}
+	CHECK_INT(disagree, 0);
+	CHECK(valid > 100000 && invalid > 100000); /* both answers were tried */
+}
+
+int main(void)
+{
+	known();
+	agrees_with_decoding();
+	return check_summary();
+}
