@@ -60,6 +60,7 @@ const char *const mq_code_explain_zh[MQ_NCODES] = {
 #define DUP_GRANULE ((size_t)512)
 #define DUP_MAX_ID (DUP_GRANULE - 2)
 #define DUP_HEAD 10 /* a values record: its length (4), line (4), source (2) */
+#define NORM_HEAD 4 /* the field mask in front of a values key */
 
 struct finding {
 	enum mq_code code;
@@ -77,7 +78,9 @@ struct check {
 	uint64_t (*hash)(const void *data, size_t len, uint64_t seed);
 	struct finding findings[MAX_FINDINGS];
 	int nfindings;
-	struct mq_buf norm;          /* normalised values, NUL-separated */
+	/* normalised values, NUL-terminated, after NORM_HEAD bytes kept for
+	 * the values' field mask (values_key) */
+	struct mq_buf norm;
 	size_t norm_off[MQ_NFIELDS], norm_len[MQ_NFIELDS];
 	struct mq_record rec;        /* parsed values; text set at the end */
 	uint64_t id_hash, hh_hash;
@@ -159,7 +162,7 @@ static void check_free(struct check *c)
 }
 
 static uint64_t dup_hash(void *ctx, uint32_t entry);
-static int values_key(const struct mq_record *r, struct mq_buf *out);
+static int values_key(struct check *c, const struct mq_record *r);
 static int dup_equal(void *ctx, uint32_t entry, const void *key);
 
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
@@ -480,16 +483,39 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 #define VALUES_BUF (1 << 20)
 #define VALUES_WINDOW (1 << 16)
 
-/* A record's normalised values as bytes: per field its length (absent:
- * all ones) and its text. Equal bytes, equal records. */
-static int values_key(const struct mq_record *r, struct mq_buf *out)
+/* A record's normalised values as bytes: a mask of the fields present
+ * (bit f), then each present field's text and a NUL, in field order. Equal
+ * bytes, equal records, since accepted text never holds a NUL (no reader
+ * lets one pass as valid text: E010). A clean record's norm is laid out
+ * just so, behind NORM_HEAD bytes kept for the mask: the mask goes there
+ * and norm is the key, not a copy of it (c->values is for any other
+ * layout). Sets c->values_data and c->values_len. */
+static int values_key(struct check *c, const struct mq_record *r)
 {
-	mq_buf_reset(out);
+	uint32_t mask = 0;
+	size_t at = NORM_HEAD;
+	int laid_out = c->norm.len >= NORM_HEAD;
 	for (int f = 0; f < MQ_NFIELDS; f++) {
-		uint32_t n = r->text[f] ? (uint32_t)r->len[f] : UINT32_MAX;
-		if (mq_buf_add(out, &n, sizeof n) || (r->text[f] && mq_buf_add(out, r->text[f], r->len[f])))
-			return MQ_ERR_NOMEM;
+		if (!r->text[f])
+			continue;
+		mask |= 1u << f;
+		laid_out &= r->text[f] == c->norm.data + at;
+		at += r->len[f] + 1;
 	}
+	if (laid_out && at == c->norm.len) {
+		memcpy(c->norm.data, &mask, NORM_HEAD);
+		c->values_data = c->norm.data;
+		c->values_len = c->norm.len;
+		return 0;
+	}
+	mq_buf_reset(&c->values);
+	if (mq_buf_add(&c->values, &mask, sizeof mask))
+		return MQ_ERR_NOMEM;
+	for (int f = 0; f < MQ_NFIELDS; f++)
+		if (r->text[f] && (mq_buf_add(&c->values, r->text[f], r->len[f]) || mq_buf_addc(&c->values, '\0')))
+			return MQ_ERR_NOMEM;
+	c->values_data = c->values.data;
+	c->values_len = c->values.len;
 	return 0;
 }
 
@@ -845,6 +871,8 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 	struct mq_record *r = &c->rec;
 	c->nfindings = 0;
 	mq_buf_reset(&c->norm);
+	if (mq_buf_add(&c->norm, "\0\0\0", NORM_HEAD))
+		return MQ_ERR_NOMEM;
 	*r = (struct mq_record){ .source = raw->source, .line = raw->line, .visit_date = MQ_NO_DAY,
 				 .due_date = MQ_NO_DAY, .closed_date = MQ_NO_DAY, .household_type = -1,
 				 .visit_mode = -1, .status = -1, .satisfaction = -1 };
@@ -893,11 +921,7 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 		c->hh_hash = mq_intern_hash(r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
 	c->not_in_roster = c->ref && c->ref->has_roster && r->text[MQ_F_CADRE_ID] &&
 			   !mq_ref_cadre(c->ref, r->text[MQ_F_CADRE_ID]);
-	if (values_key(r, &c->values))
-		return MQ_ERR_NOMEM;
-	c->values_data = c->values.data;
-	c->values_len = c->values.len;
-	return 0;
+	return values_key(c, r) ? MQ_ERR_NOMEM : 0;
 }
 
 /* ---- checking ahead ---- */
@@ -927,21 +951,24 @@ int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_bu
 	struct check *c = &((struct mq_preparer *)preparer)->check;
 	if (check_record(c, raw))
 		return MQ_ERR_NOMEM;
-	struct prepared head = { .clean = c->nfindings == 0 && c->norm.len + c->values.len < UINT32_MAX };
+	/* the values key is norm itself, or comes after it */
+	int apart = c->nfindings == 0 && !c->reread && c->values_data != c->norm.data;
+	size_t values_len = c->reread ? 0 : c->values_len;
+	struct prepared head = { .clean = c->nfindings == 0 && c->norm.len + values_len < UINT32_MAX };
 	if (head.clean) {
 		head.id_hash = c->id_hash;
 		head.hh_hash = c->hh_hash;
 		head.rec = c->rec;
 		for (int f = 0; f < MQ_NFIELDS; f++)
 			head.off[f] = c->rec.text[f] ? (uint32_t)c->norm_off[f] : UINT32_MAX;
-		head.values_off = c->reread ? 0 : (uint32_t)c->norm.len;
-		head.values_len = c->reread ? 0 : (uint32_t)c->values.len;
+		head.values_off = apart ? (uint32_t)c->norm.len : 0;
+		head.values_len = (uint32_t)values_len;
 		head.not_in_roster = c->not_in_roster;
 	}
 	if (mq_buf_add(out, &head, offsetof(struct prepared, text)))
 		return MQ_ERR_NOMEM;
 	if (head.clean && (mq_buf_add(out, c->norm.data, c->norm.len) ||
-			   mq_buf_add(out, c->values.data, head.values_len)))
+			   (apart && mq_buf_add(out, c->values_data, values_len))))
 		return MQ_ERR_NOMEM;
 	return 0;
 }
