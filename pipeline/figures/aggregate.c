@@ -357,12 +357,12 @@ static int32_t intern_field(struct mq_agg *agg, const struct mq_record *rec, int
 	return c->strs_id[k];
 }
 
-/* The slot of the household's string id by the number its validator gave
- * it (-1 inside: not looked up yet), NULL when the record has none from
- * the validator this aggregator follows, HH_NOMEM on OOM. */
-static int32_t hh_nomem;
+/* The household's entry by the number its validator gave it (str -1
+ * inside: not looked up yet), NULL when the record has none from the
+ * validator this aggregator follows, HH_NOMEM on OOM. */
+static struct agg_hh hh_nomem;
 #define HH_NOMEM (&hh_nomem)
-static int32_t *household_known(struct mq_agg *agg, const struct mq_record *rec)
+static struct agg_hh *household_known(struct mq_agg *agg, const struct mq_record *rec)
 {
 	if (!rec->household_set || rec->household_no < 0 || (agg->hh_set && rec->household_set != agg->hh_set))
 		return NULL;
@@ -372,7 +372,7 @@ static int32_t *household_known(struct mq_agg *agg, const struct mq_record *rec)
 	if (mq_grow((void **)&agg->hh_of, &agg->ahh_of, no + 1, sizeof *agg->hh_of))
 		return HH_NOMEM;
 	for (size_t i = old; i < agg->ahh_of; i++)
-		agg->hh_of[i] = -1;
+		agg->hh_of[i] = (struct agg_hh){ -1, -1 };
 	return &agg->hh_of[no];
 }
 
@@ -388,10 +388,10 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	/* the household: known by the validator's number when it was seen
 	 * before; else its slot in the big string table is out of cache:
 	 * start loading it now and look it up after the other fields' work */
-	int32_t *known = household_known(agg, rec);
+	struct agg_hh *known = household_known(agg, rec);
 	if (known == HH_NOMEM)
 		return MQ_ERR_NOMEM;
-	int32_t hh = known ? *known : -1;
+	int32_t hh = known ? known->str : -1;
 	const char *hs = rec->text[MQ_F_HOUSEHOLD_ID] ? rec->text[MQ_F_HOUSEHOLD_ID] : "";
 	size_t hl = rec->text[MQ_F_HOUSEHOLD_ID] ? rec->len[MQ_F_HOUSEHOLD_ID] : 0;
 	uint64_t hh_hash = hh < 0 ? mq_intern_hash(hs, hl) : 0;
@@ -442,11 +442,15 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 
 	if (hh < 0 && (hh = mq_intern_id_h(agg->strs, hs, hl, hh_hash)) < 0)
 		return MQ_ERR_NOMEM;
-	if (known)
-		*known = hh;
-	int isnew;
-	if (agg_map_put(&agg->households, AGG_KEY(vi, hh), &isnew) == (size_t)-1)
-		return MQ_ERR_NOMEM;
+	/* a household is nearly always visited in the same village: its
+	 * pair with the village of its last record is in the set already */
+	int isnew = 0;
+	if (!known || known->village != (int32_t)vi) {
+		if (agg_map_put(&agg->households, AGG_KEY(vi, hh), &isnew) == (size_t)-1)
+			return MQ_ERR_NOMEM;
+		if (known)
+			*known = (struct agg_hh){ hh, (int32_t)vi };
+	}
 	vil->households += isnew;
 	if (rec->text[MQ_F_COUNTY] && !vil->ref) { /* the registry's county wins */
 		int32_t county = intern_field(agg, rec, MQ_F_COUNTY);

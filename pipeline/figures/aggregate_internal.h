@@ -84,9 +84,11 @@ struct mq_agg {
 	struct agg_map households;          /* set of (village index, household) */
 	/* households as numbered by the validator feeding this aggregator
 	 * (mq_record.household_set, the first one seen): its number -> the
-	 * string id here, -1 = not yet looked up */
+	 * string id here (-1 = not yet looked up) and the village index of
+	 * the last record that had it (-1: none), whose pair is then known to
+	 * be in `households` without a look-up */
 	uint32_t hh_set;
-	int32_t *hh_of;
+	struct agg_hh { int32_t str, village; } *hh_of;
 	size_t ahh_of;
 	struct agg_map county_votes;        /* (village index, county) -> votes */
 
