@@ -92,6 +92,39 @@ static void test_grow_and_find(void)
 	CHECK(m.slots == NULL && m.count == 0);
 }
 
+/* A caller that lists its own entries: the full table emptied into twice
+ * the slots and every entry put back, then each found again and the
+ * table growing on from there. */
+static void test_empty_to(void)
+{
+	static char w[1000][16];
+	struct words ws = { w, 0, 0 };
+	struct mq_hashmap m;
+	CHECK_INT(mq_hashmap_init(&m, 50, word_hash, word_equal, &ws), 0);
+	int n = 0, fails = 0;
+	for (; n < 1000; n++) {
+		snprintf(w[n], sizeof w[n], "w%d", n);
+		uint64_t h = word_hash_of(&ws, w[n]);
+		size_t pos;
+		if (mq_hashmap_full(&m)) {
+			size_t want = m.nslots * 2;
+			CHECK_INT(mq_hashmap_empty_to(&m, want), 0);
+			CHECK(m.count == 0 && m.nslots == want);
+			for (int i = 0; i < n; i++)
+				mq_hashmap_put_new(&m, word_hash_of(&ws, w[i]), (uint32_t)i);
+		}
+		if (mq_hashmap_find(&m, h, w[n], &pos) != MQ_HASHMAP_NONE || mq_hashmap_insert(&m, h, pos, (uint32_t)n))
+			fails++;
+	}
+	CHECK_INT(fails, 0);
+	CHECK_INT(m.count, 1000);
+	CHECK_INT(m.nslots, 2048);
+	for (int i = 0; i < n; i++)
+		fails += mq_hashmap_find(&m, word_hash_of(&ws, w[i]), w[i], NULL) != (uint32_t)i;
+	CHECK_INT(fails, 0);
+	mq_hashmap_free(&m);
+}
+
 /* Every hash equal: the table still tells the entries apart, by the
  * caller's equality, never by the hash. */
 static void test_collisions(void)
@@ -148,6 +181,7 @@ static void test_intern(void)
 int main(void)
 {
 	test_grow_and_find();
+	test_empty_to();
 	test_collisions();
 	test_intern();
 	return check_summary();
