@@ -53,7 +53,7 @@ static void agrees_with_decoding(void)
 		{ "\xc0\xaf", 2 }, { "\xe0\x80\xaf", 3 },
 	};
 	size_t np = sizeof pieces / sizeof pieces[0];
-	char buf[256];
+	char buf[40 * 16]; /* at most 39 pieces of at most 16 bytes */
 	long disagree = 0, valid = 0, invalid = 0;
 	srand(7);
 	for (int t = 0; t < 200000; t++) {
