@@ -855,7 +855,7 @@ static void check_cross_field(struct check *c, struct mq_record *r, const char *
 		add_finding(c, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）晚于运行日期", "closed_date after the run date");
 	/* E009: the registry */
 	const char *t = norm_text(c, MQ_F_TOWNSHIP), *vil = norm_text(c, MQ_F_VILLAGE);
-	if (c->ref && c->ref->has_registry && t && vil && !mq_ref_village(c->ref, t, vil)) {
+	if (c->ref && c->ref->has_registry && t && vil && !(r->village_ref = mq_ref_village(c->ref, t, vil))) {
 		char zh[320];
 		snprintf(zh, sizeof zh, "%s/%s 不在村庄名册中", t, vil);
 		add_finding(c, MQ_E009, MQ_F_VILLAGE, zh, "%s/%s not in the registry", t, vil);
@@ -920,7 +920,7 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 	if (r->text[MQ_F_HOUSEHOLD_ID]) /* required: always there when no finding */
 		c->hh_hash = mq_intern_hash(r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
 	c->not_in_roster = c->ref && c->ref->has_roster && r->text[MQ_F_CADRE_ID] &&
-			   !mq_ref_cadre(c->ref, r->text[MQ_F_CADRE_ID]);
+			   !(r->cadre_ref = mq_ref_cadre(c->ref, r->text[MQ_F_CADRE_ID]));
 	return values_key(c, r) ? MQ_ERR_NOMEM : 0;
 }
 

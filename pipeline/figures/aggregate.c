@@ -228,6 +228,8 @@ void mq_agg_free(struct mq_agg *agg)
 	free(agg->days);
 	agg_map_free(&agg->cadre_of);
 	free(agg->cadre_by_str);
+	free(agg->village_of_ref);
+	free(agg->cadre_of_ref);
 	agg_map_free(&agg->name_votes);
 	agg_map_free(&agg->village_votes);
 	free(agg->assigns);
@@ -266,19 +268,23 @@ struct mq_agg *mq_agg_new(const struct mq_period *p, mq_day run_date,
 	    agg_map_init(&agg->assign_of, 0))
 		goto oom;
 	if (ref && ref->has_registry) {
+		if (!(agg->village_of_ref = calloc(ref->nvillages ? ref->nvillages : 1, sizeof *agg->village_of_ref)))
+			goto oom;
 		for (size_t i = 0; i < ref->nvillages; i++) {
 			int32_t t = intern_s(agg, ref->villages[i].township);
 			int32_t v = intern_s(agg, ref->villages[i].village);
-			if (t < 0 || v < 0 || agg_village_index(agg, t, v) < 0)
+			if (t < 0 || v < 0 || (agg->village_of_ref[i] = agg_village_index(agg, t, v)) < 0)
 				goto oom;
 			const char *ts = ref->villages[i].township, *vs = ref->villages[i].village;
 			agg->ref_fingerprint += mq_hash(vs, strlen(vs), mq_hash(ts, strlen(ts), 11));
 		}
 	}
 	if (ref && ref->has_roster) {
+		if (!(agg->cadre_of_ref = calloc(ref->ncadres ? ref->ncadres : 1, sizeof *agg->cadre_of_ref)))
+			goto oom;
 		for (size_t i = 0; i < ref->ncadres; i++) {
 			int32_t id = intern_s(agg, ref->cadres[i].cadre_id);
-			if (id < 0 || agg_cadre_index(agg, id) < 0)
+			if (id < 0 || (agg->cadre_of_ref[i] = agg_cadre_index(agg, id)) < 0)
 				goto oom;
 			const char *cs = ref->cadres[i].cadre_id;
 			agg->ref_fingerprint += mq_hash(cs, strlen(cs), 13);
@@ -357,6 +363,43 @@ static int32_t intern_field(struct mq_agg *agg, const struct mq_record *rec, int
 	return c->strs_id[k];
 }
 
+/* 1 when the record's text of field f is s, byte for byte */
+static int text_is(const struct mq_record *rec, int f, const char *s)
+{
+	return rec->text[f] && strncmp(s, rec->text[f], rec->len[f]) == 0 && s[rec->len[f]] == '\0';
+}
+
+/* The village and cadre of a record the validator found in this
+ * aggregator's reference (record.h), by their row there: -1 when it did
+ * not, or when the row's names are not the record's byte for byte (the
+ * registry's key joins township and village with a separator), so the
+ * names are looked up as they are. */
+static long village_by_ref(const struct mq_agg *agg, const struct mq_record *rec)
+{
+	const struct mq_reference *ref = agg->ref;
+	if (!rec->village_ref || !agg->village_of_ref)
+		return -1;
+	uintptr_t p = (uintptr_t)rec->village_ref, base = (uintptr_t)ref->villages;
+	if (p < base || p >= base + ref->nvillages * sizeof *ref->villages)
+		return -1;
+	size_t i = (size_t)(p - base) / sizeof *ref->villages;
+	const struct mq_village_ref *r = &ref->villages[i];
+	return text_is(rec, MQ_F_TOWNSHIP, r->township) && text_is(rec, MQ_F_VILLAGE, r->village) ?
+		agg->village_of_ref[i] : -1;
+}
+
+static long cadre_by_ref(const struct mq_agg *agg, const struct mq_record *rec)
+{
+	const struct mq_reference *ref = agg->ref;
+	if (!rec->cadre_ref || !agg->cadre_of_ref)
+		return -1;
+	uintptr_t p = (uintptr_t)rec->cadre_ref, base = (uintptr_t)ref->cadres;
+	if (p < base || p >= base + ref->ncadres * sizeof *ref->cadres)
+		return -1;
+	size_t i = (size_t)(p - base) / sizeof *ref->cadres;
+	return text_is(rec, MQ_F_CADRE_ID, ref->cadres[i].cadre_id) ? agg->cadre_of_ref[i] : -1;
+}
+
 /* The household's entry by the number its validator gave it (str -1
  * inside: not looked up yet), NULL when the record has none from the
  * validator this aggregator follows, HH_NOMEM on OOM. */
@@ -397,17 +440,20 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	uint64_t hh_hash = hh < 0 ? mq_intern_hash(hs, hl) : 0;
 	if (hh < 0)
 		mq_intern_prefetch(agg->strs, hh_hash, 0);
-	int32_t t = intern_field(agg, rec, MQ_F_TOWNSHIP);
-	int32_t v = intern_field(agg, rec, MQ_F_VILLAGE);
-	int32_t cid = intern_field(agg, rec, MQ_F_CADRE_ID);
-	if (t < 0 || v < 0 || cid < 0)
-		return MQ_ERR_NOMEM;
+	long vi = village_by_ref(agg, rec), ci = cadre_by_ref(agg, rec);
+	if (vi < 0) {
+		int32_t t = intern_field(agg, rec, MQ_F_TOWNSHIP), v = intern_field(agg, rec, MQ_F_VILLAGE);
+		if (t < 0 || v < 0 || (vi = agg_village_index(agg, t, v)) < 0)
+			return MQ_ERR_NOMEM;
+	}
+	if (ci < 0) {
+		int32_t id = intern_field(agg, rec, MQ_F_CADRE_ID);
+		if (id < 0 || (ci = agg_cadre_index(agg, id)) < 0)
+			return MQ_ERR_NOMEM;
+	}
+	int32_t cid = agg->cadres[ci].id;
 	if (hh < 0)
 		mq_intern_prefetch(agg->strs, hh_hash, 1);
-	long vi = agg_village_index(agg, t, v);
-	long ci = agg_cadre_index(agg, cid);
-	if (vi < 0 || ci < 0)
-		return MQ_ERR_NOMEM;
 
 	/* resolved / overdue: contract section 4, as of the period's as-of
 	 * date; the month rows as of their month's own as-of date */

@@ -98,6 +98,9 @@ struct mq_agg {
 	size_t day_words;
 	struct agg_map cadre_of;            /* set of cadre_id strings: entry = index */
 	uint32_t *cadre_by_str;             /* the same as an array: index + 1, 0 = none */
+	/* the village index of each registry row and the cadre index of each
+	 * roster row (ref's order), NULL without that file */
+	long *village_of_ref, *cadre_of_ref;
 	size_t ncadre_by_str;
 	struct agg_map name_votes;          /* (cadre index, name) -> votes */
 	struct agg_map village_votes;       /* (cadre index, village index) -> votes */

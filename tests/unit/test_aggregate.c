@@ -25,6 +25,8 @@ struct r {
 	uint32_t topics;
 	uint32_t hset;   /* mq_record.household_set, household_no */
 	int hno;
+	const struct mq_village_ref *vref; /* mq_record.village_ref, cadre_ref */
+	const struct mq_cadre_ref *cref;
 };
 
 static int add(struct mq_agg *agg, struct r x)
@@ -50,6 +52,8 @@ static int add(struct mq_agg *agg, struct r x)
 	rec.topics = x.topics;
 	rec.household_set = x.hset;
 	rec.household_no = x.hno;
+	rec.village_ref = x.vref;
+	rec.cadre_ref = x.cref;
 	return mq_agg_add(agg, &rec);
 }
 
@@ -688,6 +692,51 @@ static void test_household_numbers(void)
 	mq_agg_free(agg);
 }
 
+/* The village and cadre the validator found in the reference are taken
+ * from their rows, but only when the record's names are the row's byte for
+ * byte; a row of another reference is never taken. */
+static void test_reference_rows(void)
+{
+	struct mq_reference ref, other;
+	CHECK_INT(load_ref(&ref, "county,township,village,households\n河阳县,甲镇,一村,10\n河阳县,甲镇,二村,5\n",
+			   "cadre_id,cadre_name,unit,role,township,village\nC1,张三,县局,第一书记,甲镇,一村\n"
+			   "C2,李四,县局,包村干部,甲镇,二村\n", NULL), 0);
+	CHECK_INT(load_ref(&other, "county,township,village,households\n河阳县,甲镇,二村,5\n",
+			   "cadre_id,cadre_name,unit,role,township,village\nC2,李四,县局,包村干部,甲镇,二村\n", NULL), 0);
+	struct mq_agg *agg = agg_for("2024", "2024-12-31", &ref);
+	const struct mq_village_ref *v1 = &ref.villages[0];
+	const struct mq_cadre_ref *c1 = &ref.cadres[0];
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-01", .hh = "H1", .vref = v1, .cref = c1 }), 0);
+	/* names not the row's: 二村 and C2 by their names */
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-02", .hh = "H2", .vil = "二村", .cadre = "C2",
+				       .vref = v1, .cref = c1 }), 0);
+	/* the rows of another reference, whatever they say */
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-03", .hh = "H3", .vil = "二村", .cadre = "C2",
+				       .vref = &other.villages[0], .cref = &other.cadres[0] }), 0);
+	/* a village and a cadre the reference does not know */
+	CHECK_INT(add(agg, (struct r){ .date = "2024-03-04", .hh = "H4", .vil = "三村", .cadre = "C3" }), 0);
+	const struct mq_summary_row *a = village(agg, "甲镇", "一村"), *b = village(agg, "甲镇", "二村"),
+				    *c = village(agg, "甲镇", "三村");
+	CHECK(a && b && c);
+	if (a && b && c) {
+		CHECK_INT(a->c.visits, 1);
+		CHECK_INT(b->c.visits, 2);
+		CHECK_INT(b->c.households_visited, 2);
+		CHECK_INT(c->c.visits, 1);
+	}
+	const struct mq_cadre_row *k1 = cadre(agg, "C1"), *k2 = cadre(agg, "C2"), *k3 = cadre(agg, "C3");
+	CHECK(k1 && k2 && k3);
+	if (k1 && k2 && k3) {
+		CHECK_INT(k1->diaries, 1);
+		CHECK_INT(k2->diaries, 2);
+		CHECK_INT(k3->diaries, 1);
+		CHECK_INT(k3->in_roster, 0);
+	}
+	mq_agg_free(agg);
+	mq_reference_free(&ref);
+	mq_reference_free(&other);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/mq_test_agg.XXXXXX");
@@ -703,6 +752,7 @@ int main(void)
 	test_sums_property();
 	test_partial_round_trip();
 	test_household_numbers();
+	test_reference_rows();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd))

@@ -17,6 +17,9 @@
 
 #include "minqing/core/date.h"
 
+struct mq_village_ref;
+struct mq_cadre_ref;
+
 enum mq_field {
 	MQ_F_RECORD_ID, MQ_F_VISIT_DATE, MQ_F_COUNTY, MQ_F_TOWNSHIP, MQ_F_VILLAGE,
 	MQ_F_VILLAGE_GROUP, MQ_F_CADRE_ID, MQ_F_CADRE_NAME, MQ_F_CADRE_UNIT,
@@ -114,6 +117,13 @@ struct mq_record {
 	 * the household up once per household instead of once per record. */
 	uint32_t household_set;
 	int32_t household_no;
+	/* The reference's entries (reference.h) for the record's township and
+	 * village and for its cadre, as the validator found them (NULL: none,
+	 * not looked up, or no reference given): an aggregator on the same
+	 * reference takes its village and cadre from them instead of looking
+	 * the names up again. */
+	const struct mq_village_ref *village_ref;
+	const struct mq_cadre_ref *cadre_ref;
 };
 
 #endif
