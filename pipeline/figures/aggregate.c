@@ -409,16 +409,19 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	if (vi < 0 || ci < 0)
 		return MQ_ERR_NOMEM;
 
-	/* resolved / overdue: contract section 4, as of the period's as-of
-	 * date; the month rows as of their month's own as-of date */
-	int demand = rec->text[MQ_F_DEMAND] != NULL;
-	int closed = demand && rec->status == MQ_ST_CLOSED && rec->closed_date != MQ_NO_DAY;
-	int resolved = closed && rec->closed_date <= agg->as_of;
-	int resolved_m = closed && rec->closed_date <= agg->month_as_of[mi];
-	int overdue = demand && !resolved && rec->due_date != MQ_NO_DAY && rec->due_date < agg->as_of;
-	int home = rec->visit_mode == MQ_MODE_HOME;
-	int sat = rec->satisfaction >= 0;
-	int sat_ok = rec->satisfaction == MQ_SAT_SATISFIED || rec->satisfaction == MQ_SAT_BASIC;
+	/* as of the period's as-of date; the month rows as of their month's
+	 * own as-of date */
+	const struct mq_visit_facts facts = {
+		.due = rec->due_date, .closed = rec->closed_date, .topics = rec->topics,
+		.mode = rec->visit_mode, .status = rec->status, .satisfaction = rec->satisfaction,
+		.is_signed = rec->is_signed, .has_demand = rec->text[MQ_F_DEMAND] != NULL,
+	};
+	unsigned marks = mq_visit_marks(&facts, agg->as_of);
+	int demand = !!(marks & MQ_VISIT_DEMAND), resolved = !!(marks & MQ_VISIT_RESOLVED);
+	int overdue = !!(marks & MQ_VISIT_OVERDUE), home = !!(marks & MQ_VISIT_HOME);
+	int sat = !!(marks & MQ_VISIT_SAT), sat_ok = !!(marks & MQ_VISIT_SAT_OK);
+	int signd = !!(marks & MQ_VISIT_SIGNED);
+	int resolved_m = !!(mq_visit_marks(&facts, agg->month_as_of[mi]) & MQ_VISIT_RESOLVED);
 
 	if (hh < 0)
 		mq_intern_prefetch(agg->strs, hh_hash, 2);
@@ -428,7 +431,7 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	vil->count[AGG_V_DEMANDS] += demand;
 	vil->count[AGG_V_RESOLVED] += resolved;
 	vil->count[AGG_V_OVERDUE] += overdue;
-	vil->count[AGG_V_SIGNED] += rec->is_signed == 1;
+	vil->count[AGG_V_SIGNED] += signd;
 	vil->count[AGG_V_SAT_N] += sat;
 	vil->count[AGG_V_SAT_OK] += sat_ok;
 	for (uint32_t b = rec->topics, k = 0; b; b >>= 1, k++)
@@ -458,7 +461,7 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	c->count[AGG_C_DIARIES]++;
 	c->count[AGG_C_DEMANDS] += demand;
 	c->count[AGG_C_RESOLVED] += resolved;
-	c->count[AGG_C_SIGNED] += rec->is_signed == 1;
+	c->count[AGG_C_SIGNED] += signd;
 	c->count[AGG_C_SAT_N] += sat;
 	c->count[AGG_C_SAT_OK] += sat_ok;
 	if (c->first == MQ_NO_DAY || day < c->first)
@@ -559,6 +562,21 @@ static int cmp_village_index(const void *pa, const void *pb, void *ctx)
 {
 	const struct mq_summary_row *rows = ctx;
 	return cmp_summary(&rows[*(const size_t *)pa], &rows[*(const size_t *)pb]);
+}
+
+void mq_counts_visit(struct mq_counts *k, const struct mq_visit_facts *v, mq_day as_of)
+{
+	unsigned marks = mq_visit_marks(v, as_of);
+	k->visits++;
+	k->home_visits += !!(marks & MQ_VISIT_HOME);
+	k->demands += !!(marks & MQ_VISIT_DEMAND);
+	k->resolved += !!(marks & MQ_VISIT_RESOLVED);
+	k->overdue += !!(marks & MQ_VISIT_OVERDUE);
+	k->signed_visits += !!(marks & MQ_VISIT_SIGNED);
+	k->sat_answers += !!(marks & MQ_VISIT_SAT);
+	k->sat_positive += !!(marks & MQ_VISIT_SAT_OK);
+	for (uint32_t b = v->topics, t = 0; b; b >>= 1, t++)
+		k->topics[t] += b & 1;
 }
 
 void mq_counts_add(struct mq_counts *to, const struct mq_counts *from)
