@@ -411,8 +411,8 @@ static int cmp_id(const void *a, const void *b, void *ctx)
 	return strcmp(rp_str(ctx, *(const int32_t *)a), rp_str(ctx, *(const int32_t *)b));
 }
 
-/* The order of cmp_visit within one village and household: date, then
- * order in accepted.csv (the visits' order: seq grows with it). */
+/* The visits of one village and household: by date, then by order in
+ * accepted.csv (the visits' order: seq grows with it). */
 static int cmp_by_date(const void *a, const void *b, void *ctx)
 {
 	const struct rp_visit *v = ctx;

@@ -1,4 +1,4 @@
-/* reports_summary.c — the monthly work summary of a township
+/* summary.c — the monthly work summary of a township
  * (乡镇民情走访月度工作小结, templates/monthly_summary.xml) and the order of
  * a township's documents: its months, then its village ledgers.
  *
