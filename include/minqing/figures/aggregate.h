@@ -90,17 +90,22 @@ struct mq_visit_facts {
 	int is_signed;                   /* 1 是, 0 否 */
 	int has_demand;                  /* 诉求 given */
 };
+/* Contract section 4: a demand is resolved as of a day when its record is
+ * 已办结 with a closing date on or before that day. */
+static inline int mq_resolved_by(int status, mq_day closed, mq_day as_of)
+{
+	return status == MQ_ST_CLOSED && closed != MQ_NO_DAY && closed <= as_of;
+}
 enum { MQ_VISIT_HOME = 1, MQ_VISIT_DEMAND = 2, MQ_VISIT_RESOLVED = 4, MQ_VISIT_OVERDUE = 8,
        MQ_VISIT_SIGNED = 16, MQ_VISIT_SAT = 32, MQ_VISIT_SAT_OK = 64 };
 /* What a visit counts for as of the day as_of (contract section 4), as
- * MQ_VISIT_* bits: a demand is resolved when its record is 已办结 with a
- * closing date on or before as_of, overdue when not resolved and due
- * before as_of; satisfied means 满意 or 基本满意. Inline: the aggregator
- * calls it for every record. */
+ * MQ_VISIT_* bits: a demand resolved (mq_resolved_by) or overdue (not
+ * resolved and due before as_of); satisfied means 满意 or 基本满意.
+ * Inline: the aggregator calls it for every record. */
 static inline unsigned mq_visit_marks(const struct mq_visit_facts *v, mq_day as_of)
 {
 	int demand = v->has_demand != 0;
-	int resolved = demand && v->status == MQ_ST_CLOSED && v->closed != MQ_NO_DAY && v->closed <= as_of;
+	int resolved = demand && mq_resolved_by(v->status, v->closed, as_of);
 	int overdue = demand && !resolved && v->due != MQ_NO_DAY && v->due < as_of;
 	int sat_ok = v->satisfaction == MQ_SAT_SATISFIED || v->satisfaction == MQ_SAT_BASIC;
 	return (v->mode == MQ_MODE_HOME) * MQ_VISIT_HOME | demand * MQ_VISIT_DEMAND |
