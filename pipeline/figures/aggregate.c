@@ -376,6 +376,22 @@ static int32_t *household_known(struct mq_agg *agg, const struct mq_record *rec)
 	return &agg->hh_of[no];
 }
 
+/* The counter of each mark (bit k of mq_visit_marks) in a village's and
+ * a cadre's counts; -1: not counted there. */
+static const int8_t village_counter[MQ_VISIT_NMARKS] = {
+	AGG_V_HOME, AGG_V_DEMANDS, AGG_V_RESOLVED, AGG_V_OVERDUE, AGG_V_SIGNED, AGG_V_SAT_N, AGG_V_SAT_OK,
+};
+static const int8_t cadre_counter[MQ_VISIT_NMARKS] = {
+	-1, AGG_C_DEMANDS, AGG_C_RESOLVED, -1, AGG_C_SIGNED, AGG_C_SAT_N, AGG_C_SAT_OK,
+};
+
+static inline void count_marks(uint64_t *count, unsigned marks, const int8_t *counter)
+{
+	for (int k = 0; k < MQ_VISIT_NMARKS; k++)
+		if (counter[k] >= 0)
+			count[counter[k]] += marks >> k & 1;
+}
+
 int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 {
 	mq_day day = rec->visit_date;
@@ -417,23 +433,14 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 		.is_signed = rec->is_signed, .has_demand = rec->text[MQ_F_DEMAND] != NULL,
 	};
 	unsigned marks = mq_visit_marks(&facts, agg->as_of);
-	int demand = !!(marks & MQ_VISIT_DEMAND), resolved = !!(marks & MQ_VISIT_RESOLVED);
-	int overdue = !!(marks & MQ_VISIT_OVERDUE), home = !!(marks & MQ_VISIT_HOME);
-	int sat = !!(marks & MQ_VISIT_SAT), sat_ok = !!(marks & MQ_VISIT_SAT_OK);
-	int signd = !!(marks & MQ_VISIT_SIGNED);
+	int demand = !!(marks & MQ_VISIT_DEMAND), home = !!(marks & MQ_VISIT_HOME);
 	int resolved_m = !!(mq_visit_marks(&facts, agg->month_as_of[mi]) & MQ_VISIT_RESOLVED);
 
 	if (hh < 0)
 		mq_intern_prefetch(agg->strs, hh_hash, 2);
 	struct agg_village *vil = &agg->villages[vi];
 	vil->count[AGG_V_VISITS]++;
-	vil->count[AGG_V_HOME] += home;
-	vil->count[AGG_V_DEMANDS] += demand;
-	vil->count[AGG_V_RESOLVED] += resolved;
-	vil->count[AGG_V_OVERDUE] += overdue;
-	vil->count[AGG_V_SIGNED] += signd;
-	vil->count[AGG_V_SAT_N] += sat;
-	vil->count[AGG_V_SAT_OK] += sat_ok;
+	count_marks(vil->count, marks, village_counter);
 	for (uint32_t b = rec->topics, k = 0; b; b >>= 1, k++)
 		if (b & 1)
 			vil->topics[k]++;
@@ -459,11 +466,7 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 
 	struct agg_cadre *c = &agg->cadres[ci];
 	c->count[AGG_C_DIARIES]++;
-	c->count[AGG_C_DEMANDS] += demand;
-	c->count[AGG_C_RESOLVED] += resolved;
-	c->count[AGG_C_SIGNED] += signd;
-	c->count[AGG_C_SAT_N] += sat;
-	c->count[AGG_C_SAT_OK] += sat_ok;
+	count_marks(c->count, marks, cadre_counter);
 	if (c->first == MQ_NO_DAY || day < c->first)
 		c->first = day;
 	if (c->last == MQ_NO_DAY || day > c->last)

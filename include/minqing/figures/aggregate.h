@@ -97,7 +97,7 @@ static inline int mq_resolved_by(int status, mq_day closed, mq_day as_of)
 	return status == MQ_ST_CLOSED && closed != MQ_NO_DAY && closed <= as_of;
 }
 enum { MQ_VISIT_HOME = 1, MQ_VISIT_DEMAND = 2, MQ_VISIT_RESOLVED = 4, MQ_VISIT_OVERDUE = 8,
-       MQ_VISIT_SIGNED = 16, MQ_VISIT_SAT = 32, MQ_VISIT_SAT_OK = 64 };
+       MQ_VISIT_SIGNED = 16, MQ_VISIT_SAT = 32, MQ_VISIT_SAT_OK = 64, MQ_VISIT_NMARKS = 7 };
 /* What a visit counts for as of the day as_of (contract section 4), as
  * MQ_VISIT_* bits: a demand resolved (mq_resolved_by) or overdue (not
  * resolved and due before as_of); satisfied means 满意 or 基本满意.
