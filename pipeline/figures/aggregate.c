@@ -374,30 +374,27 @@ static int text_is(const struct mq_record *rec, int f, const char *s)
  * not, or when the row's names are not the record's byte for byte (the
  * registry's key joins township and village with a separator), so the
  * names are looked up as they are. */
+/* The row of p in the array rows[0..n) of size-byte rows, or -1 when p
+ * points elsewhere (another reference's rows, or NULL) */
+static long row_of(const void *p, const void *rows, size_t n, size_t size)
+{
+	uintptr_t at = (uintptr_t)p, base = (uintptr_t)rows;
+	return p && rows && at >= base && at < base + n * size ? (long)((at - base) / size) : -1;
+}
+
 static long village_by_ref(const struct mq_agg *agg, const struct mq_record *rec)
 {
 	const struct mq_reference *ref = agg->ref;
-	if (!rec->village_ref || !agg->village_of_ref)
-		return -1;
-	uintptr_t p = (uintptr_t)rec->village_ref, base = (uintptr_t)ref->villages;
-	if (p < base || p >= base + ref->nvillages * sizeof *ref->villages)
-		return -1;
-	size_t i = (size_t)(p - base) / sizeof *ref->villages;
-	const struct mq_village_ref *r = &ref->villages[i];
-	return text_is(rec, MQ_F_TOWNSHIP, r->township) && text_is(rec, MQ_F_VILLAGE, r->village) ?
-		agg->village_of_ref[i] : -1;
+	long i = agg->village_of_ref ? row_of(rec->village_ref, ref->villages, ref->nvillages, sizeof *ref->villages) : -1;
+	return i >= 0 && text_is(rec, MQ_F_TOWNSHIP, ref->villages[i].township) &&
+	       text_is(rec, MQ_F_VILLAGE, ref->villages[i].village) ? agg->village_of_ref[i] : -1;
 }
 
 static long cadre_by_ref(const struct mq_agg *agg, const struct mq_record *rec)
 {
 	const struct mq_reference *ref = agg->ref;
-	if (!rec->cadre_ref || !agg->cadre_of_ref)
-		return -1;
-	uintptr_t p = (uintptr_t)rec->cadre_ref, base = (uintptr_t)ref->cadres;
-	if (p < base || p >= base + ref->ncadres * sizeof *ref->cadres)
-		return -1;
-	size_t i = (size_t)(p - base) / sizeof *ref->cadres;
-	return text_is(rec, MQ_F_CADRE_ID, ref->cadres[i].cadre_id) ? agg->cadre_of_ref[i] : -1;
+	long i = agg->cadre_of_ref ? row_of(rec->cadre_ref, ref->cadres, ref->ncadres, sizeof *ref->cadres) : -1;
+	return i >= 0 && text_is(rec, MQ_F_CADRE_ID, ref->cadres[i].cadre_id) ? agg->cadre_of_ref[i] : -1;
 }
 
 /* The household's entry by the number its validator gave it (str -1
