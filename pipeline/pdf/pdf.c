@@ -80,10 +80,19 @@ struct doc_face {
 	size_t ncodes, acodes;
 };
 
+/* What pick found for a BMP character, remembered per role and document
+ * (widths are asked for every character again when lines are broken,
+ * measured and drawn): 0 not asked yet, else PICKED | face (PICK_NONE:
+ * none) << 32 | code << 16 | width. */
+#define PICKED (1ULL << 63)
+#define PICK_NONE 0xFFu
+#define PICK_PAGES 256        /* pages of 256 code points: the BMP */
+
 struct role {
 	int loaded;
 	int n;
 	int face[MQ_FONT_CHAIN];   /* index in mq_pdf.faces */
+	uint64_t *picked[PICK_PAGES];   /* made on first use */
 };
 
 /* Records of one kind in blocks of BLOCK: growing never copies them. */
@@ -194,6 +203,9 @@ void mq_pdf_free(struct mq_pdf *p)
 		free(p->faces[k].used);
 		free(p->faces[k].codes);
 	}
+	for (int r = 0; r < MQ_FONT_ROLES; r++)
+		for (int i = 0; i < PICK_PAGES; i++)
+			free(p->roles[r].picked[i]);
 	table_free(&p->pages);
 	table_free(&p->segs);
 	table_free(&p->marks);
@@ -261,11 +273,31 @@ int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, str
  * width; -1 when none does. */
 static int pick(struct mq_pdf *p, int role, uint32_t cp, uint16_t *code, int *width)
 {
-	const struct role *r = &p->roles[role];
-	for (int i = 0; i < r->n; i++)
+	struct role *r = &p->roles[role];
+	uint64_t *pg = NULL;
+	if (cp < PICK_PAGES * 256 && r->loaded) {
+		uint64_t **slot = &r->picked[cp >> 8];
+		if (!*slot)
+			*slot = calloc(256, sizeof **slot);   /* none: looked up each time */
+		pg = *slot;
+		uint64_t e = pg ? pg[cp & 255] : 0;
+		if (e) {
+			unsigned k = (unsigned)(e >> 32) & 0xFF;
+			*code = (uint16_t)(e >> 16);
+			*width = (int16_t)(uint16_t)e;
+			return k == PICK_NONE ? -1 : (int)k;
+		}
+	}
+	int k = -1;
+	for (int i = 0; i < r->n && k < 0; i++)
 		if (mq_face_glyph(p->faces[r->face[i]].face, cp, code, width))
-			return r->face[i];
-	return -1;
+			k = r->face[i];
+	if (k < 0)
+		*code = 0, *width = 0;
+	if (pg)
+		pg[cp & 255] = PICKED | (uint64_t)(k < 0 ? PICK_NONE : (unsigned)k) << 32 |
+			       (uint64_t)*code << 16 | (uint16_t)*width;
+	return k;
 }
 
 double mq_pdf_width(struct mq_pdf *p, int role, uint32_t cp)
