@@ -376,6 +376,24 @@ static int32_t *household_known(struct mq_agg *agg, const struct mq_record *rec)
 	return &agg->hh_of[no];
 }
 
+/* The counter of each mark (bit k of mq_visit_marks) in a village's and
+ * a cadre's counts; -1: not counted there. */
+static const int8_t village_counter[MQ_VISIT_NMARKS] = {
+	AGG_V_HOME, AGG_V_DEMANDS, AGG_V_RESOLVED, AGG_V_OVERDUE, AGG_V_SIGNED, AGG_V_SAT_N, AGG_V_SAT_OK,
+};
+static const int8_t cadre_counter[MQ_VISIT_NMARKS] = {
+	-1, AGG_C_DEMANDS, AGG_C_RESOLVED, -1, AGG_C_SIGNED, AGG_C_SAT_N, AGG_C_SAT_OK,
+};
+
+static inline void count_marks(uint64_t *count, unsigned marks, const int8_t *counter)
+{
+	/* unrolled, the tables fold into constants: as fast as the additions written out */
+#pragma GCC unroll 8
+	for (int k = 0; k < MQ_VISIT_NMARKS; k++)
+		if (counter[k] >= 0)
+			count[counter[k]] += marks >> k & 1;
+}
+
 int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 {
 	mq_day day = rec->visit_date;
@@ -409,28 +427,22 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 	if (vi < 0 || ci < 0)
 		return MQ_ERR_NOMEM;
 
-	/* resolved / overdue: contract section 4, as of the period's as-of
-	 * date; the month rows as of their month's own as-of date */
-	int demand = rec->text[MQ_F_DEMAND] != NULL;
-	int closed = demand && rec->status == MQ_ST_CLOSED && rec->closed_date != MQ_NO_DAY;
-	int resolved = closed && rec->closed_date <= agg->as_of;
-	int resolved_m = closed && rec->closed_date <= agg->month_as_of[mi];
-	int overdue = demand && !resolved && rec->due_date != MQ_NO_DAY && rec->due_date < agg->as_of;
-	int home = rec->visit_mode == MQ_MODE_HOME;
-	int sat = rec->satisfaction >= 0;
-	int sat_ok = rec->satisfaction == MQ_SAT_SATISFIED || rec->satisfaction == MQ_SAT_BASIC;
+	/* as of the period's as-of date; the month rows as of their month's
+	 * own as-of date */
+	const struct mq_visit_facts facts = {
+		.due = rec->due_date, .closed = rec->closed_date, .topics = rec->topics,
+		.mode = rec->visit_mode, .status = rec->status, .satisfaction = rec->satisfaction,
+		.is_signed = rec->is_signed, .has_demand = rec->text[MQ_F_DEMAND] != NULL,
+	};
+	unsigned marks = mq_visit_marks(&facts, agg->as_of);
+	int demand = !!(marks & MQ_VISIT_DEMAND), home = !!(marks & MQ_VISIT_HOME);
+	int resolved_m = demand && mq_resolved_by(rec->status, rec->closed_date, agg->month_as_of[mi]);
 
 	if (hh < 0)
 		mq_intern_prefetch(agg->strs, hh_hash, 2);
 	struct agg_village *vil = &agg->villages[vi];
 	vil->count[AGG_V_VISITS]++;
-	vil->count[AGG_V_HOME] += home;
-	vil->count[AGG_V_DEMANDS] += demand;
-	vil->count[AGG_V_RESOLVED] += resolved;
-	vil->count[AGG_V_OVERDUE] += overdue;
-	vil->count[AGG_V_SIGNED] += rec->is_signed == 1;
-	vil->count[AGG_V_SAT_N] += sat;
-	vil->count[AGG_V_SAT_OK] += sat_ok;
+	count_marks(vil->count, marks, village_counter);
 	for (uint32_t b = rec->topics, k = 0; b; b >>= 1, k++)
 		if (b & 1)
 			vil->topics[k]++;
@@ -456,11 +468,7 @@ int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec)
 
 	struct agg_cadre *c = &agg->cadres[ci];
 	c->count[AGG_C_DIARIES]++;
-	c->count[AGG_C_DEMANDS] += demand;
-	c->count[AGG_C_RESOLVED] += resolved;
-	c->count[AGG_C_SIGNED] += rec->is_signed == 1;
-	c->count[AGG_C_SAT_N] += sat;
-	c->count[AGG_C_SAT_OK] += sat_ok;
+	count_marks(c->count, marks, cadre_counter);
 	if (c->first == MQ_NO_DAY || day < c->first)
 		c->first = day;
 	if (c->last == MQ_NO_DAY || day > c->last)
@@ -559,6 +567,21 @@ static int cmp_village_index(const void *pa, const void *pb, void *ctx)
 {
 	const struct mq_summary_row *rows = ctx;
 	return cmp_summary(&rows[*(const size_t *)pa], &rows[*(const size_t *)pb]);
+}
+
+void mq_counts_visit(struct mq_counts *k, const struct mq_visit_facts *v, mq_day as_of)
+{
+	unsigned marks = mq_visit_marks(v, as_of);
+	k->visits++;
+	k->home_visits += !!(marks & MQ_VISIT_HOME);
+	k->demands += !!(marks & MQ_VISIT_DEMAND);
+	k->resolved += !!(marks & MQ_VISIT_RESOLVED);
+	k->overdue += !!(marks & MQ_VISIT_OVERDUE);
+	k->signed_visits += !!(marks & MQ_VISIT_SIGNED);
+	k->sat_answers += !!(marks & MQ_VISIT_SAT);
+	k->sat_positive += !!(marks & MQ_VISIT_SAT_OK);
+	for (uint32_t b = v->topics, t = 0; b; b >>= 1, t++)
+		k->topics[t] += b & 1;
 }
 
 void mq_counts_add(struct mq_counts *to, const struct mq_counts *from)

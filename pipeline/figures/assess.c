@@ -591,7 +591,7 @@ static const char *const assessment_cols[] = {
 	"score", "grade", /* then item_<id> per item of the rubric, in its order */
 };
 
-/* the order of v[] in write_facts, after the five text columns */
+/* the order of v[] in facts_cells, after the five text columns */
 static const char *const facts_cols[] = {
 	"period", "cadre_id", "cadre_name", "township", "village", "diaries",
 	"months_with_records", "months_quota_met", "demands", "resolved", "assigned_households",

@@ -1,5 +1,5 @@
 /* partial.c — the aggregator's whole state as a file (format in
- * include/minqing/aggregate.h), and merging such files back. Integers are
+ * include/minqing/figures/aggregate.h), and merging such files back. Integers are
  * written little-endian byte by byte, so a partial made on one machine
  * merges on any other. */
 #include "aggregate_internal.h"

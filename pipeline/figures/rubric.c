@@ -7,17 +7,14 @@
 #include "minqing/figures/assess.h"
 #include "minqing/core/utf8.h"
 #include "minqing/core/files.h"
+#include "minqing/core/xmldoc.h"
 #include "minqing/ingest/record.h"
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlschemas.h>
-#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const char *const mq_item_ids[MQ_ITEM_N] = {
 	"diary", "resolution", "coverage", "satisfaction", "signatures", "presence",
@@ -90,45 +87,6 @@ static const char *arena_prop(struct mq_rubric *r, xmlNode *n, const char *name)
 static int is_elem(xmlNode *n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
-struct schema_err {
-	struct mq_error *err;
-	const char *path;
-	int failed;
-};
-
-static void schema_error(void *ctx, xmlErrorPtr e)
-{
-	struct schema_err *se = ctx;
-	if (se->failed++)
-		return;
-	char msg[512];
-	snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "invalid");
-	size_t l = strlen(msg);
-	while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-		msg[--l] = '\0';
-	mq_fail(se->err, MQ_ERR_FORMAT, se->path, e ? e->line : 0,
-		"评分细则不符合 rubric.xsd / rubric does not match its schema: %s", msg);
-}
-
-struct first_error {
-	int seen;
-	long line;
-	char message[256];
-};
-
-static void keep_first_error(void *ctx, xmlErrorPtr e)
-{
-	struct first_error *f = ctx;
-	if (f->seen || !e || e->level < XML_ERR_ERROR)
-		return;
-	f->seen = 1;
-	f->line = e->line;
-	snprintf(f->message, sizeof f->message, "%s", e->message ? e->message : "");
-	size_t l = strlen(f->message);
-	while (l && (f->message[l - 1] == '\n' || f->message[l - 1] == ' '))
-		f->message[--l] = '\0';
 }
 
 static int check_scale(struct mq_rubric *r, struct mq_grade_scale *s, const char *which,
@@ -477,58 +435,24 @@ int mq_rubric_load(const char *path, struct mq_rubric **out, struct mq_error *er
 		return rc;
 	struct mq_rubric *r = calloc(1, sizeof *r);
 	if (!r || !(r->arena = mq_arena_new())) {
-		free(r);
+		mq_rubric_free(r);
 		return mq_fail_nomem(err, path, 0);
 	}
 	snprintf(r->path, sizeof r->path, "%s", path);
 	for (int i = 0; i < MQ_ITEM_N; i++)
 		r->named[i] = -1;
 
+	static const struct mq_xml_texts texts = {
+		"无法读取评分细则 / cannot read the rubric file",
+		"评分细则不是合法的 XML / rubric is not well-formed XML",
+		"评分细则的 XSD 无法读取 / cannot load the rubric schema",
+		"评分细则不符合 rubric.xsd / rubric does not match its schema",
+	};
 	xmlDoc *doc = NULL;
-	xmlSchemaParserCtxt *pctx = NULL;
-	xmlSchema *schema = NULL;
-	xmlSchemaValidCtxt *vctx = NULL;
-	xmlParserCtxt *ctxt = xmlNewParserCtxt();
-	if (!ctxt) {
-		rc = mq_fail_nomem(err, path, 0);
-		goto done;
-	}
-	if (access(path, R_OK) != 0) {
-		rc = mq_fail(err, MQ_ERR_IO, path, 0, "无法读取评分细则 / cannot read the rubric file: %s", mq_errno_text(errno));
-		goto done;
-	}
-	/* the first parse error is the one a clerk should fix */
-	struct first_error first = { 0 };
-	xmlSetStructuredErrorFunc(&first, keep_first_error);
-	doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (!doc || first.seen) {
-		rc = mq_fail(err, MQ_ERR_FORMAT, path, first.line,
-			     "评分细则不是合法的 XML / rubric is not well-formed XML: %s", first.message);
-		goto done;
-	}
-	pctx = xmlSchemaNewParserCtxt(xsd);
-	schema = pctx ? xmlSchemaParse(pctx) : NULL;
-	vctx = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
-	if (!vctx) {
-		rc = mq_fail(err, MQ_ERR_FORMAT, xsd, 0, "评分细则的 XSD 无法读取 / cannot load the rubric schema");
-		goto done;
-	}
-	struct schema_err se = { err, path, 0 };
-	xmlSchemaSetValidStructuredErrors(vctx, schema_error, &se);
-	if (xmlSchemaValidateDoc(vctx, doc) != 0 || se.failed) {
-		if (!se.failed)
-			mq_fail(err, MQ_ERR_FORMAT, path, 0, "评分细则无效 / invalid rubric");
-		rc = MQ_ERR_FORMAT;
-		goto done;
-	}
-	rc = read_doc(r, xmlDocGetRootElement(doc), err);
-done:
-	xmlSchemaFreeValidCtxt(vctx);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pctx);
+	rc = mq_xml_read_valid(path, xsd, &texts, &doc, err);
+	if (!rc)
+		rc = read_doc(r, xmlDocGetRootElement(doc), err);
 	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
 	if (rc) {
 		mq_rubric_free(r);
 		return rc;

@@ -274,6 +274,8 @@ static void *field_realloc(void *p, size_t n)
 	size_t cap = block ? *(size_t *)(void *)block : 0;
 	if (n <= cap)
 		return p;
+	if (n > SIZE_MAX - FIELD_HEAD)
+		return NULL;
 	if (cap < n / 2)
 		cap = n;
 	else if (cap > (SIZE_MAX - FIELD_HEAD) / 2)

@@ -184,7 +184,7 @@ struct xlsx {
 	size_t ncustom, acustom;
 	struct strings *sst;
 	struct sheet_ref *sheets;
-	size_t nsheets;
+	size_t nsheets, asheets;
 	char *strings_path, *styles_path;
 	struct mq_error *err;
 };
@@ -470,12 +470,10 @@ static void wb_start(SAX_START_ARGS)
 			sax_stop(b, 0);
 			return;
 		}
-		struct sheet_ref *p = realloc(x->sheets, (x->nsheets + 1) * sizeof *p);
-		if (!p) {
+		if (mq_grow((void **)&x->sheets, &x->asheets, x->nsheets + 1, sizeof *x->sheets)) {
 			sax_stop(b, MQ_ERR_NOMEM);
 			return;
 		}
-		x->sheets = p;
 		struct sheet_ref *s = &x->sheets[x->nsheets++];
 		*s = (struct sheet_ref){ sax_attr_dup(attrs, nattr, "name", &nomem),
 					 sax_attr_dup(attrs, nattr, "id", &nomem), NULL, 0 };
@@ -876,11 +874,10 @@ struct sheet_sax {
 	struct sax_base b;
 	struct relay *relay;
 	struct batch *out;           /* the batch being filled */
-	/* the row: copied cell texts (NUL-terminated) at off[col] of the
-	 * batch's bytes, or shared strings by index (len[col] SHARED); off ==
+	/* the row: copied cell texts (NUL-terminated) at cells[col].off of
+	 * the batch's bytes, or shared strings by index (len SHARED); off ==
 	 * SIZE_MAX and str NULL: empty */
-	size_t *off, *len;
-	const char **str;
+	struct bcell *cells;
 	size_t acols, ncols, row_start;
 	long row, col, style;
 	enum cell_type type;
@@ -914,30 +911,13 @@ static int row_col(struct sheet_sax *st, size_t col)
 	if (col < st->ncols)
 		return 0;
 	size_t need = col + 1;
-	if (need > st->acols) {
-		size_t na = need * 2 > MAX_COLS ? MAX_COLS : need * 2;
-		if (na < 32)
-			na = 32;
-		size_t *o = realloc(st->off, na * sizeof *o);
-		if (o)
-			st->off = o;
-		size_t *l = o ? realloc(st->len, na * sizeof *l) : NULL;
-		if (l)
-			st->len = l;
-		const char **s = l ? realloc(st->str, na * sizeof *s) : NULL;
-		if (!s)
-			return MQ_ERR_NOMEM;
-		st->str = s;
-		st->acols = na;
-	}
+	if (mq_grow((void **)&st->cells, &st->acols, need, sizeof *st->cells))
+		return MQ_ERR_NOMEM;
 	/* len too: a len of SHARED left from an earlier row would send the
 	 * checking side to wait for a string that does not exist, that is for
 	 * the whole table */
-	for (size_t i = st->ncols; i < need; i++) {
-		st->off[i] = (size_t)-1;
-		st->str[i] = NULL;
-		st->len[i] = 0;
-	}
+	for (size_t i = st->ncols; i < need; i++)
+		st->cells[i] = (struct bcell){ NULL, (size_t)-1, 0 };
 	st->ncols = need;
 	return 0;
 }
@@ -948,9 +928,7 @@ static int row_set_shared(struct sheet_sax *st, size_t col, size_t i)
 {
 	if (row_col(st, col))
 		return MQ_ERR_NOMEM;
-	st->str[col] = NULL;
-	st->off[col] = i;
-	st->len[col] = SHARED;
+	st->cells[col] = (struct bcell){ NULL, i, SHARED };
 	return 0;
 }
 
@@ -964,9 +942,7 @@ static int row_set(struct sheet_sax *st, size_t col, const char *s, size_t n)
 	struct mq_buf *bytes = &st->out->bytes;
 	if (bytes->len - st->row_start + n > MAX_ROW_BYTES)
 		return 0;                    /* a row this big keeps what fitted */
-	st->str[col] = NULL;
-	st->off[col] = bytes->len;
-	st->len[col] = n;
+	st->cells[col] = (struct bcell){ NULL, bytes->len, n };
 	return buf_put(bytes, s, n, 1);
 }
 
@@ -995,8 +971,9 @@ static int row_emit(struct sheet_sax *st)
 	    mq_grow((void **)&b->cells, &b->acells, b->ncells + st->ncols, sizeof *b->cells))
 		return MQ_ERR_NOMEM;
 	b->rows[b->nrows++] = (struct brow){ st->row, b->ncells, st->ncols };
-	for (size_t i = 0; i < st->ncols; i++)
-		b->cells[b->ncells++] = (struct bcell){ st->str[i], st->off[i], st->len[i] };
+	if (st->ncols)
+		memcpy(b->cells + b->ncells, st->cells, st->ncols * sizeof *st->cells);
+	b->ncells += st->ncols;
 	st->ncols = 0;
 	st->row_start = b->bytes.len;
 	if (b->nrows < BATCH_ROWS && b->bytes.len < BATCH_BYTES)
@@ -1285,16 +1262,9 @@ static int consume(struct batch *b, struct strings *sst, size_t *ready, struct m
 					__builtin_prefetch(b->cells[a->first + k].str);
 		}
 		const struct brow *row = &b->rows[i];
-		if (row->n > b->aptrs) {
-			const char **p = realloc(b->ptrs, row->n * sizeof *p);
-			if (p)
-				b->ptrs = p;
-			size_t *l = p ? realloc(b->lens, row->n * sizeof *l) : NULL;
-			if (!l)
-				return MQ_ERR_NOMEM;
-			b->lens = l;
-			b->aptrs = row->n;
-		}
+		if (row->n > b->aptrs && mq_resize_pair((void **)&b->ptrs, sizeof *b->ptrs, (void **)&b->lens,
+							 sizeof *b->lens, &b->aptrs, row->n))
+			return MQ_ERR_NOMEM;
 		/* a trailing empty shared string does not widen the row */
 		size_t n = 0;
 		for (size_t k = 0; k < row->n; k++) {
@@ -1373,9 +1343,7 @@ out:
 		free(r.batch[i].ptrs);
 		free(r.batch[i].lens);
 	}
-	free(p.st.off);
-	free(p.st.len);
-	free(p.st.str);
+	free(p.st.cells);
 	mq_buf_free(&p.st.val);
 	return rc == CANCELLED ? 0 : rc;
 }

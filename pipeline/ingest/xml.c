@@ -577,9 +577,7 @@ static struct xml_state *live_state(void *ctx)
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
 		     int nns, const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs)
 {
-	(void)nns;
-	(void)ns;
-	(void)ndefaulted;
+	(void)nns, (void)ns, (void)ndefaulted; /* an element's own prefix and uri decide */
 	struct xml_state *st = live_state(ctx);
 	if (!st)
 		return;
@@ -677,9 +675,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 
 static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
-	(void)local;
-	(void)prefix;
-	(void)uri;
+	(void)local, (void)prefix, (void)uri; /* the depth tells which element ends */
 	struct xml_state *st = live_state(ctx);
 	if (!st)
 		return;
@@ -742,9 +738,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
  * declared, and nothing external is ever fetched. */
 static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
 {
-	(void)name;
-	(void)ext;
-	(void)sys;
+	(void)name, (void)ext, (void)sys;
 	struct xml_state *st = ctx;
 	if (st->halted)
 		return;
@@ -848,8 +842,7 @@ static void ev_comment(void *ctx, const xmlChar *text)
 
 static void ev_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 {
-	(void)target;
-	(void)data;
+	(void)target, (void)data;
 	note_line(ctx);
 }
 

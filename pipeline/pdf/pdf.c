@@ -122,7 +122,7 @@ struct bookmark {
 	float y;
 };
 
-/* What the current segment has set so far (libharu's getters kept this):
+/* What the current segment has set so far:
  * a new page starts in the PDF default state, a revisited page's segment
  * in an unknown one (-1, NaN), so it sets everything it uses again. */
 struct gstate {

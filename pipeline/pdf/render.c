@@ -392,6 +392,20 @@ static int ensure(struct rctx *r, double h)
 	return new_page(r);
 }
 
+/* A block's space above it, but none at the top of a page. */
+static void space_before(struct rctx *r, const struct mq_style *s)
+{
+	if (!r->at_top)
+		r->y -= s->space_before;
+}
+
+/* Below h points just drawn: the page holds something now. */
+static void advance(struct rctx *r, double h)
+{
+	r->y -= h;
+	r->at_top = 0;
+}
+
 static double baseline(double top, double leading, double size)
 {
 	return top - leading / 2 - 0.36 * size;
@@ -503,8 +517,7 @@ static int flow(struct rctx *r, const struct mq_style *s, const char *txt, size_
 	int rc = break_text(r, s, txt, len, width, indent, 0, &r->lines);
 	if (rc)
 		return rc;
-	if (!r->at_top)
-		r->y -= s->space_before;
+	space_before(r, s);
 	size_t n = r->lines.n, i = 0;
 	if (keep > 0 && (rc = ensure(r, (double)n * s->leading + s->space_after + keep)))
 		return rc;
@@ -531,8 +544,7 @@ static int flow(struct rctx *r, const struct mq_style *s, const char *txt, size_
 		}
 		for (size_t k = 0; k < fit; k++, i++) {
 			draw_line(r, s, s->align, txt, &r->lines.v[i], r->x0, width, i ? 0 : indent, r->y);
-			r->y -= s->leading;
-			r->at_top = 0;
+			advance(r, s->leading);
 		}
 		if (i < n && (rc = new_page(r)))
 			return rc;
@@ -706,8 +718,7 @@ static int do_text_block(struct rctx *r, const struct mq_block *b, const struct 
 		return rc;
 	}
 	/* a heading moves to the next page with the start of what follows */
-	if (!r->at_top)
-		r->y -= s->space_before;
+	space_before(r, s);
 	if ((rc = ensure(r, s->leading + s->space_after + next_height(r))))
 		return rc;
 	only_keep = r->only_keep;
@@ -810,8 +821,7 @@ static void draw_row(struct rctx *r, const struct table_geom *g, const int *alig
 	mq_pdf_line(r->pdf, g->x[0], top - h, g->x[g->ncols], top - h, RULE);
 	for (int c = 0; c <= g->ncols; c++)
 		mq_pdf_line(r->pdf, g->x[c], top, g->x[c], top - h, RULE);
-	r->y -= h;
-	r->at_top = 0;
+	advance(r, h);
 }
 
 struct table_run {
@@ -1091,8 +1101,7 @@ static int do_table(struct rctx *r, const struct mq_block *b, struct frame *f)
 			return rc;
 	}
 	const struct mq_style *s = &r->t->styles[b->style];
-	if (!r->at_top)
-		r->y -= s->space_before;
+	space_before(r, s);
 	size_t nrows = 0, k = 0;
 	if ((rc = table_rows(r, b, set, fr, &nrows)))
 		return rc;
@@ -1142,8 +1151,7 @@ static int do_bar(struct rctx *r, const struct mq_block *b, struct frame *f)
 	double W = r->x1 - r->x0, label_w = W * 0.24, value_w = W * 0.14;
 	double bar_x = r->x0 + label_w + 6, bar_w = W - label_w - value_w - 12;
 	double bh = b->bar_height > 0 ? b->bar_height : s->leading * 0.6;
-	if (!r->at_top)
-		r->y -= s->space_before;
+	space_before(r, s);
 	while (next_row(r, b, f, &rc)) {
 		size_t i = f->row;
 		if ((rc = ensure(r, s->leading)))
@@ -1177,8 +1185,7 @@ static int do_bar(struct rctx *r, const struct mq_block *b, struct frame *f)
 		if (len > 0)
 			mq_pdf_rect(r->pdf, bar_x, r->y - (s->leading + bh) / 2, len, bh, b->bar_rgb);
 		mq_pdf_line(r->pdf, bar_x, r->y, bar_x, r->y - s->leading, RULE);
-		r->y -= s->leading;
-		r->at_top = 0;
+		advance(r, s->leading);
 	}
 	if (rc)
 		return rc;
@@ -1191,8 +1198,7 @@ static int do_kv(struct rctx *r, const struct mq_block *b, const struct frame *f
 	const struct mq_style *ks = &r->t->styles[b->head_style], *vs = &r->t->styles[b->style];
 	int rc;
 	double kw = b->key_width * ks->size;
-	if (!r->at_top)
-		r->y -= vs->space_before;
+	space_before(r, vs);
 	for (int i = 0; i < b->nitems; i++) {
 		struct mq_buf key = MQ_BUF_INIT;
 		rc = expand(r, fr, b->keys[i], ks->font, &key);
@@ -1216,8 +1222,7 @@ static int do_kv(struct rctx *r, const struct mq_block *b, const struct frame *f
 			const struct mq_line *ln = &r->lines.v[k];
 			mq_pdf_text(r->pdf, vs->font, vs->size, vs->rgb, r->x0 + kw, baseline(r->y, lead, vs->size),
 				    r->scratch.data + ln->start, ln->end - ln->start, 0);
-			r->y -= lead;
-			r->at_top = 0;
+			advance(r, lead);
 		}
 		if (rc)
 			return rc;
@@ -1236,8 +1241,7 @@ static int do_signature(struct rctx *r, const struct mq_block *b, const struct f
 	int rc = use_font(r, s->font);
 	if (rc)
 		return rc;
-	if (!r->at_top)
-		r->y -= s->space_before;
+	space_before(r, s);
 	if ((rc = ensure(r, 2 * s->leading)))
 		return rc;
 	for (int k = 0; k < 4; k++) {
@@ -1254,8 +1258,7 @@ static int do_signature(struct rctx *r, const struct mq_block *b, const struct f
 		if (at == r->scratch.len)
 			mq_pdf_line(r->pdf, x + lw, base - 3, x + col - s->size, base - 3, RULE);
 		if (k % 2) {
-			r->y -= s->leading;
-			r->at_top = 0;
+			advance(r, s->leading);
 		}
 	}
 	r->y -= s->space_after;

@@ -7,15 +7,12 @@
 #include "minqing/core/buf.h"
 #include "minqing/core/arena.h"
 #include "minqing/core/utf8.h"
+#include "minqing/core/xmldoc.h"
 #include "fonts.h"
 
 #include <ctype.h>
-#include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlschemas.h>
-#include <errno.h>
 #include <math.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -875,56 +872,6 @@ static int check_fonts(struct loader *L)
 	return 0;
 }
 
-/* libxml2 reports through this; keep the first error with its line. */
-static void capture_error(void *ctx, const xmlError *e)
-{
-	struct mq_error *err = ctx;
-	if (err->code)
-		return;
-	err->code = MQ_ERR_FORMAT;
-	err->line = e->line;
-	snprintf(err->message, sizeof err->message, "%s", e->message ? e->message : "?");
-	size_t n = strlen(err->message);
-	while (n && (err->message[n - 1] == '\n' || err->message[n - 1] == ' '))
-		err->message[--n] = '\0';
-}
-
-static int validate(struct loader *L, xmlDoc *doc, const char *xsd)
-{
-	if (access(xsd, R_OK) != 0) /* libxml2 would print an "I/O warning" */
-		return mq_fail(L->err, MQ_ERR_IO, xsd, 0, "模板架构无法读取 / cannot read template schema: %s",
-			       mq_errno_text(errno));
-	struct mq_error cap = {0};
-	xmlSchemaParserCtxt *pc = xmlSchemaNewParserCtxt(xsd);
-	xmlSchema *schema = NULL;
-	xmlSchemaValidCtxt *vc = NULL;
-	int rc = 0;
-	if (!pc)
-		return mq_fail_nomem(L->err, xsd, 0);
-	xmlSchemaSetParserStructuredErrors(pc, (xmlStructuredErrorFunc)capture_error, &cap);
-	schema = xmlSchemaParse(pc);
-	if (!schema) {
-		rc = mq_fail(L->err, MQ_ERR_FORMAT, xsd, cap.line,
-			     "模板架构无法读取 / cannot read template schema: %s", cap.message);
-		goto done;
-	}
-	vc = xmlSchemaNewValidCtxt(schema);
-	if (!vc) {
-		rc = mq_fail_nomem(L->err, xsd, 0);
-		goto done;
-	}
-	xmlSchemaSetValidStructuredErrors(vc, (xmlStructuredErrorFunc)capture_error, &cap);
-	if (xmlSchemaValidateDoc(vc, doc) != 0)
-		rc = mq_fail(L->err, MQ_ERR_FORMAT, L->path, cap.line,
-			     "模板不符合架构 / template does not match template.xsd: %s",
-			     cap.code ? cap.message : "?");
-done:
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pc);
-	return rc;
-}
-
 static int load_tree(struct loader *L, xmlNode *root)
 {
 	struct mq_template *t = L->t;
@@ -1005,36 +952,16 @@ int mq_template_load(const char *path, const char *xsd_path, struct mq_template 
 		return mq_fail_nomem(err, path, 0);
 	}
 	struct loader L = {t, t->path, err};
-	struct mq_error cap = {0};
-	xmlParserCtxt *pc = xmlNewParserCtxt();
+	static const struct mq_xml_texts texts = {
+		"模板无法读取 / cannot read template", "模板不是合法的 XML / template is not well-formed XML",
+		"模板架构无法读取 / cannot read template schema",
+		"模板不符合架构 / template does not match template.xsd",
+	};
 	xmlDoc *doc = NULL;
-	int rc = 0;
-	if (!pc) {
-		rc = mq_fail_nomem(err, path, 0);
-		goto done;
-	}
-	/* a file libxml2 cannot open makes it print an "I/O warning" to stderr:
-	 * tell the cause ourselves instead */
-	if (access(path, R_OK) != 0) {
-		rc = mq_fail(err, MQ_ERR_IO, path, 0, "模板无法读取 / cannot read template: %s", mq_errno_text(errno));
-		goto done;
-	}
-	/* no network, no DTD loading, no entity substitution */
-	doc = xmlCtxtReadFile(pc, path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-	if (!doc) {
-		xmlError *e = xmlCtxtGetLastError(pc);
-		if (e)
-			capture_error(&cap, e);
-		rc = mq_fail(err, cap.code ? MQ_ERR_FORMAT : MQ_ERR_IO, path, cap.line,
-			     "模板无法读取 / cannot read template: %s", cap.code ? cap.message : "?");
-		goto done;
-	}
-	if ((rc = validate(&L, doc, xsd_path)))
-		goto done;
-	rc = load_tree(&L, xmlDocGetRootElement(doc));
-done:
+	int rc = mq_xml_read_valid(path, xsd_path, &texts, &doc, err);
+	if (!rc)
+		rc = load_tree(&L, xmlDocGetRootElement(doc));
 	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(pc);
 	if (rc) {
 		mq_template_free(t);
 		return rc;

@@ -1,4 +1,4 @@
-/* reports_assessment.c — the assessment report (年度考核结果,
+/* assessment.c — the assessment report (年度考核结果,
  * templates/assessment_report.xml), one per county and, when asked, one
  * per township: grades counted, teams, cadres with each item's points, one
  * page of facts per cadre (个人考核表) and the rubric as loaded. Scores,

@@ -1,4 +1,4 @@
-/* reports_quality.c — the data-quality report of a run (数据质量报告,
+/* quality.c — the data-quality report of a run (数据质量报告,
  * templates/data_quality.xml): inputs, read = accepted + rejected +
  * dropped, rejects and warnings per code explained in plain Chinese, the
  * first 200 rejected records, how to fix and re-import, and the

@@ -411,8 +411,8 @@ static int cmp_id(const void *a, const void *b, void *ctx)
 	return strcmp(rp_str(ctx, *(const int32_t *)a), rp_str(ctx, *(const int32_t *)b));
 }
 
-/* The order of cmp_visit within one village and household: date, then
- * order in accepted.csv (the visits' order: seq grows with it). */
+/* The visits of one village and household: by date, then by order in
+ * accepted.csv (the visits' order: seq grows with it). */
 static int cmp_by_date(const void *a, const void *b, void *ctx)
 {
 	const struct rp_visit *v = ctx;
@@ -509,7 +509,7 @@ out:
 }
 
 /* Each month's village figures (quarter and year runs) as the figures
- * stage counts them (aggregate.c, mq_agg_add with the month as the
+ * stage counts them (mq_counts_visit, with the month as the
  * period): resolved and overdue as of the month's own as-of date, a
  * household counted once a month in its village. Needs the visits
  * sorted: a village's visits of one household are adjacent. */
@@ -532,19 +532,13 @@ static int count_months(struct rp_ctx *c)
 		const struct rp_visit *x = &c->visits[i];
 		int m = mq_period_month_of(&c->period, x->date);
 		if (m >= 0) {
-			struct mq_counts *k = &c->month_counts[(size_t)m * c->nvillages + (size_t)x->village];
-			int closed = x->has_demand && x->status == MQ_ST_CLOSED && x->closed != MQ_NO_DAY;
-			int resolved = closed && x->closed <= as_of[m];
-			k->visits++;
-			k->home_visits += x->mode == MQ_MODE_HOME;
-			k->demands += x->has_demand;
-			k->resolved += resolved;
-			k->overdue += x->has_demand && !resolved && x->due != MQ_NO_DAY && x->due < as_of[m];
-			k->signed_visits += x->is_signed == 1;
-			k->sat_answers += x->satisfaction >= 0;
-			k->sat_positive += x->satisfaction == MQ_SAT_SATISFIED || x->satisfaction == MQ_SAT_BASIC;
-			for (uint32_t b = x->topics, t = 0; b; b >>= 1, t++)
-				k->topics[t] += b & 1;
+			const struct mq_visit_facts facts = {
+				.due = x->due, .closed = x->closed, .topics = x->topics, .mode = x->mode,
+				.status = x->status, .satisfaction = x->satisfaction,
+				.is_signed = x->is_signed, .has_demand = x->has_demand,
+			};
+			mq_counts_visit(&c->month_counts[(size_t)m * c->nvillages + (size_t)x->village],
+					&facts, as_of[m]);
 			months |= 1u << m;
 		}
 		const struct rp_visit *next = i + 1 < c->nvisits ? x + 1 : NULL;

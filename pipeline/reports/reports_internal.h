@@ -1,7 +1,8 @@
-/* reports_internal.h — what the report builders (reports_*.c) share: the
- * figure CSVs as tables of strings, the compact visits of the period and
- * helpers for the data bound to templates. Everything is owned by one
- * struct rp_ctx (its arena and intern table) until rp_ctx_free. */
+/* reports_internal.h — what the report builders (reports.c, summary.c,
+ * ledger.c, assessment.c, quality.c, weekly.c) share: the figure CSVs as
+ * tables of strings, the compact visits of the period and helpers for the
+ * data bound to templates. Everything is owned by one struct rp_ctx (its
+ * arena and intern table) until reports.c frees it. */
 #ifndef MINQING_REPORTS_INTERNAL_H
 #define MINQING_REPORTS_INTERNAL_H
 
@@ -122,13 +123,13 @@ void rp_zh(const char *msg, char *out, size_t outlen);
 
 /* ---- the documents ---- */
 int rp_township_docs(struct rp_ctx *c, const char *township, int unit, rp_emit_fn emit,
-		     void *sink, struct mq_error *err);                /* reports_summary.c, reports_ledger.c */
+		     void *sink, struct mq_error *err);                /* summary.c, ledger.c */
 int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn emit, void *sink,
-	      struct mq_error *err);                                    /* reports_ledger.c */
+	      struct mq_error *err);                                    /* ledger.c */
 int rp_assessment_docs(struct rp_ctx *c, int unit, rp_emit_fn emit, void *sink,
-		       struct mq_error *err);                           /* reports_assessment.c */
+		       struct mq_error *err);                           /* assessment.c */
 int rp_assessment_township_doc(struct rp_ctx *c, const char *township, int unit, int index,
-			       rp_emit_fn emit, void *sink, struct mq_error *err); /* reports_assessment.c */
+			       rp_emit_fn emit, void *sink, struct mq_error *err); /* assessment.c */
 /* The weekly check (weekly.c): due when the run date falls inside a month
  * period; begin (after the tables, before the visits) makes the state,
  * record sees every accepted record, write_csv writes weekly_check.csv. */
@@ -140,6 +141,6 @@ int rp_weekly_doc(struct rp_ctx *c, const char *township, int unit, int index, r
 		  void *sink, struct mq_error *err);
 void rp_weekly_free(struct rp_weekly *w);
 int rp_quality_doc(struct rp_ctx *c, const struct mq_reports_result *res, int unit,
-		   rp_emit_fn emit, void *sink, struct mq_error *err);  /* reports_quality.c */
+		   rp_emit_fn emit, void *sink, struct mq_error *err);  /* quality.c */
 
 #endif

@@ -1,4 +1,4 @@
-/* reports_summary.c — the monthly work summary of a township
+/* summary.c — the monthly work summary of a township
  * (乡镇民情走访月度工作小结, templates/monthly_summary.xml) and the order of
  * a township's documents: its months, then its village ledgers.
  *
@@ -370,8 +370,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 			const struct rp_visit *x = &c->visits[i];
 			if (x->date < m->first || x->date > m->last || x->demand < 0)
 				continue;
-			int resolved = x->status == MQ_ST_CLOSED && x->closed != MQ_NO_DAY && x->closed <= m->as_of;
-			if (resolved || x->due == MQ_NO_DAY || x->due >= m->as_of)
+			if (mq_resolved_by(x->status, x->closed, m->as_of) || x->due == MQ_NO_DAY || x->due >= m->as_of)
 				continue;
 			if (mq_grow((void **)&od, &cap, nod + 1, sizeof *od)) {
 				rc = mq_fail_nomem(err, NULL, 0);

@@ -146,7 +146,7 @@ int rp_weekly_record(struct rp_ctx *c, const struct mq_record *r)
 	s->sat_n += r->satisfaction >= 0;
 	s->sat_ok += r->satisfaction == MQ_SAT_SATISFIED || r->satisfaction == MQ_SAT_BASIC;
 	if (r->text[MQ_F_DEMAND] && r->due_date != MQ_NO_DAY) {
-		int resolved = r->status == MQ_ST_CLOSED && r->closed_date != MQ_NO_DAY && r->closed_date <= w->as_of;
+		int resolved = mq_resolved_by(r->status, r->closed_date, w->as_of);
 		s->overdue += !resolved && r->due_date < w->as_of;
 		s->due_soon += !resolved && r->due_date >= w->as_of && r->due_date <= w->as_of + DUE_SOON_DAYS;
 	}
@@ -295,7 +295,7 @@ static int demands_set(struct rp_ctx *c, struct mq_data *d, const char *township
 			if (x->demand < 0 || x->due == MQ_NO_DAY)
 				continue;
 			/* contract section 4: resolved by the as-of date; overdue: due before it */
-			if (x->status == MQ_ST_CLOSED && x->closed != MQ_NO_DAY && x->closed <= w->as_of)
+			if (mq_resolved_by(x->status, x->closed, w->as_of))
 				continue;
 			int hit = which ? x->due >= w->as_of && x->due <= w->as_of + DUE_SOON_DAYS : x->due < w->as_of;
 			if (!hit)

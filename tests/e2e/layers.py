@@ -31,6 +31,11 @@ OWNERS = {
     "libdeflate.h": {"pipeline/pdf/pdf.c"},
     "openssl/": {"pipeline/archive/bagit.c", "pipeline/archive/zip.c"},
     "utf8proc.h": {"pipeline/core/safename.c", "pipeline/archive/bagit.c"},
+    # visit files and sheets are streamed (SAX); templates and rubrics are
+    # read whole and checked against their XSD by core/xmldoc.c, then walked
+    "libxml/": {"pipeline/ingest/xml.c", "pipeline/ingest/xlsx.c", "pipeline/core/xmldoc.c",
+                "pipeline/pdf/template.c", "pipeline/figures/rubric.c"},
+    "libxml/xmlschemas.h": {"pipeline/ingest/xml.c", "pipeline/core/xmldoc.c"},
 }
 
 # private state of the libraries (their next release may change it)

@@ -1,4 +1,4 @@
-/* libFuzzer target for the XML reader (pipeline/ingest_xml.c).
+/* libFuzzer target for the XML reader (pipeline/ingest/xml.c).
  *
  * Each input is written to a temporary file and read twice: once as
  * minqing reads it, once with every visit checked against visits.xsd

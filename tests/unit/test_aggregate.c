@@ -322,6 +322,45 @@ static void test_village_figures(void)
 
 /* Cadre-months: every roster cadre for every month; others only months with
  * records; each month as of its own as-of date; presence only in person. */
+/* mq_counts_visit, what the render stage counts a month with: resolved
+ * on the as-of day itself, not a day earlier; overdue only after the due
+ * day; a demand closed later is neither resolved nor overdue before due */
+static void test_counts_visit(void)
+{
+	struct mq_counts k;
+	memset(&k, 0, sizeof k);
+	struct mq_visit_facts v = {
+		.due = day("2024-03-10"), .closed = day("2024-03-20"), .topics = 1u << 2 | 1u << 5,
+		.mode = MQ_MODE_HOME, .status = MQ_ST_CLOSED, .satisfaction = MQ_SAT_BASIC,
+		.is_signed = 1, .has_demand = 1,
+	};
+	mq_counts_visit(&k, &v, day("2024-03-20"));
+	CHECK_INT(k.visits, 1);
+	CHECK_INT(k.home_visits, 1);
+	CHECK_INT(k.demands, 1);
+	CHECK_INT(k.resolved, 1);
+	CHECK_INT(k.overdue, 0);
+	CHECK_INT(k.signed_visits, 1);
+	CHECK_INT(k.sat_answers, 1);
+	CHECK_INT(k.sat_positive, 1);
+	CHECK_INT(k.topics[2], 1);
+	CHECK_INT(k.topics[5], 1);
+	CHECK_INT(k.topics[0], 0);
+	CHECK_INT(k.households_visited, 0);
+	mq_counts_visit(&k, &v, day("2024-03-19"));
+	CHECK_INT(k.visits, 2);
+	CHECK_INT(k.resolved, 1);
+	CHECK_INT(k.overdue, 1);
+	CHECK_INT(mq_visit_marks(&v, day("2024-03-10")) & (MQ_VISIT_RESOLVED | MQ_VISIT_OVERDUE), 0);
+	v.has_demand = 0; /* no 诉求: the status does not count */
+	v.satisfaction = MQ_SAT_UNSATISFIED;
+	v.mode = MQ_MODE_PHONE;
+	v.is_signed = 0;
+	CHECK_INT(mq_visit_marks(&v, day("2024-03-31")), MQ_VISIT_SAT);
+	v.satisfaction = -1;
+	CHECK_INT(mq_visit_marks(&v, day("2024-03-31")), 0);
+}
+
 static void test_cadre_months(void)
 {
 	struct mq_reference ref;
@@ -697,6 +736,7 @@ int main(void)
 	test_period_labels();
 	test_rate_format();
 	test_village_figures();
+	test_counts_visit();
 	test_cadre_months();
 	test_majority();
 	test_coverage_pairs();

@@ -1,4 +1,4 @@
-/* Unit tests of the XML reader (pipeline/ingest_xml.c): field mapping, line
+/* Unit tests of the XML reader (pipeline/ingest/xml.c): field mapping, line
  * numbers, every E001 case, damage, hostile XML, encodings, huge fields.
  * Runs from the repository root (tests/xml/, templates/visits.xsd). */
 #include "check.h"

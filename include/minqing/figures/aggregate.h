@@ -14,7 +14,7 @@
  * valid until the next mq_agg_add/mq_agg_merge_partial or mq_agg_free.
  * Every string in a row points into the aggregator or the reference.
  *
- * Decisions where the contract is silent (see also pipeline/aggregate.c):
+ * Decisions where the contract is silent (see also pipeline/figures/aggregate.c):
  * - A village is keyed by (township, village). Its county is the
  *   registry's, else the most frequent non-empty county of its records in
  *   the period (a tie goes to the first in byte = Unicode order), else "".
@@ -81,6 +81,42 @@ struct mq_counts {
 };
 /* Adds from's counts into to (a township's, a county's, a month's sum). */
 void mq_counts_add(struct mq_counts *to, const struct mq_counts *from);
+
+/* The fields of one visit the figures read, as mq_record holds them. */
+struct mq_visit_facts {
+	mq_day due, closed;              /* MQ_NO_DAY when absent */
+	uint32_t topics;                 /* bit per enum mq_topic */
+	int mode, status, satisfaction;  /* enum index, -1 absent */
+	int is_signed;                   /* 1 是, 0 否 */
+	int has_demand;                  /* 诉求 given */
+};
+/* Contract section 4: a demand is resolved as of a day when its record is
+ * 已办结 with a closing date on or before that day. */
+static inline int mq_resolved_by(int status, mq_day closed, mq_day as_of)
+{
+	return status == MQ_ST_CLOSED && closed != MQ_NO_DAY && closed <= as_of;
+}
+enum { MQ_VISIT_HOME = 1, MQ_VISIT_DEMAND = 2, MQ_VISIT_RESOLVED = 4, MQ_VISIT_OVERDUE = 8,
+       MQ_VISIT_SIGNED = 16, MQ_VISIT_SAT = 32, MQ_VISIT_SAT_OK = 64, MQ_VISIT_NMARKS = 7 };
+/* What a visit counts for as of the day as_of (contract section 4), as
+ * MQ_VISIT_* bits: a demand resolved (mq_resolved_by) or overdue (not
+ * resolved and due before as_of); satisfied means 满意 or 基本满意.
+ * Inline: the aggregator calls it for every record. */
+static inline unsigned mq_visit_marks(const struct mq_visit_facts *v, mq_day as_of)
+{
+	int demand = v->has_demand != 0;
+	int resolved = demand && mq_resolved_by(v->status, v->closed, as_of);
+	int overdue = demand && !resolved && v->due != MQ_NO_DAY && v->due < as_of;
+	int sat_ok = v->satisfaction == MQ_SAT_SATISFIED || v->satisfaction == MQ_SAT_BASIC;
+	return (v->mode == MQ_MODE_HOME) * MQ_VISIT_HOME | demand * MQ_VISIT_DEMAND |
+	       resolved * MQ_VISIT_RESOLVED | overdue * MQ_VISIT_OVERDUE |
+	       (v->is_signed == 1) * MQ_VISIT_SIGNED | (v->satisfaction >= 0) * MQ_VISIT_SAT |
+	       sat_ok * MQ_VISIT_SAT_OK;
+}
+/* Counts one visit into k as of the day as_of, as mq_agg_add counts it
+ * into a village: every count but households_visited (distinct households
+ * are the caller's to count). */
+void mq_counts_visit(struct mq_counts *k, const struct mq_visit_facts *v, mq_day as_of);
 
 /* One row of village_summary (village set), township_summary (village
  * NULL) or county_summary (township and village NULL). */

@@ -100,8 +100,8 @@ struct mq_grade_scale {
 	int nbands;
 };
 
-/* A veto rule: the rate of an item (item ≥ 0, see mq_item_rate in the
- * assessment) or, item -1, the satisfaction rate of the cadre's records
+/* A veto rule: the rate of an item (item ≥ 0, see item_rate in
+ * assess.c) or, item -1, the satisfaction rate of the cadre's records
  * (the contract's 取消评优资格), below `below` takes `grade` away. */
 #define MQ_MAX_VETOES 8
 struct mq_veto { int item; struct mq_ratio below; const char *grade; long line; };
