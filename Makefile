@@ -14,7 +14,7 @@ PKG_CONFIG ?= pkg-config
 # the package version too (debian/changelog must agree: tests/deb/check_deb.sh)
 VERSION := 0.1.0
 
-PKGS    := libxml-2.0 zlib minizip libcrypto libutf8proc xlsxwriter freexl harfbuzz harfbuzz-subset fontconfig
+PKGS    := libxml-2.0 zlib libdeflate minizip libcrypto libutf8proc xlsxwriter freexl harfbuzz harfbuzz-subset fontconfig
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -41,7 +41,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 # Debian packages the build, the fonts and the tests need.
 DEB_PKGS := build-essential pkg-config libxml2-dev libxml2-utils libcsv-dev \
-            zlib1g-dev libminizip-dev libssl-dev libharfbuzz-dev libfontconfig-dev fontconfig \
+            zlib1g-dev libdeflate-dev libminizip-dev libssl-dev libharfbuzz-dev libfontconfig-dev fontconfig \
             fonts-noto-cjk fonts-hanazono fonts-arphic-ukai fonts-arphic-uming fonts-wqy-zenhei \
             icc-profiles-free python3-pikepdf poppler-utils qpdf unzip libarchive-tools mupdf-tools \
             parallel python3 clang libclang-rt-14-dev valgrind time libutf8proc-dev \
@@ -103,7 +103,7 @@ deps:
 # need: Debian's cross compiler, the :arm64 development packages of the
 # libraries (multiarch: dpkg --add-architecture arm64) and qemu-user-static
 # to run the arm64 program and tests here.
-DEV_PKGS_ARM64 := libxml2-dev libcsv-dev zlib1g-dev libminizip-dev libssl-dev libutf8proc-dev \
+DEV_PKGS_ARM64 := libxml2-dev libcsv-dev zlib1g-dev libdeflate-dev libminizip-dev libssl-dev libutf8proc-dev \
                   libharfbuzz-dev libfontconfig-dev libxlsxwriter-dev libfreexl-dev
 deps-arm64:
 	@SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

@@ -23,8 +23,14 @@ static const uint32_t no_end[] = {
 	0xFF04, 0xFF08, 0xFF3B, 0xFF5B, 0xFFE1, 0xFFE5,
 };
 
+/* The CJK Unified Ideographs (U+4E00..U+9FFF), most of what is broken:
+ * in none of the sets here, CJK for mq_is_cjk. */
+static int ideograph(uint32_t cp) { return cp - 0x4E00u <= 0x9FFFu - 0x4E00u; }
+
 static int in_set(const uint32_t *set, size_t n, uint32_t cp)
 {
+	if (ideograph(cp) || cp - '0' <= 9u || (cp | 0x20) - 'a' <= 25u)
+		return 0;   /* no set holds a letter, digit or ideograph */
 	for (size_t i = 0; i < n; i++)
 		if (set[i] == cp)
 			return 1;
@@ -36,6 +42,10 @@ int mq_no_line_end(uint32_t cp) { return in_set(no_end, sizeof no_end / sizeof *
 
 int mq_is_cjk(uint32_t cp)
 {
+	if (ideograph(cp))
+		return 1;
+	if (cp < 0x2014)
+		return 0;   /* below every range */
 	static const uint32_t ranges[][2] = {
 		{0x2E80, 0x2FFF}, {0x3000, 0x303F}, {0x3040, 0x30FF}, {0x3100, 0x31FF},
 		{0x3200, 0x9FFF}, {0xAC00, 0xD7AF}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F},

@@ -22,6 +22,7 @@
 #define OUTLINE_DEPTH 16
 #define RULE 0.5
 #define FIT_MAX 0.3        /* share of the width a fit="content" column may take */
+#define MEMO_DEPTH 8       /* context levels a memoised condition value may have */
 
 static const uint8_t black[3] = {0, 0, 0};
 static const uint8_t head_fill[3] = {0xE6, 0xE6, 0xE6};
@@ -59,6 +60,17 @@ struct rctx {
 	long line;                 /* template line of the block being rendered */
 	struct mq_buf scratch, fmt, peek;
 	struct mq_lines lines, peek_lines;  /* peek: a paragraph measured ahead */
+	/* the value side of the condition evaluated last, expanded, and the
+	 * context it was expanded in: a filter compares every row of a data
+	 * set with the same value, so it is expanded once per pass */
+	struct cond_memo {
+		const struct mq_cond *c;
+		const struct mq_dataset *set[MEMO_DEPTH];
+		size_t row[MEMO_DEPTH];
+		int depth, page_no, page_total, is_num;
+		double num;
+		struct mq_buf text;
+	} memo;
 	int counters[3];
 	int ostack[OUTLINE_DEPTH], odepth[OUTLINE_DEPTH], nostack, obase;
 	uint64_t *seen;            /* warning keys already reported; seen_map indexes them */
@@ -267,11 +279,12 @@ static int parse_number(const char *s, double *v)
 	return *end == '\0';
 }
 
-static int compare(const char *a, int op, const char *b)
+/* b_is_num and y: whether b is a number and its value (parse_number) */
+static int compare(const char *a, int op, const char *b, int b_is_num, double y)
 {
-	double x, y;
+	double x;
 	int c;
-	if (parse_number(a, &x) && parse_number(b, &y))
+	if (b_is_num && parse_number(a, &x))
 		c = x < y ? -1 : x > y;
 	else
 		c = strcmp(a, b);
@@ -286,6 +299,36 @@ static int compare(const char *a, int op, const char *b)
 }
 
 static int row_passes(struct rctx *r, const struct mq_cond *c, const struct frame *row, const struct frame *outer, int *ok);
+
+/* Expands c's value side in outer into r->memo, unless the memo holds it
+ * already: same condition, same rows of the same data sets all the way
+ * out, same page (scalars do not change while a document is drawn). */
+static int memo_rhs(struct rctx *r, const struct mq_cond *c, const struct frame *outer)
+{
+	struct cond_memo *m = &r->memo;
+	const struct frame *f = outer;
+	int depth = 0, same = m->c == c && m->page_no == r->page_no && m->page_total == r->page_total;
+	for (; f && depth < MEMO_DEPTH; f = f->up, depth++)
+		same = same && depth < m->depth && m->set[depth] == f->set && m->row[depth] == f->row;
+	same = same && !f && depth == m->depth;
+	if (same)
+		return 0;
+	m->c = NULL;
+	mq_buf_reset(&m->text);
+	int rc = expand(r, outer, c->rhs, -1, &m->text);
+	if (rc || f)   /* an error, or a context too deep to remember */
+		return rc;
+	for (f = outer, depth = 0; f; f = f->up, depth++) {
+		m->set[depth] = f->set;
+		m->row[depth] = f->row;
+	}
+	m->depth = depth;
+	m->page_no = r->page_no;
+	m->page_total = r->page_total;
+	m->is_num = parse_number(m->text.data, &m->num);
+	m->c = c;
+	return 0;
+}
 
 /* Evaluates c: lhs is looked up from `here` (a row or the context), the
  * value side is expanded in `outer`. */
@@ -311,11 +354,9 @@ static int eval_cond(struct rctx *r, const struct mq_cond *c, const struct frame
 	}
 	struct prov pv;
 	const char *lhs = lookup(r, here, c->lhs, &pv);
-	struct mq_buf rhs = MQ_BUF_INIT;
-	int rc = expand(r, outer, c->rhs, -1, &rhs);
+	int rc = memo_rhs(r, c, outer);
 	if (!rc)
-		*ok = compare(lhs, c->op, rhs.data);
-	mq_buf_free(&rhs);
+		*ok = compare(lhs, c->op, r->memo.text.data, r->memo.is_num, r->memo.num);
 	return rc;
 }
 
@@ -1411,7 +1452,8 @@ int mq_render_pdf(const struct mq_template *t, const struct mq_data *d, const ch
 {
 	struct mq_render_result local = {0};
 	struct rctx r = {.t = t, .d = d, .err = err, .res = result ? result : &local, .opts = opts,
-			 .scratch = MQ_BUF_INIT, .fmt = MQ_BUF_INIT, .peek = MQ_BUF_INIT};
+			 .scratch = MQ_BUF_INIT, .fmt = MQ_BUF_INIT, .peek = MQ_BUF_INIT,
+			 .memo.text = MQ_BUF_INIT};
 	struct mq_pdf_info info = {0};
 	struct mq_buf infos[4] = {MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT, MQ_BUF_INIT};
 	int rc = doc_date(opts, &info, err);
@@ -1450,6 +1492,7 @@ done:
 	mq_buf_free(&r.scratch);
 	mq_buf_free(&r.fmt);
 	mq_buf_free(&r.peek);
+	mq_buf_free(&r.memo.text);
 	mq_lines_free(&r.lines);
 	mq_lines_free(&r.peek_lines);
 	mq_pdf_free(r.pdf);

@@ -28,6 +28,7 @@ OWNERS = {
     "xlsxwriter": {"pipeline/check/rejects_xlsx.c", "pipeline/figures/figures_xlsx.c",
                    "pipeline/core/xlsx_out.c"},
     "freexl": {"pipeline/ingest/xls.c"},
+    "libdeflate.h": {"pipeline/pdf/pdf.c"},
     "openssl/": {"pipeline/archive/bagit.c", "pipeline/archive/zip.c"},
     "utf8proc.h": {"pipeline/core/safename.c", "pipeline/archive/bagit.c"},
     # visit files and sheets are streamed (SAX); templates and rubrics are
