@@ -32,7 +32,8 @@ static int touch(const struct mq_raw_record *r, void *ctx)
 		for (size_t i = 0; r->value[f] && i < r->len[f]; i++)
 			h = h * 31 + (unsigned char)r->value[f][i];
 	for (size_t i = 0; i < r->ncells; i++) {
-		if (!r->cells[i])
+		/* an absent cell (an XML record's missing field) is NULL, and empty */
+		if (!r->cells[i] && r->cell_len[i])
 			abort();
 		for (size_t k = 0; k < r->cell_len[i]; k++)
 			h += (unsigned char)r->cells[i][k];

@@ -43,6 +43,8 @@ static int touch(const struct mq_raw_record *r, void *ctx)
 			abort();   /* libxml2 hands over UTF-8 only */
 	}
 	for (size_t i = 0; i < r->ncells; i++) {
+		if (!r->cells[i] && r->cell_len[i])
+			abort();   /* only an absent (empty) cell is NULL */
 		if (r->cells[i])
 			for (size_t k = 0; k < r->cell_len[i]; k++)
 				h += (unsigned char)r->cells[i][k];

@@ -86,7 +86,9 @@ struct mq_raw_record {
 	 * rejected whatever its cells hold. */
 	const char *structural;         /* English message or NULL */
 	const char *structural_zh;      /* Chinese message */
-	/* The original cells in input order, for rejects.csv; headers parallel. */
+	/* The original cells in input order, for rejects.csv; headers parallel.
+	 * A cell is NULL only when it is absent (length 0: an XML record's
+	 * missing field). */
 	size_t ncells;
 	const char *const *cells;
 	const size_t *cell_len;
