@@ -15,7 +15,7 @@ check "debian/changelog has version $version" \
 check "control: version" sh -c "dpkg-deb -f '$DEB' Version | grep -qx '$version'"
 # Depends: the libraries dpkg-shlibdeps found and the fonts of the default roles
 deps=$(dpkg-deb -f "$DEB" Depends)
-for p in libc6 libxml2 libminizip1 libssl3 zlib1g libcsv3 libharfbuzz-subset0 libfontconfig1 libxlsxwriter libfreexl1 libutf8proc2 fonts-noto-cjk fonts-hanazono fonts-arphic-ukai icc-profiles-free; do
+for p in libc6 libxml2 libminizip1 libssl3 zlib1g libdeflate0 libcsv3 libharfbuzz-subset0 libfontconfig1 libxlsxwriter libfreexl1 libutf8proc2 fonts-noto-cjk fonts-hanazono fonts-arphic-ukai icc-profiles-free; do
 	check "Depends names $p" sh -c "echo '$deps' | grep -q '$p'"
 done
 dpkg-deb -c "$DEB" | awk '{print $6}' | sed 's|^\./|/|; s|/$||' | grep -v '^$' > "$TMP/files"

@@ -10,7 +10,8 @@ BUILD=${BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 CC=${FUZZ_CC:-clang}
 OUT=$BUILD/fuzz
-PKGS="libxml-2.0 zlib minizip libcrypto libutf8proc xlsxwriter freexl harfbuzz harfbuzz-subset fontconfig"
+# the libraries and the version as the Makefile has them (one list)
+PKGS=$(sed -n 's/^PKGS *:= *//p' Makefile)
 VERSION=$(sed -n 's/^VERSION *:= *//p' Makefile)
 CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags $PKGS) -DMQ_VERSION=\"${VERSION:-0}\""
 LIBS="$(pkg-config --libs $PKGS) -lcsv -lm -lpthread"
