@@ -47,7 +47,7 @@ timed() {
 for n in $RECORDS; do
 	d="$T/d$n"
 	mkdir -p "$d/duck" || exit 1
-	"$BUILD/tools/gen_visits" --records "$n" --seed 7 --out "$d" > /dev/null || exit 1
+	"$BUILD/tools/gen_visits" --records "$n" --seed 7 --out "$d" > /dev/null && sync || exit 1
 	bytes=$(wc -c < "$d/visits.csv")
 	: > "$T/mq"; : > "$T/duck"; : > "$T/floor"
 	timed "$T/floor" 0 "$BUILD/tools/csv_floor" "$d/visits.csv"
