@@ -369,11 +369,6 @@ static int text_is(const struct mq_record *rec, int f, const char *s)
 	return rec->text[f] && strncmp(s, rec->text[f], rec->len[f]) == 0 && s[rec->len[f]] == '\0';
 }
 
-/* The village and cadre of a record the validator found in this
- * aggregator's reference (record.h), by their row there: -1 when it did
- * not, or when the row's names are not the record's byte for byte (the
- * registry's key joins township and village with a separator), so the
- * names are looked up as they are. */
 /* The row of p in the array rows[0..n) of size-byte rows, or -1 when p
  * points elsewhere (another reference's rows, or NULL) */
 static long row_of(const void *p, const void *rows, size_t n, size_t size)
@@ -382,6 +377,11 @@ static long row_of(const void *p, const void *rows, size_t n, size_t size)
 	return p && rows && at >= base && at < base + n * size ? (long)((at - base) / size) : -1;
 }
 
+/* The village and cadre of a record the validator found in this
+ * aggregator's reference (record.h), by their row there: -1 when it did
+ * not, or when the row's names are not the record's byte for byte (the
+ * registry's key joins township and village with a separator), so the
+ * names are looked up as they are. */
 static long village_by_ref(const struct mq_agg *agg, const struct mq_record *rec)
 {
 	const struct mq_reference *ref = agg->ref;
