@@ -4,10 +4,11 @@
  * becomes a finding; the findings are ordered by code (then field) and the
  * first one files the reject, the rest go into its message. The
  * duplicate-id index keeps the accepted record ids packed in memory, filed
- * in the hash table (hashmap.h) by where they lie, and every accepted
- * record's values (with where it was accepted) in a temporary file: a
- * record whose id equals an accepted one is a duplicate (W006) only when
- * its values are equal too, so no hash ever decides. The
+ * in the hash table (hashmap.h) by where they lie, and where each was
+ * accepted in a temporary file, with its values unless the caller keeps
+ * them (values_same: the stage reads accepted.csv back): a record whose id
+ * equals an accepted one is a duplicate (W006) only when its values are
+ * equal too, so no hash ever decides. The
 household index keeps each household's first village (W002). */
 #include "minqing/check/validate.h"
 #include "minqing/core/bgwrite.h"
@@ -59,7 +60,8 @@ const char *const mq_code_explain_zh[MQ_NCODES] = {
 #define DUP_BLOCK ((size_t)1 << 16)
 #define DUP_GRANULE ((size_t)512)
 #define DUP_MAX_ID (DUP_GRANULE - 2)
-#define DUP_HEAD 10 /* a values record: its length (4), line (4), source (2) */
+#define DUP_HEAD 10 /* a values record: its length (4; the caller keeping the
+			 * values: their field mask), line (4), source (2) */
 #define NORM_HEAD 4 /* the field mask in front of a values key */
 
 struct finding {
@@ -99,11 +101,14 @@ struct mq_validator {
 	 * below 0x80, else two) and bytes, packed in blocks of DUP_BLOCK
 	 * bytes; an entry never crosses a granule of DUP_GRANULE bytes, so an
 	 * entry number is block << 16 | offset, and the values of the first
-	 * entry of every granule are found from granule_values. */
+	 * entry of every granule are found from granules. */
 	struct mq_hashmap dup;
 	char **blocks;
 	size_t nblocks, ablocks, used; /* used: bytes of the last block */
-	uint64_t *granule_values;   /* values-file offset of a granule's first entry */
+	struct granule {
+		uint64_t values;    /* values-file offset of its first entry */
+		uint64_t at;        /* the caller's values_at of its first entry */
+	} *granules;
 	size_t agranules;
 	struct mq_intern *sources;
 	/* the values of the accepted records with an id: an unlinked temporary
@@ -198,7 +203,7 @@ void mq_validator_free(struct mq_validator *v)
 	for (size_t i = 0; i < v->nblocks; i++)
 		free(v->blocks[i]);
 	free(v->blocks);
-	free(v->granule_values);
+	free(v->granules);
 	mq_bgwrite_free(v->values_bg);
 	if (v->values_fd >= 0)
 		close(v->values_fd);
@@ -217,7 +222,7 @@ void mq_validator_free(struct mq_validator *v)
 size_t mq_validator_index_bytes(const struct mq_validator *v)
 {
 	return mq_hashmap_bytes(&v->dup) + v->nblocks * DUP_BLOCK + v->ablocks * sizeof *v->blocks +
-	       v->agranules * sizeof *v->granule_values;
+	       v->agranules * sizeof *v->granules;
 }
 
 /* ---- findings ---- */
@@ -658,7 +663,8 @@ static int dup_grow(struct mq_validator *v)
 }
 
 /* Files an accepted id: its entry in the blocks and in the table, its
- * values record (values: values_key) in the values file. */
+ * values record (values: values_key) in the values file; when the caller
+ * keeps the values, only the head, with the values' field mask. */
 static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char *id, size_t len,
 		      const char *values, size_t values_len, const char *source, long line)
 {
@@ -676,8 +682,8 @@ static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char
 	if (!v->nblocks || at + size > DUP_BLOCK) {
 		if (v->nblocks == 0xFFFF ||
 		    mq_grow((void **)&v->blocks, &v->ablocks, v->nblocks + 1, sizeof *v->blocks) ||
-		    mq_grow((void **)&v->granule_values, &v->agranules, (v->nblocks + 1) * (DUP_BLOCK / DUP_GRANULE),
-			    sizeof *v->granule_values) ||
+		    mq_grow((void **)&v->granules, &v->agranules, (v->nblocks + 1) * (DUP_BLOCK / DUP_GRANULE),
+			    sizeof *v->granules) ||
 		    !(v->blocks[v->nblocks] = calloc(1, DUP_BLOCK)))
 			return MQ_ERR_NOMEM;
 		v->nblocks++;
@@ -698,10 +704,17 @@ static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char
 		return MQ_ERR_NOMEM;
 	uint32_t head[2] = { (uint32_t)(DUP_HEAD + values_len), line > 0 && line < UINT32_MAX ? (uint32_t)line : 0 };
 	uint16_t src16 = src < DUP_NO_SOURCE ? (uint16_t)src : DUP_NO_SOURCE;
+	if (v->opts.values_same) {
+		memcpy(&head[0], values, NORM_HEAD); /* values_key's field mask */
+		values_len = 0;
+	}
 	if (v->values_buf.len + DUP_HEAD + values_len > VALUES_BUF && values_flush(v))
 		return MQ_ERR_IO;
-	if (at % DUP_GRANULE == 0)
-		v->granule_values[entry / DUP_GRANULE] = v->values_written + v->values_buf.len;
+	if (at % DUP_GRANULE == 0) {
+		struct granule *g = &v->granules[entry / DUP_GRANULE];
+		g->values = v->values_written + v->values_buf.len;
+		g->at = v->opts.values_at ? v->opts.values_at(v->opts.values_ctx) : 0;
+	}
 	if (mq_buf_add(&v->values_buf, head, sizeof head) || mq_buf_add(&v->values_buf, &src16, sizeof src16) ||
 	    mq_buf_add(&v->values_buf, values, values_len))
 		return MQ_ERR_NOMEM;
@@ -711,23 +724,39 @@ static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char
 	return 0;
 }
 
-/* What an entry's id was accepted with: its values (*values, *len, valid
- * until the next read of the values file), where it was accepted. The
- * entries of a granule before this one tell how many values records to
- * skip from the granule's first. 0 or < 0 on an error. */
-static int dup_record(struct mq_validator *v, uint32_t entry, const char **values, size_t *len,
-		      const char **source, uint32_t *line)
+/* What an entry's id was accepted with: where (*source, *line), and its
+ * values (f->values, f->len, valid until the next read of the values
+ * file) or, when the caller keeps them, their field mask and where the
+ * caller finds them (f->at, f->skip). 0 or < 0 on an error. */
+struct dup_found {
+	const char *values, *source;
+	size_t len;
+	uint32_t line, mask;
+	uint64_t at;
+	unsigned skip;  /* entries of its granule before it */
+};
+
+static int dup_record(struct mq_validator *v, uint32_t entry, struct dup_found *f)
 {
 	const unsigned char *blk = (const unsigned char *)v->blocks[entry >> 16];
 	size_t off = entry & 0xFFFF, at = off - off % DUP_GRANULE, idlen;
-	uint64_t voff = v->granule_values[entry / DUP_GRANULE];
-	for (; at < off; at = (size_t)((const unsigned char *)dup_id(blk + at, &idlen) - blk) + idlen) {
-		const char *h = values_get(v, voff, 4);
-		uint32_t n;
-		if (!h)
-			return MQ_ERR_IO;
-		memcpy(&n, h, 4);
-		voff += n;
+	const struct granule *g = &v->granules[entry / DUP_GRANULE];
+	uint64_t voff = g->values;
+	f->skip = 0;
+	for (; at < off; at = (size_t)((const unsigned char *)dup_id(blk + at, &idlen) - blk) + idlen)
+		f->skip++;
+	if (v->opts.values_same) {
+		voff += (uint64_t)f->skip * DUP_HEAD; /* heads only: one size */
+	} else {
+		/* the values records before it tell how far to skip */
+		for (unsigned k = 0; k < f->skip; k++) {
+			const char *h = values_get(v, voff, 4);
+			uint32_t n;
+			if (!h)
+				return MQ_ERR_IO;
+			memcpy(&n, h, 4);
+			voff += n;
+		}
 	}
 	const char *h = values_get(v, voff, DUP_HEAD);
 	uint32_t head[2];
@@ -736,12 +765,27 @@ static int dup_record(struct mq_validator *v, uint32_t entry, const char **value
 		return MQ_ERR_IO;
 	memcpy(head, h, sizeof head);
 	memcpy(&src, h + sizeof head, sizeof src);
-	if (!(*values = values_get(v, voff + DUP_HEAD, head[0] - DUP_HEAD)))
-		return MQ_ERR_IO;
-	*len = head[0] - DUP_HEAD;
-	*line = head[1];
-	*source = src == DUP_NO_SOURCE ? "?" : mq_intern_str(v->sources, src);
-	return 0;
+	f->line = head[1];
+	f->source = src == DUP_NO_SOURCE ? "?" : mq_intern_str(v->sources, src);
+	f->at = g->at;
+	if (v->opts.values_same) {
+		f->mask = head[0];
+		f->values = NULL;
+		f->len = 0;
+		return 0;
+	}
+	f->len = head[0] - DUP_HEAD;
+	return (f->values = values_get(v, voff + DUP_HEAD, f->len)) ? 0 : MQ_ERR_IO;
+}
+
+/* 1 when the clean record in c has the values of the entry found, 0 when not, < 0 on an error */
+static int dup_same(struct mq_validator *v, const struct check *c, const struct dup_found *f)
+{
+	if (!v->opts.values_same)
+		return f->len == c->values_len && memcmp(f->values, c->values_data, f->len) == 0;
+	uint32_t mask;
+	memcpy(&mask, c->values_data, NORM_HEAD);
+	return mask != f->mask ? 0 : v->opts.values_same(v->opts.values_ctx, f->at, f->skip, &c->rec);
 }
 
 /* ---- the record ---- */
@@ -1042,13 +1086,13 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 	size_t pos = 0;
 	uint32_t entry = indexed ? mq_hashmap_find(&v->dup, c->id_hash, &idkey, &pos) : MQ_HASHMAP_NONE;
 	if (entry != MQ_HASHMAP_NONE) {
-		const char *values, *source;
-		size_t vlen;
-		uint32_t line;
-		int rc = dup_record(v, entry, &values, &vlen, &source, &line);
-		if (rc)
-			return rc;
-		if (c->nfindings == 0 && vlen == c->values_len && memcmp(values, c->values_data, vlen) == 0) {
+		struct dup_found found = { 0 };
+		int rc = dup_record(v, entry, &found), same = 0;
+		if (rc || (c->nfindings == 0 && (same = dup_same(v, c, &found)) < 0))
+			return rc ? rc : same;
+		const char *source = found.source;
+		uint32_t line = found.line;
+		if (same) {
 			snprintf(v->drop_en, sizeof v->drop_en,
 				 "duplicate of the record accepted at %s line %u: dropped", source, line);
 			snprintf(v->drop_zh, sizeof v->drop_zh, "与 %s 第%u行已接受的记录完全相同，已舍弃", source, line);

@@ -12,10 +12,12 @@
 #include "minqing/core/progress.h"
 #include "minqing/core/xlsx_out.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The cells of a rejects row for rejects.xlsx, collected as rejects.csv
  * is written (the same text). */
@@ -44,6 +46,14 @@ struct stage {
 	long long accepted_bytes;     /* handed to stdio so far (by accepted_bg's thread) */
 	struct mq_bgwrite *accepted_bg; /* writes accepted.csv from the first flush to the
 					   commit; NULL: written on this thread */
+	/* accepted.csv read back by the duplicate check (values_same): its
+	 * bytes before the first row, the row bytes handed to accepted_write
+	 * (counted on this thread), how far the file has been flushed for
+	 * reading, the file opened for reading (-1: not yet) and a window on
+	 * it from back_at; cand: the row of the record compared */
+	long long accepted_head, accepted_handed, accepted_flushed, back_at;
+	int accepted_rd;
+	struct mq_buf back, cand;
 	long long bytes_before, bytes_total;
 	long long bytes_cur;        /* of the file being read, as its reader last said */
 	int cb_rc;                 /* the accepted-callback's stop value */
@@ -179,6 +189,7 @@ static int accepted_write(void *ctx, const char *data, size_t len)
 static void flush_accepted(struct stage *st)
 {
 	struct mq_buf *b = &st->accepted_rows;
+	st->accepted_handed += (long long)b->len;
 	if (st->accepted_bg) {
 		mq_bgwrite_put(st->accepted_bg, b);
 		return;
@@ -193,6 +204,95 @@ static int accepted_row(struct mq_buf *b, const struct mq_record *r)
 	for (int f = 0; f < MQ_NFIELDS && !rc; f++)
 		rc = mq_csv_cell_buf(b, r->text[f], r->len[f], f == 0);
 	return rc ? rc : mq_buf_add(b, "\r\n", 2);
+}
+
+/* ---- accepted.csv read back: the duplicate check compares a record with
+ * the one accepted under its id there, instead of keeping every accepted
+ * record's values a second time (validate.h, values_same) ---- */
+
+#define BACK_WINDOW (64 << 10)
+
+/* Where the next accepted row starts in accepted.csv */
+static uint64_t row_at(void *ctx)
+{
+	const struct stage *st = ctx;
+	return (uint64_t)(st->accepted_head + st->accepted_handed) + st->accepted_rows.len;
+}
+
+/* Some bytes of accepted.csv from off (*p, *n ≥ 1): from the file what has
+ * been handed to its writer, the rest from accepted_rows. 0 or MQ_ERR_IO. */
+static int accepted_bytes(struct stage *st, long long off, const char **p, size_t *n)
+{
+	long long file_end = st->accepted_head + st->accepted_handed;
+	if (off >= file_end) {
+		size_t at = (size_t)(off - file_end);
+		if (at >= st->accepted_rows.len)
+			return MQ_ERR_IO;
+		*p = st->accepted_rows.data + at;
+		*n = st->accepted_rows.len - at;
+		return 0;
+	}
+	if (off < st->back_at || off >= st->back_at + (long long)st->back.len) {
+		/* the file only grows: a window read once stays right */
+		if (st->accepted_flushed < file_end) {
+			if ((st->accepted_bg && mq_bgwrite_wait(st->accepted_bg)) || fflush(st->accepted.fp))
+				return MQ_ERR_IO;
+			st->accepted_flushed = file_end;
+		}
+		if (st->accepted_rd < 0 && (st->accepted_rd = open(st->accepted.tmp, O_RDONLY | O_CLOEXEC)) < 0)
+			return MQ_ERR_IO;
+		size_t want = file_end - off < BACK_WINDOW ? (size_t)(file_end - off) : BACK_WINDOW;
+		mq_buf_reset(&st->back);
+		if (mq_buf_reserve(&st->back, want))
+			return MQ_ERR_IO;
+		ssize_t r;
+		while ((r = pread(st->accepted_rd, st->back.data, want, (off_t)off)) < 0 && errno == EINTR)
+			;
+		if (r <= 0)
+			return MQ_ERR_IO;
+		st->back.len = (size_t)r;
+		st->back_at = off;
+	}
+	*p = st->back.data + (off - st->back_at);
+	*n = st->back.len - (size_t)(off - st->back_at);
+	return 0;
+}
+
+/* 1 when rec's row equals the row `skip` rows after the one at `at`, 0
+ * when not, < 0 on an error. accepted_row quotes every cell holding a
+ * quote, CR or LF, so a row ends at the first LF outside quotes; rows of
+ * equal bytes are records of equal text (the validator compares which
+ * fields are present). */
+static int values_same(void *ctx, uint64_t at, unsigned skip, const struct mq_record *rec)
+{
+	struct stage *st = ctx;
+	const char *p;
+	size_t n;
+	long long off = (long long)at;
+	int quoted = 0;
+	mq_buf_reset(&st->cand);
+	if (accepted_row(&st->cand, rec))
+		return MQ_ERR_NOMEM;
+	for (unsigned k = 0; k < skip;) {
+		if (accepted_bytes(st, off, &p, &n))
+			return MQ_ERR_IO;
+		size_t i = 0;
+		for (; i < n && k < skip; i++)
+			if (p[i] == '"')
+				quoted = !quoted;
+			else if (p[i] == '\n' && !quoted)
+				k++;
+		off += (long long)i;
+	}
+	for (size_t done = 0; done < st->cand.len; done += n) {
+		if (accepted_bytes(st, off + (long long)done, &p, &n))
+			return MQ_ERR_IO;
+		if (n > st->cand.len - done)
+			n = st->cand.len - done;
+		if (memcmp(p, st->cand.data + done, n))
+			return 0;
+	}
+	return 1;
 }
 
 /* A record checked ahead on the CSV reader's thread carries, before the
@@ -248,8 +348,8 @@ static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 	int rc = mq_validate_record(st->v, raw, &vd);
 	if (rc) {
 		st->rc = mq_fail(st->err, rc, raw->source, raw->line, "%s", rc == MQ_ERR_IO ?
-				 "重复检查的临时文件读写失败（TMPDIR）/ the temporary file of the duplicate check "
-				 "could not be read or written (TMPDIR)" : mq_nomem_message);
+				 "重复检查的临时文件（TMPDIR）或 accepted.csv 读写失败 / the duplicate check could not "
+				 "read or write its temporary file (TMPDIR) or accepted.csv" : mq_nomem_message);
 		return rc;
 	}
 	struct mq_run_counts *c = st->counts;
@@ -415,7 +515,8 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 		       struct mq_run_counts *counts, struct mq_error *err)
 {
 	struct stage st = { .opts = opts, .counts = counts, .err = err, .clean = MQ_BUF_INIT, .other = MQ_BUF_INIT,
-			    .accepted_rows = MQ_BUF_INIT, .xrow = { .text = MQ_BUF_INIT } };
+			    .accepted_rows = MQ_BUF_INIT, .xrow = { .text = MQ_BUF_INIT }, .accepted_rd = -1,
+			    .back = MQ_BUF_INIT, .cand = MQ_BUF_INIT };
 	char data_dir[4096];
 	char **paths = NULL, **skipped = NULL;
 	int npaths = 0, nskipped = 0, rc;
@@ -427,7 +528,8 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 		rc = mq_fail(err, MQ_ERR_USAGE, NULL, 0, "没有输入文件 / no input files");
 		goto out;
 	}
-	struct mq_validate_opts vopts = { .as_of = opts->as_of, .ref = opts->ref };
+	struct mq_validate_opts vopts = { .as_of = opts->as_of, .ref = opts->ref, .values_at = row_at,
+					  .values_same = values_same, .values_ctx = &st };
 	st.v = mq_validator_new(&vopts);
 	st.prep = mq_preparer_new(&vopts);
 	if (!st.v || !st.prep) {
@@ -442,6 +544,10 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 	}
 	if ((rc = mq_mkdirs(data_dir, err)) || (rc = open_outputs(&st, data_dir, err)))
 		goto out;
+	if ((st.accepted_head = ftello(st.accepted.fp)) < 0) {
+		rc = mq_fail(err, MQ_ERR_IO, st.accepted.path, 0, "无法写入文件 / cannot write file");
+		goto out;
+	}
 	st.accepted_bg = mq_bgwrite_new(accepted_write, &st);
 	struct mq_ingest_opts iopts = { .encoding = opts->encoding, .unknown_column = on_unknown_column,
 					.progress = on_progress, .prepare = prepare_record,
@@ -526,6 +632,10 @@ out:
 	mq_buf_free(&st.clean);
 	mq_buf_free(&st.other);
 	mq_buf_free(&st.accepted_rows);
+	mq_buf_free(&st.back);
+	mq_buf_free(&st.cand);
+	if (st.accepted_rd >= 0)
+		close(st.accepted_rd);
 	return rc;
 }
 

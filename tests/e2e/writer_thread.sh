@@ -1,10 +1,10 @@
 #!/bin/sh
-# accepted.csv and the duplicate check's values file are written on threads
-# of their own (core/bgwrite.c). The same inputs through the same stages
-# with those writes on the records' thread (MQ_TEST_NO_WRITER_THREAD) give
-# the same files, byte for byte: the example case, and 20,000 generated
-# records (with planted duplicates and id conflicts, several megabytes of
-# values, so a duplicate's first copy is read back from the values file).
+# accepted.csv and the duplicate check's file are written on threads of
+# their own (core/bgwrite.c). The same inputs through the same stages with
+# those writes on the records' thread (MQ_TEST_NO_WRITER_THREAD) give the
+# same files, byte for byte: the example case, and 20,000 generated records
+# (with planted duplicates and id conflicts, ten megabytes of accepted rows,
+# so a duplicate's first copy is read back from accepted.csv).
 . tests/e2e/lib.sh
 BUILD=${BUILD:-build}
 GEN=$BUILD/tools/gen_visits

@@ -59,13 +59,25 @@ struct mq_validate_opts {
 	 * record ids under. No verdict depends on it: E006 and W006 compare
 	 * the ids, and W006 the values too (kept in a temporary file, TMPDIR). */
 	uint64_t (*id_hash)(const void *data, size_t len, uint64_t seed);
+	/* Where the caller keeps the accepted records' values, so the
+	 * temporary file holds only where each was accepted (both NULL: it
+	 * holds the values too). values_at: where the record being validated
+	 * will be kept if it is accepted (a number the caller finds it by,
+	 * such as its row's offset in accepted.csv); values_same: 1 when rec's
+	 * normalised text equals that of the record accepted `skip` accepted
+	 * records after the one kept at `at`, 0 when not, MQ_ERR_IO or
+	 * MQ_ERR_NOMEM. Which fields are present is compared here. */
+	uint64_t (*values_at)(void *ctx);
+	int (*values_same)(void *ctx, uint64_t at, unsigned skip, const struct mq_record *rec);
+	void *values_ctx;
 };
 
 struct mq_validator;
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts);
 /* Validates raw; when raw->prepared holds what mq_validate_prepare made of
  * it, the checks done there are not repeated. Returns 0, MQ_ERR_NOMEM, or
- * MQ_ERR_IO when the temporary file of accepted values (TMPDIR) fails. */
+ * MQ_ERR_IO when the temporary file of accepted values (TMPDIR) or
+ * values_same fails. */
 int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		       struct mq_verdict *out);
 
