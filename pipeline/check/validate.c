@@ -125,6 +125,7 @@ struct mq_validator {
 	int32_t *household_village;
 	size_t ahv;
 	struct mq_intern *villages;  /* "township/village" */
+	int32_t *village_of_ref;     /* villages' number of each registry row, -1: not yet */
 	uint32_t household_set;      /* names this validator's household numbers (mq_record) */
 	struct check check;          /* the record being validated */
 	uint64_t ahead_hh[8];        /* household hashes seen by mq_validate_ahead, a ring */
@@ -213,6 +214,7 @@ void mq_validator_free(struct mq_validator *v)
 	mq_intern_free(v->households);
 	free(v->household_village);
 	mq_intern_free(v->villages);
+	free(v->village_of_ref);
 	check_free(&v->check);
 	mq_buf_free(&v->msg_en);
 	mq_buf_free(&v->msg_zh);
@@ -1068,6 +1070,38 @@ void mq_validate_ahead(struct mq_validator *v, const void *prepared)
 
 /* ---- the record against the records before it ---- */
 
+/* The number of an accepted record's "township/village" (villages), or
+ * < 0 when out of memory. A village found in the registry under the
+ * record's names byte for byte keeps its number by registry row, so the
+ * key is built and looked up once per village instead of per record. */
+static int32_t village_number(struct mq_validator *v, const struct mq_record *r)
+{
+	const struct mq_reference *ref = v->opts.ref;
+	const struct mq_village_ref *vr = r->village_ref;
+	size_t row = vr && ref && vr >= ref->villages && vr < ref->villages + ref->nvillages
+		     ? (size_t)(vr - ref->villages) : SIZE_MAX;
+	if (row != SIZE_MAX) {
+		if (!v->village_of_ref) {
+			if (!(v->village_of_ref = malloc(ref->nvillages * sizeof *v->village_of_ref)))
+				return MQ_ERR_NOMEM;
+			memset(v->village_of_ref, 0xFF, ref->nvillages * sizeof *v->village_of_ref); /* -1 */
+		}
+		if (v->village_of_ref[row] >= 0 && strcmp(vr->township, r->text[MQ_F_TOWNSHIP]) == 0 &&
+		    strcmp(vr->village, r->text[MQ_F_VILLAGE]) == 0)
+			return v->village_of_ref[row];
+	}
+	struct mq_buf *key = &v->msg_en; /* free scratch on an accepted record */
+	mq_buf_reset(key);
+	if (mq_buf_add(key, r->text[MQ_F_TOWNSHIP], r->len[MQ_F_TOWNSHIP]) || mq_buf_addc(key, '/') ||
+	    mq_buf_add(key, r->text[MQ_F_VILLAGE], r->len[MQ_F_VILLAGE]))
+		return MQ_ERR_NOMEM;
+	int32_t id = mq_intern_id(v->villages, key->data, key->len);
+	if (row != SIZE_MAX && id >= 0 && strcmp(vr->township, r->text[MQ_F_TOWNSHIP]) == 0 &&
+	    strcmp(vr->village, r->text[MQ_F_VILLAGE]) == 0)
+		v->village_of_ref[row] = id;
+	return id;
+}
+
 int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		       struct mq_verdict *out)
 {
@@ -1126,12 +1160,7 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		snprintf(zh, sizeof zh, "干部 %.64s 不在干部花名册中", cadre);
 		add_warning(v, out, MQ_W001, MQ_F_CADRE_ID, zh, "cadre %.64s not in the roster", cadre);
 	}
-	struct mq_buf *key = &v->msg_en; /* free scratch on an accepted record */
-	mq_buf_reset(key);
-	if (mq_buf_add(key, r->text[MQ_F_TOWNSHIP], r->len[MQ_F_TOWNSHIP]) || mq_buf_addc(key, '/') ||
-	    mq_buf_add(key, r->text[MQ_F_VILLAGE], r->len[MQ_F_VILLAGE]))
-		return MQ_ERR_NOMEM;
-	int32_t village = mq_intern_id(v->villages, key->data, key->len);
+	int32_t village = village_number(v, r);
 	int32_t hh = mq_intern_id_h(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID], c->hh_hash);
 	if (village < 0 || hh < 0)
 		return MQ_ERR_NOMEM;
