@@ -201,6 +201,68 @@ static void test_duplicates(void)
 	mq_validator_free(v);
 }
 
+/* The accepted records' values kept by the caller (validate.h
+ * values_same), as the stage keeps them in accepted.csv: each accepted
+ * record's fields joined, an absent field as an empty one. */
+static struct {
+	struct mq_buf *rows;
+	size_t n, alloc;
+	int calls;
+} kept;
+
+static void row_of(struct mq_buf *b, const struct mq_record *rec)
+{
+	mq_buf_reset(b);
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		if (rec->text[f])
+			mq_buf_add(b, rec->text[f], rec->len[f]);
+		mq_buf_addc(b, '\x1f');
+	}
+}
+
+static uint64_t kept_at(void *ctx)
+{
+	(void)ctx;
+	return kept.n;
+}
+
+static int kept_same(void *ctx, uint64_t at, unsigned skip, const struct mq_record *rec)
+{
+	(void)ctx;
+	struct mq_buf b = MQ_BUF_INIT;
+	kept.calls++;
+	if (at + skip >= kept.n)
+		return MQ_ERR_IO;
+	row_of(&b, rec);
+	int same = b.len == kept.rows[at + skip].len && memcmp(b.data, kept.rows[at + skip].data, b.len) == 0;
+	mq_buf_free(&b);
+	return same;
+}
+
+static void kept_free(void)
+{
+	for (size_t i = 0; i < kept.n; i++)
+		mq_buf_free(&kept.rows[i]);
+	free(kept.rows);
+	memset(&kept, 0, sizeof kept);
+}
+
+/* mq_validate_record, keeping an accepted record's values as a caller of
+ * values_same does */
+static int validate(struct mq_validator *v, const struct mq_raw_record *raw, struct mq_verdict *vd)
+{
+	int rc = mq_validate_record(v, raw, vd);
+	if (rc || vd->outcome != MQ_ACCEPTED)
+		return rc;
+	if (kept.n == kept.alloc) {
+		kept.alloc = kept.alloc ? 2 * kept.alloc : 64;
+		kept.rows = realloc(kept.rows, kept.alloc * sizeof *kept.rows);
+	}
+	mq_buf_init(&kept.rows[kept.n]);
+	row_of(&kept.rows[kept.n++], &vd->record);
+	return 0;
+}
+
 /* every id collides: a test-only hash */
 static uint64_t colliding_hash(const void *data, size_t len, uint64_t seed)
 {
@@ -210,46 +272,64 @@ static uint64_t colliding_hash(const void *data, size_t len, uint64_t seed)
 	return 42;
 }
 
-/* W006 by value: ids that collide in the index are compared, then the values decide */
-static void test_hash_collision(void)
+/* W006 by value: ids that collide in the index are compared, then the
+ * values decide, kept in the temporary file or (by_caller) by the caller */
+static void test_hash_collision(int by_caller)
 {
 	struct mq_validate_opts o = { .as_of = mq_day_from_ymd(2024, 12, 31), .id_hash = colliding_hash };
+	if (by_caller) {
+		o.values_at = kept_at;
+		o.values_same = kept_same;
+	}
 	struct mq_validator *v = mq_validator_new(&o);
 	struct rec r;
 	struct mq_verdict vd;
-	mq_validate_record(v, make(&r, -1, NULL, -1, NULL), &vd);
+	validate(v, make(&r, -1, NULL, -1, NULL), &vd);
 	CHECK_INT(vd.outcome, MQ_ACCEPTED);
 	/* the same id, the same hash, other values: kept (E006 in rejects), not dropped */
-	mq_validate_record(v, make(&r, MQ_F_NOTES, "另一条", -1, NULL), &vd);
+	validate(v, make(&r, MQ_F_NOTES, "另一条", -1, NULL), &vd);
 	CHECK_INT(vd.outcome, MQ_REJECTED);
 	CHECK_STR(mq_code_names[vd.reject.code], "E006");
 	/* a value differing in one byte only */
-	mq_validate_record(v, make(&r, MQ_F_HOUSEHOLDER, "王大山", -1, NULL), &vd);
+	validate(v, make(&r, MQ_F_HOUSEHOLDER, "王大山", -1, NULL), &vd);
 	CHECK_INT(vd.outcome, MQ_REJECTED);
 	/* equal values: still the W006 duplicate */
-	mq_validate_record(v, make(&r, -1, NULL, -1, NULL), &vd);
+	validate(v, make(&r, -1, NULL, -1, NULL), &vd);
 	CHECK_INT(vd.outcome, MQ_DROPPED);
 	/* past the values kept in memory (1 MB): read back from the file */
 	static char notes[600], ids[4000][16];
 	memset(notes, 'x', sizeof notes - 1);
 	for (int i = 0; i < 4000; i++) {
 		snprintf(ids[i], sizeof ids[i], "R%05d", i);
-		mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[i], MQ_F_NOTES, notes), &vd);
+		validate(v, make(&r, MQ_F_RECORD_ID, ids[i], MQ_F_NOTES, notes), &vd);
 		if (vd.outcome != MQ_ACCEPTED)
 			CHECK_INT(vd.outcome, MQ_ACCEPTED);
 	}
-	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[3], MQ_F_NOTES, notes), &vd);
+	validate(v, make(&r, MQ_F_RECORD_ID, ids[3], MQ_F_NOTES, notes), &vd);
 	CHECK_INT(vd.outcome, MQ_DROPPED);
 	notes[300] = 'y';
-	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[3], MQ_F_NOTES, notes), &vd);
+	validate(v, make(&r, MQ_F_RECORD_ID, ids[3], MQ_F_NOTES, notes), &vd);
 	CHECK_INT(vd.outcome, MQ_REJECTED);
 	CHECK_STR(mq_code_names[vd.reject.code], "E006");
-	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[3999], MQ_F_NOTES, notes), &vd);
+	validate(v, make(&r, MQ_F_RECORD_ID, ids[3999], MQ_F_NOTES, notes), &vd);
 	CHECK_INT(vd.outcome, MQ_REJECTED);
 	notes[300] = 'x';
-	mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[3999], MQ_F_NOTES, notes), &vd);
+	validate(v, make(&r, MQ_F_RECORD_ID, ids[3999], MQ_F_NOTES, notes), &vd);
 	CHECK_INT(vd.outcome, MQ_DROPPED);
+	/* a field present but empty after normalising (topics of separators
+	 * only) is not the same as the field absent, though the two write
+	 * the same accepted.csv row */
+	validate(v, make(&r, MQ_F_RECORD_ID, "T1", MQ_F_TOPICS, "；"), &vd);
+	CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	validate(v, make(&r, MQ_F_RECORD_ID, "T1", MQ_F_TOPICS, NULL), &vd);
+	CHECK_INT(vd.outcome, MQ_REJECTED);
+	CHECK_STR(mq_code_names[vd.reject.code], "E006");
+	validate(v, make(&r, MQ_F_RECORD_ID, "T1", MQ_F_TOPICS, "、"), &vd);
+	CHECK_INT(vd.outcome, MQ_DROPPED);
+	if (by_caller)
+		CHECK(kept.calls >= 7);
 	mq_validator_free(v);
+	kept_free();
 }
 
 static void test_reference_rules(void)
@@ -362,10 +442,16 @@ static void test_prepared_same(void)
 
 /* The index at scale: ids of two length bytes (at least 128 bytes) and
  * short ones mixed, in many blocks; every id found again, with the line
- * it was accepted at, and the index small per record. */
-static void test_index_sizes(void)
+ * it was accepted at, and the index small per record; the values kept in
+ * the temporary file or (by_caller) by the caller. */
+static void test_index_sizes(int by_caller)
 {
-	struct mq_validator *v = new_validator(NULL);
+	struct mq_validate_opts o = { .as_of = mq_day_from_ymd(2024, 12, 31) };
+	if (by_caller) {
+		o.values_at = kept_at;
+		o.values_same = kept_same;
+	}
+	struct mq_validator *v = mq_validator_new(&o);
 	struct rec r;
 	struct mq_verdict vd;
 	static char ids[30000][200];
@@ -381,17 +467,17 @@ static void test_index_sizes(void)
 		}
 		struct mq_raw_record *raw = make(&r, MQ_F_RECORD_ID, ids[i], -1, NULL);
 		raw->line = i + 2;
-		mq_validate_record(v, raw, &vd);
+		validate(v, raw, &vd);
 		fails += vd.outcome != MQ_ACCEPTED;
 	}
 	CHECK_INT(fails, 0);
 	for (int i = 0; i < 30000; i += 37) {
-		mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[i], -1, NULL), &vd);
+		validate(v, make(&r, MQ_F_RECORD_ID, ids[i], -1, NULL), &vd);
 		char want[128];
 		snprintf(want, sizeof want, "duplicate of the record accepted at test.csv line %d: dropped", i + 2);
 		if (vd.outcome != MQ_DROPPED || strcmp(vd.dropped.message, want))
 			fails++;
-		mq_validate_record(v, make(&r, MQ_F_RECORD_ID, ids[i], MQ_F_NOTES, "改"), &vd);
+		validate(v, make(&r, MQ_F_RECORD_ID, ids[i], MQ_F_NOTES, "改"), &vd);
 		if (vd.outcome != MQ_REJECTED || vd.reject.code != MQ_E006)
 			fails++;
 	}
@@ -401,6 +487,7 @@ static void test_index_sizes(void)
 	fprintf(stderr, "index: %zu bytes, %.1f a record\n", mq_validator_index_bytes(v), mq_validator_index_bytes(v) / 30000.0);
 	CHECK(mq_validator_index_bytes(v) < 30000 * 28);
 	mq_validator_free(v);
+	kept_free();
 }
 
 int main(void)
@@ -410,8 +497,10 @@ int main(void)
 	test_lengths();
 	test_bad_text_and_order();
 	test_duplicates();
-	test_hash_collision();
-	test_index_sizes();
+	test_hash_collision(0);
+	test_hash_collision(1);
+	test_index_sizes(0);
+	test_index_sizes(1);
 	test_prepared_same();
 	test_reference_rules();
 	test_dates();
