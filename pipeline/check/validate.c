@@ -422,8 +422,14 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 			return set_norm(c, f, s, n);
 		}
 		r->household_size = (int)x;
-		int k = snprintf(num, sizeof num, "%ld", x);
-		return set_norm(c, f, num, (size_t)k);
+		if (x < 0) /* only with a negative minimum in the field table */
+			return set_norm(c, f, num, (size_t)snprintf(num, sizeof num, "%ld", x));
+		/* the digits without leading zeros; no printf for every record */
+		char *end = num + sizeof num, *p = end;
+		do
+			*--p = (char)('0' + x % 10);
+		while ((x /= 10));
+		return set_norm(c, f, p, (size_t)(end - p));
 	}
 	case MQ_T_DECIMAL:
 		if (parse_decimal(s, n, num, sizeof num)) {
