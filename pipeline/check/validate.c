@@ -193,6 +193,14 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 		mq_validator_free(v);
 		return NULL;
 	}
+	size_t nslots = v->dup.nslots;
+	while (!opts->reread && opts->expect_records > 0 && nslots < ((size_t)1 << 31) &&
+	       (unsigned long long)nslots * v->dup.max_load / 100 <= (unsigned long long)opts->expect_records)
+		nslots *= 2;
+	if (nslots != v->dup.nslots && mq_hashmap_empty_to(&v->dup, nslots)) {
+		mq_validator_free(v);
+		return NULL;
+	}
 	return v;
 }
 

@@ -70,6 +70,9 @@ struct mq_validate_opts {
 	uint64_t (*values_at)(void *ctx);
 	int (*values_same)(void *ctx, uint64_t at, unsigned skip, const struct mq_record *rec);
 	void *values_ctx;
+	/* Records the caller expects at least (0: unknown): the duplicate-id
+	 * table starts large enough for them instead of doubling its way up. */
+	long long expect_records;
 };
 
 struct mq_validator;
