@@ -111,6 +111,7 @@ struct mq_validator {
 	} *granules;
 	size_t agranules;
 	struct mq_intern *sources;
+	int32_t last_source;        /* the source of the last entry (-1: none) */
 	/* the values of the accepted records with an id: an unlinked temporary
 	 * file, the last bytes still in values_buf; values_b is a window on
 	 * it from values_b_at; values_written counts the bytes handed to
@@ -179,6 +180,7 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 	static atomic_uint sets; /* validators made so far, on any thread */
 	v->opts = *opts;
 	v->values_fd = -1;
+	v->last_source = -1;
 	while (!(v->household_set = (uint32_t)(atomic_fetch_add(&sets, 1) + 1)))
 		; /* 0 means none */
 	check_init(&v->check, opts);
@@ -715,7 +717,10 @@ static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char
 	}
 	memcpy(p, id, len);
 	/* the values record */
-	int32_t src = mq_intern_id(v->sources, source, strlen(source));
+	/* the records of one input come one after the other */
+	int32_t src = v->last_source;
+	if (src < 0 || strcmp(source, mq_intern_str(v->sources, src)) != 0)
+		src = v->last_source = mq_intern_id(v->sources, source, strlen(source));
 	if (src < 0)
 		return MQ_ERR_NOMEM;
 	uint32_t head[2] = { (uint32_t)(DUP_HEAD + values_len), line > 0 && line < UINT32_MAX ? (uint32_t)line : 0 };
