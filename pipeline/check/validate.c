@@ -179,6 +179,8 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 		return NULL;
 	static atomic_uint sets; /* validators made so far, on any thread */
 	v->opts = *opts;
+	if (!opts->values_at || !opts->values_same) /* both or neither */
+		v->opts.values_at = NULL, v->opts.values_same = NULL;
 	v->values_fd = -1;
 	v->last_source = -1;
 	while (!(v->household_set = (uint32_t)(atomic_fetch_add(&sets, 1) + 1)))

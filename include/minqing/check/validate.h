@@ -57,11 +57,12 @@ struct mq_validate_opts {
 	int reread;
 	/* Tests only (NULL: mq_hash): the hash the duplicate-id index files
 	 * record ids under. No verdict depends on it: E006 and W006 compare
-	 * the ids, and W006 the values too (kept in a temporary file, TMPDIR). */
+	 * the ids, and W006 the values too (kept in a temporary file, TMPDIR,
+	 * or by the caller: values_same). */
 	uint64_t (*id_hash)(const void *data, size_t len, uint64_t seed);
 	/* Where the caller keeps the accepted records' values, so the
-	 * temporary file holds only where each was accepted (both NULL: it
-	 * holds the values too). values_at: where the record being validated
+	 * temporary file holds only where each was accepted (both or neither;
+	 * neither: it holds the values too). values_at: where the record being validated
 	 * will be kept if it is accepted (a number the caller finds it by,
 	 * such as its row's offset in accepted.csv); values_same: 1 when rec's
 	 * normalised text equals that of the record accepted `skip` accepted
