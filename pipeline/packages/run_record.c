@@ -40,8 +40,7 @@ static int digest_file(const char *path, char hex256[65], struct mq_progress *pr
 	if (!fp)
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
 	struct mq_digests d;
-	char hex512[129];
-	int rc = mq_digests_init(&d);
+	int rc = mq_digests_init_sha256(&d); /* run.txt keeps the SHA-256 only */
 	static char buf[1 << 16];
 	size_t n;
 	while (!rc && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
@@ -52,7 +51,7 @@ static int digest_file(const char *path, char hex256[65], struct mq_progress *pr
 	if (!rc && ferror(fp))
 		rc = MQ_ERR_IO;
 	if (!rc)
-		rc = mq_digests_final(&d, hex256, hex512);
+		rc = mq_digests_final(&d, hex256, NULL);
 	mq_digests_free(&d);
 	fclose(fp);
 	return rc ? mq_fail(err, rc, path, 0, "无法计算校验和 / cannot hash the input") : 0;
