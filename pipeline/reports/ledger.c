@@ -68,7 +68,7 @@ int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn 
 			}
 			int done = y->demand >= 0 && mq_resolved_by(y->status, y->closed, c->as_of);
 			resolved += done;
-			overdue += y->demand >= 0 && !done && y->due != MQ_NO_DAY && y->due < c->as_of;
+			overdue += y->demand >= 0 && mq_overdue_by(y->status, y->closed, y->due, c->as_of);
 			topics_text(y->topics, topics, sizeof topics);
 			if (y->householder >= 0)
 				holder = y->householder;

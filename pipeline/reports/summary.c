@@ -370,7 +370,7 @@ static int month_doc(struct rp_ctx *c, const char *township, const char *county,
 			const struct rp_visit *x = &c->visits[i];
 			if (x->date < m->first || x->date > m->last || x->demand < 0)
 				continue;
-			if (mq_resolved_by(x->status, x->closed, m->as_of) || x->due == MQ_NO_DAY || x->due >= m->as_of)
+			if (!mq_overdue_by(x->status, x->closed, x->due, m->as_of))
 				continue;
 			if (mq_grow((void **)&od, &cap, nod + 1, sizeof *od)) {
 				rc = mq_fail_nomem(err, NULL, 0);

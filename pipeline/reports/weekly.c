@@ -147,7 +147,7 @@ int rp_weekly_record(struct rp_ctx *c, const struct mq_record *r)
 	s->sat_ok += r->satisfaction == MQ_SAT_SATISFIED || r->satisfaction == MQ_SAT_BASIC;
 	if (r->text[MQ_F_DEMAND] && r->due_date != MQ_NO_DAY) {
 		int resolved = mq_resolved_by(r->status, r->closed_date, w->as_of);
-		s->overdue += !resolved && r->due_date < w->as_of;
+		s->overdue += mq_overdue_by(r->status, r->closed_date, r->due_date, w->as_of);
 		s->due_soon += !resolved && r->due_date >= w->as_of && r->due_date <= w->as_of + DUE_SOON_DAYS;
 	}
 	return 0;
@@ -294,10 +294,10 @@ static int demands_set(struct rp_ctx *c, struct mq_data *d, const char *township
 			const struct rp_visit *x = &c->visits[i];
 			if (x->demand < 0 || x->due == MQ_NO_DAY)
 				continue;
-			/* contract section 4: resolved by the as-of date; overdue: due before it */
-			if (mq_resolved_by(x->status, x->closed, w->as_of))
-				continue;
-			int hit = which ? x->due >= w->as_of && x->due <= w->as_of + DUE_SOON_DAYS : x->due < w->as_of;
+			/* contract section 4: overdue, or open and due within DUE_SOON_DAYS */
+			int hit = which ? !mq_resolved_by(x->status, x->closed, w->as_of) && x->due >= w->as_of &&
+						  x->due <= w->as_of + DUE_SOON_DAYS
+					: mq_overdue_by(x->status, x->closed, x->due, w->as_of);
 			if (!hit)
 				continue;
 			if (mq_grow((void **)&list, &cap, n + 1, sizeof *list)) {

@@ -96,17 +96,23 @@ static inline int mq_resolved_by(int status, mq_day closed, mq_day as_of)
 {
 	return status == MQ_ST_CLOSED && closed != MQ_NO_DAY && closed <= as_of;
 }
+/* Contract section 4: a demand is overdue as of a day when it is not
+ * resolved by that day (mq_resolved_by) and was due before it. */
+static inline int mq_overdue_by(int status, mq_day closed, mq_day due, mq_day as_of)
+{
+	return !mq_resolved_by(status, closed, as_of) && due != MQ_NO_DAY && due < as_of;
+}
 enum { MQ_VISIT_HOME = 1, MQ_VISIT_DEMAND = 2, MQ_VISIT_RESOLVED = 4, MQ_VISIT_OVERDUE = 8,
        MQ_VISIT_SIGNED = 16, MQ_VISIT_SAT = 32, MQ_VISIT_SAT_OK = 64, MQ_VISIT_NMARKS = 7 };
 /* What a visit counts for as of the day as_of (contract section 4), as
- * MQ_VISIT_* bits: a demand resolved (mq_resolved_by) or overdue (not
- * resolved and due before as_of); satisfied means 满意 or 基本满意.
+ * MQ_VISIT_* bits: a demand resolved (mq_resolved_by) or overdue
+ * (mq_overdue_by); satisfied means 满意 or 基本满意.
  * Inline: the aggregator calls it for every record. */
 static inline unsigned mq_visit_marks(const struct mq_visit_facts *v, mq_day as_of)
 {
 	int demand = v->has_demand != 0;
 	int resolved = demand && mq_resolved_by(v->status, v->closed, as_of);
-	int overdue = demand && !resolved && v->due != MQ_NO_DAY && v->due < as_of;
+	int overdue = demand && mq_overdue_by(v->status, v->closed, v->due, as_of);
 	int sat_ok = v->satisfaction == MQ_SAT_SATISFIED || v->satisfaction == MQ_SAT_BASIC;
 	return (v->mode == MQ_MODE_HOME) * MQ_VISIT_HOME | demand * MQ_VISIT_DEMAND |
 	       resolved * MQ_VISIT_RESOLVED | overdue * MQ_VISIT_OVERDUE |
