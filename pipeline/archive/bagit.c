@@ -224,9 +224,20 @@ int mq_digests_init(struct mq_digests *d)
 	return 0;
 }
 
+int mq_digests_init_sha256(struct mq_digests *d)
+{
+	d->sha512 = NULL;
+	if (!(d->sha256 = EVP_MD_CTX_new()) || EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL) != 1) {
+		mq_digests_free(d);
+		return MQ_ERR_NOMEM;
+	}
+	return 0;
+}
+
 int mq_digests_update(struct mq_digests *d, const void *data, size_t len)
 {
-	if (EVP_DigestUpdate(d->sha256, data, len) != 1 || EVP_DigestUpdate(d->sha512, data, len) != 1)
+	if (EVP_DigestUpdate(d->sha256, data, len) != 1 ||
+	    (d->sha512 && EVP_DigestUpdate(d->sha512, data, len) != 1))
 		return MQ_ERR_NOMEM;
 	return 0;
 }
@@ -250,7 +261,9 @@ int mq_digests_final(struct mq_digests *d, char hex256[65], char hex512[129])
 		to_hex(md, n, hex256);
 	else
 		rc = MQ_ERR_NOMEM;
-	if (EVP_DigestFinal_ex(d->sha512, md, &n) == 1 && n == 64)
+	if (!d->sha512)
+		;   /* SHA-256 alone */
+	else if (EVP_DigestFinal_ex(d->sha512, md, &n) == 1 && n == 64)
 		to_hex(md, n, hex512);
 	else
 		rc = MQ_ERR_NOMEM;

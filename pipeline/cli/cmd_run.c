@@ -48,6 +48,7 @@ struct run {
 	struct mq_run_counts counts;
 	struct mq_progress progress;
 	struct mq_reports_result reports;
+	struct mq_run_hashes *hashes; /* the inputs for run.txt, hashed while validated */
 	char out_dir[4096], stage_dir[4200], data_dir[4300];
 };
 
@@ -107,6 +108,7 @@ static int write_assessment(struct run *r, struct mq_error *err)
 		.period = r->period.label, .as_of = as_of, .records_read = r->counts.read,
 		.accepted = r->counts.accepted, .rejected = r->counts.rejected, .dropped = r->counts.dropped,
 		.unit = r->cli.unit, .inputs = files, .ninputs = n, .progress = &r->progress,
+		.hashes = r->hashes,
 	};
 	long long hashed = mq_run_record_input_bytes(&facts), total = hashed + mq_figures_xlsx_bytes(r->data_dir);
 	mq_progress_span(&r->progress, 0, total);
@@ -125,6 +127,8 @@ static int run_stages(struct run *r, struct mq_error *err)
 				       .bom = r->cli.bom, .ref = &r->ref, .verbose = r->cli.verbose,
 				       .quiet = r->cli.quiet, .accepted = feed, .ctx = r, .progress = on_progress };
 	int rc;
+	/* run.txt's hashes of the inputs, on a core validate leaves free */
+	r->hashes = mq_run_hashes_start((const char *const *)r->cli.inputs, (size_t)r->cli.ninputs);
 	mq_progress_stage(&r->progress, "校验 validate");
 	if ((rc = mq_validate_inputs(r->cli.inputs, r->cli.ninputs, &vopts, &r->counts, err)))
 		return interrupted ? mq_fail(err, MQ_ERR_USAGE, NULL, 0, "已中断 / interrupted") : rc;
@@ -276,6 +280,7 @@ int mq_cmd_run(int argc, char **argv)
 	}
 	status = r.counts.rejected ? MQ_EXIT_REJECTS : MQ_EXIT_OK;
 out:
+	mq_run_hashes_free(r.hashes);
 	mq_reports_result_free(&r.reports);
 	mq_agg_free(r.agg);
 	mq_tally_free(r.tally);

@@ -1,5 +1,6 @@
 /* xlsx_out.c — simple workbooks on libxlsxwriter (xlsx_out.h). */
 #include "minqing/core/buf.h"
+#include "minqing/core/files.h"
 #include "minqing/core/xlsx_out.h"
 
 #include <errno.h>
@@ -196,7 +197,7 @@ int mq_xlsx_commit(struct mq_xlsx *x, struct mq_error *err)
 		rc = mq_fail(err, MQ_ERR_IO, x->path, 0, "写入文件失败 / writing failed: %s", lxw_strerror(e));
 	} else {
 		int fd = open(x->tmp, O_RDONLY | O_CLOEXEC);
-		int bad = fd < 0 || fsync(fd) != 0;
+		int bad = fd < 0 || mq_file_sync(fd, x->tmp) != 0;
 		if (fd >= 0)
 			close(fd);
 		if (bad || rename(x->tmp, x->path))

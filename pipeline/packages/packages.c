@@ -598,9 +598,11 @@ struct pool {
 	struct stage *s;
 	struct job *jobs; /* jobs[0] is the county (the largest), then townships */
 	size_t njobs, next, written;
+	size_t ready;      /* jobs [0, ready) have their bags: the townships' wait for the split */
 	int rc;
 	struct mq_error err;
 	pthread_mutex_t mu;
+	pthread_cond_t more; /* ready or rc changed */
 	long long done, total; /* payload bytes, for progress */
 };
 
@@ -619,6 +621,8 @@ static void *worker(void *arg)
 	struct pool *p = arg;
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
+		while (!p->rc && p->next < p->njobs && p->next >= p->ready)
+			pthread_cond_wait(&p->more, &p->mu);
 		size_t j = p->next++;
 		int stop = p->rc || j >= p->njobs;
 		pthread_mutex_unlock(&p->mu);
@@ -631,6 +635,7 @@ static void *worker(void *arg)
 		if (rc && !p->rc) {
 			p->rc = rc;
 			p->err = e;
+			pthread_cond_broadcast(&p->more);
 		}
 		pthread_mutex_unlock(&p->mu);
 	}
@@ -659,9 +664,46 @@ static int plan_packages(struct stage *s, struct job *jobs, size_t njobs)
 	return rc;
 }
 
+/* The bag of job j (0 the county, j the township j - 1), its payload
+ * bytes added to the pool's total. */
+static int add_job(struct stage *s, struct pool *p, size_t j, struct mq_digest_cache *digests,
+		   struct mq_error *err)
+{
+	struct mq_bag *bag = NULL;
+	int rc = build_package(s, (long)j - 1, p->jobs[j].zip, &bag, err);
+	if (rc)
+		return rc;
+	bag->digests = digests;
+	long long bytes = 0;
+	for (size_t f = 0; f < bag->nfiles; f++) {
+		struct stat st;
+		if (stat(bag->files[f].src, &st) == 0)
+			bytes += st.st_size;
+	}
+	if (s->o->progress) {
+		bag->on_bytes = on_bytes;
+		bag->on_bytes_ctx = p;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->jobs[j].bag = bag;
+	p->total += bytes;
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+static int split_csvs(struct stage *s, struct mq_error *err)
+{
+	int rc = 0;
+	for (size_t c = 0; c < NCSV && !rc && s->ntowns; c++)
+		if (csvs[c].per_township)
+			rc = split_csv(s, c, err);
+	return rc;
+}
+
+/* Splits the CSVs by township and writes every package. */
 static int write_packages(struct stage *s, struct mq_error *err)
 {
-	struct pool p = {.s = s, .njobs = s->ntowns + 1};
+	struct pool p = {.s = s, .njobs = s->ntowns + 1, .ready = 1};
 	p.jobs = calloc(p.njobs, sizeof *p.jobs);
 	if (!p.jobs || plan_packages(s, p.jobs, p.njobs)) {
 		for (size_t j = 0; p.jobs && j < p.njobs; j++)
@@ -679,44 +721,46 @@ static int write_packages(struct stage *s, struct mq_error *err)
 		return mq_fail_nomem(err, NULL, 0);
 	}
 	pthread_mutex_init(&p.mu, NULL);
-	/* every bag first: the bytes to package are known before any is written */
-	int rc = 0;
-	for (size_t j = 0; j < p.njobs && !rc; j++) {
-		rc = build_package(s, (long)j - 1, p.jobs[j].zip, &p.jobs[j].bag, err);
-		if (!rc)
-			p.jobs[j].bag->digests = digests;
-		for (size_t f = 0; !rc && f < p.jobs[j].bag->nfiles; f++) {
-			struct stat st;
-			if (stat(p.jobs[j].bag->files[f].src, &st) == 0)
-				p.total += st.st_size;
-		}
-		if (!rc && s->o->progress) {
-			p.jobs[j].bag->on_bytes = on_bytes;
-			p.jobs[j].bag->on_bytes_ctx = &p;
-		}
-	}
+	pthread_cond_init(&p.more, NULL);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nthreads = s->o->jobs > 0 ? (size_t)s->o->jobs : cpus > 1 ? (size_t)(cpus < 4 ? cpus : 4) : 1;
 	if (nthreads > p.njobs)
 		nthreads = p.njobs;
+	if (nthreads > 16)
+		nthreads = 16;
+	/* The county's package takes no file of the split: with a second
+	 * thread it is written while this one splits the CSVs (one pass over
+	 * accepted.csv), then the townships' packages follow on both. With
+	 * one thread the order is the same as ever: split, county, townships. */
+	int rc = add_job(s, &p, 0, digests, err);
+	pthread_t tid[16];
+	size_t started = 0;
 	if (!rc) {
 		/* libcrypto initialises itself lazily: do it here, before the threads */
 		struct mq_digests warm = {0};
 		if (mq_digests_init(&warm) == 0)
 			mq_digests_free(&warm);
-		pthread_t tid[16];
-		size_t started = 0;
-		if (nthreads > 16)
-			nthreads = 16;
 		for (size_t t = 1; t < nthreads; t++)
 			if (mq_thread_start(&tid[started], worker, &p) == 0)
 				started++;
-		worker(&p); /* this thread works too */
-		for (size_t t = 0; t < started; t++)
-			pthread_join(tid[t], NULL);
-		if ((rc = p.rc))
-			*err = p.err;
 	}
+	if (!rc)
+		rc = split_csvs(s, err);
+	for (size_t j = 1; j < p.njobs && !rc; j++)
+		rc = add_job(s, &p, j, digests, err);
+	pthread_mutex_lock(&p.mu);
+	if (rc && !p.rc)
+		p.rc = rc; /* the threads stop; err is this thread's */
+	p.ready = p.njobs;
+	pthread_cond_broadcast(&p.more);
+	pthread_mutex_unlock(&p.mu);
+	if (!rc)
+		worker(&p); /* this thread works too */
+	for (size_t t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	if (!rc && (rc = p.rc))
+		*err = p.err;
+	pthread_cond_destroy(&p.more);
 	pthread_mutex_destroy(&p.mu);
 	/* report in a fixed order: townships, then the county */
 	for (size_t k = 1; k <= p.njobs && !rc && s->o->on_package; k++) {
@@ -791,9 +835,6 @@ int mq_archive_period(const struct mq_archive_opts *o, struct mq_error *err)
 		else if (mkdir(s.tmp, 0700) && errno != EEXIST)
 			rc = mq_fail(err, MQ_ERR_IO, s.tmp, 0, "无法创建目录 / cannot create folder: %s", mq_errno_text(errno));
 	}
-	for (size_t c = 0; c < NCSV && !rc && s.ntowns; c++)
-		if (csvs[c].per_township)
-			rc = split_csv(&s, c, err);
 	if (!rc)
 		rc = write_packages(&s, err);
 

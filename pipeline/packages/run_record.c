@@ -2,12 +2,14 @@
 #include "minqing/packages/run_record.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "minqing/archive/bag.h"
+#include "minqing/core/bgwrite.h"
 #include "minqing/core/buf.h"
 #include "minqing/core/files.h"
 #include "minqing/core/progress.h"
@@ -32,7 +34,8 @@ long long mq_run_record_input_bytes(const struct mq_run_facts *f)
 	return n;
 }
 
-/* Hashes path, adding the bytes read to *done for the progress line. */
+/* Hashes path, adding the bytes read to *done for the progress line
+ * (progress may be NULL). */
 static int digest_file(const char *path, char hex256[65], struct mq_progress *progress, long long *done,
 		       long long total, struct mq_error *err)
 {
@@ -40,22 +43,90 @@ static int digest_file(const char *path, char hex256[65], struct mq_progress *pr
 	if (!fp)
 		return mq_fail(err, MQ_ERR_IO, path, 0, "无法读取输入文件 / cannot read input: %s", strerror(errno));
 	struct mq_digests d;
-	char hex512[129];
-	int rc = mq_digests_init(&d);
-	static char buf[1 << 16];
+	int rc = mq_digests_init_sha256(&d); /* run.txt keeps the SHA-256 only */
+	char buf[1 << 16];
 	size_t n;
 	while (!rc && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
 		rc = mq_digests_update(&d, buf, n);
 		*done += (long long)n;
-		mq_progress_update(progress, *done, total, 0);
+		if (progress)
+			mq_progress_update(progress, *done, total, 0);
 	}
 	if (!rc && ferror(fp))
 		rc = MQ_ERR_IO;
 	if (!rc)
-		rc = mq_digests_final(&d, hex256, hex512);
+		rc = mq_digests_final(&d, hex256, NULL);
 	mq_digests_free(&d);
 	fclose(fp);
 	return rc ? mq_fail(err, rc, path, 0, "无法计算校验和 / cannot hash the input") : 0;
+}
+
+struct mq_run_hashes {
+	pthread_t thread;
+	int running;
+	size_t n;
+	char **paths;
+	char (*hex)[65];   /* "" where not hashed */
+};
+
+static void *hash_inputs(void *arg)
+{
+	struct mq_run_hashes *h = arg;
+	for (size_t i = 0; i < h->n; i++) {
+		struct stat sb;
+		struct mq_error err = {0};
+		long long done = 0;
+		if (hashed(h->paths[i], &sb) && digest_file(h->paths[i], h->hex[i], NULL, &done, 0, &err))
+			h->hex[i][0] = '\0';
+	}
+	return NULL;
+}
+
+struct mq_run_hashes *mq_run_hashes_start(const char *const *paths, size_t n)
+{
+	struct mq_run_hashes *h = calloc(1, sizeof *h);
+	if (!h || !(h->paths = calloc(n + 1, sizeof *h->paths)) || !(h->hex = calloc(n + 1, sizeof *h->hex)))
+		goto fail;
+	for (h->n = 0; h->n < n; h->n++)
+		if (!(h->paths[h->n] = strdup(paths[h->n])))
+			goto fail;
+	if (mq_thread_start(&h->thread, hash_inputs, h) == 0) {
+		h->running = 1;
+		return h;
+	}
+fail:
+	mq_run_hashes_free(h);
+	return NULL;
+}
+
+static void hashes_wait(struct mq_run_hashes *h)
+{
+	if (h && h->running) {
+		pthread_join(h->thread, NULL);
+		h->running = 0;
+	}
+}
+
+void mq_run_hashes_free(struct mq_run_hashes *h)
+{
+	if (!h)
+		return;
+	hashes_wait(h);
+	for (size_t i = 0; h->paths && i < h->n; i++)
+		free(h->paths[i]);
+	free(h->paths);
+	free(h->hex);
+	free(h);
+}
+
+/* The SHA-256 hashed ahead for path, or NULL */
+static const char *hashed_ahead(struct mq_run_hashes *h, const char *path)
+{
+	hashes_wait(h);
+	for (size_t i = 0; h && i < h->n; i++)
+		if (h->hex[i][0] && strcmp(h->paths[i], path) == 0)
+			return h->hex[i];
+	return NULL;
 }
 
 int mq_run_record_write(const char *path, const struct mq_run_facts *f, struct mq_error *err)
@@ -75,7 +146,13 @@ int mq_run_record_write(const char *path, const struct mq_run_facts *f, struct m
 		const char *p = f->inputs[i];
 		char hex256[65] = "-";
 		struct stat sb;
-		if (hashed(p, &sb) && (rc = digest_file(p, hex256, f->progress, &done, total, err))) {
+		const char *ahead = hashed(p, &sb) ? hashed_ahead(f->hashes, p) : NULL;
+		if (ahead) {
+			memcpy(hex256, ahead, sizeof hex256);
+			done += (long long)sb.st_size;
+			if (f->progress)
+				mq_progress_update(f->progress, done, total, 0);
+		} else if (hashed(p, &sb) && (rc = digest_file(p, hex256, f->progress, &done, total, err))) {
 			mq_out_abort(&o);
 			return rc;
 		}

@@ -270,9 +270,32 @@ int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec, str
 	return 0;
 }
 
+/* pick's answer from a remembered entry */
+static inline int picked(uint64_t e, uint16_t *code, int *width)
+{
+	unsigned k = (unsigned)(e >> 32) & 0xFF;
+	*code = (uint16_t)(e >> 16);
+	*width = (int16_t)(uint16_t)e;
+	return k == PICK_NONE ? -1 : (int)k;
+}
+
+static int pick_slow(struct mq_pdf *p, int role, uint32_t cp, uint16_t *code, int *width);
+
 /* The document face of role's chain that draws cp, with its code and
- * width; -1 when none does. */
-static int pick(struct mq_pdf *p, int role, uint32_t cp, uint16_t *code, int *width)
+ * width; -1 when none does. The remembered answer inline (it is asked
+ * for every character several times), the rest out of line. */
+static inline int pick(struct mq_pdf *p, int role, uint32_t cp, uint16_t *code, int *width)
+{
+	const struct role *r = &p->roles[role];
+	if (cp < PICK_PAGES * 256 && r->picked[cp >> 8]) {
+		uint64_t e = r->picked[cp >> 8][cp & 255];
+		if (e)
+			return picked(e, code, width);
+	}
+	return pick_slow(p, role, cp, code, width);
+}
+
+static int pick_slow(struct mq_pdf *p, int role, uint32_t cp, uint16_t *code, int *width)
 {
 	struct role *r = &p->roles[role];
 	uint64_t *pg = NULL;
@@ -282,12 +305,8 @@ static int pick(struct mq_pdf *p, int role, uint32_t cp, uint16_t *code, int *wi
 			*slot = calloc(256, sizeof **slot);   /* none: looked up each time */
 		pg = *slot;
 		uint64_t e = pg ? pg[cp & 255] : 0;
-		if (e) {
-			unsigned k = (unsigned)(e >> 32) & 0xFF;
-			*code = (uint16_t)(e >> 16);
-			*width = (int16_t)(uint16_t)e;
-			return k == PICK_NONE ? -1 : (int)k;
-		}
+		if (e)
+			return picked(e, code, width);
 	}
 	int k = -1;
 	for (int i = 0; i < r->n && k < 0; i++)
@@ -353,8 +372,10 @@ static char *put_uint(char *o, unsigned long long v)
 }
 
 /* v with at most dec (0..4) decimals, trailing zeros dropped: what
- * printf("%.*f") gives, shorter and without its cost. */
-static char *put_num(char *o, double v, int dec)
+ * printf("%.*f") gives, shorter and without its cost. Every caller gives
+ * dec as a constant: inlined, the divisions by the scale are by constants
+ * (a division by a variable was most of its time). */
+static inline __attribute__((always_inline)) char *put_num(char *o, double v, int dec)
 {
 	static const long long scale[] = {1, 10, 100, 1000, 10000};
 	if (!(fabs(v) < 1e12))   /* NaN or absurd: never from the layout */

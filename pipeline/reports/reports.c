@@ -552,6 +552,23 @@ static int count_months(struct rp_ctx *c)
 	return 0;
 }
 
+/* The villages of village_summary.csv (their visits are counted by load_visits) */
+static int load_villages(struct rp_ctx *c, struct mq_error *err)
+{
+	c->nvillages = c->village.nrows;
+	c->villages = calloc(c->nvillages ? c->nvillages : 1, sizeof *c->villages);
+	if (!c->villages)
+		return mq_fail_nomem(err, NULL, 0);
+	for (size_t i = 0; i < c->nvillages; i++) {
+		struct rp_village *v = &c->villages[i];
+		v->county = rp_cell(&c->village, i, "county");
+		v->township = rp_cell(&c->village, i, "township");
+		v->village = rp_cell(&c->village, i, "village");
+		v->row = i;
+	}
+	return 0;
+}
+
 static int load_visits(struct rp_ctx *c, struct mq_error *err)
 {
 	struct visit_reader vr = {.c = c};
@@ -562,19 +579,13 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 			rc = mq_fail_nomem(err, NULL, 0);
 			goto out;
 		}
-	c->nvillages = c->village.nrows;
-	c->villages = calloc(c->nvillages ? c->nvillages : 1, sizeof *c->villages);
-	if (!vr.village_keys || !c->villages) {
+	if (!vr.village_keys) {
 		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < c->nvillages; i++) {
 		char key[VILLAGE_KEY];
-		struct rp_village *v = &c->villages[i];
-		v->county = rp_cell(&c->village, i, "county");
-		v->township = rp_cell(&c->village, i, "township");
-		v->village = rp_cell(&c->village, i, "village");
-		v->row = i;
+		const struct rp_village *v = &c->villages[i];
 		size_t n = village_key(key, v->township, strlen(v->township), v->village, strlen(v->village));
 		if (mq_intern_id(vr.village_keys, key, n) < 0) {
 			rc = mq_fail_nomem(err, NULL, 0);
@@ -983,64 +994,81 @@ static int read_doc(int fd, struct collector *col, int *rc, struct mq_error *err
 	return 0;
 }
 
-static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownships,
-			const char *const *townships, struct collector *col, struct mq_error *err)
+/* A --jobs child: its process and the read end of its pipe. */
+struct child {
+	pid_t pid;
+	int fd;
+};
+
+/* Forks a child that renders unit `only` (≥ 0) alone, or else the units
+ * the shared counter *next hands out, one at a time, the county's first
+ * (its assessment documents are the largest unit), so a child never
+ * waits with units left: a document's bytes do not depend on which child
+ * makes it. kids[0, nkids) are the children started before (their pipes
+ * are closed in the new one). 0, or MQ_ERR_IO with err filled. */
+static int start_child(struct rp_ctx *c, int only, int *next, int nunits, size_t ntownships,
+		       const char *const *townships, struct collector *col, const struct child *kids,
+		       int nkids, struct child *out, struct mq_error *err)
 {
-	pid_t pids[64];
-	int fds[64], started = 0, rc = 0;
-	/* The children take the units one at a time from a shared counter, the
-	 * county's first (its assessment documents are the largest unit), so a
-	 * child never waits with units left: a document's bytes do not depend
-	 * on which child makes it. */
-	int *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (next == MAP_FAILED)
-		return mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "mmap: %s", strerror(errno));
-	*next = 0;
+	int p[2];
+	if (pipe(p))
+		return mq_fail(err, MQ_ERR_IO, NULL, 0, "pipe: %s", strerror(errno));
 	fflush(NULL);
-	for (int k = 0; k < jobs; k++) {
-		int p[2];
-		if (pipe(p)) {
-			rc = mq_fail(err, MQ_ERR_IO, NULL, 0, "pipe: %s", strerror(errno));
-			break;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return mq_fail(err, MQ_ERR_IO, NULL, 0, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(p[0]);
+		for (int i = 0; i < nkids; i++)
+			close(kids[i].fd);
+		if (c->o->progress) {
+			c->on_page = pipe_page;
+			c->page_sink = &p[1];
 		}
-		pid_t pid = fork();
-		if (pid < 0) {
-			close(p[0]);
-			close(p[1]);
-			rc = mq_fail(err, MQ_ERR_IO, NULL, 0, "fork: %s", strerror(errno));
-			break;
-		}
-		if (pid == 0) {
-			close(p[0]);
-			for (int i = 0; i < started; i++)
-				close(fds[i]);
-			if (c->o->progress) {
-				c->on_page = pipe_page;
-				c->page_sink = &p[1];
-			}
-			struct mq_error cerr = {0};
-			int crc = 0;
+		struct mq_error cerr = {0};
+		int crc = 0;
+		if (only >= 0)
+			crc = run_unit(c, only, ntownships, townships, pipe_emit, &p[1], &cerr);
+		else
 			for (int t; !crc && (t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < nunits; )
 				crc = run_unit(c, (t + nunits - 1) % nunits, ntownships, townships, pipe_emit, &p[1], &cerr);
-			if (crc) {
-				char tag = 'E';
-				if (!cerr.code && crc == MQ_ERR_NOMEM)
-					mq_fail_nomem(&cerr, NULL, 0);
-				else if (!cerr.code)
-					mq_fail(&cerr, crc, NULL, 0, "内存不足或写入失败 / out of memory or write error");
-				if (write_all(p[1], &tag, 1) == 0)
-					(void)write_all(p[1], &cerr, sizeof cerr);
-			}
-			close(p[1]);
-			free(col->docs);
-			free((void *)townships);
-			ctx_free(c);
-			_exit(crc ? 3 : 0);
+		if (crc) {
+			char tag = 'E';
+			if (!cerr.code && crc == MQ_ERR_NOMEM)
+				mq_fail_nomem(&cerr, NULL, 0);
+			else if (!cerr.code)
+				mq_fail(&cerr, crc, NULL, 0, "内存不足或写入失败 / out of memory or write error");
+			if (write_all(p[1], &tag, 1) == 0)
+				(void)write_all(p[1], &cerr, sizeof cerr);
 		}
 		close(p[1]);
-		pids[started] = pid;
-		fds[started++] = p[0];
+		free(col->docs);
+		free((void *)townships);
+		ctx_free(c);
+		_exit(crc ? 3 : 0);
 	}
+	close(p[1]);
+	*out = (struct child){pid, p[0]};
+	return 0;
+}
+
+/* Starts children up to `jobs` (kids[0, started) run already: the
+ * county's, started before the visits were read, and *next is past it)
+ * and collects their documents; waits for every child. */
+static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownships,
+			const char *const *townships, struct collector *col, struct child *kids,
+			int started, int *next, struct mq_error *err)
+{
+	int fds[65], rc = 0;
+	for (int k = started; k < jobs && !rc; k++)
+		if ((rc = start_child(c, -1, next, nunits, ntownships, townships, col, kids, started,
+				      &kids[started], err)) == 0)
+			started++;
+	for (int k = 0; k < started; k++)
+		fds[k] = kids[k].fd;
 	/* documents are read as any child finishes one, so progress moves */
 	struct pollfd pfd[64];
 	int r_end[64], open_fds = started;
@@ -1071,12 +1099,11 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 	for (int k = 0; k < started; k++) {
 		close(fds[k]);
 		int status = 0;
-		while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+		while (waitpid(kids[k].pid, &status, 0) < 0 && errno == EINTR)
 			;
 		if (!rc && (r_end[k] < 0 || !WIFEXITED(status) || WEXITSTATUS(status)))
 			rc = mq_fail(err, MQ_ERR_IO, NULL, 0, "报告子进程失败 / a report process failed");
 	}
-	munmap(next, sizeof *next);
 	return rc;
 }
 
@@ -1203,7 +1230,8 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	struct rp_ctx c = {.o = o};
 	struct collector col = {.o = o};
 	const char **townships = NULL;
-	int rc;
+	struct child kids[65] = {{0}};
+	int rc, nkids = 0, *next = NULL;
 	if (!o->out_dir || !o->period)
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "需要 --out 和 --period / out dir and period required");
 	if ((rc = mq_period_parse(o->period, &c.period, err)))
@@ -1220,8 +1248,11 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		snprintf(c.reports_dir, sizeof c.reports_dir, "%s", o->reports_dir);
 	else
 		snprintf(c.reports_dir, sizeof c.reports_dir, "%s/reports", o->out_dir);
+	/* the visits are read after the templates and the files' names:
+	 * with --jobs the county's assessment (which takes no visit) is
+	 * rendered by a child meanwhile, on the core the reading leaves */
 	if ((rc = load_rubric(&c, err)) || (rc = load_tables(&c, err)) || (rc = rp_weekly_begin(&c, err)) ||
-	    (rc = load_visits(&c, err)) || (rc = rp_weekly_write_csv(&c, err)) ||
+	    (rc = load_villages(&c, err)) ||
 	    (c.weekly && (rc = load_template(&c, "weekly_check.xml", &c.t_weekly, err))) ||
 	    (rc = load_template(&c, "monthly_summary.xml", &c.t_summary, err)) ||
 	    (rc = load_template(&c, "village_ledger.xml", &c.t_ledger, err)) ||
@@ -1229,7 +1260,6 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	    (rc = load_template(&c, "data_quality.xml", &c.t_quality, err)) ||
 	    (rc = mq_mkdirs(c.reports_dir, err)))
 		goto out;
-	col.planned = plan_pages(&c);
 	size_t nt = c.township.nrows;
 	townships = calloc(nt ? nt : 1, sizeof *townships);
 	if (!townships) {
@@ -1243,6 +1273,26 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	int nunits = (int)nt + 1, jobs = o->jobs < 1 ? 1 : o->jobs > 64 ? 64 : o->jobs;
 	if (jobs > nunits)
 		jobs = nunits;
+	if (jobs > 1) {
+		next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (next == MAP_FAILED) {
+			next = NULL;
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "mmap: %s", strerror(errno));
+			goto out;
+		}
+		*next = 0;
+		/* the county's unit now (the child reads no visit); when it
+		 * cannot start, the counter hands the county out as before */
+		struct mq_error ferr = {0};
+		if (nt > 0 && start_child(&c, (int)nt, next, nunits, nt, townships, &col, kids, 0, &kids[0],
+					  &ferr) == 0) {
+			nkids = 1;
+			*next = 1;
+		}
+	}
+	if ((rc = load_visits(&c, err)) || (rc = rp_weekly_write_csv(&c, err)))
+		goto out;
+	col.planned = plan_pages(&c);
 	if (jobs <= 1) {
 		if (o->progress) {
 			c.on_page = collect_page;
@@ -1253,7 +1303,9 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		if (rc == MQ_ERR_NOMEM && !err->message[0])
 			mq_fail_nomem(err, NULL, 0);
 	} else {
-		rc = run_children(&c, jobs, nunits, nt, townships, &col, err);
+		/* the county's child ends after its unit: jobs more for the townships */
+		rc = run_children(&c, jobs + nkids, nunits, nt, townships, &col, kids, nkids, next, err);
+		nkids = 0;
 	}
 	if (rc)
 		goto out;
@@ -1271,6 +1323,14 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	if (rc == MQ_ERR_NOMEM && !err->message[0])
 		mq_fail_nomem(err, NULL, 0);
 out:
+	/* failed before run_children: the county's child is waited for */
+	for (int k = 0; k < nkids; k++) {
+		close(kids[k].fd);
+		while (waitpid(kids[k].pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (next)
+		munmap(next, sizeof *next);
 	for (size_t i = 0; i < col.n; i++)
 		free(col.docs[i].missing);
 	free(col.docs);

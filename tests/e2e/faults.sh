@@ -42,18 +42,20 @@ n=$(MINQING_TEST_FAULT=count run "$W/count" 2>&1 >/dev/null | sed -n 's/^fault p
 check "the output layer has fault points ($n)" test "${n:-0}" -gt 100
 
 # the points: a spread over the run (each error in turn), and each of the
-# last 14 (the commit: journal, folder fsyncs, swaps) with every error
+# last 15 (the commit: the staged files' syncfs, folder fsyncs, journal,
+# swaps) with every error
 # Under the sanitizers the reader's thread runs at another pace, so points
 # over the run are numbered differently from one run to the next: there
 # only the commit's points (numbered the same way) are swept, each with
 # one of the errors in turn (the normal leg tries every error at each).
+C=15 # the commit's points
 spread=${FAULT_SPREAD:-15}
 case ${BUILD:-build} in *san*) spread=0; echo "faults: the spread over the run SKIPPED under sanitizers" ;; esac
-step=$(( spread ? (n - 14) / spread + 1 : n ))
+step=$(( spread ? (n - C) / spread + 1 : n ))
 errs="ENOSPC EIO EROFS"
-cases=$(k=0; i=1; while [ $spread -gt 0 ] && [ $i -le $((n - 14)) ]; do
+cases=$(k=0; i=1; while [ $spread -gt 0 ] && [ $i -le $((n - C)) ]; do
 		set -- $errs; shift $((k % 3)); echo "$i:$1"; i=$((i + step)); k=$((k + 1)); done
-	for i in $(seq $((n - 13)) "$n"); do
+	for i in $(seq $((n - C + 1)) "$n"); do
 		if [ -n "$SANITIZED" ]; then set -- $errs; shift $((i % 3)); echo "$i:$1"
 		else for e in $errs; do echo "$i:$e"; done; fi
 	done)
@@ -82,8 +84,8 @@ check "every injected error ($tried cases of $n points): exit 3, file (its final
 # the new outputs whole once the next command in the folder has run
 fails=0 tried=0
 # (under the sanitizers every other point of the commit, odd and even in turn by build)
-kills=$(i=1; while [ $i -le $((n - 14)) ]; do echo $i; i=$((i + step * 3)); done
-	for i in $(seq $((n - 13)) "$n"); do
+kills=$(i=1; while [ $i -le $((n - C)) ]; do echo $i; i=$((i + step * 3)); done
+	for i in $(seq $((n - C + 1)) "$n"); do
 		case ${BUILD:-build} in *build-san*) [ $((i % 2)) = 0 ] || continue ;; *ubsan*) [ $((i % 2)) = 1 ] || continue ;; esac
 		echo $i
 	done)

@@ -125,11 +125,13 @@ extern const char mq_bagit_txt[];
 
 /* Streaming SHA-256 + SHA-512 (libcrypto EVP). init returns 0 or
  * MQ_ERR_NOMEM; final writes lower-case hex (65 and 129 bytes with NUL)
- * and frees; free alone is for error paths (NULL-safe). */
+ * and frees; free alone is for error paths (NULL-safe). init_sha256
+ * computes SHA-256 alone: final then leaves hex512 alone (may be NULL). */
 struct mq_digests {
-	void *sha256, *sha512; /* EVP_MD_CTX */
+	void *sha256, *sha512; /* EVP_MD_CTX; sha512 NULL: not computed */
 };
 int mq_digests_init(struct mq_digests *d);
+int mq_digests_init_sha256(struct mq_digests *d);
 int mq_digests_update(struct mq_digests *d, const void *data, size_t len);
 int mq_digests_final(struct mq_digests *d, char hex256[65], char hex512[129]);
 void mq_digests_free(struct mq_digests *d);

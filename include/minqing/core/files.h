@@ -17,7 +17,7 @@ struct mq_out {
 	long long started;  /* bytes of the first 512 MB whose writeback was started */
 };
 int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err);
-int mq_out_commit(struct mq_out *o, struct mq_error *err); /* closes, fsyncs, renames */
+int mq_out_commit(struct mq_out *o, struct mq_error *err); /* closes, syncs (mq_file_sync), renames */
 void mq_out_abort(struct mq_out *o);                        /* closes and unlinks; NULL-safe */
 /* For a file of gigabytes written in one go: given the bytes written so
  * far, writes back and drops from the page cache what lies well behind
@@ -26,6 +26,12 @@ void mq_out_abort(struct mq_out *o);                        /* closes and unlink
  * writeback starts in 32 MB windows, so the commit's fsync waits for the
  * tail only. Best effort; errors show at commit. */
 void mq_out_write_behind(struct mq_out *o, long long written);
+/* Makes a written file's data durable before its rename: fsync, except
+ * for a file inside the staging folder this process prepared, whose
+ * writeback is only started: mq_stage_dir_commit waits for all of them at
+ * once (syncfs) before anything of the folder is put in place. 0, or -1
+ * and errno. */
+int mq_file_sync(int fd, const char *path);
 
 /* The render stage's index in its reports folder: which township each
  * report belongs to (CSV: scope,township,file; scope township, county or
@@ -43,7 +49,8 @@ int mq_mkdirs(const char *dir, struct mq_error *err);
  * mq_stage_dir_prepare first takes the folder's lock (mq_out_lock), then
  * completes or removes what killed runs left (mq_stage_dir_recover).
  * mq_stage_dir_commit makes the staged parts (data, reports, archive)
- * durable (fsync of their folders), writes a journal of their inodes to
+ * durable (syncfs of the staged files' file system, then fsync of their
+ * folders), writes a journal of their inodes to
  * the staging folder, swaps each part with out_dir's (RENAME_EXCHANGE)
  * with signals held off, fsyncs out_dir and removes what it replaced. When
  * a swap fails, the parts swapped already are swapped back: the previous

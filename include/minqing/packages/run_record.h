@@ -43,7 +43,19 @@ struct mq_run_facts {
 	const char *const *inputs;  /* the files read, as given ("-": standard input) */
 	size_t ninputs;
 	struct mq_progress *progress; /* NULL, or updated with the bytes hashed */
+	struct mq_run_hashes *hashes; /* NULL, or inputs hashed ahead (below) */
 };
+
+/* Inputs hashed ahead, on a thread of their own: `run` starts it while
+ * the same inputs are validated (a core is free then), so the assess stage
+ * does not hash half a gigabyte. mq_run_record_write waits for it and takes
+ * the SHA-256 of each input it lists by the same path; any other input,
+ * or one the thread could not read, it hashes itself as ever. start copies
+ * the paths; NULL when out of memory or no thread starts (then nothing is
+ * hashed ahead). free waits for the thread (NULL-safe). */
+struct mq_run_hashes;
+struct mq_run_hashes *mq_run_hashes_start(const char *const *paths, size_t n);
+void mq_run_hashes_free(struct mq_run_hashes *h);
 
 /* Writes the facts to path atomically (files.h mq_out), hashing each
  * regular input file (SHA-256) and resolving its path (realpath, the path
