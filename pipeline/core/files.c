@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 /* ---- atomic output ---- */
@@ -95,6 +96,18 @@ static struct {
 	size_t len;
 	int fd;      /* opened before any output: syncfs reports errors since */
 } deferred = { .fd = -1 };
+
+/* syncfs reports a file's failed writeback only from Linux 5.8 (older
+ * kernels, as some 统信 and 麒麟 releases run, return 0 and the error is
+ * lost): there every file keeps its own fsync. */
+static int syncfs_reports_errors(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return 0;
+	return major > 5 || (major == 5 && minor >= 8);
+}
 
 static int in_deferred_stage(const char *path)
 {
@@ -398,7 +411,7 @@ int mq_stage_dir_prepare(const char *out_dir, char *stage, size_t stage_size, st
 	mq_remove_tree(stage);
 	mq_fail_alias(stage, out_dir); /* messages name OUT/reports/…, not the staging folder */
 	rc = mq_mkdirs(stage, err);
-	if (!rc && deferred.fd < 0 && strlen(stage) < sizeof deferred.dir &&
+	if (!rc && deferred.fd < 0 && strlen(stage) < sizeof deferred.dir && syncfs_reports_errors() &&
 	    (deferred.fd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		strcpy(deferred.dir, stage);
 		deferred.len = strlen(stage);

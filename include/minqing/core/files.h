@@ -29,8 +29,9 @@ void mq_out_write_behind(struct mq_out *o, long long written);
 /* Makes a written file's data durable before its rename: fsync, except
  * for a file inside the staging folder this process prepared, whose
  * writeback is only started: mq_stage_dir_commit waits for all of them at
- * once (syncfs) before anything of the folder is put in place. 0, or -1
- * and errno. */
+ * once (syncfs) before anything of the folder is put in place (on Linux
+ * 5.8 and later, whose syncfs reports a failed writeback). 0, or -1 and
+ * errno. */
 int mq_file_sync(int fd, const char *path);
 
 /* The render stage's index in its reports folder: which township each
