@@ -211,27 +211,28 @@ int mq_bagit_path_decode(const char *s, size_t len, struct mq_buf *out)
 
 /* ---- digests ---- */
 
-int mq_digests_init(struct mq_digests *d)
+/* SHA-256, and SHA-512 when with_sha512 (run.txt keeps SHA-256 alone) */
+static int digests_init(struct mq_digests *d, int with_sha512)
 {
 	d->sha256 = EVP_MD_CTX_new();
-	d->sha512 = EVP_MD_CTX_new();
-	if (!d->sha256 || !d->sha512 ||
+	d->sha512 = with_sha512 ? EVP_MD_CTX_new() : NULL;
+	if (!d->sha256 || (with_sha512 && !d->sha512) ||
 	    EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestInit_ex(d->sha512, EVP_sha512(), NULL) != 1) {
+	    (with_sha512 && EVP_DigestInit_ex(d->sha512, EVP_sha512(), NULL) != 1)) {
 		mq_digests_free(d);
 		return MQ_ERR_NOMEM;
 	}
 	return 0;
 }
 
+int mq_digests_init(struct mq_digests *d)
+{
+	return digests_init(d, 1);
+}
+
 int mq_digests_init_sha256(struct mq_digests *d)
 {
-	d->sha512 = NULL;
-	if (!(d->sha256 = EVP_MD_CTX_new()) || EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL) != 1) {
-		mq_digests_free(d);
-		return MQ_ERR_NOMEM;
-	}
-	return 0;
+	return digests_init(d, 0);
 }
 
 int mq_digests_update(struct mq_digests *d, const void *data, size_t len)
