@@ -1,6 +1,7 @@
 /* progress.c — progress lines on stderr and stage timings (progress.h). */
 #include "minqing/core/progress.h"
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,9 +82,9 @@ void mq_progress_span(struct mq_progress *p, long long offset, long long stage_t
 #define RATE_AFTER 0.01
 
 /* "剩余 left M:SS" from the rate since the first update (elapsed seconds
- * for done units), "0:SS.d" under ten seconds and "0:00.dd" under one (a
- * short stage's estimate is not 0:00), or "--:--" before there is a rate
- * to go by */
+ * for done units), "0:SS.d" under ten seconds and "0:00.dd" under one,
+ * rounded up there: a stage under way has time left, and never shows 0:00
+ * until it is done. "--:--" before there is a rate to go by. */
 static void time_left(char *out, size_t n, double elapsed, long long done, long long remaining)
 {
 	if (done <= 0 || elapsed < RATE_AFTER) {
@@ -93,7 +94,7 @@ static void time_left(char *out, size_t n, double elapsed, long long done, long 
 	double left = remaining > 0 ? elapsed * (double)remaining / (double)done : 0;
 	long s = (long)(left + 0.5);
 	if (left < 0.995)
-		snprintf(out, n, "剩余 left 0:%05.2f", left);
+		snprintf(out, n, "剩余 left 0:%05.2f", ceil(left * 100) / 100);
 	else if (left < 9.95)
 		snprintf(out, n, "剩余 left 0:%04.1f", left);
 	else if (s >= 3600)

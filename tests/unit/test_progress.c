@@ -1,7 +1,8 @@
 /* test_progress.c — the progress line (core/progress.h) as a terminal gets
  * it: a stage of a fraction of a second still draws a percentage under
  * 100 with a time left that is not 0:00; a stage in parts never goes
- * back; plain lines off a terminal; nothing with quiet. The clock is the
+ * back; a fast stage's estimate under way is rounded up, not 0:00.00;
+ * plain lines off a terminal; nothing with quiet. The clock is the
  * real one: the stages sleep between updates. */
 #include "check.h"
 #include "minqing/core/progress.h"
@@ -137,6 +138,25 @@ int main(void)
 	CHECK(strstr(out, "minqing: 汇总 aggregate 75%, 75 行 rows") != NULL);
 	CHECK(strstr(out, "minqing: 汇总 aggregate 完成 done ") != NULL);
 	CHECK(strchr(out, '\r') == NULL && strchr(out, '\033') == NULL);
+	free(out);
+	fclose(fp);
+
+	/* a stage so fast its estimate is under a hundredth of a second while
+	 * under way: the time left is rounded up, never drawn as 0:00.00 */
+	fp = tmpfile();
+	mq_progress_init(&p, fp, 0, 0);
+	p.tty = 1;
+	mq_progress_stage_of(&p, "报告 render", MQ_PROGRESS_PAGES);
+	mq_progress_update(&p, 1, 1000, 0);
+	sleep_ms(250);
+	mq_progress_update(&p, 999, 1000, 0);
+	mq_progress_done(&p);
+	out = written(fp);
+	n = drawn(out, "报告 render", pct, left, 4096);
+	CHECK_INT(n, 1);
+	CHECK_INT(pct[0], 99);
+	CHECK(left[0] > 0 && left[0] < 0.02);
+	CHECK(strstr(out, "剩余 left 0:00.01") != NULL);
 	free(out);
 	fclose(fp);
 
