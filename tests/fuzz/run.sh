@@ -5,6 +5,8 @@
 # (the seeds stay untouched). Fails when a target fails to build or finds a
 # crash, a leak or a sanitizer report; the reproducer is left in
 # $BUILD/fuzz/crash-NAME-*. Run from the repository root (make fuzz does).
+# Each input is written to a file in $TMPDIR first: TMPDIR=/dev/shm (a
+# tmpfs) spares the disk, which otherwise slows the fuzzers by a fifth.
 set -u
 BUILD=${BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
