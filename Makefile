@@ -81,7 +81,9 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libminqing.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libminqing.a
+# (-MMD records the last source's headers only, so the targets' own header
+# is named here)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_input.h $(BUILD)/libminqing.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -o $@ $< tests/fuzz/replay.c $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
 
