@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- small helpers ---- */
@@ -854,13 +855,14 @@ struct collector {
 };
 
 /* A page begun, in this process or in a child (read from its pipe). */
-static void collect_page(void *sink)
+static void collect_pages(struct collector *col, long long n)
 {
-	struct collector *col = sink;
-	col->pages++;
+	col->pages += n;
 	if (col->o->progress)
 		col->o->progress(col->pages, col->planned, (long long)col->n, col->o->progress_ctx);
 }
+
+static void collect_page(void *sink) { collect_pages(sink, 1); }
 
 static int collect(void *sink, const struct rp_doc *doc)
 {
@@ -912,20 +914,51 @@ static int read_all(int fd, void *p, size_t n)
 	return 0;
 }
 
-/* Pipe record: 'D' + struct rp_doc + missing[], 'P' (a page begun, for
- * progress) or 'E' + struct mq_error. */
+/* Pipe record: 'D' + struct rp_doc + missing[], 'P' + uint32_t (pages
+ * begun since the last 'P', for progress) or 'E' + struct mq_error. */
+struct child_pipe {
+	int fd;
+	uint32_t pages;       /* begun and not yet told */
+	long long told_ms;    /* when pages were last told */
+};
+
+#define PAGES_EVERY_MS 100
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int tell_pages(struct child_pipe *cp)
+{
+	if (!cp->pages)
+		return 0;
+	char rec[1 + sizeof cp->pages];
+	rec[0] = 'P';
+	memcpy(rec + 1, &cp->pages, sizeof cp->pages);
+	cp->pages = 0;
+	cp->told_ms = now_ms();
+	return write_all(cp->fd, rec, sizeof rec);
+}
+
+/* Pages are told at most every PAGES_EVERY_MS: a message per page woke
+ * the parent tens of thousands of times a run. */
 static void pipe_page(void *sink)
 {
-	char tag = 'P';
-	(void)write_all(*(int *)sink, &tag, 1); /* progress only: a failure shows at the next document */
+	struct child_pipe *cp = sink;
+	cp->pages++;
+	if (now_ms() - cp->told_ms >= PAGES_EVERY_MS)
+		(void)tell_pages(cp); /* progress only: a failure shows at the next document */
 }
 
 static int pipe_emit(void *sink, const struct rp_doc *doc)
 {
-	int fd = *(int *)sink;
+	struct child_pipe *cp = sink;
 	char tag = 'D';
-	if (write_all(fd, &tag, 1) || write_all(fd, doc, sizeof *doc) ||
-	    (doc->nmissing && write_all(fd, doc->missing, doc->nmissing * sizeof *doc->missing)))
+	if (tell_pages(cp) || write_all(cp->fd, &tag, 1) || write_all(cp->fd, doc, sizeof *doc) ||
+	    (doc->nmissing && write_all(cp->fd, doc->missing, doc->nmissing * sizeof *doc->missing)))
 		return MQ_ERR_IO;
 	return 0;
 }
@@ -964,7 +997,10 @@ static int read_doc(int fd, struct collector *col, int *rc, struct mq_error *err
 	if (r)
 		return r;
 	if (tag == 'P') {
-		collect_page(col);
+		uint32_t n;
+		if ((r = read_all(fd, &n, sizeof n)))
+			return r;
+		collect_pages(col, n);
 		return 0;
 	}
 	if (tag == 'E') {
@@ -1024,17 +1060,18 @@ static int start_child(struct rp_ctx *c, int only, int *next, int nunits, size_t
 		close(p[0]);
 		for (int i = 0; i < nkids; i++)
 			close(kids[i].fd);
+		struct child_pipe cp = {p[1], 0, now_ms()};
 		if (c->o->progress) {
 			c->on_page = pipe_page;
-			c->page_sink = &p[1];
+			c->page_sink = &cp;
 		}
 		struct mq_error cerr = {0};
 		int crc = 0;
 		if (only >= 0)
-			crc = run_unit(c, only, ntownships, townships, pipe_emit, &p[1], &cerr);
+			crc = run_unit(c, only, ntownships, townships, pipe_emit, &cp, &cerr);
 		else
 			for (int t; !crc && (t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < nunits; )
-				crc = run_unit(c, (t + nunits - 1) % nunits, ntownships, townships, pipe_emit, &p[1], &cerr);
+				crc = run_unit(c, (t + nunits - 1) % nunits, ntownships, townships, pipe_emit, &cp, &cerr);
 		if (crc) {
 			char tag = 'E';
 			if (!cerr.code && crc == MQ_ERR_NOMEM)
