@@ -650,6 +650,39 @@ void mq_pdf_line(struct mq_pdf *p, double x1, double y1, double x2, double y2, d
 	p->nops = (size_t)(o - p->ops);
 }
 
+/* The same operators as mq_pdf_line for the top, the bottom and then
+ * each edge, top to bottom: each number is formatted once (a ledger row
+ * has 13 edges; formatting was most of the cost of its rules). */
+void mq_pdf_row_rules(struct mq_pdf *p, const double *x, int nx, double top, double bottom, double width)
+{
+	if (nx < 2 || nx > MQ_PDF_MAX_EDGES)
+		return;
+	char num[MQ_PDF_MAX_EDGES + 2][24];
+	size_t len[MQ_PDF_MAX_EDGES + 2];
+	for (int i = 0; i < nx; i++)
+		len[i] = (size_t)(put_num(num[i], x[i], 2) - num[i]);
+	len[nx] = (size_t)(put_num(num[nx], top, 2) - num[nx]);
+	len[nx + 1] = (size_t)(put_num(num[nx + 1], bottom, 2) - num[nx + 1]);
+	char *o = reserve_graphics(p, 32 + (size_t)(nx + 2) * (4 * sizeof num[0] + 12));
+	if (!o)
+		return;
+	if (p->gs.line_width != width) {
+		o = put_str(put_num(o, width, 3), " w\n");
+		p->gs.line_width = width;
+	}
+	/* (x1, y1, x2, y2) as indexes into num */
+	for (int k = -2; k < nx; k++) {
+		int y = k == -1 ? nx + 1 : nx;
+		const int v[4] = {k < 0 ? 0 : k, k < 0 ? y : nx, k < 0 ? nx - 1 : k, k < 0 ? y : nx + 1};
+		static const char *const op[4] = {" ", " m ", " ", " l S\n"};
+		for (int i = 0; i < 4; i++) {
+			memcpy(o, num[v[i]], len[v[i]]);
+			o = put_str(o + len[v[i]], op[i]);
+		}
+	}
+	p->nops = (size_t)(o - p->ops);
+}
+
 int mq_pdf_outline(struct mq_pdf *p, int parent, const char *title, int page, double y)
 {
 	if (page < 0 || (size_t)page >= p->pages.n || p->marks.n >= INT32_MAX)

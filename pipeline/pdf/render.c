@@ -817,10 +817,7 @@ static void draw_row(struct rctx *r, const struct table_geom *g, const int *alig
 			draw_line(r, s, aligns[c], r->cells[off + c].text.data, &ls->v[k], g->x[c] + g->pad_x,
 				  g->x[c + 1] - g->x[c] - 2 * g->pad_x, 0, y - (k - from) * lead);
 	}
-	mq_pdf_line(r->pdf, g->x[0], top, g->x[g->ncols], top, RULE);
-	mq_pdf_line(r->pdf, g->x[0], top - h, g->x[g->ncols], top - h, RULE);
-	for (int c = 0; c <= g->ncols; c++)
-		mq_pdf_line(r->pdf, g->x[c], top, g->x[c], top - h, RULE);
+	mq_pdf_row_rules(r->pdf, g->x, g->ncols + 1, top, top - h, RULE);
 	advance(r, h);
 }
 
