@@ -10,7 +10,7 @@
 
 /* ---- UTF-8 ---- */
 
-int mq_utf8_decode(const char *str, size_t len, uint32_t *cp)
+int mq_utf8_decode_any(const char *str, size_t len, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	if (!len)
@@ -60,15 +60,6 @@ int mq_utf8_encode(uint32_t cp, char out[4])
 	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
 	out[3] = (char)(0x80 | (cp & 0x3F));
 	return 4;
-}
-
-int mq_utf8_next(const char *s, size_t len, uint32_t *cp)
-{
-	int n = mq_utf8_decode(s, len, cp);
-	if (n)
-		return n;
-	*cp = 0xFFFD;
-	return 1;
 }
 
 /* 1 for the lead byte of a three-byte sequence that needs no check but

@@ -3,7 +3,9 @@
  * says the same as decoding character by character, on strings built from
  * pieces that sit at every offset of those strides: ASCII, Chinese, the
  * edge cases of three- and four-byte sequences (E0, ED, F4), overlong
- * forms, surrogates, truncated sequences, stray continuation bytes and NUL. */
+ * forms, surrogates, truncated sequences, stray continuation bytes and NUL.
+ * mq_utf8_decode's inline forms (ASCII, plain three-byte) agree with the
+ * general decoder on every one-, two- and three-byte input. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,9 +80,29 @@ static void agrees_with_decoding(void)
 	CHECK(valid > 100000 && invalid > 100000); /* both answers were tried */
 }
 
+static void inline_decode_agrees(void)
+{
+	long bad = 0;
+	for (unsigned a = 0; a < 256; a++)
+		for (unsigned b = 0; b < 256; b++)
+			for (unsigned c = 0; c < 256; c++) {
+				const char s[3] = {(char)a, (char)b, (char)c};
+				for (size_t len = c == 0 ? 1 : 3; len <= 3; len++) {
+					uint32_t x = 0xDEAD, y = 0xDEAD;
+					int n = mq_utf8_decode(s, len, &x), m = mq_utf8_decode_any(s, len, &y);
+					bad += n != m || (n && x != y);
+				}
+			}
+	CHECK(bad == 0);
+	uint32_t cp = 7;
+	CHECK(mq_utf8_decode("", 0, &cp) == 0 && cp == 7);
+	CHECK(mq_utf8_next("\xff", 1, &cp) == 1 && cp == 0xFFFD);
+}
+
 int main(void)
 {
 	known();
 	agrees_with_decoding();
+	inline_decode_agrees();
 	return check_summary();
 }

@@ -10,10 +10,36 @@
  * point at s (returns its byte length, 0 at invalid input). */
 int mq_utf8_valid(const char *s, size_t len);
 size_t mq_utf8_count(const char *s, size_t len);
-int mq_utf8_decode(const char *s, size_t len, uint32_t *cp);
+int mq_utf8_decode_any(const char *s, size_t len, uint32_t *cp);
+
+/* ASCII and the plain three-byte form (lead E1..EC, EE, EF: no overlong
+ * form, no surrogate), most of Chinese text, inline: the layout decodes
+ * each character several times. The rest in mq_utf8_decode_any. */
+static inline int mq_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (len && u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (len >= 3 && u[0] >= 0xE1 && u[0] != 0xED && u[0] <= 0xEF && (u[1] & 0xC0) == 0x80 &&
+	    (u[2] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+		return 3;
+	}
+	return mq_utf8_decode_any(s, len, cp);
+}
+
 /* The same for text that may hold invalid bytes (len > 0): an invalid
  * byte reads as U+FFFD of length 1. Returns the byte length, at least 1. */
-int mq_utf8_next(const char *s, size_t len, uint32_t *cp);
+static inline int mq_utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+	int n = mq_utf8_decode(s, len, cp);
+	if (n)
+		return n;
+	*cp = 0xFFFD;
+	return 1;
+}
 /* Writes code point cp (≤ 0x10FFFF, no surrogate) as UTF-8 to out; returns
  * its byte length. The code base's one UTF-8 encoder. */
 int mq_utf8_encode(uint32_t cp, char out[4]);
