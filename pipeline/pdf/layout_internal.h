@@ -193,6 +193,8 @@ int mq_gap_stretches(uint32_t a, uint32_t b);
 /* 1 when a is full-width punctuation followed by another mark, so a is
  * set on half its advance ("）、", "。”"). */
 int mq_punct_squeeze(uint32_t a, uint32_t b);
+/* 1 when some neighbouring pair of s[0..len) squeezes so. */
+int mq_punct_squeezes(const char *s, size_t len);
 void mq_lines_free(struct mq_lines *l);
 int mq_is_cjk(uint32_t cp);
 int mq_no_line_start(uint32_t cp);
@@ -215,6 +217,8 @@ int mq_pdf_font(struct mq_pdf *p, int role, const struct mq_font_spec *spec,
 		struct mq_error *err);
 double mq_pdf_width(struct mq_pdf *p, int role, uint32_t cp);   /* em (1000 units = 1) */
 int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp);   /* 1 when drawable */
+/* The bytes at the start of s whose characters are all drawable. */
+size_t mq_pdf_drawable(struct mq_pdf *p, int role, const char *s, size_t len);
 int mq_pdf_add_page(struct mq_pdf *p, double w, double h);       /* page index or <0 */
 int mq_pdf_use_page(struct mq_pdf *p, int index);
 int mq_pdf_page_count(const struct mq_pdf *p);

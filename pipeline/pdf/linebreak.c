@@ -79,6 +79,19 @@ int mq_punct_squeeze(uint32_t a, uint32_t b)
 	       (in_set(closing, NELEM(closing), b) || in_set(opening, NELEM(opening), b));
 }
 
+int mq_punct_squeezes(const char *s, size_t len)
+{
+	uint32_t prev = 0, cp;
+	for (size_t i = 0; i < len; ) {
+		int n = mq_utf8_next(s + i, len - i, &cp);
+		if (i && mq_punct_squeeze(prev, cp))
+			return 1;
+		prev = cp;
+		i += (size_t)n;
+	}
+	return 0;
+}
+
 int mq_gap_stretches(uint32_t a, uint32_t b)
 {
 	/* clreq 3.8: spread between CJK characters and at CJK/Latin

@@ -336,6 +336,21 @@ int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp)
 	return pick(p, role, cp, &code, &w) >= 0;
 }
 
+size_t mq_pdf_drawable(struct mq_pdf *p, int role, const char *s, size_t len)
+{
+	uint16_t code;
+	int w;
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		int n = mq_utf8_next(s + i, len - i, &cp);
+		if (cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF) || pick(p, role, cp, &code, &w) < 0)
+			break;
+		i += (size_t)n;
+	}
+	return i;
+}
+
 /* Marks code of face k drawn; the first time, keeps its character. */
 static void mark_drawn(struct mq_pdf *p, int k, uint16_t code, int width, uint32_t cp)
 {

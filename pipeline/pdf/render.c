@@ -165,6 +165,12 @@ static int cover(struct rctx *r, int role, const char *s, size_t len, const stru
 		return mq_buf_add(out, s, len) ? nomem(r) : 0;
 	int rc = use_font(r, role);
 	for (size_t i = 0; i < len && !rc; ) {
+		size_t run = mq_pdf_drawable(r->pdf, role, s + i, len - i);
+		if (run) {   /* most text: added in one piece */
+			rc = mq_buf_add(out, s + i, run) ? nomem(r) : 0;
+			i += run;
+			continue;
+		}
 		uint32_t cp;
 		int n = mq_utf8_next(s + i, len - i, &cp);
 		if (cp == '\t')
@@ -452,6 +458,10 @@ static int break_text(struct rctx *r, const struct mq_style *s, const char *txt,
 static void draw_runs(struct rctx *r, const struct mq_style *st, double x, double base,
 		      const char *s, size_t len, double extra)
 {
+	if (extra == 0 && !mq_punct_squeezes(s, len)) {   /* one run: no width needed */
+		mq_pdf_text(r->pdf, st->font, st->size, st->rgb, x, base, s, len, 0);
+		return;
+	}
 	struct wctx w = {r->pdf, st->font, st->size};
 	size_t run = 0, i = 0;
 	double run_x = x, pos = x;
