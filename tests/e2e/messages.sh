@@ -40,7 +40,13 @@ check "a missing template schema: exit 3, named, no I/O warning" sh -c \
 # Ctrl-C (SIGINT) during render: stops at the next document
 $MINQING render --period 2024-03 --out "$TMP/o" --quiet 2> "$TMP/int.err" &
 pid=$!
-sleep 0.5
+# once its first report is written the render is under way (a fixed wait
+# could outlast a fast render)
+i=0
+while [ $i -lt 1000 ] && ! ls "$TMP"/o/.minqing.tmp.*/reports/*.pdf > /dev/null 2>&1; do
+	sleep 0.01
+	i=$((i + 1))
+done
 kill -INT $pid 2>/dev/null
 t0=$(date +%s)
 wait $pid
