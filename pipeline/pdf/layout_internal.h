@@ -228,11 +228,11 @@ void mq_pdf_rect(struct mq_pdf *p, double x, double y, double w, double h,
 		 const uint8_t fill[3]);
 void mq_pdf_line(struct mq_pdf *p, double x1, double y1, double x2, double y2,
 		 double width);
-/* A table row's rules: its top and bottom across x[0]..x[nx - 1], then a
- * vertical at each x; the bytes of the mq_pdf_line calls that draw them. */
+/* A table's rules: a line across x[0]..x[nx - 1] at each y[k] (top to
+ * bottom), then one down each x from y[0] to y[ny - 1]. */
 #define MQ_PDF_MAX_EDGES 65
-void mq_pdf_row_rules(struct mq_pdf *p, const double *x, int nx, double top, double bottom,
-		      double width);
+void mq_pdf_grid(struct mq_pdf *p, const double *x, int nx, const double *y, size_t ny,
+		 double width);
 /* Adds a bookmark under parent (-1 = top level) pointing at (page, y);
  * returns its id or <0. */
 int mq_pdf_outline(struct mq_pdf *p, int parent, const char *title, int page, double y);

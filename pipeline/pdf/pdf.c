@@ -665,36 +665,37 @@ void mq_pdf_line(struct mq_pdf *p, double x1, double y1, double x2, double y2, d
 	p->nops = (size_t)(o - p->ops);
 }
 
-/* The same operators as mq_pdf_line for the top, the bottom and then
- * each edge, top to bottom: each number is formatted once (a ledger row
- * has 13 edges; formatting was most of the cost of its rules). */
-void mq_pdf_row_rules(struct mq_pdf *p, const double *x, int nx, double top, double bottom, double width)
+/* Each number formatted once: a page of a ledger has some 30 rows and 13
+ * edges, and formatting was most of the cost of its rules. */
+void mq_pdf_grid(struct mq_pdf *p, const double *x, int nx, const double *y, size_t ny, double width)
 {
-	if (nx < 2 || nx > MQ_PDF_MAX_EDGES)
+	if (nx < 2 || nx > MQ_PDF_MAX_EDGES || ny < 2)
 		return;
-	char num[MQ_PDF_MAX_EDGES + 2][24];
-	size_t len[MQ_PDF_MAX_EDGES + 2];
+	char xs[MQ_PDF_MAX_EDGES][24], ys[2][24], yk[24];
+	size_t xl[MQ_PDF_MAX_EDGES], yl[2];
 	for (int i = 0; i < nx; i++)
-		len[i] = (size_t)(put_num(num[i], x[i], 2) - num[i]);
-	len[nx] = (size_t)(put_num(num[nx], top, 2) - num[nx]);
-	len[nx + 1] = (size_t)(put_num(num[nx + 1], bottom, 2) - num[nx + 1]);
-	char *o = reserve_graphics(p, 32 + (size_t)(nx + 2) * (4 * sizeof num[0] + 12));
+		xl[i] = (size_t)(put_num(xs[i], x[i], 2) - xs[i]);
+	yl[0] = (size_t)(put_num(ys[0], y[0], 2) - ys[0]);
+	yl[1] = (size_t)(put_num(ys[1], y[ny - 1], 2) - ys[1]);
+	char *o = reserve_graphics(p, 32 + (ny + (size_t)nx) * (4 * sizeof yk + 12));
 	if (!o)
 		return;
 	if (p->gs.line_width != width) {
 		o = put_str(put_num(o, width, 3), " w\n");
 		p->gs.line_width = width;
 	}
-	/* (x1, y1, x2, y2) as indexes into num */
-	for (int k = -2; k < nx; k++) {
-		int y = k == -1 ? nx + 1 : nx;
-		const int v[4] = {k < 0 ? 0 : k, k < 0 ? y : nx, k < 0 ? nx - 1 : k, k < 0 ? y : nx + 1};
-		static const char *const op[4] = {" ", " m ", " ", " l S\n"};
-		for (int i = 0; i < 4; i++) {
-			memcpy(o, num[v[i]], len[v[i]]);
-			o = put_str(o + len[v[i]], op[i]);
-		}
+#define PUT(s, n) (memcpy(o, s, n), o += n)
+	for (size_t k = 0; k < ny; k++) {   /* the rows' edges across */
+		const char *v = k == 0 ? ys[0] : k == ny - 1 ? ys[1] : yk;
+		size_t vl = k == 0 ? yl[0] : k == ny - 1 ? yl[1] : (size_t)(put_num(yk, y[k], 2) - yk);
+		PUT(xs[0], xl[0]), *o++ = ' ', PUT(v, vl), o = put_str(o, " m ");
+		PUT(xs[nx - 1], xl[nx - 1]), *o++ = ' ', PUT(v, vl), o = put_str(o, " l S\n");
 	}
+	for (int i = 0; i < nx; i++) {      /* the columns' edges down */
+		PUT(xs[i], xl[i]), *o++ = ' ', PUT(ys[0], yl[0]), o = put_str(o, " m ");
+		PUT(xs[i], xl[i]), *o++ = ' ', PUT(ys[1], yl[1]), o = put_str(o, " l S\n");
+	}
+#undef PUT
 	p->nops = (size_t)(o - p->ops);
 }
 

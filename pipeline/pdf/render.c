@@ -83,9 +83,42 @@ struct rctx {
 		int style;
 	} *cells;
 	size_t acells;             /* allocated (and initialised) entries of cells */
+	/* the rows of a table drawn on this page, one under the other: their
+	 * rules are drawn together when the run ends (a line down each
+	 * column edge, not one per row) */
+	struct grid_run {
+		const double *x;   /* the table's column edges */
+		int nx;
+		double *y;         /* the top, then each row's bottom */
+		size_t n, cap;
+	} grid;
 };
 
 static int nomem(struct rctx *r) { return mq_fail_nomem(r->err, "", 0); }
+
+static void grid_flush(struct rctx *r)
+{
+	if (r->grid.n >= 2)
+		mq_pdf_grid(r->pdf, r->grid.x, r->grid.nx, r->grid.y, r->grid.n, RULE);
+	r->grid.n = 0;
+}
+
+/* A row from top to bottom in a table of column edges x[0, nx). */
+static int grid_add(struct rctx *r, const double *x, int nx, double top, double bottom)
+{
+	struct grid_run *gr = &r->grid;
+	if (gr->n && (gr->x != x || gr->y[gr->n - 1] != top))
+		grid_flush(r);
+	if (mq_grow((void **)&gr->y, &gr->cap, gr->n + 2, sizeof *gr->y))
+		return nomem(r);
+	if (!gr->n) {
+		gr->x = x;
+		gr->nx = nx;
+		gr->y[gr->n++] = top;
+	}
+	gr->y[gr->n++] = bottom;
+	return 0;
+}
 
 static int tmpl_fail(struct rctx *r, const struct mq_block *b, const char *msg, const char *what)
 {
@@ -378,6 +411,7 @@ static int row_passes(struct rctx *r, const struct mq_cond *c, const struct fram
 static int new_page(struct rctx *r)
 {
 	const struct mq_template *t = r->t;
+	grid_flush(r);
 	int rc = mq_pdf_add_page(r->pdf, t->page_w, t->page_h);
 	if (rc < 0)
 		return rc == MQ_ERR_LIMIT ? mq_fail(r->err, rc, "", 0, "页数超过上限 / too many pages")
@@ -808,9 +842,10 @@ static int measure_row(struct rctx *r, const struct table_geom *g, int off, int 
 	return 0;
 }
 
-/* Draws line levels [from, to) of the row in cells [off, ...) at y, with
- * its rules; a row drawn whole has short cells centred vertically. */
-static void draw_row(struct rctx *r, const struct table_geom *g, const int *aligns, int off,
+/* Draws line levels [from, to) of the row in cells [off, ...) at y (its
+ * rules with the page's run of rows); a row drawn whole has short cells
+ * centred vertically. */
+static int draw_row(struct rctx *r, const struct table_geom *g, const int *aligns, int off,
 		     int from, int to, int levels, double lead, int fill)
 {
 	double h = (to - from) * lead + 2 * g->pad_y, top = r->y;
@@ -827,8 +862,8 @@ static void draw_row(struct rctx *r, const struct table_geom *g, const int *alig
 			draw_line(r, s, aligns[c], r->cells[off + c].text.data, &ls->v[k], g->x[c] + g->pad_x,
 				  g->x[c + 1] - g->x[c] - 2 * g->pad_x, 0, y - (k - from) * lead);
 	}
-	mq_pdf_row_rules(r->pdf, g->x, g->ncols + 1, top, top - h, RULE);
 	advance(r, h);
+	return grid_add(r, g->x, g->ncols + 1, top, top - h);
 }
 
 struct table_run {
@@ -849,9 +884,8 @@ static int draw_header(struct rctx *r, struct table_run *tr)
 	if (rc)
 		return rc;
 	tr->head_h = levels * lead + 2 * tr->g->pad_y;
-	draw_row(r, tr->g, tr->head_aligns, tr->b->ncols, 0, levels, levels, lead, 1);
 	tr->rows_here = 0;
-	return 0;
+	return draw_row(r, tr->g, tr->head_aligns, tr->b->ncols, 0, levels, levels, lead, 1);
 }
 
 /* Draws the body row in cells [0, ncols): on this page when it fits, else
@@ -871,7 +905,8 @@ static int emit_row(struct rctx *r, struct table_run *tr, const int *aligns)
 		int fit = (int)floor((r->y - r->ybot - 2 * tr->g->pad_y) / lead + 1e-6);
 		int rest = levels - from;
 		if (fit >= rest) {
-			draw_row(r, tr->g, aligns, 0, from, levels, levels, lead, 0);
+			if ((rc = draw_row(r, tr->g, aligns, 0, from, levels, levels, lead, 0)))
+				return rc;
 			break;
 		}
 		if (tr->rows_here > 0 && (fit < 1 || (from == 0 && rest <= page_cap))) {
@@ -881,7 +916,8 @@ static int emit_row(struct rctx *r, struct table_run *tr, const int *aligns)
 		}
 		if (fit < 1)
 			fit = 1;
-		draw_row(r, tr->g, aligns, 0, from, from + fit, levels, lead, 0);
+		if ((rc = draw_row(r, tr->g, aligns, 0, from, from + fit, levels, lead, 0)))
+			return rc;
 		tr->rows_here++;
 		from += fit;
 		if ((rc = new_page(r)) || (rc = draw_header(r, tr)))
@@ -1075,7 +1111,18 @@ static int table_widths(struct rctx *r, const struct mq_block *b, const struct m
 	return 0;
 }
 
+static int table_body(struct rctx *r, const struct mq_block *b, struct frame *f, struct table_geom *g);
+
+/* The table's rules are drawn by the time it ends (its geometry is gone). */
 static int do_table(struct rctx *r, const struct mq_block *b, struct frame *f)
+{
+	struct table_geom g;
+	int rc = table_body(r, b, f, &g);
+	grid_flush(r);
+	return rc;
+}
+
+static int table_body(struct rctx *r, const struct mq_block *b, struct frame *f, struct table_geom *gp)
 {
 	const struct frame *fr = f->up;
 	const struct mq_dataset *set = f->set;
@@ -1091,13 +1138,14 @@ static int do_table(struct rctx *r, const struct mq_block *b, struct frame *f)
 		share += b->cols[c].share;
 		aligns[c] = b->cols[c].align;
 	}
-	struct table_geom g = {.ncols = b->ncols, .pad_x = r->t->styles[b->style].pad_x,
-				.pad_y = r->t->styles[b->style].pad_y};
-	if ((rc = table_widths(r, b, set, fidx, share, fr, &g)))
+	*gp = (struct table_geom){.ncols = b->ncols, .pad_x = r->t->styles[b->style].pad_x,
+				  .pad_y = r->t->styles[b->style].pad_y};
+	struct table_geom *g = gp;
+	if ((rc = table_widths(r, b, set, fidx, share, fr, g)))
 		return rc;
 	if ((rc = grow_cells(r, 2 * (size_t)b->ncols)))
 		return rc;
-	struct table_run tr = {.b = b, .g = &g};
+	struct table_run tr = {.b = b, .g = g};
 	const struct mq_style *hs = &r->t->styles[b->head_style];
 	for (int c = 0; c < b->ncols; c++) {
 		int k = b->ncols + c;
@@ -1494,6 +1542,7 @@ done:
 		mq_lines_free(&r.cells[i].lines);
 	}
 	free(r.cells);
+	free(r.grid.y);
 	free(r.seen);
 	mq_hashmap_free(&r.seen_map);
 	mq_buf_free(&r.scratch);
