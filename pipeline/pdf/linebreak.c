@@ -152,45 +152,16 @@ static int push_line(struct mq_lines *out, size_t start, size_t end, double w, i
 	return 0;
 }
 
-/* The text on one line when it fits in avail and holds no line feed: the
- * measuring of the loop below without its search for breaks (most table
- * cells). 1 when pushed, 0 when the text needs the loop, -1 out of memory. */
-static int one_line(const char *text, size_t len, double avail, mq_width_fn fn, void *ctx,
-		    struct mq_lines *out)
-{
-	double w = 0, w_ink = 0;
-	size_t ink_end = 0;
-	int nch = 0, ink_n = 0;
-	uint32_t prev = 0, cp;
-	for (size_t pos = 0; pos < len; ) {
-		int n = mq_utf8_next(text + pos, len - pos, &cp);
-		if (cp == '\n')
-			return 0;
-		double cw = fn(ctx, cp);
-		if (nch && mq_punct_squeeze(prev, cp))
-			w -= fn(ctx, prev) / 2;
-		if (!is_space(cp) && nch && w + cw > avail + 1e-6)
-			return 0;
-		w += cw;
-		nch++;
-		pos += (size_t)n;
-		if (!is_space(cp)) {
-			w_ink = w;
-			ink_end = pos;
-			ink_n = nch;
-		}
-		prev = cp;
-	}
-	return push_line(out, 0, ink_end, w_ink, ink_n, 1) ? -1 : 1;
-}
+#define NEEDS_BREAKS (-1)
 
-int mq_break_lines(const char *text, size_t len, double width, double indent, int flags,
-		   mq_width_fn fn, void *ctx, struct mq_lines *out)
+/* The lines of mq_break_lines; look = 0 only measures, for a text that
+ * fits on its first line and holds no line feed (most table cells), and
+ * returns NEEDS_BREAKS for any other: the search for break points is
+ * then not made for every character of the common case. */
+static int lay_lines(const char *text, size_t len, double width, double indent, int flags,
+		     mq_width_fn fn, void *ctx, struct mq_lines *out, int look)
 {
 	out->n = 0;
-	int one = one_line(text, len, width - indent, fn, ctx, out);
-	if (one)
-		return one < 0 ? MQ_ERR_NOMEM : 0;
 	size_t i = 0;
 	int first = 1;
 	while (i < len || first) {
@@ -226,16 +197,18 @@ int mq_break_lines(const char *text, size_t len, double width, double indent, in
 		while (pos < len) {
 			int n = mq_utf8_next(text + pos, len - pos, &cp);
 			if (cp == '\n') {
+				if (!look)
+					return NEEDS_BREAKS;
 				forced = 1;
 				break;
 			}
-			if (nch && break_ok(prev, cp, flags)) {
+			if (look && nch && break_ok(prev, cp, flags)) {
 				have_brk = 1;
 				brk_end = ink_end;
 				brk_w = w_ink;
 				brk_n = ink_n;
 				brk_next = pos;
-			} else if (nch && (flags & MQ_BREAK_LIST) && break_ok(prev, cp, 0)) {
+			} else if (look && nch && (flags & MQ_BREAK_LIST) && break_ok(prev, cp, 0)) {
 				any_brk = 1;
 				any_end = ink_end;
 				any_w = w_ink;
@@ -272,6 +245,8 @@ int mq_break_lines(const char *text, size_t len, double width, double indent, in
 				break;
 			continue;
 		}
+		if (!look)
+			return NEEDS_BREAKS;
 		if (!(have_brk && brk_end > start) && any_brk && any_end > start) {
 			have_brk = 1;
 			brk_end = any_end;
@@ -301,4 +276,11 @@ int mq_break_lines(const char *text, size_t len, double width, double indent, in
 		}
 	}
 	return 0;
+}
+
+int mq_break_lines(const char *text, size_t len, double width, double indent, int flags,
+		   mq_width_fn fn, void *ctx, struct mq_lines *out)
+{
+	int rc = lay_lines(text, len, width, indent, flags, fn, ctx, out, 0);
+	return rc == NEEDS_BREAKS ? lay_lines(text, len, width, indent, flags, fn, ctx, out, 1) : rc;
 }
