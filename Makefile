@@ -81,13 +81,18 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libminqing.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
 
-# (-MMD records the last source's headers only, so the targets' own header
-# is named here)
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_input.h $(BUILD)/libminqing.a
+# a fuzz target and the replay main compiled apart, each object with the
+# headers it includes, then linked
+$(BUILD)/fuzz/obj/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -o $@ $< tests/fuzz/replay.c $(BUILD)/libminqing.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(TEST_BIN:=.d) $(TOOL_BIN:=.d) $(FUZZ_BIN:=.d)
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/%.o $(BUILD)/fuzz/obj/replay.o $(BUILD)/libminqing.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+FUZZ_OBJ := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/replay.o
+.SECONDARY: $(FUZZ_OBJ)
+-include $(TEST_BIN:=.d) $(TOOL_BIN:=.d) $(FUZZ_OBJ:.o=.d)
 
 # Installs only what is missing; apt-get update runs once, when something is.
 deps:
