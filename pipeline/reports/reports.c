@@ -1085,6 +1085,7 @@ static int start_child(struct rp_ctx *c, int only, int *next, int nunits, size_t
 		free(col->docs);
 		free((void *)townships);
 		ctx_free(c);
+		mq_render_cache_free();   /* the fonts, and fontconfig with them */
 		_exit(crc ? 3 : 0);
 	}
 	close(p[1]);
