@@ -327,24 +327,23 @@ double mq_pdf_width(struct mq_pdf *p, int role, uint32_t cp)
 	return pick(p, role, cp, &code, &w) >= 0 ? w / 1000.0 : 1.0;
 }
 
-int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp)
+/* 1 when role's fonts draw cp (never a control character or a surrogate) */
+static inline int drawable(struct mq_pdf *p, int role, uint32_t cp)
 {
 	uint16_t code;
 	int w;
-	if (cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return pick(p, role, cp, &code, &w) >= 0;
+	return cp >= 0x20 && !(cp >= 0xD800 && cp <= 0xDFFF) && pick(p, role, cp, &code, &w) >= 0;
 }
+
+int mq_pdf_has_glyph(struct mq_pdf *p, int role, uint32_t cp) { return drawable(p, role, cp); }
 
 size_t mq_pdf_drawable(struct mq_pdf *p, int role, const char *s, size_t len)
 {
-	uint16_t code;
-	int w;
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
 		int n = mq_utf8_next(s + i, len - i, &cp);
-		if (cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF) || pick(p, role, cp, &code, &w) < 0)
+		if (!drawable(p, role, cp))
 			break;
 		i += (size_t)n;
 	}
@@ -649,6 +648,27 @@ void mq_pdf_rect(struct mq_pdf *p, double x, double y, double w, double h, const
 	p->nops = (size_t)(o - p->ops);
 }
 
+/* A number of a line's ends, formatted (a grid formats each once) */
+struct num {
+	char s[24];
+	size_t n;
+};
+
+static void num_set(struct num *v, double x) { v->n = (size_t)(put_num(v->s, x, 2) - v->s); }
+
+/* "x1 y1 m x2 y2 l S", as mq_pdf_line writes it */
+static char *put_segment(char *o, const struct num *x1, const struct num *y1, const struct num *x2,
+			 const struct num *y2)
+{
+	const struct num *v[4] = {x1, y1, x2, y2};
+	static const char *const op[4] = {" ", " m ", " ", " l S\n"};
+	for (int i = 0; i < 4; i++) {
+		memcpy(o, v[i]->s, v[i]->n);
+		o = put_str(o + v[i]->n, op[i]);
+	}
+	return o;
+}
+
 void mq_pdf_line(struct mq_pdf *p, double x1, double y1, double x2, double y2, double width)
 {
 	char *o = reserve_graphics(p, 160);
@@ -658,10 +678,11 @@ void mq_pdf_line(struct mq_pdf *p, double x1, double y1, double x2, double y2, d
 		o = put_str(put_num(o, width, 3), " w\n");
 		p->gs.line_width = width;
 	}
-	const double v[4] = {x1, y1, x2, y2};
-	static const char *const op[4] = {" ", " m ", " ", " l S\n"};
+	struct num v[4];
+	const double d[4] = {x1, y1, x2, y2};
 	for (int i = 0; i < 4; i++)
-		o = put_str(put_num(o, v[i], 2), op[i]);
+		num_set(&v[i], d[i]);
+	o = put_segment(o, &v[0], &v[1], &v[2], &v[3]);
 	p->nops = (size_t)(o - p->ops);
 }
 
@@ -671,31 +692,26 @@ void mq_pdf_grid(struct mq_pdf *p, const double *x, int nx, const double *y, siz
 {
 	if (nx < 2 || nx > MQ_PDF_MAX_EDGES || ny < 2)
 		return;
-	char xs[MQ_PDF_MAX_EDGES][24], ys[2][24], yk[24];
-	size_t xl[MQ_PDF_MAX_EDGES], yl[2];
+	struct num xs[MQ_PDF_MAX_EDGES], top, bottom, yk;
 	for (int i = 0; i < nx; i++)
-		xl[i] = (size_t)(put_num(xs[i], x[i], 2) - xs[i]);
-	yl[0] = (size_t)(put_num(ys[0], y[0], 2) - ys[0]);
-	yl[1] = (size_t)(put_num(ys[1], y[ny - 1], 2) - ys[1]);
-	char *o = reserve_graphics(p, 32 + (ny + (size_t)nx) * (4 * sizeof yk + 12));
+		num_set(&xs[i], x[i]);
+	num_set(&top, y[0]);
+	num_set(&bottom, y[ny - 1]);
+	char *o = reserve_graphics(p, 32 + (ny + (size_t)nx) * (4 * sizeof yk.s + 12));
 	if (!o)
 		return;
 	if (p->gs.line_width != width) {
 		o = put_str(put_num(o, width, 3), " w\n");
 		p->gs.line_width = width;
 	}
-#define PUT(s, n) (memcpy(o, s, n), o += n)
 	for (size_t k = 0; k < ny; k++) {   /* the rows' edges across */
-		const char *v = k == 0 ? ys[0] : k == ny - 1 ? ys[1] : yk;
-		size_t vl = k == 0 ? yl[0] : k == ny - 1 ? yl[1] : (size_t)(put_num(yk, y[k], 2) - yk);
-		PUT(xs[0], xl[0]), *o++ = ' ', PUT(v, vl), o = put_str(o, " m ");
-		PUT(xs[nx - 1], xl[nx - 1]), *o++ = ' ', PUT(v, vl), o = put_str(o, " l S\n");
+		const struct num *v = k == 0 ? &top : k == ny - 1 ? &bottom : &yk;
+		if (v == &yk)
+			num_set(&yk, y[k]);
+		o = put_segment(o, &xs[0], v, &xs[nx - 1], v);
 	}
-	for (int i = 0; i < nx; i++) {      /* the columns' edges down */
-		PUT(xs[i], xl[i]), *o++ = ' ', PUT(ys[0], yl[0]), o = put_str(o, " m ");
-		PUT(xs[i], xl[i]), *o++ = ' ', PUT(ys[1], yl[1]), o = put_str(o, " l S\n");
-	}
-#undef PUT
+	for (int i = 0; i < nx; i++)        /* the columns' edges down */
+		o = put_segment(o, &xs[i], &top, &xs[i], &bottom);
 	p->nops = (size_t)(o - p->ops);
 }
 

@@ -204,6 +204,7 @@ static int cover(struct rctx *r, int role, const char *s, size_t len, const stru
 			i += run;
 			continue;
 		}
+		/* a character the fonts do not draw */
 		uint32_t cp;
 		int n = mq_utf8_next(s + i, len - i, &cp);
 		if (cp == '\t')
@@ -212,8 +213,6 @@ static int cover(struct rctx *r, int role, const char *s, size_t len, const stru
 			rc = mq_buf_addc(out, '\n');
 		else if (cp == '\r')
 			rc = 0;
-		else if (mq_pdf_has_glyph(r->pdf, role, cp))
-			rc = mq_buf_add(out, s + i, (size_t)n);
 		else if (!(rc = warn(r, pv, cp)))
 			rc = mq_buf_printf(out, "[U+%04X]", (unsigned)cp);
 		if (rc > 0)
@@ -1122,7 +1121,7 @@ static int do_table(struct rctx *r, const struct mq_block *b, struct frame *f)
 	return rc;
 }
 
-static int table_body(struct rctx *r, const struct mq_block *b, struct frame *f, struct table_geom *gp)
+static int table_body(struct rctx *r, const struct mq_block *b, struct frame *f, struct table_geom *g)
 {
 	const struct frame *fr = f->up;
 	const struct mq_dataset *set = f->set;
@@ -1138,9 +1137,8 @@ static int table_body(struct rctx *r, const struct mq_block *b, struct frame *f,
 		share += b->cols[c].share;
 		aligns[c] = b->cols[c].align;
 	}
-	*gp = (struct table_geom){.ncols = b->ncols, .pad_x = r->t->styles[b->style].pad_x,
-				  .pad_y = r->t->styles[b->style].pad_y};
-	struct table_geom *g = gp;
+	*g = (struct table_geom){.ncols = b->ncols, .pad_x = r->t->styles[b->style].pad_x,
+				 .pad_y = r->t->styles[b->style].pad_y};
 	if ((rc = table_widths(r, b, set, fidx, share, fr, g)))
 		return rc;
 	if ((rc = grow_cells(r, 2 * (size_t)b->ncols)))
