@@ -10,7 +10,7 @@
  * before another message goes to stderr. */
 static struct mq_progress *shown_line;
 
-static double now(void)
+double mq_progress_clock(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -35,7 +35,7 @@ void mq_progress_init(struct mq_progress *p, FILE *fp, int quiet, int verbose)
 	p->tty = isatty(fileno(fp));
 	p->quiet = quiet;
 	p->verbose = verbose;
-	p->start = now();
+	p->start = mq_progress_clock();
 }
 
 void mq_progress_stage_of(struct mq_progress *p, const char *name, enum mq_progress_unit unit)
@@ -43,7 +43,7 @@ void mq_progress_stage_of(struct mq_progress *p, const char *name, enum mq_progr
 	mq_progress_done(p);
 	p->stage = name;
 	p->unit = unit;
-	p->stage_start = now();
+	p->stage_start = mq_progress_clock();
 	p->last_draw = 0;
 	p->last_quarter = 0;
 	p->drawn = 0;
@@ -107,7 +107,7 @@ void mq_progress_update(struct mq_progress *p, long long done, long long total, 
 {
 	if (!p || p->quiet || !p->stage)
 		return;
-	double t = now();
+	double t = mq_progress_clock();
 	if (p->span_total > 0) {
 		done += p->span_offset;
 		total = p->span_total;
@@ -168,7 +168,7 @@ void mq_progress_done(struct mq_progress *p)
 {
 	if (!p->stage)
 		return;
-	double secs = now() - p->stage_start;
+	double secs = mq_progress_clock() - p->stage_start;
 	if (p->nstages < MQ_PROGRESS_MAX_STAGES) {
 		p->names[p->nstages] = p->stage;
 		p->seconds[p->nstages++] = secs;
@@ -183,7 +183,7 @@ void mq_progress_done(struct mq_progress *p)
 
 void mq_progress_report(const struct mq_progress *p)
 {
-	double total = now() - p->start;
+	double total = mq_progress_clock() - p->start;
 	fprintf(p->fp, "用时 / time: %.2f s\n", total);
 	for (int i = 0; i < p->nstages; i++)
 		fprintf(p->fp, "  %-20s %8.2f s  %5.1f%%\n", p->names[i], p->seconds[i],

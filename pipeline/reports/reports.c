@@ -10,6 +10,7 @@
 #include "minqing/core/csv_out.h"
 #include "minqing/core/error.h"
 #include "minqing/core/intern.h"
+#include "minqing/core/progress.h"
 #include "minqing/figures/assess.h"
 #include "minqing/ingest/ingest.h"
 #include "minqing/pdf/render.h"
@@ -25,7 +26,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* ---- small helpers ---- */
@@ -919,17 +919,10 @@ static int read_all(int fd, void *p, size_t n)
 struct child_pipe {
 	int fd;
 	uint32_t pages;       /* begun and not yet told */
-	long long told_ms;    /* when pages were last told */
+	double told;          /* when pages were last told (mq_progress_clock) */
 };
 
-#define PAGES_EVERY_MS 100
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#define PAGES_EVERY 0.1       /* seconds */
 
 static int tell_pages(struct child_pipe *cp)
 {
@@ -939,17 +932,17 @@ static int tell_pages(struct child_pipe *cp)
 	rec[0] = 'P';
 	memcpy(rec + 1, &cp->pages, sizeof cp->pages);
 	cp->pages = 0;
-	cp->told_ms = now_ms();
+	cp->told = mq_progress_clock();
 	return write_all(cp->fd, rec, sizeof rec);
 }
 
-/* Pages are told at most every PAGES_EVERY_MS: a message per page woke
+/* Pages are told at most every PAGES_EVERY: a message per page woke
  * the parent tens of thousands of times a run. */
 static void pipe_page(void *sink)
 {
 	struct child_pipe *cp = sink;
 	cp->pages++;
-	if (now_ms() - cp->told_ms >= PAGES_EVERY_MS)
+	if (mq_progress_clock() - cp->told >= PAGES_EVERY)
 		(void)tell_pages(cp); /* progress only: a failure shows at the next document */
 }
 
@@ -1060,7 +1053,7 @@ static int start_child(struct rp_ctx *c, int only, int *next, int nunits, size_t
 		close(p[0]);
 		for (int i = 0; i < nkids; i++)
 			close(kids[i].fd);
-		struct child_pipe cp = {p[1], 0, now_ms()};
+		struct child_pipe cp = {p[1], 0, mq_progress_clock()};
 		if (c->o->progress) {
 			c->on_page = pipe_page;
 			c->page_sink = &cp;

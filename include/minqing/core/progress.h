@@ -60,5 +60,7 @@ void mq_progress_done(struct mq_progress *p);                     /* ends the st
  * to stderr on a line of its own; the next update draws it again. */
 void mq_progress_interrupt(void);
 void mq_progress_report(const struct mq_progress *p);             /* seconds and share per stage */
+/* The clock of the progress lines: monotonic seconds. */
+double mq_progress_clock(void);
 
 #endif
