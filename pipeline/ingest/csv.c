@@ -17,7 +17,8 @@
  * (about a megabyte each); the calling thread takes the batches in order
  * and runs the row callback, so validating and writing overlap with
  * parsing. The caller's prepare hook (ingest.h) runs on the reader thread
- * as each row is completed, its result kept in the batch with the row. Three
+ * as each row is completed while the reader is ahead of the caller (enum
+ * share), its result kept in the batch with the row. Three
  * batches circulate, which keeps memory constant. The callback's "stop"
  * reaches the reader at its next hand-over; everything the reader owns
  * (file, parser, iconv, its error) is read by the caller only after the
@@ -112,10 +113,15 @@ struct row {
 };
 
 typedef int (*row_fn)(const struct row *row, void *ctx);
+/* How much of the caller's work the reader's thread takes on, by how far
+ * ahead of the caller it was at its last hand-over: none when the caller
+ * had no batch besides the one handed (the caller then checks the records
+ * itself, so neither thread waits for the other long), the records'
+ * checks when it had one, the accepted rows too when the ring was full. */
+enum share { SHARE_NONE, SHARE_CHECK, SHARE_ALL };
 /* Work on the reader's thread per row: appends to out what the row
- * callback will find in row->prep; spare: the reader is ahead (a batch
- * of its was still queued at its last hand-over). */
-typedef int (*row_prep_fn)(const struct row *row, int spare, struct mq_buf *out, void *ctx);
+ * callback will find in row->prep (nothing: row->prep is NULL). */
+typedef int (*row_prep_fn)(const struct row *row, enum share share, struct mq_buf *out, void *ctx);
 
 /* Per-row pointer and length arrays, sized for the widest row seen. */
 struct row_view {
@@ -185,7 +191,7 @@ struct row_reader {
 	row_prep_fn prep;            /* may be NULL */
 	void *prep_ctx;
 	struct row_view prep_view;
-	int waited;                  /* the last hand-over left a batch queued besides its own */
+	enum share share;            /* for the rows of the batch being filled */
 };
 
 struct msg {
@@ -224,7 +230,7 @@ static void prep_row(struct row_reader *r, struct row_ref *rr)
 	struct row row;
 	size_t off = (b->prep.len + 7) & ~(size_t)7;
 	if (view_row(&r->prep_view, b, rr, &row) || mq_buf_add(&b->prep, "\0\0\0\0\0\0\0", off - b->prep.len) ||
-	    r->prep(&row, r->waited, &b->prep, r->prep_ctx) || b->prep.len > UINT32_MAX) {
+	    r->prep(&row, r->share, &b->prep, r->prep_ctx) || b->prep.len > UINT32_MAX) {
 		r->nomem = 1;
 		return;
 	}
@@ -684,10 +690,9 @@ static void hand_over(struct row_reader *r, int last)
 	pthread_mutex_lock(&q->mu);
 	q->count++;
 	pthread_cond_broadcast(&q->cv);
-	/* a batch still queued besides this one: the reader is ahead, and
-	 * the calling thread (the ordered rules, the one the run waits for)
-	 * gets the accepted rows ready made */
-	r->waited = q->count >= NBATCH - 1;
+	/* the further the reader is ahead, the more of the calling thread's
+	 * work (the ordered rules, the thread the run waits for) it does */
+	r->share = q->count == NBATCH ? SHARE_ALL : q->count == NBATCH - 1 ? SHARE_CHECK : SHARE_NONE;
 	while (q->count == NBATCH && !q->stop)
 		pthread_cond_wait(&q->cv, &q->mu);
 	r->stopped = q->stop;
@@ -1014,7 +1019,7 @@ static int read_rows(FILE *fp, const char *path, const struct mq_ingest_opts *op
 {
 	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 	struct row_reader r = { .path = path, .cd = (iconv_t)-1, .line = 1, .opts = opts, .q = &q,
-				.b = &q.b[0], .enc = MQ_ENC_UTF8, .prep = prep, .prep_ctx = ctx,
+				.b = &q.b[0], .enc = MQ_ENC_UTF8, .prep = prep, .prep_ctx = ctx, .share = SHARE_CHECK,
 				.conv = MQ_BUF_INIT, .field = MQ_BUF_INIT, .praw = MQ_BUF_INIT,
 				.again = MQ_BUF_INIT };
 	for (int i = 0; i < NBATCH; i++) {
@@ -1139,16 +1144,16 @@ static int row_record(const struct visit_reader *v, const struct row *r, struct 
 }
 
 /* The reader's thread: the header row, then each record prepared ahead. */
-static int prep_visit_row(const struct row *r, int spare, struct mq_buf *out, void *ctx)
+static int prep_visit_row(const struct row *r, enum share share, struct mq_buf *out, void *ctx)
 {
 	struct visit_reader *v = ctx;
 	struct mq_raw_record rec;
 	char msg[96], msg_zh[96];
 	if (!v->have_header)
 		return r->structural ? 0 : take_header(v, r);
-	if (!row_record(v, r, &rec, msg, msg_zh))
+	if (share == SHARE_NONE || !row_record(v, r, &rec, msg, msg_zh))
 		return 0;
-	return v->r.opts->prepare(&rec, spare, out, v->r.opts->prepare_ctx);
+	return v->r.opts->prepare(&rec, share == SHARE_ALL, out, v->r.opts->prepare_ctx);
 }
 
 static int on_visit_row(const struct row *r, void *ctx)

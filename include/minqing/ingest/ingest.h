@@ -32,9 +32,11 @@ struct mq_ingest_opts {
 	 * in file order for each record, it appends what it wants to out; the
 	 * record callback then finds those bytes (8-byte aligned) in
 	 * rec->prepared. `spare` is 1 while the reader's thread is waiting for
-	 * the caller (it may take on more of the caller's work), 0 while the
-	 * caller waits for it. Readers without a thread leave rec->prepared
-	 * NULL. unknown_column then runs on the reader's thread too. */
+	 * the caller (it may take on more of the caller's work). Records the
+	 * reader's thread reaches while the caller waits for it are not
+	 * prepared (rec->prepared NULL: the caller does that work itself,
+	 * which keeps both threads busy); readers without a thread prepare
+	 * none. unknown_column then runs on the reader's thread too. */
 	int (*prepare)(const struct mq_raw_record *rec, int spare, struct mq_buf *out, void *prepare_ctx);
 	void *prepare_ctx;
 	/* With prepare: called on the caller's thread with a record's prepared
