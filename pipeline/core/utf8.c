@@ -77,16 +77,29 @@ int mq_utf8_valid(const char *s, size_t len)
 	while (i < len) {
 #ifdef __SSE2__
 		if (i + 16 <= len) {
-			/* sixteen bytes: skip the ASCII ones before the first
-			 * byte >= 0x80; a NUL among them is no text */
+			/* sixteen bytes at a character's start: a NUL anywhere
+			 * is no text; ASCII alone, or ASCII and plain
+			 * three-byte characters (each lead followed by its two
+			 * continuation bytes, no other byte >= 0x80), pass
+			 * whole, up to a character the window cuts; else the
+			 * bytes before the first byte >= 0x80 */
 			__m128i x = _mm_loadu_si128((const __m128i *)(u + i));
 			unsigned hi = (unsigned)_mm_movemask_epi8(x);
-			unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
-			unsigned before = hi ? (1u << __builtin_ctz(hi)) - 1 : 0xFFFFu;
-			if (nul & before)
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())))
 				return 0;
 			if (!hi) {
 				i += 16;
+				continue;
+			}
+			__m128i top4 = _mm_and_si128(x, _mm_set1_epi8((char)0xF0));
+			__m128i top2 = _mm_and_si128(x, _mm_set1_epi8((char)0xC0));
+			__m128i checked = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE0)),
+						       _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xED)));
+			unsigned lead = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(
+				checked, _mm_cmpeq_epi8(top4, _mm_set1_epi8((char)0xE0))));
+			unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(top2, _mm_set1_epi8((char)0x80)));
+			if ((hi & ~(lead | cont)) == 0 && cont == (((lead << 1) | (lead << 2)) & 0xFFFFu)) {
+				i += lead & 0x8000u ? 15 : lead & 0x4000u ? 14 : 16;
 				continue;
 			}
 			i += (size_t)__builtin_ctz(hi);

@@ -1,5 +1,6 @@
-/* Unit tests of the UTF-8 check (core/utf8.h): mq_utf8_valid, which skips
- * ASCII sixteen bytes at a time and runs of plain three-byte characters,
+/* Unit tests of the UTF-8 check (core/utf8.h): mq_utf8_valid, which passes
+ * sixteen bytes at a time of ASCII and plain three-byte characters (a
+ * character the window cuts is looked at again) and runs of the latter,
  * says the same as decoding character by character, on strings built from
  * pieces that sit at every offset of those strides: ASCII, Chinese, the
  * edge cases of three- and four-byte sequences (E0, ED, F4), overlong
