@@ -202,6 +202,12 @@ static void flush_accepted(struct stage *st)
  * as the validator normalised them: digits, '-', '.', ';' and the Chinese
  * values of the field table, never a comma, quote, line break or space at
  * either end, so they go out without the quoting scan; text is scanned. */
+/* 1 when a cell starts or ends with white space (it is then quoted) */
+static int space_at_ends(const char *s, size_t n)
+{
+	return n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
+}
+
 static int accepted_row(struct mq_buf *b, const struct mq_record *r)
 {
 	size_t most = 2; /* the worst case: every text cell quoted, each byte doubled */
@@ -209,6 +215,26 @@ static int accepted_row(struct mq_buf *b, const struct mq_record *r)
 		most += 2 * (r->text[f] ? r->len[f] : 0) + 3;
 	if (mq_buf_reserve(b, most))
 		return MQ_ERR_NOMEM;
+	/* most rows need no quoting: every cell copied as it is, then the
+	 * row checked once; else written again cell by cell */
+	size_t start = b->len;
+	char *p = b->data + start;
+	int ends = 0;
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		size_t n = r->text[f] ? r->len[f] : 0;
+		if (f)
+			*p++ = ',';
+		if (n) {
+			memcpy(p, r->text[f], n);
+			ends |= mq_fields[f].type == MQ_T_TEXT && space_at_ends(p, n);
+			p += n;
+		}
+	}
+	if (!ends && mq_csv_joined_plain(b->data + start, (size_t)(p - (b->data + start)), MQ_NFIELDS - 1)) {
+		b->len = (size_t)(p - b->data);
+		return mq_buf_add(b, "\r\n", 2);
+	}
+	b->len = start;
 	for (int f = 0; f < MQ_NFIELDS; f++) {
 		size_t n = r->text[f] ? r->len[f] : 0;
 		if (mq_fields[f].type == MQ_T_TEXT) {

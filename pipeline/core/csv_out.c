@@ -46,6 +46,38 @@ static int csv_needs_quote(const char *s, size_t len)
 	return 0;
 }
 
+int mq_csv_joined_plain(const char *s, size_t len, size_t commas)
+{
+	size_t i = 0, found = 0;
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	/* commas counted per byte lane (a match is -1), summed before a lane
+	 * could pass 255 */
+	__m128i lanes = _mm_setzero_si128();
+	for (unsigned step = 0; i + 16 <= len; i += 16) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i bad = _mm_or_si128(_mm_cmpeq_epi8(w, quote),
+					   _mm_or_si128(_mm_cmpeq_epi8(w, lf), _mm_cmpeq_epi8(w, cr)));
+		if (_mm_movemask_epi8(bad))
+			return 0;
+		lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(w, comma));
+		if (++step == 255 || i + 32 > len) {
+			__m128i sum = _mm_sad_epu8(lanes, _mm_setzero_si128());
+			found += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
+			lanes = _mm_setzero_si128();
+			step = 0;
+		}
+	}
+#endif
+	for (; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			return 0;
+		found += s[i] == ',';
+	}
+	return found == commas;
+}
+
 void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first)
 {
 	if (!first)

@@ -16,6 +16,10 @@ void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first);
 /* The same cell appended to a buffer (for writers that build whole rows);
  * 0 or the buffer's error. */
 int mq_csv_cell_buf(struct mq_buf *b, const char *s, size_t len, int first);
+/* 1 when s[0..len), cells joined by commas unquoted, holds exactly
+ * `commas` commas and no quote, CR or LF: none of its cells then needs
+ * quoting but for white space at its ends (one pass for a whole row). */
+int mq_csv_joined_plain(const char *s, size_t len, size_t commas);
 void mq_csv_end(FILE *fp);                              /* ends the row */
 void mq_csv_row(FILE *fp, const char *const *cells, size_t n);
 /* n cells, none the first of its row (NULL = empty). */
