@@ -31,6 +31,7 @@
 #define MAX_STREAM (4LL << 30)           /* bytes one non-regular input may bring */
 #define MAX_WORKBOOK_MEM (1LL << 30)     /* a workbook through a pipe is read whole */
 #define TSV_FIELD_HOLD (1 << 20)         /* a TSV field held back to see if it needs quotes */
+#define STREAM_BUFFER (1 << 20)         /* the CSV reader's block (csv.c READ_BLOCK) */
 
 enum tsv_state { TSV_START, TSV_PLAIN, TSV_QUOTED, TSV_QUOTE_IN_QUOTED, TSV_AFTER, TSV_LONG };
 
@@ -338,12 +339,22 @@ static int read_text(struct input *in, const struct mq_sniff *sn, const struct m
 	}
 	in->tsv = sn->kind == MQ_KIND_TSV;
 	cookie_io_functions_t io = { .read = cookie_read };
-	FILE *fp = fopencookie(in, "rb", io);
-	if (!fp)
+	/* the CSV reader asks for a megabyte at a time: a stream buffer as
+	 * large makes that one read of the file, not 128 of 8 KB each (a
+	 * cookie stream fills its buffer whatever the request, and glibc
+	 * keeps its own 8 KB unless given the memory) */
+	char *buffer = sn->kind == MQ_KIND_XML ? NULL : malloc(STREAM_BUFFER);
+	FILE *fp = sn->kind == MQ_KIND_XML || buffer ? fopencookie(in, "rb", io) : NULL;
+	if (!fp || (buffer && setvbuf(fp, buffer, _IOFBF, STREAM_BUFFER))) {
+		if (fp)
+			fclose(fp);
+		free(buffer);
 		return mq_fail_nomem(err, in->path, 0);
+	}
 	int rc = sn->kind == MQ_KIND_XML ? mq_ingest_xml_fp(fp, in->path, &o, fn, ctx, stats, err)
 					 : mq_ingest_csv_fp(fp, in->path, &o, fn, ctx, stats, err);
 	fclose(fp);
+	free(buffer);
 	if (rc < 0)
 		rc = stream_error(in, rc, err);
 	return rc;
