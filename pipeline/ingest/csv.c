@@ -577,7 +577,7 @@ struct plain_line {
 	size_t base;                 /* the line's copy in the batch's bytes */
 };
 
-static int plain_cell(void *ctx, size_t start, size_t len)
+static inline int plain_cell(void *ctx, size_t start, size_t len)
 {
 	struct plain_line *pl = ctx;
 	struct row_reader *r = pl->r;
