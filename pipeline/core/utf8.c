@@ -155,8 +155,20 @@ static size_t space_at(const char *s, size_t len)
 	return 0;
 }
 
+/* 1 for a byte a trimmed end may not have: white space, or the first or
+ * last byte of U+3000 */
+static int maybe_space(unsigned char c, unsigned char ideographic)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ideographic;
+}
+
 size_t mq_trim(const char *s, size_t len, const char **start)
 {
+	/* most cells have nothing to trim: two bytes tell */
+	if (len && !maybe_space((unsigned char)s[0], 0xE3) && !maybe_space((unsigned char)s[len - 1], 0x80)) {
+		*start = s;
+		return len;
+	}
 	size_t n;
 	while ((n = space_at(s, len))) {
 		s += n;
