@@ -6,7 +6,8 @@
  * edge cases of three- and four-byte sequences (E0, ED, F4), overlong
  * forms, surrogates, truncated sequences, stray continuation bytes and NUL.
  * mq_utf8_decode's inline forms (ASCII, plain three-byte) agree with the
- * general decoder on every one-, two- and three-byte input. */
+ * general decoder on every one-, two- and three-byte input. mq_trim takes
+ * white space and U+3000 off the ends and nothing else. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,9 +101,30 @@ static void inline_decode_agrees(void)
 	CHECK(mq_utf8_next("\xff", 1, &cp) == 1 && cp == 0xFFFD);
 }
 
+/* mq_trim: white space and U+3000 off both ends, nothing else; the quick
+ * answer for cells whose end bytes can be no white space agrees */
+static void trims(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "石桥乡", "石桥乡" }, { " 石桥乡\t", "石桥乡" }, { "\r\n石桥乡\r\n", "石桥乡" },
+		{ "\xe3\x80\x80石桥乡\xe3\x80\x80", "石桥乡" }, { " \xe3\x80\x80 一 \xe3\x80\x80", "一" },
+		{ "一", "一" }, { "\xe3\x81\x82", "\xe3\x81\x82" }, { "a\xe3\x80\x80" "b", "a\xe3\x80\x80" "b" },
+		{ "\xe3\x80\x80", "" }, { " ", "" }, { "", "" }, { "\x80", "\x80" }, { "\xe3", "\xe3" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *start = NULL;
+		size_t n = mq_trim(cases[i].in, strlen(cases[i].in), &start);
+		CHECK_INT(n, strlen(cases[i].out));
+		CHECK(start && strncmp(start, cases[i].out, n) == 0);
+	}
+}
+
 int main(void)
 {
 	known();
+	trims();
 	agrees_with_decoding();
 	inline_decode_agrees();
 	return check_summary();
