@@ -198,16 +198,17 @@ static void flush_accepted(struct stage *st)
 	mq_buf_reset(b);
 }
 
-/* An accepted record's dates, numbers and enumeration values are written
- * as the validator normalised them: digits, '-', '.', ';' and the Chinese
- * values of the field table, never a comma, quote, line break or space at
- * either end, so they go out without the quoting scan; text is scanned. */
 /* 1 when a cell starts or ends with white space (it is then quoted) */
 static int space_at_ends(const char *s, size_t n)
 {
 	return n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
 }
 
+/* An accepted record's dates, numbers and enumeration values are written
+ * as the validator normalised them: digits, '-', '.', ';' and the Chinese
+ * values of the field table, never a comma, quote, line break or space at
+ * either end, so they go out without the quoting scan; text is scanned
+ * (in most rows the whole row at once, below). */
 static int accepted_row(struct mq_buf *b, const struct mq_record *r)
 {
 	size_t most = 2; /* the worst case: every text cell quoted, each byte doubled */

@@ -59,7 +59,8 @@ typedef int (*csv_plain_cell_fn)(void *ctx, size_t start, size_t len);
 
 /* The cell d[start..end) trimmed, NUL-terminated in place (at end at the
  * latest) and passed to cell. */
-static inline __attribute__((always_inline)) int csv_plain_cell(char *d, size_t start, size_t end, csv_plain_cell_fn cell, void *ctx)
+static inline __attribute__((always_inline)) int csv_plain_cell(char *d, size_t start, size_t end,
+								 csv_plain_cell_fn cell, void *ctx)
 {
 	size_t a = start, z = end;
 	while (a < z && (d[a] == ' ' || d[a] == '\t'))
@@ -75,7 +76,8 @@ static inline __attribute__((always_inline)) int csv_plain_cell(char *d, size_t 
  * and passed to cell(ctx, start, len). Returns 0, or cell's non-zero.
  * The commas of sixteen bytes are found at once (a cell ends at its
  * comma at the latest, so the bytes still to be looked at are intact). */
-static inline __attribute__((always_inline)) int csv_plain_split(char *d, size_t body, csv_plain_cell_fn cell, void *ctx)
+static inline __attribute__((always_inline)) int csv_plain_split(char *d, size_t body, csv_plain_cell_fn cell,
+								  void *ctx)
 {
 	size_t start = 0, i = 0;
 	int rc;
