@@ -198,12 +198,6 @@ static void flush_accepted(struct stage *st)
 	mq_buf_reset(b);
 }
 
-/* 1 when a cell starts or ends with white space (it is then quoted) */
-static int space_at_ends(const char *s, size_t n)
-{
-	return n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
-}
-
 /* An accepted record's dates, numbers and enumeration values are written
  * as the validator normalised them: digits, '-', '.', ';' and the Chinese
  * values of the field table, never a comma, quote, line break or space at
@@ -227,7 +221,7 @@ static int accepted_row(struct mq_buf *b, const struct mq_record *r)
 			*p++ = ',';
 		if (n) {
 			memcpy(p, r->text[f], n);
-			ends |= mq_fields[f].type == MQ_T_TEXT && space_at_ends(p, n);
+			ends |= mq_fields[f].type == MQ_T_TEXT && mq_csv_space_at_ends(p, n);
 			p += n;
 		}
 	}

@@ -1,49 +1,25 @@
 /* csv_out.c — writing CSV cells and rows (csv_out.h). */
 #include "minqing/core/csv_out.h"
 
+#include "minqing/core/bytes.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 #include <string.h>
-#include <stdint.h>
 
 /* ---- CSV out ---- */
 
-/* 1 when any byte of the 8 in w equals c (exact: the classic zero-byte test). */
-static inline int has_byte(uint64_t w, unsigned char c)
+int mq_csv_space_at_ends(const char *s, size_t len)
 {
-	uint64_t x = w ^ (0x0101010101010101ULL * c);
-	return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+	return len && (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t');
 }
 
-/* 1 when the cell must be quoted (RFC 4180, plus white space at its ends,
- * which readers would trim); eight bytes a step, as notes are long. */
+/* 1 when the cell (len > 0) must be quoted (RFC 4180, plus white space at
+ * its ends, which readers would trim) */
 static int csv_needs_quote(const char *s, size_t len)
 {
-	if (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t')
-		return 1;
-	size_t i = 0;
-#ifdef __SSE2__
-	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
-	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-	for (; i + 16 <= len; i += 16) {
-		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, comma), _mm_cmpeq_epi8(w, quote)),
-					   _mm_or_si128(_mm_cmpeq_epi8(w, lf), _mm_cmpeq_epi8(w, cr)));
-		if (_mm_movemask_epi8(hit))
-			return 1;
-	}
-#endif
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		if (has_byte(w, ',') || has_byte(w, '"') || has_byte(w, '\n') || has_byte(w, '\r'))
-			return 1;
-	}
-	for (; i < len; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			return 1;
-	return 0;
+	return mq_csv_space_at_ends(s, len) || mq_any_byte_of4(s, len, ',', '"', '\n', '\r');
 }
 
 int mq_csv_joined_plain(const char *s, size_t len, size_t commas)

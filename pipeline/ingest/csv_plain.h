@@ -7,29 +7,12 @@
 #ifndef MQ_INGEST_CSV_PLAIN_H
 #define MQ_INGEST_CSV_PLAIN_H
 
+#include "minqing/core/bytes.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 #include <stddef.h>
-#include <string.h>
-
-/* 1 when s[0..n) holds a quote or a CR: one pass for both */
-static inline int csv_plain_quote_or_cr(const char *s, size_t n)
-{
-	size_t i = 0;
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
-	for (; i + 16 <= n; i += 16) {
-		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, cr))))
-			return 1;
-	}
-#endif
-	for (; i < n; i++)
-		if (s[i] == '"' || s[i] == '\r')
-			return 1;
-	return 0;
-}
 
 /* The length of line s[0..n) without its (CR)LF when the fast path may
  * split it: it ends in LF and holds no quote and no CR before its line
@@ -41,7 +24,7 @@ static inline size_t csv_plain_body(const char *s, size_t n)
 	size_t body = n - 1;
 	if (body && s[body - 1] == '\r')
 		body--;
-	if (csv_plain_quote_or_cr(s, body))
+	if (mq_any_byte_of4(s, body, '"', '\r', '"', '\r'))
 		return (size_t)-1;
 	return body;
 }

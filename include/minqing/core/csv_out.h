@@ -16,6 +16,9 @@ void mq_csv_cell_n(FILE *fp, const char *s, size_t len, int first);
 /* The same cell appended to a buffer (for writers that build whole rows);
  * 0 or the buffer's error. */
 int mq_csv_cell_buf(struct mq_buf *b, const char *s, size_t len, int first);
+/* 1 when the cell s[0..len) starts or ends with white space, which
+ * readers would trim: it is then quoted. */
+int mq_csv_space_at_ends(const char *s, size_t len);
 /* 1 when s[0..len), cells joined by commas unquoted, holds exactly
  * `commas` commas and no quote, CR or LF: none of its cells then needs
  * quoting but for white space at its ends (one pass for a whole row). */
