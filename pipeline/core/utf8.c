@@ -62,14 +62,6 @@ int mq_utf8_encode(uint32_t cp, char out[4])
 	return 4;
 }
 
-/* 1 for the lead byte of a three-byte sequence that needs no check but
- * its two continuation bytes (E1..EC, EE, EF: no overlong form, no
- * surrogate), the run most Chinese text is made of */
-static int plain_lead3(unsigned char c)
-{
-	return c >= 0xE1 && c <= 0xEF && c != 0xED;
-}
-
 int mq_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -116,7 +108,8 @@ int mq_utf8_valid(const char *s, size_t len)
 		}
 #endif
 		/* a run of plain three-byte characters */
-		while (i + 2 < len && plain_lead3(u[i]) && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80)
+		while (i + 2 < len && mq_utf8_plain_lead3(u[i]) && (u[i + 1] & 0xC0) == 0x80 &&
+		       (u[i + 2] & 0xC0) == 0x80)
 			i += 3;
 		if (i == len)
 			break;
@@ -145,9 +138,15 @@ size_t mq_utf8_count(const char *s, size_t len)
 	return n;
 }
 
+/* 1 for the white-space bytes trimming removes */
+static int space_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static size_t space_at(const char *s, size_t len)
 {
-	if (len && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
+	if (len && space_byte(s[0]))
 		return 1;
 	if (len >= 3 && (unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
 	    (unsigned char)s[2] == 0x80)
@@ -155,17 +154,12 @@ static size_t space_at(const char *s, size_t len)
 	return 0;
 }
 
-/* 1 for a byte a trimmed end may not have: white space, or the first or
- * last byte of U+3000 */
-static int maybe_space(unsigned char c, unsigned char ideographic)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ideographic;
-}
-
 size_t mq_trim(const char *s, size_t len, const char **start)
 {
-	/* most cells have nothing to trim: two bytes tell */
-	if (len && !maybe_space((unsigned char)s[0], 0xE3) && !maybe_space((unsigned char)s[len - 1], 0x80)) {
+	/* most cells have nothing to trim: their end bytes are no white space
+	 * and not the first or last byte of U+3000 (E3 80 80) */
+	if (len && !space_byte(s[0]) && (unsigned char)s[0] != 0xE3 && !space_byte(s[len - 1]) &&
+	    (unsigned char)s[len - 1] != 0x80) {
 		*start = s;
 		return len;
 	}
@@ -175,7 +169,7 @@ size_t mq_trim(const char *s, size_t len, const char **start)
 		len -= n;
 	}
 	for (;;) {
-		if (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
+		if (len && space_byte(s[len - 1]))
 			len--;
 		else if (len >= 3 && space_at(s + len - 3, 3) == 3)
 			len -= 3;

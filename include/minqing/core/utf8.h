@@ -12,9 +12,17 @@ int mq_utf8_valid(const char *s, size_t len);
 size_t mq_utf8_count(const char *s, size_t len);
 int mq_utf8_decode_any(const char *s, size_t len, uint32_t *cp);
 
-/* ASCII and the plain three-byte form (lead E1..EC, EE, EF: no overlong
- * form, no surrogate), most of Chinese text, inline: the layout decodes
- * each character several times. The rest in mq_utf8_decode_any. */
+/* 1 for the lead byte of a three-byte sequence that needs no check but
+ * its two continuation bytes (E1..EC, EE, EF: no overlong form, no
+ * surrogate), the run most Chinese text is made of */
+static inline int mq_utf8_plain_lead3(unsigned char c)
+{
+	return c >= 0xE1 && c <= 0xEF && c != 0xED;
+}
+
+/* ASCII and the plain three-byte form, most of Chinese text, inline: the
+ * layout decodes each character several times. The rest in
+ * mq_utf8_decode_any. */
 static inline int mq_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -22,8 +30,7 @@ static inline int mq_utf8_decode(const char *s, size_t len, uint32_t *cp)
 		*cp = u[0];
 		return 1;
 	}
-	if (len >= 3 && u[0] >= 0xE1 && u[0] != 0xED && u[0] <= 0xEF && (u[1] & 0xC0) == 0x80 &&
-	    (u[2] & 0xC0) == 0x80) {
+	if (len >= 3 && mq_utf8_plain_lead3(u[0]) && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
 		*cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
 		return 3;
 	}
