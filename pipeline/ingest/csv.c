@@ -43,7 +43,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define READ_BLOCK (1 << 20)
 #define MAX_RECORD (16 << 20) /* bytes one record may span before it is cut off */
 #define MAX_CELL_BYTES (MAX_RECORD + 1024) /* cell bytes of one record, NULs included */
 #define SNIFF_BYTES (1 << 20)
@@ -888,9 +887,9 @@ static int parse_file(struct row_reader *r)
 	struct mq_buf block = MQ_BUF_INIT;
 	int rc = 0;
 	size_t start, n;
-	if (mq_buf_reserve(&block, READ_BLOCK))
+	if (mq_buf_reserve(&block, MQ_CSV_BLOCK))
 		return MQ_ERR_NOMEM;
-	n = block.len = fread(block.data, 1, READ_BLOCK, r->fp);
+	n = block.len = fread(block.data, 1, MQ_CSV_BLOCK, r->fp);
 	if ((rc = start_file(r, block.data, n, &start)))
 		goto out;
 
@@ -921,13 +920,13 @@ static int parse_file(struct row_reader *r)
 				goto out;
 			block.len = 0;
 		}
-		if (n < READ_BLOCK)
+		if (n < MQ_CSV_BLOCK)
 			break;
-		if (mq_buf_reserve(&block, READ_BLOCK)) {
+		if (mq_buf_reserve(&block, MQ_CSV_BLOCK)) {
 			rc = MQ_ERR_NOMEM;
 			goto out;
 		}
-		n = fread(block.data + block.len, 1, READ_BLOCK, r->fp);
+		n = fread(block.data + block.len, 1, MQ_CSV_BLOCK, r->fp);
 		block.len += n;
 		if (n == 0)
 			break;

@@ -31,7 +31,6 @@
 #define MAX_STREAM (4LL << 30)           /* bytes one non-regular input may bring */
 #define MAX_WORKBOOK_MEM (1LL << 30)     /* a workbook through a pipe is read whole */
 #define TSV_FIELD_HOLD (1 << 20)         /* a TSV field held back to see if it needs quotes */
-#define STREAM_BUFFER (1 << 20)         /* the CSV reader's block (csv.c READ_BLOCK) */
 
 enum tsv_state { TSV_START, TSV_PLAIN, TSV_QUOTED, TSV_QUOTE_IN_QUOTED, TSV_AFTER, TSV_LONG };
 
@@ -339,20 +338,21 @@ static int read_text(struct input *in, const struct mq_sniff *sn, const struct m
 	}
 	in->tsv = sn->kind == MQ_KIND_TSV;
 	cookie_io_functions_t io = { .read = cookie_read };
-	/* the CSV reader asks for a megabyte at a time: a stream buffer as
-	 * large makes that one read of the file, not 128 of 8 KB each (a
-	 * cookie stream fills its buffer whatever the request, and glibc
-	 * keeps its own 8 KB unless given the memory) */
-	char *buffer = sn->kind == MQ_KIND_XML ? NULL : malloc(STREAM_BUFFER);
-	FILE *fp = sn->kind == MQ_KIND_XML || buffer ? fopencookie(in, "rb", io) : NULL;
-	if (!fp || (buffer && setvbuf(fp, buffer, _IOFBF, STREAM_BUFFER))) {
+	/* the CSV reader asks for MQ_CSV_BLOCK bytes at a time: a stream
+	 * buffer as large makes that one read of the file, not 128 of 8 KB
+	 * each (a cookie stream fills its buffer whatever the request, and
+	 * glibc keeps its own 8 KB unless given the memory) */
+	int xml = sn->kind == MQ_KIND_XML;
+	char *buffer = xml ? NULL : malloc(MQ_CSV_BLOCK);
+	FILE *fp = xml || buffer ? fopencookie(in, "rb", io) : NULL;
+	if (!fp || (buffer && setvbuf(fp, buffer, _IOFBF, MQ_CSV_BLOCK))) {
 		if (fp)
 			fclose(fp);
 		free(buffer);
 		return mq_fail_nomem(err, in->path, 0);
 	}
-	int rc = sn->kind == MQ_KIND_XML ? mq_ingest_xml_fp(fp, in->path, &o, fn, ctx, stats, err)
-					 : mq_ingest_csv_fp(fp, in->path, &o, fn, ctx, stats, err);
+	int rc = xml ? mq_ingest_xml_fp(fp, in->path, &o, fn, ctx, stats, err)
+		     : mq_ingest_csv_fp(fp, in->path, &o, fn, ctx, stats, err);
 	fclose(fp);
 	free(buffer);
 	if (rc < 0)

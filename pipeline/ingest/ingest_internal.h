@@ -9,6 +9,10 @@
 #include "minqing/core/buf.h"
 #include "minqing/ingest/ingest.h"
 
+/* The bytes the CSV reader asks its stream for at a time (ingest.c gives
+ * the stream a buffer as large, so each is one read of the file). */
+#define MQ_CSV_BLOCK (1 << 20)
+
 enum mq_kind {
 	MQ_KIND_EMPTY,      /* no bytes, or only white space */
 	MQ_KIND_CSV,        /* text: UTF-8 or GB18030, comma-separated */
