@@ -6,9 +6,13 @@
 # build cannot run under valgrind.
 . tests/e2e/lib.sh
 
+# runs "$@" under memcheck, shows the first errors it reports; its status
 vg() {
 	valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
 		--trace-children=yes -q "$@" > "$TMP/vg.out" 2> "$TMP/vg.err"
+	st=$?
+	grep -E "definitely lost|indirectly lost|Invalid|uninitialised" "$TMP/vg.err" | head -5
+	return $st
 }
 if [ -n "$SANITIZED" ]; then
 	E2E_SKIP=$((E2E_SKIP + 2))
@@ -16,10 +20,8 @@ else
 	vg "$MINQING" run --config samples/county.conf --period 2024-03 --out "$TMP/o" --jobs 2 --quiet
 	st=$?
 	check "run --jobs 2: no memcheck error (exit $st)" test $st -le 1
-	grep -E "definitely lost|indirectly lost|Invalid|uninitialised" "$TMP/vg.err" | head -5
 	vg "$MINQING" render --period 2024-03 --out "$TMP/o" --jobs 3 --quiet
 	st=$?
 	check "render --jobs 3: no memcheck error, children included (exit $st)" test $st -eq 0
-	grep -E "definitely lost|indirectly lost|Invalid|uninitialised" "$TMP/vg.err" | head -5
 fi
 finish
