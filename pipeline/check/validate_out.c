@@ -43,7 +43,6 @@ struct stage {
 	int xlsx_failed;
 	struct mq_buf clean, other;
 	struct mq_buf accepted_rows;  /* accepted.csv rows not yet handed to stdio */
-	long long accepted_bytes;     /* handed to stdio so far (by accepted_bg's thread) */
 	struct mq_bgwrite *accepted_bg; /* writes accepted.csv from the first flush to the
 					   commit; NULL: written on this thread */
 	/* accepted.csv read back by the duplicate check (values_same): its
@@ -179,10 +178,7 @@ static void write_warning(struct stage *st, const struct mq_raw_record *raw, con
 static int accepted_write(void *ctx, const char *data, size_t len)
 {
 	struct stage *st = ctx;
-	if (len)
-		fwrite_unlocked(data, 1, len, st->accepted.fp); /* errors: ferror at commit */
-	st->accepted_bytes += (long long)len;
-	mq_out_write_behind(&st->accepted, st->accepted_bytes);
+	mq_out_write_big(&st->accepted, data, len); /* errors: at commit */
 	return 0;
 }
 
@@ -276,7 +272,7 @@ static int accepted_bytes(struct stage *st, long long off, const char **p, size_
 	if (off < st->back_at || off >= st->back_at + (long long)st->back.len) {
 		/* the file only grows: a window read once stays right */
 		if (st->accepted_flushed < file_end) {
-			if ((st->accepted_bg && mq_bgwrite_wait(st->accepted_bg)) || fflush(st->accepted.fp))
+			if ((st->accepted_bg && mq_bgwrite_wait(st->accepted_bg)) || mq_out_flush(&st->accepted))
 				return MQ_ERR_IO;
 			st->accepted_flushed = file_end;
 		}

@@ -39,9 +39,31 @@ int mq_mkdirs(const char *dir, struct mq_error *err)
 	}
 }
 
+#define WB_KEEP (512LL << 20)   /* smaller files stay in the page cache whole */
+#define WB_WINDOW (32LL << 20)
+#define DIRECT_ALIGN ((size_t)4096)
+#define DIRECT_CHUNK ((size_t)1 << 20)
+
+/* Tests only: MQ_TEST_OUT_KEEP=BYTES[:buffered] sets the cached part (a
+ * multiple of 4096) and may turn the direct writes off. */
+static long long keep_bytes(int *direct)
+{
+	const char *s = getenv("MQ_TEST_OUT_KEEP");
+	char *end;
+	long long n = s ? strtoll(s, &end, 10) : 0;
+	*direct = 1;
+	if (!s || n <= 0 || n % (long long)DIRECT_ALIGN)
+		return WB_KEEP;
+	*direct = strcmp(end, ":buffered") != 0;
+	return n;
+}
+
 int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err)
 {
 	memset(o, 0, sizeof *o);
+	o->direct_fd = -1;
+	o->end = -1;
+	o->keep = keep_bytes(&o->direct);
 	size_t n = strlen(path) + 32;
 	o->path = strdup(path);
 	o->tmp = malloc(n);
@@ -60,30 +82,138 @@ int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err)
 	return 0;
 }
 
-#define WB_KEEP (512LL << 20)   /* smaller files stay in the page cache whole */
-#define WB_WINDOW (32LL << 20)
-
-void mq_out_write_behind(struct mq_out *o, long long written)
+static void out_error(struct mq_out *o, int e)
 {
-	int fd = fileno(o->fp);
-	/* the first 512 MB stay in the page cache but go to the disk as they
-	 * come (no wait), so the fsync of the commit has only the tail to
-	 * write: at 1,000,000 records that fsync was 0.45 s of wall time */
-	while (o->started < WB_KEEP && written - o->started >= WB_WINDOW) {
+	if (!o->err)
+		o->err = e ? e : EIO;
+}
+
+static int pwrite_all(int fd, const char *p, size_t n, long long at)
+{
+	while (n) {
+		ssize_t k = pwrite(fd, p, n, (off_t)at);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return k < 0 ? errno : EIO;
+		p += k;
+		n -= (size_t)k;
+		at += k;
+	}
+	return 0;
+}
+
+/* The writeback of [from, to) is started now; what lies two windows
+ * behind `to` is waited for and dropped from the page cache. */
+static void write_behind(struct mq_out *o, int fd, long long to)
+{
+	/* the cached part goes to the disk as it comes (no wait), so the
+	 * fsync of the commit has only the tail to write: at 1,000,000
+	 * records that fsync was 0.45 s of wall time */
+	while (o->started < o->keep && to - o->started >= WB_WINDOW) {
 		sync_file_range(fd, o->started, WB_WINDOW, SYNC_FILE_RANGE_WRITE);
 		o->started += WB_WINDOW;
 	}
-	if (o->behind < WB_KEEP)
-		o->behind = WB_KEEP;
+	if (o->behind < o->keep)
+		o->behind = o->keep;
 	/* one window being written back, the one before it waited for and
 	 * dropped: the writer never waits for the disk in the usual case */
-	while (written - o->behind >= 2 * WB_WINDOW) {
+	while (to - o->behind >= 2 * WB_WINDOW) {
 		sync_file_range(fd, o->behind + WB_WINDOW, WB_WINDOW, SYNC_FILE_RANGE_WRITE);
 		sync_file_range(fd, o->behind, WB_WINDOW,
 				SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
 		posix_fadvise(fd, o->behind, WB_WINDOW, POSIX_FADV_DONTNEED);
 		o->behind += WB_WINDOW;
 	}
+}
+
+/* Writes the staged bytes whole blocks at a time, O_DIRECT when it works
+ * (else through the page cache, written behind); a tail shorter than a
+ * block stays staged, and when `all` also goes to the file by the
+ * stream's descriptor, to be written again with the blocks after it. */
+static void stage_out(struct mq_out *o, int all)
+{
+	size_t blocks = o->nstaged & ~(DIRECT_ALIGN - 1);
+	if (blocks) {
+		int e = o->direct_fd >= 0 ? pwrite_all(o->direct_fd, o->staged, blocks, o->staged_at) : -1;
+		if (e && o->direct_fd >= 0) { /* no O_DIRECT here after all */
+			close(o->direct_fd);
+			o->direct_fd = -1;
+		}
+		if (e && (e = pwrite_all(fileno(o->fp), o->staged, blocks, o->staged_at)) == 0)
+			write_behind(o, fileno(o->fp), o->staged_at + (long long)blocks);
+		if (e)
+			out_error(o, e);
+		o->staged_at += (long long)blocks;
+		o->nstaged -= blocks;
+		memmove(o->staged, o->staged + blocks, o->nstaged);
+	}
+	int e;
+	if (all && o->nstaged && (e = pwrite_all(fileno(o->fp), o->staged, o->nstaged, o->staged_at)))
+		out_error(o, e);
+}
+
+/* From the end of the cached part on, bytes are staged in a buffer of
+ * ours and written from it, so the stream's descriptor is used by offset
+ * and the stream itself no more. */
+static int start_staging(struct mq_out *o)
+{
+	void *p;
+	if (fflush(o->fp)) {
+		out_error(o, errno);
+		return -1;
+	}
+	if (posix_memalign(&p, DIRECT_ALIGN, DIRECT_CHUNK)) {
+		out_error(o, ENOMEM);
+		return -1;
+	}
+	o->staged = p;
+	o->staged_at = o->end;
+	o->direct_fd = o->direct ? open(o->tmp, O_WRONLY | O_DIRECT | O_CLOEXEC) : -1;
+	return 0;
+}
+
+void mq_out_write_big(struct mq_out *o, const void *data, size_t len)
+{
+	const char *p = data;
+	if (!o->staged) {
+		if (o->end < 0) { /* the first call: what the stream holds is cached too */
+			if ((o->end = ftello(o->fp)) < 0) {
+				out_error(o, errno);
+				return;
+			}
+			long long whole = (o->end + (long long)DIRECT_ALIGN - 1) & ~((long long)DIRECT_ALIGN - 1);
+			o->keep = whole > o->keep ? whole : o->keep;
+		}
+		size_t k = o->end + (long long)len > o->keep ? (size_t)(o->keep - o->end) : len;
+		if (k && fwrite_unlocked(p, 1, k, o->fp) != k)
+			out_error(o, errno);
+		o->end += (long long)k;
+		write_behind(o, fileno(o->fp), o->end);
+		if (k == len || start_staging(o))
+			return;
+		p += k;
+		len -= k;
+	}
+	o->end += (long long)len;
+	while (len) {
+		size_t k = DIRECT_CHUNK - o->nstaged < len ? DIRECT_CHUNK - o->nstaged : len;
+		memcpy(o->staged + o->nstaged, p, k);
+		o->nstaged += k;
+		p += k;
+		len -= k;
+		if (o->nstaged == DIRECT_CHUNK)
+			stage_out(o, 0);
+	}
+}
+
+int mq_out_flush(struct mq_out *o)
+{
+	if (o->staged)
+		stage_out(o, 1);
+	else if (fflush(o->fp))
+		out_error(o, errno);
+	return o->err ? -1 : 0;
 }
 
 /* The staging folder this process prepared (mq_stage_dir_prepare): its
@@ -126,10 +256,25 @@ int mq_file_sync(int fd, const char *path)
 }
 
 /* 0, or the errno of the first failure (written data, flush, fsync, close, rename) */
+/* The staging buffer and the O_DIRECT descriptor, when there are */
+static void staging_free(struct mq_out *o)
+{
+	if (o->direct_fd >= 0)
+		close(o->direct_fd);
+	o->direct_fd = -1;
+	free(o->staged);
+	o->staged = NULL;
+}
+
 static int finish_file(struct mq_out *o)
 {
 	int e = 0;
-	if (ferror(o->fp))
+	if (o->staged)
+		stage_out(o, 1);
+	staging_free(o);
+	if (o->err)
+		e = o->err;
+	else if (ferror(o->fp))
 		e = errno ? errno : EIO;
 	if ((!e && (e = mq_fault())) || (fflush(o->fp) && !e))       /* the data written */
 		e = e ? e : errno;
@@ -162,6 +307,8 @@ void mq_out_abort(struct mq_out *o)
 {
 	if (!o)
 		return;
+	if (o->staged)
+		staging_free(o);
 	if (o->fp)
 		fclose(o->fp);
 	if (o->tmp)

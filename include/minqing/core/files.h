@@ -13,19 +13,30 @@
 struct mq_out {
 	FILE *fp;
 	char *path, *tmp;
-	long long behind;   /* bytes written back and dropped from the page cache */
-	long long started;  /* bytes of the first 512 MB whose writeback was started */
+	/* mq_out_write_big's state: the file's end, its cached part, the
+	 * writeback started and done there and past it, and past it the
+	 * staged bytes (their file offset) and the O_DIRECT descriptor */
+	long long end, keep, started, behind, staged_at;
+	char *staged;
+	size_t nstaged;
+	int direct, direct_fd;
+	int err;            /* the first errno of a write past the stream */
 };
 int mq_out_open(struct mq_out *o, const char *path, struct mq_error *err);
 int mq_out_commit(struct mq_out *o, struct mq_error *err); /* closes, syncs (mq_file_sync), renames */
 void mq_out_abort(struct mq_out *o);                        /* closes and unlinks; NULL-safe */
-/* For a file of gigabytes written in one go: given the bytes written so
- * far, writes back and drops from the page cache what lies well behind
- * the end (past its first 512 MB), so dirty pages never pile up to where
- * the kernel throttles the writer; the first 512 MB stay cached but their
- * writeback starts in 32 MB windows, so the commit's fsync waits for the
- * tail only. Best effort; errors show at commit. */
-void mq_out_write_behind(struct mq_out *o, long long written);
+/* For a file of gigabytes written in one go, instead of fwrite after what
+ * went through o->fp: its first 512 MB stay in the page cache (the next
+ * stage reads them back) but their writeback starts in 32 MB windows, so
+ * the commit's fsync waits for the tail only. The rest goes to the disk
+ * from a buffer of ours (O_DIRECT: no copy into the page cache, whose
+ * pages would only be dropped), or where a file system refuses that,
+ * through the page cache written back and dropped behind the end. Errors
+ * show at mq_out_flush or the commit. */
+void mq_out_write_big(struct mq_out *o, const void *data, size_t len);
+/* Every byte written so far is in the file (to be read back by another
+ * descriptor); 0, or -1 after a write failed. */
+int mq_out_flush(struct mq_out *o);
 /* Makes a written file's data durable before its rename: fsync, except
  * for a file inside the staging folder this process prepared, whose
  * writeback is only started: mq_stage_dir_commit waits for all of them at
