@@ -323,6 +323,26 @@ static int stream_error(struct input *in, int rc, struct mq_error *err)
 	return rc;
 }
 
+/* Comma-separated text in a regular file: a stream of its own on the
+ * descriptor, from the start again (the kept head is the file's first
+ * bytes), which glibc reads straight into the CSV reader's block; through
+ * the layers' cookie stream every byte would be copied once more. */
+static int read_plain_csv(struct input *in, const struct mq_ingest_opts *o, mq_record_fn fn, void *ctx,
+			  struct mq_ingest_stats *stats, struct mq_error *err)
+{
+	int fd = dup(in->fd);
+	FILE *fp = fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 ? fdopen(fd, "rb") : NULL;
+	if (!fp) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return mq_fail(err, MQ_ERR_IO, in->path, 0, "读取输入文件出错 / read error: %s", strerror(e));
+	}
+	int rc = mq_ingest_csv_fp(fp, in->path, o, fn, ctx, stats, err);
+	fclose(fp);
+	return rc;
+}
+
 static int read_text(struct input *in, const struct mq_sniff *sn, const struct mq_ingest_opts *opts,
 		     mq_record_fn fn, void *ctx, struct mq_ingest_stats *stats, struct mq_error *err)
 {
@@ -337,12 +357,14 @@ static int read_text(struct input *in, const struct mq_sniff *sn, const struct m
 		o.encoding = MQ_ENC_UTF8;
 	}
 	in->tsv = sn->kind == MQ_KIND_TSV;
+	int xml = sn->kind == MQ_KIND_XML;
+	if (in->regular && in->cd == (iconv_t)-1 && !in->tsv && !xml)
+		return read_plain_csv(in, &o, fn, ctx, stats, err);
 	cookie_io_functions_t io = { .read = cookie_read };
 	/* the CSV reader asks for MQ_CSV_BLOCK bytes at a time: a stream
 	 * buffer as large makes that one read of the file, not 128 of 8 KB
 	 * each (a cookie stream fills its buffer whatever the request, and
 	 * glibc keeps its own 8 KB unless given the memory) */
-	int xml = sn->kind == MQ_KIND_XML;
 	char *buffer = xml ? NULL : malloc(MQ_CSV_BLOCK);
 	FILE *fp = xml || buffer ? fopencookie(in, "rb", io) : NULL;
 	if (!fp || (buffer && setvbuf(fp, buffer, _IOFBF, MQ_CSV_BLOCK))) {

@@ -9,8 +9,9 @@
 #include "minqing/core/buf.h"
 #include "minqing/ingest/ingest.h"
 
-/* The bytes the CSV reader asks its stream for at a time (ingest.c gives
- * the stream a buffer as large, so each is one read of the file). */
+/* The bytes the CSV reader asks its stream for at a time, each one read
+ * of the file: glibc reads a regular file's stream straight into the
+ * reader's block, and ingest.c gives a cookie stream a buffer as large. */
 #define MQ_CSV_BLOCK (1 << 20)
 
 enum mq_kind {
