@@ -21,6 +21,7 @@ household index keeps each household's first village (W002). */
 #include "minqing/core/date.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -151,8 +152,46 @@ struct prepared {
 	char text[];
 };
 
+/* An enumeration's values with their byte lengths, and whether each has
+ * ASCII letters (only those need a comparison blind to case; bytes of
+ * Chinese text are equal or not): made once from the field table, so a
+ * cell is compared only with the values of its length. */
+#define ENUM_MAX 16
+struct enum_set {
+	const char *const *values;
+	int n;
+	uint8_t len[ENUM_MAX];
+	uint8_t letters[ENUM_MAX];
+};
+static const char *const bool_yes[] = { "是", "y", "yes", "true", "1", NULL };
+static const char *const bool_no[] = { "否", "n", "no", "false", "0", NULL };
+static struct enum_set field_enums[MQ_NFIELDS], yes_enum, no_enum;
+static pthread_once_t enums_once = PTHREAD_ONCE_INIT;
+
+static void enum_set_make(struct enum_set *e, const char *const *values)
+{
+	e->values = values;
+	for (e->n = 0; values[e->n] && e->n < ENUM_MAX; e->n++) {
+		const char *v = values[e->n];
+		size_t len = strlen(v);
+		e->len[e->n] = len < UINT8_MAX ? (uint8_t)len : UINT8_MAX;
+		for (size_t k = 0; k < len; k++)
+			e->letters[e->n] |= ((unsigned char)v[k] | 0x20u) - 'a' < 26u;
+	}
+}
+
+static void enums_make(void)
+{
+	for (int f = 0; f < MQ_NFIELDS; f++)
+		if (mq_fields[f].values)
+			enum_set_make(&field_enums[f], mq_fields[f].values);
+	enum_set_make(&yes_enum, bool_yes);
+	enum_set_make(&no_enum, bool_no);
+}
+
 static void check_init(struct check *c, const struct mq_validate_opts *opts)
 {
+	pthread_once(&enums_once, enums_make);
 	c->as_of = opts->as_of;
 	c->ref = opts->ref;
 	c->reread = opts->reread;
@@ -285,25 +324,20 @@ static int set_norm(struct check *c, int f, const char *s, size_t n)
 	return mq_buf_add(&c->norm, s, n) || mq_buf_addc(&c->norm, '\0');
 }
 
-static int enum_index(const char *const *values, const char *s, size_t n)
+static int enum_index(const struct enum_set *e, const char *s, size_t n)
 {
-	/* bytes equal ignoring ASCII case are equal after | 0x20: a cheap
-	 * first-byte filter before the real comparison */
-	unsigned first = n ? ((unsigned char)s[0] | 0x20u) : 0;
-	for (int i = 0; values[i]; i++)
-		if (((unsigned char)values[i][0] | 0x20u) == first && strlen(values[i]) == n &&
-		    strncasecmp(values[i], s, n) == 0)
+	for (int i = 0; i < e->n; i++)
+		if (e->len[i] == n &&
+		    (e->letters[i] ? strncasecmp(e->values[i], s, n) : memcmp(e->values[i], s, n)) == 0)
 			return i;
 	return -1;
 }
 
 static int parse_bool(const char *s, size_t n)
 {
-	static const char *const yes[] = { "是", "y", "yes", "true", "1", NULL };
-	static const char *const no[] = { "否", "n", "no", "false", "0", NULL };
-	if (enum_index(yes, s, n) >= 0)
+	if (enum_index(&yes_enum, s, n) >= 0)
 		return 1;
-	if (enum_index(no, s, n) >= 0)
+	if (enum_index(&no_enum, s, n) >= 0)
 		return 0;
 	return -1;
 }
@@ -378,7 +412,7 @@ static long parse_topics(const char *s, size_t n, const char **bad, size_t *badl
 			const char *t;
 			size_t tl = mq_trim(s + start, i - start, &t);
 			if (tl) {
-				int idx = enum_index(mq_topics, t, tl);
+				int idx = enum_index(&field_enums[MQ_F_TOPICS], t, tl);
 				if (idx < 0) {
 					*bad = t;
 					*badlen = tl;
@@ -453,7 +487,8 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 		r->has_income = 1;
 		return set_norm(c, f, num, strlen(num));
 	case MQ_T_ENUM: {
-		int idx = enum_index(d->values, s, n);
+		const struct enum_set *e = &field_enums[f];
+		int idx = enum_index(e, s, n);
 		if (idx < 0) {
 			char zh[200];
 			snprintf(zh, sizeof zh, "%s（%s）“%s”不在规定选项内", FZH(f), FNAME(f), shown(s, n, q));
@@ -462,7 +497,7 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 		}
 		*(f == MQ_F_HOUSEHOLD_TYPE ? &r->household_type : f == MQ_F_VISIT_MODE ? &r->visit_mode
 			: f == MQ_F_STATUS ? &r->status : &r->satisfaction) = idx;
-		return set_norm(c, f, d->values[idx], strlen(d->values[idx]));
+		return set_norm(c, f, e->values[idx], e->len[idx]);
 	}
 	case MQ_T_ENUMLIST: {
 		const char *bad = NULL;
