@@ -977,7 +977,7 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 		return MQ_ERR_NOMEM;
 	*r = (struct mq_record){ .source = raw->source, .line = raw->line, .visit_date = MQ_NO_DAY,
 				 .due_date = MQ_NO_DAY, .closed_date = MQ_NO_DAY, .household_type = -1,
-				 .visit_mode = -1, .status = -1, .satisfaction = -1 };
+				 .visit_mode = -1, .status = -1, .satisfaction = -1, .plain = raw->plain };
 	if (raw->structural) {
 		add_finding(c, MQ_E001, -1, raw->structural_zh ? raw->structural_zh : raw->structural,
 			    "%s", raw->structural);

@@ -198,7 +198,8 @@ static void flush_accepted(struct stage *st)
  * as the validator normalised them: digits, '-', '.', ';' and the Chinese
  * values of the field table, never a comma, quote, line break or space at
  * either end, so they go out without the quoting scan; text is scanned
- * (in most rows the whole row at once, below). */
+ * (in most rows the whole row at once, below), unless the record is plain
+ * (its text trimmed cells of a line without quotes, split at commas). */
 static int accepted_row(struct mq_buf *b, const struct mq_record *r)
 {
 	size_t most = 2; /* the worst case: every text cell quoted, each byte doubled */
@@ -217,11 +218,11 @@ static int accepted_row(struct mq_buf *b, const struct mq_record *r)
 			*p++ = ',';
 		if (n) {
 			memcpy(p, r->text[f], n);
-			ends |= mq_fields[f].type == MQ_T_TEXT && mq_csv_space_at_ends(p, n);
+			ends |= !r->plain && mq_fields[f].type == MQ_T_TEXT && mq_csv_space_at_ends(p, n);
 			p += n;
 		}
 	}
-	if (!ends && mq_csv_joined_plain(b->data + start, (size_t)(p - (b->data + start)), MQ_NFIELDS - 1)) {
+	if (r->plain || (!ends && mq_csv_joined_plain(b->data + start, (size_t)(p - (b->data + start)), MQ_NFIELDS - 1))) {
 		b->len = (size_t)(p - b->data);
 		return mq_buf_add(b, "\r\n", 2);
 	}

@@ -62,6 +62,7 @@ struct row_ref {
 	const char *structural, *structural_zh; /* static messages (E001) or NULL */
 	int valid_text;              /* 1: every line of the row was valid UTF-8 */
 	uint32_t prep_off, prep_len; /* the prep hook's bytes in batch.prep */
+	int plain;                   /* split by the fast path (mq_raw_record.plain) */
 };
 
 struct batch {
@@ -109,6 +110,7 @@ struct row {
 	const size_t *len;
 	int valid_text;              /* 1: every cell is valid UTF-8 (else unknown) */
 	const void *prep;            /* what the prep hook made of it, or NULL */
+	int plain;                   /* mq_raw_record.plain */
 };
 
 typedef int (*row_fn)(const struct row *row, void *ctx);
@@ -142,7 +144,7 @@ static int view_row(struct row_view *v, const struct batch *b, const struct row_
 	}
 	*out = (struct row){ rr->line, rr->structural, rr->structural_zh, rr->ncells,
 			     v->cell, v->len, rr->valid_text,
-			     rr->prep_len ? b->prep.data + rr->prep_off : NULL };
+			     rr->prep_len ? b->prep.data + rr->prep_off : NULL, rr->plain };
 	return 0;
 }
 
@@ -179,6 +181,7 @@ struct row_reader {
 	struct mq_buf again;         /* converted lines to read again after a rewind */
 	size_t again_pos;
 	int rewound;                 /* the last line fed ended in a rewind */
+	int plain;                   /* the row being emitted was split by the fast path */
 	struct msg *msgs;            /* messages made for this file, freed with it */
 	int stopped;                 /* the caller asked to stop */
 	long long bytes_read;
@@ -245,7 +248,7 @@ static void emit(struct row_reader *r, const char *structural, const char *struc
 	if (!r->nomem) {
 		struct row_ref *rr = &b->rows[b->nrows++];
 		*rr = (struct row_ref){ r->rec_line, b->ncells - r->rec_cells, r->rec_cells,
-					structural, structural_zh, r->rec_valid, 0, 0 };
+					structural, structural_zh, r->rec_valid, 0, 0, r->plain };
 		if (r->prep)
 			prep_row(r, rr);
 	}
@@ -606,7 +609,9 @@ static int split_plain_line(struct row_reader *r, const char *s, size_t n)
 		return 1;
 	}
 	r->rec_cell_bytes += body + 1;
+	r->plain = 1;
 	emit(r, r->broken, r->broken_zh);
+	r->plain = 0;
 	return 1;
 }
 
@@ -1114,7 +1119,7 @@ static int row_record(const struct visit_reader *v, const struct row *r, struct 
 	const char *structural = r->structural, *structural_zh = r->structural_zh;
 	if (!structural && !r->prep && row_is_blank(r))
 		return 0;
-	*rec = (struct mq_raw_record){ .source = v->r.source, .line = r->line };
+	*rec = (struct mq_raw_record){ .source = v->r.source, .line = r->line, .plain = (unsigned char)r->plain };
 	if (!structural && r->ncells != v->r.ncols) {
 		snprintf(msg, 96, "wrong number of cells: %zu, header has %zu", r->ncells, v->r.ncols);
 		snprintf(msg_zh, 96, "单元格数不对：%zu个，表头有%zu个", r->ncells, v->r.ncols);

@@ -7,8 +7,10 @@
  * outcome; a second read with GB18030 forced must not crash either. The
  * first read checks records ahead on the reader's thread, as minqing
  * does, and a second validator checking them in one go must give the
- * same verdicts. */
+ * same verdicts. A plain record's accepted values need no CSV quoting
+ * (accepted.csv writes them without looking). */
 #include "minqing/check/validate.h"
+#include "minqing/core/csv_out.h"
 #include "minqing/core/error.h"
 #include "minqing/core/utf8.h"
 #include "minqing/core/date.h"
@@ -57,6 +59,15 @@ static int check_record(const struct mq_raw_record *r, void *ctx)
 	}
 	if (vd.outcome == MQ_REJECTED && (!vd.reject.message || !vd.reject.message_zh))
 		abort();
+	if (vd.outcome == MQ_ACCEPTED && vd.record.plain != r->plain)
+		abort();
+	for (int f = 0; vd.outcome == MQ_ACCEPTED && vd.record.plain && f < MQ_NFIELDS; f++) {
+		const char *t = vd.record.text[f];
+		size_t n = vd.record.len[f];
+		if (t && (mq_csv_space_at_ends(t, n) || memchr(t, ',', n) || memchr(t, '"', n) || memchr(t, '\n', n) ||
+		    memchr(t, '\r', n)))
+			abort();
+	}
 	s->outcomes[vd.outcome]++;
 	s->records++;
 	return 0;

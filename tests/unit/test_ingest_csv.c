@@ -18,6 +18,7 @@ struct got {
 	char *structural[MAXREC];
 	int bad[MAXREC][MQ_NFIELDS];
 	size_t ncells[MAXREC];
+	int plain[MAXREC];
 	char unknown[256];
 };
 
@@ -33,6 +34,7 @@ static int collect(const struct mq_raw_record *r, void *ctx)
 	}
 	g->structural[g->n] = r->structural ? strdup(r->structural) : NULL;
 	g->ncells[g->n] = r->ncells;
+	g->plain[g->n] = r->plain;
 	g->n++;
 	return 0;
 }
@@ -102,6 +104,9 @@ static void test_rfc4180(void)
 	CHECK_INT(g.line[3], 7);
 	CHECK_INT(st.records, 4);
 	CHECK_INT(st.encoding, MQ_ENC_UTF8);
+	/* only the line without quotes is plain (its values need no quoting) */
+	CHECK_INT(g.plain[0] + g.plain[1] + g.plain[2], 0);
+	CHECK_INT(g.plain[3], 1);
 	got_free(&g);
 }
 
@@ -424,6 +429,13 @@ static void test_plain_lines(void)
 	CHECK_STR(g.value[5][MQ_F_NOTES], " q ");   /* quoted: kept as is */
 	CHECK_STR(g.value[6][MQ_F_NOTES], "last");  /* no line break at the end */
 	CHECK_INT(g.line[6], 10);
+	/* split by the fast path: plain; a CR inside, quotes or no line break
+	 * at the end: libcsv's rows, not plain */
+	CHECK_INT(g.plain[0], 1);
+	CHECK_INT(g.plain[1], 1);
+	CHECK_INT(g.plain[2], 0);
+	CHECK_INT(g.plain[5], 0);
+	CHECK_INT(g.plain[6], 0);
 	got_free(&g);
 }
 

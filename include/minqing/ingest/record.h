@@ -97,6 +97,9 @@ struct mq_raw_record {
 	/* What the ingest options' prepare hook made of this record ahead of
 	 * time (on the reader's thread), or NULL. */
 	const void *prepared;
+	/* 1: every cell came from one line without quotes or CRs, split at
+	 * its commas, so no cell holds a comma, quote or line break */
+	unsigned char plain;
 };
 
 /* ---- the accepted, normalised record ---- */
@@ -126,6 +129,9 @@ struct mq_record {
 	 * the names up again. */
 	const struct mq_village_ref *village_ref;
 	const struct mq_cadre_ref *cadre_ref;
+	/* 1: no value needs quoting in a CSV cell (the raw record was plain,
+	 * and the values are trimmed or the field table's own) */
+	unsigned char plain;
 };
 
 #endif
