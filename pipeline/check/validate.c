@@ -82,9 +82,14 @@ struct check {
 	struct finding findings[MAX_FINDINGS];
 	int nfindings;
 	/* normalised values, NUL-terminated, after NORM_HEAD bytes kept for
-	 * the values' field mask (values_key) */
+	 * the values' field mask (values_key); a plain record's text (norm_off
+	 * NORM_IN_CELL) is its trimmed cell where that ends at the cell's NUL,
+	 * not copied */
 	struct mq_buf norm;
 	size_t norm_off[MQ_NFIELDS], norm_len[MQ_NFIELDS];
+	const char *in_cell[MQ_NFIELDS];
+	int plain;                   /* the raw record being checked is plain */
+	int mask_only;               /* values_same given: the values key is the field mask */
 	struct mq_record rec;        /* parsed values; text set at the end */
 	uint64_t id_hash, hh_hash;
 	/* with no finding (and not reread): the values as bytes (values_key),
@@ -140,8 +145,11 @@ struct mq_validator {
 
 /* What mq_validate_prepare leaves for mq_validate_record: a record with no
  * finding of its own, its normalised text in text[] (off[], absent:
- * UINT32_MAX) and what check_record computed from it. Copied into a
- * reader's batch, so rec's pointers are rebuilt from off[] on the way out. */
+ * UINT32_MAX; OFF_IN_CELL set: from that offset in the raw record's cell)
+ * and what check_record computed from it. Copied into a reader's batch,
+ * so rec's pointers are rebuilt from off[] on the way out. */
+#define NORM_IN_CELL ((size_t)-2)
+#define OFF_IN_CELL 0x80000000u
 struct prepared {
 	uint64_t clean;              /* 0: the record has findings, check it again */
 	uint64_t id_hash, hh_hash;   /* first: mq_validate_ahead reads one cache line */
@@ -197,6 +205,7 @@ static void check_init(struct check *c, const struct mq_validate_opts *opts)
 	c->reread = opts->reread;
 	c->hash = opts->id_hash ? opts->id_hash : mq_hash;
 	c->min_day = mq_day_from_ymd(2013, 1, 1);
+	c->mask_only = opts->values_at && opts->values_same;
 	mq_buf_init(&c->norm);
 	mq_buf_init(&c->values);
 }
@@ -314,7 +323,8 @@ static const char *shown(const char *s, size_t len, char out[96])
 
 static const char *norm_text(const struct check *c, int f)
 {
-	return c->norm_off[f] == (size_t)-1 ? NULL : c->norm.data + c->norm_off[f];
+	return c->norm_off[f] == (size_t)-1 ? NULL
+	       : c->norm_off[f] == NORM_IN_CELL ? c->in_cell[f] : c->norm.data + c->norm_off[f];
 }
 
 static int set_norm(struct check *c, int f, const char *s, size_t n)
@@ -444,6 +454,12 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 			snprintf(zh, sizeof zh, "%s（%s）超过%d个字", FZH(f), FNAME(f), d->limit);
 			add_finding(c, MQ_E011, f, zh, "%s longer than %d characters", FNAME(f), d->limit);
 		}
+		if (c->plain && s[n] == '\0') { /* a plain record's cells end in a NUL */
+			c->norm_off[f] = NORM_IN_CELL;
+			c->in_cell[f] = s;
+			c->norm_len[f] = n;
+			return 0;
+		}
 		return set_norm(c, f, s, n);
 	case MQ_T_DATE: {
 		mq_day day;
@@ -549,18 +565,27 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
  * lets one pass as valid text: E010). A clean record's norm is laid out
  * just so, behind NORM_HEAD bytes kept for the mask: the mask goes there
  * and norm is the key, not a copy of it (c->values is for any other
- * layout). Sets c->values_data and c->values_len. */
+ * layout). When the caller compares the values itself (values_same), the
+ * key is the mask alone. Sets c->values_data and c->values_len. */
 static int values_key(struct check *c, const struct mq_record *r)
 {
 	uint32_t mask = 0;
 	size_t at = NORM_HEAD;
-	int laid_out = c->norm.len >= NORM_HEAD;
+	int laid_out = c->norm.len >= NORM_HEAD && !c->mask_only;
 	for (int f = 0; f < MQ_NFIELDS; f++) {
 		if (!r->text[f])
 			continue;
 		mask |= 1u << f;
 		laid_out &= r->text[f] == c->norm.data + at;
 		at += r->len[f] + 1;
+	}
+	if (c->mask_only) { /* the caller compares the values (values_same) */
+		mq_buf_reset(&c->values);
+		if (mq_buf_add(&c->values, &mask, sizeof mask))
+			return MQ_ERR_NOMEM;
+		c->values_data = c->values.data;
+		c->values_len = c->values.len;
+		return 0;
 	}
 	if (laid_out && at == c->norm.len) {
 		memcpy(c->norm.data, &mask, NORM_HEAD);
@@ -978,6 +1003,7 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 	*r = (struct mq_record){ .source = raw->source, .line = raw->line, .visit_date = MQ_NO_DAY,
 				 .due_date = MQ_NO_DAY, .closed_date = MQ_NO_DAY, .household_type = -1,
 				 .visit_mode = -1, .status = -1, .satisfaction = -1, .plain = raw->plain };
+	c->plain = raw->plain;
 	if (raw->structural) {
 		add_finding(c, MQ_E001, -1, raw->structural_zh ? raw->structural_zh : raw->structural,
 			    "%s", raw->structural);
@@ -1056,13 +1082,15 @@ int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_bu
 	/* the values key is norm itself, or comes after it */
 	int apart = c->nfindings == 0 && !c->reread && c->values_data != c->norm.data;
 	size_t values_len = c->reread ? 0 : c->values_len;
-	struct prepared head = { .clean = c->nfindings == 0 && c->norm.len + values_len < UINT32_MAX };
+	struct prepared head = { .clean = c->nfindings == 0 && c->norm.len + values_len < OFF_IN_CELL };
 	if (head.clean) {
 		head.id_hash = c->id_hash;
 		head.hh_hash = c->hh_hash;
 		head.rec = c->rec;
 		for (int f = 0; f < MQ_NFIELDS; f++)
-			head.off[f] = c->rec.text[f] ? (uint32_t)c->norm_off[f] : UINT32_MAX;
+			head.off[f] = !c->rec.text[f] ? UINT32_MAX
+				      : c->norm_off[f] == NORM_IN_CELL ? OFF_IN_CELL | (uint32_t)(c->in_cell[f] - raw->value[f])
+				      : (uint32_t)c->norm_off[f];
 		head.values_off = apart ? (uint32_t)c->norm.len : 0;
 		head.values_len = (uint32_t)values_len;
 		head.not_in_roster = c->not_in_roster;
@@ -1091,7 +1119,9 @@ static int take_prepared(struct check *c, const struct prepared *pr, const struc
 	r->source = raw->source;
 	r->line = raw->line;
 	for (int f = 0; f < MQ_NFIELDS; f++)
-		r->text[f] = pr->off[f] == UINT32_MAX ? NULL : pr->text + pr->off[f];
+		r->text[f] = pr->off[f] == UINT32_MAX ? NULL
+			     : pr->off[f] & OFF_IN_CELL ? raw->value[f] + (pr->off[f] & ~OFF_IN_CELL)
+			     : pr->text + pr->off[f];
 	c->nfindings = 0;
 	c->id_hash = pr->id_hash;
 	c->hh_hash = pr->hh_hash;

@@ -7,7 +7,7 @@
  * outcome; a second read with GB18030 forced must not crash either. The
  * first read checks records ahead on the reader's thread, as minqing
  * does, and a second validator checking them in one go must give the
- * same verdicts. A plain record's accepted values need no CSV quoting
+ * same verdicts and the same accepted values, each ending in a NUL. A plain record's accepted values need no CSV quoting
  * (accepted.csv writes them without looking). */
 #include "minqing/check/validate.h"
 #include "minqing/core/csv_out.h"
@@ -52,6 +52,11 @@ static int check_record(const struct mq_raw_record *r, void *ctx)
 		if (mq_validate_record(s->plain, &copy, &pd) || pd.outcome != vd.outcome ||
 		    pd.nwarnings != vd.nwarnings)
 			abort();
+		for (int f = 0; vd.outcome == MQ_ACCEPTED && f < MQ_NFIELDS; f++)
+			if (!pd.record.text[f] != !vd.record.text[f] || pd.record.len[f] != vd.record.len[f] ||
+			    (vd.record.text[f] && (memcmp(pd.record.text[f], vd.record.text[f], vd.record.len[f]) ||
+						   vd.record.text[f][vd.record.len[f]] != '\0')))
+				abort();
 		if (vd.outcome == MQ_REJECTED && (pd.reject.code != vd.reject.code ||
 						  strcmp(pd.reject.message, vd.reject.message) != 0 ||
 						  strcmp(pd.reject.message_zh, vd.reject.message_zh) != 0))

@@ -95,7 +95,8 @@ struct mq_preparer;
 struct mq_preparer *mq_preparer_new(const struct mq_validate_opts *opts);
 int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_buf *out, void *preparer);
 /* The record the last mq_validate_prepare normalised, when it had no
- * finding of its own (else NULL); valid until the preparer's next call. */
+ * finding of its own (else NULL); valid until the preparer's next call,
+ * and no longer than that raw record (its text may lie in the cells). */
 const struct mq_record *mq_preparer_record(const struct mq_preparer *p);
 /* Starts loading the index entries a prepared record will look up, a few
  * records before it is validated (the indexes are far bigger than the
