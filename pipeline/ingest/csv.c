@@ -137,10 +137,13 @@ static int view_row(struct row_view *v, const struct batch *b, const struct row_
 	    mq_resize_pair((void **)&v->cell, sizeof *v->cell, (void **)&v->len, sizeof *v->len, &v->alloc,
 			   rr->ncells * 2))
 		return MQ_ERR_NOMEM;
-	for (size_t i = 0; i < rr->ncells; i++) {
-		const struct cell_ref *c = &b->cells[rr->first + i];
-		v->cell[i] = b->bytes.data + c->off;
-		v->len[i] = c->len;
+	/* in locals: the stores through v's arrays could alias b's */
+	const char *bytes = b->bytes.data, **cell = v->cell;
+	const struct cell_ref *c = b->cells + rr->first;
+	size_t *len = v->len, n = rr->ncells;
+	for (size_t i = 0; i < n; i++) {
+		cell[i] = bytes + c[i].off;
+		len[i] = c[i].len;
 	}
 	*out = (struct row){ rr->line, rr->structural, rr->structural_zh, rr->ncells,
 			     v->cell, v->len, rr->valid_text,
@@ -1131,13 +1134,18 @@ static int row_record(const struct visit_reader *v, const struct row *r, struct 
 	/* the rightmost column of a field wins, so a fixed rejects.csv, whose
 	 * leading record_id column repeats 记录编号, imports as edited */
 	size_t ncols = r->ncells < v->r.ncols ? r->ncells : v->r.ncols;
+	/* in locals: the stores through rec could alias what r and v point to */
+	const int *col_field = v->r.col_field;
+	const char *const *cell = r->cell;
+	const size_t *len = r->len;
+	int valid = r->valid_text;
 	for (size_t i = 0; i < ncols; i++) {
-		int f = v->r.col_field[i];
+		int f = col_field[i];
 		if (f < 0)
 			continue;
-		rec->value[f] = r->cell[i];
-		rec->len[f] = r->len[i];
-		rec->bad_text[f] = !cell_valid(r, i);
+		rec->value[f] = cell[i];
+		rec->len[f] = len[i];
+		rec->bad_text[f] = !valid && !mq_utf8_valid(cell[i], len[i]);
 	}
 	rec->ncells = r->ncells;
 	rec->cells = r->cell;
