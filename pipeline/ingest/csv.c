@@ -46,8 +46,12 @@
 #define MAX_RECORD (16 << 20) /* bytes one record may span before it is cut off */
 #define MAX_CELL_BYTES (MAX_RECORD + 1024) /* cell bytes of one record, NULs included */
 #define SNIFF_BYTES (1 << 20)
-#define BATCH_BYTES (1 << 20) /* cell bytes after which a batch is handed over */
-#define NBATCH 3              /* one being filled, one queued, one being read */
+/* Cell bytes after which a batch is handed over, and the batches in the
+ * ring: small batches in a deep ring let the two threads' speeds differ
+ * for a while (a table growing, a slow read) without either waiting, in
+ * the memory of three batches of 1 MB. */
+#define BATCH_BYTES (1 << 19)
+#define NBATCH 6
 #define KEEP_OPEN_FIELD 32767 /* bytes of an open field kept when its record is cut off */
 
 /* ---- batches: whole rows parsed by the reader thread ---- */
@@ -115,10 +119,11 @@ struct row {
 
 typedef int (*row_fn)(const struct row *row, void *ctx);
 /* How much of the caller's work the reader's thread takes on, by how far
- * ahead of the caller it was at its last hand-over: none when the caller
- * had no batch besides the one handed (the caller then checks the records
- * itself, so neither thread waits for the other long), the records'
- * checks when it had one, the accepted rows too when the ring was full. */
+ * ahead of the caller it was at its last hand-over (batches queued, the
+ * one handed included): none when under a third of the ring (the caller
+ * then checks the records itself, so neither thread waits for the other
+ * long), the records' checks up to two thirds, the accepted rows too
+ * beyond. */
 enum share { SHARE_NONE, SHARE_CHECK, SHARE_ALL };
 /* Work on the reader's thread per row: appends to out what the row
  * callback will find in row->prep (nothing: row->prep is NULL). */
@@ -699,7 +704,7 @@ static void hand_over(struct row_reader *r, int last)
 	pthread_cond_broadcast(&q->cv);
 	/* the further the reader is ahead, the more of the calling thread's
 	 * work (the ordered rules, the thread the run waits for) it does */
-	r->share = q->count == NBATCH ? SHARE_ALL : q->count == NBATCH - 1 ? SHARE_CHECK : SHARE_NONE;
+	r->share = 3 * q->count >= 2 * NBATCH ? SHARE_ALL : 3 * q->count >= NBATCH ? SHARE_CHECK : SHARE_NONE;
 	while (q->count == NBATCH && !q->stop)
 		pthread_cond_wait(&q->cv, &q->mu);
 	r->stopped = q->stop;
