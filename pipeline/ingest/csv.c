@@ -144,8 +144,8 @@ static int view_row(struct row_view *v, const struct batch *b, const struct row_
 		return MQ_ERR_NOMEM;
 	/* in locals: the stores through v's arrays could alias b's */
 	const char *bytes = b->bytes.data, **cell = v->cell;
-	const struct cell_ref *c = b->cells + rr->first;
 	size_t *len = v->len, n = rr->ncells;
+	const struct cell_ref *c = n ? b->cells + rr->first : NULL; /* a batch of no cells has none */
 	for (size_t i = 0; i < n; i++) {
 		cell[i] = bytes + c[i].off;
 		len[i] = c[i].len;
