@@ -255,7 +255,6 @@ int mq_file_sync(int fd, const char *path)
 	return fsync(fd) && errno != EINVAL ? -1 : 0;
 }
 
-/* 0, or the errno of the first failure (written data, flush, fsync, close, rename) */
 /* The staging buffer and the O_DIRECT descriptor, when there are */
 static void staging_free(struct mq_out *o)
 {
@@ -266,6 +265,7 @@ static void staging_free(struct mq_out *o)
 	o->staged = NULL;
 }
 
+/* 0, or the errno of the first failure (written data, flush, fsync, close, rename) */
 static int finish_file(struct mq_out *o)
 {
 	int e = 0;

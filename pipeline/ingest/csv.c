@@ -14,12 +14,12 @@
  * its own.
  *
  * Reading and parsing run on a reader thread that fills batches of rows
- * (about a megabyte each); the calling thread takes the batches in order
- * and runs the row callback, so validating and writing overlap with
+ * (BATCH_BYTES of cells each); the calling thread takes the batches in
+ * order and runs the row callback, so validating and writing overlap with
  * parsing. The caller's prepare hook (ingest.h) runs on the reader thread
  * as each row is completed while the reader is ahead of the caller (enum
- * share), its result kept in the batch with the row. Three
- * batches circulate, which keeps memory constant. The callback's "stop"
+ * share), its result kept in the batch with the row. NBATCH batches
+ * circulate, which keeps memory constant. The callback's "stop"
  * reaches the reader at its next hand-over; everything the reader owns
  * (file, parser, iconv, its error) is read by the caller only after the
  * thread has been joined.

@@ -7,8 +7,9 @@
  * outcome; a second read with GB18030 forced must not crash either. The
  * first read checks records ahead on the reader's thread, as minqing
  * does, and a second validator checking them in one go must give the
- * same verdicts and the same accepted values, each ending in a NUL. A plain record's accepted values need no CSV quoting
- * (accepted.csv writes them without looking). */
+ * same verdicts and the same accepted values, each ending in a NUL. A
+ * plain record's accepted values need no CSV quoting (accepted.csv writes
+ * them without looking). */
 #include "minqing/check/validate.h"
 #include "minqing/core/csv_out.h"
 #include "minqing/core/error.h"

@@ -6,7 +6,6 @@
  * another descriptor to read, again and again while the file grows; the
  * commit renames the whole, and an abort leaves nothing. */
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
