@@ -82,9 +82,10 @@ struct check {
 	struct finding findings[MAX_FINDINGS];
 	int nfindings;
 	/* normalised values, NUL-terminated, after NORM_HEAD bytes kept for
-	 * the values' field mask (values_key); a plain record's text (norm_off
-	 * NORM_IN_CELL) is its trimmed cell where that ends at the cell's NUL,
-	 * not copied */
+	 * the values' field mask (values_key); a plain record's value (norm_off
+	 * NORM_IN_CELL) is its trimmed cell where that ends at the cell's NUL
+	 * and already is the normal form (text always; a date, number or
+	 * enumeration value written as it is normalised), not copied */
 	struct mq_buf norm;
 	size_t norm_off[MQ_NFIELDS], norm_len[MQ_NFIELDS];
 	const char *in_cell[MQ_NFIELDS];
@@ -170,6 +171,7 @@ struct enum_set {
 	int n;
 	uint8_t len[ENUM_MAX];
 	uint8_t letters[ENUM_MAX];
+	uint64_t head[ENUM_MAX];     /* the first 8 bytes, mq_load_le */
 };
 static const char *const bool_yes[] = { "是", "y", "yes", "true", "1", NULL };
 static const char *const bool_no[] = { "否", "n", "no", "false", "0", NULL };
@@ -183,6 +185,7 @@ static void enum_set_make(struct enum_set *e, const char *const *values)
 		const char *v = values[e->n];
 		size_t len = strlen(v);
 		e->len[e->n] = len < UINT8_MAX ? (uint8_t)len : UINT8_MAX;
+		e->head[e->n] = mq_load_le((const unsigned char *)v, len < 8 ? len : 8);
 		for (size_t k = 0; k < len; k++)
 			e->letters[e->n] |= ((unsigned char)v[k] | 0x20u) - 'a' < 26u;
 	}
@@ -334,12 +337,30 @@ static int set_norm(struct check *c, int f, const char *s, size_t n)
 	return mq_buf_add(&c->norm, s, n) || mq_buf_addc(&c->norm, '\0');
 }
 
+/* A plain record's cells end in a NUL: one whose trimmed bytes are the
+ * normalised value stays where it is, not copied into norm. 1 when so. */
+static int norm_in_cell(struct check *c, int f, const char *s, size_t n)
+{
+	if (!c->plain || s[n] != '\0')
+		return 0;
+	c->norm_off[f] = NORM_IN_CELL;
+	c->in_cell[f] = s;
+	c->norm_len[f] = n;
+	return 1;
+}
+
+/* Values of one length mostly differ in their first 8 bytes (Chinese
+ * values of 4 characters: the first 2 and a half), compared as a number. */
 static int enum_index(const struct enum_set *e, const char *s, size_t n)
 {
-	for (int i = 0; i < e->n; i++)
-		if (e->len[i] == n &&
-		    (e->letters[i] ? strncasecmp(e->values[i], s, n) : memcmp(e->values[i], s, n)) == 0)
+	uint64_t head = mq_load_le((const unsigned char *)s, n < 8 ? n : 8);
+	for (int i = 0; i < e->n; i++) {
+		if (e->len[i] != n)
+			continue;
+		if (e->letters[i] ? strncasecmp(e->values[i], s, n) == 0
+		    : e->head[i] == head && (n <= 8 || memcmp(e->values[i] + 8, s + 8, n - 8) == 0))
 			return i;
+	}
 	return -1;
 }
 
@@ -454,13 +475,7 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 			snprintf(zh, sizeof zh, "%s（%s）超过%d个字", FZH(f), FNAME(f), d->limit);
 			add_finding(c, MQ_E011, f, zh, "%s longer than %d characters", FNAME(f), d->limit);
 		}
-		if (c->plain && s[n] == '\0') { /* a plain record's cells end in a NUL */
-			c->norm_off[f] = NORM_IN_CELL;
-			c->in_cell[f] = s;
-			c->norm_len[f] = n;
-			return 0;
-		}
-		return set_norm(c, f, s, n);
+		return norm_in_cell(c, f, s, n) ? 0 : set_norm(c, f, s, n);
 	case MQ_T_DATE: {
 		mq_day day;
 		if (mq_date_parse(s, n, &day)) {
@@ -470,6 +485,10 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 			return set_norm(c, f, s, n);
 		}
 		*(f == MQ_F_VISIT_DATE ? &r->visit_date : f == MQ_F_DUE_DATE ? &r->due_date : &r->closed_date) = day;
+		/* a valid date of ten bytes with its dashes where the
+		 * normalised form has them is that form already */
+		if (n == 10 && s[4] == '-' && s[7] == '-' && norm_in_cell(c, f, s, n))
+			return 0;
 		char out[11];
 		mq_date_format(day, out);
 		return set_norm(c, f, out, 10);
@@ -491,6 +510,8 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 		do
 			*--p = (char)('0' + x % 10);
 		while ((x /= 10));
+		if ((size_t)(end - p) == n && memcmp(p, s, n) == 0 && norm_in_cell(c, f, s, n))
+			return 0;
 		return set_norm(c, f, p, (size_t)(end - p));
 	}
 	case MQ_T_DECIMAL:
@@ -513,6 +534,8 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 		}
 		*(f == MQ_F_HOUSEHOLD_TYPE ? &r->household_type : f == MQ_F_VISIT_MODE ? &r->visit_mode
 			: f == MQ_F_STATUS ? &r->status : &r->satisfaction) = idx;
+		if (!e->letters[idx] && norm_in_cell(c, f, s, n)) /* the same bytes */
+			return 0;
 		return set_norm(c, f, e->values[idx], e->len[idx]);
 	}
 	case MQ_T_ENUMLIST: {
@@ -535,6 +558,13 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 				first = 0;
 			}
 		c->norm_len[f] = b->len - c->norm_off[f];
+		if (!rc && c->norm_len[f] == n && memcmp(b->data + c->norm_off[f], s, n) == 0) {
+			size_t off = c->norm_off[f];
+			if (norm_in_cell(c, f, s, n)) {
+				b->len = off;
+				return 0;
+			}
+		}
 		return rc || mq_buf_addc(b, '\0');
 	}
 	case MQ_T_BOOL: {
@@ -546,7 +576,10 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 			return set_norm(c, f, s, n);
 		}
 		r->is_signed = x;
-		return set_norm(c, f, x ? "是" : "否", strlen("是"));
+		const char *norm = x ? "是" : "否";
+		if (n == strlen(norm) && memcmp(s, norm, n) == 0 && norm_in_cell(c, f, s, n))
+			return 0;
+		return set_norm(c, f, norm, strlen(norm));
 	}
 	}
 	return 0;

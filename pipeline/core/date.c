@@ -159,6 +159,20 @@ int mq_date_parse(const char *s, size_t len, mq_day *day)
 	static const char *const forms[][3] = {
 		{ "-", "-", "" }, { "/", "/", "" }, { ".", ".", "" }, { "年", "月", "日" },
 	};
+	/* most dates are YYYY-MM-DD: read at fixed places */
+	if (len == 10 && s[4] == '-' && s[7] == '-') {
+		static const unsigned char at[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+		unsigned dg[8];
+		for (int i = 0; i < 8; i++)
+			if ((dg[i] = (unsigned)((unsigned char)s[at[i]] - '0')) > 9)
+				return -1; /* no other form has a '-' there */
+		int y = (int)(dg[0] * 1000 + dg[1] * 100 + dg[2] * 10 + dg[3]);
+		int m = (int)(dg[4] * 10 + dg[5]), d = (int)(dg[6] * 10 + dg[7]);
+		if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+			return -1;
+		*day = mq_day_from_ymd(y, m, d);
+		return 0;
+	}
 	const char *end = s + len;
 	for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
 		const char *p = s;

@@ -154,15 +154,8 @@ static size_t space_at(const char *s, size_t len)
 	return 0;
 }
 
-size_t mq_trim(const char *s, size_t len, const char **start)
+size_t mq_trim_ends(const char *s, size_t len, const char **start)
 {
-	/* most cells have nothing to trim: their end bytes are no white space
-	 * and not the first or last byte of U+3000 (E3 80 80) */
-	if (len && !space_byte(s[0]) && (unsigned char)s[0] != 0xE3 && !space_byte(s[len - 1]) &&
-	    (unsigned char)s[len - 1] != 0x80) {
-		*start = s;
-		return len;
-	}
 	size_t n;
 	while ((n = space_at(s, len))) {
 		s += n;

@@ -51,7 +51,20 @@ static inline int mq_utf8_next(const char *s, size_t len, uint32_t *cp)
  * its byte length. The code base's one UTF-8 encoder. */
 int mq_utf8_encode(uint32_t cp, char out[4]);
 /* Trims space, tab, CR, LF and U+3000 on both sides; returns the new length
- * and sets *start. */
-size_t mq_trim(const char *s, size_t len, const char **start);
+ * and sets *start. Inline: most cells have nothing to trim, which their
+ * end bytes show (no white space, not the first byte of U+3000 = E3 80 80
+ * at the start nor its last at the end); mq_trim_ends does the rest. */
+size_t mq_trim_ends(const char *s, size_t len, const char **start);
+static inline size_t mq_trim(const char *s, size_t len, const char **start)
+{
+	if (len) {
+		unsigned char a = (unsigned char)s[0], z = (unsigned char)s[len - 1];
+		if (a > ' ' && a != 0xE3 && z > ' ' && z != 0x80) {
+			*start = s;
+			return len;
+		}
+	}
+	return mq_trim_ends(s, len, start);
+}
 
 #endif
