@@ -603,22 +603,24 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 static int values_key(struct check *c, const struct mq_record *r)
 {
 	uint32_t mask = 0;
-	size_t at = NORM_HEAD;
-	int laid_out = c->norm.len >= NORM_HEAD && !c->mask_only;
-	for (int f = 0; f < MQ_NFIELDS; f++) {
-		if (!r->text[f])
-			continue;
-		mask |= 1u << f;
-		laid_out &= r->text[f] == c->norm.data + at;
-		at += r->len[f] + 1;
-	}
 	if (c->mask_only) { /* the caller compares the values (values_same) */
+		for (int f = 0; f < MQ_NFIELDS; f++)
+			mask |= (uint32_t)(r->text[f] != NULL) << f;
 		mq_buf_reset(&c->values);
 		if (mq_buf_add(&c->values, &mask, sizeof mask))
 			return MQ_ERR_NOMEM;
 		c->values_data = c->values.data;
 		c->values_len = c->values.len;
 		return 0;
+	}
+	size_t at = NORM_HEAD;
+	int laid_out = c->norm.len >= NORM_HEAD;
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		if (!r->text[f])
+			continue;
+		mask |= 1u << f;
+		laid_out &= r->text[f] == c->norm.data + at;
+		at += r->len[f] + 1;
 	}
 	if (laid_out && at == c->norm.len) {
 		memcpy(c->norm.data, &mask, NORM_HEAD);

@@ -201,17 +201,56 @@ static void flush_accepted(struct stage *st)
  * either end, so they go out without the quoting scan; text is scanned
  * (in most rows the whole row at once, below), unless the record is plain
  * (its text trimmed cells of a line without quotes, split at commas). */
-static int accepted_row(struct mq_buf *b, const struct mq_record *r)
+/* A plain record's row from its cells as read (raw), when they are its
+ * fields in field order, each next to the one before it (ended by a NUL):
+ * the runs of cells that are their value untouched (or empty and absent)
+ * copied whole, the other values between them, then a comma after each
+ * value. 0 when the cells are not so; p has room for the row. */
+static size_t row_from_cells(char *p, const struct mq_record *r, const struct mq_raw_record *raw)
+{
+	if (!raw || !r->plain || raw->ncells != MQ_NFIELDS)
+		return 0;
+	const char *at = raw->cells[0], *run = at;
+	char *q = p;
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		size_t n = raw->len[f];
+		if (raw->value[f] != at)
+			return 0;
+		if (r->text[f] ? r->text[f] != at || r->len[f] != n : n != 0) {
+			memcpy(q, run, (size_t)(at - run));
+			q += at - run;
+			memcpy(q, r->text[f], r->len[f]);
+			q += r->len[f] + 1;
+			run = at + n + 1;
+		}
+		at += n + 1;
+	}
+	memcpy(q, run, (size_t)(at - run));
+	q += at - run;
+	char *c = p;
+	for (int f = 0; f < MQ_NFIELDS; f++) {
+		c += r->len[f];
+		*c++ = ',';
+	}
+	return (size_t)(q - p) - 1; /* the last comma is not the row's */
+}
+
+static int accepted_row(struct mq_buf *b, const struct mq_record *r, const struct mq_raw_record *raw)
 {
 	size_t most = 2; /* the worst case: every text cell quoted, each byte doubled */
 	for (int f = 0; f < MQ_NFIELDS; f++)
 		most += 2 * (r->text[f] ? r->len[f] : 0) + 3;
 	if (mq_buf_reserve(b, most))
 		return MQ_ERR_NOMEM;
-	/* most rows need no quoting: every cell copied as it is, then the
-	 * row checked once; else written again cell by cell */
 	size_t start = b->len;
 	char *p = b->data + start;
+	size_t n = row_from_cells(p, r, raw);
+	if (n) {
+		b->len = start + n;
+		return mq_buf_add(b, "\r\n", 2);
+	}
+	/* most rows need no quoting: every cell copied as it is, then the
+	 * row checked once; else written again cell by cell */
 	int ends = 0;
 	for (int f = 0; f < MQ_NFIELDS; f++) {
 		size_t n = r->text[f] ? r->len[f] : 0;
@@ -310,7 +349,7 @@ static int values_same(void *ctx, uint64_t at, unsigned skip, const struct mq_re
 	long long off = (long long)at;
 	int quoted = 0;
 	mq_buf_reset(&st->cand);
-	if (accepted_row(&st->cand, rec))
+	if (accepted_row(&st->cand, rec, NULL))
 		return MQ_ERR_NOMEM;
 	for (unsigned k = 0; k < skip;) {
 		if (accepted_bytes(st, off, &p, &n))
@@ -353,18 +392,19 @@ static int prepare_record(const struct mq_raw_record *raw, int spare, struct mq_
 	if (!r || !spare)
 		return 0;
 	size_t at = out->len;
-	if (accepted_row(out, r) || out->len - base > UINT32_MAX)
+	if (accepted_row(out, r, raw) || out->len - base > UINT32_MAX)
 		return MQ_ERR_NOMEM;
 	sp = (struct stage_prep){ (uint32_t)(at - base), (uint32_t)(out->len - at) };
 	memcpy(out->data + base, &sp, sizeof sp);
 	return 0;
 }
 
-static int write_accepted(struct stage *st, const struct mq_record *r, const struct stage_prep *sp)
+static int write_accepted(struct stage *st, const struct mq_record *r, const struct mq_raw_record *raw,
+			  const struct stage_prep *sp)
 {
 	struct mq_buf *b = &st->accepted_rows;
 	int rc = sp && sp->row_len ? mq_buf_add(b, (const char *)sp + sp->row_off, sp->row_len)
-		: accepted_row(b, r);
+		: accepted_row(b, r, raw);
 	if (rc)
 		return rc;
 	if (b->len >= ACCEPTED_FLUSH)
@@ -414,7 +454,7 @@ static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 			c->by_code[vd.warnings[i].code]++;
 			write_warning(st, raw, &vd.warnings[i]);
 		}
-		if ((rc = write_accepted(st, &vd.record, sp))) {
+		if ((rc = write_accepted(st, &vd.record, raw, sp))) {
 			st->rc = mq_fail_nomem(st->err, raw->source, raw->line);
 			return st->rc;
 		}
