@@ -1143,15 +1143,17 @@ static int row_record(const struct visit_reader *v, const struct row *r, struct 
 	const int *col_field = v->r.col_field;
 	const char *const *cell = r->cell;
 	const size_t *len = r->len;
-	int valid = r->valid_text;
 	for (size_t i = 0; i < ncols; i++) {
 		int f = col_field[i];
 		if (f < 0)
 			continue;
 		rec->value[f] = cell[i];
 		rec->len[f] = len[i];
-		rec->bad_text[f] = !valid && !mq_utf8_valid(cell[i], len[i]);
 	}
+	if (!r->valid_text) /* else bad_text stays 0 */
+		for (size_t i = 0; i < ncols; i++)
+			if (col_field[i] >= 0)
+				rec->bad_text[col_field[i]] = !mq_utf8_valid(cell[i], len[i]);
 	rec->ncells = r->ncells;
 	rec->cells = r->cell;
 	rec->cell_len = r->len;
