@@ -1022,6 +1022,7 @@ static void check_cross_field(struct check *c, struct mq_record *r, const char *
 		snprintf(zh, sizeof zh, "%s/%s 不在村庄名册中", t, vil);
 		add_finding(c, MQ_E009, MQ_F_VILLAGE, zh, "%s/%s not in the registry", t, vil);
 	}
+	r->village_exact = r->village_ref && !strchr(t, 0x1F) && !strchr(vil, 0x1F);
 }
 
 /* Every check of one record that needs nothing but the record, the run
@@ -1207,8 +1208,9 @@ static int32_t village_number(struct mq_validator *v, const struct mq_record *r)
 				return MQ_ERR_NOMEM;
 			memset(v->village_of_ref, 0xFF, ref->nvillages * sizeof *v->village_of_ref); /* -1 */
 		}
-		if (v->village_of_ref[row] >= 0 && strcmp(vr->township, r->text[MQ_F_TOWNSHIP]) == 0 &&
-		    strcmp(vr->village, r->text[MQ_F_VILLAGE]) == 0)
+		if (v->village_of_ref[row] >= 0 &&
+		    (r->village_exact || (strcmp(vr->township, r->text[MQ_F_TOWNSHIP]) == 0 &&
+					  strcmp(vr->village, r->text[MQ_F_VILLAGE]) == 0)))
 			return v->village_of_ref[row];
 	}
 	struct mq_buf *key = &v->msg_en; /* free scratch on an accepted record */

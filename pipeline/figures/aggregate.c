@@ -386,8 +386,9 @@ static long village_by_ref(const struct mq_agg *agg, const struct mq_record *rec
 {
 	const struct mq_reference *ref = agg->ref;
 	long i = agg->village_of_ref ? row_of(rec->village_ref, ref->villages, ref->nvillages, sizeof *ref->villages) : -1;
-	return i >= 0 && text_is(rec, MQ_F_TOWNSHIP, ref->villages[i].township) &&
-	       text_is(rec, MQ_F_VILLAGE, ref->villages[i].village) ? agg->village_of_ref[i] : -1;
+	return i >= 0 && (rec->village_exact || (text_is(rec, MQ_F_TOWNSHIP, ref->villages[i].township) &&
+						 text_is(rec, MQ_F_VILLAGE, ref->villages[i].village)))
+	       ? agg->village_of_ref[i] : -1;
 }
 
 static long cadre_by_ref(const struct mq_agg *agg, const struct mq_record *rec)

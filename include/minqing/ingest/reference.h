@@ -43,7 +43,10 @@ int mq_reference_load(struct mq_reference *ref, const char *registry,
 		      const char *roster, const char *assignments, struct mq_error *err);
 void mq_reference_free(struct mq_reference *ref);
 
-/* NULL when absent (or when that file was not given). */
+/* NULL when absent (or when that file was not given). The village found
+ * is the one of this township and village byte for byte, unless either
+ * name holds the byte 0x1F (the registry key's separator); the cadre's id
+ * always is cadre_id. */
 const struct mq_village_ref *mq_ref_village(const struct mq_reference *ref,
 					    const char *township, const char *village);
 const struct mq_cadre_ref *mq_ref_cadre(const struct mq_reference *ref, const char *cadre_id);
