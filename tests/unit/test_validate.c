@@ -379,10 +379,15 @@ static void test_dates(void)
 		CHECK_STR(out, "2024-03-05");
 	}
 	const char *bad[] = { "2024-13-05", "2024-04-31", "2024.04.31", "24-3-5", "2024-3-5x", "2024/3-5",
-			      "2024年6月31日", "2023-02-29" };
+			      "2024年6月31日", "2023-02-29",
+			      /* ten bytes with the dashes at 4 and 7: read at fixed places */
+			      "2024-0a-05", "2024-00-10", "2024-03-00", " 024-03-05", "2024-3--05", "2024-03-5 " };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CHECK_INT(mq_date_parse(bad[i], strlen(bad[i]), &d), -1);
 	CHECK_INT(mq_date_parse("2024-02-29", 10, &d), 0);
+	CHECK_INT(mq_date_parse("2023-12-31", 10, &d), 0);
+	mq_date_format(d, out);
+	CHECK_STR(out, "2023-12-31");
 	CHECK_INT(mq_day_from_ymd(1970, 1, 1), 0);
 	CHECK_INT(mq_days_in_year(2024), 366);
 }
