@@ -195,12 +195,6 @@ static void flush_accepted(struct stage *st)
 	mq_buf_reset(b);
 }
 
-/* An accepted record's dates, numbers and enumeration values are written
- * as the validator normalised them: digits, '-', '.', ';' and the Chinese
- * values of the field table, never a comma, quote, line break or space at
- * either end, so they go out without the quoting scan; text is scanned
- * (in most rows the whole row at once, below), unless the record is plain
- * (its text trimmed cells of a line without quotes, split at commas). */
 /* A plain record's row from its cells as read (raw), when they are its
  * fields in field order, each next to the one before it (ended by a NUL):
  * the runs of cells that are their value untouched (or empty and absent)
@@ -219,7 +213,8 @@ static size_t row_from_cells(char *p, const struct mq_record *r, const struct mq
 		if (r->text[f] ? r->text[f] != at || r->len[f] != n : n != 0) {
 			memcpy(q, run, (size_t)(at - run));
 			q += at - run;
-			memcpy(q, r->text[f], r->len[f]);
+			if (r->text[f]) /* else a cell of white space only */
+				memcpy(q, r->text[f], r->len[f]);
 			q += r->len[f] + 1;
 			run = at + n + 1;
 		}
@@ -235,6 +230,12 @@ static size_t row_from_cells(char *p, const struct mq_record *r, const struct mq
 	return (size_t)(q - p) - 1; /* the last comma is not the row's */
 }
 
+/* An accepted record's dates, numbers and enumeration values are written
+ * as the validator normalised them: digits, '-', '.', ';' and the Chinese
+ * values of the field table, never a comma, quote, line break or space at
+ * either end, so they go out without the quoting scan; text is scanned
+ * (in most rows the whole row at once, below), unless the record is plain
+ * (its text trimmed cells of a line without quotes, split at commas). */
 static int accepted_row(struct mq_buf *b, const struct mq_record *r, const struct mq_raw_record *raw)
 {
 	size_t most = 2; /* the worst case: every text cell quoted, each byte doubled */
@@ -244,9 +245,9 @@ static int accepted_row(struct mq_buf *b, const struct mq_record *r, const struc
 		return MQ_ERR_NOMEM;
 	size_t start = b->len;
 	char *p = b->data + start;
-	size_t n = row_from_cells(p, r, raw);
-	if (n) {
-		b->len = start + n;
+	size_t as_read = row_from_cells(p, r, raw);
+	if (as_read) {
+		b->len = start + as_read;
 		return mq_buf_add(b, "\r\n", 2);
 	}
 	/* most rows need no quoting: every cell copied as it is, then the
