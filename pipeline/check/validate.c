@@ -15,6 +15,7 @@ household index keeps each household's first village (W002). */
 #include "minqing/core/buf.h"
 #include "minqing/core/bytes.h"
 #include "minqing/core/error.h"
+#include "minqing/core/files.h"
 #include "minqing/core/hashmap.h"
 #include "minqing/core/intern.h"
 #include "minqing/core/utf8.h"
@@ -485,9 +486,8 @@ static int check_field(struct check *c, int f, const char *s, size_t n, struct m
 			return set_norm(c, f, s, n);
 		}
 		*(f == MQ_F_VISIT_DATE ? &r->visit_date : f == MQ_F_DUE_DATE ? &r->due_date : &r->closed_date) = day;
-		/* a valid date of ten bytes with its dashes where the
-		 * normalised form has them is that form already */
-		if (n == 10 && s[4] == '-' && s[7] == '-' && norm_in_cell(c, f, s, n))
+		/* a valid date of the normalised form's shape is that form */
+		if (mq_date_shaped(s, n) && norm_in_cell(c, f, s, n))
 			return 0;
 		char out[11];
 		mq_date_format(day, out);
@@ -643,14 +643,8 @@ static int values_key(struct check *c, const struct mq_record *r)
 static int values_write(void *ctx, const char *data, size_t len)
 {
 	struct values_file *f = ctx;
-	for (size_t done = 0; done < len;) {
-		ssize_t w = pwrite(f->fd, data + done, len - done, (off_t)(f->at + done));
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return MQ_ERR_IO;
-		done += (size_t)w;
-	}
+	if (mq_pwrite_all(f->fd, data, len, (long long)f->at))
+		return MQ_ERR_IO;
 	f->at += len;
 	return 0;
 }

@@ -160,7 +160,7 @@ int mq_date_parse(const char *s, size_t len, mq_day *day)
 		{ "-", "-", "" }, { "/", "/", "" }, { ".", ".", "" }, { "年", "月", "日" },
 	};
 	/* most dates are YYYY-MM-DD: read at fixed places */
-	if (len == 10 && s[4] == '-' && s[7] == '-') {
+	if (mq_date_shaped(s, len)) {
 		static const unsigned char at[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
 		unsigned dg[8];
 		for (int i = 0; i < 8; i++)

@@ -88,8 +88,9 @@ static void out_error(struct mq_out *o, int e)
 		o->err = e ? e : EIO;
 }
 
-static int pwrite_all(int fd, const char *p, size_t n, long long at)
+int mq_pwrite_all(int fd, const void *data, size_t n, long long at)
 {
+	const char *p = data;
 	while (n) {
 		ssize_t k = pwrite(fd, p, n, (off_t)at);
 		if (k < 0 && errno == EINTR)
@@ -135,12 +136,12 @@ static void stage_out(struct mq_out *o, int all)
 {
 	size_t blocks = o->nstaged & ~(DIRECT_ALIGN - 1);
 	if (blocks) {
-		int e = o->direct_fd >= 0 ? pwrite_all(o->direct_fd, o->staged, blocks, o->staged_at) : -1;
+		int e = o->direct_fd >= 0 ? mq_pwrite_all(o->direct_fd, o->staged, blocks, o->staged_at) : -1;
 		if (e && o->direct_fd >= 0) { /* no O_DIRECT here after all */
 			close(o->direct_fd);
 			o->direct_fd = -1;
 		}
-		if (e && (e = pwrite_all(fileno(o->fp), o->staged, blocks, o->staged_at)) == 0)
+		if (e && (e = mq_pwrite_all(fileno(o->fp), o->staged, blocks, o->staged_at)) == 0)
 			write_behind(o, fileno(o->fp), o->staged_at + (long long)blocks);
 		if (e)
 			out_error(o, e);
@@ -149,7 +150,7 @@ static void stage_out(struct mq_out *o, int all)
 		memmove(o->staged, o->staged + blocks, o->nstaged);
 	}
 	int e;
-	if (all && o->nstaged && (e = pwrite_all(fileno(o->fp), o->staged, o->nstaged, o->staged_at)))
+	if (all && o->nstaged && (e = mq_pwrite_all(fileno(o->fp), o->staged, o->nstaged, o->staged_at)))
 		out_error(o, e);
 }
 
@@ -255,9 +256,12 @@ int mq_file_sync(int fd, const char *path)
 	return fsync(fd) && errno != EINVAL ? -1 : 0;
 }
 
-/* The staging buffer and the O_DIRECT descriptor, when there are */
+/* The staging buffer and the O_DIRECT descriptor, when there are (a
+ * struct never opened, all zeros, has none) */
 static void staging_free(struct mq_out *o)
 {
+	if (!o->staged)
+		return;
 	if (o->direct_fd >= 0)
 		close(o->direct_fd);
 	o->direct_fd = -1;
@@ -307,8 +311,7 @@ void mq_out_abort(struct mq_out *o)
 {
 	if (!o)
 		return;
-	if (o->staged)
-		staging_free(o);
+	staging_free(o);
 	if (o->fp)
 		fclose(o->fp);
 	if (o->tmp)

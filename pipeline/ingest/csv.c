@@ -1153,7 +1153,7 @@ static int row_record(const struct visit_reader *v, const struct row *r, struct 
 	if (!r->valid_text) /* else bad_text stays 0 */
 		for (size_t i = 0; i < ncols; i++)
 			if (col_field[i] >= 0)
-				rec->bad_text[col_field[i]] = !mq_utf8_valid(cell[i], len[i]);
+				rec->bad_text[col_field[i]] = !cell_valid(r, i);
 	rec->ncells = r->ncells;
 	rec->cells = r->cell;
 	rec->cell_len = r->len;

@@ -21,6 +21,12 @@ void mq_day_to_ymd(mq_day day, int *y, int *m, int *d);
 int mq_date_parse(const char *s, size_t len, mq_day *day);
 /* Writes YYYY-MM-DD and a NUL into out[11]. */
 void mq_date_format(mq_day day, char out[11]);
+/* 1 when s has the shape mq_date_format writes (ten bytes, dashes at 4
+ * and 7): a date mq_date_parse accepts in this shape is written so. */
+static inline int mq_date_shaped(const char *s, size_t len)
+{
+	return len == 10 && s[4] == '-' && s[7] == '-';
+}
 int mq_days_in_year(int y);
 
 

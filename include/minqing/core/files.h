@@ -44,6 +44,9 @@ int mq_out_flush(struct mq_out *o);
  * 5.8 and later, whose syncfs reports a failed writeback). 0, or -1 and
  * errno. */
 int mq_file_sync(int fd, const char *path);
+/* Writes all n bytes at offset `at`, again after a signal or a short
+ * write; 0, or the errno of the failure (EIO when nothing was written). */
+int mq_pwrite_all(int fd, const void *p, size_t n, long long at);
 
 /* The render stage's index in its reports folder: which township each
  * report belongs to (CSV: scope,township,file; scope township, county or
