@@ -8,8 +8,12 @@
  * accepted in a temporary file, with its values unless the caller keeps
  * them (values_same: the stage reads accepted.csv back): a record whose id
  * equals an accepted one is a duplicate (W006) only when its values are
- * equal too, so no hash ever decides. The
-household index keeps each household's first village (W002). */
+ * equal too, so no hash ever decides. Ids that end in two digits and come
+ * in runs (R0101000001, R0101000002, ...) are filed by their group (the id
+ * without those digits) on a page of a hundred, so the lookups of a run
+ * stay in a few cache lines instead of one miss each in a table far bigger
+ * than the caches. The household index keeps each household's first
+ * village (W002). */
 #include "minqing/check/validate.h"
 #include "minqing/core/bgwrite.h"
 #include "minqing/core/buf.h"
@@ -65,6 +69,10 @@ const char *const mq_code_explain_zh[MQ_NCODES] = {
 #define DUP_HEAD 10 /* a values record: its length (4; the caller keeping the
 			 * values: their field mask), line (4), source (2) */
 #define NORM_HEAD 4 /* the field mask in front of a values key */
+#define DUP_PAGE 100       /* an id group's page: one slot per final two digits */
+#define DUP_PAGE_CHUNK 64  /* pages allocated together */
+#define DUP_PROMOTE 8      /* ids of a group seen in a row that earn it a page */
+#define DUP_RECENT 1024    /* groups counted at once (a power of two) */
 
 struct finding {
 	enum mq_code code;
@@ -94,6 +102,10 @@ struct check {
 	int mask_only;               /* values_same given: the values key is the field mask */
 	struct mq_record rec;        /* parsed values; text set at the end */
 	uint64_t id_hash, hh_hash;
+	/* a record id's group (dup_split): its hash and the id's final two
+	 * digits as a number, or -1 when the id has no group */
+	uint64_t group_hash;
+	int id_tail;
 	/* with no finding (and not reread): the values as bytes (values_key),
 	 * compared on an id match and kept when accepted, and whether the
 	 * cadre is missing from the roster (W001) */
@@ -111,6 +123,17 @@ struct mq_validator {
 	 * entry number is block << 16 | offset, and the values of the first
 	 * entry of every granule are found from granules. */
 	struct mq_hashmap dup;
+	/* id groups that earned a page (DUP_PROMOTE): groups holds each one's
+	 * hash, an entry of one of its ids (the group's bytes) and its page,
+	 * DUP_PAGE slots of entry + 1 (0: none) in chunks of DUP_PAGE_CHUNK
+	 * pages; recent counts the ids of groups without a page, DUP_RECENT
+	 * of them by their hash's top bits */
+	struct mq_hashmap groups;
+	struct dup_group { uint64_t hash; uint32_t entry, page; } *group;
+	size_t ngroups, agroups;
+	uint32_t **page_chunks;
+	size_t npages, achunks;
+	struct dup_recent { uint64_t hash; uint32_t count; } *recent;
 	char **blocks;
 	size_t nblocks, ablocks, used; /* used: bytes of the last block */
 	struct granule {
@@ -139,6 +162,7 @@ struct mq_validator {
 	struct check check;          /* the record being validated */
 	uint64_t ahead_hh[8];        /* household hashes seen by mq_validate_ahead, a ring */
 	uint64_t ahead_id[8];        /* and id hashes */
+	uint32_t *ahead_slot[8];     /* or the page slots of the ids (NULL: none) */
 	unsigned nahead;
 	struct mq_buf msg_en, msg_zh;
 	char warn_en[MQ_MAX_WARNINGS][256], warn_zh[MQ_MAX_WARNINGS][256];
@@ -155,6 +179,8 @@ struct mq_validator {
 struct prepared {
 	uint64_t clean;              /* 0: the record has findings, check it again */
 	uint64_t id_hash, hh_hash;   /* first: mq_validate_ahead reads one cache line */
+	uint64_t group_hash;         /* with id_tail: check's */
+	int32_t id_tail;
 	struct mq_record rec;        /* parsed values and lengths */
 	uint32_t off[MQ_NFIELDS];
 	uint32_t values_off, values_len; /* the values bytes, in text[] after the fields */
@@ -223,6 +249,8 @@ static void check_free(struct check *c)
 static uint64_t dup_hash(void *ctx, uint32_t entry);
 static int values_key(struct check *c, const struct mq_record *r);
 static int dup_equal(void *ctx, uint32_t entry, const void *key);
+static uint64_t group_hash(void *ctx, uint32_t group);
+static int group_equal(void *ctx, uint32_t group, const void *key);
 
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 {
@@ -245,13 +273,18 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 	v->sources = mq_intern_new();
 	v->households = mq_intern_new();
 	v->villages = mq_intern_new();
-	if (mq_hashmap_init(&v->dup, 50, dup_hash, dup_equal, v) || !v->sources || !v->households || !v->villages) {
+	v->recent = calloc(DUP_RECENT, sizeof *v->recent);
+	if (mq_hashmap_init(&v->dup, 50, dup_hash, dup_equal, v) ||
+	    mq_hashmap_init(&v->groups, 50, group_hash, group_equal, v) || !v->recent || !v->sources ||
+	    !v->households || !v->villages) {
 		mq_validator_free(v);
 		return NULL;
 	}
+	/* most ids of a run go to pages: the table starts at an eighth */
+	long long expect = opts->expect_records / 8;
 	size_t nslots = v->dup.nslots;
-	while (!opts->reread && opts->expect_records > 0 && nslots < ((size_t)1 << 31) &&
-	       (unsigned long long)nslots * v->dup.max_load / 100 <= (unsigned long long)opts->expect_records)
+	while (!opts->reread && expect > 0 && nslots < ((size_t)1 << 31) &&
+	       (unsigned long long)nslots * v->dup.max_load / 100 <= (unsigned long long)expect)
 		nslots *= 2;
 	if (nslots != v->dup.nslots && mq_hashmap_empty_to(&v->dup, nslots)) {
 		mq_validator_free(v);
@@ -265,6 +298,12 @@ void mq_validator_free(struct mq_validator *v)
 	if (!v)
 		return;
 	mq_hashmap_free(&v->dup);
+	mq_hashmap_free(&v->groups);
+	free(v->group);
+	for (size_t i = 0; i * DUP_PAGE_CHUNK < v->npages; i++)
+		free(v->page_chunks[i]);
+	free(v->page_chunks);
+	free(v->recent);
 	for (size_t i = 0; i < v->nblocks; i++)
 		free(v->blocks[i]);
 	free(v->blocks);
@@ -287,8 +326,11 @@ void mq_validator_free(struct mq_validator *v)
 
 size_t mq_validator_index_bytes(const struct mq_validator *v)
 {
+	size_t chunks = (v->npages + DUP_PAGE_CHUNK - 1) / DUP_PAGE_CHUNK;
 	return mq_hashmap_bytes(&v->dup) + v->nblocks * DUP_BLOCK + v->ablocks * sizeof *v->blocks +
-	       v->agranules * sizeof *v->granules;
+	       v->agranules * sizeof *v->granules + mq_hashmap_bytes(&v->groups) +
+	       v->agroups * sizeof *v->group + chunks * DUP_PAGE_CHUNK * DUP_PAGE * sizeof(uint32_t) +
+	       v->achunks * sizeof *v->page_chunks + DUP_RECENT * sizeof *v->recent;
 }
 
 /* ---- findings ---- */
@@ -714,19 +756,41 @@ struct dup_key {
 	size_t len;
 };
 
+struct group_key {
+	const char *s;      /* an id without its final two digits */
+	size_t len;
+	uint64_t hash;
+};
+
+/* The final two bytes of an id as a number when both are ASCII digits
+ * and something comes before them (the rest is its group), else -1. */
+static int dup_split(const char *id, size_t len)
+{
+	if (len < 3 || (unsigned char)(id[len - 2] - '0') > 9 || (unsigned char)(id[len - 1] - '0') > 9)
+		return -1;
+	return (id[len - 2] - '0') * 10 + (id[len - 1] - '0');
+}
+
 static const unsigned char *dup_entry(const struct mq_validator *v, uint32_t entry)
 {
 	return (const unsigned char *)v->blocks[entry >> 16] + (entry & 0xFFFF);
 }
 
-/* The entry's id and its length */
+/* An entry is its id's length, in one byte (1 to 0x3F) or two (0x80 |
+ * length >> 8, then length & 0xFF), then the id's bytes; its first byte is
+ * never 0, and its bit 0x40 marks an id filed on its group's page, not in
+ * the table. */
+#define DUP_ON_PAGE 0x40
+
+static size_t dup_head_size(size_t len) { return len && len < 0x40 ? 1 : 2; }
+
 static const char *dup_id(const unsigned char *p, size_t *len)
 {
 	if (p[0] < 0x80) {
-		*len = p[0];
+		*len = p[0] & 0x3F;
 		return (const char *)p + 1;
 	}
-	*len = (size_t)(p[0] & 0x7F) << 8 | p[1];
+	*len = (size_t)(p[0] & 0x3F) << 8 | p[1];
 	return (const char *)p + 2;
 }
 
@@ -746,10 +810,53 @@ static int dup_equal(void *ctx, uint32_t entry, const void *key)
 	return len == k->len && memcmp(id, k->id, len) == 0;
 }
 
+static uint64_t group_hash(void *ctx, uint32_t group)
+{
+	return ((const struct mq_validator *)ctx)->group[group].hash;
+}
+
+/* The group's bytes are those of the id it was made for, less two */
+static int group_equal(void *ctx, uint32_t group, const void *key)
+{
+	const struct mq_validator *v = ctx;
+	const struct group_key *k = key;
+	if (v->group[group].hash != k->hash)
+		return 0;
+	size_t len;
+	const char *id = dup_id(dup_entry(v, v->group[group].entry), &len);
+	return len == k->len + 2 && memcmp(id, k->s, k->len) == 0;
+}
+
+static uint32_t *page_slot(const struct mq_validator *v, uint32_t page, int tail)
+{
+	return v->page_chunks[page / DUP_PAGE_CHUNK] + (size_t)(page % DUP_PAGE_CHUNK) * DUP_PAGE + tail;
+}
+
+/* The entry of the accepted id (len bytes, c's hashes) or
+ * MQ_HASHMAP_NONE. *slot: the id's slot on its group's page when the group
+ * has one, else NULL and *pos the table's slot for dup_insert. The group
+ * and the table both compare bytes, so a hash never decides. */
+static uint32_t dup_find(const struct mq_validator *v, const struct check *c, const char *id, size_t len,
+			 size_t *pos, uint32_t **slot)
+{
+	*slot = NULL;
+	if (c->id_tail >= 0) {
+		struct group_key gk = { id, len - 2, c->group_hash };
+		uint32_t g = mq_hashmap_find(&v->groups, c->group_hash, &gk, NULL);
+		if (g != MQ_HASHMAP_NONE) {
+			*slot = page_slot(v, v->group[g].page, c->id_tail);
+			return **slot - 1; /* 0 - 1: NONE */
+		}
+	}
+	struct dup_key k = { id, len };
+	return mq_hashmap_find(&v->dup, c->id_hash, &k, pos);
+}
+
 /* Doubles the table by walking the blocks in order (a byte 0 where an
  * entry could start: the rest of the granule is empty; blocks start
  * zeroed): the ids are read one after the other instead of one cache
- * miss each in the table's slot order, and no two ids are compared. */
+ * miss each in the table's slot order, and no two ids are compared. The
+ * ids on pages stay out. */
 static int dup_grow(struct mq_validator *v)
 {
 	if (mq_hashmap_empty_to(&v->dup, v->dup.nslots * 2))
@@ -764,27 +871,81 @@ static int dup_grow(struct mq_validator *v)
 			}
 			size_t len;
 			const char *id = dup_id(blk + at, &len);
-			mq_hashmap_put_new(&v->dup, v->check.hash(id, len, 7), (uint32_t)(b << 16 | at));
+			if (!(blk[at] & DUP_ON_PAGE))
+				mq_hashmap_put_new(&v->dup, v->check.hash(id, len, 7), (uint32_t)(b << 16 | at));
 			at = (size_t)((const unsigned char *)id - blk) + len;
 		}
 	}
 	return 0;
 }
 
-/* Files an accepted id: its entry in the blocks and in the table, its
- * values record (values: values_key) in the values file; when the caller
- * keeps the values, only the head, with the values' field mask. */
-static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char *id, size_t len,
-		      const char *values, size_t values_len, const char *source, long line)
+/* Gives the group of id (len bytes, group hash gh; entry: the id, just
+ * filed in the table) a page holding every id of the group filed so far:
+ * the hundred ids it can have are looked up, their table slots and the
+ * ids in those loaded together first. The table keeps them too: the group's lookups go to the
+ * page from now on. */
+static int dup_promote(struct mq_validator *v, const char *id, size_t len, uint64_t gh, uint32_t entry)
 {
-	size_t size = len + (len && len < 0x80 ? 1 : 2); /* never a first byte 0 */
+	if (v->npages >= UINT32_MAX - 1 || v->ngroups >= MQ_HASHMAP_NONE - 1)
+		return 0; /* the table goes on filing the group */
+	if (v->npages % DUP_PAGE_CHUNK == 0) {
+		size_t k = v->npages / DUP_PAGE_CHUNK;
+		if (mq_grow((void **)&v->page_chunks, &v->achunks, k + 1, sizeof *v->page_chunks) ||
+		    !(v->page_chunks[k] = calloc(DUP_PAGE_CHUNK * DUP_PAGE, sizeof(uint32_t))))
+			return MQ_ERR_NOMEM;
+	}
+	if (mq_grow((void **)&v->group, &v->agroups, v->ngroups + 1, sizeof *v->group))
+		return MQ_ERR_NOMEM;
+	uint32_t page = (uint32_t)v->npages++, *slots = page_slot(v, page, 0);
+	char key[DUP_MAX_ID];
+	uint64_t h[DUP_PAGE];
+	memcpy(key, id, len - 2);
+	for (int t = 0; t < DUP_PAGE; t++) {
+		key[len - 2] = (char)('0' + t / 10);
+		key[len - 1] = (char)('0' + t % 10);
+		h[t] = v->check.hash(key, len, 7);
+		mq_hashmap_prefetch(&v->dup, h[t]);
+	}
+	for (int t = 0; t < DUP_PAGE; t++) {
+		uint32_t e = mq_hashmap_home(&v->dup, h[t]);
+		if (e != MQ_HASHMAP_NONE)
+			__builtin_prefetch(dup_entry(v, e));
+	}
+	for (int t = 0; t < DUP_PAGE; t++) {
+		key[len - 2] = (char)('0' + t / 10);
+		key[len - 1] = (char)('0' + t % 10);
+		struct dup_key k = { key, len };
+		slots[t] = mq_hashmap_find(&v->dup, h[t], &k, NULL) + 1; /* NONE + 1: 0 */
+	}
+	uint32_t g = (uint32_t)v->ngroups;
+	v->group[g] = (struct dup_group){ gh, entry, page };
+	struct group_key gk = { id, len - 2, gh };
+	size_t pos;
+	mq_hashmap_find(&v->groups, gh, &gk, &pos); /* absent: its ids went to the table */
+	if (mq_hashmap_insert(&v->groups, gh, pos, g))
+		return MQ_ERR_NOMEM;
+	v->ngroups++;
+	return 0;
+}
+
+/* Files an accepted id (c's hashes): its entry in the blocks, on its
+ * group's page (slot, from dup_find) or in the table (pos), and its
+ * values record (values: values_key) in the values file; when the caller
+ * keeps the values, only the head, with the values' field mask. An id
+ * filed in the table counts for its group (recent), which gets a page
+ * after DUP_PROMOTE ids in a row. */
+static int dup_insert(struct mq_validator *v, const struct check *c, size_t pos, uint32_t *slot,
+		      const char *id, size_t len, const char *values, size_t values_len,
+		      const char *source, long line)
+{
+	size_t size = len + dup_head_size(len); /* never a first byte 0 */
 	if (len > DUP_MAX_ID || values_len > UINT32_MAX - DUP_HEAD)
 		return MQ_ERR_LIMIT;
-	if (mq_hashmap_full(&v->dup)) {
+	if (!slot && mq_hashmap_full(&v->dup)) {
 		struct dup_key k = { id, len };
 		if (dup_grow(v))
 			return MQ_ERR_NOMEM;
-		mq_hashmap_find(&v->dup, h, &k, &pos);
+		mq_hashmap_find(&v->dup, c->id_hash, &k, &pos);
 	}
 	size_t gap = DUP_GRANULE - v->used % DUP_GRANULE; /* room left in the granule */
 	size_t at = v->used + (size > gap ? gap : 0);
@@ -800,10 +961,11 @@ static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char
 	}
 	uint32_t entry = (uint32_t)((v->nblocks - 1) << 16 | at);
 	unsigned char *p = (unsigned char *)v->blocks[v->nblocks - 1] + at;
-	if (len && len < 0x80) {
-		*p++ = (unsigned char)len;
+	unsigned char on_page = slot ? DUP_ON_PAGE : 0;
+	if (dup_head_size(len) == 1) {
+		*p++ = (unsigned char)(on_page | len);
 	} else {
-		*p++ = (unsigned char)(0x80 | len >> 8);
+		*p++ = (unsigned char)(0x80 | on_page | len >> 8);
 		*p++ = (unsigned char)len;
 	}
 	memcpy(p, id, len);
@@ -830,10 +992,20 @@ static int dup_insert(struct mq_validator *v, size_t pos, uint64_t h, const char
 	if (mq_buf_add(&v->values_buf, head, sizeof head) || mq_buf_add(&v->values_buf, &src16, sizeof src16) ||
 	    mq_buf_add(&v->values_buf, values, values_len))
 		return MQ_ERR_NOMEM;
-	if (mq_hashmap_insert(&v->dup, h, pos, entry))
+	if (slot)
+		*slot = entry + 1;
+	else if (mq_hashmap_insert(&v->dup, c->id_hash, pos, entry))
 		return MQ_ERR_NOMEM;
 	v->used = at + size;
-	return 0;
+	if (slot || c->id_tail < 0)
+		return 0;
+	struct dup_recent *recent = &v->recent[(c->group_hash >> 32) & (DUP_RECENT - 1)];
+	if (recent->hash != c->group_hash)
+		*recent = (struct dup_recent){ c->group_hash, 0 };
+	if (++recent->count < DUP_PROMOTE)
+		return 0;
+	recent->count = 0;
+	return dup_promote(v, id, len, c->group_hash, entry);
 }
 
 /* What an entry's id was accepted with: where (*source, *line), and its
@@ -1071,8 +1243,14 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 	if (c->reread)
 		return 0;
 	/* a rejected record's id is still looked up (E006 joins its findings) */
-	if (r->text[MQ_F_RECORD_ID]) /* the index keys ids as C strings */
-		c->id_hash = c->hash(r->text[MQ_F_RECORD_ID], strlen(r->text[MQ_F_RECORD_ID]), 7);
+	c->id_tail = -1;
+	if (r->text[MQ_F_RECORD_ID]) { /* the index keys ids as C strings */
+		const char *id = r->text[MQ_F_RECORD_ID];
+		size_t n = strlen(id);
+		c->id_hash = c->hash(id, n, 7);
+		if ((c->id_tail = dup_split(id, n)) >= 0)
+			c->group_hash = c->hash(id, n - 2, 11);
+	}
 	if (c->nfindings)
 		return 0;
 	if (r->text[MQ_F_HOUSEHOLD_ID]) /* required: always there when no finding */
@@ -1116,6 +1294,8 @@ int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_bu
 	if (head.clean) {
 		head.id_hash = c->id_hash;
 		head.hh_hash = c->hh_hash;
+		head.group_hash = c->group_hash;
+		head.id_tail = c->id_tail;
 		head.rec = c->rec;
 		for (int f = 0; f < MQ_NFIELDS; f++)
 			head.off[f] = !c->rec.text[f] ? UINT32_MAX
@@ -1155,6 +1335,8 @@ static int take_prepared(struct check *c, const struct prepared *pr, const struc
 	c->nfindings = 0;
 	c->id_hash = pr->id_hash;
 	c->hh_hash = pr->hh_hash;
+	c->group_hash = pr->group_hash;
+	c->id_tail = pr->id_tail;
 	c->values_data = pr->text + pr->values_off;
 	c->values_len = pr->values_len;
 	c->not_in_roster = pr->not_in_roster;
@@ -1166,7 +1348,14 @@ void mq_validate_ahead(struct mq_validator *v, const void *prepared)
 	const struct prepared *pr = prepared;
 	if (!pr->clean || v->opts.reread)
 		return;
-	mq_hashmap_prefetch(&v->dup, pr->id_hash);
+	/* the id's slot on its group's page (the group found by its hash: a
+	 * guess, enough for a hint), else its home slot in the table */
+	uint32_t g = pr->id_tail >= 0 ? mq_hashmap_guess(&v->groups, pr->group_hash) : MQ_HASHMAP_NONE;
+	uint32_t *slot = g != MQ_HASHMAP_NONE ? page_slot(v, v->group[g].page, pr->id_tail) : NULL;
+	if (slot)
+		__builtin_prefetch(slot);
+	else
+		mq_hashmap_prefetch(&v->dup, pr->id_hash);
 	mq_intern_prefetch(v->households, pr->hh_hash, 0);
 	/* the household's string pointer and string, once what leads to
 	 * them (asked for three records before) has arrived */
@@ -1174,7 +1363,8 @@ void mq_validate_ahead(struct mq_validator *v, const void *prepared)
 	if (n >= 3) {
 		mq_intern_prefetch(v->households, v->ahead_hh[(n - 3) % 8], 1);
 		/* the id in the duplicate table's home slot, compared first */
-		uint32_t e = mq_hashmap_home(&v->dup, v->ahead_id[(n - 3) % 8]);
+		uint32_t e = v->ahead_slot[(n - 3) % 8] ? MQ_HASHMAP_NONE
+			     : mq_hashmap_home(&v->dup, v->ahead_id[(n - 3) % 8]);
 		if (e != MQ_HASHMAP_NONE)
 			__builtin_prefetch(dup_entry(v, e));
 	}
@@ -1182,6 +1372,7 @@ void mq_validate_ahead(struct mq_validator *v, const void *prepared)
 		mq_intern_prefetch(v->households, v->ahead_hh[(n - 6) % 8], 2);
 	v->ahead_hh[n % 8] = pr->hh_hash;
 	v->ahead_id[n % 8] = pr->id_hash;
+	v->ahead_slot[n % 8] = slot;
 }
 
 /* ---- the record against the records before it ---- */
@@ -1233,9 +1424,9 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 	 * keys ids as C strings) */
 	const char *id = r->text[MQ_F_RECORD_ID];
 	int indexed = id && !v->opts.reread;
-	struct dup_key idkey = { id, indexed ? strlen(id) : 0 };
-	size_t pos = 0;
-	uint32_t entry = indexed ? mq_hashmap_find(&v->dup, c->id_hash, &idkey, &pos) : MQ_HASHMAP_NONE;
+	size_t idlen = indexed ? strlen(id) : 0, pos = 0;
+	uint32_t *slot = NULL;
+	uint32_t entry = indexed ? dup_find(v, c, id, idlen, &pos, &slot) : MQ_HASHMAP_NONE;
 	if (entry != MQ_HASHMAP_NONE) {
 		struct dup_found found = { 0 };
 		int rc = dup_record(v, entry, &found), same = 0;
@@ -1261,7 +1452,7 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 
 	/* accepted: claim the id, then the warnings */
 	if (indexed && entry == MQ_HASHMAP_NONE) {
-		int rc = dup_insert(v, pos, c->id_hash, id, idkey.len, c->values_data, c->values_len, raw->source, raw->line);
+		int rc = dup_insert(v, c, pos, slot, id, idlen, c->values_data, c->values_len, raw->source, raw->line);
 		if (rc)
 			return rc;
 	}

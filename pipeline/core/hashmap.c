@@ -147,4 +147,13 @@ uint32_t mq_hashmap_home(const struct mq_hashmap *m, uint64_t h)
 	return m->slots[(size_t)h & (m->nslots - 1)] - 1; /* 0 - 1: NONE */
 }
 
+uint32_t mq_hashmap_guess(const struct mq_hashmap *m, uint64_t h)
+{
+	size_t mask = m->nslots - 1;
+	for (size_t i = (size_t)h & mask; m->slots[i]; i = (i + 1) & mask)
+		if (m->hash(m->ctx, m->slots[i] - 1) == h)
+			return m->slots[i] - 1;
+	return MQ_HASHMAP_NONE;
+}
+
 size_t mq_hashmap_bytes(const struct mq_hashmap *m) { return m->nslots * sizeof *m->slots; }

@@ -86,6 +86,10 @@ static void test_grow_and_find(void)
 	uint32_t home = mq_hashmap_home(&m, h);
 	CHECK(home == MQ_HASHMAP_NONE || home < 100000);
 	mq_hashmap_prefetch(&m, h);
+	/* the guess by hash: the entry itself, none for a hash absent */
+	CHECK_INT(mq_hashmap_guess(&m, h), 1);
+	CHECK_INT(mq_hashmap_guess(&m, word_hash_of(&ws, "w99999")), 99999);
+	CHECK(mq_hashmap_guess(&m, word_hash_of(&ws, "absent")) == MQ_HASHMAP_NONE);
 	CHECK(mq_hashmap_insert(&m, h, 0, MQ_HASHMAP_NONE) == -1);
 	mq_hashmap_free(&m);
 	mq_hashmap_free(&m2);

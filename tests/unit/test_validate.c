@@ -332,6 +332,71 @@ static void test_hash_collision(int by_caller)
 	kept_free();
 }
 
+/* Ids that end in two digits, in runs: a group's first ids are filed in
+ * the table, the rest on its page once it has one (validate.c). Every
+ * duplicate is found wherever its id was filed, with the line it was
+ * accepted at; ids of groups that differ only in length stay apart; the
+ * ids' lengths around the entry's one- and two-byte forms. With
+ * hash_all_same every group and id has one hash: bytes still decide. */
+static void test_id_pages(int by_caller, int hash_all_same)
+{
+	struct mq_validate_opts o = { .as_of = mq_day_from_ymd(2024, 12, 31) };
+	if (by_caller) {
+		o.values_at = kept_at;
+		o.values_same = kept_same;
+	}
+	if (hash_all_same)
+		o.id_hash = colliding_hash;
+	struct mq_validator *v = mq_validator_new(&o);
+	struct rec r;
+	struct mq_verdict vd;
+	enum { STREAMS = 5, PER = 700, N = STREAMS * PER };
+	static char ids[N + 8][80];
+	int fails = 0, line = 2;
+	/* five runs dealt in turn, as an export of five townships; then ids
+	 * of 61 to 64 bytes (the most) ending in digits, and groups "X1" and "X10" */
+	for (int i = 0; i < N; i++)
+		snprintf(ids[i], sizeof ids[i], "%c%04d%06d", 'A' + i % STREAMS, 7, i / STREAMS);
+	for (int k = 0; k < 4; k++)
+		snprintf(ids[N + k], sizeof ids[N + k], "%.*s%02d", 59 + k, "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL", k);
+	snprintf(ids[N + 4], sizeof ids[N + 4], "X100");
+	snprintf(ids[N + 5], sizeof ids[N + 5], "X1000");
+	snprintf(ids[N + 6], sizeof ids[N + 6], "X1001");
+	snprintf(ids[N + 7], sizeof ids[N + 7], "X101");
+	for (int i = 0; i < N + 8; i++) {
+		struct mq_raw_record *raw = make(&r, MQ_F_RECORD_ID, ids[i], -1, NULL);
+		raw->line = line++;
+		validate(v, raw, &vd);
+		fails += vd.outcome != MQ_ACCEPTED;
+	}
+	CHECK_INT(fails, 0);
+	/* every id again, identical (W006 with its first line) and changed (E006) */
+	for (int i = 0; i < N + 8; i++) {
+		if (i < N && i % 3 && i % PER > 40)
+			continue; /* every first id of a group, a third of the rest */
+		validate(v, make(&r, MQ_F_RECORD_ID, ids[i], -1, NULL), &vd);
+		char want[128];
+		snprintf(want, sizeof want, "duplicate of the record accepted at test.csv line %d: dropped", i + 2);
+		if (vd.outcome != MQ_DROPPED || strcmp(vd.dropped.message, want)) {
+			fprintf(stderr, "id %s: outcome %d\n", ids[i], vd.outcome);
+			fails++;
+		}
+		validate(v, make(&r, MQ_F_RECORD_ID, ids[i], MQ_F_NOTES, "改"), &vd);
+		if (vd.outcome != MQ_REJECTED || vd.reject.code != MQ_E006)
+			fails++;
+	}
+	CHECK_INT(fails, 0);
+	/* ids next to those of the groups, never accepted: new */
+	static const char *const fresh[] = { "A0007000701", "A0007", "A000700000", "X10", "X1002", "X1",
+					     "B0007000699x", "F0007000001" };
+	for (size_t i = 0; i < sizeof fresh / sizeof *fresh; i++) {
+		validate(v, make(&r, MQ_F_RECORD_ID, fresh[i], -1, NULL), &vd);
+		CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	}
+	mq_validator_free(v);
+	kept_free();
+}
+
 static void test_reference_rules(void)
 {
 	/* registry: E009; roster: W001; households in two villages: W002 */
@@ -506,6 +571,10 @@ int main(void)
 	test_hash_collision(1);
 	test_index_sizes(0);
 	test_index_sizes(1);
+	test_id_pages(0, 0);
+	test_id_pages(1, 0);
+	test_id_pages(0, 1);
+	test_id_pages(1, 1);
 	test_prepared_same();
 	test_reference_rules();
 	test_dates();

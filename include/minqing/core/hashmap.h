@@ -68,6 +68,10 @@ void mq_hashmap_put_new(struct mq_hashmap *m, uint64_t h, uint32_t entry);
  * empty), whose storage the caller may then load early. */
 void mq_hashmap_prefetch(const struct mq_hashmap *m, uint64_t h);
 uint32_t mq_hashmap_home(const struct mq_hashmap *m, uint64_t h);
+/* A guess for such a hint, comparing hashes only: the first entry, from
+ * h's home slot on, whose hash (the table's callback) is h, or
+ * MQ_HASHMAP_NONE. */
+uint32_t mq_hashmap_guess(const struct mq_hashmap *m, uint64_t h);
 
 size_t mq_hashmap_bytes(const struct mq_hashmap *m); /* the slot array */
 
