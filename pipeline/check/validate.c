@@ -771,6 +771,14 @@ static int dup_split(const char *id, size_t len)
 	return (id[len - 2] - '0') * 10 + (id[len - 1] - '0');
 }
 
+/* An id's hash in the table. An id with a group (tail >= 0) is hashed
+ * as its group (group_hash: from the id less two bytes), then its two
+ * digits on that, so its bytes are hashed once for both. */
+static uint64_t dup_id_hash(const struct check *c, const char *id, size_t len, int tail, uint64_t group_hash)
+{
+	return tail < 0 ? c->hash(id, len, 7) : c->hash(id + len - 2, 2, group_hash);
+}
+
 static const unsigned char *dup_entry(const struct mq_validator *v, uint32_t entry)
 {
 	return (const unsigned char *)v->blocks[entry >> 16] + (entry & 0xFFFF);
@@ -799,7 +807,8 @@ static uint64_t dup_hash(void *ctx, uint32_t entry)
 	const struct mq_validator *v = ctx;
 	size_t len;
 	const char *id = dup_id(dup_entry(v, entry), &len);
-	return v->check.hash(id, len, 7);
+	int tail = dup_split(id, len);
+	return dup_id_hash(&v->check, id, len, tail, tail < 0 ? 0 : v->check.hash(id, len - 2, 11));
 }
 
 static int dup_equal(void *ctx, uint32_t entry, const void *key)
@@ -872,7 +881,7 @@ static int dup_grow(struct mq_validator *v)
 			size_t len;
 			const char *id = dup_id(blk + at, &len);
 			if (!(blk[at] & DUP_ON_PAGE))
-				mq_hashmap_put_new(&v->dup, v->check.hash(id, len, 7), (uint32_t)(b << 16 | at));
+				mq_hashmap_put_new(&v->dup, dup_hash(v, (uint32_t)(b << 16 | at)), (uint32_t)(b << 16 | at));
 			at = (size_t)((const unsigned char *)id - blk) + len;
 		}
 	}
@@ -903,7 +912,7 @@ static int dup_promote(struct mq_validator *v, const char *id, size_t len, uint6
 	for (int t = 0; t < DUP_PAGE; t++) {
 		key[len - 2] = (char)('0' + t / 10);
 		key[len - 1] = (char)('0' + t % 10);
-		h[t] = v->check.hash(key, len, 7);
+		h[t] = dup_id_hash(&v->check, key, len, t, gh);
 		mq_hashmap_prefetch(&v->dup, h[t]);
 	}
 	for (int t = 0; t < DUP_PAGE; t++) {
@@ -1247,9 +1256,9 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 	if (r->text[MQ_F_RECORD_ID]) { /* the index keys ids as C strings */
 		const char *id = r->text[MQ_F_RECORD_ID];
 		size_t n = strlen(id);
-		c->id_hash = c->hash(id, n, 7);
 		if ((c->id_tail = dup_split(id, n)) >= 0)
 			c->group_hash = c->hash(id, n - 2, 11);
+		c->id_hash = dup_id_hash(c, id, n, c->id_tail, c->group_hash);
 	}
 	if (c->nfindings)
 		return 0;
