@@ -8,12 +8,11 @@
  * accepted in a temporary file, with its values unless the caller keeps
  * them (values_same: the stage reads accepted.csv back): a record whose id
  * equals an accepted one is a duplicate (W006) only when its values are
- * equal too, so no hash ever decides. Ids that end in two digits and come
- * in runs (R0101000001, R0101000002, ...) are filed by their group (the id
- * without those digits) on a page of a hundred, so the lookups of a run
- * stay in a few cache lines instead of one miss each in a table far bigger
- * than the caches. The household index keeps each household's first
- * village (W002). */
+ * equal too, so no hash ever decides. Ids that come in runs
+ * (R0101000001, R0101000002, ...) are filed on their group's page
+ * (idpages.h) instead of the table. The household index keeps each
+ * household's first village (W002), households numbered in runs on pages
+ * too. */
 #include "minqing/check/validate.h"
 #include "minqing/core/bgwrite.h"
 #include "minqing/core/buf.h"
@@ -21,6 +20,7 @@
 #include "minqing/core/error.h"
 #include "minqing/core/files.h"
 #include "minqing/core/hashmap.h"
+#include "minqing/core/idpages.h"
 #include "minqing/core/intern.h"
 #include "minqing/core/utf8.h"
 #include "minqing/core/date.h"
@@ -69,10 +69,7 @@ const char *const mq_code_explain_zh[MQ_NCODES] = {
 #define DUP_HEAD 10 /* a values record: its length (4; the caller keeping the
 			 * values: their field mask), line (4), source (2) */
 #define NORM_HEAD 4 /* the field mask in front of a values key */
-#define DUP_PAGE 100       /* an id group's page: one slot per final two digits */
-#define DUP_PAGE_CHUNK 64  /* pages allocated together */
-#define DUP_PROMOTE 8      /* ids of a group seen in a row that earn it a page */
-#define DUP_RECENT 1024    /* groups counted at once (a power of two) */
+#define HH_MAX_PAGED 256 /* the longest household id filed on a page */
 
 struct finding {
 	enum mq_code code;
@@ -102,10 +99,12 @@ struct check {
 	int mask_only;               /* values_same given: the values key is the field mask */
 	struct mq_record rec;        /* parsed values; text set at the end */
 	uint64_t id_hash, hh_hash;
-	/* a record id's group (dup_split): its hash and the id's final two
-	 * digits as a number, or -1 when the id has no group */
+	/* the record id's and the household id's group (idpages.h): its hash
+	 * and the id's final two digits as a number, or -1 when the id has no
+	 * group; hh_hash is the household's group's hash when hh_tail >= 0,
+	 * else the household's own for the interning */
 	uint64_t group_hash;
-	int id_tail;
+	int id_tail, hh_tail;
 	/* with no finding (and not reread): the values as bytes (values_key),
 	 * compared on an id match and kept when accepted, and whether the
 	 * cadre is missing from the roster (W001) */
@@ -123,17 +122,7 @@ struct mq_validator {
 	 * entry number is block << 16 | offset, and the values of the first
 	 * entry of every granule are found from granules. */
 	struct mq_hashmap dup;
-	/* id groups that earned a page (DUP_PROMOTE): groups holds each one's
-	 * hash, an entry of one of its ids (the group's bytes) and its page,
-	 * DUP_PAGE slots of entry + 1 (0: none) in chunks of DUP_PAGE_CHUNK
-	 * pages; recent counts the ids of groups without a page, DUP_RECENT
-	 * of them by their hash's top bits */
-	struct mq_hashmap groups;
-	struct dup_group { uint64_t hash; uint32_t entry, page; } *group;
-	size_t ngroups, agroups;
-	uint32_t **page_chunks;
-	size_t npages, achunks;
-	struct dup_recent { uint64_t hash; uint32_t count; } *recent;
+	struct mq_idpages *id_pages;   /* slots: entry + 1 */
 	char **blocks;
 	size_t nblocks, ablocks, used; /* used: bytes of the last block */
 	struct granule {
@@ -154,6 +143,7 @@ struct mq_validator {
 	struct mq_buf values_buf, values_b;
 	/* households: id -> first accepted village */
 	struct mq_intern *households;
+	struct mq_idpages *hh_pages;   /* slots: household number + 1 */
 	int32_t *household_village;
 	size_t ahv;
 	struct mq_intern *villages;  /* "township/village" */
@@ -161,6 +151,7 @@ struct mq_validator {
 	uint32_t household_set;      /* names this validator's household numbers (mq_record) */
 	struct check check;          /* the record being validated */
 	uint64_t ahead_hh[8];        /* household hashes seen by mq_validate_ahead, a ring */
+	unsigned char ahead_interned[8]; /* whether each is an interning hash */
 	uint64_t ahead_id[8];        /* and id hashes */
 	uint32_t *ahead_slot[8];     /* or the page slots of the ids (NULL: none) */
 	unsigned nahead;
@@ -179,8 +170,8 @@ struct mq_validator {
 struct prepared {
 	uint64_t clean;              /* 0: the record has findings, check it again */
 	uint64_t id_hash, hh_hash;   /* first: mq_validate_ahead reads one cache line */
-	uint64_t group_hash;         /* with id_tail: check's */
-	int32_t id_tail;
+	uint64_t group_hash;         /* with id_tail, hh_tail: check's */
+	int32_t id_tail, hh_tail;
 	struct mq_record rec;        /* parsed values and lengths */
 	uint32_t off[MQ_NFIELDS];
 	uint32_t values_off, values_len; /* the values bytes, in text[] after the fields */
@@ -249,8 +240,6 @@ static void check_free(struct check *c)
 static uint64_t dup_hash(void *ctx, uint32_t entry);
 static int values_key(struct check *c, const struct mq_record *r);
 static int dup_equal(void *ctx, uint32_t entry, const void *key);
-static uint64_t group_hash(void *ctx, uint32_t group);
-static int group_equal(void *ctx, uint32_t group, const void *key);
 
 struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 {
@@ -273,10 +262,10 @@ struct mq_validator *mq_validator_new(const struct mq_validate_opts *opts)
 	v->sources = mq_intern_new();
 	v->households = mq_intern_new();
 	v->villages = mq_intern_new();
-	v->recent = calloc(DUP_RECENT, sizeof *v->recent);
-	if (mq_hashmap_init(&v->dup, 50, dup_hash, dup_equal, v) ||
-	    mq_hashmap_init(&v->groups, 50, group_hash, group_equal, v) || !v->recent || !v->sources ||
-	    !v->households || !v->villages) {
+	v->id_pages = mq_idpages_new();
+	v->hh_pages = mq_idpages_new();
+	if (mq_hashmap_init(&v->dup, 50, dup_hash, dup_equal, v) || !v->id_pages || !v->hh_pages ||
+	    !v->sources || !v->households || !v->villages) {
 		mq_validator_free(v);
 		return NULL;
 	}
@@ -298,12 +287,8 @@ void mq_validator_free(struct mq_validator *v)
 	if (!v)
 		return;
 	mq_hashmap_free(&v->dup);
-	mq_hashmap_free(&v->groups);
-	free(v->group);
-	for (size_t i = 0; i * DUP_PAGE_CHUNK < v->npages; i++)
-		free(v->page_chunks[i]);
-	free(v->page_chunks);
-	free(v->recent);
+	mq_idpages_free(v->id_pages);
+	mq_idpages_free(v->hh_pages);
 	for (size_t i = 0; i < v->nblocks; i++)
 		free(v->blocks[i]);
 	free(v->blocks);
@@ -326,11 +311,8 @@ void mq_validator_free(struct mq_validator *v)
 
 size_t mq_validator_index_bytes(const struct mq_validator *v)
 {
-	size_t chunks = (v->npages + DUP_PAGE_CHUNK - 1) / DUP_PAGE_CHUNK;
 	return mq_hashmap_bytes(&v->dup) + v->nblocks * DUP_BLOCK + v->ablocks * sizeof *v->blocks +
-	       v->agranules * sizeof *v->granules + mq_hashmap_bytes(&v->groups) +
-	       v->agroups * sizeof *v->group + chunks * DUP_PAGE_CHUNK * DUP_PAGE * sizeof(uint32_t) +
-	       v->achunks * sizeof *v->page_chunks + DUP_RECENT * sizeof *v->recent;
+	       v->agranules * sizeof *v->granules + mq_idpages_bytes(v->id_pages);
 }
 
 /* ---- findings ---- */
@@ -756,24 +738,9 @@ struct dup_key {
 	size_t len;
 };
 
-struct group_key {
-	const char *s;      /* an id without its final two digits */
-	size_t len;
-	uint64_t hash;
-};
-
-/* The final two bytes of an id as a number when both are ASCII digits
- * and something comes before them (the rest is its group), else -1. */
-static int dup_split(const char *id, size_t len)
-{
-	if (len < 3 || (unsigned char)(id[len - 2] - '0') > 9 || (unsigned char)(id[len - 1] - '0') > 9)
-		return -1;
-	return (id[len - 2] - '0') * 10 + (id[len - 1] - '0');
-}
-
-/* An id's hash in the table. An id with a group (tail >= 0) is hashed
- * as its group (group_hash: from the id less two bytes), then its two
- * digits on that, so its bytes are hashed once for both. */
+/* An id's hash in the table. An id with a group (tail >= 0, idpages.h)
+ * is hashed as its group (group_hash: from the id less two bytes), then
+ * its two digits on that, so its bytes are hashed once for both. */
 static uint64_t dup_id_hash(const struct check *c, const char *id, size_t len, int tail, uint64_t group_hash)
 {
 	return tail < 0 ? c->hash(id, len, 7) : c->hash(id + len - 2, 2, group_hash);
@@ -807,7 +774,7 @@ static uint64_t dup_hash(void *ctx, uint32_t entry)
 	const struct mq_validator *v = ctx;
 	size_t len;
 	const char *id = dup_id(dup_entry(v, entry), &len);
-	int tail = dup_split(id, len);
+	int tail = mq_idpages_tail(id, len);
 	return dup_id_hash(&v->check, id, len, tail, tail < 0 ? 0 : v->check.hash(id, len - 2, 11));
 }
 
@@ -819,28 +786,6 @@ static int dup_equal(void *ctx, uint32_t entry, const void *key)
 	return len == k->len && memcmp(id, k->id, len) == 0;
 }
 
-static uint64_t group_hash(void *ctx, uint32_t group)
-{
-	return ((const struct mq_validator *)ctx)->group[group].hash;
-}
-
-/* The group's bytes are those of the id it was made for, less two */
-static int group_equal(void *ctx, uint32_t group, const void *key)
-{
-	const struct mq_validator *v = ctx;
-	const struct group_key *k = key;
-	if (v->group[group].hash != k->hash)
-		return 0;
-	size_t len;
-	const char *id = dup_id(dup_entry(v, v->group[group].entry), &len);
-	return len == k->len + 2 && memcmp(id, k->s, k->len) == 0;
-}
-
-static uint32_t *page_slot(const struct mq_validator *v, uint32_t page, int tail)
-{
-	return v->page_chunks[page / DUP_PAGE_CHUNK] + (size_t)(page % DUP_PAGE_CHUNK) * DUP_PAGE + tail;
-}
-
 /* The entry of the accepted id (len bytes, c's hashes) or
  * MQ_HASHMAP_NONE. *slot: the id's slot on its group's page when the group
  * has one, else NULL and *pos the table's slot for dup_insert. The group
@@ -848,15 +793,9 @@ static uint32_t *page_slot(const struct mq_validator *v, uint32_t page, int tail
 static uint32_t dup_find(const struct mq_validator *v, const struct check *c, const char *id, size_t len,
 			 size_t *pos, uint32_t **slot)
 {
-	*slot = NULL;
-	if (c->id_tail >= 0) {
-		struct group_key gk = { id, len - 2, c->group_hash };
-		uint32_t g = mq_hashmap_find(&v->groups, c->group_hash, &gk, NULL);
-		if (g != MQ_HASHMAP_NONE) {
-			*slot = page_slot(v, v->group[g].page, c->id_tail);
-			return **slot - 1; /* 0 - 1: NONE */
-		}
-	}
+	*slot = c->id_tail >= 0 ? mq_idpages_slot(v->id_pages, id, len, c->group_hash, c->id_tail) : NULL;
+	if (*slot)
+		return **slot - 1; /* 0 - 1: NONE */
 	struct dup_key k = { id, len };
 	return mq_hashmap_find(&v->dup, c->id_hash, &k, pos);
 }
@@ -888,52 +827,35 @@ static int dup_grow(struct mq_validator *v)
 	return 0;
 }
 
-/* Gives the group of id (len bytes, group hash gh; entry: the id, just
- * filed in the table) a page holding every id of the group filed so far:
- * the hundred ids it can have are looked up, their table slots and the
- * ids in those loaded together first. The table keeps them too: the group's lookups go to the
- * page from now on. */
-static int dup_promote(struct mq_validator *v, const char *id, size_t len, uint64_t gh, uint32_t entry)
+/* Gives the group of id (len bytes, group hash gh) a page holding every
+ * id of the group filed so far: the hundred ids it can have are looked
+ * up, their table slots and the ids in those loaded together first. The
+ * table keeps them too: the group's lookups go to the page from now on. */
+static int dup_promote(struct mq_validator *v, const char *id, size_t len, uint64_t gh)
 {
-	if (v->npages >= UINT32_MAX - 1 || v->ngroups >= MQ_HASHMAP_NONE - 1)
+	uint32_t *slots = mq_idpages_add(v->id_pages, id, len, gh);
+	if (!slots)
 		return 0; /* the table goes on filing the group */
-	if (v->npages % DUP_PAGE_CHUNK == 0) {
-		size_t k = v->npages / DUP_PAGE_CHUNK;
-		if (mq_grow((void **)&v->page_chunks, &v->achunks, k + 1, sizeof *v->page_chunks) ||
-		    !(v->page_chunks[k] = calloc(DUP_PAGE_CHUNK * DUP_PAGE, sizeof(uint32_t))))
-			return MQ_ERR_NOMEM;
-	}
-	if (mq_grow((void **)&v->group, &v->agroups, v->ngroups + 1, sizeof *v->group))
-		return MQ_ERR_NOMEM;
-	uint32_t page = (uint32_t)v->npages++, *slots = page_slot(v, page, 0);
 	char key[DUP_MAX_ID];
-	uint64_t h[DUP_PAGE];
+	uint64_t h[MQ_IDPAGE];
 	memcpy(key, id, len - 2);
-	for (int t = 0; t < DUP_PAGE; t++) {
+	for (int t = 0; t < MQ_IDPAGE; t++) {
 		key[len - 2] = (char)('0' + t / 10);
 		key[len - 1] = (char)('0' + t % 10);
 		h[t] = dup_id_hash(&v->check, key, len, t, gh);
 		mq_hashmap_prefetch(&v->dup, h[t]);
 	}
-	for (int t = 0; t < DUP_PAGE; t++) {
+	for (int t = 0; t < MQ_IDPAGE; t++) {
 		uint32_t e = mq_hashmap_home(&v->dup, h[t]);
 		if (e != MQ_HASHMAP_NONE)
 			__builtin_prefetch(dup_entry(v, e));
 	}
-	for (int t = 0; t < DUP_PAGE; t++) {
+	for (int t = 0; t < MQ_IDPAGE; t++) {
 		key[len - 2] = (char)('0' + t / 10);
 		key[len - 1] = (char)('0' + t % 10);
 		struct dup_key k = { key, len };
 		slots[t] = mq_hashmap_find(&v->dup, h[t], &k, NULL) + 1; /* NONE + 1: 0 */
 	}
-	uint32_t g = (uint32_t)v->ngroups;
-	v->group[g] = (struct dup_group){ gh, entry, page };
-	struct group_key gk = { id, len - 2, gh };
-	size_t pos;
-	mq_hashmap_find(&v->groups, gh, &gk, &pos); /* absent: its ids went to the table */
-	if (mq_hashmap_insert(&v->groups, gh, pos, g))
-		return MQ_ERR_NOMEM;
-	v->ngroups++;
 	return 0;
 }
 
@@ -941,8 +863,8 @@ static int dup_promote(struct mq_validator *v, const char *id, size_t len, uint6
  * group's page (slot, from dup_find) or in the table (pos), and its
  * values record (values: values_key) in the values file; when the caller
  * keeps the values, only the head, with the values' field mask. An id
- * filed in the table counts for its group (recent), which gets a page
- * after DUP_PROMOTE ids in a row. */
+ * filed in the table counts for its group, which gets a page when it
+ * comes often (mq_idpages_count). */
 static int dup_insert(struct mq_validator *v, const struct check *c, size_t pos, uint32_t *slot,
 		      const char *id, size_t len, const char *values, size_t values_len,
 		      const char *source, long line)
@@ -1006,15 +928,9 @@ static int dup_insert(struct mq_validator *v, const struct check *c, size_t pos,
 	else if (mq_hashmap_insert(&v->dup, c->id_hash, pos, entry))
 		return MQ_ERR_NOMEM;
 	v->used = at + size;
-	if (slot || c->id_tail < 0)
+	if (slot || c->id_tail < 0 || !mq_idpages_count(v->id_pages, c->group_hash))
 		return 0;
-	struct dup_recent *recent = &v->recent[(c->group_hash >> 32) & (DUP_RECENT - 1)];
-	if (recent->hash != c->group_hash)
-		*recent = (struct dup_recent){ c->group_hash, 0 };
-	if (++recent->count < DUP_PROMOTE)
-		return 0;
-	recent->count = 0;
-	return dup_promote(v, id, len, c->group_hash, entry);
+	return dup_promote(v, id, len, c->group_hash);
 }
 
 /* What an entry's id was accepted with: where (*source, *line), and its
@@ -1256,14 +1172,21 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 	if (r->text[MQ_F_RECORD_ID]) { /* the index keys ids as C strings */
 		const char *id = r->text[MQ_F_RECORD_ID];
 		size_t n = strlen(id);
-		if ((c->id_tail = dup_split(id, n)) >= 0)
+		if ((c->id_tail = mq_idpages_tail(id, n)) >= 0)
 			c->group_hash = c->hash(id, n - 2, 11);
 		c->id_hash = dup_id_hash(c, id, n, c->id_tail, c->group_hash);
 	}
 	if (c->nfindings)
 		return 0;
-	if (r->text[MQ_F_HOUSEHOLD_ID]) /* required: always there when no finding */
-		c->hh_hash = mq_intern_hash(r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
+	c->hh_tail = -1;
+	if (r->text[MQ_F_HOUSEHOLD_ID]) { /* required: always there when no finding */
+		const char *hh = r->text[MQ_F_HOUSEHOLD_ID];
+		size_t n = r->len[MQ_F_HOUSEHOLD_ID];
+		if (n <= HH_MAX_PAGED && (c->hh_tail = mq_idpages_tail(hh, n)) >= 0)
+			c->hh_hash = mq_hash(hh, n - 2, 13);
+		else
+			c->hh_hash = mq_intern_hash(hh, n);
+	}
 	c->not_in_roster = c->ref && c->ref->has_roster && r->text[MQ_F_CADRE_ID] &&
 			   !(r->cadre_ref = mq_ref_cadre(c->ref, r->text[MQ_F_CADRE_ID]));
 	return values_key(c, r) ? MQ_ERR_NOMEM : 0;
@@ -1305,6 +1228,7 @@ int mq_validate_prepare(const struct mq_raw_record *raw, int spare, struct mq_bu
 		head.hh_hash = c->hh_hash;
 		head.group_hash = c->group_hash;
 		head.id_tail = c->id_tail;
+		head.hh_tail = c->hh_tail;
 		head.rec = c->rec;
 		for (int f = 0; f < MQ_NFIELDS; f++)
 			head.off[f] = !c->rec.text[f] ? UINT32_MAX
@@ -1346,6 +1270,7 @@ static int take_prepared(struct check *c, const struct prepared *pr, const struc
 	c->hh_hash = pr->hh_hash;
 	c->group_hash = pr->group_hash;
 	c->id_tail = pr->id_tail;
+	c->hh_tail = pr->hh_tail;
 	c->values_data = pr->text + pr->values_off;
 	c->values_len = pr->values_len;
 	c->not_in_roster = pr->not_in_roster;
@@ -1357,34 +1282,71 @@ void mq_validate_ahead(struct mq_validator *v, const void *prepared)
 	const struct prepared *pr = prepared;
 	if (!pr->clean || v->opts.reread)
 		return;
-	/* the id's slot on its group's page (the group found by its hash: a
-	 * guess, enough for a hint), else its home slot in the table */
-	uint32_t g = pr->id_tail >= 0 ? mq_hashmap_guess(&v->groups, pr->group_hash) : MQ_HASHMAP_NONE;
-	uint32_t *slot = g != MQ_HASHMAP_NONE ? page_slot(v, v->group[g].page, pr->id_tail) : NULL;
+	/* the ids' slots on their groups' pages (found by their hashes: a
+	 * guess, enough for a hint), else the id's home slot in the table and
+	 * the household's in the interning's */
+	uint32_t *slot = pr->id_tail >= 0 ? mq_idpages_guess(v->id_pages, pr->group_hash, pr->id_tail) : NULL;
+	uint32_t *hh_slot = pr->hh_tail >= 0 ? mq_idpages_guess(v->hh_pages, pr->hh_hash, pr->hh_tail) : NULL;
 	if (slot)
 		__builtin_prefetch(slot);
 	else
 		mq_hashmap_prefetch(&v->dup, pr->id_hash);
-	mq_intern_prefetch(v->households, pr->hh_hash, 0);
+	int interned = pr->hh_tail < 0;
+	if (hh_slot)
+		__builtin_prefetch(hh_slot);
+	else if (interned)
+		mq_intern_prefetch(v->households, pr->hh_hash, 0);
 	/* the household's string pointer and string, once what leads to
 	 * them (asked for three records before) has arrived */
 	unsigned n = v->nahead++;
 	if (n >= 3) {
-		mq_intern_prefetch(v->households, v->ahead_hh[(n - 3) % 8], 1);
+		if (v->ahead_interned[(n - 3) % 8])
+			mq_intern_prefetch(v->households, v->ahead_hh[(n - 3) % 8], 1);
 		/* the id in the duplicate table's home slot, compared first */
 		uint32_t e = v->ahead_slot[(n - 3) % 8] ? MQ_HASHMAP_NONE
 			     : mq_hashmap_home(&v->dup, v->ahead_id[(n - 3) % 8]);
 		if (e != MQ_HASHMAP_NONE)
 			__builtin_prefetch(dup_entry(v, e));
 	}
-	if (n >= 6)
+	if (n >= 6 && v->ahead_interned[(n - 6) % 8])
 		mq_intern_prefetch(v->households, v->ahead_hh[(n - 6) % 8], 2);
 	v->ahead_hh[n % 8] = pr->hh_hash;
+	v->ahead_interned[n % 8] = (unsigned char)interned;
 	v->ahead_id[n % 8] = pr->id_hash;
 	v->ahead_slot[n % 8] = slot;
 }
 
 /* ---- the record against the records before it ---- */
+
+/* The number of the household id s (n bytes, c's hashes), or < 0 when
+ * out of memory: from its group's page when the group has one, else
+ * interned; a group that comes often gets a page, with the numbers of its
+ * households interned so far. */
+static int32_t household_number(struct mq_validator *v, const struct check *c, const char *s, size_t n)
+{
+	if (c->hh_tail < 0)
+		return mq_intern_id_h(v->households, s, n, c->hh_hash);
+	uint32_t *slot = mq_idpages_slot(v->hh_pages, s, n, c->hh_hash, c->hh_tail);
+	if (slot && *slot)
+		return (int32_t)(*slot - 1);
+	int32_t hh = mq_intern_id(v->households, s, n);
+	if (hh < 0 || slot) {
+		if (slot && hh >= 0)
+			*slot = (uint32_t)hh + 1;
+		return hh;
+	}
+	uint32_t *page = mq_idpages_count(v->hh_pages, c->hh_hash) ? mq_idpages_add(v->hh_pages, s, n, c->hh_hash) : NULL;
+	if (page) {
+		char key[HH_MAX_PAGED];
+		memcpy(key, s, n - 2);
+		for (int t = 0; t < MQ_IDPAGE; t++) {
+			key[n - 2] = (char)('0' + t / 10);
+			key[n - 1] = (char)('0' + t % 10);
+			page[t] = (uint32_t)(mq_intern_find(v->households, key, n) + 1); /* -1 + 1: 0 */
+		}
+	}
+	return hh;
+}
 
 /* The number of an accepted record's "township/village" (villages), or
  * < 0 when out of memory. A village found in the registry under the
@@ -1478,7 +1440,7 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		add_warning(v, out, MQ_W001, MQ_F_CADRE_ID, zh, "cadre %.64s not in the roster", cadre);
 	}
 	int32_t village = village_number(v, r);
-	int32_t hh = mq_intern_id_h(v->households, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID], c->hh_hash);
+	int32_t hh = household_number(v, c, r->text[MQ_F_HOUSEHOLD_ID], r->len[MQ_F_HOUSEHOLD_ID]);
 	if (village < 0 || hh < 0)
 		return MQ_ERR_NOMEM;
 	size_t old = v->ahv;

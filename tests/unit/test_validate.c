@@ -397,6 +397,70 @@ static void test_id_pages(int by_caller, int hash_all_same)
 	kept_free();
 }
 
+/* W002 with households numbered in runs, whose groups get pages
+ * (idpages.h): a household keeps the village of its first record whether
+ * it was numbered before its group's page or on it, and every household's
+ * record number (household_no) is one per household. */
+static void test_household_pages(void)
+{
+	struct mq_validator *v = new_validator(NULL);
+	struct rec r;
+	struct mq_verdict vd;
+	char id[32], hh[32];
+	int n = 0, fails = 0, warned = 0;
+	static int32_t number[2][100];
+	/* households H0101000..H0101099 (one group) and H0102000..H0102049,
+	 * each visited four times in 玻璃彩村, in turn */
+	for (int round = 0; round < 4; round++)
+		for (int g = 0; g < 2; g++)
+			for (int t = 0; t < (g ? 50 : 100); t++) {
+				snprintf(id, sizeof id, "R%06d", n++);
+				snprintf(hh, sizeof hh, "H010%d0%02d", g + 1, t);
+				mq_validate_record(v, make(&r, MQ_F_RECORD_ID, id, MQ_F_HOUSEHOLD_ID, hh), &vd);
+				fails += vd.outcome != MQ_ACCEPTED;
+				warned += vd.nwarnings;
+				if (round == 0)
+					number[g][t] = vd.record.household_no;
+				else
+					fails += vd.record.household_no != number[g][t];
+			}
+	CHECK_INT(fails, 0);
+	CHECK_INT(warned, 0);
+	/* 150 households, 150 numbers */
+	int distinct = 1;
+	for (int g = 0; g < 2; g++)
+		for (int t = 0; t < (g ? 50 : 100); t++)
+			for (int g2 = 0; g2 < 2; g2++)
+				for (int t2 = 0; t2 < (g2 ? 50 : 100); t2++)
+					if ((g != g2 || t != t2) && number[g][t] == number[g2][t2])
+						distinct = 0;
+	CHECK(distinct);
+	/* in another village: the first and a later household of each group
+	 * warn with the first village; a household never seen does not */
+	static const char *const moved[] = { "H0101000", "H0101099", "H0102000", "H0102049" };
+	for (size_t i = 0; i < sizeof moved / sizeof *moved; i++) {
+		snprintf(id, sizeof id, "S%06d", n++);
+		struct mq_raw_record *raw = make(&r, MQ_F_RECORD_ID, id, MQ_F_HOUSEHOLD_ID, moved[i]);
+		r.v[MQ_F_VILLAGE] = "二村";
+		raw->value[MQ_F_VILLAGE] = r.v[MQ_F_VILLAGE];
+		raw->len[MQ_F_VILLAGE] = strlen(r.v[MQ_F_VILLAGE]);
+		mq_validate_record(v, raw, &vd);
+		CHECK_INT(vd.outcome, MQ_ACCEPTED);
+		CHECK_INT(vd.nwarnings, 1);
+		char want[128];
+		snprintf(want, sizeof want, "household %s also in 油篓沟乡/玻璃彩村", moved[i]);
+		CHECK_STR(vd.warnings[0].message, want);
+	}
+	struct mq_raw_record *raw = make(&r, MQ_F_RECORD_ID, "S1", MQ_F_HOUSEHOLD_ID, "H0102050");
+	r.v[MQ_F_VILLAGE] = "二村";
+	raw->value[MQ_F_VILLAGE] = r.v[MQ_F_VILLAGE];
+	raw->len[MQ_F_VILLAGE] = strlen(r.v[MQ_F_VILLAGE]);
+	mq_validate_record(v, raw, &vd);
+	CHECK_INT(vd.outcome, MQ_ACCEPTED);
+	CHECK_INT(vd.nwarnings, 0);
+	mq_validator_free(v);
+}
+
 static void test_reference_rules(void)
 {
 	/* registry: E009; roster: W001; households in two villages: W002 */
@@ -577,6 +641,7 @@ int main(void)
 	test_id_pages(1, 1);
 	test_prepared_same();
 	test_reference_rules();
+	test_household_pages();
 	test_dates();
 	return check_summary();
 }
