@@ -120,10 +120,10 @@ struct row {
 typedef int (*row_fn)(const struct row *row, void *ctx);
 /* How much of the caller's work the reader's thread takes on, by how far
  * ahead of the caller it was at its last hand-over (batches queued, the
- * one handed included): none when under a third of the ring (the caller
- * then checks the records itself, so neither thread waits for the other
- * long), the records' checks up to two thirds, the accepted rows too
- * beyond. */
+ * one handed included): none when under half the ring (the caller then
+ * checks the records itself, so neither thread waits for the other long,
+ * and no check is copied through a batch), the records' checks up to five
+ * sixths, the accepted rows too beyond. */
 enum share { SHARE_NONE, SHARE_CHECK, SHARE_ALL };
 /* Work on the reader's thread per row: appends to out what the row
  * callback will find in row->prep (nothing: row->prep is NULL). */
@@ -704,7 +704,7 @@ static void hand_over(struct row_reader *r, int last)
 	pthread_cond_broadcast(&q->cv);
 	/* the further the reader is ahead, the more of the calling thread's
 	 * work (the ordered rules, the thread the run waits for) it does */
-	r->share = 3 * q->count >= 2 * NBATCH ? SHARE_ALL : 3 * q->count >= NBATCH ? SHARE_CHECK : SHARE_NONE;
+	r->share = 6 * q->count >= 5 * NBATCH ? SHARE_ALL : 2 * q->count >= NBATCH ? SHARE_CHECK : SHARE_NONE;
 	while (q->count == NBATCH && !q->stop)
 		pthread_cond_wait(&q->cv, &q->mu);
 	r->stopped = q->stop;
