@@ -432,6 +432,8 @@ static int on_record(const struct mq_raw_record *raw_in, void *ctx)
 				 "read or write its temporary file (TMPDIR) or accepted.csv" : mq_nomem_message);
 		return rc;
 	}
+	if (vd.outcome == MQ_ACCEPTED && st->opts->accepted_soon)
+		st->opts->accepted_soon(&vd.record, st->opts->ctx);
 	struct mq_run_counts *c = st->counts;
 	c->read++;
 	st->input->records++;

@@ -61,6 +61,11 @@ static int feed(const struct mq_record *rec, void *ctx)
 	return rc ? rc : mq_tally_add(r->tally, rec);
 }
 
+static void feed_soon(const struct mq_record *rec, void *ctx)
+{
+	mq_agg_soon_cb(rec, ((struct run *)ctx)->agg);
+}
+
 static void on_progress(long long done, long long total, long long records, void *ctx)
 {
 	struct run *r = ctx;
@@ -125,7 +130,7 @@ static int run_stages(struct run *r, struct mq_error *err)
 {
 	struct mq_stage_opts vopts = { .out_dir = r->stage_dir, .as_of = r->cli.as_of, .encoding = r->cli.encoding,
 				       .bom = r->cli.bom, .ref = &r->ref, .verbose = r->cli.verbose,
-				       .quiet = r->cli.quiet, .accepted = feed, .ctx = r, .progress = on_progress };
+				       .quiet = r->cli.quiet, .accepted = feed, .accepted_soon = feed_soon, .ctx = r, .progress = on_progress };
 	int rc;
 	/* run.txt's hashes of the inputs, on a core validate leaves free */
 	r->hashes = mq_run_hashes_start((const char *const *)r->cli.inputs, (size_t)r->cli.ninputs);

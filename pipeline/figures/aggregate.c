@@ -550,6 +550,15 @@ int mq_agg_accept_cb(const struct mq_record *rec, void *ctx)
 	return mq_agg_add(ctx, rec);
 }
 
+/* household_known's entry is one of many (a household's), out of cache */
+void mq_agg_soon_cb(const struct mq_record *rec, void *ctx)
+{
+	const struct mq_agg *agg = ctx;
+	if (rec->household_set && rec->household_set == agg->hh_set && rec->household_no >= 0 &&
+	    (size_t)rec->household_no < agg->ahh_of)
+		__builtin_prefetch(&agg->hh_of[rec->household_no]);
+}
+
 /* ---- rows ---- */
 
 static const char *S(const struct mq_agg *agg, int32_t id) { return mq_intern_str(agg->strs, id); }

@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	struct mq_stage_opts opts = { .out_dir = argv[1], .as_of = as_of, .bom = 1, .ref = &ref, .quiet = 1,
-				      .accepted = mq_agg_accept_cb, .ctx = agg };
+				      .accepted = mq_agg_accept_cb,
+				      .accepted_soon = mq_agg_soon_cb, .ctx = agg };
 	if (mq_validate_inputs(argv + 7, argc - 7, &opts, &counts, &err) ||
 	    mq_agg_write_figures(agg, data_dir, 1, NULL, &err) || mq_assess_write(agg, rubric, NULL, data_dir, 1, &err)) {
 		status = fatal(&err);

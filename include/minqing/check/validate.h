@@ -140,6 +140,10 @@ struct mq_stage_opts {
 	int verbose, quiet;
 	/* Called with each accepted record (may be NULL). Non-zero stops. */
 	int (*accepted)(const struct mq_record *rec, void *ctx);
+	/* Called with it as soon as it is accepted, before its row is
+	 * written, so that accepted can start loading what it will read (may
+	 * be NULL; a hint: changes no result). */
+	void (*accepted_soon)(const struct mq_record *rec, void *ctx);
 	void *ctx;
 	/* Progress (may be NULL): bytes done of bytes total over all inputs. */
 	void (*progress)(long long done, long long total, long long records, void *ctx);

@@ -174,6 +174,9 @@ struct mq_agg *mq_agg_new(const struct mq_period *p, mq_day run_date,
 int mq_agg_add(struct mq_agg *agg, const struct mq_record *rec);
 /* mq_agg_add shaped as mq_stage_opts.accepted (ctx = the aggregator). */
 int mq_agg_accept_cb(const struct mq_record *rec, void *ctx);
+/* Starts loading what mq_agg_add will read of rec's household (a hint,
+ * shaped as mq_stage_opts.accepted_soon; ctx = the aggregator). */
+void mq_agg_soon_cb(const struct mq_record *rec, void *ctx);
 void mq_agg_free(struct mq_agg *agg);
 
 const struct mq_period *mq_agg_period(const struct mq_agg *agg);
