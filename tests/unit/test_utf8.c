@@ -44,6 +44,14 @@ static void known(void)
 	CHECK(!mq_utf8_valid("abcdefghijklmnop\xed\xa0\x80", 19)); /* a surrogate */
 	CHECK(!mq_utf8_valid("abcdefghijklmnop\xe0\x80\xaf", 19)); /* overlong */
 	CHECK(mq_utf8_valid("abcdefghijklmnop\xe0\xa0\x80\xed\x9f\xbf", 22));
+	/* longer strings: a NUL at byte 31, characters the windows cut after
+	 * their first and second bytes, a surrogate among Chinese */
+	CHECK(!mq_utf8_valid("abcdefghijklmnopqrstuvwxyz01234\0abc", 35));
+	CHECK(mq_utf8_valid("abcdefghijklmnopqrstuvwxyz01234中文abcdefghijklmnopqrstuvwxyz", 63));
+	CHECK(mq_utf8_valid("abcdefghijklmnopqrstuvwxyz0123中文abcdefghijklmnopqrstuvwxyz", 62));
+	CHECK(!mq_utf8_valid("abcdefghijklmnopqrstuvwxyz0123\xe4\xb8" "abcdefghijklmnopqrstuvwxyz", 58));
+	CHECK(mq_utf8_valid("石桥乡柳林镇民情日记石桥乡柳林镇民情日记石桥乡柳林镇民情日记", 90));
+	CHECK(!mq_utf8_valid("石桥乡柳林镇民情日记石桥乡柳林\xed\xa0\x80镇民情日记石桥乡柳林镇民情日记", 90));
 	CHECK(!mq_utf8_valid("中文\xff中文", 13));
 }
 
