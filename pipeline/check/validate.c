@@ -1393,7 +1393,9 @@ int mq_validate_record(struct mq_validator *v, const struct mq_raw_record *raw,
 		       struct mq_verdict *out)
 {
 	struct check *c = &v->check;
-	memset(out, 0, sizeof *out);
+	/* each outcome sets what it says (validate.h), the rest is not read */
+	out->outcome = MQ_REJECTED;
+	out->nwarnings = 0;
 	if (!raw->prepared || !take_prepared(c, raw->prepared, raw))
 		if (check_record(c, raw))
 			return MQ_ERR_NOMEM;

@@ -995,12 +995,19 @@ static int consume(struct queue *q, row_fn fn, void *ctx, const struct mq_ingest
 			if (opts && opts->ahead && next && next->prep_len)
 				opts->ahead(b->prep.data + next->prep_off, opts_ctx);
 			/* the reader's thread wrote the rows: fetch them early */
+			if (i + 4 * AHEAD < b->nrows)
+				__builtin_prefetch(&b->rows[i + 4 * AHEAD]);
 			if (i + 2 * AHEAD < b->nrows) {
 				const struct row_ref *later = &b->rows[i + 2 * AHEAD];
-				if (later->prep_len)
-					__builtin_prefetch(b->prep.data + later->prep_off);
-				if (later->ncells)
-					__builtin_prefetch(b->bytes.data + b->cells[later->first].off);
+				/* the prepared record, some 700 bytes */
+				for (uint32_t k = 0; k < later->prep_len && k < 1024; k += 64)
+					__builtin_prefetch(b->prep.data + later->prep_off + k);
+				if (later->ncells) {
+					const struct cell_ref *c = &b->cells[later->first];
+					__builtin_prefetch(b->bytes.data + c->off);
+					for (size_t k = 8; k < later->ncells; k += 8)
+						__builtin_prefetch(c + k);
+				}
 			}
 			rc = view_row(&view, b, &b->rows[i], &row);
 			if (!rc)
