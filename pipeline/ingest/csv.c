@@ -1004,9 +1004,12 @@ static int consume(struct queue *q, row_fn fn, void *ctx, const struct mq_ingest
 					__builtin_prefetch(b->prep.data + later->prep_off + k);
 				if (later->ncells) {
 					const struct cell_ref *c = &b->cells[later->first];
-					__builtin_prefetch(b->bytes.data + c->off);
 					for (size_t k = 8; k < later->ncells; k += 8)
 						__builtin_prefetch(c + k);
+					/* the row's first 512 bytes (a row of a visit
+					 * diary is about that long) */
+					for (size_t k = 0; k < 512; k += 64)
+						__builtin_prefetch(b->bytes.data + c->off + k);
 				}
 			}
 			rc = view_row(&view, b, &b->rows[i], &row);
