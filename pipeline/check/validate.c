@@ -834,11 +834,11 @@ static int dup_grow(struct mq_validator *v)
  * id of the group filed so far: the hundred ids it can have are looked
  * up, their table slots and the ids in those loaded together first. The
  * table keeps them too: the group's lookups go to the page from now on. */
-static int dup_promote(struct mq_validator *v, const char *id, size_t len, uint64_t gh)
+static void dup_promote(struct mq_validator *v, const char *id, size_t len, uint64_t gh)
 {
 	uint32_t *slots = mq_idpages_add(v->id_pages, id, len, gh);
 	if (!slots)
-		return 0; /* the table goes on filing the group */
+		return; /* the table goes on filing the group */
 	char key[DUP_MAX_ID];
 	uint64_t h[MQ_IDPAGE];
 	memcpy(key, id, len - 2);
@@ -859,7 +859,6 @@ static int dup_promote(struct mq_validator *v, const char *id, size_t len, uint6
 		struct dup_key k = { key, len };
 		slots[t] = mq_hashmap_find(&v->dup, h[t], &k, NULL) + 1; /* NONE + 1: 0 */
 	}
-	return 0;
 }
 
 /* Files an accepted id (c's hashes): its entry in the blocks, on its
@@ -931,9 +930,9 @@ static int dup_insert(struct mq_validator *v, const struct check *c, size_t pos,
 	else if (mq_hashmap_insert(&v->dup, c->id_hash, pos, entry))
 		return MQ_ERR_NOMEM;
 	v->used = at + size;
-	if (slot || c->id_tail < 0 || !mq_idpages_count(v->id_pages, c->group_hash))
-		return 0;
-	return dup_promote(v, id, len, c->group_hash);
+	if (!slot && c->id_tail >= 0 && mq_idpages_count(v->id_pages, c->group_hash))
+		dup_promote(v, id, len, c->group_hash);
+	return 0;
 }
 
 /* What an entry's id was accepted with: where (*source, *line), and its

@@ -130,7 +130,8 @@ static int run_stages(struct run *r, struct mq_error *err)
 {
 	struct mq_stage_opts vopts = { .out_dir = r->stage_dir, .as_of = r->cli.as_of, .encoding = r->cli.encoding,
 				       .bom = r->cli.bom, .ref = &r->ref, .verbose = r->cli.verbose,
-				       .quiet = r->cli.quiet, .accepted = feed, .accepted_soon = feed_soon, .ctx = r, .progress = on_progress };
+				       .quiet = r->cli.quiet, .accepted = feed, .accepted_soon = feed_soon, .ctx = r,
+				       .progress = on_progress };
 	int rc;
 	/* run.txt's hashes of the inputs, on a core validate leaves free */
 	r->hashes = mq_run_hashes_start((const char *const *)r->cli.inputs, (size_t)r->cli.ninputs);

@@ -401,6 +401,15 @@ static void test_id_pages(int by_caller, int hash_all_same)
  * (idpages.h): a household keeps the village of its first record whether
  * it was numbered before its group's page or on it, and every household's
  * record number (household_no) is one per household. */
+static struct mq_raw_record *make_in_village(struct rec *r, const char *id, const char *hh, const char *village)
+{
+	struct mq_raw_record *raw = make(r, MQ_F_RECORD_ID, id, MQ_F_HOUSEHOLD_ID, hh);
+	r->v[MQ_F_VILLAGE] = village;
+	raw->value[MQ_F_VILLAGE] = village;
+	raw->len[MQ_F_VILLAGE] = strlen(village);
+	return raw;
+}
+
 static void test_household_pages(void)
 {
 	struct mq_validator *v = new_validator(NULL);
@@ -440,22 +449,14 @@ static void test_household_pages(void)
 	static const char *const moved[] = { "H0101000", "H0101099", "H0102000", "H0102049" };
 	for (size_t i = 0; i < sizeof moved / sizeof *moved; i++) {
 		snprintf(id, sizeof id, "S%06d", n++);
-		struct mq_raw_record *raw = make(&r, MQ_F_RECORD_ID, id, MQ_F_HOUSEHOLD_ID, moved[i]);
-		r.v[MQ_F_VILLAGE] = "二村";
-		raw->value[MQ_F_VILLAGE] = r.v[MQ_F_VILLAGE];
-		raw->len[MQ_F_VILLAGE] = strlen(r.v[MQ_F_VILLAGE]);
-		mq_validate_record(v, raw, &vd);
+		mq_validate_record(v, make_in_village(&r, id, moved[i], "二村"), &vd);
 		CHECK_INT(vd.outcome, MQ_ACCEPTED);
 		CHECK_INT(vd.nwarnings, 1);
 		char want[128];
 		snprintf(want, sizeof want, "household %s also in 油篓沟乡/玻璃彩村", moved[i]);
 		CHECK_STR(vd.warnings[0].message, want);
 	}
-	struct mq_raw_record *raw = make(&r, MQ_F_RECORD_ID, "S1", MQ_F_HOUSEHOLD_ID, "H0102050");
-	r.v[MQ_F_VILLAGE] = "二村";
-	raw->value[MQ_F_VILLAGE] = r.v[MQ_F_VILLAGE];
-	raw->len[MQ_F_VILLAGE] = strlen(r.v[MQ_F_VILLAGE]);
-	mq_validate_record(v, raw, &vd);
+	mq_validate_record(v, make_in_village(&r, "S1", "H0102050", "二村"), &vd);
 	CHECK_INT(vd.outcome, MQ_ACCEPTED);
 	CHECK_INT(vd.nwarnings, 0);
 	mq_validator_free(v);

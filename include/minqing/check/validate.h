@@ -72,7 +72,8 @@ struct mq_validate_opts {
 	int (*values_same)(void *ctx, uint64_t at, unsigned skip, const struct mq_record *rec);
 	void *values_ctx;
 	/* Records the caller expects at least (0: unknown): the duplicate-id
-	 * table starts large enough for them instead of doubling its way up. */
+	 * table starts large enough for an eighth of them (ids in runs go to
+	 * pages, idpages.h) instead of doubling its way up. */
 	long long expect_records;
 };
 
