@@ -857,7 +857,9 @@ static void dup_promote(struct mq_validator *v, const char *id, size_t len, uint
 		key[len - 2] = (char)('0' + t / 10);
 		key[len - 1] = (char)('0' + t % 10);
 		struct dup_key k = { key, len };
-		slots[t] = mq_hashmap_find(&v->dup, h[t], &k, NULL) + 1; /* NONE + 1: 0 */
+		uint32_t e = mq_hashmap_find(&v->dup, h[t], &k, NULL);
+		if (e != MQ_HASHMAP_NONE)
+			mq_idpages_fill(v->id_pages, &slots[t], e + 1);
 	}
 }
 
@@ -926,7 +928,7 @@ static int dup_insert(struct mq_validator *v, const struct check *c, size_t pos,
 	    mq_buf_add(&v->values_buf, values, values_len))
 		return MQ_ERR_NOMEM;
 	if (slot)
-		*slot = entry + 1;
+		mq_idpages_fill(v->id_pages, slot, entry + 1);
 	else if (mq_hashmap_insert(&v->dup, c->id_hash, pos, entry))
 		return MQ_ERR_NOMEM;
 	v->used = at + size;
@@ -1339,7 +1341,7 @@ static int32_t household_number(struct mq_validator *v, const struct check *c, c
 	int32_t hh = mq_intern_id(v->households, s, n);
 	if (hh < 0 || slot) {
 		if (slot && hh >= 0)
-			*slot = (uint32_t)hh + 1;
+			mq_idpages_fill(v->hh_pages, slot, (uint32_t)hh + 1);
 		return hh;
 	}
 	uint32_t *page = mq_idpages_count(v->hh_pages, c->hh_hash) ? mq_idpages_add(v->hh_pages, s, n, c->hh_hash) : NULL;
@@ -1349,7 +1351,9 @@ static int32_t household_number(struct mq_validator *v, const struct check *c, c
 		for (int t = 0; t < MQ_IDPAGE; t++) {
 			key[n - 2] = (char)('0' + t / 10);
 			key[n - 1] = (char)('0' + t % 10);
-			page[t] = (uint32_t)(mq_intern_find(v->households, key, n) + 1); /* -1 + 1: 0 */
+			int32_t known = mq_intern_find(v->households, key, n);
+			if (known >= 0)
+				mq_idpages_fill(v->hh_pages, &page[t], (uint32_t)known + 1);
 		}
 	}
 	return hh;

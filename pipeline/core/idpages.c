@@ -10,6 +10,8 @@
 #define PAGE_CHUNK 64     /* pages allocated together */
 #define PROMOTE 8         /* the count that earns a page */
 #define COUNTERS 4096     /* groups counted at once (a power of two) */
+#define FILL_SHARE 4      /* pages stay at least 1/FILL_SHARE full on the whole, */
+#define FILL_FREE 64      /* once there are more than these */
 
 struct group {
 	uint64_t hash;
@@ -24,6 +26,7 @@ struct mq_idpages {
 	struct mq_buf keys;
 	uint32_t **chunks;          /* PAGE_CHUNK pages of MQ_IDPAGE slots each */
 	size_t npages, achunks;
+	size_t filled;              /* slots filled (mq_idpages_fill) */
 	/* a group's hash and its count, decreased by each other group that
 	 * lands on the counter and taken over at 0: the groups that come
 	 * most keep their counter */
@@ -121,6 +124,8 @@ int mq_idpages_count(struct mq_idpages *p, uint64_t gh)
 uint32_t *mq_idpages_add(struct mq_idpages *p, const char *id, size_t len, uint64_t gh)
 {
 	size_t klen = len - 2;
+	if ((p->npages + 1) * MQ_IDPAGE > FILL_SHARE * p->filled + FILL_FREE * MQ_IDPAGE)
+		return NULL; /* the pages so far are mostly empty: no more */
 	if (p->npages >= UINT32_MAX || p->ngroups >= MQ_HASHMAP_NONE - 1 || p->keys.len + klen > UINT32_MAX)
 		return NULL;
 	size_t k = p->npages / PAGE_CHUNK; /* mq_grow zeroes: a chunk not made yet is NULL */
@@ -142,6 +147,12 @@ uint32_t *mq_idpages_add(struct mq_idpages *p, const char *id, size_t len, uint6
 	}
 	p->ngroups++;
 	return page_slot(p, (uint32_t)p->npages++, 0);
+}
+
+void mq_idpages_fill(struct mq_idpages *p, uint32_t *slot, uint32_t value)
+{
+	*slot = value;
+	p->filled++;
 }
 
 size_t mq_idpages_bytes(const struct mq_idpages *p)

@@ -46,8 +46,11 @@ static void test_groups_by_bytes(int same_hash)
 			fails++;
 		for (int t = 0; t < MQ_IDPAGE && page; t++)
 			fails += page[t] != 0;
+		/* slot 57 and the first thirty: pages a third full */
+		for (int t = 0; t < 30 && page; t++)
+			mq_idpages_fill(p, &page[t], 1000);
 		if (page)
-			page[57] = (uint32_t)g + 1;
+			mq_idpages_fill(p, &page[57], (uint32_t)g + 1);
 		first[g] = page;
 	}
 	CHECK_INT(fails, 0);
@@ -58,9 +61,9 @@ static void test_groups_by_bytes(int same_hash)
 		uint32_t *s = mq_idpages_slot(p, id, strlen(id), gh, 57);
 		if (!s || s != first[g] + 57 || *s != (uint32_t)g + 1)
 			fails++;
-		snprintf(id, sizeof id, "A%d03", g);
-		s = mq_idpages_slot(p, id, strlen(id), gh, 3);
-		if (!s || s != first[g] + 3 || *s)
+		snprintf(id, sizeof id, "A%d93", g);
+		s = mq_idpages_slot(p, id, strlen(id), gh, 93);
+		if (!s || s != first[g] + 93 || *s)
 			fails++;
 	}
 	CHECK_INT(fails, 0);
@@ -107,11 +110,46 @@ static void test_counting(void)
 	mq_idpages_free(p);
 }
 
+/* Pages are given while they are a quarter full on the whole: groups of
+ * one id each get 64 pages and then none, until more slots are filled */
+static void test_quarter_full(void)
+{
+	struct mq_idpages *p = mq_idpages_new();
+	char id[32];
+	int made = 0, g = 0;
+	for (; g < 200; g++) {
+		snprintf(id, sizeof id, "Q%d05", g);
+		uint32_t *page = mq_idpages_add(p, id, strlen(id), gh_of(id));
+		if (!page)
+			break;
+		mq_idpages_fill(p, &page[5], 1);
+		made++;
+	}
+	CHECK_INT(made, 66); /* (n + 1) * 100 > 4 * n + 6400 from n = 66 on */
+	snprintf(id, sizeof id, "Q%d05", g);
+	CHECK(mq_idpages_slot(p, id, strlen(id), gh_of(id), 5) == NULL); /* refused: no page */
+	/* the first page filled whole: room for four more */
+	snprintf(id, sizeof id, "Q005");
+	uint32_t *first = mq_idpages_slot(p, id, strlen(id), gh_of(id), 0);
+	CHECK(first != NULL);
+	for (int t = 0; first && t < MQ_IDPAGE; t++)
+		if (t != 5)
+			mq_idpages_fill(p, &first[t], 2);
+	int more = 0;
+	for (int k = 0; k < 10; k++) {
+		snprintf(id, sizeof id, "R%d05", k);
+		more += mq_idpages_add(p, id, strlen(id), gh_of(id)) != NULL;
+	}
+	CHECK_INT(more, 4);
+	mq_idpages_free(p);
+}
+
 int main(void)
 {
 	test_tail();
 	test_groups_by_bytes(0);
 	test_groups_by_bytes(1);
 	test_counting();
+	test_quarter_full();
 	return check_summary();
 }

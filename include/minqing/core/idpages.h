@@ -3,8 +3,9 @@
  * Exports number their records, households and the like in runs
  * (R0101000001, R0101000002, ...): the ids of a run share all but their
  * last two digits, their group. A group that comes often (mq_idpages_count)
- * gets a page of DUP_PAGE slots, one per final two digits, in which the
- * caller files a number per id (its own: an entry, an id; 0 meaning none).
+ * gets a page of MQ_IDPAGE slots, one per final two digits, in which the
+ * caller files a number per id (its own: an entry, an id; 0 meaning none)
+ * with mq_idpages_fill.
  * The lookups of a run then stay in a few cache lines, where a hash table
  * far bigger than the caches would miss on every one.
  *
@@ -13,8 +14,11 @@
  * whose group has no page is the caller's to file elsewhere; when the
  * group gets one the caller moves the group's ids it filed so far onto it.
  * Groups that seldom come never get a page, so ids with no runs cost the
- * caller nothing but a counter. Pages live until mq_idpages_free: a slot
- * pointer stays valid. Not thread-safe. */
+ * caller nothing but a counter, and pages are given only while they stay a
+ * quarter full on the whole: ids in short runs (eight or so to a group)
+ * stay the caller's to file elsewhere instead of taking 400 bytes a page
+ * each. Pages live until mq_idpages_free: a slot pointer stays valid. Not
+ * thread-safe. */
 #ifndef MINQING_CORE_IDPAGES_H
 #define MINQING_CORE_IDPAGES_H
 
@@ -48,10 +52,14 @@ uint32_t *mq_idpages_guess(const struct mq_idpages *p, uint64_t gh, int tail);
 int mq_idpages_count(struct mq_idpages *p, uint64_t gh);
 
 /* Gives the group of id (len bytes, gh as above; no page yet) a page and
- * returns its MQ_IDPAGE slots, zeroed, for the caller to fill; NULL on OOM
- * or when no more pages can be made (the caller goes on filing the group
- * elsewhere). */
+ * returns its MQ_IDPAGE slots, zeroed, for the caller to fill; NULL on OOM,
+ * when the pages made so far are less than a quarter full, or when no more
+ * can be made (the caller goes on filing the group elsewhere). */
 uint32_t *mq_idpages_add(struct mq_idpages *p, const char *id, size_t len, uint64_t gh);
+
+/* Files value (not 0) in an empty slot of a page (from mq_idpages_slot or
+ * mq_idpages_add), counting it for the quarter. */
+void mq_idpages_fill(struct mq_idpages *p, uint32_t *slot, uint32_t value);
 
 /* Bytes held: pages, groups and counters. */
 size_t mq_idpages_bytes(const struct mq_idpages *p);
