@@ -739,6 +739,12 @@ struct dup_key {
 	size_t len;
 };
 
+/* The hash of an id's group (idpages.h): of its bytes less the last two */
+static uint64_t dup_group_hash(const struct check *c, const char *id, size_t len)
+{
+	return c->hash(id, len - 2, 11);
+}
+
 /* An id's hash in the table. An id with a group (tail >= 0, idpages.h)
  * lies its final two digits after its group's hash (group_hash: from the
  * id less two bytes): the ids of a group filed in the table before it got
@@ -778,7 +784,7 @@ static uint64_t dup_hash(void *ctx, uint32_t entry)
 	size_t len;
 	const char *id = dup_id(dup_entry(v, entry), &len);
 	int tail = mq_idpages_tail(id, len);
-	return dup_id_hash(&v->check, id, len, tail, tail < 0 ? 0 : v->check.hash(id, len - 2, 11));
+	return dup_id_hash(&v->check, id, len, tail, tail < 0 ? 0 : dup_group_hash(&v->check, id, len));
 }
 
 static int dup_equal(void *ctx, uint32_t entry, const void *key)
@@ -843,8 +849,7 @@ static void dup_promote(struct mq_validator *v, const char *id, size_t len, uint
 	uint64_t h[MQ_IDPAGE];
 	memcpy(key, id, len - 2);
 	for (int t = 0; t < MQ_IDPAGE; t++) {
-		key[len - 2] = (char)('0' + t / 10);
-		key[len - 1] = (char)('0' + t % 10);
+		mq_idpages_set_tail(key, len, t);
 		h[t] = dup_id_hash(&v->check, key, len, t, gh);
 		mq_hashmap_prefetch(&v->dup, h[t]);
 	}
@@ -854,8 +859,7 @@ static void dup_promote(struct mq_validator *v, const char *id, size_t len, uint
 			__builtin_prefetch(dup_entry(v, e));
 	}
 	for (int t = 0; t < MQ_IDPAGE; t++) {
-		key[len - 2] = (char)('0' + t / 10);
-		key[len - 1] = (char)('0' + t % 10);
+		mq_idpages_set_tail(key, len, t);
 		struct dup_key k = { key, len };
 		uint32_t e = mq_hashmap_find(&v->dup, h[t], &k, NULL);
 		if (e != MQ_HASHMAP_NONE)
@@ -1177,7 +1181,7 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 		const char *id = r->text[MQ_F_RECORD_ID];
 		size_t n = strlen(id);
 		if ((c->id_tail = mq_idpages_tail(id, n)) >= 0)
-			c->group_hash = c->hash(id, n - 2, 11);
+			c->group_hash = dup_group_hash(c, id, n);
 		c->id_hash = dup_id_hash(c, id, n, c->id_tail, c->group_hash);
 	}
 	if (c->nfindings)
@@ -1338,23 +1342,24 @@ static int32_t household_number(struct mq_validator *v, const struct check *c, c
 	uint32_t *slot = mq_idpages_slot(v->hh_pages, s, n, c->hh_hash, c->hh_tail);
 	if (slot && *slot)
 		return (int32_t)(*slot - 1);
+	/* with a page: new (the page has every one interned before it) */
 	int32_t hh = mq_intern_id(v->households, s, n);
-	if (hh < 0 || slot) {
-		if (slot && hh >= 0)
-			mq_idpages_fill(v->hh_pages, slot, (uint32_t)hh + 1);
+	if (hh < 0)
+		return hh;
+	if (slot) {
+		mq_idpages_fill(v->hh_pages, slot, (uint32_t)hh + 1);
 		return hh;
 	}
 	uint32_t *page = mq_idpages_count(v->hh_pages, c->hh_hash) ? mq_idpages_add(v->hh_pages, s, n, c->hh_hash) : NULL;
-	if (page) {
-		char key[HH_MAX_PAGED];
-		memcpy(key, s, n - 2);
-		for (int t = 0; t < MQ_IDPAGE; t++) {
-			key[n - 2] = (char)('0' + t / 10);
-			key[n - 1] = (char)('0' + t % 10);
-			int32_t known = mq_intern_find(v->households, key, n);
-			if (known >= 0)
-				mq_idpages_fill(v->hh_pages, &page[t], (uint32_t)known + 1);
-		}
+	if (!page)
+		return hh;
+	char key[HH_MAX_PAGED];
+	memcpy(key, s, n - 2);
+	for (int t = 0; t < MQ_IDPAGE; t++) {
+		mq_idpages_set_tail(key, n, t);
+		int32_t known = mq_intern_find(v->households, key, n);
+		if (known >= 0)
+			mq_idpages_fill(v->hh_pages, &page[t], (uint32_t)known + 1);
 	}
 	return hh;
 }

@@ -25,6 +25,15 @@ static void test_tail(void)
 	CHECK_INT(mq_idpages_tail("R/9", 3), -1);     /* '/' is just below '0' */
 	CHECK_INT(mq_idpages_tail("R9:", 3), -1);     /* ':' just above '9' */
 	CHECK_INT(mq_idpages_tail("R1\xd9", 3), -1);
+	/* and back: every tail written gives itself */
+	char id[] = "R0100";
+	int fails = 0;
+	for (int t = 0; t < MQ_IDPAGE; t++) {
+		mq_idpages_set_tail(id, 5, t);
+		fails += mq_idpages_tail(id, 5) != t || memcmp(id, "R01", 3) != 0;
+	}
+	CHECK_INT(fails, 0);
+	CHECK_STR(id, "R0199");
 }
 
 /* Groups "A0", "A1", ... given one hash: found by their bytes alone */

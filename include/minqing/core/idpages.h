@@ -36,6 +36,13 @@ void mq_idpages_free(struct mq_idpages *p);
 /* The id's final two bytes as a number (0..99) when both are ASCII digits
  * and at least one byte comes before them, else -1 (no group). */
 int mq_idpages_tail(const char *id, size_t len);
+/* The other way: writes tail (0..99) as id's final two bytes, making the
+ * ids of a group one after the other. */
+static inline void mq_idpages_set_tail(char *id, size_t len, int tail)
+{
+	id[len - 2] = (char)('0' + tail / 10);
+	id[len - 1] = (char)('0' + tail % 10);
+}
 
 /* The slot of id (len bytes, tail >= 0, its group's hash gh: any hash of
  * the id's first len - 2 bytes, the same for every call) on its group's
