@@ -1,4 +1,4 @@
-/* bgwrite.c — a writer thread behind a pair of buffers (bgwrite.h). */
+/* bgwrite.c — a writer thread behind a queue of buffers (bgwrite.h). */
 #include "minqing/core/bgwrite.h"
 
 #include <pthread.h>
@@ -9,8 +9,11 @@ struct mq_bgwrite {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct mq_buf pending;       /* being written while busy */
-	int busy, quit, rc;
+	/* queue[head .. head + count) wait to be written, queue[head] being
+	 * written first; done[0 .. ndone) have been, their memory kept
+	 * for the caller's next buffers */
+	struct mq_buf queue[MQ_BGWRITE_QUEUE], done[MQ_BGWRITE_QUEUE];
+	int head, count, ndone, quit, rc;
 	mq_bgwrite_fn fn;
 	void *ctx;
 };
@@ -20,17 +23,21 @@ static void *writer_main(void *arg)
 	struct mq_bgwrite *w = arg;
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		while (!w->busy && !w->quit)
+		while (!w->count && !w->quit)
 			pthread_cond_wait(&w->cv, &w->mu);
-		if (!w->busy)
+		if (!w->count)
 			break;
+		struct mq_buf *b = &w->queue[w->head];
 		pthread_mutex_unlock(&w->mu);
-		/* pending is this thread's alone while busy */
-		int rc = w->rc ? 0 : w->fn(w->ctx, w->pending.data, w->pending.len);
+		/* queue[head] is this thread's alone until count drops */
+		int rc = w->rc ? 0 : w->fn(w->ctx, b->data, b->len);
 		pthread_mutex_lock(&w->mu);
 		if (rc && !w->rc)
 			w->rc = rc;
-		w->busy = 0;
+		mq_buf_reset(b);
+		w->done[w->ndone++] = *b;
+		w->head = (w->head + 1) % MQ_BGWRITE_QUEUE;
+		w->count--;
 		pthread_cond_broadcast(&w->cv);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -70,7 +77,6 @@ struct mq_bgwrite *mq_bgwrite_new(mq_bgwrite_fn fn, void *ctx)
 		return NULL;
 	w->fn = fn;
 	w->ctx = ctx;
-	mq_buf_init(&w->pending);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if (mq_thread_start(&w->th, writer_main, w)) {
@@ -82,23 +88,20 @@ struct mq_bgwrite *mq_bgwrite_new(mq_bgwrite_fn fn, void *ctx)
 	return w;
 }
 
-/* Called with mu held. */
-static void wait_idle(struct mq_bgwrite *w)
-{
-	while (w->busy)
-		pthread_cond_wait(&w->cv, &w->mu);
-}
-
 int mq_bgwrite_put(struct mq_bgwrite *w, struct mq_buf *buf)
 {
 	pthread_mutex_lock(&w->mu);
-	wait_idle(w);
-	struct mq_buf done = w->pending;
-	w->pending = *buf;
-	mq_buf_reset(&done);
-	*buf = done;
-	w->busy = w->pending.len > 0;
-	pthread_cond_broadcast(&w->cv);
+	while (w->count == MQ_BGWRITE_QUEUE)
+		pthread_cond_wait(&w->cv, &w->mu);
+	if (buf->len) {
+		w->queue[(w->head + w->count) % MQ_BGWRITE_QUEUE] = *buf;
+		w->count++;
+		if (w->ndone)
+			*buf = w->done[--w->ndone];
+		else
+			mq_buf_init(buf);
+		pthread_cond_broadcast(&w->cv);
+	}
 	int rc = w->rc;
 	pthread_mutex_unlock(&w->mu);
 	return rc;
@@ -107,7 +110,8 @@ int mq_bgwrite_put(struct mq_bgwrite *w, struct mq_buf *buf)
 int mq_bgwrite_wait(struct mq_bgwrite *w)
 {
 	pthread_mutex_lock(&w->mu);
-	wait_idle(w);
+	while (w->count)
+		pthread_cond_wait(&w->cv, &w->mu);
 	int rc = w->rc;
 	pthread_mutex_unlock(&w->mu);
 	return rc;
@@ -117,11 +121,10 @@ void mq_bgwrite_free(struct mq_bgwrite *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->mu);
-	wait_idle(w);
-	pthread_mutex_unlock(&w->mu);
+	mq_bgwrite_wait(w);
 	mq_thread_stop(w->th, &w->mu, &w->cv, &w->quit);
-	mq_buf_free(&w->pending);
+	for (int i = 0; i < w->ndone; i++)
+		mq_buf_free(&w->done[i]);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w);
