@@ -183,16 +183,33 @@ static int accepted_write(void *ctx, const char *data, size_t len)
 	return 0;
 }
 
-static void flush_accepted(struct stage *st)
+/* Hands the rows over; but for the last time, up to the end of the
+ * file's last whole block (MQ_OUT_BLOCK), the rest kept for the next
+ * time: the blocks then go from the buffer's own memory to the disk.
+ * 0 or MQ_ERR_NOMEM. */
+static int flush_accepted(struct stage *st, int last)
 {
 	struct mq_buf *b = &st->accepted_rows;
+	size_t keep = last ? 0 : (size_t)((st->accepted_head + st->accepted_handed + (long long)b->len) %
+					  (long long)MQ_OUT_BLOCK);
+	char tail[MQ_OUT_BLOCK];
+	if (keep >= b->len)
+		return 0;
+	memcpy(tail, b->data + b->len - keep, keep);
+	b->len -= keep;
+	b->data[b->len] = '\0';
 	st->accepted_handed += (long long)b->len;
 	if (st->accepted_bg) {
 		mq_bgwrite_put(st->accepted_bg, b);
-		return;
+	} else {
+		accepted_write(st, b->data, b->len);
+		mq_buf_reset(b);
 	}
-	accepted_write(st, b->data, b->len);
-	mq_buf_reset(b);
+	if (last)
+		return 0;
+	/* unaligned memory (out of memory for another) is only written by a copy */
+	(void)mq_buf_align(b, MQ_OUT_BLOCK, ACCEPTED_FLUSH + ACCEPTED_FLUSH / 4);
+	return mq_buf_add(b, tail, keep);
 }
 
 /* A plain record's row from its cells as read (raw), when they are its
@@ -408,9 +425,7 @@ static int write_accepted(struct stage *st, const struct mq_record *r, const str
 		: accepted_row(b, r, raw);
 	if (rc)
 		return rc;
-	if (b->len >= ACCEPTED_FLUSH)
-		flush_accepted(st);
-	return 0;
+	return b->len >= ACCEPTED_FLUSH ? flush_accepted(st, 0) : 0;
 }
 
 static int on_record(const struct mq_raw_record *raw_in, void *ctx)
@@ -684,7 +699,7 @@ int mq_validate_inputs(char **inputs, int ninputs, const struct mq_stage_opts *o
 			     counts->read, counts->accepted, counts->rejected, counts->dropped);
 		goto out;
 	}
-	flush_accepted(&st);
+	(void)flush_accepted(&st, 1); /* hands all over: nothing to allocate */
 	mq_bgwrite_free(st.accepted_bg); /* accepted.csv is this thread's again */
 	st.accepted_bg = NULL;
 	/* the workbook first: a failure to write it leaves the CSVs as they were */

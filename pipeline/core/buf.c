@@ -45,6 +45,25 @@ int mq_buf_reserve(struct mq_buf *b, size_t extra)
 	return 0;
 }
 
+int mq_buf_align(struct mq_buf *b, size_t align, size_t size)
+{
+	if (b->alloc > size && !((uintptr_t)b->data & (align - 1)))
+		return 0;
+	if (size < b->len)
+		size = b->len;
+	if (size > SIZE_MAX - 1 || (b->cap && size > b->cap))
+		return MQ_ERR_NOMEM;
+	void *p;
+	if (posix_memalign(&p, align, size + 1))
+		return MQ_ERR_NOMEM;
+	memcpy(p, b->data, b->len + 1);
+	if (b->alloc)
+		free(b->data);
+	b->data = p;
+	b->alloc = size + 1;
+	return 0;
+}
+
 int mq_buf_add_grow(struct mq_buf *b, const void *data, size_t len)
 {
 	int rc = mq_buf_reserve(b, len);

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ int mq_mkdirs(const char *dir, struct mq_error *err)
 
 #define WB_KEEP (512LL << 20)   /* smaller files stay in the page cache whole */
 #define WB_WINDOW (32LL << 20)
-#define DIRECT_ALIGN ((size_t)4096)
+#define DIRECT_ALIGN MQ_OUT_BLOCK
 #define DIRECT_CHUNK ((size_t)1 << 20)
 
 /* Tests only: MQ_TEST_OUT_KEEP=BYTES[:buffered] sets the cached part (a
@@ -197,6 +198,14 @@ void mq_out_write_big(struct mq_out *o, const void *data, size_t len)
 		len -= k;
 	}
 	o->end += (long long)len;
+	size_t blocks = len & ~(DIRECT_ALIGN - 1);
+	if (!o->nstaged && blocks && o->direct_fd >= 0 && !((uintptr_t)p & (DIRECT_ALIGN - 1)) &&
+	    mq_pwrite_all(o->direct_fd, p, blocks, o->staged_at) == 0) {
+		/* else the blocks are staged, and written again from there */
+		o->staged_at += (long long)blocks;
+		p += blocks;
+		len -= blocks;
+	}
 	while (len) {
 		size_t k = DIRECT_CHUNK - o->nstaged < len ? DIRECT_CHUNK - o->nstaged : len;
 		memcpy(o->staged + o->nstaged, p, k);
@@ -206,6 +215,9 @@ void mq_out_write_big(struct mq_out *o, const void *data, size_t len)
 		if (o->nstaged == DIRECT_CHUNK)
 			stage_out(o, 0);
 	}
+	/* whole blocks go now, so the next call may start with none staged */
+	if (o->nstaged && !(o->nstaged & (DIRECT_ALIGN - 1)))
+		stage_out(o, 0);
 }
 
 int mq_out_flush(struct mq_out *o)

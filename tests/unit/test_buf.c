@@ -1,7 +1,9 @@
 /* Unit tests of the growing buffers (core/buf.h): data is never NULL and
  * an empty buffer reads "" from every initialiser and after reset, free
  * and detach; the shared slop buffer is never written; the cap and the
- * size overflow checks of the growers, parallel arrays resized together. */
+ * size overflow checks of the growers, parallel arrays resized together;
+ * mq_buf_align moves the bytes to aligned memory only when they are not
+ * there already. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,8 +161,32 @@ static void growers(void)
 	mq_strs_free(NULL, 0);
 }
 
+static void aligned(void)
+{
+	struct mq_buf b = MQ_BUF_INIT, capped = MQ_BUF_INIT_CAP(100);
+	CHECK_INT(mq_buf_align(&b, 4096, 10000), 0); /* from the slop buffer */
+	CHECK_INT((uintptr_t)b.data % 4096, 0);
+	CHECK(b.alloc > 10000 && b.len == 0 && b.data[0] == '\0');
+	CHECK_INT(mq_buf_adds(&b, "甲镇,一村"), 0);
+	const char *was = b.data;
+	CHECK_INT(mq_buf_align(&b, 4096, 5000), 0); /* aligned and room: kept */
+	CHECK(b.data == was);
+	CHECK_INT(mq_buf_align(&b, 4096, 20000), 0); /* more room: moved, bytes kept */
+	CHECK_INT((uintptr_t)b.data % 4096, 0);
+	CHECK(b.alloc > 20000 && strcmp(b.data, "甲镇,一村") == 0);
+	CHECK_INT(mq_buf_add(&b, "x", 1), 0);
+	CHECK_INT(b.len, strlen("甲镇,一村x"));
+	mq_buf_free(&b);
+	CHECK_INT(mq_buf_align(&capped, 64, 1000), MQ_ERR_NOMEM); /* past its cap */
+	CHECK(capped.data == mq_buf_slopbuf);
+	CHECK_INT(mq_buf_align(&capped, 64, 50), 0);
+	CHECK_INT((uintptr_t)capped.data % 64, 0);
+	mq_buf_free(&capped);
+}
+
 int main(void)
 {
+	aligned();
 	initialisers();
 	empty_states();
 	zeroed();

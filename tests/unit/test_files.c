@@ -4,7 +4,9 @@
  * go O_DIRECT past it or through the page cache where that is turned off
  * (MQ_TEST_OUT_KEEP); mq_out_flush puts every byte so far in the file for
  * another descriptor to read, again and again while the file grows; the
- * commit renames the whole, and an abort leaves nothing. */
+ * commit renames the whole, and an abort leaves nothing. The same when the
+ * caller's memory starts on a block (MQ_OUT_BLOCK) and the file's end is
+ * one, so whole blocks go from that memory without a copy. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +38,9 @@ static int read_back(const char *path, char *buf, size_t n)
 	return got == n ? 0 : -1;
 }
 
-static void one_file(const char *keep, int commit)
+/* aligned: the header fills a block and the chunks start on one, most of
+ * them whole blocks long (the others leave a part of one staged) */
+static void one_file(const char *keep, int commit, int aligned)
 {
 	char path[600];
 	snprintf(path, sizeof path, "%s/out_%s.csv", dir, keep ? keep : "default");
@@ -47,10 +51,18 @@ static void one_file(const char *keep, int commit)
 	struct mq_out o;
 	struct mq_error err = { 0 };
 	CHECK_INT(mq_out_open(&o, path, &err), 0);
-	const char *header = "record_id,visit_date\n"; /* not a whole block: the staging starts past it */
+	/* not a whole block, unless aligned: the staging starts past it */
+	char header[MQ_OUT_BLOCK + 1] = "record_id,visit_date\n";
+	if (aligned) {
+		memset(header, ' ', MQ_OUT_BLOCK - 1);
+		header[MQ_OUT_BLOCK - 1] = '\n';
+		header[MQ_OUT_BLOCK] = '\0';
+	}
 	fputs(header, o.fp);
 	size_t hl = strlen(header), done = 0, step = 1;
-	char *want = malloc(hl + TOTAL), *got = malloc(hl + TOTAL), *chunk = malloc(300000);
+	void *mem = NULL;
+	char *want = malloc(hl + TOTAL), *got = malloc(hl + TOTAL);
+	char *chunk = posix_memalign(&mem, MQ_OUT_BLOCK, 300000) ? NULL : mem;
 	CHECK(want && got && chunk);
 	if (!want || !got || !chunk)
 		goto out;
@@ -60,6 +72,8 @@ static void one_file(const char *keep, int commit)
 	int flushes = 0, flushed_right = 0;
 	while (done < TOTAL) {
 		size_t n = (step * 40503u) % 299999u + 1; /* 1 to 299,999 bytes */
+		if (aligned && step % 4)
+			n = n < MQ_OUT_BLOCK ? MQ_OUT_BLOCK : n & ~(MQ_OUT_BLOCK - 1);
 		if (n > TOTAL - done)
 			n = TOTAL - done;
 		memcpy(chunk, want + hl + done, n);
@@ -103,11 +117,14 @@ int main(void)
 		perror(dir);
 		return 1;
 	}
-	one_file(NULL, 1);               /* all of it in the cached part, through the stream */
-	one_file("8192", 1);             /* O_DIRECT past 8 KB where the file system takes it */
-	one_file("8192:buffered", 1);    /* past 8 KB through the page cache, written behind */
-	one_file("1048576", 1);          /* the cached part ending inside a write */
-	one_file("4096", 0);             /* the header's block rounds it up; then aborted */
+	one_file(NULL, 1, 0);            /* all of it in the cached part, through the stream */
+	one_file("8192", 1, 0);          /* O_DIRECT past 8 KB where the file system takes it */
+	one_file("8192:buffered", 1, 0); /* past 8 KB through the page cache, written behind */
+	one_file("1048576", 1, 0);       /* the cached part ending inside a write */
+	one_file("4096", 0, 0);          /* the header's block rounds it up; then aborted */
+	one_file("8192", 1, 1);          /* whole blocks from the caller's memory */
+	one_file("1048576", 1, 1);
+	one_file("8192:buffered", 1, 1);
 	unsetenv("MQ_TEST_OUT_KEEP");
 	rmdir(dir);
 	return check_summary();

@@ -30,6 +30,10 @@ extern char mq_buf_slopbuf[1];
 void mq_buf_init(struct mq_buf *b);
 /* Makes room for extra more bytes (and the NUL) without changing len. */
 int mq_buf_reserve(struct mq_buf *b, size_t extra);
+/* Makes b's memory start at a multiple of align (a power of two) with
+ * room for size bytes, its bytes kept: a file opened O_DIRECT is written
+ * from the buffer itself. Growth past that room may lose the alignment. */
+int mq_buf_align(struct mq_buf *b, size_t align, size_t size);
 /* mq_buf_add and mq_buf_addc append in place while the bytes fit (no
  * call: the readers append every cell); mq_buf_add_grow is their way out
  * when they do not, the same as mq_buf_reserve then the copy. */

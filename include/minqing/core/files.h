@@ -31,8 +31,12 @@ void mq_out_abort(struct mq_out *o);                        /* closes and unlink
  * the commit's fsync waits for the tail only. The rest goes to the disk
  * from a buffer of ours (O_DIRECT: no copy into the page cache, whose
  * pages would only be dropped), or where a file system refuses that,
- * through the page cache written back and dropped behind the end. Errors
- * show at mq_out_flush or the commit. */
+ * through the page cache written back and dropped behind the end. Data
+ * that starts at a multiple of MQ_OUT_BLOCK in memory, written where the
+ * file's end is one too, goes there without that copy: its whole blocks
+ * straight from the caller's memory. Errors show at mq_out_flush or the
+ * commit. */
+#define MQ_OUT_BLOCK ((size_t)4096)
 void mq_out_write_big(struct mq_out *o, const void *data, size_t len);
 /* Every byte written so far is in the file (to be read back by another
  * descriptor); 0, or -1 after a write failed. */
