@@ -1114,9 +1114,14 @@ static void check_cross_field(struct check *c, struct mq_record *r, const char *
 	}
 	if (r->closed_date != MQ_NO_DAY && r->closed_date > as_of)
 		add_finding(c, MQ_E007, MQ_F_CLOSED_DATE, "办结日期（closed_date）晚于运行日期", "closed_date after the run date");
+	/* W001 (told when accepted): the roster */
+	const char *cadre = norm_text(c, MQ_F_CADRE_ID);
+	c->not_in_roster = c->ref && c->ref->has_roster && cadre && !(r->cadre_ref = mq_ref_cadre(c->ref, cadre));
+	r->cadre_exact = r->cadre_ref != NULL; /* found by the record's own text */
 	/* E009: the registry */
 	const char *t = norm_text(c, MQ_F_TOWNSHIP), *vil = norm_text(c, MQ_F_VILLAGE);
-	if (c->ref && c->ref->has_registry && t && vil && !(r->village_ref = mq_ref_village(c->ref, t, vil))) {
+	if (c->ref && c->ref->has_registry && t && vil &&
+	    !(r->village_ref = mq_ref_village_near(c->ref, r->cadre_ref, t, vil))) {
 		char zh[320];
 		snprintf(zh, sizeof zh, "%s/%s 不在村庄名册中", t, vil);
 		add_finding(c, MQ_E009, MQ_F_VILLAGE, zh, "%s/%s not in the registry", t, vil);
@@ -1195,8 +1200,6 @@ static int check_record(struct check *c, const struct mq_raw_record *raw)
 		else
 			c->hh_hash = mq_intern_hash(hh, n);
 	}
-	c->not_in_roster = c->ref && c->ref->has_roster && r->text[MQ_F_CADRE_ID] &&
-			   !(r->cadre_ref = mq_ref_cadre(c->ref, r->text[MQ_F_CADRE_ID]));
 	return values_key(c, r) ? MQ_ERR_NOMEM : 0;
 }
 

@@ -395,7 +395,8 @@ static long cadre_by_ref(const struct mq_agg *agg, const struct mq_record *rec)
 {
 	const struct mq_reference *ref = agg->ref;
 	long i = agg->cadre_of_ref ? row_of(rec->cadre_ref, ref->cadres, ref->ncadres, sizeof *ref->cadres) : -1;
-	return i >= 0 && text_is(rec, MQ_F_CADRE_ID, ref->cadres[i].cadre_id) ? agg->cadre_of_ref[i] : -1;
+	return i >= 0 && (rec->cadre_exact || text_is(rec, MQ_F_CADRE_ID, ref->cadres[i].cadre_id))
+	       ? agg->cadre_of_ref[i] : -1;
 }
 
 /* The household's entry by the number its validator gave it (str -1

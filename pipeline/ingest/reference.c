@@ -203,6 +203,8 @@ int mq_reference_load(struct mq_reference *ref, const char *registry,
 		}
 		*files[i].given = 1;
 	}
+	for (size_t i = 0; i < ref->ncadres; i++)
+		ref->cadres[i].own_village = mq_ref_village(ref, ref->cadres[i].township, ref->cadres[i].village);
 	return 0;
 }
 
@@ -245,4 +247,12 @@ const struct mq_cadre_ref *mq_ref_cadre(const struct mq_reference *ref, const ch
 		return NULL;
 	int32_t id = mq_intern_find(ref->index->cadre_keys, cadre_id, strlen(cadre_id));
 	return id < 0 ? NULL : &ref->cadres[id];
+}
+
+const struct mq_village_ref *mq_ref_village_near(const struct mq_reference *ref, const struct mq_cadre_ref *cadre,
+						 const char *township, const char *village)
+{
+	if (cadre && strcmp(cadre->village, village) == 0 && strcmp(cadre->township, township) == 0)
+		return cadre->own_village;
+	return mq_ref_village(ref, township, village);
 }

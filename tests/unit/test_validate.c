@@ -469,12 +469,22 @@ static void test_reference_rules(void)
 	fputs("county,township,village,households\n张北县,油篓沟乡,玻璃彩村,100\n张北县,油篓沟乡,二村,50\n", fp);
 	fclose(fp);
 	fp = fopen("/tmp/mq_test_roster.csv", "w");
-	fputs("cadre_id,cadre_name,unit,role,township,village\nC1,王晓东,市委,第一书记,油篓沟乡,玻璃彩村\n", fp);
+	fputs("cadre_id,cadre_name,unit,role,township,village\nC1,王晓东,市委,第一书记,油篓沟乡,玻璃彩村\n"
+	      "C2,李四,县局,包村干部,油篓沟乡,三村\n", fp);
 	fclose(fp);
 	struct mq_reference ref;
 	struct mq_error err = { 0 };
 	CHECK_INT(mq_reference_load(&ref, "/tmp/mq_test_registry.csv", "/tmp/mq_test_roster.csv", NULL, &err), 0);
 	CHECK_INT(ref.cadres[0].resident, 1);
+	/* a record's village by its cadre's: the cadre's own, else looked up */
+	const struct mq_cadre_ref *c1 = &ref.cadres[0], *c2 = &ref.cadres[1];
+	CHECK(c1->own_village == &ref.villages[0] && c2->own_village == NULL);
+	CHECK(mq_ref_village_near(&ref, c1, "油篓沟乡", "玻璃彩村") == &ref.villages[0]);
+	CHECK(mq_ref_village_near(&ref, c1, "油篓沟乡", "二村") == &ref.villages[1]);
+	CHECK(mq_ref_village_near(&ref, NULL, "油篓沟乡", "二村") == &ref.villages[1]);
+	CHECK(mq_ref_village_near(&ref, c2, "油篓沟乡", "三村") == NULL);
+	CHECK(mq_ref_village_near(&ref, c2, "油篓沟乡", "玻璃彩村") == &ref.villages[0]);
+	CHECK(mq_ref_village_near(&ref, c1, "别的乡", "玻璃彩村") == NULL);
 	struct mq_validator *v = new_validator(&ref);
 	struct rec r;
 	struct mq_verdict vd;

@@ -130,8 +130,8 @@ struct mq_record {
 	const struct mq_village_ref *village_ref;
 	const struct mq_cadre_ref *cadre_ref;
 	/* 1: village_ref's township and village are the record's byte for
-	 * byte (reference.h says when they may not be) */
-	unsigned char village_exact;
+	 * byte (reference.h says when they may not be); cadre_ref's id is */
+	unsigned char village_exact, cadre_exact;
 	/* 1: no value needs quoting in a CSV cell (the raw record was plain,
 	 * and the values are trimmed or the field table's own) */
 	unsigned char plain;

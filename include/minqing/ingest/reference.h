@@ -20,6 +20,8 @@ struct mq_village_ref {
 struct mq_cadre_ref {
 	const char *cadre_id, *cadre_name, *unit, *role, *township, *village;
 	int resident;                    /* 第一书记 or 驻村工作队员 */
+	/* mq_ref_village(township, village): NULL without a registry */
+	const struct mq_village_ref *own_village;
 };
 
 struct mq_assignment {
@@ -50,5 +52,10 @@ void mq_reference_free(struct mq_reference *ref);
 const struct mq_village_ref *mq_ref_village(const struct mq_reference *ref,
 					    const char *township, const char *village);
 const struct mq_cadre_ref *mq_ref_cadre(const struct mq_reference *ref, const char *cadre_id);
+/* mq_ref_village for a record of the cadre's (NULL: none): two string
+ * comparisons instead of a lookup when the record's names are the
+ * cadre's own, as they mostly are. */
+const struct mq_village_ref *mq_ref_village_near(const struct mq_reference *ref, const struct mq_cadre_ref *cadre,
+						 const char *township, const char *village);
 
 #endif
