@@ -183,10 +183,10 @@ static int accepted_write(void *ctx, const char *data, size_t len)
 	return 0;
 }
 
-/* Hands the rows over; but for the last time, up to the end of the
- * file's last whole block (MQ_OUT_BLOCK), the rest kept for the next
- * time: the blocks then go from the buffer's own memory to the disk.
- * 0 or MQ_ERR_NOMEM. */
+/* Hands the rows over to be written: the last time all of them, else up
+ * to the end of the file's last whole block (MQ_OUT_BLOCK), the rest kept
+ * for the next time, so the blocks go from the buffer's own memory to the
+ * disk. 0 or MQ_ERR_NOMEM. */
 static int flush_accepted(struct stage *st, int last)
 {
 	struct mq_buf *b = &st->accepted_rows;
