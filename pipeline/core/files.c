@@ -129,24 +129,32 @@ static void write_behind(struct mq_out *o, int fd, long long to)
 	}
 }
 
-/* Writes the staged bytes whole blocks at a time, O_DIRECT when it works
- * (else through the page cache, written behind); a tail shorter than a
- * block stays staged, and when `all` also goes to the file by the
- * stream's descriptor, to be written again with the blocks after it. */
+/* Writes data[0..blocks), whole blocks starting on one in memory, at
+ * staged_at: O_DIRECT when it works, else through the page cache, written
+ * behind. */
+static void write_blocks(struct mq_out *o, const char *data, size_t blocks)
+{
+	int e = o->direct_fd >= 0 ? mq_pwrite_all(o->direct_fd, data, blocks, o->staged_at) : -1;
+	if (e && o->direct_fd >= 0) { /* no O_DIRECT here after all */
+		close(o->direct_fd);
+		o->direct_fd = -1;
+	}
+	if (e && (e = mq_pwrite_all(fileno(o->fp), data, blocks, o->staged_at)) == 0)
+		write_behind(o, fileno(o->fp), o->staged_at + (long long)blocks);
+	if (e)
+		out_error(o, e);
+	o->staged_at += (long long)blocks;
+}
+
+/* Writes the staged bytes whole blocks at a time (write_blocks); a tail
+ * shorter than a block stays staged, and when `all` also goes to the file
+ * by the stream's descriptor, to be written again with the blocks after
+ * it. */
 static void stage_out(struct mq_out *o, int all)
 {
 	size_t blocks = o->nstaged & ~(DIRECT_ALIGN - 1);
 	if (blocks) {
-		int e = o->direct_fd >= 0 ? mq_pwrite_all(o->direct_fd, o->staged, blocks, o->staged_at) : -1;
-		if (e && o->direct_fd >= 0) { /* no O_DIRECT here after all */
-			close(o->direct_fd);
-			o->direct_fd = -1;
-		}
-		if (e && (e = mq_pwrite_all(fileno(o->fp), o->staged, blocks, o->staged_at)) == 0)
-			write_behind(o, fileno(o->fp), o->staged_at + (long long)blocks);
-		if (e)
-			out_error(o, e);
-		o->staged_at += (long long)blocks;
+		write_blocks(o, o->staged, blocks);
 		o->nstaged -= blocks;
 		memmove(o->staged, o->staged + blocks, o->nstaged);
 	}
@@ -199,10 +207,8 @@ void mq_out_write_big(struct mq_out *o, const void *data, size_t len)
 	}
 	o->end += (long long)len;
 	size_t blocks = len & ~(DIRECT_ALIGN - 1);
-	if (!o->nstaged && blocks && o->direct_fd >= 0 && !((uintptr_t)p & (DIRECT_ALIGN - 1)) &&
-	    mq_pwrite_all(o->direct_fd, p, blocks, o->staged_at) == 0) {
-		/* else the blocks are staged, and written again from there */
-		o->staged_at += (long long)blocks;
+	if (!o->nstaged && blocks && !((uintptr_t)p & (DIRECT_ALIGN - 1))) {
+		write_blocks(o, p, blocks); /* from the caller's memory: no copy */
 		p += blocks;
 		len -= blocks;
 	}
