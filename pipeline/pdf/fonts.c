@@ -509,10 +509,15 @@ int mq_face_glyph(struct mq_face *f, uint32_t cp, uint16_t *code, int *width)
  * The subset of the working face is byte for byte the subset of the whole
  * face: the same charstrings in the same order, the same CIDs, the same
  * FDArray (test_fonts checks it), so output never depends on what was
- * rendered before. The working face is made again with the glyphs missed
- * after 2, then 4, 8 ... documents missed it (a county's reports draw
- * a few hundred glyphs again and again: a few makes), never beyond
- * WORK_MAX glyphs: a miss costs what a subset cost before. */
+ * rendered before. A document that misses it makes it again with its
+ * glyphs: making a small working face costs about what cutting the
+ * subset from the whole face would (both read the whole face), and the
+ * documents after it then hit (a county's reports draw a few hundred
+ * glyphs again and again; each ledger's title brings its village's
+ * name). Past WORK_EAGER glyphs a make costs more: it is made after 2,
+ * then 4, 8 ... documents missed it, never beyond WORK_MAX glyphs: a
+ * miss costs what a subset cost before. */
+#define WORK_EAGER 4096
 #define WORK_MAX 16384
 
 /* Tables a PDF does not read: layout, vertical metrics, variations, the
@@ -604,7 +609,7 @@ static int work_take(struct mq_face *f, hb_set_t *gs)
 		w->have = hb_set_create();
 		w->want = hb_set_create();
 		w->gid = malloc(f->nglyphs * sizeof *w->gid);
-		w->due = 2;
+		w->due = 1;
 	}
 	if (!w->gid)
 		return 0;
@@ -618,7 +623,8 @@ static int work_take(struct mq_face *f, hb_set_t *gs)
 			return 0;
 		work_make(f);
 		w->misses = 0;
-		w->due *= 2;
+		if (hb_set_get_population(w->want) > WORK_EAGER)
+			w->due *= 2;
 		if (!w->face || !hb_set_is_subset(gs, w->have))
 			return 0;
 	}
