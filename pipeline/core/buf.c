@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* ---- buffers ---- */
 
@@ -141,6 +142,19 @@ int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem)
 	*arr = p;
 	*alloc = n;
 	return 0;
+}
+
+void *mq_alloc_huge(size_t bytes)
+{
+	if (bytes < MQ_HUGE_PAGE)
+		return malloc(bytes ? bytes : 1);
+	void *p;
+	if (posix_memalign(&p, MQ_HUGE_PAGE, bytes))
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE); /* a hint: no error matters */
+#endif
+	return p;
 }
 
 int mq_strs_push(char ***v, size_t *n, size_t *alloc, char *s)

@@ -1,33 +1,23 @@
 /* hashmap.c — open addressing of entry numbers (hashmap.h). */
 #include "minqing/core/hashmap.h"
+#include "minqing/core/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define HASHMAP_FIRST 64
-#define HUGE_PAGE ((size_t)2 << 20)
 
 /* A zeroed slot array. Written before it is read: calloc's fresh pages
  * would be read first (the zero page) and copied on the first write, each
- * copy flushing the TLB of every thread's processor. A table of huge pages'
- * size asks for them: its lookups land anywhere in it. */
+ * copy flushing the TLB of every thread's processor. Its lookups land
+ * anywhere in it (mq_alloc_huge). */
 static uint32_t *slots_alloc(size_t n)
 {
 	if (n > SIZE_MAX / sizeof(uint32_t))
 		return NULL;
 	size_t bytes = n * sizeof(uint32_t);
-	void *p = NULL;
-	if (bytes >= HUGE_PAGE) {
-		if (posix_memalign(&p, HUGE_PAGE, bytes))
-			return NULL;
-#ifdef MADV_HUGEPAGE
-		madvise(p, bytes, MADV_HUGEPAGE); /* a hint: no error matters */
-#endif
-	} else if (!(p = malloc(bytes))) {
-		return NULL;
-	}
-	return memset(p, 0, bytes);
+	void *p = mq_alloc_huge(bytes);
+	return p ? memset(p, 0, bytes) : NULL;
 }
 
 int mq_hashmap_init(struct mq_hashmap *m, unsigned max_load,

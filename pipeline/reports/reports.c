@@ -598,7 +598,7 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 	long long want = 0;
 	for (size_t i = 0; i < c->village.nrows; i++)
 		want += atoll(rp_cell(&c->village, i, "visits"));
-	if (want > 0 && !c->visits && (c->visits = malloc((size_t)want * sizeof *c->visits)))
+	if (want > 0 && !c->visits && (c->visits = mq_alloc_huge((size_t)want * sizeof *c->visits)))
 		c->cap_visits = (size_t)want;
 	char path[4400];
 	snprintf(path, sizeof path, "%s/accepted.csv", c->data_dir);

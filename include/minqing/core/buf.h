@@ -64,6 +64,13 @@ char *mq_buf_detach(struct mq_buf *b);
  * least need items, doubling; new items are zeroed. 0 or MQ_ERR_NOMEM (also
  * when the size would overflow), the array left as it was on failure. */
 int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem);
+/* Memory whose bytes are read anywhere, in no order (a hash table, a
+ * million visits, a big arena's strings): from MQ_HUGE_PAGE bytes on it
+ * is aligned to and advised as huge pages, so its reads miss no TLB (each
+ * miss a walk of two page tables in a virtual machine). free() frees it;
+ * NULL when out of memory. */
+#define MQ_HUGE_PAGE ((size_t)2 << 20)
+void *mq_alloc_huge(size_t bytes);
 /* Appends s to the list *v of *n strings (capacity *alloc), which then
  * owns it. 0, or MQ_ERR_NOMEM when s is NULL (a failed strdup is passed
  * straight in) or the list cannot grow (s is freed then). */
