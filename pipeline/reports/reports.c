@@ -345,13 +345,68 @@ static size_t village_key(char key[VILLAGE_KEY], const char *t, size_t tl, const
 	return n;
 }
 
+/* A visit's household is interned HH_LATE visits later: its slot in the
+ * big table of strings, the string's pointer and the string are loaded
+ * one after the other (a table of every household: each a memory miss),
+ * so each visit starts one of those loads for each of the households
+ * before it. The ids given do not depend on it (households are ranked as
+ * strings compare). An id longer than the contract's 64 characters could
+ * be (none is accepted) would be interned at once. */
+#define HH_LATE 3
+#define HH_LATE_ID (64 * 4)
+struct hh_late {
+	size_t visit;                /* c->visits index */
+	uint64_t h;
+	uint32_t len;
+	char id[HH_LATE_ID];
+};
+
 struct visit_reader {
 	struct rp_ctx *c;
 	struct mq_intern *village_keys;  /* "township\x1fvillage" → village index */
 	struct field_cache fields[FC_N];
+	struct hh_late late[HH_LATE + 1]; /* a ring: pushed n sits at n % (HH_LATE + 1) */
+	size_t pushed, done;             /* households pushed, and interned of them */
 	uint32_t seq;
 	int nomem;
 };
+
+/* Interns the household pushed as number n; 0 or MQ_ERR_NOMEM. */
+static int hh_take(struct visit_reader *vr, size_t n)
+{
+	const struct hh_late *e = &vr->late[n % (HH_LATE + 1)];
+	int32_t id = mq_intern_id_h(vr->c->strings, e->id, e->len, e->h);
+	if (id < 0)
+		return MQ_ERR_NOMEM;
+	vr->c->visits[e->visit].household = id;
+	vr->done = n + 1;
+	return 0;
+}
+
+/* Pushes visit's household; interns the one HH_LATE before it and moves
+ * the loads of those between on by a step. */
+static int hh_push(struct visit_reader *vr, size_t visit, const char *s, size_t len, uint64_t h)
+{
+	size_t n = vr->pushed++;
+	struct hh_late *e = &vr->late[n % (HH_LATE + 1)];
+	*e = (struct hh_late){.visit = visit, .h = h, .len = (uint32_t)len};
+	memcpy(e->id, s, len);
+	if (n >= HH_LATE && hh_take(vr, n - HH_LATE))
+		return MQ_ERR_NOMEM;
+	for (size_t k = vr->done; k < n; k++)
+		mq_intern_prefetch(vr->c->strings, vr->late[k % (HH_LATE + 1)].h, (int)(n - k));
+	mq_intern_prefetch(vr->c->strings, h, 0);
+	return 0;
+}
+
+/* Interns the households still pushed; 0 or MQ_ERR_NOMEM. */
+static int hh_finish(struct visit_reader *vr)
+{
+	while (vr->done < vr->pushed)
+		if (hh_take(vr, vr->done))
+			return MQ_ERR_NOMEM;
+	return 0;
+}
 
 static int on_accepted(const struct mq_record *r, void *ctx)
 {
@@ -362,26 +417,19 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 		return MQ_ERR_NOMEM;
 	if (r->visit_date < c->period.first || r->visit_date > c->period.last)
 		return 0;
-	/* the household's slot in the big table of strings is out of cache:
-	 * start loading it (intern.h) before the village's lookup */
 	const char *hs = r->text[MQ_F_HOUSEHOLD_ID];
 	size_t hl = hs ? r->len[MQ_F_HOUSEHOLD_ID] : 0;
-	uint64_t hh = mq_intern_hash(hs ? hs : "", hl);
-	if (hl)
-		mq_intern_prefetch(c->strings, hh, 0);
 	char key[VILLAGE_KEY];
 	size_t n = village_key(key, r->text[MQ_F_TOWNSHIP], r->text[MQ_F_TOWNSHIP] ? r->len[MQ_F_TOWNSHIP] : 0,
 			       r->text[MQ_F_VILLAGE], r->text[MQ_F_VILLAGE] ? r->len[MQ_F_VILLAGE] : 0);
 	int32_t v = mq_intern_find(vr->village_keys, key, n);
 	if (v < 0)
 		return 0; /* not in village_summary: figures of another run */
-	if (hl)
-		mq_intern_prefetch(c->strings, hh, 1);
 	if (mq_grow((void **)&c->visits, &c->cap_visits, c->nvisits + 1, sizeof *c->visits))
 		return MQ_ERR_NOMEM;
-	if (hl)
-		mq_intern_prefetch(c->strings, hh, 2);
-	int32_t household = hl ? mq_intern_id_h(c->strings, hs, hl, hh) : -1;
+	int32_t household = -1;
+	if (hl > HH_LATE_ID && (household = mq_intern_id(c->strings, hs, hl)) < 0)
+		return MQ_ERR_NOMEM;
 	struct rp_visit *x = &c->visits[c->nvisits];
 	*x = (struct rp_visit){
 		.village = v, .household = household,
@@ -401,7 +449,7 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 	x->measure = id[FC_MEASURE];
 	int nomem;
 	x->log = log_excerpt(c, r, &nomem);
-	if (nomem || (hl && household < 0))
+	if (nomem || (hl && hl <= HH_LATE_ID && hh_push(vr, c->nvisits, hs, hl, mq_intern_hash(hs, hl))))
 		return MQ_ERR_NOMEM;
 	c->nvisits++;
 	return 0;
@@ -603,6 +651,8 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 	char path[4400];
 	snprintf(path, sizeof path, "%s/accepted.csv", c->data_dir);
 	rc = mq_read_accepted(path, c->run_date, NULL, on_accepted, &vr, err);
+	if (!rc)
+		rc = hh_finish(&vr);
 	if (rc == MQ_ERR_NOMEM || (rc && !err->message[0]))
 		mq_fail(err, rc, path, 0, "读取失败 / cannot read accepted.csv");
 	if (rc)
