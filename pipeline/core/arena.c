@@ -1,6 +1,5 @@
 /* arena.c — allocate many, free once (arena.h). */
 #include "minqing/core/arena.h"
-#include "minqing/core/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +24,8 @@ void *mq_arena_alloc(struct mq_arena *a, size_t size)
 	size = (size + 7) & ~(size_t)7;
 	struct arena_block *b = a->head;
 	if (!b || b->size - b->used < size) {
-		/* past a huge page, blocks of one: a big arena's strings are read
-		 * anywhere in it (a ledger's diaries in village order) */
-		size_t bs = size > 60000 ? size
-			: a->total >= MQ_HUGE_PAGE ? MQ_HUGE_PAGE - sizeof *b : 64 * 1024 - sizeof *b;
-		b = mq_alloc_huge(sizeof *b + bs);
+		size_t bs = size > 60000 ? size : 64 * 1024 - sizeof *b;
+		b = malloc(sizeof *b + bs);
 		if (!b)
 			return NULL;
 		b->next = a->head;

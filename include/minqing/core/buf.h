@@ -65,7 +65,7 @@ char *mq_buf_detach(struct mq_buf *b);
  * when the size would overflow), the array left as it was on failure. */
 int mq_grow(void **arr, size_t *alloc, size_t need, size_t elem);
 /* Memory whose bytes are read anywhere, in no order (a hash table, a
- * million visits, a big arena's strings): from MQ_HUGE_PAGE bytes on it
+ * million visits being sorted): from MQ_HUGE_PAGE bytes on it
  * is aligned to and advised as huge pages, so its reads miss no TLB (each
  * miss a walk of two page tables in a virtual machine). free() frees it;
  * NULL when out of memory. */
