@@ -71,6 +71,14 @@ struct rctx {
 		double num;
 		struct mq_buf text;
 	} memo;
+	/* the column of a condition's left side in the rows it was last
+	 * looked up in: a table filtered by its outer row (items where
+	 * cadre_id = {cadre_id}) asks it of every row, for every outer row */
+	struct lhs_memo {
+		const struct mq_cond *c;
+		const struct mq_dataset *set;
+		size_t field;
+	} lhs_memo;
 	int counters[3];
 	int ostack[OUTLINE_DEPTH], odepth[OUTLINE_DEPTH], nostack, obase;
 	uint64_t *seen;            /* warning keys already reported; seen_map indexes them */
@@ -354,6 +362,7 @@ static int memo_rhs(struct rctx *r, const struct mq_cond *c, const struct frame 
 	m->c = NULL;
 	mq_buf_reset(&m->text);
 	int rc = expand(r, outer, c->rhs, -1, &m->text);
+	m->is_num = !rc && parse_number(m->text.data, &m->num);
 	if (rc || f)   /* an error, or a context too deep to remember */
 		return rc;
 	for (f = outer, depth = 0; f; f = f->up, depth++) {
@@ -363,9 +372,32 @@ static int memo_rhs(struct rctx *r, const struct mq_cond *c, const struct frame 
 	m->depth = depth;
 	m->page_no = r->page_no;
 	m->page_total = r->page_total;
-	m->is_num = parse_number(m->text.data, &m->num);
 	m->c = c;
 	return 0;
+}
+
+/* c's left side, looked up from `here` (a row or the context) */
+static const char *lhs_value(struct rctx *r, const struct mq_cond *c, const struct frame *here)
+{
+	struct lhs_memo *lm = &r->lhs_memo;
+	if (here && lm->c == c && lm->set == here->set) {
+		const char *v = mq_dataset_value(here->set, here->row, lm->field);
+		return v ? v : "";
+	}
+	/* the innermost row's own column is remembered, not a field found
+	 * further out (lookup's order: that row first) */
+	int i = here ? mq_dataset_field(here->set, c->lhs) : -1;
+	if (i >= 0)
+		*lm = (struct lhs_memo){c, here->set, (size_t)i};
+	struct prov pv;
+	return lookup(r, here, c->lhs, &pv);
+}
+
+/* Whether row passes the comparison c, whose value side memo_rhs has
+ * expanded for the row's outer frame already. */
+static int row_matches(struct rctx *r, const struct mq_cond *c, const struct frame *row)
+{
+	return compare(lhs_value(r, c, row), c->op, r->memo.text.data, r->memo.is_num, r->memo.num);
 }
 
 /* Evaluates c: lhs is looked up from `here` (a row or the context), the
@@ -390,12 +422,22 @@ static int eval_cond(struct rctx *r, const struct mq_cond *c, const struct frame
 		*ok = (c->kind == MQ_COND_NONEMPTY) == (n > 0);
 		return 0;
 	}
-	struct prov pv;
-	const char *lhs = lookup(r, here, c->lhs, &pv);
 	int rc = memo_rhs(r, c, outer);
 	if (!rc)
-		*ok = compare(lhs, c->op, r->memo.text.data, r->memo.is_num, r->memo.num);
+		*ok = row_matches(r, c, here);
 	return rc;
+}
+
+/* 1 when rows of a set are filtered by c with one value side for all:
+ * a comparison (then expanded now, in outer); 0 when each row is to go
+ * through eval_cond. */
+static int filter_once(struct rctx *r, const struct mq_cond *c, const struct frame *outer, int *rc)
+{
+	*rc = 0;
+	if (c->kind == MQ_COND_NONE || c->kind == MQ_COND_NONEMPTY || c->kind == MQ_COND_EMPTY)
+		return 0;
+	*rc = memo_rhs(r, c, outer);
+	return !*rc;
 }
 
 static int row_passes(struct rctx *r, const struct mq_cond *c, const struct frame *row,
@@ -605,14 +647,17 @@ static int table_rows(struct rctx *r, const struct mq_block *b, const struct mq_
 {
 	static const struct mq_cond none = {0};
 	*n = b->total_label_col >= 0;
-	for (size_t i = 0; set && i < mq_dataset_rows(set); i++) {
+	int rc, once = filter_once(r, &b->where, fr, &rc);
+	for (size_t i = 0; !rc && set && i < mq_dataset_rows(set); i++) {
 		struct frame f = {set, i, fr};
-		int ok, rc = eval_cond(r, &b->where, &f, fr, &none, &ok);
-		if (rc)
-			return rc;
+		int ok = 1;
+		if (once)
+			ok = row_matches(r, &b->where, &f);
+		else
+			rc = eval_cond(r, &b->where, &f, fr, &none, &ok);
 		*n += ok;
 	}
-	return 0;
+	return rc;
 }
 
 /* Body rows that stay with a table's header on its first page. */
@@ -1045,9 +1090,14 @@ static int bound_rows(struct rctx *r, const struct mq_block *b, const struct fra
  * at the end or on an error (*rc). */
 static int next_row(struct rctx *r, const struct mq_block *b, struct frame *f, int *rc)
 {
+	int once = filter_once(r, &b->where, f->up, rc);
+	if (*rc)
+		return 0;
 	while (++f->row < mq_dataset_rows(f->set)) {
-		int ok;
-		if ((*rc = row_passes(r, &b->where, f, f->up, &ok)))
+		int ok = 1;
+		if (once)
+			ok = row_matches(r, &b->where, f);
+		else if ((*rc = row_passes(r, &b->where, f, f->up, &ok)))
 			return 0;
 		if (ok)
 			return 1;

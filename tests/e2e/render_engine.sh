@@ -108,6 +108,31 @@ check "info author" grep -q 'Author: *清河县城关镇人民政府' "$TMP/info
 check "info creator" grep -q 'Creator: *minqing ' "$TMP/info"
 check_normal "PDF/A-2b structure (XMP = info, output intent, fonts, /ID)" /usr/bin/python3 tests/e2e/check_pdfa.py "$TMP/s.pdf" "$TMP/a.pdf" "$TMP/r.pdf"
 
+# 6b. a table filtered by its outer row (where="township = {township}",
+# as the assessment's items under each cadre): under each township's
+# heading its own villages only, every village once in all
+cat > "$TMP/nested.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<template title="分乡镇村表">
+  <body>
+    <each data="townships">
+      <heading level="2" bookmark="false">乡镇：{township}</heading>
+      <table data="villages" where="township = {township}">
+        <column field="id" header="编号" width="1"/>
+        <column field="township" header="所属乡镇" width="1"/>
+      </table>
+    </each>
+  </body>
+</template>
+XML
+check "nested filter renders" "$TOOL" --rows 400 --townships 7 --date 2024-03-31 --xsd $XSD "$TMP/nested.xml" "$TMP/n.pdf"
+pdftotext -layout "$TMP/n.pdf" "$TMP/n.txt" 2>/dev/null
+awk '/乡镇：/ { sub(/.*乡镇：/, ""); town = $1; next }
+     /MQ-[0-9]+/ { for (i = 1; i < NF; i++) if ($i ~ /^MQ-[0-9]+$/) print $i, ($(i + 1) == town ? "same" : "other") }' \
+	"$TMP/n.txt" > "$TMP/n.rows"
+check "nested filter: 400 rows, each once" test "$(cut -d' ' -f1 "$TMP/n.rows" | sort -u | wc -l)" -eq 400 -a "$(wc -l < "$TMP/n.rows")" -eq 400
+check "nested filter: each row under its own township" test "$(grep -c ' same$' "$TMP/n.rows")" -eq 400
+
 # 7. 300 one-section pages (bench_layout's document): every section once,
 # a footer on each page, a bookmark per section on its own page and one per
 # heading beneath it, the page tree spread over several nodes
