@@ -1079,13 +1079,13 @@ struct child {
 	int fd;
 };
 
-/* Forks a child that renders unit `only` (≥ 0) alone, or else the units
- * the shared counter *next hands out, one at a time, the county's first
- * (its assessment documents are the largest unit), so a child never
- * waits with units left: a document's bytes do not depend on which child
- * makes it. kids[0, nkids) are the children started before (their pipes
- * are closed in the new one). 0, or MQ_ERR_IO with err filled. */
-static int start_child(struct rp_ctx *c, int only, int *next, int nunits, size_t ntownships,
+/* Forks a child that renders the units the shared counter *next hands
+ * out, one at a time, in the order of order[] (the largest first, so the
+ * last to finish are small), so a child never waits with units left: a
+ * document's bytes do not depend on which child makes it. kids[0, nkids)
+ * are the children started before (their pipes are closed in the new
+ * one). 0, or MQ_ERR_IO with err filled. */
+static int start_child(struct rp_ctx *c, int *next, const int *order, int nunits, size_t ntownships,
 		       const char *const *townships, struct collector *col, const struct child *kids,
 		       int nkids, struct child *out, struct mq_error *err)
 {
@@ -1110,11 +1110,8 @@ static int start_child(struct rp_ctx *c, int only, int *next, int nunits, size_t
 		}
 		struct mq_error cerr = {0};
 		int crc = 0;
-		if (only >= 0)
-			crc = run_unit(c, only, ntownships, townships, pipe_emit, &cp, &cerr);
-		else
-			for (int t; !crc && (t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < nunits; )
-				crc = run_unit(c, (t + nunits - 1) % nunits, ntownships, townships, pipe_emit, &cp, &cerr);
+		for (int t; !crc && (t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < nunits; )
+			crc = run_unit(c, order[t], ntownships, townships, pipe_emit, &cp, &cerr);
 		if (crc) {
 			char tag = 'E';
 			if (!cerr.code && crc == MQ_ERR_NOMEM)
@@ -1127,6 +1124,7 @@ static int start_child(struct rp_ctx *c, int only, int *next, int nunits, size_t
 		close(p[1]);
 		free(col->docs);
 		free((void *)townships);
+		free((void *)order);
 		ctx_free(c);
 		mq_render_cache_free();   /* the fonts, and fontconfig with them */
 		_exit(crc ? 3 : 0);
@@ -1136,16 +1134,15 @@ static int start_child(struct rp_ctx *c, int only, int *next, int nunits, size_t
 	return 0;
 }
 
-/* Starts children up to `jobs` (kids[0, started) run already: the
- * county's, started before the visits were read, and *next is past it)
- * and collects their documents; waits for every child. */
-static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownships,
+/* Starts `jobs` children (kids[] their room) and collects their
+ * documents; waits for every child. */
+static int run_children(struct rp_ctx *c, int jobs, int *next, const int *order, int nunits, size_t ntownships,
 			const char *const *townships, struct collector *col, struct child *kids,
-			int started, int *next, struct mq_error *err)
+			struct mq_error *err)
 {
-	int fds[65], rc = 0;
-	for (int k = started; k < jobs && !rc; k++)
-		if ((rc = start_child(c, -1, next, nunits, ntownships, townships, col, kids, started,
+	int fds[65], rc = 0, started = 0;
+	for (int k = 0; k < jobs && !rc; k++)
+		if ((rc = start_child(c, next, order, nunits, ntownships, townships, col, kids, started,
 				      &kids[started], err)) == 0)
 			started++;
 	for (int k = 0; k < started; k++)
@@ -1190,24 +1187,55 @@ static int run_children(struct rp_ctx *c, int jobs, int nunits, size_t ntownship
 
 /* ---- the stage ---- */
 
-/* Pages planned, for the progress line only (the files never depend on
- * it), as measured on generated and sample data: a monthly summary 3 pages
- * and one per two villages, for each month begun by the run date; a ledger
- * a page and one per 30 visits (its template's max-rows); the assessment 2
- * pages, one per cadre and one per five teams (twice with township
- * reports); the quality report 5. */
-static long long plan_pages(const struct rp_ctx *c)
+/* Pages planned for a unit (the townships' units, then the county's), as
+ * measured on generated and sample data: a township's monthly summary 3
+ * pages and one per two of its villages, for each month begun by the run
+ * date; a ledger a page and one per 30 visits (its template's max-rows);
+ * an assessment 2 pages, one per cadre and one per five teams. For the
+ * progress line and the order units are handed out in only: the files
+ * never depend on it. */
+static long long unit_pages(const struct rp_ctx *c, int unit, const char *const *townships, size_t nt)
 {
 	int months = 0;
 	for (int m = 0; m < c->period.nmonths; m++) {
 		int ym = c->period.first_month + m;
 		months += mq_day_from_ymd(ym / 12, ym % 12 + 1, 1) <= c->run_date;
 	}
-	long long pages = months * (3LL * (long long)c->township.nrows + (long long)c->nvillages / 2) + 5;
+	if ((size_t)unit >= nt)
+		return 2 + (long long)c->assessment.nrows + (long long)c->team.nrows / 5;
+	const char *t = townships[unit];
+	long long villages = 0, pages = 0, cadres = 0, teams = 0;
 	for (size_t v = 0; v < c->nvillages; v++)
-		pages += 1 + (long long)c->villages[v].count / 30;
-	long long assess = 2 + (long long)c->assessment.nrows + (long long)c->team.nrows / 5;
-	return pages + assess * (c->o->township_reports ? 2 : 1);
+		if (strcmp(c->villages[v].township, t) == 0) {
+			villages++;
+			pages += 1 + (long long)c->villages[v].count / 30;
+		}
+	pages += months * (3 + villages / 2);
+	if (!c->o->township_reports)
+		return pages;
+	for (size_t i = 0; i < c->assessment.nrows; i++)
+		cadres += strcmp(rp_cell(&c->assessment, i, "township"), t) == 0;
+	for (size_t i = 0; i < c->team.nrows; i++)
+		teams += strcmp(rp_cell(&c->team, i, "township"), t) == 0;
+	return pages + 2 + cadres + teams / 5;
+}
+
+/* Every unit's pages and the quality report's 5 */
+static long long plan_pages(const long long *pages, int nunits)
+{
+	long long n = 5;
+	for (int u = 0; u < nunits; u++)
+		n += pages[u];
+	return n;
+}
+
+static int by_pages(const void *a, const void *b, void *ctx)
+{
+	const long long *pages = ctx;
+	int x = *(const int *)a, y = *(const int *)b;
+	if (pages[x] != pages[y])
+		return pages[x] > pages[y] ? -1 : 1;
+	return (x > y) - (x < y);
 }
 
 static int load_template(struct rp_ctx *c, const char *name, struct mq_template **t,
@@ -1312,7 +1340,8 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	struct collector col = {.o = o};
 	const char **townships = NULL;
 	struct child kids[65] = {{0}};
-	int rc, nkids = 0, *next = NULL;
+	int rc, *next = NULL, *order = NULL;
+	long long *pages = NULL;
 	if (!o->out_dir || !o->period)
 		return mq_fail(err, MQ_ERR_USAGE, NULL, 0, "需要 --out 和 --period / out dir and period required");
 	if ((rc = mq_period_parse(o->period, &c.period, err)))
@@ -1329,9 +1358,6 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		snprintf(c.reports_dir, sizeof c.reports_dir, "%s", o->reports_dir);
 	else
 		snprintf(c.reports_dir, sizeof c.reports_dir, "%s/reports", o->out_dir);
-	/* the visits are read after the templates and the files' names:
-	 * with --jobs the county's assessment (which takes no visit) is
-	 * rendered by a child meanwhile, on the core the reading leaves */
 	if ((rc = load_rubric(&c, err)) || (rc = load_tables(&c, err)) || (rc = rp_weekly_begin(&c, err)) ||
 	    (rc = load_villages(&c, err)) ||
 	    (c.weekly && (rc = load_template(&c, "weekly_check.xml", &c.t_weekly, err))) ||
@@ -1354,26 +1380,22 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	int nunits = (int)nt + 1, jobs = o->jobs < 1 ? 1 : o->jobs > 64 ? 64 : o->jobs;
 	if (jobs > nunits)
 		jobs = nunits;
-	if (jobs > 1) {
-		next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (next == MAP_FAILED) {
-			next = NULL;
-			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "mmap: %s", strerror(errno));
-			goto out;
-		}
-		*next = 0;
-		/* the county's unit now (the child reads no visit); when it
-		 * cannot start, the counter hands the county out as before */
-		struct mq_error ferr = {0};
-		if (nt > 0 && start_child(&c, (int)nt, next, nunits, nt, townships, &col, kids, 0, &kids[0],
-					  &ferr) == 0) {
-			nkids = 1;
-			*next = 1;
-		}
-	}
 	if ((rc = load_visits(&c, err)) || (rc = rp_weekly_write_csv(&c, err)))
 		goto out;
-	col.planned = plan_pages(&c);
+	order = malloc((size_t)nunits * sizeof *order);
+	pages = malloc((size_t)nunits * sizeof *pages);
+	if (!order || !pages) {
+		rc = mq_fail_nomem(err, NULL, 0);
+		goto out;
+	}
+	for (int u = 0; u < nunits; u++) {
+		order[u] = u;
+		pages[u] = unit_pages(&c, u, townships, nt);
+	}
+	qsort_r(order, (size_t)nunits, sizeof *order, by_pages, pages);
+	col.planned = plan_pages(pages, nunits);
+	free(pages);   /* before any child is made */
+	pages = NULL;
 	if (jobs <= 1) {
 		if (o->progress) {
 			c.on_page = collect_page;
@@ -1384,9 +1406,14 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		if (rc == MQ_ERR_NOMEM && !err->message[0])
 			mq_fail_nomem(err, NULL, 0);
 	} else {
-		/* the county's child ends after its unit: jobs more for the townships */
-		rc = run_children(&c, jobs + nkids, nunits, nt, townships, &col, kids, nkids, next, err);
-		nkids = 0;
+		next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (next == MAP_FAILED) {
+			next = NULL;
+			rc = mq_fail(err, MQ_ERR_NOMEM, NULL, 0, "mmap: %s", strerror(errno));
+			goto out;
+		}
+		*next = 0;
+		rc = run_children(&c, jobs, next, order, nunits, nt, townships, &col, kids, err);
 	}
 	if (rc)
 		goto out;
@@ -1404,12 +1431,8 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 	if (rc == MQ_ERR_NOMEM && !err->message[0])
 		mq_fail_nomem(err, NULL, 0);
 out:
-	/* failed before run_children: the county's child is waited for */
-	for (int k = 0; k < nkids; k++) {
-		close(kids[k].fd);
-		while (waitpid(kids[k].pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
+	free(order);
+	free(pages);
 	if (next)
 		munmap(next, sizeof *next);
 	for (size_t i = 0; i < col.n; i++)
