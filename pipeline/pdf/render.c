@@ -380,17 +380,19 @@ static int memo_rhs(struct rctx *r, const struct mq_cond *c, const struct frame 
 static const char *lhs_value(struct rctx *r, const struct mq_cond *c, const struct frame *here)
 {
 	struct lhs_memo *lm = &r->lhs_memo;
-	if (here && lm->c == c && lm->set == here->set) {
-		const char *v = mq_dataset_value(here->set, here->row, lm->field);
-		return v ? v : "";
-	}
-	/* the innermost row's own column is remembered, not a field found
-	 * further out (lookup's order: that row first) */
-	int i = here ? mq_dataset_field(here->set, c->lhs) : -1;
-	if (i >= 0)
+	if (!here || lm->c != c || lm->set != here->set) {
+		/* the innermost row's own column is remembered; a field found
+		 * further out is looked up each time (lookup's order: that row
+		 * first) */
+		int i = here ? mq_dataset_field(here->set, c->lhs) : -1;
+		if (i < 0) {
+			struct prov pv;
+			return lookup(r, here, c->lhs, &pv);
+		}
 		*lm = (struct lhs_memo){c, here->set, (size_t)i};
-	struct prov pv;
-	return lookup(r, here, c->lhs, &pv);
+	}
+	const char *v = mq_dataset_value(here->set, here->row, lm->field);
+	return v ? v : "";
 }
 
 /* Whether row passes the comparison c, whose value side memo_rhs has
@@ -445,6 +447,16 @@ static int row_passes(struct rctx *r, const struct mq_cond *c, const struct fram
 {
 	static const struct mq_cond none = {0};
 	return eval_cond(r, c, row, outer, &none, ok);
+}
+
+/* row_passes for a row of a pass over a set that filter_once began
+ * (once: its value side is expanded already) */
+static int row_in_pass(struct rctx *r, const struct mq_cond *c, const struct frame *row, int once, int *ok)
+{
+	if (!once)
+		return row_passes(r, c, row, row->up, ok);
+	*ok = row_matches(r, c, row);
+	return 0;
 }
 
 /* ---- pages ---- */
@@ -645,17 +657,13 @@ static int eval_cond(struct rctx *r, const struct mq_cond *c, const struct frame
 static int table_rows(struct rctx *r, const struct mq_block *b, const struct mq_dataset *set,
 		      const struct frame *fr, size_t *n)
 {
-	static const struct mq_cond none = {0};
 	*n = b->total_label_col >= 0;
 	int rc, once = filter_once(r, &b->where, fr, &rc);
 	for (size_t i = 0; !rc && set && i < mq_dataset_rows(set); i++) {
 		struct frame f = {set, i, fr};
-		int ok = 1;
-		if (once)
-			ok = row_matches(r, &b->where, &f);
-		else
-			rc = eval_cond(r, &b->where, &f, fr, &none, &ok);
-		*n += ok;
+		int ok;
+		if (!(rc = row_in_pass(r, &b->where, &f, once, &ok)))
+			*n += ok;
 	}
 	return rc;
 }
@@ -1094,10 +1102,8 @@ static int next_row(struct rctx *r, const struct mq_block *b, struct frame *f, i
 	if (*rc)
 		return 0;
 	while (++f->row < mq_dataset_rows(f->set)) {
-		int ok = 1;
-		if (once)
-			ok = row_matches(r, &b->where, f);
-		else if ((*rc = row_passes(r, &b->where, f, f->up, &ok)))
+		int ok;
+		if ((*rc = row_in_pass(r, &b->where, f, once, &ok)))
 			return 0;
 		if (ok)
 			return 1;
