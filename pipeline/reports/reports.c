@@ -1187,20 +1187,26 @@ static int run_children(struct rp_ctx *c, int jobs, int *next, const int *order,
 
 /* ---- the stage ---- */
 
-/* Pages planned for a unit (the townships' units, then the county's), as
- * measured on generated and sample data: a township's monthly summary 3
- * pages and one per two of its villages, for each month begun by the run
- * date; a ledger a page and one per 30 visits (its template's max-rows);
- * an assessment 2 pages, one per cadre and one per five teams. For the
- * progress line and the order units are handed out in only: the files
- * never depend on it. */
-static long long unit_pages(const struct rp_ctx *c, int unit, const char *const *townships, size_t nt)
+/* The period's months begun by the run date */
+static int months_begun(const struct rp_ctx *c)
 {
 	int months = 0;
 	for (int m = 0; m < c->period.nmonths; m++) {
 		int ym = c->period.first_month + m;
 		months += mq_day_from_ymd(ym / 12, ym % 12 + 1, 1) <= c->run_date;
 	}
+	return months;
+}
+
+/* Pages planned for a unit (the townships' units, then the county's), as
+ * measured on generated and sample data: a township's monthly summary 3
+ * pages and one per two of its villages, for each month begun by the run
+ * date; a ledger a page and one per 30 visits (its template's max-rows);
+ * an assessment 2 pages, one per cadre and one per five teams. For the
+ * progress line and the order units are handed out in only: the files
+ * never depend on it. months: months_begun. */
+static long long unit_pages(const struct rp_ctx *c, int unit, int months, const char *const *townships, size_t nt)
+{
 	if ((size_t)unit >= nt)
 		return 2 + (long long)c->assessment.nrows + (long long)c->team.nrows / 5;
 	const char *t = townships[unit];
@@ -1388,9 +1394,10 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
+	int months = months_begun(&c);
 	for (int u = 0; u < nunits; u++) {
 		order[u] = u;
-		pages[u] = unit_pages(&c, u, townships, nt);
+		pages[u] = unit_pages(&c, u, months, townships, nt);
 	}
 	qsort_r(order, (size_t)nunits, sizeof *order, by_pages, pages);
 	col.planned = plan_pages(pages, nunits);
