@@ -220,13 +220,13 @@ static int load_tables(struct rp_ctx *c, struct mq_error *err)
 		 "resolved assigned_households coverage_pairs coverage_hits sat_answers "
 		 "sat_positive signed_visits resident_role days_in_village days_in_period "
 		 "?days_required", facts);
-	snprintf(sums, sizeof sums, "%s county township village%s", figures, topics);
+	snprintf(sums, sizeof sums, "%s ?county township village%s", figures, topics);
 	if ((rc = load_table(c, &c->village, "village_summary.csv", sums, 0, err)))
 		return rc;
-	snprintf(sums, sizeof sums, "%s county township%s", figures, topics);
+	snprintf(sums, sizeof sums, "%s ?county township%s", figures, topics);
 	if ((rc = load_table(c, &c->township, "township_summary.csv", sums, 0, err)))
 		return rc;
-	snprintf(sums, sizeof sums, "%s county%s", figures, topics);
+	snprintf(sums, sizeof sums, "%s ?county%s", figures, topics);
 	if ((rc = load_table(c, &c->county, "county_summary.csv", sums, 0, err)) ||
 	    (rc = load_table(c, &c->cadre_monthly, "cadre_monthly.csv",
 			     "period month cadre_id ?cadre_name ?township ?village diaries quota_met "
@@ -700,8 +700,9 @@ void rp_file_ledger(const struct rp_ctx *c, const struct rp_village *v, char *ou
 
 void rp_file_assessment(const struct rp_ctx *c, const char *area, char *out, size_t n)
 {
-	/* a year is 年度考核; any other period 阶段考核 */
-	snprintf(out, n, "%s_%s_%s.pdf", area, c->label,
+	/* a year is 年度考核; any other period 阶段考核. A county no record
+	 * named (县区 is optional, and without a registry) is 县区未填. */
+	snprintf(out, n, "%s_%s_%s.pdf", area[0] ? area : "县区未填", c->label,
 		 c->period.kind == MQ_PERIOD_YEAR ? "年度考核结果" : "考核结果");
 }
 
