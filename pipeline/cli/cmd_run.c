@@ -1,5 +1,6 @@
 /* cmd_run.c — `minqing run`: every stage in one pass over the inputs:
- * validate (each accepted record fed to the figures as it is read),
+ * validate (each accepted record fed to the figures, and to the render's
+ * visits, as it is read),
  * aggregate, assess, the workbooks, counts.csv and run.txt
  * (packages/run_record.h), render, archive.
  *
@@ -29,6 +30,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
@@ -49,6 +51,7 @@ struct run {
 	struct mq_progress progress;
 	struct mq_reports_result reports;
 	struct mq_run_hashes *hashes; /* the inputs for run.txt, hashed while validated */
+	struct mq_visits *visits;     /* the period's visits for the render, kept while validated */
 	char out_dir[4096], stage_dir[4200], data_dir[4300];
 };
 
@@ -58,12 +61,30 @@ static int feed(const struct mq_record *rec, void *ctx)
 	if (interrupted)
 		return MQ_ERR_USAGE;
 	int rc = mq_agg_add(r->agg, rec);
-	return rc ? rc : mq_tally_add(r->tally, rec);
+	if (!rc)
+		rc = mq_tally_add(r->tally, rec);
+	return rc ? rc : mq_visits_add(r->visits, rec);
 }
 
 static void feed_soon(const struct mq_record *rec, void *ctx)
 {
 	mq_agg_soon_cb(rec, ((struct run *)ctx)->agg);
+}
+
+/* An upper bound of the records in the inputs: no record takes fewer
+ * than MIN_RECORD_BYTES of a file (a workbook's are compressed); 0 when
+ * a size is unknown (a pipe) */
+#define MIN_RECORD_BYTES 32
+static size_t records_at_most(const struct mq_cli *cli)
+{
+	size_t n = 0;
+	for (int i = 0; i < cli->ninputs; i++) {
+		struct stat st;
+		if (stat(cli->inputs[i], &st) || !S_ISREG(st.st_mode))
+			return 0;
+		n += (size_t)st.st_size / MIN_RECORD_BYTES + 1;
+	}
+	return n;
 }
 
 static void on_progress(long long done, long long total, long long records, void *ctx)
@@ -161,8 +182,10 @@ static int run_stages(struct run *r, struct mq_error *err)
 					 .as_of = as_of, .jobs = r->cli.jobs,
 					 .township_reports = r->cli.township_reports,
 					 .progress = mq_progress_cb, .progress_ctx = &r->progress,
-					 .stop = &interrupted };
+					 .stop = &interrupted, .visits = r->visits };
 	rc = mq_render_reports(&ropts, &r->reports, err);
+	mq_visits_free(r->visits); /* what the render did not take over */
+	r->visits = NULL;
 	if (rc)
 		return rc;
 	mq_progress_done(&r->progress);
@@ -249,7 +272,8 @@ int mq_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (!(r.agg = mq_agg_new(&r.period, r.cli.as_of, &r.ref)) ||
-	    !(r.tally = mq_tally_new(r.rubric, &r.period))) {
+	    !(r.tally = mq_tally_new(r.rubric, &r.period)) ||
+	    !(r.visits = mq_visits_new(&r.period, r.cli.as_of, records_at_most(&r.cli)))) {
 		mq_fail_nomem(&err, NULL, 0);
 		status = mq_cli_fatal(&err);
 		goto out;
@@ -287,6 +311,7 @@ int mq_cmd_run(int argc, char **argv)
 	status = r.counts.rejected ? MQ_EXIT_REJECTS : MQ_EXIT_OK;
 out:
 	mq_run_hashes_free(r.hashes);
+	mq_visits_free(r.visits);
 	mq_reports_result_free(&r.reports);
 	mq_agg_free(r.agg);
 	mq_tally_free(r.tally);

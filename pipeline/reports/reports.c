@@ -261,7 +261,7 @@ static int load_tables(struct rp_ctx *c, struct mq_error *err)
 	return 0;
 }
 
-/* ---- the visits of the period, from accepted.csv ---- */
+/* ---- the visits of the period, from accepted.csv or handed over ---- */
 
 /* A field's values seen so far (up to FIELD_CACHE_MAX of them) in a table
  * of their own, small enough to stay in cache, with their ids in the big
@@ -271,12 +271,12 @@ static int load_tables(struct rp_ctx *c, struct mq_error *err)
 #define FIELD_CACHE_MAX 16384
 struct field_cache {
 	struct mq_intern *local;
-	int32_t *global;             /* local id → id in c->strings */
+	int32_t *global;             /* local id → id in the visits' strings */
 	size_t cap;
 };
 
-/* The id in c->strings of r's field f, -1 when empty, -2 on OOM. */
-static int32_t intern_cached(struct rp_ctx *c, struct field_cache *fc, const struct mq_record *r, int f)
+/* The id in strings of r's field f, -1 when empty, -2 on OOM. */
+static int32_t intern_cached(struct mq_intern *strings, struct field_cache *fc, const struct mq_record *r, int f)
 {
 	if (!r->text[f] || !r->len[f])
 		return -1;
@@ -286,7 +286,7 @@ static int32_t intern_cached(struct rp_ctx *c, struct field_cache *fc, const str
 	int32_t lid = mq_intern_find_h(fc->local, s, len, h);
 	if (lid >= 0)
 		return fc->global[lid];
-	int32_t id = mq_intern_id(c->strings, s, len);
+	int32_t id = mq_intern_id(strings, s, len);
 	if (id < 0)
 		return -2;
 	size_t n = (size_t)mq_intern_count(fc->local);
@@ -302,7 +302,7 @@ static int32_t intern_cached(struct rp_ctx *c, struct field_cache *fc, const str
 /* The first LOG_EXCERPT characters of 日志内容 for the ledger (the whole
  * diary stays in accepted.csv), "…" when cut; NULL when empty. */
 #define LOG_EXCERPT 12
-static const char *log_excerpt(struct rp_ctx *c, const struct mq_record *r, int *nomem)
+static const char *log_excerpt(struct mq_arena *arena, const struct mq_record *r, int *nomem)
 {
 	const char *s = r->text[MQ_F_NOTES];
 	size_t len = s ? r->len[MQ_F_NOTES] : 0, i = 0;
@@ -318,7 +318,7 @@ static const char *log_excerpt(struct rp_ctx *c, const struct mq_record *r, int 
 	memcpy(buf, s, i);
 	if (i < len)
 		memcpy(buf + i, "…", strlen("…")), i += strlen("…");
-	const char *out = mq_arena_strndup(c->arena, buf, i);
+	const char *out = mq_arena_strndup(arena, buf, i);
 	*nomem = out == NULL;
 	return out;
 }
@@ -361,31 +361,40 @@ struct hh_late {
 	char id[HH_LATE_ID];
 };
 
-struct visit_reader {
-	struct rp_ctx *c;
-	struct mq_intern *village_keys;  /* "township\x1fvillage" → village index */
+/* The period's visits as they are read, from accepted.csv (load_visits)
+ * or from the run's validate stage (mq_visits_add). */
+struct mq_visits {
+	struct mq_intern *strings;       /* the ids of rp_visit; the ctx's when read back */
+	struct mq_arena *arena;          /* the diary excerpts; the ctx's when read back */
+	struct rp_visit *visits;
+	size_t n, cap;
+	mq_day first, last;              /* the period */
+	/* "township\x1fvillage" → the village's index in village_summary when
+	 * read back (a village not there is skipped); when handed over, each
+	 * new village is added and its key's id mapped to the index later */
+	struct mq_intern *village_keys;
+	int handed, off;                 /* off: weekly check due, nothing kept */
 	struct field_cache fields[FC_N];
 	struct hh_late late[HH_LATE + 1]; /* a ring: pushed n sits at n % (HH_LATE + 1) */
 	size_t pushed, done;             /* households pushed, and interned of them */
 	uint32_t seq;
-	int nomem;
 };
 
 /* Interns the household pushed as number n; 0 or MQ_ERR_NOMEM. */
-static int hh_take(struct visit_reader *vr, size_t n)
+static int hh_take(struct mq_visits *vr, size_t n)
 {
 	const struct hh_late *e = &vr->late[n % (HH_LATE + 1)];
-	int32_t id = mq_intern_id_h(vr->c->strings, e->id, e->len, e->h);
+	int32_t id = mq_intern_id_h(vr->strings, e->id, e->len, e->h);
 	if (id < 0)
 		return MQ_ERR_NOMEM;
-	vr->c->visits[e->visit].household = id;
+	vr->visits[e->visit].household = id;
 	vr->done = n + 1;
 	return 0;
 }
 
 /* Pushes visit's household; interns the one HH_LATE before it and moves
  * the loads of those between on by a step. */
-static int hh_push(struct visit_reader *vr, size_t visit, const char *s, size_t len, uint64_t h)
+static int hh_push(struct mq_visits *vr, size_t visit, const char *s, size_t len, uint64_t h)
 {
 	size_t n = vr->pushed++;
 	struct hh_late *e = &vr->late[n % (HH_LATE + 1)];
@@ -394,13 +403,13 @@ static int hh_push(struct visit_reader *vr, size_t visit, const char *s, size_t 
 	if (n >= HH_LATE && hh_take(vr, n - HH_LATE))
 		return MQ_ERR_NOMEM;
 	for (size_t k = vr->done; k < n; k++)
-		mq_intern_prefetch(vr->c->strings, vr->late[k % (HH_LATE + 1)].h, (int)(n - k));
-	mq_intern_prefetch(vr->c->strings, h, 0);
+		mq_intern_prefetch(vr->strings, vr->late[k % (HH_LATE + 1)].h, (int)(n - k));
+	mq_intern_prefetch(vr->strings, h, 0);
 	return 0;
 }
 
 /* Interns the households still pushed; 0 or MQ_ERR_NOMEM. */
-static int hh_finish(struct visit_reader *vr)
+static int hh_finish(struct mq_visits *vr)
 {
 	while (vr->done < vr->pushed)
 		if (hh_take(vr, vr->done))
@@ -408,29 +417,27 @@ static int hh_finish(struct visit_reader *vr)
 	return 0;
 }
 
-static int on_accepted(const struct mq_record *r, void *ctx)
+/* Keeps r as a compact visit when it is in the period (and, read back,
+ * in village_summary); 0 or MQ_ERR_NOMEM. */
+static int visit_add(struct mq_visits *vr, const struct mq_record *r)
 {
-	struct visit_reader *vr = ctx;
-	struct rp_ctx *c = vr->c;
 	uint32_t seq = vr->seq++;
-	if (c->weekly && rp_weekly_record(c, r))
-		return MQ_ERR_NOMEM;
-	if (r->visit_date < c->period.first || r->visit_date > c->period.last)
+	if (r->visit_date < vr->first || r->visit_date > vr->last)
 		return 0;
 	const char *hs = r->text[MQ_F_HOUSEHOLD_ID];
 	size_t hl = hs ? r->len[MQ_F_HOUSEHOLD_ID] : 0;
 	char key[VILLAGE_KEY];
 	size_t n = village_key(key, r->text[MQ_F_TOWNSHIP], r->text[MQ_F_TOWNSHIP] ? r->len[MQ_F_TOWNSHIP] : 0,
 			       r->text[MQ_F_VILLAGE], r->text[MQ_F_VILLAGE] ? r->len[MQ_F_VILLAGE] : 0);
-	int32_t v = mq_intern_find(vr->village_keys, key, n);
+	int32_t v = vr->handed ? mq_intern_id(vr->village_keys, key, n) : mq_intern_find(vr->village_keys, key, n);
 	if (v < 0)
-		return 0; /* not in village_summary: figures of another run */
-	if (mq_grow((void **)&c->visits, &c->cap_visits, c->nvisits + 1, sizeof *c->visits))
+		return vr->handed ? MQ_ERR_NOMEM : 0; /* not in village_summary: figures of another run */
+	if (mq_grow((void **)&vr->visits, &vr->cap, vr->n + 1, sizeof *vr->visits))
 		return MQ_ERR_NOMEM;
 	int32_t household = -1;
-	if (hl > HH_LATE_ID && (household = mq_intern_id(c->strings, hs, hl)) < 0)
+	if (hl > HH_LATE_ID && (household = mq_intern_id(vr->strings, hs, hl)) < 0)
 		return MQ_ERR_NOMEM;
-	struct rp_visit *x = &c->visits[c->nvisits];
+	struct rp_visit *x = &vr->visits[vr->n];
 	*x = (struct rp_visit){
 		.village = v, .household = household,
 		.date = r->visit_date, .due = r->due_date,
@@ -441,18 +448,91 @@ static int on_accepted(const struct mq_record *r, void *ctx)
 	int32_t id[FC_N];
 	for (int i = 0; i < FC_N; i++)
 		if ((id[i] = i == FC_CADRE_ID && id[FC_CADRE] >= 0 ? -1
-			     : intern_cached(c, &vr->fields[i], r, fc_field[i])) == -2)
+			     : intern_cached(vr->strings, &vr->fields[i], r, fc_field[i])) == -2)
 			return MQ_ERR_NOMEM;
 	x->householder = id[FC_HOLDER];
 	x->cadre = id[FC_CADRE] >= 0 ? id[FC_CADRE] : id[FC_CADRE_ID];
 	x->demand = id[FC_DEMAND];
 	x->measure = id[FC_MEASURE];
 	int nomem;
-	x->log = log_excerpt(c, r, &nomem);
-	if (nomem || (hl && hl <= HH_LATE_ID && hh_push(vr, c->nvisits, hs, hl, mq_intern_hash(hs, hl))))
+	x->log = log_excerpt(vr->arena, r, &nomem);
+	if (nomem || (hl && hl <= HH_LATE_ID && hh_push(vr, vr->n, hs, hl, mq_intern_hash(hs, hl))))
 		return MQ_ERR_NOMEM;
-	c->nvisits++;
+	vr->n++;
 	return 0;
+}
+
+/* The visits' helpers (village keys, field caches); 0 or MQ_ERR_NOMEM. */
+static int visits_begin(struct mq_visits *vr)
+{
+	if (!(vr->village_keys = mq_intern_new()))
+		return MQ_ERR_NOMEM;
+	for (int i = 0; i < FC_N; i++)
+		if (!(vr->fields[i].local = mq_intern_new()))
+			return MQ_ERR_NOMEM;
+	return 0;
+}
+
+/* Frees the helpers, once the visits are read. */
+static void visits_end(struct mq_visits *vr)
+{
+	for (int i = 0; i < FC_N; i++) {
+		mq_intern_free(vr->fields[i].local);
+		free(vr->fields[i].global);
+		vr->fields[i] = (struct field_cache){0};
+	}
+	mq_intern_free(vr->village_keys);
+	vr->village_keys = NULL;
+}
+
+struct mq_visits *mq_visits_new(const struct mq_period *period, mq_day run_date, size_t at_most)
+{
+	struct mq_visits *vr = calloc(1, sizeof *vr);
+	if (!vr)
+		return NULL;
+	*vr = (struct mq_visits){.first = period->first, .last = period->last, .handed = 1,
+				 .off = rp_weekly_due(period, run_date)};
+	if (vr->off)
+		return vr;
+	if (!(vr->strings = mq_intern_new()) || !(vr->arena = mq_arena_new()) || visits_begin(vr)) {
+		mq_visits_free(vr);
+		return NULL;
+	}
+	/* untouched pages cost nothing; when this fails the array grows */
+	if (at_most && at_most < SIZE_MAX / sizeof *vr->visits &&
+	    (vr->visits = mq_alloc_huge(at_most * sizeof *vr->visits)))
+		vr->cap = at_most;
+	return vr;
+}
+
+int mq_visits_add(struct mq_visits *vr, const struct mq_record *r)
+{
+	return vr->off ? 0 : visit_add(vr, r);
+}
+
+void mq_visits_free(struct mq_visits *vr)
+{
+	if (!vr)
+		return;
+	visits_end(vr);
+	free(vr->visits);
+	mq_intern_free(vr->strings);
+	mq_arena_free(vr->arena);
+	free(vr);
+}
+
+/* accepted.csv's records, read back: the weekly check's and the visits' */
+struct read_back {
+	struct rp_ctx *c;
+	struct mq_visits *vr;
+};
+
+static int on_accepted(const struct mq_record *r, void *ctx)
+{
+	struct read_back *rb = ctx;
+	if (rb->c->weekly && rp_weekly_record(rb->c, r))
+		return MQ_ERR_NOMEM;
+	return visit_add(rb->vr, r);
 }
 
 static int cmp_id(const void *a, const void *b, void *ctx)
@@ -618,49 +698,99 @@ static int load_villages(struct rp_ctx *c, struct mq_error *err)
 	return 0;
 }
 
-static int load_visits(struct rp_ctx *c, struct mq_error *err)
+/* "township\x1fvillage" of a village_summary row; its length */
+static size_t village_key_of(const struct rp_village *v, char key[VILLAGE_KEY])
 {
-	struct visit_reader vr = {.c = c};
-	int rc = 0;
-	vr.village_keys = mq_intern_new();
-	for (int i = 0; i < FC_N; i++)
-		if (!(vr.fields[i].local = mq_intern_new())) {
-			rc = mq_fail_nomem(err, NULL, 0);
-			goto out;
-		}
-	if (!vr.village_keys) {
+	return village_key(key, v->township, strlen(v->township), v->village, strlen(v->village));
+}
+
+/* The visits read from accepted.csv, with the weekly check's records. */
+static int read_visits(struct rp_ctx *c, struct mq_error *err)
+{
+	struct mq_visits vr = {.strings = c->strings, .arena = c->arena, .first = c->period.first,
+			       .last = c->period.last};
+	struct read_back rb = {.c = c, .vr = &vr};
+	int rc = visits_begin(&vr) ? MQ_ERR_NOMEM : 0;
+	for (size_t i = 0; i < c->nvillages && !rc; i++) {
+		char key[VILLAGE_KEY];
+		if (mq_intern_id(vr.village_keys, key, village_key_of(&c->villages[i], key)) < 0)
+			rc = MQ_ERR_NOMEM;
+	}
+	if (rc) {
 		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
-	}
-	for (size_t i = 0; i < c->nvillages; i++) {
-		char key[VILLAGE_KEY];
-		const struct rp_village *v = &c->villages[i];
-		size_t n = village_key(key, v->township, strlen(v->township), v->village, strlen(v->village));
-		if (mq_intern_id(vr.village_keys, key, n) < 0) {
-			rc = mq_fail_nomem(err, NULL, 0);
-			goto out;
-		}
 	}
 	/* the period's visits (the villages' `visits` summed) in one exact
 	 * allocation: no doubling slack and no copy at the memory peak */
 	long long want = 0;
 	for (size_t i = 0; i < c->village.nrows; i++)
 		want += atoll(rp_cell(&c->village, i, "visits"));
-	if (want > 0 && !c->visits && (c->visits = mq_alloc_huge((size_t)want * sizeof *c->visits)))
-		c->cap_visits = (size_t)want;
+	if (want > 0 && (vr.visits = mq_alloc_huge((size_t)want * sizeof *vr.visits)))
+		vr.cap = (size_t)want;
 	char path[4400];
 	snprintf(path, sizeof path, "%s/accepted.csv", c->data_dir);
-	rc = mq_read_accepted(path, c->run_date, NULL, on_accepted, &vr, err);
+	rc = mq_read_accepted(path, c->run_date, NULL, on_accepted, &rb, err);
 	if (!rc)
 		rc = hh_finish(&vr);
 	if (rc == MQ_ERR_NOMEM || (rc && !err->message[0]))
 		mq_fail(err, rc, path, 0, "读取失败 / cannot read accepted.csv");
-	if (rc)
-		goto out;
-	if (c->nvisits && sort_visits(c)) {
-		rc = mq_fail_nomem(err, NULL, 0);
-		goto out;
+out:
+	c->visits = vr.visits;
+	c->nvisits = vr.n;
+	c->cap_visits = vr.cap;
+	visits_end(&vr);
+	return rc;
+}
+
+/* The visits the run handed over: each village's key mapped to its row
+ * of village_summary (a village not there is skipped, as when read
+ * back); the visits, strings and excerpts taken over. 0 or MQ_ERR_NOMEM. */
+static int take_visits(struct rp_ctx *c, struct mq_visits *vr)
+{
+	size_t nkeys = (size_t)mq_intern_count(vr->village_keys), kept = 0;
+	int32_t *village = malloc((nkeys ? nkeys : 1) * sizeof *village);
+	if (!village || hh_finish(vr)) {
+		free(village);
+		return MQ_ERR_NOMEM;
 	}
+	for (size_t k = 0; k < nkeys; k++)
+		village[k] = -1;
+	for (size_t i = 0; i < c->nvillages; i++) {
+		char key[VILLAGE_KEY];
+		int32_t k = mq_intern_find(vr->village_keys, key, village_key_of(&c->villages[i], key));
+		if (k >= 0 && village[k] < 0)
+			village[k] = (int32_t)i;
+	}
+	for (size_t i = 0; i < vr->n; i++) {
+		int32_t v = village[vr->visits[i].village];
+		if (v >= 0) {
+			vr->visits[kept] = vr->visits[i];
+			vr->visits[kept++].village = v;
+		}
+	}
+	free(village);
+	c->visits = vr->visits;
+	c->nvisits = kept;
+	c->cap_visits = vr->cap;
+	vr->visits = NULL;
+	struct mq_intern *empty = c->strings;
+	c->strings = vr->strings;
+	vr->strings = empty;
+	c->excerpts = vr->arena;
+	vr->arena = NULL;
+	visits_end(vr);
+	return 0;
+}
+
+static int load_visits(struct rp_ctx *c, struct mq_error *err)
+{
+	struct mq_visits *handed = c->o->visits;
+	int rc = !handed || handed->off || c->weekly ? read_visits(c, err)
+		 : take_visits(c, handed) ? mq_fail_nomem(err, NULL, 0) : 0;
+	if (rc)
+		return rc;
+	if (c->nvisits && sort_visits(c))
+		return mq_fail_nomem(err, NULL, 0);
 	for (size_t i = 0; i < c->nvisits; i++) {
 		struct rp_village *v = &c->villages[c->visits[i].village];
 		if (!v->count)
@@ -668,14 +798,8 @@ static int load_visits(struct rp_ctx *c, struct mq_error *err)
 		v->count++;
 	}
 	if (c->period.kind != MQ_PERIOD_MONTH && count_months(c))
-		rc = mq_fail_nomem(err, NULL, 0);
-out:
-	for (int i = 0; i < FC_N; i++) {
-		mq_intern_free(vr.fields[i].local);
-		free(vr.fields[i].global);
-	}
-	mq_intern_free(vr.village_keys);
-	return rc;
+		return mq_fail_nomem(err, NULL, 0);
+	return 0;
 }
 
 /* ---- rendering one document ---- */
@@ -1288,6 +1412,7 @@ static void ctx_free(struct rp_ctx *c)
 	mq_rubric_free(c->rubric);
 	mq_intern_free(c->strings);
 	mq_arena_free(c->arena);
+	mq_arena_free(c->excerpts);
 }
 
 static int add_doc_to_result(struct mq_reports_result *res, const struct rp_doc *d)

@@ -55,7 +55,8 @@ struct rp_ctx {
 	char label[32];               /* 2024年03月 / 2024年第1季度 / 2024年 */
 	char data_dir[4200], reports_dir[4200], tdir[4096];
 	struct mq_arena *arena;
-	struct mq_intern *strings;
+	struct mq_intern *strings;    /* the visits' strings (and the weekly check's) */
+	struct mq_arena *excerpts;    /* the diaries' excerpts of handed-over visits; NULL: in arena */
 	struct rp_table village, township, county, cadre_monthly, assessment, team, facts, counts,
 		rejects;
 	struct rp_village *villages;
@@ -133,7 +134,7 @@ int rp_assessment_township_doc(struct rp_ctx *c, const char *township, int unit,
 /* The weekly check (weekly.c): due when the run date falls inside a month
  * period; begin (after the tables, before the visits) makes the state,
  * record sees every accepted record, write_csv writes weekly_check.csv. */
-int rp_weekly_active(const struct rp_ctx *c);
+int rp_weekly_due(const struct mq_period *period, mq_day run_date);
 int rp_weekly_begin(struct rp_ctx *c, struct mq_error *err);
 int rp_weekly_record(struct rp_ctx *c, const struct mq_record *r);
 int rp_weekly_write_csv(struct rp_ctx *c, struct mq_error *err);

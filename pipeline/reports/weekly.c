@@ -48,15 +48,14 @@ struct rp_weekly {
 	struct mq_reference ref;        /* the assignments */
 };
 
-int rp_weekly_active(const struct rp_ctx *c)
+int rp_weekly_due(const struct mq_period *period, mq_day run_date)
 {
-	return c->period.kind == MQ_PERIOD_MONTH && c->run_date >= c->period.first &&
-	       c->run_date <= c->period.last;
+	return period->kind == MQ_PERIOD_MONTH && run_date >= period->first && run_date <= period->last;
 }
 
 int rp_weekly_begin(struct rp_ctx *c, struct mq_error *err)
 {
-	if (!rp_weekly_active(c))
+	if (!rp_weekly_due(&c->period, c->run_date))
 		return 0;
 	struct rp_weekly *w = calloc(1, sizeof *w);
 	if (!w)

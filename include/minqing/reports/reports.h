@@ -5,7 +5,8 @@
  * stages wrote in one output folder:
  *   DIR/data/{village,township,county}_summary.csv, cadre_monthly.csv,
  *   assessment.csv, team_assessment.csv, assessment_facts.csv, counts.csv,
- *   rejects.csv and accepted.csv (read once, streamed as records),
+ *   rejects.csv and accepted.csv (read once, streamed as records; in
+ *   `minqing run` the visits are handed over instead, struct mq_visits),
  * into DIR/reports/:
  *   <乡镇>_<YYYY年MM月>_工作小结.pdf          one per township and month
  *   <乡镇>_<村>_<label>_台账.pdf             one per village and period
@@ -25,7 +26,7 @@
  * per-month village figures of the monthly summaries (an aggregator per
  * month, aggregate.h; registered households from village_summary.csv).
  *
- * Memory: the visits of the period are kept as compact rows (about 48
+ * Memory: the visits of the period are kept as compact rows (about 56
  * bytes each plus interned strings); each PDF's data is built and freed
  * per document. With jobs > 1 the townships are rendered by that many
  * child processes (fork), so the layout engine needs no thread safety.
@@ -38,9 +39,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "minqing/core/date.h"
+
 #include "minqing/core/error.h"
 
 #include <signal.h>
+
+/* The period's visits handed to the render as the validate stage accepts
+ * them (mq_visits_add from its accepted callback, in order), so that the
+ * render of `minqing run` need not read accepted.csv back: the same
+ * compact rows the render would read, with the same results. When the
+ * weekly check is due (a month run in its own month) the visits are not
+ * kept and the render reads accepted.csv, which the weekly check needs
+ * whole. */
+struct mq_visits;
+struct mq_record;
+/* NULL on OOM; run_date is counts.csv's as_of_run; at_most: an upper
+ * bound of the records to come (their memory is reserved, and taken only
+ * as visits fill it), 0 when unknown */
+struct mq_visits *mq_visits_new(const struct mq_period *period, mq_day run_date, size_t at_most);
+int mq_visits_add(struct mq_visits *v, const struct mq_record *r); /* 0 or MQ_ERR_NOMEM */
+void mq_visits_free(struct mq_visits *v);                           /* NULL-safe */
 
 struct mq_reports_opts {
 	const char *out_dir;        /* DIR: reads DIR/data, writes DIR/reports */
@@ -70,6 +89,9 @@ struct mq_reports_opts {
 	 * document with MQ_ERR_USAGE ("interrupted"); --jobs children inherit
 	 * the handler and stop the same way */
 	const volatile sig_atomic_t *stop;
+	/* NULL: the visits are read from accepted.csv; else the period's
+	 * visits, fed whole, taken over by the render (left empty) */
+	struct mq_visits *visits;
 };
 
 struct mq_report_file {
