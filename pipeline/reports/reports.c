@@ -877,7 +877,7 @@ static int plan_add(struct plan *p, int unit, int index, const char *raw)
 
 /* Every document the stage may write, in a fixed order, so names that
  * clean to the same one get the same distinct suffixes on every run and
- * whether townships render here or in child processes (run_unit and the
+ * whether townships render here or in child processes (run_part and the
  * builders use the same units and indexes). */
 static int plan_files(struct rp_ctx *c, const char *const *townships, size_t nt, struct mq_error *err)
 {
@@ -1133,17 +1133,34 @@ static int pipe_emit(void *sink, const struct rp_doc *doc)
 
 static void ctx_free(struct rp_ctx *c);
 
-static int run_unit(struct rp_ctx *c, int unit, size_t ntownships, const char *const *townships,
+/* The work the report processes take, one part at a time: a township's
+ * unit in two parts, its monthly summaries, then its ledgers with its
+ * assessment and weekly check, so the last parts handed out can be small
+ * and the processes end together; the county's unit whole. Part w of
+ * nt townships belongs to township w / TOWNSHIP_PARTS for w below
+ * TOWNSHIP_PARTS * nt, else to the county. */
+enum { PART_SUMMARIES, PART_LEDGERS, TOWNSHIP_PARTS };
+
+static int part_unit(int w, size_t nt)
+{
+	return (size_t)w < TOWNSHIP_PARTS * nt ? w / TOWNSHIP_PARTS : (int)nt;
+}
+
+static int run_part(struct rp_ctx *c, int w, size_t ntownships, const char *const *townships,
 		    rp_emit_fn emit, void *sink, struct mq_error *err)
 {
+	int unit = part_unit(w, ntownships);
 	if ((size_t)unit >= ntownships)
 		return rp_assessment_docs(c, unit, emit, sink, err);
-	int rc = rp_township_docs(c, townships[unit], unit, emit, sink, err);
+	const char *t = townships[unit];
+	if (w % TOWNSHIP_PARTS == PART_SUMMARIES)
+		return rp_township_summaries(c, t, unit, emit, sink, err);
+	int rc = rp_township_ledgers(c, t, unit, emit, sink, err);
 	/* after the township's summaries (0…11) and ledgers (100…) */
 	if (!rc && c->o->township_reports)
-		rc = rp_assessment_township_doc(c, townships[unit], unit, 1 << 30, emit, sink, err);
+		rc = rp_assessment_township_doc(c, t, unit, 1 << 30, emit, sink, err);
 	if (!rc && c->weekly)
-		rc = rp_weekly_doc(c, townships[unit], unit, (1 << 30) + 1, emit, sink, err);
+		rc = rp_weekly_doc(c, t, unit, (1 << 30) + 1, emit, sink, err);
 	return rc;
 }
 
@@ -1210,7 +1227,7 @@ struct child {
  * document's bytes do not depend on which child makes it. kids[0, nkids)
  * are the children started before (their pipes are closed in the new
  * one). 0, or MQ_ERR_IO with err filled. */
-static int start_child(struct rp_ctx *c, int *next, const int *order, int nunits, size_t ntownships,
+static int start_child(struct rp_ctx *c, int *next, const int *order, int nparts, size_t ntownships,
 		       const char *const *townships, struct collector *col, const struct child *kids,
 		       int nkids, struct child *out, struct mq_error *err)
 {
@@ -1235,8 +1252,8 @@ static int start_child(struct rp_ctx *c, int *next, const int *order, int nunits
 		}
 		struct mq_error cerr = {0};
 		int crc = 0;
-		for (int t; !crc && (t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < nunits; )
-			crc = run_unit(c, order[t], ntownships, townships, pipe_emit, &cp, &cerr);
+		for (int t; !crc && (t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < nparts; )
+			crc = run_part(c, order[t], ntownships, townships, pipe_emit, &cp, &cerr);
 		if (crc) {
 			char tag = 'E';
 			if (!cerr.code && crc == MQ_ERR_NOMEM)
@@ -1261,13 +1278,13 @@ static int start_child(struct rp_ctx *c, int *next, const int *order, int nunits
 
 /* Starts `jobs` children (kids[] their room) and collects their
  * documents; waits for every child. */
-static int run_children(struct rp_ctx *c, int jobs, int *next, const int *order, int nunits, size_t ntownships,
+static int run_children(struct rp_ctx *c, int jobs, int *next, const int *order, int nparts, size_t ntownships,
 			const char *const *townships, struct collector *col, struct child *kids,
 			struct mq_error *err)
 {
 	int fds[65], rc = 0, started = 0;
 	for (int k = 0; k < jobs && !rc; k++)
-		if ((rc = start_child(c, next, order, nunits, ntownships, townships, col, kids, started,
+		if ((rc = start_child(c, next, order, nparts, ntownships, townships, col, kids, started,
 				      &kids[started], err)) == 0)
 			started++;
 	for (int k = 0; k < started; k++)
@@ -1323,15 +1340,16 @@ static int months_begun(const struct rp_ctx *c)
 	return months;
 }
 
-/* Pages planned for a unit (the townships' units, then the county's), as
- * measured on generated and sample data: a township's monthly summary 3
- * pages and one per two of its villages, for each month begun by the run
- * date; a ledger a page and one per 30 visits (its template's max-rows);
- * an assessment 2 pages, one per cadre and one per five teams. For the
- * progress line and the order units are handed out in only: the files
- * never depend on it. months: months_begun. */
-static long long unit_pages(const struct rp_ctx *c, int unit, int months, const char *const *townships, size_t nt)
+/* Pages planned for a part (run_part), as measured on generated and
+ * sample data: a township's monthly summary 3 pages and one per two of
+ * its villages, for each month begun by the run date; a ledger a page
+ * and one per 30 visits (its template's max-rows); an assessment 2
+ * pages, one per cadre and one per five teams. For the progress line and
+ * the order parts are handed out in only: the files never depend on it.
+ * months: months_begun. */
+static long long part_pages(const struct rp_ctx *c, int w, int months, const char *const *townships, size_t nt)
 {
+	int unit = part_unit(w, nt);
 	if ((size_t)unit >= nt)
 		return 2 + (long long)c->assessment.nrows + (long long)c->team.nrows / 5;
 	const char *t = townships[unit];
@@ -1341,7 +1359,8 @@ static long long unit_pages(const struct rp_ctx *c, int unit, int months, const 
 			villages++;
 			pages += 1 + (long long)c->villages[v].count / 30;
 		}
-	pages += months * (3 + villages / 2);
+	if (w % TOWNSHIP_PARTS == PART_SUMMARIES)
+		return months * (3 + villages / 2);
 	if (!c->o->township_reports)
 		return pages;
 	for (size_t i = 0; i < c->assessment.nrows; i++)
@@ -1351,12 +1370,12 @@ static long long unit_pages(const struct rp_ctx *c, int unit, int months, const 
 	return pages + 2 + cadres + teams / 5;
 }
 
-/* Every unit's pages and the quality report's 5 */
-static long long plan_pages(const long long *pages, int nunits)
+/* Every part's pages and the quality report's 5 */
+static long long plan_pages(const long long *pages, int nparts)
 {
 	long long n = 5;
-	for (int u = 0; u < nunits; u++)
-		n += pages[u];
+	for (int w = 0; w < nparts; w++)
+		n += pages[w];
 	return n;
 }
 
@@ -1509,24 +1528,25 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 		townships[i] = rp_cell(&c.township, i, "township");
 	if ((rc = plan_files(&c, townships, nt, err)))
 		goto out;
-	int nunits = (int)nt + 1, jobs = o->jobs < 1 ? 1 : o->jobs > 64 ? 64 : o->jobs;
-	if (jobs > nunits)
-		jobs = nunits;
+	int nunits = (int)nt + 1, nparts = TOWNSHIP_PARTS * (int)nt + 1;
+	int jobs = o->jobs < 1 ? 1 : o->jobs > 64 ? 64 : o->jobs;
+	if (jobs > nparts)
+		jobs = nparts;
 	if ((rc = load_visits(&c, err)) || (rc = rp_weekly_write_csv(&c, err)))
 		goto out;
-	order = malloc((size_t)nunits * sizeof *order);
-	pages = malloc((size_t)nunits * sizeof *pages);
+	order = malloc((size_t)nparts * sizeof *order);
+	pages = malloc((size_t)nparts * sizeof *pages);
 	if (!order || !pages) {
 		rc = mq_fail_nomem(err, NULL, 0);
 		goto out;
 	}
 	int months = months_begun(&c);
-	for (int u = 0; u < nunits; u++) {
-		order[u] = u;
-		pages[u] = unit_pages(&c, u, months, townships, nt);
+	for (int w = 0; w < nparts; w++) {
+		order[w] = w;
+		pages[w] = part_pages(&c, w, months, townships, nt);
 	}
-	qsort_r(order, (size_t)nunits, sizeof *order, by_pages, pages);
-	col.planned = plan_pages(pages, nunits);
+	qsort_r(order, (size_t)nparts, sizeof *order, by_pages, pages);
+	col.planned = plan_pages(pages, nparts);
 	free(pages);   /* before any child is made */
 	pages = NULL;
 	if (jobs <= 1) {
@@ -1534,8 +1554,8 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 			c.on_page = collect_page;
 			c.page_sink = &col;
 		}
-		for (int u = 0; u < nunits && !rc; u++)
-			rc = run_unit(&c, u, nt, townships, collect, &col, err);
+		for (int w = 0; w < nparts && !rc; w++)
+			rc = run_part(&c, w, nt, townships, collect, &col, err);
 		if (rc == MQ_ERR_NOMEM && !err->message[0])
 			mq_fail_nomem(err, NULL, 0);
 	} else {
@@ -1546,7 +1566,7 @@ int mq_render_reports(const struct mq_reports_opts *o, struct mq_reports_result 
 			goto out;
 		}
 		*next = 0;
-		rc = run_children(&c, jobs, next, order, nunits, nt, townships, &col, kids, err);
+		rc = run_children(&c, jobs, next, order, nparts, nt, townships, &col, kids, err);
 	}
 	if (rc)
 		goto out;

@@ -123,8 +123,11 @@ int rp_next_steps(struct rp_ctx *c, struct mq_data *d, const char *township,
 void rp_zh(const char *msg, char *out, size_t outlen);
 
 /* ---- the documents ---- */
-int rp_township_docs(struct rp_ctx *c, const char *township, int unit, rp_emit_fn emit,
-		     void *sink, struct mq_error *err);                /* summary.c, ledger.c */
+/* A township's monthly summaries (indexes 0…11), and its ledgers (100…) */
+int rp_township_summaries(struct rp_ctx *c, const char *township, int unit, rp_emit_fn emit,
+			  void *sink, struct mq_error *err);           /* summary.c */
+int rp_township_ledgers(struct rp_ctx *c, const char *township, int unit, rp_emit_fn emit,
+			void *sink, struct mq_error *err);             /* summary.c, ledger.c */
 int rp_ledger(struct rp_ctx *c, size_t village, int unit, int index, rp_emit_fn emit, void *sink,
 	      struct mq_error *err);                                    /* ledger.c */
 int rp_assessment_docs(struct rp_ctx *c, int unit, rp_emit_fn emit, void *sink,

@@ -420,8 +420,8 @@ out:
 	return rc;
 }
 
-int rp_township_docs(struct rp_ctx *c, const char *township, int unit, rp_emit_fn emit,
-		     void *sink, struct mq_error *err)
+int rp_township_summaries(struct rp_ctx *c, const char *township, int unit, rp_emit_fn emit,
+			  void *sink, struct mq_error *err)
 {
 	const char *county = "";
 	for (size_t i = 0; i < c->township.nrows; i++)
@@ -436,7 +436,13 @@ int rp_township_docs(struct rp_ctx *c, const char *township, int unit, rp_emit_f
 		m.as_of = m.last < c->run_date ? m.last : c->run_date;
 		rc = month_doc(c, township, county, &m, unit, emit, sink, err);
 	}
-	int k = 0;
+	return rc;
+}
+
+int rp_township_ledgers(struct rp_ctx *c, const char *township, int unit, rp_emit_fn emit,
+			void *sink, struct mq_error *err)
+{
+	int rc = 0, k = 0;
 	for (size_t v = 0; v < c->nvillages && !rc; v++)
 		if (strcmp(c->villages[v].township, township) == 0)
 			rc = rp_ledger(c, v, unit, 100 + k++, emit, sink, err);
