@@ -71,9 +71,10 @@ static void feed_soon(const struct mq_record *rec, void *ctx)
 	mq_agg_soon_cb(rec, ((struct run *)ctx)->agg);
 }
 
-/* An upper bound of the records in the inputs: no record takes fewer
- * than MIN_RECORD_BYTES of a file (a workbook's are compressed); 0 when
- * a size is unknown (a pipe) */
+/* How many records the inputs can hold, at most MIN_RECORD_BYTES a
+ * record (fewer than a CSV's required cells; a workbook's are compressed
+ * and could, rarely, take less: its visits' array then grows); 0 when a
+ * size is unknown (a pipe, a folder) */
 #define MIN_RECORD_BYTES 32
 static size_t records_at_most(const struct mq_cli *cli)
 {

@@ -79,6 +79,15 @@ struct rctx {
 		const struct mq_dataset *set;
 		size_t field;
 	} lhs_memo;
+	/* a set's rows in the order of one column's values (then of row): the
+	 * rows a filter `column = value` passes are one run of them, found by
+	 * halving instead of comparing every row (items where cadre_id =
+	 * {cadre_id} under each of a county's cadres grew as their square) */
+	struct eq_index {
+		const struct mq_dataset *set;
+		size_t field;
+		uint32_t *rows;          /* NULL: none made */
+	} eq;
 	int counters[3];
 	int ostack[OUTLINE_DEPTH], odepth[OUTLINE_DEPTH], nostack, obase;
 	uint64_t *seen;            /* warning keys already reported; seen_map indexes them */
@@ -449,6 +458,59 @@ static int row_passes(struct rctx *r, const struct mq_cond *c, const struct fram
 	return eval_cond(r, c, row, outer, &none, ok);
 }
 
+static int eq_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct eq_index *e = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const char *u = mq_dataset_value(e->set, x, e->field), *v = mq_dataset_value(e->set, y, e->field);
+	int c = strcmp(u ? u : "", v ? v : "");
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The first of rows[lo, hi) whose value compares above key (above or
+ * equal when !past) */
+static size_t eq_bound(const struct eq_index *e, size_t lo, size_t hi, const char *key, int past)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *v = mq_dataset_value(e->set, e->rows[mid], e->field);
+		int c = strcmp(v ? v : "", key);
+		if (c < 0 || (past && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* For a pass over set that filter_once began (once): when c is `column
+ * = text` on a column of set, the run [*lo, *hi) of r->eq.rows its rows
+ * pass and 1; else 0 (each row is compared). -1 on OOM. */
+static int pass_run(struct rctx *r, const struct mq_cond *c, const struct mq_dataset *set, int once,
+		    size_t *lo, size_t *hi)
+{
+	if (!once || !set || c->op != MQ_OP_EQ || r->memo.is_num)
+		return 0;
+	int field = mq_dataset_field(set, c->lhs);
+	size_t n = mq_dataset_rows(set);
+	if (field < 0 || n > UINT32_MAX)
+		return 0;
+	struct eq_index *e = &r->eq;
+	if (!e->rows || e->set != set || e->field != (size_t)field) {
+		free(e->rows);
+		*e = (struct eq_index){set, (size_t)field, malloc((n ? n : 1) * sizeof *e->rows)};
+		if (!e->rows)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			e->rows[i] = (uint32_t)i;
+		qsort_r(e->rows, n, sizeof *e->rows, eq_cmp, e);
+	}
+	const char *key = r->memo.text.data ? r->memo.text.data : "";
+	*lo = eq_bound(e, 0, n, key, 0);
+	*hi = eq_bound(e, *lo, n, key, 1);
+	return 1;
+}
+
 /* row_passes for a row of a pass over a set that filter_once began
  * (once: its value side is expanded already) */
 static int row_in_pass(struct rctx *r, const struct mq_cond *c, const struct frame *row, int once, int *ok)
@@ -659,6 +721,12 @@ static int table_rows(struct rctx *r, const struct mq_block *b, const struct mq_
 {
 	*n = b->total_label_col >= 0;
 	int rc, once = filter_once(r, &b->where, fr, &rc);
+	size_t lo, hi;
+	int run = rc ? 0 : pass_run(r, &b->where, set, once, &lo, &hi);
+	if (run) {
+		*n += run > 0 ? hi - lo : 0;
+		return run > 0 ? 0 : nomem(r);
+	}
 	for (size_t i = 0; !rc && set && i < mq_dataset_rows(set); i++) {
 		struct frame f = {set, i, fr};
 		int ok;
@@ -1101,7 +1169,26 @@ static int next_row(struct rctx *r, const struct mq_block *b, struct frame *f, i
 	int once = filter_once(r, &b->where, f->up, rc);
 	if (*rc)
 		return 0;
-	while (++f->row < mq_dataset_rows(f->set)) {
+	size_t lo, hi, n = mq_dataset_rows(f->set);
+	int run = pass_run(r, &b->where, f->set, once, &lo, &hi);
+	if (run < 0) {
+		*rc = nomem(r);
+		return 0;
+	}
+	if (run) { /* the run's rows ascend: the first after this one */
+		size_t k = lo;
+		if (f->row != (size_t)-1)
+			for (size_t top = hi; k < top;) {
+				size_t mid = k + (top - k) / 2;
+				if (r->eq.rows[mid] <= f->row)
+					k = mid + 1;
+				else
+					top = mid;
+			}
+		f->row = k < hi ? r->eq.rows[k] : n;
+		return k < hi;
+	}
+	while (++f->row < n) {
 		int ok;
 		if ((*rc = row_in_pass(r, &b->where, f, once, &ok)))
 			return 0;
@@ -1603,6 +1690,7 @@ done:
 	mq_buf_free(&r.fmt);
 	mq_buf_free(&r.peek);
 	mq_buf_free(&r.memo.text);
+	free(r.eq.rows);
 	mq_lines_free(&r.lines);
 	mq_lines_free(&r.peek_lines);
 	mq_pdf_free(r.pdf);

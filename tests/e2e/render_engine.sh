@@ -132,6 +132,21 @@ awk '/乡镇：/ { sub(/.*乡镇：/, ""); town = $1; next }
 	"$TMP/n.txt" > "$TMP/n.rows"
 check "nested filter: 400 rows, each once" test "$(cut -d' ' -f1 "$TMP/n.rows" | sort -u | wc -l)" -eq 400 -a "$(wc -l < "$TMP/n.rows")" -eq 400
 check "nested filter: each row under its own township" test "$(grep -c ' same$' "$TMP/n.rows")" -eq 400
+# the rows come round-robin by township, so each township's are spread
+# over the set: under each heading they keep the set's order
+awk '/乡镇：/ { last = 0; next } /MQ-[0-9]+/ { for (i = 1; i <= NF; i++) if ($i ~ /^MQ-[0-9]+$/) {
+	n = substr($i, 4) + 0; if (n <= last) bad++; last = n } } END { exit bad }' "$TMP/n.txt"
+check "nested filter: each township's rows in the set's order" test $? -eq 0
+# the same filter on <each>, and a value no row has
+sed -e 's|<table data="villages" where="township = {township}">|<each data="villages" where="township = {township}"><p>{id} {township}</p></each><table data="villages" where="township = 无此乡{township}">|' \
+	"$TMP/nested.xml" > "$TMP/nested_each.xml"
+check "nested filter on each renders" "$TOOL" --rows 400 --townships 7 --date 2024-03-31 --xsd $XSD "$TMP/nested_each.xml" "$TMP/ne.pdf"
+pdftotext -layout "$TMP/ne.pdf" "$TMP/ne.txt" 2>/dev/null
+awk '/乡镇：/ { sub(/.*乡镇：/, ""); town = $1; next }
+     /MQ-[0-9]+/ { for (i = 1; i < NF; i++) if ($i ~ /MQ-[0-9]+$/) print $i, ($(i + 1) == town ? "same" : "other") }' \
+	"$TMP/ne.txt" > "$TMP/ne.rows"
+check "nested filter on each: 400 rows, each once, under its own township" \
+	test "$(sort -u "$TMP/ne.rows" | wc -l)" -eq 400 -a "$(grep -c ' same$' "$TMP/ne.rows")" -eq 400
 
 # 7. 300 one-section pages (bench_layout's document): every section once,
 # a footer on each page, a bookmark per section on its own page and one per

@@ -54,9 +54,9 @@
  * whole. */
 struct mq_visits;
 struct mq_record;
-/* NULL on OOM; run_date is counts.csv's as_of_run; at_most: an upper
- * bound of the records to come (their memory is reserved, and taken only
- * as visits fill it), 0 when unknown */
+/* NULL on OOM; run_date is counts.csv's as_of_run; at_most: how many
+ * records are likely to come at most (their memory is reserved, taken
+ * only as visits fill it, and grown past it), 0 when unknown */
 struct mq_visits *mq_visits_new(const struct mq_period *period, mq_day run_date, size_t at_most);
 int mq_visits_add(struct mq_visits *v, const struct mq_record *r); /* 0 or MQ_ERR_NOMEM */
 void mq_visits_free(struct mq_visits *v);                           /* NULL-safe */
