@@ -327,6 +327,7 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 {
 	const struct mq_rubric *r = c->rubric;
 	const char *area = sc->township ? sc->township : sc->county;
+	const char *area_text = *area ? area : RP_NO_COUNTY_TEXT;
 	struct mq_data *d = mq_data_new();
 	const struct rp_table *A = &c->assessment, *T = &c->team, *F = &c->facts;
 	const char **keep = calloc(A->nrows + 1, sizeof *keep), **tkeep = calloc(T->nrows + 1, sizeof *tkeep);
@@ -355,8 +356,8 @@ static int assessment_doc(struct rp_ctx *c, const struct scope *sc, int unit, in
 	if ((rc = rp_setf(d, err, "title", "%s%s驻村干部%s结果", area, period_text,
 			  c->period.kind == MQ_PERIOD_YEAR ? "年度考核" : "阶段考核")) ||
 	    (rc = mq_data_set(d, "kind", c->period.kind == MQ_PERIOD_YEAR ? "年度考核" : "阶段考核", err)) ||
-	    (rc = mq_data_set(d, "county", area, err)) ||
-	    (rc = mq_data_set(d, "unit", c->o->unit ? c->o->unit : area, err)) ||
+	    (rc = mq_data_set(d, "county", area_text, err)) ||
+	    (rc = mq_data_set(d, "unit", c->o->unit ? c->o->unit : area_text, err)) ||
 	    (rc = mq_data_set(d, "period_text", period_text, err)) ||
 	    (rc = mq_data_set(d, "as_of", c->as_of_text, err)) ||
 	    (rc = rp_setf(d, err, "cadres_n", "%zu", ncad)) ||

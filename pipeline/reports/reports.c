@@ -824,9 +824,8 @@ void rp_file_ledger(const struct rp_ctx *c, const struct rp_village *v, char *ou
 
 void rp_file_assessment(const struct rp_ctx *c, const char *area, char *out, size_t n)
 {
-	/* a year is 年度考核; any other period 阶段考核. A county no record
-	 * named (县区 is optional, and without a registry) is 县区未填. */
-	snprintf(out, n, "%s_%s_%s.pdf", area[0] ? area : "县区未填", c->label,
+	/* a year is 年度考核; any other period 阶段考核 */
+	snprintf(out, n, "%s_%s_%s.pdf", area[0] ? area : RP_NO_COUNTY, c->label,
 		 c->period.kind == MQ_PERIOD_YEAR ? "年度考核结果" : "考核结果");
 }
 

@@ -93,6 +93,12 @@ struct rp_doc {
 };
 typedef int (*rp_emit_fn)(void *sink, const struct rp_doc *doc);
 
+/* A county no record named (县区 is optional, and no registry gave one):
+ * its assessment's file is named with RP_NO_COUNTY, its text reads
+ * RP_NO_COUNTY_TEXT where the county's name would be */
+#define RP_NO_COUNTY "县区未填"
+#define RP_NO_COUNTY_TEXT "（县区未填）"
+
 /* ---- helpers (reports.c) ---- */
 const char *rp_str(const struct rp_ctx *c, int32_t id);        /* "" for -1 */
 /* 4-decimal rate text ("0.8185") as a percentage, half up: "81.9%"; "" stays "". */

@@ -197,4 +197,7 @@ check "a county no record names: run exits 0 or 1 (exit $st: $(head -c 300 "$TMP
 check "a county no record names: its assessment is 县区未填_2024年_年度考核结果.pdf" \
 	test -f "$TMP/nocounty/reports/县区未填_2024年_年度考核结果.pdf"
 check "a county no record names: the named county's report too" test -f "$TMP/nocounty/reports/河阳县_2024年_年度考核结果.pdf"
+pdftotext -layout "$TMP/nocounty/reports/县区未填_2024年_年度考核结果.pdf" "$TMP/nocounty.txt" 2>/dev/null
+check_normal "a county no record names: its report says （县区未填） where the name goes, and signs with it" \
+	sh -c "tr -d ' \n' < '$TMP/nocounty.txt' | grep -q '本次考核对象为（县区未填）驻村帮扶干部' && grep -q '填报单位：（县区未填）' '$TMP/nocounty.txt'"
 finish
