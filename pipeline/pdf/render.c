@@ -483,6 +483,19 @@ static size_t eq_bound(const struct eq_index *e, size_t lo, size_t hi, const cha
 	return lo;
 }
 
+/* The first of rows[lo, hi) after row `row` (a run's rows ascend) */
+static size_t eq_after(const struct eq_index *e, size_t lo, size_t hi, size_t row)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->rows[mid] <= row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* For a pass over set that filter_once began (once): when c is `column
  * = text` on a column of set, the run [*lo, *hi) of r->eq.rows its rows
  * pass and 1; else 0 (each row is compared). -1 on OOM. */
@@ -1175,16 +1188,8 @@ static int next_row(struct rctx *r, const struct mq_block *b, struct frame *f, i
 		*rc = nomem(r);
 		return 0;
 	}
-	if (run) { /* the run's rows ascend: the first after this one */
-		size_t k = lo;
-		if (f->row != (size_t)-1)
-			for (size_t top = hi; k < top;) {
-				size_t mid = k + (top - k) / 2;
-				if (r->eq.rows[mid] <= f->row)
-					k = mid + 1;
-				else
-					top = mid;
-			}
+	if (run) {
+		size_t k = f->row == (size_t)-1 ? lo : eq_after(&r->eq, lo, hi, f->row);
 		f->row = k < hi ? r->eq.rows[k] : n;
 		return k < hi;
 	}

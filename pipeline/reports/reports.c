@@ -355,7 +355,7 @@ static size_t village_key(char key[VILLAGE_KEY], const char *t, size_t tl, const
 #define HH_LATE 3
 #define HH_LATE_ID (64 * 4)
 struct hh_late {
-	size_t visit;                /* c->visits index */
+	size_t visit;                /* index in the visits being read */
 	uint64_t h;
 	uint32_t len;
 	char id[HH_LATE_ID];
@@ -1220,9 +1220,9 @@ struct child {
 	int fd;
 };
 
-/* Forks a child that renders the units the shared counter *next hands
+/* Forks a child that renders the parts the shared counter *next hands
  * out, one at a time, in the order of order[] (the largest first, so the
- * last to finish are small), so a child never waits with units left: a
+ * last to finish are small), so a child never waits with parts left: a
  * document's bytes do not depend on which child makes it. kids[0, nkids)
  * are the children started before (their pipes are closed in the new
  * one). 0, or MQ_ERR_IO with err filled. */

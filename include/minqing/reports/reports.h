@@ -40,7 +40,6 @@
 #include <stdint.h>
 
 #include "minqing/core/date.h"
-
 #include "minqing/core/error.h"
 
 #include <signal.h>
